@@ -1,0 +1,88 @@
+package io.checkmark.aws;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Builds the AWS SDK clients from a function's environment, with nothing looked up implicitly:
+ * the region from {@code AWS_REGION}, the credentials from the variables Lambda sets, and the
+ * one endpoint switch shared by the local stack, LocalStack and AWS: {@code AWS_ENDPOINT_URL_<SERVICE>},
+ * else {@code AWS_ENDPOINT_URL}, else the service's public endpoint.
+ */
+public final class AwsClients {
+
+  private final Map<String, String> environment;
+  private final Region region;
+  private final AwsCredentialsProvider credentials;
+  private final SdkHttpClient httpClient;
+
+  public AwsClients(Map<String, String> environment) {
+    this.environment = environment;
+    this.region = Region.of(required(environment, "AWS_REGION"));
+    this.credentials = credentials(environment);
+    // The JDK's HttpURLConnection: no Apache or Netty in the Lambda jar, and the fastest cold start.
+    this.httpClient = UrlConnectionHttpClient.create();
+  }
+
+  public Region region() {
+    return region;
+  }
+
+  public DynamoDbClient dynamoDb() {
+    return configure(DynamoDbClient.builder(), "DYNAMODB").build();
+  }
+
+  /** The endpoint override for a service ({@code DYNAMODB}, {@code SNS}, ...), or null for AWS's own. */
+  public URI endpointFor(String service) {
+    String specific = environment.get("AWS_ENDPOINT_URL_" + service.toUpperCase(Locale.ROOT));
+    String endpoint = specific != null && !specific.isBlank() ? specific : environment.get("AWS_ENDPOINT_URL");
+    return endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint);
+  }
+
+  <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder, String service) {
+    builder.httpClient(httpClient);
+    builder.region(region);
+    builder.credentialsProvider(credentials);
+    URI endpoint = endpointFor(service);
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    return builder;
+  }
+
+  private static AwsCredentialsProvider credentials(Map<String, String> environment) {
+    String accessKey = environment.get("AWS_ACCESS_KEY_ID");
+    String secretKey = environment.get("AWS_SECRET_ACCESS_KEY");
+    if (accessKey != null && secretKey != null) {
+      String sessionToken = environment.get("AWS_SESSION_TOKEN");
+      return StaticCredentialsProvider.create(sessionToken == null
+          ? AwsBasicCredentials.create(accessKey, secretKey)
+          : AwsSessionCredentials.create(accessKey, secretKey, sessionToken));
+    }
+    // Lambda SnapStart environments hand out credentials through the container endpoint instead.
+    if (environment.containsKey("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+      return ContainerCredentialsProvider.builder().build();
+    }
+    throw new IllegalStateException("no AWS credentials in the environment: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+  }
+
+  static String required(Map<String, String> environment, String name) {
+    String value = environment.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException("environment variable " + name + " is not set");
+    }
+    return value;
+  }
+}

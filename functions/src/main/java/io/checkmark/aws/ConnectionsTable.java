@@ -1,0 +1,111 @@
+package io.checkmark.aws;
+
+import io.checkmark.core.Connection;
+import io.checkmark.core.ConnectionStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The Connections table: one row per open WebSocket, keyed by connection id. */
+public final class ConnectionsTable implements ConnectionStore {
+
+  /**
+   * Rows outlive API Gateway's 2-hour connection maximum by an hour, so that a row whose
+   * {@code $disconnect} never ran still disappears by TTL.
+   */
+  static final Duration ROW_LIFETIME = Duration.ofHours(3);
+
+  private static final TableSchema<ConnectionItem> SCHEMA = StaticTableSchema.builder(ConnectionItem.class)
+      .newItemSupplier(ConnectionItem::new)
+      .addAttribute(String.class, a -> a.name("id").getter(ConnectionItem::getId).setter(ConnectionItem::setId)
+          .tags(StaticAttributeTags.primaryPartitionKey()))
+      .addAttribute(Long.class, a -> a.name("connectedAt")
+          .getter(ConnectionItem::getConnectedAt).setter(ConnectionItem::setConnectedAt))
+      .addAttribute(String.class, a -> a.name("sourceIp")
+          .getter(ConnectionItem::getSourceIp).setter(ConnectionItem::setSourceIp))
+      .addAttribute(Long.class, a -> a.name("expiresAt")
+          .getter(ConnectionItem::getExpiresAt).setter(ConnectionItem::setExpiresAt))
+      .build();
+
+  private final DynamoDbTable<ConnectionItem> table;
+  private final Clock clock;
+
+  public ConnectionsTable(DynamoDbClient client, String tableName, Clock clock) {
+    this.table = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, SCHEMA);
+    this.clock = clock;
+  }
+
+  @Override
+  public void save(Connection connection) {
+    ConnectionItem item = new ConnectionItem();
+    item.setId(connection.id());
+    item.setConnectedAt(connection.connectedAt().toEpochMilli());
+    item.setSourceIp(connection.sourceIp());
+    item.setExpiresAt(clock.instant().plus(ROW_LIFETIME).getEpochSecond());
+    table.putItem(item);
+  }
+
+  @Override
+  public Optional<Connection> find(String connectionId) {
+    ConnectionItem item = table.getItem(r -> r.key(key(connectionId)).consistentRead(true));
+    return Optional.ofNullable(item)
+        .map(found -> new Connection(found.getId(), Instant.ofEpochMilli(found.getConnectedAt()), found.getSourceIp()));
+  }
+
+  @Override
+  public void delete(String connectionId) {
+    table.deleteItem(key(connectionId));
+  }
+
+  private static Key key(String connectionId) {
+    return Key.builder().partitionValue(connectionId).build();
+  }
+
+  /** The row as stored; private so that no annotation or schema leaks into the domain. */
+  private static final class ConnectionItem {
+    private String id;
+    private Long connectedAt;
+    private String sourceIp;
+    private Long expiresAt;
+
+    String getId() {
+      return id;
+    }
+
+    void setId(String id) {
+      this.id = id;
+    }
+
+    Long getConnectedAt() {
+      return connectedAt;
+    }
+
+    void setConnectedAt(Long connectedAt) {
+      this.connectedAt = connectedAt;
+    }
+
+    String getSourceIp() {
+      return sourceIp;
+    }
+
+    void setSourceIp(String sourceIp) {
+      this.sourceIp = sourceIp;
+    }
+
+    Long getExpiresAt() {
+      return expiresAt;
+    }
+
+    void setExpiresAt(Long expiresAt) {
+      this.expiresAt = expiresAt;
+    }
+  }
+}

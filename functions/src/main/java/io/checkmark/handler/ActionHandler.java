@@ -1,0 +1,60 @@
+package io.checkmark.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import io.checkmark.protocol.ClientRequest;
+import io.checkmark.protocol.ErrorCode;
+import io.checkmark.protocol.ErrorFrame;
+import io.checkmark.protocol.ProtocolException;
+import io.checkmark.protocol.ServerFrame;
+import io.checkmark.protocol.WireJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shape of every handler of a client action: parse the frame into the action's request
+ * record, call one service method, and send its reply back through the route response. Errors
+ * become error frames here and nowhere else; nothing a client sends can make a handler throw.
+ *
+ * @param <R> the action's request fields
+ */
+public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ActionHandler.class);
+
+  private final Class<R> requestType;
+
+  protected ActionHandler(Class<R> requestType) {
+    this.requestType = requestType;
+  }
+
+  /** Does what the action asks and returns the reply frame, or throws {@link ProtocolException}. */
+  protected abstract ServerFrame handle(Caller caller, R request);
+
+  @Override
+  public final APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+    return Invocations.logged(event, context, () -> Invocations.reply(replyTo(event)));
+  }
+
+  private String replyTo(APIGatewayV2WebSocketEvent event) {
+    ClientRequest request = null;
+    try {
+      if (event.isIsBase64Encoded()) {
+        throw ProtocolException.badRequest("binary frames are not part of the protocol: send JSON in text frames");
+      }
+      request = WireJson.parseRequest(event.getBody());
+      R fields = WireJson.fields(request, requestType);
+      return WireJson.write(handle(Caller.of(event), fields), request.ref());
+    } catch (ProtocolException refused) {
+      LOG.info("refused {}: {}", refused.code(), refused.getMessage());
+      return WireJson.write(ErrorFrame.of(refused, request), request == null ? null : request.ref());
+    } catch (RuntimeException failure) {
+      LOG.error("request failed", failure);
+      ProtocolException internal = new ProtocolException(ErrorCode.INTERNAL,
+          "the server could not handle this request; it may be retried");
+      return WireJson.write(ErrorFrame.of(internal, request), request == null ? null : request.ref());
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.checkmark.handler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.checkmark.protocol.ErrorCode;
+import io.checkmark.protocol.ProtocolException;
+import io.checkmark.protocol.ServerFrame;
+
+/**
+ * {@code $default}: API Gateway sends here every frame whose {@code action} matches no route,
+ * and every frame it cannot read an action from (not JSON, binary). It always answers an error.
+ */
+public final class DefaultRouteHandler extends ActionHandler<DefaultRouteHandler.Unrouted> {
+
+  private static final int MAX_ECHOED_ACTION_CHARS = 64;
+
+  public DefaultRouteHandler() {
+    super(Unrouted.class);
+  }
+
+  public DefaultRouteHandler(Backend backend) {
+    this();
+  }
+
+  @Override
+  protected ServerFrame handle(Caller caller, Unrouted request) {
+    JsonNode action = request.action();
+    if (action == null || action.isNull()) {
+      throw ProtocolException.badRequest("every frame needs an action");
+    }
+    if (!action.isTextual()) {
+      throw ProtocolException.badRequest("action must be a string");
+    }
+    String name = action.textValue();
+    if (name.length() > MAX_ECHOED_ACTION_CHARS) {
+      name = name.substring(0, MAX_ECHOED_ACTION_CHARS) + "...";
+    }
+    throw new ProtocolException(ErrorCode.UNKNOWN_ACTION, "there is no action named '" + name + "'");
+  }
+
+  /** Whatever {@code action} the frame had, of any JSON type. */
+  public record Unrouted(JsonNode action) {
+  }
+}

@@ -1,0 +1,41 @@
+package io.checkmark.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import io.checkmark.core.ConnectionService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code $disconnect}: forgets the connection. API Gateway runs it on a best-effort basis, so
+ * rows it misses are cleaned up by TTL and by the first push that finds the connection gone.
+ */
+public final class DisconnectHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DisconnectHandler.class);
+
+  private final ConnectionService connections;
+
+  public DisconnectHandler() {
+    this(Backend.fromEnvironment(System.getenv()));
+  }
+
+  public DisconnectHandler(Backend backend) {
+    this.connections = backend.connectionService();
+  }
+
+  @Override
+  public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+    return Invocations.logged(event, context, () -> {
+      try {
+        connections.close(Caller.of(event).connectionId());
+        return Invocations.status(200);
+      } catch (RuntimeException failure) {
+        LOG.error("disconnect failed", failure);
+        return Invocations.status(500);
+      }
+    });
+  }
+}

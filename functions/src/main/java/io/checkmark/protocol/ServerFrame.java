@@ -1,0 +1,9 @@
+package io.checkmark.protocol;
+
+/**
+ * A frame the server sends to a client. Its {@code type} is the record's name in lower camel
+ * case, without a trailing "Frame" ({@code ErrorFrame} is {@code "error"}); {@link WireJson}
+ * writes it first.
+ */
+public sealed interface ServerFrame permits ErrorFrame, Pong {
+}

@@ -1,0 +1,56 @@
+package io.checkmark.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.checkmark.core.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+class ConnectionsTableTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+  private static final String TABLE = TemplateTables.environmentOf("ConnectFunction").get("CONNECTIONS_TABLE");
+
+  private final ConnectionsTable connections =
+      new ConnectionsTable(TemplateTables.dynamoDb(), TABLE, Clock.fixed(NOW, ZoneOffset.UTC));
+
+  @Test
+  void savedConnectionIsFoundWithItsFields() {
+    Connection connection = new Connection(newId(), Instant.parse("2026-11-25T09:59:59.123Z"), "203.0.113.9");
+
+    connections.save(connection);
+
+    assertThat(connections.find(connection.id())).contains(connection);
+  }
+
+  @Test
+  void rowExpiresByTtlAnHourAfterApiGatewaysTwoHourMaximum() {
+    String id = newId();
+
+    connections.save(new Connection(id, NOW, "203.0.113.9"));
+
+    Map<String, AttributeValue> raw = TemplateTables.dynamoDb()
+        .getItem(r -> r.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(id)))).item();
+    assertThat(raw.get("expiresAt").n()).isEqualTo(Long.toString(NOW.plusSeconds(3 * 3600).getEpochSecond()));
+  }
+
+  @Test
+  void deletedConnectionIsGoneAndDeletingAgainIsHarmless() {
+    String id = newId();
+    connections.save(new Connection(id, NOW, "203.0.113.9"));
+
+    connections.delete(id);
+    connections.delete(id);
+
+    assertThat(connections.find(id)).isEmpty();
+  }
+
+  private static String newId() {
+    return UUID.randomUUID().toString().substring(0, 16);
+  }
+}

@@ -1,0 +1,59 @@
+package io.checkmark.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class WireJsonTest {
+
+  record Fields(String phone, Integer limit) {
+  }
+
+  @Test
+  void frameTypeIsTheRecordNameWithoutFrameSuffix() {
+    assertThat(WireJson.typeName(ErrorFrame.class)).isEqualTo("error");
+    assertThat(WireJson.typeName(Pong.class)).isEqualTo("pong");
+  }
+
+  @Test
+  void errorFrameWritesTypeFirstAndLeavesAbsentFieldsOut() {
+    ErrorFrame frame = new ErrorFrame("BAD_REQUEST", "no", null, null, null, 3);
+
+    assertThat(WireJson.write(frame, "r"))
+        .isEqualTo("{\"type\":\"error\",\"code\":\"BAD_REQUEST\",\"message\":\"no\",\"attemptsLeft\":3,\"ref\":\"r\"}");
+  }
+
+  @Test
+  void parsesEnvelopeFields() {
+    ClientRequest request = WireJson.parseRequest("{\"action\":\"send\",\"ref\":\"a\",\"id\":\"m-1\",\"to\":\"+1\"}");
+
+    assertThat(request.action()).isEqualTo("send");
+    assertThat(request.ref()).isEqualTo("a");
+    assertThat(request.id()).isEqualTo("m-1");
+  }
+
+  @Test
+  void readsActionFieldsWithoutCoercingTypes() {
+    ClientRequest good = WireJson.parseRequest("{\"action\":\"x\",\"phone\":\"+15551234567\",\"limit\":5}");
+    assertThat(WireJson.fields(good, Fields.class)).isEqualTo(new Fields("+15551234567", 5));
+
+    ClientRequest numberAsPhone = WireJson.parseRequest("{\"action\":\"x\",\"phone\":15551234567}");
+    assertThatThrownBy(() -> WireJson.fields(numberAsPhone, Fields.class))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+
+    ClientRequest stringAsLimit = WireJson.parseRequest("{\"action\":\"x\",\"limit\":\"5\"}");
+    assertThatThrownBy(() -> WireJson.fields(stringAsLimit, Fields.class))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+
+    ClientRequest fractionAsLimit = WireJson.parseRequest("{\"action\":\"x\",\"limit\":5.5}");
+    assertThatThrownBy(() -> WireJson.fields(fractionAsLimit, Fields.class))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+  }
+
+  @Test
+  void duplicateKeysAreRefused() {
+    assertThatThrownBy(() -> WireJson.parseRequest("{\"action\":\"a\",\"action\":\"b\"}"))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+  }
+}

@@ -1,0 +1,56 @@
+package io.checkmark.local;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The one HTTP port's plain requests (WebSocket upgrades are taken before they get here), sent
+ * where an AWS SDK pointed at {@code AWS_ENDPOINT_URL} expects them: DynamoDB's JSON protocol by
+ * its {@code X-Amz-Target} header (to the wrapped DynamoDB Local handler), the management API
+ * by its {@code @connections} path, SNS's query protocol by its form body, and LocalStack's SMS
+ * listing by its path.
+ */
+final class EdgeHandler extends Handler.Wrapper {
+
+  private final ManagementApi managementApi;
+  private final SmsCapture sms;
+
+  EdgeHandler(Handler dynamoDb, ManagementApi managementApi, SmsCapture sms) {
+    super(dynamoDb);
+    this.managementApi = managementApi;
+    this.sms = sms;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    String target = request.getHeaders().get("X-Amz-Target");
+    if (target != null && target.startsWith("DynamoDB")) {
+      if (getHandler() != null) {
+        return super.handle(request, response, callback);
+      }
+      HttpResponses.json(response, callback, 404,
+          "{\"message\":\"DynamoDB is served by the external endpoint this stack was started with\"}");
+      return true;
+    }
+    String path = Request.getPathInContext(request);
+    if (ManagementApi.matches(path)) {
+      managementApi.handle(request, response, callback);
+    } else if (SmsCapture.MESSAGES_PATH.equals(path)) {
+      sms.handleMessages(request, response, callback);
+    } else if ("POST".equals(request.getMethod()) && "/".equals(path) && isForm(request)) {
+      sms.handlePublish(request, response, callback);
+    } else {
+      HttpResponses.json(response, callback, 404, "{\"message\":\"nothing is served at " + path.replace("\"", "")
+          + "; WebSocket clients connect to the stage path\"}");
+    }
+    return true;
+  }
+
+  private static boolean isForm(Request request) {
+    String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    return contentType != null && contentType.startsWith("application/x-www-form-urlencoded");
+  }
+}

@@ -1,0 +1,274 @@
+package io.checkmark.local;
+
+import com.amazonaws.services.dynamodbv2.local.monitoring.Telemetry;
+import com.amazonaws.services.dynamodbv2.local.server.AbstractLocalDynamoDBServerHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
+import io.checkmark.template.SamTemplate;
+import io.checkmark.template.TableCreator;
+import io.checkmark.template.TableDefinition;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Checkmark's local stack: the template's WebSocket API emulated on one loopback port, its
+ * functions running in this process, DynamoDB Local with the template's tables, SMS capture and
+ * the management API, all behind that port as LocalStack serves its services behind 4566.
+ * {@link #start} returns once the stack is ready; {@link #close} stops all of it.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  /** Concurrent invocations, like a Lambda concurrency limit: enough for the benchmarks, bounded for the machine. */
+  private static final int INVOCATION_THREADS = 64;
+  /** Held so that the level set on it is not lost to garbage collection. */
+  private static final java.util.logging.Logger SQLITE_LOG = java.util.logging.Logger.getLogger("com.almworks.sqlite4java");
+
+  private final Server server;
+  private final ExecutorService invocations;
+  private final ScheduledExecutorService timers;
+  private final AbstractLocalDynamoDBServerHandler dynamoDbLocal;
+  private final ConnectionRegistry connections;
+  private final SmsCapture sms;
+  private final URI endpoint;
+  private final URI dynamoDbEndpoint;
+  private final String stage;
+  private final List<String> routeKeys;
+  private final List<String> tableNames;
+
+  private LocalStack(Builder parts) {
+    this.server = parts.server;
+    this.invocations = parts.invocations;
+    this.timers = parts.timers;
+    this.dynamoDbLocal = parts.dynamoDbLocal;
+    this.connections = parts.connections;
+    this.sms = parts.sms;
+    this.endpoint = parts.endpoint;
+    this.dynamoDbEndpoint = parts.dynamoDbEndpoint;
+    this.stage = parts.stage;
+    this.routeKeys = parts.routeKeys;
+    this.tableNames = parts.tableNames;
+  }
+
+  public static LocalStack start(LocalStackOptions options) {
+    SamTemplate template = SamTemplate.load(options.template(), options.parameterOverrides(), options.region(),
+        "checkmark-local");
+    Builder parts = new Builder();
+    parts.stage = template.stageName();
+    QueuedThreadPool threads = new QueuedThreadPool(400, 8);
+    threads.setName("local-stack");
+    parts.server = new Server(threads);
+    ServerConnector connector = new ServerConnector(parts.server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(options.port());
+    parts.server.addConnector(connector);
+    try {
+      // Bind first: the functions' environment needs the port, and --port 0 picks it now.
+      connector.open();
+      parts.endpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+      parts.dynamoDbEndpoint = options.externalEndpoint() == null ? parts.endpoint : options.externalEndpoint();
+      parts.dynamoDbLocal = options.externalEndpoint() == null ? startDynamoDbLocal() : null;
+
+      Map<String, LocalLambdaFunction> functions = new LinkedHashMap<>();
+      template.functions().forEach((id, function) -> functions.put(id,
+          LocalLambdaFunction.load(function, functionEnvironment(function, options, parts.endpoint), options.region())));
+
+      parts.invocations = Executors.newFixedThreadPool(INVOCATION_THREADS, daemonThreads("lambda"));
+      parts.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("connection-timer"));
+      parts.connections = new ConnectionRegistry();
+      parts.sms = new SmsCapture(options.region(), options.console());
+      WebSocketGateway gateway = new WebSocketGateway(template, functions,
+          new ApiGatewayEvents("local" + Integer.toHexString(connector.getLocalPort()), parts.stage),
+          parts.connections, parts.invocations, parts.timers, options.maxConnectionDuration());
+      parts.routeKeys = gateway.routeKeys();
+
+      WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(parts.server, container -> {
+        container.setIdleTimeout(options.idleTimeout());
+        container.setMaxFrameSize(32 * 1024);
+        container.setMaxTextMessageSize(128 * 1024);
+        container.setMaxBinaryMessageSize(128 * 1024);
+        // Oversized frames must be refused with 1009, as API Gateway does, not split.
+        container.setAutoFragment(false);
+        container.addMapping("/" + parts.stage, gateway);
+      });
+      webSockets.setHandler(new EdgeHandler(parts.dynamoDbLocal, new ManagementApi(parts.connections), parts.sms));
+      parts.server.setHandler(webSockets);
+      parts.server.start();
+
+      List<TableDefinition> tables = template.tables();
+      try (DynamoDbClient dynamoDb = adminClient(parts.dynamoDbEndpoint, options.region())) {
+        TableCreator.createTables(dynamoDb, tables);
+      }
+      parts.tableNames = tables.stream().map(TableDefinition::tableName).toList();
+      return new LocalStack(parts);
+    } catch (Exception e) {
+      parts.stopAll();
+      throw new IllegalStateException("the local stack did not start: " + e.getMessage(), e);
+    }
+  }
+
+  /** Where clients connect: {@code ws://127.0.0.1:<port>/<stage>}. */
+  public URI webSocketUrl() {
+    return URI.create("ws://" + endpoint.getAuthority() + "/" + stage);
+  }
+
+  /** The HTTP endpoint for AWS SDKs ({@code AWS_ENDPOINT_URL}), the management API and SMS capture. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  public URI dynamoDbEndpoint() {
+    return dynamoDbEndpoint;
+  }
+
+  public String stage() {
+    return stage;
+  }
+
+  public List<String> routeKeys() {
+    return routeKeys;
+  }
+
+  public List<String> tableNames() {
+    return tableNames;
+  }
+
+  /** The SMS texts captured for one phone number, oldest first. */
+  public List<String> smsTo(String phoneNumber) {
+    return sms.messagesTo(phoneNumber);
+  }
+
+  public Set<String> openConnectionIds() {
+    Set<String> ids = new TreeSet<>();
+    connections.all().forEach(connection -> ids.add(connection.id()));
+    return ids;
+  }
+
+  /**
+   * Drops a connection without a close handshake and without running {@code $disconnect}, as a
+   * phone that loses its network does: its Connections row stays behind, stale.
+   */
+  public boolean dropWithoutDisconnect(String connectionId) {
+    Optional<LocalConnection> connection = connections.find(connectionId);
+    connection.ifPresent(found -> {
+      connections.remove(connectionId);
+      found.dropSilently();
+    });
+    return connection.isPresent();
+  }
+
+  /** The line printed when the stack is ready. */
+  public String readinessLine() {
+    return "Checkmark local stack ready: " + webSocketUrl() + " (HTTP and AWS endpoint " + endpoint + ", "
+        + routeKeys.size() + " routes, " + tableNames.size() + " tables"
+        + (dynamoDbEndpoint.equals(endpoint) ? "" : ", DynamoDB at " + dynamoDbEndpoint) + ")";
+  }
+
+  @Override
+  public void close() {
+    Builder parts = new Builder();
+    parts.server = server;
+    parts.invocations = invocations;
+    parts.timers = timers;
+    parts.dynamoDbLocal = dynamoDbLocal;
+    parts.stopAll();
+  }
+
+  private static Map<String, String> functionEnvironment(SamTemplate.LambdaFunction function, LocalStackOptions options,
+      URI endpoint) {
+    Map<String, String> environment = new LinkedHashMap<>(function.environment());
+    environment.put("AWS_REGION", options.region());
+    environment.put("AWS_DEFAULT_REGION", options.region());
+    environment.putIfAbsent("AWS_ACCESS_KEY_ID", "test");
+    environment.putIfAbsent("AWS_SECRET_ACCESS_KEY", "test");
+    environment.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
+    environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMegabytes()));
+    environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+    if (options.externalEndpoint() == null) {
+      environment.put("AWS_ENDPOINT_URL", endpoint.toString());
+    } else {
+      // LocalStack serves DynamoDB and SNS; only the WebSocket management API is ours.
+      environment.put("AWS_ENDPOINT_URL", options.externalEndpoint().toString());
+      environment.put("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", endpoint.toString());
+    }
+    return environment;
+  }
+
+  private static AbstractLocalDynamoDBServerHandler startDynamoDbLocal() throws Exception {
+    Telemetry.configureTelemetry("LocalStack", "in-process", false);
+    SQLITE_LOG.setLevel(java.util.logging.Level.SEVERE);
+    return new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0, true, null, false, false), null);
+  }
+
+  private static DynamoDbClient adminClient(URI endpoint, String region) {
+    return DynamoDbClient.builder()
+        .endpointOverride(endpoint)
+        .region(Region.of(region))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** The stack's parts while it is being assembled, so that a failed start stops what did start. */
+  private static final class Builder {
+    Server server;
+    ExecutorService invocations;
+    ScheduledExecutorService timers;
+    AbstractLocalDynamoDBServerHandler dynamoDbLocal;
+    ConnectionRegistry connections;
+    SmsCapture sms;
+    URI endpoint;
+    URI dynamoDbEndpoint;
+    String stage;
+    List<String> routeKeys;
+    List<String> tableNames;
+
+    void stopAll() {
+      // Invocations first, so that the connections the server closes do not start $disconnect on a stopping stack.
+      if (invocations != null) {
+        invocations.shutdownNow();
+      }
+      if (timers != null) {
+        timers.shutdownNow();
+      }
+      try {
+        if (server != null) {
+          server.stop();
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException("the local stack did not stop cleanly", e);
+      } finally {
+        if (dynamoDbLocal != null) {
+          dynamoDbLocal.close();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.checkmark.local;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar local/target/checkmark-local.jar [--port N] [--template PATH]
+ * [--dynamodb-endpoint URL] [--region R] [--idle-timeout SECONDS] [--parameter NAME=VALUE]...}
+ */
+public final class LocalStackMain {
+
+  private static final String USAGE = """
+      usage: java -jar local/target/checkmark-local.jar [options]
+        --port N                 HTTP and WebSocket port on 127.0.0.1 (default 3001; 0 picks a free one)
+        --template PATH          SAM template to run (default ./template.yaml)
+        --dynamodb-endpoint URL  use this DynamoDB and SNS (LocalStack's) instead of the built-in ones;
+                                 AWS_ENDPOINT_URL in the environment does the same
+        --region REGION          region the functions see (default us-east-1)
+        --idle-timeout SECONDS   close silent connections after this long (default 600, as API Gateway)
+        --parameter NAME=VALUE   template parameter value; may be repeated
+      """;
+
+  private LocalStackMain() {
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    System.setProperty("log4j2.configurationFile", "checkmark-local-log4j2.xml");
+    LocalStackOptions options;
+    try {
+      options = parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.print(USAGE);
+      System.exit(2);
+      return;
+    }
+    LocalStack stack;
+    try {
+      stack = LocalStack.start(options);
+    } catch (RuntimeException e) {
+      System.err.println(e.getMessage());
+      // DynamoDB Local leaves non-daemon threads behind; nothing else would end the JVM.
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stack.close();
+      stopped.countDown();
+    }, "local-stack-shutdown"));
+    System.out.println(stack.readinessLine());
+    stopped.await();
+  }
+
+  static LocalStackOptions parse(String[] args, Map<String, String> environment) {
+    LocalStackOptions.Builder options = LocalStackOptions.builder();
+    String external = environment.get("AWS_ENDPOINT_URL");
+    if (external != null && !external.isBlank()) {
+      options.externalEndpoint(URI.create(external));
+    }
+    Map<String, String> parameters = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      if (option.equals("--help") || option.equals("-h")) {
+        throw new IllegalArgumentException("Checkmark local stack");
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      String value = args[++i];
+      switch (option) {
+        case "--port" -> options.port(number(option, value));
+        case "--template" -> {
+          Path template = Path.of(value);
+          if (!Files.isRegularFile(template)) {
+            throw new IllegalArgumentException("no template at " + template.toAbsolutePath());
+          }
+          options.template(template);
+        }
+        case "--dynamodb-endpoint" -> options.externalEndpoint(URI.create(value));
+        case "--region" -> options.region(value);
+        case "--idle-timeout" -> options.idleTimeout(Duration.ofSeconds(number(option, value)));
+        case "--parameter" -> {
+          int equals = value.indexOf('=');
+          if (equals < 1) {
+            throw new IllegalArgumentException("--parameter takes NAME=VALUE");
+          }
+          parameters.put(value.substring(0, equals), value.substring(equals + 1));
+        }
+        default -> throw new IllegalArgumentException("unknown option " + option);
+      }
+    }
+    return options.parameterOverrides(parameters).build();
+  }
+
+  private static int number(String option, String value) {
+    try {
+      int number = Integer.parseInt(value);
+      if (number < 0) {
+        throw new NumberFormatException();
+      }
+      return number;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " takes a whole number, not " + value);
+    }
+  }
+}

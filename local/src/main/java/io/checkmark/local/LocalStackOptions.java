@@ -1,0 +1,94 @@
+package io.checkmark.local;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How to start a local stack. The defaults are API Gateway's own limits and serverless-offline's
+ * port; tests shorten the timeouts and pick a free port.
+ *
+ * @param port the HTTP and WebSocket port on 127.0.0.1; 0 picks a free one
+ * @param template the SAM template to run
+ * @param externalEndpoint an AWS endpoint (LocalStack's) for DynamoDB and SNS instead of the built-in ones, or null
+ * @param region the region the functions see
+ * @param idleTimeout how long a connection may stay silent before it is closed
+ * @param maxConnectionDuration how long a connection may stay open at all
+ * @param parameterOverrides template parameter values
+ * @param console where SMS and the readiness line are printed
+ */
+public record LocalStackOptions(
+    int port,
+    Path template,
+    URI externalEndpoint,
+    String region,
+    Duration idleTimeout,
+    Duration maxConnectionDuration,
+    Map<String, String> parameterOverrides,
+    PrintStream console) {
+
+  public static final int DEFAULT_PORT = 3001;
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Every option with its default: port 3001, {@code ./template.yaml}, API Gateway's timeouts. */
+  public static final class Builder {
+    private int port = DEFAULT_PORT;
+    private Path template = Path.of("template.yaml");
+    private URI externalEndpoint;
+    private String region = "us-east-1";
+    private Duration idleTimeout = Duration.ofMinutes(10);
+    private Duration maxConnectionDuration = Duration.ofHours(2);
+    private Map<String, String> parameterOverrides = Map.of();
+    private PrintStream console = System.out;
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder template(Path template) {
+      this.template = template;
+      return this;
+    }
+
+    public Builder externalEndpoint(URI externalEndpoint) {
+      this.externalEndpoint = externalEndpoint;
+      return this;
+    }
+
+    public Builder region(String region) {
+      this.region = region;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    public Builder maxConnectionDuration(Duration maxConnectionDuration) {
+      this.maxConnectionDuration = maxConnectionDuration;
+      return this;
+    }
+
+    public Builder parameterOverrides(Map<String, String> parameterOverrides) {
+      this.parameterOverrides = Map.copyOf(parameterOverrides);
+      return this;
+    }
+
+    public Builder console(PrintStream console) {
+      this.console = console;
+      return this;
+    }
+
+    public LocalStackOptions build() {
+      return new LocalStackOptions(port, template, externalEndpoint, region, idleTimeout, maxConnectionDuration,
+          parameterOverrides, console);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.checkmark.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.api.StatusCode;
+
+/**
+ * The API Gateway management API ({@code POST}, {@code GET}, {@code DELETE} on
+ * {@code [/{stage}]/@connections/{id}}), answering as API Gateway does so that the handlers' real
+ * {@code ApiGatewayManagementApiClient} works through an endpoint override: 410
+ * {@code GoneException} for a connection that is not open, 413 for a payload over 128 KB.
+ */
+final class ManagementApi {
+
+  static final int MAX_PAYLOAD_BYTES = 128 * 1024;
+  private static final Pattern CONNECTIONS_PATH = Pattern.compile("^(?:/[^/@]+)?/@connections/([^/]+)$");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ConnectionRegistry connections;
+
+  ManagementApi(ConnectionRegistry connections) {
+    this.connections = connections;
+  }
+
+  static boolean matches(String path) {
+    return CONNECTIONS_PATH.matcher(path).matches();
+  }
+
+  void handle(Request request, Response response, Callback callback) throws Exception {
+    Matcher matcher = CONNECTIONS_PATH.matcher(Request.getPathInContext(request));
+    if (!matcher.matches()) {
+      HttpResponses.awsJsonError(response, callback, 404, "NotFoundException", "no such resource");
+      return;
+    }
+    String connectionId = URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8);
+    Optional<LocalConnection> found = connections.find(connectionId);
+    if (found.isEmpty()) {
+      HttpResponses.awsJsonError(response, callback, 410, "GoneException", "connection " + connectionId + " is gone");
+      return;
+    }
+    LocalConnection connection = found.get();
+    switch (request.getMethod()) {
+      case "POST" -> {
+        String payload = Content.Source.asString(request, StandardCharsets.UTF_8);
+        if (HttpResponses.utf8(payload).length > MAX_PAYLOAD_BYTES) {
+          HttpResponses.awsJsonError(response, callback, 413, "PayloadTooLargeException",
+              "a message may hold at most " + MAX_PAYLOAD_BYTES + " bytes");
+          return;
+        }
+        connection.send(payload);
+        HttpResponses.write(response, callback, 200, null, null);
+      }
+      case "GET" -> {
+        ObjectNode description = JSON.createObjectNode();
+        description.put("ConnectedAt", connection.connectedAt().toString());
+        ObjectNode identity = description.putObject("Identity");
+        identity.put("SourceIp", connection.sourceIp());
+        if (connection.userAgent() != null) {
+          identity.put("UserAgent", connection.userAgent());
+        }
+        description.put("LastActiveAt", connection.lastActiveAt().toString());
+        HttpResponses.json(response, callback, 200, description.toString());
+      }
+      case "DELETE" -> {
+        connection.close(StatusCode.NORMAL, "");
+        HttpResponses.write(response, callback, 204, null, null);
+      }
+      default -> HttpResponses.awsJsonError(response, callback, 405, "MethodNotAllowedException",
+          request.getMethod() + " is not a management API method");
+    }
+  }
+}

@@ -1,0 +1,256 @@
+package io.checkmark.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.checkmark.template.SamTemplate;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketCreator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API Gateway WebSocket API, emulated: {@code $connect} decides the upgrade, each text
+ * frame is routed by the template's route selection expression (falling back to
+ * {@code $default}) to its function, a route's reply goes back to the client only where the
+ * template gives that route a route response, and {@code $disconnect} runs on every close.
+ * Invocations run concurrently, as Lambda runs them, so no client may rely on one connection's
+ * frames being handled in order.
+ */
+final class WebSocketGateway implements WebSocketCreator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String REQUEST_BODY_PREFIX = "$request.body.";
+
+  private final Map<String, RouteTarget> routes = new LinkedHashMap<>();
+  private final List<String> selectionPath;
+  private final ApiGatewayEvents events;
+  private final ConnectionRegistry connections;
+  private final ExecutorService invocations;
+  private final ScheduledExecutorService timers;
+  private final Duration maxConnectionDuration;
+
+  WebSocketGateway(SamTemplate template, Map<String, LocalLambdaFunction> functions, ApiGatewayEvents events,
+      ConnectionRegistry connections, ExecutorService invocations, ScheduledExecutorService timers,
+      Duration maxConnectionDuration) {
+    String expression = template.routeSelectionExpression();
+    if (expression == null || !expression.startsWith(REQUEST_BODY_PREFIX)) {
+      throw new IllegalArgumentException("only $request.body.* route selection is emulated, not " + expression);
+    }
+    this.selectionPath = List.of(expression.substring(REQUEST_BODY_PREFIX.length()).split("\\."));
+    for (SamTemplate.Route route : template.routes()) {
+      LocalLambdaFunction function = functions.get(route.functionLogicalId());
+      if (function == null) {
+        throw new IllegalArgumentException("route " + route.routeKey() + " invokes " + route.functionLogicalId()
+            + ", which is not a function of the template");
+      }
+      routes.put(route.routeKey(), new RouteTarget(route.routeKey(), function, route.twoWay()));
+    }
+    this.events = events;
+    this.connections = connections;
+    this.invocations = invocations;
+    this.timers = timers;
+    this.maxConnectionDuration = maxConnectionDuration;
+  }
+
+  /** The route keys served, {@code $connect} and friends included. */
+  List<String> routeKeys() {
+    return List.copyOf(routes.keySet());
+  }
+
+  @Override
+  public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    String domainName = Optional.ofNullable(request.getHeaders().get(HttpHeader.HOST)).orElse("localhost");
+    LocalConnection connection = new LocalConnection(ApiGatewayIds.newId(), Instant.now(),
+        Request.getRemoteAddr(request), request.getHeaders().get(HttpHeader.USER_AGENT));
+    RouteTarget connect = routes.get("$connect");
+    if (connect != null) {
+      String event = events.connect(connection, domainName, headers(request), query(request));
+      Optional<JsonNode> result = invoke(connect, event);
+      int status = result.map(WebSocketGateway::statusCode).orElse(500);
+      if (status < 200 || status > 299) {
+        Response.writeError(request, response, callback, status);
+        return null;
+      }
+      result.map(reply -> reply.path("headers").path("Sec-WebSocket-Protocol"))
+          .filter(JsonNode::isTextual)
+          .ifPresent(protocol -> response.setAcceptedSubProtocol(protocol.textValue()));
+    }
+    return new Endpoint(connection, domainName);
+  }
+
+  /** Each connection's listener; Jetty delivers its frames one at a time. */
+  private final class Endpoint implements Session.Listener.AutoDemanding {
+    private final LocalConnection connection;
+    private final String domainName;
+    private ScheduledFuture<?> maximumDuration;
+
+    Endpoint(LocalConnection connection, String domainName) {
+      this.connection = connection;
+      this.domainName = domainName;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+      connection.attach(session);
+      connections.add(connection);
+      maximumDuration = timers.schedule(() -> connection.close(StatusCode.SHUTDOWN, "Going away"),
+          maxConnectionDuration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onWebSocketText(String text) {
+      connection.touch();
+      dispatch(connection, domainName, selectRoute(text), text, false);
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
+      connection.touch();
+      byte[] bytes = new byte[payload.remaining()];
+      payload.get(bytes);
+      callback.succeed();
+      // A binary frame has no JSON body to select a route from.
+      dispatch(connection, domainName, routes.get("$default"), Base64.getEncoder().encodeToString(bytes), true);
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+      connections.remove(connection.id());
+      if (maximumDuration != null) {
+        maximumDuration.cancel(false);
+      }
+      RouteTarget disconnect = routes.get("$disconnect");
+      if (disconnect != null && !connection.isDisconnectSuppressed()) {
+        String event = events.disconnect(connection, domainName, statusCode, reason);
+        submit(() -> invoke(disconnect, event));
+      }
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+      LOG.debug("connection {}: {}", connection.id(), cause.toString());
+    }
+  }
+
+  /** The route the selection expression picks, else {@code $default}; null when neither exists. */
+  private RouteTarget selectRoute(String body) {
+    try {
+      JsonNode value = JSON.readTree(body);
+      for (String field : selectionPath) {
+        value = value == null ? null : value.get(field);
+      }
+      if (value != null && value.isValueNode() && !value.isNull()) {
+        RouteTarget route = routes.get(value.asText());
+        if (route != null && !route.routeKey().startsWith("$")) {
+          return route;
+        }
+      }
+    } catch (Exception notJson) {
+      // API Gateway sends what it cannot read a route from to $default.
+    }
+    return routes.get("$default");
+  }
+
+  private void dispatch(LocalConnection connection, String domainName, RouteTarget route, String body, boolean base64) {
+    if (route == null) {
+      connection.send(gatewayMessage("Forbidden", connection.id()));
+      return;
+    }
+    String event = events.message(connection, domainName, route.routeKey(), body, base64);
+    submit(() -> {
+      Optional<JsonNode> result = invoke(route, event);
+      if (!connection.isOpen()) {
+        return;
+      }
+      if (result.isEmpty()) {
+        connection.send(gatewayMessage("Internal server error", connection.id()));
+      } else if (route.twoWay()) {
+        JsonNode reply = result.get().path("body");
+        if (reply.isTextual()) {
+          connection.send(reply.textValue());
+        }
+      }
+    });
+  }
+
+  private void submit(Runnable invocation) {
+    try {
+      invocations.execute(invocation);
+    } catch (RejectedExecutionException stopping) {
+      LOG.debug("not invoked: the local stack is stopping");
+    }
+  }
+
+  /** The function's result as JSON, or empty when it threw or returned something API Gateway cannot use. */
+  private static Optional<JsonNode> invoke(RouteTarget route, String event) {
+    try {
+      String output = route.function().invoke(event);
+      JsonNode result = output == null || output.isBlank() ? JSON.createObjectNode() : JSON.readTree(output);
+      return Optional.of(result);
+    } catch (Exception failure) {
+      LOG.error("function {} failed on route {}", route.function().name(), route.routeKey(), failure);
+      return Optional.empty();
+    }
+  }
+
+  private static int statusCode(JsonNode result) {
+    JsonNode status = result.path("statusCode");
+    return status.canConvertToInt() && status.intValue() != 0 ? status.intValue() : 200;
+  }
+
+  /** A frame API Gateway itself writes, such as {@code {"message":"Internal server error",...}}. */
+  private static String gatewayMessage(String message, String connectionId) {
+    ObjectNode frame = JSON.createObjectNode();
+    frame.put("message", message);
+    frame.put("connectionId", connectionId);
+    frame.put("requestId", ApiGatewayIds.newId());
+    return frame.toString();
+  }
+
+  private static Map<String, List<String>> headers(ServerUpgradeRequest request) {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (HttpField field : request.getHeaders()) {
+      headers.computeIfAbsent(field.getName(), name -> new java.util.ArrayList<>()).add(field.getValue());
+    }
+    headers.putIfAbsent("X-Forwarded-For", List.of(Request.getRemoteAddr(request)));
+    headers.putIfAbsent("X-Forwarded-Port", List.of(String.valueOf(Request.getLocalPort(request))));
+    headers.putIfAbsent("X-Forwarded-Proto", List.of(request.isSecure() ? "https" : "http"));
+    return headers;
+  }
+
+  private static Map<String, List<String>> query(ServerUpgradeRequest request) {
+    Map<String, List<String>> query = new LinkedHashMap<>();
+    Fields fields = Request.extractQueryParameters(request);
+    for (Fields.Field field : fields) {
+      query.put(field.getName(), field.getValues());
+    }
+    return query;
+  }
+
+  private record RouteTarget(String routeKey, LocalLambdaFunction function, boolean twoWay) {
+  }
+}

@@ -1,0 +1,252 @@
+package io.checkmark.template;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The stack described by {@code template.yaml}: its WebSocket routes with the functions behind
+ * them, each function's handler and environment, and its DynamoDB tables, with every intrinsic
+ * function resolved against local values. The local stack and the tests read the stack only
+ * through this class, so a route or table added to the template needs no code change.
+ */
+public final class SamTemplate {
+
+  public static final String LOCAL_ACCOUNT_ID = "000000000000";
+
+  private static final Pattern INTEGRATION_TARGET = Pattern.compile("^integrations/(.+)$");
+  private static final Pattern FUNCTION_IN_ARN = Pattern.compile(":function:([^/:]+)");
+
+  private final Map<String, Object> document;
+  private final Map<String, Map<String, Object>> resources;
+  private final Intrinsics intrinsics;
+  private final String region;
+
+  private SamTemplate(Map<String, Object> document, Map<String, String> parameterOverrides, String region,
+      String stackName) {
+    this.document = document;
+    this.resources = resourcesOf(document);
+    this.region = region;
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("AWS::Region", region);
+    values.put("AWS::AccountId", LOCAL_ACCOUNT_ID);
+    values.put("AWS::StackName", stackName);
+    values.put("AWS::StackId", "arn:aws:cloudformation:" + region + ":" + LOCAL_ACCOUNT_ID + ":stack/" + stackName);
+    values.put("AWS::Partition", "aws");
+    values.put("AWS::URLSuffix", "amazonaws.com");
+    section("Parameters").forEach((name, definition) -> {
+      Object defaultValue = definition instanceof Map<?, ?> map ? map.get("Default") : null;
+      values.put(name, parameterOverrides.getOrDefault(name, defaultValue == null ? "" : String.valueOf(defaultValue)));
+    });
+    parameterOverrides.forEach(values::putIfAbsent);
+    this.intrinsics = new Intrinsics(values, section("Conditions"), this::physicalId, this::attribute);
+  }
+
+  public static SamTemplate load(Path path, Map<String, String> parameterOverrides, String region, String stackName) {
+    return new SamTemplate(CloudFormationYaml.load(path), parameterOverrides, region, stackName);
+  }
+
+  public static SamTemplate load(Path path) {
+    return load(path, Map.of(), "us-east-1", "checkmark-local");
+  }
+
+  /** The raw document, short-form tags already turned into their long forms. */
+  public Map<String, Object> document() {
+    return document;
+  }
+
+  public String region() {
+    return region;
+  }
+
+  /** The WebSocket API's route selection expression, such as {@code $request.body.action}. */
+  public String routeSelectionExpression() {
+    Map<String, Object> api = webSocketApi().getValue();
+    return intrinsics.resolveString(properties(api).get("RouteSelectionExpression"));
+  }
+
+  /** The stage the WebSocket API is deployed to. */
+  public String stageName() {
+    return resources.values().stream()
+        .filter(resource -> "AWS::ApiGatewayV2::Stage".equals(resource.get("Type")))
+        .map(stage -> intrinsics.resolveString(properties(stage).get("StageName")))
+        .findFirst()
+        .orElseThrow(() -> new TemplateException("the template has no AWS::ApiGatewayV2::Stage"));
+  }
+
+  /** Every route of the WebSocket API with the function its integration invokes. */
+  public List<Route> routes() {
+    List<String> routesWithResponses = new ArrayList<>();
+    resourcesOfType("AWS::ApiGatewayV2::RouteResponse").forEach((id, properties) ->
+        routesWithResponses.add(intrinsics.resolveString(properties.get("RouteId"))));
+    List<Route> routes = new ArrayList<>();
+    resourcesOfType("AWS::ApiGatewayV2::Route").forEach((id, properties) -> {
+      String routeKey = intrinsics.resolveString(properties.get("RouteKey"));
+      String target = intrinsics.resolveString(properties.get("Target"));
+      if (target == null) {
+        throw new TemplateException("route " + id + " (" + routeKey + ") has no integration Target");
+      }
+      Matcher integration = INTEGRATION_TARGET.matcher(target);
+      if (!integration.matches()) {
+        throw new TemplateException("route " + id + " targets " + target + ", not integrations/<id>");
+      }
+      routes.add(new Route(id, routeKey, functionOfIntegration(integration.group(1)), routesWithResponses.contains(id)));
+    });
+    return routes;
+  }
+
+  /** Every Lambda function, by logical id, with Globals merged in. */
+  public Map<String, LambdaFunction> functions() {
+    Map<String, Object> globals = mapOrEmpty(mapOrEmpty(document.get("Globals")).get("Function"));
+    Map<String, LambdaFunction> functions = new LinkedHashMap<>();
+    resources.forEach((id, resource) -> {
+      Object type = resource.get("Type");
+      if (!"AWS::Serverless::Function".equals(type) && !"AWS::Lambda::Function".equals(type)) {
+        return;
+      }
+      Map<String, Object> properties = properties(resource);
+      boolean sam = "AWS::Serverless::Function".equals(type);
+      Map<String, String> environment = new LinkedHashMap<>();
+      if (sam) {
+        environment.putAll(variables(globals));
+      }
+      environment.putAll(variables(properties));
+      String handler = intrinsics.resolveString(sam ? properties.getOrDefault("Handler", globals.get("Handler"))
+          : properties.get("Handler"));
+      Object timeout = sam ? properties.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3)) : properties.getOrDefault("Timeout", 3);
+      Object memory = sam ? properties.getOrDefault("MemorySize", globals.getOrDefault("MemorySize", 128))
+          : properties.getOrDefault("MemorySize", 128);
+      if (handler == null) {
+        throw new TemplateException("function " + id + " has no Handler");
+      }
+      functions.put(id, new LambdaFunction(id, handler, environment,
+          Integer.parseInt(intrinsics.resolveString(timeout)), Integer.parseInt(intrinsics.resolveString(memory))));
+    });
+    return functions;
+  }
+
+  /** Every DynamoDB table with its keys, indexes and TTL. */
+  public List<TableDefinition> tables() {
+    List<TableDefinition> tables = new ArrayList<>();
+    resourcesOfType("AWS::DynamoDB::Table").forEach((id, properties) -> {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> resolved = (Map<String, Object>) intrinsics.resolve(properties);
+      tables.add(TableDefinition.fromProperties(id, physicalId(id), resolved));
+    });
+    return tables;
+  }
+
+  private Map.Entry<String, Map<String, Object>> webSocketApi() {
+    return resources.entrySet().stream()
+        .filter(entry -> "AWS::ApiGatewayV2::Api".equals(entry.getValue().get("Type")))
+        .filter(entry -> "WEBSOCKET".equals(intrinsics.resolveString(properties(entry.getValue()).get("ProtocolType"))))
+        .findFirst()
+        .orElseThrow(() -> new TemplateException("the template has no WebSocket AWS::ApiGatewayV2::Api"));
+  }
+
+  private String functionOfIntegration(String integrationId) {
+    Map<String, Object> integration = Optional.ofNullable(resources.get(integrationId))
+        .filter(resource -> "AWS::ApiGatewayV2::Integration".equals(resource.get("Type")))
+        .orElseThrow(() -> new TemplateException("no AWS::ApiGatewayV2::Integration named " + integrationId));
+    String uri = intrinsics.resolveString(properties(integration).get("IntegrationUri"));
+    Matcher function = FUNCTION_IN_ARN.matcher(uri == null ? "" : uri);
+    if (!function.find()) {
+      throw new TemplateException("integration " + integrationId + " does not invoke a Lambda function: " + uri);
+    }
+    return function.group(1);
+  }
+
+  private Map<String, String> variables(Map<String, Object> functionProperties) {
+    Map<String, Object> declared = mapOrEmpty(mapOrEmpty(functionProperties.get("Environment")).get("Variables"));
+    Map<String, String> environment = new LinkedHashMap<>();
+    declared.forEach((name, value) -> {
+      String resolved = intrinsics.resolveString(value);
+      if (resolved != null) {
+        environment.put(name, resolved);
+      }
+    });
+    return environment;
+  }
+
+  /** What {@code Ref} gives for a resource here: a table's name, a function's name, else its logical id. */
+  private String physicalId(String logicalId) {
+    Map<String, Object> resource = resources.get(logicalId);
+    if (resource == null) {
+      throw new TemplateException("Ref to " + logicalId + ", which is neither a parameter nor a resource");
+    }
+    if ("AWS::DynamoDB::Table".equals(resource.get("Type"))) {
+      Object tableName = properties(resource).get("TableName");
+      if (tableName != null) {
+        return intrinsics.resolveString(tableName);
+      }
+    }
+    return logicalId;
+  }
+
+  private String attribute(String logicalId, String attribute) {
+    Map<String, Object> resource = resources.get(logicalId);
+    if (resource == null) {
+      throw new TemplateException("GetAtt on " + logicalId + ", which is not a resource");
+    }
+    String type = String.valueOf(resource.get("Type"));
+    String prefix = "arn:aws:";
+    if (attribute.equals("Arn") && type.endsWith("::Function")) {
+      return prefix + "lambda:" + region + ":" + LOCAL_ACCOUNT_ID + ":function:" + logicalId;
+    }
+    if (attribute.equals("Arn") && type.equals("AWS::DynamoDB::Table")) {
+      return prefix + "dynamodb:" + region + ":" + LOCAL_ACCOUNT_ID + ":table/" + physicalId(logicalId);
+    }
+    return prefix + type.toLowerCase().replace("::", "-") + ":" + region + ":" + LOCAL_ACCOUNT_ID + ":" + logicalId + "/" + attribute;
+  }
+
+  private Map<String, Map<String, Object>> resourcesOfType(String type) {
+    Map<String, Map<String, Object>> result = new LinkedHashMap<>();
+    resources.forEach((id, resource) -> {
+      if (type.equals(resource.get("Type"))) {
+        result.put(id, properties(resource));
+      }
+    });
+    return result;
+  }
+
+  private Map<String, Object> section(String name) {
+    return mapOrEmpty(document.get(name));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Map<String, Object>> resourcesOf(Map<String, Object> document) {
+    Object resources = document.get("Resources");
+    if (!(resources instanceof Map)) {
+      throw new TemplateException("the template has no Resources");
+    }
+    return (Map<String, Map<String, Object>>) resources;
+  }
+
+  private static Map<String, Object> properties(Map<String, Object> resource) {
+    return mapOrEmpty(resource.get("Properties"));
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> mapOrEmpty(Object value) {
+    return value instanceof Map ? (Map<String, Object>) value : Map.of();
+  }
+
+  /** A WebSocket route; {@code twoWay} when a route response sends the integration's reply to the client. */
+  public record Route(String logicalId, String routeKey, String functionLogicalId, boolean twoWay) {
+  }
+
+  /** A Lambda function: its handler ({@code class::method}), environment, timeout and memory. */
+  public record LambdaFunction(String logicalId, String handler, Map<String, String> environment,
+      int timeoutSeconds, int memoryMegabytes) {
+
+    public String handlerClass() {
+      int separator = handler.indexOf("::");
+      return separator < 0 ? handler : handler.substring(0, separator);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.checkmark.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+
+class SamTemplateTest {
+
+  private static final Path PROJECT_TEMPLATE = Path.of("..", "template.yaml");
+
+  @Test
+  void projectTemplateMapsEveryRouteToItsHandlerClass() {
+    SamTemplate template = SamTemplate.load(PROJECT_TEMPLATE);
+    Map<String, SamTemplate.LambdaFunction> functions = template.functions();
+
+    assertThat(template.routeSelectionExpression()).isEqualTo("$request.body.action");
+    assertThat(template.stageName()).isEqualTo("dev");
+    assertThat(template.routes())
+        .extracting(route -> route.routeKey() + " -> " + functions.get(route.functionLogicalId()).handlerClass())
+        .contains(
+            "$connect -> io.checkmark.handler.ConnectHandler",
+            "$disconnect -> io.checkmark.handler.DisconnectHandler",
+            "$default -> io.checkmark.handler.DefaultRouteHandler",
+            "ping -> io.checkmark.handler.PingHandler");
+  }
+
+  @Test
+  void projectTemplateGivesRouteResponsesToActionsButNotToConnect() {
+    SamTemplate template = SamTemplate.load(PROJECT_TEMPLATE);
+
+    assertThat(template.routes()).filteredOn(SamTemplate.Route::twoWay)
+        .extracting(SamTemplate.Route::routeKey).contains("ping", "$default").doesNotContain("$connect", "$disconnect");
+  }
+
+  @Test
+  void projectTemplateResolvesTableReferencesInFunctionEnvironments() {
+    SamTemplate template = SamTemplate.load(PROJECT_TEMPLATE);
+
+    assertThat(template.functions().get("ConnectFunction").environment())
+        .containsEntry("CONNECTIONS_TABLE", "ConnectionsTable")
+        .containsEntry("POWERTOOLS_LOG_LEVEL", "INFO");
+    TableDefinition connections = template.tables().stream()
+        .filter(table -> table.logicalId().equals("ConnectionsTable")).findFirst().orElseThrow();
+    assertThat(connections.keySchema()).extracting(key -> key.attributeName() + ":" + key.keyTypeAsString())
+        .containsExactly("id:HASH");
+    assertThat(connections.timeToLiveAttribute()).contains("expiresAt");
+  }
+
+  @Test
+  void resolvesShortAndLongFormsConditionsAndGlobals() {
+    SamTemplate template = SamTemplate.load(fixture(), Map.of(), "eu-west-1", "stack");
+
+    SamTemplate.LambdaFunction echo = template.functions().get("EchoFunction");
+    assertThat(echo.handlerClass()).isEqualTo("com.example.Echo");
+    assertThat(echo.timeoutSeconds()).isEqualTo(7);
+    assertThat(echo.memoryMegabytes()).isEqualTo(256);
+    assertThat(echo.environment())
+        .containsEntry("SHARED", "from-globals")
+        .containsEntry("OVERRIDDEN", "from-function")
+        .containsEntry("TABLE", "stack-indexed")
+        .containsEntry("MODE", "production")
+        .containsEntry("LITERAL", "keep ${Literal} for eu-west-1")
+        .doesNotContainKey("DEBUG");
+    assertThat(template.routes()).extracting(route -> route.routeKey() + ":" + route.functionLogicalId() + ":" + route.twoWay())
+        .containsExactly("echo:EchoFunction:true", "quiet:EchoFunction:false");
+  }
+
+  @Test
+  void parameterOverridesChangeConditions() {
+    SamTemplate template = SamTemplate.load(fixture(), Map.of("Env", "dev", "StageName", "alpha"), "us-east-1", "s");
+
+    assertThat(template.functions().get("EchoFunction").environment())
+        .containsEntry("DEBUG", "yes")
+        .doesNotContainKey("MODE");
+    assertThat(template.stageName()).isEqualTo("alpha");
+  }
+
+  @Test
+  void tableDefinitionBecomesACreateTableRequestWithIndexes() {
+    TableDefinition table = SamTemplate.load(fixture(), Map.of(), "us-east-1", "s").tables().get(0);
+
+    CreateTableRequest request = table.createTableRequest();
+    assertThat(request.tableName()).isEqualTo("s-indexed");
+    assertThat(request.keySchema()).extracting(key -> key.attributeName()).containsExactly("pk", "sk");
+    assertThat(request.globalSecondaryIndexes()).singleElement().satisfies(index -> {
+      assertThat(index.indexName()).isEqualTo("byPhone");
+      assertThat(index.projection().projectionType()).isEqualTo(ProjectionType.INCLUDE);
+      assertThat(index.projection().nonKeyAttributes()).containsExactly("sk");
+    });
+    assertThat(table.timeToLiveAttribute()).contains("expiresAt");
+  }
+
+  @Test
+  void keyAttributeMissingFromDefinitionsIsRefused(@TempDir Path directory) throws IOException {
+    Path broken = copyOfFixture(directory, "- {AttributeName: phone, AttributeType: S}", "");
+
+    assertThatThrownBy(() -> SamTemplate.load(broken).tables())
+        .isInstanceOf(TemplateException.class)
+        .hasMessageContaining("phone");
+  }
+
+  @Test
+  void routeWithoutIntegrationIsRefused(@TempDir Path directory) throws IOException {
+    Path broken = copyOfFixture(directory, "Target: !Join ['/', [integrations, !Ref EchoIntegration]]", "");
+
+    assertThatThrownBy(() -> SamTemplate.load(broken).routes())
+        .isInstanceOf(TemplateException.class)
+        .hasMessageContaining("EchoRoute");
+  }
+
+  @Test
+  void referenceToMissingResourceIsRefused(@TempDir Path directory) throws IOException {
+    Path broken = copyOfFixture(directory, "TABLE: !Ref IndexedTable", "TABLE: !Ref NoSuchTable");
+
+    assertThatThrownBy(() -> SamTemplate.load(broken).functions())
+        .isInstanceOf(TemplateException.class)
+        .hasMessageContaining("NoSuchTable");
+  }
+
+  private static Path fixture() {
+    try {
+      return Path.of(SamTemplateTest.class.getResource("/fixture-template.yaml").toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path copyOfFixture(Path directory, String find, String replace) throws IOException {
+    String text = Files.readString(fixture());
+    assertThat(text).contains(find);
+    Path copy = directory.resolve("template.yaml");
+    Files.writeString(copy, text.replace(find, replace));
+    return copy;
+  }
+}
