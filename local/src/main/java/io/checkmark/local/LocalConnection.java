@@ -8,6 +8,9 @@ import org.eclipse.jetty.websocket.api.Session;
 /** One open client WebSocket, as the emulator and its management API see it. */
 final class LocalConnection {
 
+  /** Characters per outgoing frame; UTF-8 takes up to 4 bytes a character, so frames stay within 32 KB. */
+  private static final int FRAGMENT_CHARS = 8 * 1024;
+
   private final String id;
   private final Instant connectedAt;
   private final String sourceIp;
@@ -57,9 +60,20 @@ final class LocalConnection {
     return current != null && current.isOpen();
   }
 
-  void send(String text) {
+  /**
+   * Sends one message, in frames of at most 32 KB as API Gateway sends them. Synchronized so that
+   * the fragments of two messages sent at once by two invocations never interleave.
+   */
+  synchronized void send(String text) {
     touch();
-    session.sendText(text, Callback.NOOP);
+    if (text.length() <= FRAGMENT_CHARS) {
+      session.sendText(text, Callback.NOOP);
+      return;
+    }
+    for (int start = 0; start < text.length(); start += FRAGMENT_CHARS) {
+      int end = Math.min(text.length(), start + FRAGMENT_CHARS);
+      session.sendPartialText(text.substring(start, end), end == text.length(), Callback.NOOP);
+    }
   }
 
   void close(int statusCode, String reason) {

@@ -102,11 +102,11 @@ public final class LocalStack implements AutoCloseable {
 
       WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(parts.server, container -> {
         container.setIdleTimeout(options.idleTimeout());
-        container.setMaxFrameSize(32 * 1024);
-        container.setMaxTextMessageSize(128 * 1024);
-        container.setMaxBinaryMessageSize(128 * 1024);
-        // Oversized frames must be refused with 1009, as API Gateway does, not split.
+        // The gateway enforces API Gateway's frame and message limits itself; Jetty only caps what it buffers.
+        container.setMaxFrameSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
         container.setAutoFragment(false);
+        container.setMaxTextMessageSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
+        container.setMaxBinaryMessageSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
         container.addMapping("/" + parts.stage, gateway);
       });
       webSockets.setHandler(new EdgeHandler(parts.dynamoDbLocal, new ManagementApi(parts.connections), parts.sms));

@@ -61,13 +61,13 @@ final class ManagementApi {
       }
       case "GET" -> {
         ObjectNode description = JSON.createObjectNode();
-        description.put("ConnectedAt", connection.connectedAt().toString());
-        ObjectNode identity = description.putObject("Identity");
-        identity.put("SourceIp", connection.sourceIp());
+        description.put("connectedAt", connection.connectedAt().toString());
+        ObjectNode identity = description.putObject("identity");
+        identity.put("sourceIp", connection.sourceIp());
         if (connection.userAgent() != null) {
-          identity.put("UserAgent", connection.userAgent());
+          identity.put("userAgent", connection.userAgent());
         }
-        description.put("LastActiveAt", connection.lastActiveAt().toString());
+        description.put("lastActiveAt", connection.lastActiveAt().toString());
         HttpResponses.json(response, callback, 200, description.toString());
       }
       case "DELETE" -> {

@@ -23,6 +23,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.websocket.api.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
@@ -44,6 +46,8 @@ final class WebSocketGateway implements WebSocketCreator {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String REQUEST_BODY_PREFIX = "$request.body.";
+  static final int MAX_FRAME_BYTES = 32 * 1024;
+  static final int MAX_MESSAGE_BYTES = 128 * 1024;
 
   private final Map<String, RouteTarget> routes = new LinkedHashMap<>();
   private final List<String> selectionPath;
@@ -102,11 +106,12 @@ final class WebSocketGateway implements WebSocketCreator {
     return new Endpoint(connection, domainName);
   }
 
-  /** Each connection's listener; Jetty delivers its frames one at a time. */
-  private final class Endpoint implements Session.Listener.AutoDemanding {
+  /** Each connection's listener; Jetty delivers its frames one at a time. Public because Jetty binds its methods by reflection. */
+  public final class Endpoint implements Session.Listener.AutoDemanding {
     private final LocalConnection connection;
     private final String domainName;
     private ScheduledFuture<?> maximumDuration;
+    private long messageBytes;
 
     Endpoint(LocalConnection connection, String domainName) {
       this.connection = connection;
@@ -119,6 +124,21 @@ final class WebSocketGateway implements WebSocketCreator {
       connections.add(connection);
       maximumDuration = timers.schedule(() -> connection.close(StatusCode.SHUTDOWN, "Going away"),
           maxConnectionDuration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** API Gateway closes the connection with 1009 on a frame over 32 KB or a message over 128 KB. */
+    @Override
+    public void onWebSocketFrame(Frame frame, org.eclipse.jetty.websocket.api.Callback callback) {
+      callback.succeed();
+      if (frame.getOpCode() == OpCode.TEXT || frame.getOpCode() == OpCode.BINARY) {
+        messageBytes = 0;
+      }
+      messageBytes += frame.getPayloadLength();
+      if (frame.getPayloadLength() > MAX_FRAME_BYTES) {
+        connection.close(StatusCode.MESSAGE_TOO_LARGE, "Frame too big");
+      } else if (messageBytes > MAX_MESSAGE_BYTES) {
+        connection.close(StatusCode.MESSAGE_TOO_LARGE, "Message too big");
+      }
     }
 
     @Override

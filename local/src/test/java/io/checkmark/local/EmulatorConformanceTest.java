@@ -1,0 +1,366 @@
+package io.checkmark.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.checkmark.local.fixtures.RecordingHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.GetConnectionResponse;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+
+/**
+ * The emulator behaves as API Gateway does, shown with a template whose every route invokes a
+ * function that records the raw event and replies with it.
+ */
+class EmulatorConformanceTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+  private static final ByteArrayOutputStream CONSOLE = new ByteArrayOutputStream();
+  private static LocalStack stack;
+
+  @BeforeAll
+  static void startStack() {
+    stack = LocalStack.start(LocalStackOptions.builder()
+        .port(0)
+        .template(Path.of("src/test/resources/emulator-template.yaml"))
+        .idleTimeout(IDLE_TIMEOUT)
+        .console(new PrintStream(CONSOLE, true, StandardCharsets.UTF_8))
+        .build());
+  }
+
+  @AfterAll
+  static void stopStack() {
+    stack.close();
+  }
+
+  @Test
+  void framesAreRoutedByActionWithDefaultFallbackForUnknownAndNonJsonBodies() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      assertThat(routeOf(socket.send("{\"action\":\"echo\"}").next())).isEqualTo("echo");
+      assertThat(routeOf(socket.send("{\"action\":\"nothing-here\"}").next())).isEqualTo("$default");
+      assertThat(routeOf(socket.send("{\"noAction\":1}").next())).isEqualTo("$default");
+      assertThat(routeOf(socket.send("this is not JSON").next())).isEqualTo("$default");
+      assertThat(routeOf(socket.send("{\"action\":\"$connect\"}").next())).isEqualTo("$default");
+    }
+  }
+
+  @Test
+  void messageEventHasApiGatewaysShape() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      JsonNode event = JSON.readTree(socket.send("{\"action\":\"echo\",\"x\":1}").next());
+
+      JsonNode context = event.get("requestContext");
+      assertThat(context.get("eventType").asText()).isEqualTo("MESSAGE");
+      assertThat(context.get("routeKey").asText()).isEqualTo("echo");
+      assertThat(context.get("stage").asText()).isEqualTo("emu");
+      assertThat(context.get("connectionId").asText()).hasSize(16);
+      assertThat(context.get("connectedAt").asLong()).isPositive();
+      assertThat(context.get("requestTimeEpoch").asLong()).isGreaterThanOrEqualTo(context.get("connectedAt").asLong());
+      assertThat(context.get("messageDirection").asText()).isEqualTo("IN");
+      assertThat(context.get("identity").get("sourceIp").asText()).isEqualTo("127.0.0.1");
+      assertThat(context.get("requestTime").asText()).matches("\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000");
+      for (String field : new String[] {"requestId", "messageId", "domainName", "apiId", "extendedRequestId"}) {
+        assertThat(context.get(field).asText()).as(field).isNotBlank();
+      }
+      assertThat(event.get("body").asText()).isEqualTo("{\"action\":\"echo\",\"x\":1}");
+      assertThat(event.get("isBase64Encoded").asBoolean()).isFalse();
+    }
+  }
+
+  @Test
+  void connectEventCarriesHeadersAndQueryString() throws Exception {
+    URI withQuery = URI.create(stack.webSocketUrl() + "?client=cli&v=2");
+    try (TestSocket socket = TestSocket.connect(withQuery, Map.of("X-Client-Version", "7"))) {
+      String connectionId = connectionIdOf(socket);
+
+      JsonNode connect = awaitEvent(connectionId, "$connect");
+      assertThat(connect.get("requestContext").get("eventType").asText()).isEqualTo("CONNECT");
+      assertThat(connect.get("headers").get("X-Client-Version").asText()).isEqualTo("7");
+      assertThat(connect.get("multiValueHeaders").get("X-Client-Version").get(0).asText()).isEqualTo("7");
+      assertThat(connect.get("queryStringParameters").get("client").asText()).isEqualTo("cli");
+      assertThat(connect.get("multiValueQueryStringParameters").get("v").get(0).asText()).isEqualTo("2");
+      assertThat(connect.has("body")).isFalse();
+    }
+  }
+
+  @Test
+  void connectRefusalCarriesTheFunctionsStatus() {
+    assertThatThrownBy(() -> TestSocket.connect(URI.create(stack.webSocketUrl() + "?status=403")))
+        .isInstanceOfSatisfying(TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(403));
+    assertThatThrownBy(() -> TestSocket.connect(URI.create(stack.webSocketUrl() + "?status=401")))
+        .isInstanceOfSatisfying(TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(401));
+  }
+
+  @Test
+  void routeWithoutRouteResponseSendsNothingBack() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      socket.send("{\"action\":\"oneway\"}");
+      String connectionId = connectionIdOf(socket);
+
+      assertThat(awaitEvent(connectionId, "oneway")).isNotNull();
+      assertThat(socket.poll(Duration.ofMillis(300))).isNull();
+    }
+  }
+
+  @Test
+  void failingFunctionGetsApiGatewaysInternalServerErrorFrame() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      JsonNode frame = JSON.readTree(socket.send("{\"action\":\"fail\"}").next());
+
+      assertThat(frame.get("message").asText()).isEqualTo("Internal server error");
+      assertThat(frame.get("connectionId").asText()).hasSize(16);
+      assertThat(routeOf(socket.send("{\"action\":\"echo\"}").next())).isEqualTo("echo");
+    }
+  }
+
+  @Test
+  void binaryFrameGoesToDefaultBase64Encoded() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      JsonNode event = JSON.readTree(socket.sendBinary(new byte[] {0, 1, 2, (byte) 255}).next());
+
+      assertThat(event.get("requestContext").get("routeKey").asText()).isEqualTo("$default");
+      assertThat(event.get("isBase64Encoded").asBoolean()).isTrue();
+      assertThat(Base64.getDecoder().decode(event.get("body").asText())).containsExactly(0, 1, 2, 255);
+    }
+  }
+
+  @Test
+  void managementApiPostsDescribesAndDeletesThroughTheRealSdkClient() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl());
+         ApiGatewayManagementApiClient management = managementClient()) {
+      String connectionId = connectionIdOf(socket);
+
+      management.postToConnection(r -> r.connectionId(connectionId).data(SdkBytes.fromUtf8String("{\"type\":\"hello\"}")));
+      assertThat(socket.next()).isEqualTo("{\"type\":\"hello\"}");
+
+      GetConnectionResponse description = management.getConnection(r -> r.connectionId(connectionId));
+      assertThat(description.identity().sourceIp()).isEqualTo("127.0.0.1");
+      assertThat(description.connectedAt()).isNotNull();
+      assertThat(description.lastActiveAt()).isAfterOrEqualTo(description.connectedAt());
+
+      management.deleteConnection(r -> r.connectionId(connectionId));
+      assertThat(socket.closeCode(Duration.ofSeconds(5))).isEqualTo(1000);
+      JsonNode disconnect = awaitEvent(connectionId, "$disconnect");
+      assertThat(disconnect.get("requestContext").get("eventType").asText()).isEqualTo("DISCONNECT");
+
+      assertThatThrownBy(() -> management.postToConnection(r -> r.connectionId(connectionId)
+          .data(SdkBytes.fromUtf8String("{}")))).isInstanceOf(GoneException.class);
+    }
+  }
+
+  @Test
+  void unknownConnectionIsGoneForEveryManagementMethod() {
+    try (ApiGatewayManagementApiClient management = managementClient()) {
+      assertThatThrownBy(() -> management.postToConnection(r -> r.connectionId("AAAAAAAAAAAAAAA=")
+          .data(SdkBytes.fromUtf8String("{}")))).isInstanceOf(GoneException.class);
+      assertThatThrownBy(() -> management.getConnection(r -> r.connectionId("AAAAAAAAAAAAAAA=")))
+          .isInstanceOf(GoneException.class);
+      assertThatThrownBy(() -> management.deleteConnection(r -> r.connectionId("AAAAAAAAAAAAAAA=")))
+          .isInstanceOf(GoneException.class);
+    }
+  }
+
+  @Test
+  void messageOverApiGatewaysPayloadLimitClosesWith1009() {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      String fragment = "a".repeat(32 * 1024);
+      socket.sendFragment("{\"action\":\"echo\",\"x\":\"" + fragment, false);
+      for (int i = 0; i < 4; i++) {
+        socket.sendFragment(fragment, false);
+      }
+      socket.sendFragment("\"}", true);
+
+      assertThat(socket.closeCode(Duration.ofSeconds(5))).isEqualTo(1009);
+    }
+  }
+
+  @Test
+  void frameOverApiGatewaysFrameLimitClosesWith1009() throws Exception {
+    try (RawWebSocket socket = new RawWebSocket(stack.webSocketUrl())) {
+      socket.sendSingleFrame("{\"action\":\"echo\",\"x\":\"" + "a".repeat(33 * 1024) + "\"}");
+
+      assertThat(socket.awaitCloseCode()).isEqualTo(1009);
+    }
+  }
+
+  @Test
+  void frameAtApiGatewaysFrameLimitIsAccepted() throws Exception {
+    try (RawWebSocket socket = new RawWebSocket(stack.webSocketUrl())) {
+      String body = "{\"action\":\"oneway\",\"x\":\"" + "a".repeat(30 * 1024) + "\"}";
+      socket.sendSingleFrame(body);
+
+      long deadline = System.currentTimeMillis() + 5_000;
+      while (RecordingHandler.EVENTS.stream().noneMatch(event -> event.path("body").asText().equals(body))) {
+        assertThat(System.currentTimeMillis()).as("oneway event with the 30 KB frame").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+    }
+  }
+
+  @Test
+  void messageInFragmentsUnderTheLimitsIsDelivered() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      String fragment = "b".repeat(30 * 1024);
+      socket.sendFragment("{\"action\":\"echo\",\"x\":\"" + fragment, false);
+      socket.sendFragment(fragment + "\"}", true);
+
+      JsonNode event = JSON.readTree(socket.next());
+      assertThat(event.get("body").asText()).hasSize(2 * 30 * 1024 + "{\"action\":\"echo\",\"x\":\"\"}".length());
+    }
+  }
+
+  @Test
+  void idleConnectionIsClosedAndDisconnectRuns() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      String connectionId = connectionIdOf(socket);
+
+      int code = socket.closeCode(IDLE_TIMEOUT.multipliedBy(4));
+
+      assertThat(code).isEqualTo(1001);
+      JsonNode disconnect = awaitEvent(connectionId, "$disconnect");
+      assertThat(disconnect.get("requestContext").get("disconnectStatusCode").asInt()).isEqualTo(1001);
+      assertThat(stack.openConnectionIds()).doesNotContain(connectionId);
+    }
+  }
+
+  @Test
+  void clientCloseRunsDisconnectWithTheClientsCode() throws Exception {
+    String connectionId;
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      connectionId = connectionIdOf(socket);
+    }
+
+    JsonNode disconnect = awaitEvent(connectionId, "$disconnect");
+    assertThat(disconnect.get("requestContext").get("disconnectStatusCode").asInt()).isEqualTo(1000);
+    assertThat(disconnect.get("headers").has("Host")).isTrue();
+  }
+
+  @Test
+  void droppedConnectionRunsNoDisconnectAndIsGone() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl());
+         ApiGatewayManagementApiClient management = managementClient()) {
+      String connectionId = connectionIdOf(socket);
+
+      assertThat(stack.dropWithoutDisconnect(connectionId)).isTrue();
+
+      assertThat(socket.closeCode(Duration.ofSeconds(5))).isEqualTo(1006);
+      assertThatThrownBy(() -> management.getConnection(r -> r.connectionId(connectionId)))
+          .isInstanceOf(GoneException.class);
+      Thread.sleep(300);
+      assertThat(findEvent(connectionId, "$disconnect")).isEmpty();
+    }
+  }
+
+  @Test
+  void realSnsClientPublishesSmsThatTheCaptureEndpointLists() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    URI messages = stack.endpoint().resolve("/_aws/sns/sms-messages");
+    try (SnsClient sns = SnsClient.builder().endpointOverride(stack.endpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create()).build()) {
+
+      String messageId = sns.publish(r -> r.phoneNumber("+15550001111").message("Your code is 123456")
+          .messageAttributes(Map.of("AWS.SNS.SMS.SMSType",
+              MessageAttributeValue.builder().dataType("String").stringValue("Transactional").build()))).messageId();
+
+      JsonNode listing = JSON.readTree(http.send(HttpRequest.newBuilder(messages).GET().build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      JsonNode sms = listing.get("sms_messages").get("+15550001111").get(0);
+      assertThat(sms.get("Message").asText()).isEqualTo("Your code is 123456");
+      assertThat(sms.get("PhoneNumber").asText()).isEqualTo("+15550001111");
+      assertThat(sms.get("MessageId").asText()).isEqualTo(messageId);
+      assertThat(sms.get("MessageAttributes").get("AWS.SNS.SMS.SMSType").get("StringValue").asText())
+          .isEqualTo("Transactional");
+      assertThat(stack.smsTo("+15550001111")).containsExactly("Your code is 123456");
+      assertThat(CONSOLE.toString(StandardCharsets.UTF_8)).contains("+15550001111", "Your code is 123456");
+
+      int deleted = http.send(HttpRequest.newBuilder(messages).DELETE().build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+      assertThat(deleted).isEqualTo(204);
+      JsonNode afterDelete = JSON.readTree(http.send(HttpRequest.newBuilder(messages).GET().build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(afterDelete.get("sms_messages").size()).isZero();
+    }
+  }
+
+  @Test
+  void templateTablesAreCreatedWithKeysIndexesAndTtl() {
+    try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(stack.dynamoDbEndpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create()).build()) {
+
+      TableDescription table = dynamoDb.describeTable(r -> r.tableName("checkmark-local-fixture")).table();
+
+      assertThat(table.keySchema()).extracting(key -> key.attributeName() + ":" + key.keyTypeAsString())
+          .containsExactly("pk:HASH", "sk:RANGE");
+      assertThat(table.globalSecondaryIndexes()).extracting(index -> index.indexName()).containsExactly("byOwner");
+      assertThat(dynamoDb.describeTimeToLive(r -> r.tableName("checkmark-local-fixture"))
+          .timeToLiveDescription().timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
+    }
+  }
+
+  private static ApiGatewayManagementApiClient managementClient() {
+    return ApiGatewayManagementApiClient.builder()
+        .endpointOverride(URI.create(stack.endpoint() + "/" + stack.stage()))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  private static String routeOf(String frame) throws Exception {
+    return JSON.readTree(frame).get("requestContext").get("routeKey").asText();
+  }
+
+  private static String connectionIdOf(TestSocket socket) throws Exception {
+    return JSON.readTree(socket.send("{\"action\":\"echo\"}").next()).get("requestContext").get("connectionId").asText();
+  }
+
+  private static JsonNode awaitEvent(String connectionId, String routeKey) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (System.currentTimeMillis() < deadline) {
+      Optional<JsonNode> event = findEvent(connectionId, routeKey);
+      if (event.isPresent()) {
+        return event.get();
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no " + routeKey + " event for " + connectionId);
+  }
+
+  private static Optional<JsonNode> findEvent(String connectionId, String routeKey) {
+    return RecordingHandler.EVENTS.stream()
+        .filter(event -> event.path("requestContext").path("connectionId").asText().equals(connectionId))
+        .filter(event -> event.path("requestContext").path("routeKey").asText().equals(routeKey))
+        .findFirst();
+  }
+}
