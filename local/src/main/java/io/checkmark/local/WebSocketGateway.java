@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkmark.template.SamTemplate;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +24,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import org.eclipse.jetty.websocket.api.Frame;
-import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
@@ -110,8 +109,11 @@ final class WebSocketGateway implements WebSocketCreator {
   public final class Endpoint implements Session.Listener.AutoDemanding {
     private final LocalConnection connection;
     private final String domainName;
+    private final StringBuilder text = new StringBuilder();
+    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
     private ScheduledFuture<?> maximumDuration;
     private long messageBytes;
+    private boolean tooLarge;
 
     Endpoint(LocalConnection connection, String domainName) {
       this.connection = connection;
@@ -126,35 +128,56 @@ final class WebSocketGateway implements WebSocketCreator {
           maxConnectionDuration.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** API Gateway closes the connection with 1009 on a frame over 32 KB or a message over 128 KB. */
+    /**
+     * Jetty hands over each frame's text as it arrives, so that API Gateway's limits can be
+     * applied as API Gateway applies them: a frame over 32 KB or a message over 128 KB closes the
+     * connection with 1009.
+     */
     @Override
-    public void onWebSocketFrame(Frame frame, org.eclipse.jetty.websocket.api.Callback callback) {
+    public void onWebSocketPartialText(String fragment, boolean last) {
+      if (accept(Utf8.length(fragment), last)) {
+        text.append(fragment);
+        if (last) {
+          String message = text.toString();
+          text.setLength(0);
+          connection.touch();
+          dispatch(connection, domainName, selectRoute(message), message, false);
+        }
+      }
+    }
+
+    @Override
+    public void onWebSocketPartialBinary(ByteBuffer fragment, boolean last, org.eclipse.jetty.websocket.api.Callback callback) {
+      if (accept(fragment.remaining(), last)) {
+        byte[] bytes = new byte[fragment.remaining()];
+        fragment.get(bytes);
+        binary.writeBytes(bytes);
+        if (last) {
+          String message = Base64.getEncoder().encodeToString(binary.toByteArray());
+          binary.reset();
+          connection.touch();
+          // A binary frame has no JSON body to select a route from.
+          dispatch(connection, domainName, routes.get("$default"), message, true);
+        }
+      }
       callback.succeed();
-      if (frame.getOpCode() == OpCode.TEXT || frame.getOpCode() == OpCode.BINARY) {
+    }
+
+    /** Counts a frame against API Gateway's limits; false once the connection is being closed for them. */
+    private boolean accept(int frameBytes, boolean last) {
+      if (tooLarge) {
+        return false;
+      }
+      messageBytes += frameBytes;
+      if (frameBytes > MAX_FRAME_BYTES || messageBytes > MAX_MESSAGE_BYTES) {
+        tooLarge = true;
+        connection.close(StatusCode.MESSAGE_TOO_LARGE, frameBytes > MAX_FRAME_BYTES ? "Frame too big" : "Message too big");
+        return false;
+      }
+      if (last) {
         messageBytes = 0;
       }
-      messageBytes += frame.getPayloadLength();
-      if (frame.getPayloadLength() > MAX_FRAME_BYTES) {
-        connection.close(StatusCode.MESSAGE_TOO_LARGE, "Frame too big");
-      } else if (messageBytes > MAX_MESSAGE_BYTES) {
-        connection.close(StatusCode.MESSAGE_TOO_LARGE, "Message too big");
-      }
-    }
-
-    @Override
-    public void onWebSocketText(String text) {
-      connection.touch();
-      dispatch(connection, domainName, selectRoute(text), text, false);
-    }
-
-    @Override
-    public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
-      connection.touch();
-      byte[] bytes = new byte[payload.remaining()];
-      payload.get(bytes);
-      callback.succeed();
-      // A binary frame has no JSON body to select a route from.
-      dispatch(connection, domainName, routes.get("$default"), Base64.getEncoder().encodeToString(bytes), true);
+      return true;
     }
 
     @Override

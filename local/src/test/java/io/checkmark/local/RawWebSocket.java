@@ -13,13 +13,13 @@ import java.util.Base64;
  * A bare WebSocket client that writes frames exactly as told: the JDK's client splits what it
  * sends into 16 KB frames, so only this one can send the oversized frame API Gateway refuses.
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
 
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
 
-  RawWebSocket(URI uri) throws IOException {
+  public RawWebSocket(URI uri) throws IOException {
     socket = new Socket(uri.getHost(), uri.getPort());
     socket.setSoTimeout(10_000);
     out = socket.getOutputStream();
@@ -39,8 +39,12 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** Sends one final, masked text frame holding the whole payload. */
-  void sendSingleFrame(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+  public void sendSingleFrame(String text) throws IOException {
+    sendTextFrame(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends one final, masked text frame of these bytes, valid UTF-8 or not. */
+  public void sendTextFrame(byte[] payload) throws IOException {
     byte[] mask = {1, 2, 3, 4};
     out.write(0x81);
     if (payload.length < 126) {
@@ -63,7 +67,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** Reads frames until a close frame, and returns its status code. */
-  int awaitCloseCode() throws IOException {
+  public int awaitCloseCode() throws IOException {
     while (true) {
       int opcode = in.readUnsignedByte() & 0x0f;
       long length = in.readUnsignedByte() & 0x7f;
