@@ -13,7 +13,9 @@ import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * Builds the AWS SDK clients from a function's environment, with nothing looked up implicitly:
@@ -42,6 +44,23 @@ public final class AwsClients {
 
   public DynamoDbClient dynamoDb() {
     return configure(DynamoDbClient.builder(), "DYNAMODB").build();
+  }
+
+  public SnsClient sns() {
+    return configure(SnsClient.builder(), "SNS").build();
+  }
+
+  /**
+   * The management API of one WebSocket stage. {@code stageEndpoint} is the stage's own
+   * ({@code https://{api}.execute-api.{region}.amazonaws.com/{stage}}); an endpoint override
+   * replaces its scheme and host and keeps the stage path.
+   */
+  public ApiGatewayManagementApiClient managementApi(URI stageEndpoint) {
+    URI override = endpointFor("APIGATEWAYMANAGEMENTAPI");
+    URI endpoint = override == null ? stageEndpoint : override.resolve(stageEndpoint.getRawPath());
+    return configure(ApiGatewayManagementApiClient.builder(), "APIGATEWAYMANAGEMENTAPI")
+        .endpointOverride(endpoint)
+        .build();
   }
 
   /** The endpoint override for a service ({@code DYNAMODB}, {@code SNS}, ...), or null for AWS's own. */

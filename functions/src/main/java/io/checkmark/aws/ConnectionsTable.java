@@ -5,16 +5,22 @@ import io.checkmark.core.ConnectionStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** The Connections table: one row per open WebSocket, keyed by connection id. */
+/**
+ * The Connections table: one row per open WebSocket, keyed by connection id, with the phone it
+ * is logged in as; the sparse index {@code byPhone} finds a phone's connections.
+ */
 public final class ConnectionsTable implements ConnectionStore {
 
   /**
@@ -22,6 +28,7 @@ public final class ConnectionsTable implements ConnectionStore {
    * {@code $disconnect} never ran still disappears by TTL.
    */
   static final Duration ROW_LIFETIME = Duration.ofHours(3);
+  static final String BY_PHONE = "byPhone";
 
   private static final TableSchema<ConnectionItem> SCHEMA = StaticTableSchema.builder(ConnectionItem.class)
       .newItemSupplier(ConnectionItem::new)
@@ -31,15 +38,21 @@ public final class ConnectionsTable implements ConnectionStore {
           .getter(ConnectionItem::getConnectedAt).setter(ConnectionItem::setConnectedAt))
       .addAttribute(String.class, a -> a.name("sourceIp")
           .getter(ConnectionItem::getSourceIp).setter(ConnectionItem::setSourceIp))
+      .addAttribute(String.class, a -> a.name("phone").getter(ConnectionItem::getPhone).setter(ConnectionItem::setPhone)
+          .tags(StaticAttributeTags.secondaryPartitionKey(BY_PHONE)))
+      .addAttribute(Long.class, a -> a.name("keyGeneration")
+          .getter(ConnectionItem::getKeyGeneration).setter(ConnectionItem::setKeyGeneration))
       .addAttribute(Long.class, a -> a.name("expiresAt")
           .getter(ConnectionItem::getExpiresAt).setter(ConnectionItem::setExpiresAt))
       .build();
 
   private final DynamoDbTable<ConnectionItem> table;
+  private final DynamoDbIndex<ConnectionItem> byPhone;
   private final Clock clock;
 
   public ConnectionsTable(DynamoDbClient client, String tableName, Clock clock) {
     this.table = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, SCHEMA);
+    this.byPhone = table.index(BY_PHONE);
     this.clock = clock;
   }
 
@@ -49,20 +62,45 @@ public final class ConnectionsTable implements ConnectionStore {
     item.setId(connection.id());
     item.setConnectedAt(connection.connectedAt().toEpochMilli());
     item.setSourceIp(connection.sourceIp());
-    item.setExpiresAt(clock.instant().plus(ROW_LIFETIME).getEpochSecond());
+    item.setPhone(connection.phone());
+    item.setKeyGeneration(connection.keyGeneration());
+    item.setExpiresAt(expiry());
     table.putItem(item);
   }
 
   @Override
   public Optional<Connection> find(String connectionId) {
     ConnectionItem item = table.getItem(r -> r.key(key(connectionId)).consistentRead(true));
-    return Optional.ofNullable(item)
-        .map(found -> new Connection(found.getId(), Instant.ofEpochMilli(found.getConnectedAt()), found.getSourceIp()));
+    return Optional.ofNullable(item).map(found -> new Connection(found.getId(),
+        found.getConnectedAt() == null ? null : Instant.ofEpochMilli(found.getConnectedAt()),
+        found.getSourceIp(), found.getPhone(), found.getKeyGeneration()));
+  }
+
+  @Override
+  public void bind(String connectionId, String phone, long keyGeneration) {
+    ConnectionItem item = new ConnectionItem();
+    item.setId(connectionId);
+    item.setPhone(phone);
+    item.setKeyGeneration(keyGeneration);
+    item.setExpiresAt(expiry());
+    table.updateItem(r -> r.item(item).ignoreNulls(true));
+  }
+
+  @Override
+  public List<String> connectionIdsOf(String phone) {
+    return byPhone.query(QueryConditional.keyEqualTo(k -> k.partitionValue(phone))).stream()
+        .flatMap(page -> page.items().stream())
+        .map(ConnectionItem::getId)
+        .toList();
   }
 
   @Override
   public void delete(String connectionId) {
     table.deleteItem(key(connectionId));
+  }
+
+  private long expiry() {
+    return clock.instant().plus(ROW_LIFETIME).getEpochSecond();
   }
 
   private static Key key(String connectionId) {
@@ -74,6 +112,8 @@ public final class ConnectionsTable implements ConnectionStore {
     private String id;
     private Long connectedAt;
     private String sourceIp;
+    private String phone;
+    private Long keyGeneration;
     private Long expiresAt;
 
     String getId() {
@@ -98,6 +138,22 @@ public final class ConnectionsTable implements ConnectionStore {
 
     void setSourceIp(String sourceIp) {
       this.sourceIp = sourceIp;
+    }
+
+    String getPhone() {
+      return phone;
+    }
+
+    void setPhone(String phone) {
+      this.phone = phone;
+    }
+
+    Long getKeyGeneration() {
+      return keyGeneration;
+    }
+
+    void setKeyGeneration(Long keyGeneration) {
+      this.keyGeneration = keyGeneration;
     }
 
     Long getExpiresAt() {

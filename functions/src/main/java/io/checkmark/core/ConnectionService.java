@@ -1,15 +1,11 @@
 package io.checkmark.core;
 
-/** Opens and closes connections: what {@code $connect} and {@code $disconnect} do. */
+/** Forgets closed connections: what {@code $disconnect} does ({@code $connect} is registration's). */
 public final class ConnectionService {
   private final ConnectionStore connections;
 
   public ConnectionService(ConnectionStore connections) {
     this.connections = connections;
-  }
-
-  public void open(Connection connection) {
-    connections.save(connection);
   }
 
   public void close(String connectionId) {

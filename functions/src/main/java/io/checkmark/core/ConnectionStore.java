@@ -1,5 +1,6 @@
 package io.checkmark.core;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Where open connections are kept (the Connections table in production). */
@@ -8,6 +9,12 @@ public interface ConnectionStore {
   void save(Connection connection);
 
   Optional<Connection> find(String connectionId);
+
+  /** Logs a connection in as {@code phone}, under the device key of {@code keyGeneration}. */
+  void bind(String connectionId, String phone, long keyGeneration);
+
+  /** The ids of the connections logged in as {@code phone}; may lag a just-bound connection by a moment. */
+  List<String> connectionIdsOf(String phone);
 
   /** Forgets a connection; forgetting one that is not there is not an error. */
   void delete(String connectionId);

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import io.checkmark.core.RegistrationService;
 import io.checkmark.protocol.ClientRequest;
 import io.checkmark.protocol.ErrorCode;
 import io.checkmark.protocol.ErrorFrame;
@@ -25,9 +26,17 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
   private static final Logger LOG = LoggerFactory.getLogger(ActionHandler.class);
 
   private final Class<R> requestType;
+  private final RegistrationService sessions;
 
+  /** For an action anonymous connections may use. */
   protected ActionHandler(Class<R> requestType) {
+    this(requestType, null);
+  }
+
+  /** For an action only logged-in connections may use; others get {@code UNAUTHORIZED}. */
+  protected ActionHandler(Class<R> requestType, RegistrationService sessions) {
     this.requestType = requestType;
+    this.sessions = sessions;
   }
 
   /** Does what the action asks and returns the reply frame, or throws {@link ProtocolException}. */
@@ -45,8 +54,12 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
         throw ProtocolException.badRequest("binary frames are not part of the protocol: send JSON in text frames");
       }
       request = WireJson.parseRequest(event.getBody());
+      Caller caller = Caller.of(event);
+      if (sessions != null) {
+        caller = caller.loggedInAs(sessions.loggedInPhone(caller.connectionId()));
+      }
       R fields = WireJson.fields(request, requestType);
-      return WireJson.write(handle(Caller.of(event), fields), request.ref());
+      return WireJson.write(handle(caller, fields), request.ref());
     } catch (ProtocolException refused) {
       LOG.info("refused {}: {}", refused.code(), refused.getMessage());
       return WireJson.write(ErrorFrame.of(refused, request), request == null ? null : request.ref());

@@ -1,32 +1,66 @@
 package io.checkmark.handler;
 
+import io.checkmark.aws.AccountsTable;
+import io.checkmark.aws.ApiGatewayConnections;
 import io.checkmark.aws.AwsClients;
 import io.checkmark.aws.ConnectionsTable;
+import io.checkmark.aws.PinsTable;
+import io.checkmark.aws.RateLimitsTable;
+import io.checkmark.aws.SnsSms;
+import io.checkmark.core.ConnectionPusher;
 import io.checkmark.core.ConnectionService;
+import io.checkmark.core.PhoneNumbers;
+import io.checkmark.core.RegistrationPolicy;
+import io.checkmark.core.RegistrationService;
+import io.checkmark.core.SmsSender;
+import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What the handlers of one function run on: its configuration, read from the function's
  * environment, and the services built from it. Lambda builds one from the process environment;
  * the local stack builds one per function from the template's environment; tests build one with
- * their own clock and clients. Services are built on first use, so a function pays only for
- * what its handler needs.
+ * their own clock and clients. Everything is built on first use, so a function pays only for what
+ * its handler needs.
  */
 public final class Backend {
 
   private final Map<String, String> environment;
   private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final Supplier<AwsClients> aws;
   private final Supplier<DynamoDbClient> dynamoDb;
-  private ConnectionService connectionService;
+  private final Supplier<SmsSender> sms;
+  private final Supplier<ConnectionPusher> pusher;
+  private final Supplier<ConnectionsTable> connections;
+  private final Supplier<ConnectionService> connectionService;
+  private final Supplier<RegistrationService> registrationService;
 
   private Backend(Builder builder) {
     this.environment = Map.copyOf(builder.environment);
     this.clock = builder.clock;
-    DynamoDbClient given = builder.dynamoDb;
-    this.dynamoDb = given != null ? () -> given : memoize(() -> new AwsClients(environment).dynamoDb());
+    this.aws = memoize(() -> new AwsClients(environment));
+    this.dynamoDb = builder.dynamoDb != null ? () -> builder.dynamoDb : memoize(() -> aws.get().dynamoDb());
+    this.sms = builder.sms != null ? () -> builder.sms
+        : memoize(() -> new SnsSms(aws.get().sns(), environment.get("SMS_SENDER_ID")));
+    this.pusher = builder.pusher != null ? () -> builder.pusher
+        : memoize(() -> new ApiGatewayConnections(aws.get().managementApi(URI.create(setting("CONNECTIONS_ENDPOINT")))));
+    this.connections = memoize(() -> new ConnectionsTable(dynamoDb.get(), setting("CONNECTIONS_TABLE"), clock));
+    this.connectionService = memoize(() -> new ConnectionService(connections.get()));
+    this.registrationService = memoize(() -> new RegistrationService(registrationPolicy(),
+        new AccountsTable(dynamoDb.get(), setting("ACCOUNTS_TABLE")),
+        new PinsTable(dynamoDb.get(), setting("PINS_TABLE")),
+        connections.get(),
+        new RateLimitsTable(dynamoDb.get(), setting("RATE_LIMITS_TABLE"), clock),
+        sms.get(), pusher.get(), clock, random));
   }
 
   public static Backend fromEnvironment(Map<String, String> environment) {
@@ -37,16 +71,43 @@ public final class Backend {
     return new Builder(environment);
   }
 
-  public synchronized ConnectionService connectionService() {
-    if (connectionService == null) {
-      connectionService = new ConnectionService(
-          new ConnectionsTable(dynamoDb.get(), setting("CONNECTIONS_TABLE"), clock));
-    }
-    return connectionService;
+  public ConnectionService connectionService() {
+    return connectionService.get();
   }
 
-  public Clock clock() {
-    return clock;
+  public RegistrationService registrationService() {
+    return registrationService.get();
+  }
+
+  private RegistrationPolicy registrationPolicy() {
+    Set<Integer> countries = Arrays.stream(environment.getOrDefault("ALLOWED_COUNTRY_CODES", "").split(","))
+        .map(String::trim).filter(code -> !code.isEmpty()).map(Integer::valueOf).collect(Collectors.toSet());
+    return new RegistrationPolicy(new PhoneNumbers(countries), testNumbers(environment.getOrDefault("TEST_NUMBERS", "")),
+        number("PIN_REQUESTS_PER_IP_PER_HOUR", 20),
+        number("SMS_PER_PHONE_PER_DAY", 5),
+        number("AUTH_FAILURES_PER_PHONE_PER_HOUR", 20));
+  }
+
+  /** {@code +14155550100=123456,+14155550101=654321}: test numbers and their fixed PINs. */
+  static Map<String, String> testNumbers(String setting) {
+    Map<String, String> numbers = new LinkedHashMap<>();
+    for (String entry : setting.split(",")) {
+      String trimmed = entry.trim();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      int equals = trimmed.indexOf('=');
+      if (equals < 1 || !trimmed.substring(equals + 1).matches("[0-9]{6}")) {
+        throw new IllegalStateException("TEST_NUMBERS takes +phone=six-digit-PIN entries separated by commas");
+      }
+      numbers.put(trimmed.substring(0, equals), trimmed.substring(equals + 1));
+    }
+    return numbers;
+  }
+
+  private int number(String name, int defaultValue) {
+    String value = environment.get(name);
+    return value == null || value.isBlank() ? defaultValue : Integer.parseInt(value.trim());
   }
 
   private String setting(String name) {
@@ -71,11 +132,13 @@ public final class Backend {
     };
   }
 
-  /** Overrides for tests: a fixed clock, a client on DynamoDB Local. */
+  /** Overrides for tests: a fixed clock, a client on DynamoDB Local, recording SMS and push boundaries. */
   public static final class Builder {
     private final Map<String, String> environment;
     private Clock clock = Clock.systemUTC();
     private DynamoDbClient dynamoDb;
+    private SmsSender sms;
+    private ConnectionPusher pusher;
 
     private Builder(Map<String, String> environment) {
       this.environment = environment;
@@ -88,6 +151,16 @@ public final class Backend {
 
     public Builder dynamoDb(DynamoDbClient dynamoDb) {
       this.dynamoDb = dynamoDb;
+      return this;
+    }
+
+    public Builder sms(SmsSender sms) {
+      this.sms = sms;
+      return this;
+    }
+
+    public Builder pusher(ConnectionPusher pusher) {
+      this.pusher = pusher;
       return this;
     }
 

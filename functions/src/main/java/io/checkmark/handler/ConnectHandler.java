@@ -4,25 +4,31 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
-import io.checkmark.core.Connection;
-import io.checkmark.core.ConnectionService;
+import io.checkmark.core.RegistrationService;
+import io.checkmark.protocol.ErrorCode;
+import io.checkmark.protocol.ProtocolException;
 import java.time.Instant;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code $connect}: records the new connection. A non-2xx reply makes API Gateway refuse the upgrade. */
+/**
+ * {@code $connect}: records the new connection, logged in when it presents a good
+ * {@code Authorization: Basic} header. A non-2xx reply makes API Gateway refuse the upgrade: 401
+ * for bad credentials, 429 when the phone has failed too often.
+ */
 public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
 
-  private final ConnectionService connections;
+  private final RegistrationService registration;
 
   public ConnectHandler() {
     this(Backend.fromEnvironment(System.getenv()));
   }
 
   public ConnectHandler(Backend backend) {
-    this.connections = backend.connectionService();
+    this.registration = backend.registrationService();
   }
 
   @Override
@@ -30,13 +36,29 @@ public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocke
     return Invocations.logged(event, context, () -> {
       try {
         Caller caller = Caller.of(event);
-        connections.open(new Connection(caller.connectionId(),
-            Instant.ofEpochMilli(event.getRequestContext().getConnectedAt()), caller.sourceIp()));
-        return Invocations.status(200);
+        boolean accepted = registration.connect(caller.connectionId(),
+            Instant.ofEpochMilli(event.getRequestContext().getConnectedAt()), caller.sourceIp(),
+            authorization(event.getHeaders())).isPresent();
+        return Invocations.status(accepted ? 200 : 401);
+      } catch (ProtocolException refused) {
+        LOG.info("connect refused: {}", refused.code());
+        return Invocations.status(refused.code() == ErrorCode.RATE_LIMITED ? 429 : 401);
       } catch (RuntimeException failure) {
         LOG.error("connect failed", failure);
         return Invocations.status(500);
       }
     });
+  }
+
+  /** HTTP header names are case-insensitive; API Gateway passes them as the client sent them. */
+  private static String authorization(Map<String, String> headers) {
+    if (headers == null) {
+      return null;
+    }
+    return headers.entrySet().stream()
+        .filter(header -> header.getKey().equalsIgnoreCase("Authorization"))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElse(null);
   }
 }

@@ -24,6 +24,15 @@ public class ProtocolException extends RuntimeException {
     return new ProtocolException(ErrorCode.BAD_REQUEST, message);
   }
 
+  public static ProtocolException rateLimited(long retryAfterSeconds) {
+    return new ProtocolException(ErrorCode.RATE_LIMITED, "too many requests; retry after " + retryAfterSeconds + " s",
+        (int) Math.max(1, retryAfterSeconds), null);
+  }
+
+  public static ProtocolException invalidPin(int attemptsLeft) {
+    return new ProtocolException(ErrorCode.INVALID_PIN, "wrong PIN", null, attemptsLeft);
+  }
+
   public ErrorCode code() {
     return code;
   }

@@ -5,5 +5,5 @@ package io.checkmark.protocol;
  * case, without a trailing "Frame" ({@code ErrorFrame} is {@code "error"}); {@link WireJson}
  * writes it first.
  */
-public sealed interface ServerFrame permits ErrorFrame, Pong {
+public sealed interface ServerFrame permits ErrorFrame, LoggedIn, PinSent, Pong, Registered {
 }

@@ -21,7 +21,7 @@ class ConnectionsTableTest {
 
   @Test
   void savedConnectionIsFoundWithItsFields() {
-    Connection connection = new Connection(newId(), Instant.parse("2026-11-25T09:59:59.123Z"), "203.0.113.9");
+    Connection connection = new Connection(newId(), Instant.parse("2026-11-25T09:59:59.123Z"), "203.0.113.9", "+14155550123", 3L);
 
     connections.save(connection);
 
@@ -32,7 +32,7 @@ class ConnectionsTableTest {
   void rowExpiresByTtlAnHourAfterApiGatewaysTwoHourMaximum() {
     String id = newId();
 
-    connections.save(new Connection(id, NOW, "203.0.113.9"));
+    connections.save(Connection.anonymous(id, NOW, "203.0.113.9"));
 
     Map<String, AttributeValue> raw = TemplateTables.dynamoDb()
         .getItem(r -> r.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(id)))).item();
@@ -42,12 +42,33 @@ class ConnectionsTableTest {
   @Test
   void deletedConnectionIsGoneAndDeletingAgainIsHarmless() {
     String id = newId();
-    connections.save(new Connection(id, NOW, "203.0.113.9"));
+    connections.save(Connection.anonymous(id, NOW, "203.0.113.9"));
 
     connections.delete(id);
     connections.delete(id);
 
     assertThat(connections.find(id)).isEmpty();
+  }
+
+  @Test
+  void boundConnectionsAreFoundByPhoneAndAnonymousOnesAreNot() {
+    String phone = "+1415555" + (1000 + (int) (Math.random() * 8999));
+    String first = newId();
+    String second = newId();
+    String anonymous = newId();
+    connections.save(Connection.anonymous(first, NOW, "203.0.113.9"));
+    connections.save(Connection.anonymous(second, NOW, "203.0.113.9"));
+    connections.save(Connection.anonymous(anonymous, NOW, "203.0.113.9"));
+
+    connections.bind(first, phone, 1);
+    connections.bind(second, phone, 2);
+
+    assertThat(connections.connectionIdsOf(phone)).containsExactlyInAnyOrder(first, second);
+    assertThat(connections.find(second)).hasValueSatisfying(found -> {
+      assertThat(found.phone()).isEqualTo(phone);
+      assertThat(found.keyGeneration()).isEqualTo(2L);
+      assertThat(found.connectedAt()).isEqualTo(NOW);
+    });
   }
 
   private static String newId() {

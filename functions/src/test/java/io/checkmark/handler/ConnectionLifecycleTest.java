@@ -15,7 +15,8 @@ class ConnectionLifecycleTest {
   private static final Map<String, String> ENVIRONMENT = TemplateTables.environmentOf("ConnectFunction");
   private static final String TABLE = ENVIRONMENT.get("CONNECTIONS_TABLE");
 
-  private final Backend backend = Backend.builder(ENVIRONMENT).dynamoDb(TemplateTables.dynamoDb()).build();
+  private final Backend backend = Backend.builder(ENVIRONMENT).dynamoDb(TemplateTables.dynamoDb())
+      .sms(new Recorders.RecordingSms()).pusher(new Recorders.RecordingPusher()).build();
   private final ConnectHandler connect = new ConnectHandler(backend);
   private final DisconnectHandler disconnect = new DisconnectHandler(backend);
 
@@ -46,7 +47,8 @@ class ConnectionLifecycleTest {
   void connectRefusesWith500WhenTheTableIsUnavailable() {
     Map<String, String> broken = new HashMap<>(ENVIRONMENT);
     broken.put("CONNECTIONS_TABLE", "NoSuchTable");
-    ConnectHandler failing = new ConnectHandler(Backend.builder(broken).dynamoDb(TemplateTables.dynamoDb()).build());
+    ConnectHandler failing = new ConnectHandler(Backend.builder(broken).dynamoDb(TemplateTables.dynamoDb())
+        .sms(new Recorders.RecordingSms()).pusher(new Recorders.RecordingPusher()).build());
 
     var response = failing.handleRequest(TestEvents.event("CONNECT", "$connect", "c-broken"), TestEvents.CONTEXT);
 

@@ -1,0 +1,100 @@
+package io.checkmark.aws;
+
+import io.checkmark.core.RateLimiter;
+import io.checkmark.protocol.ProtocolException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/**
+ * The RateLimits table: one item per bucket, {@code bucket → windowStart, hits, expiresAt (TTL)}.
+ * A window opens at a bucket's first hit. Every change is a conditional write, so concurrent
+ * Lambdas never both take the last slot.
+ */
+public final class RateLimitsTable implements RateLimiter {
+
+  private static final String IN_WINDOW = "windowStart > :windowOpenedAfter";
+
+  private final DynamoDbClient client;
+  private final String tableName;
+  private final Clock clock;
+
+  public RateLimitsTable(DynamoDbClient client, String tableName, Clock clock) {
+    this.client = client;
+    this.tableName = tableName;
+    this.clock = clock;
+  }
+
+  @Override
+  public void acquire(String bucket, int limit, Duration window) {
+    long now = clock.millis();
+    try {
+      // Within the current window, below the limit: one more hit.
+      client.updateItem(r -> r.tableName(tableName).key(key(bucket))
+          .updateExpression("ADD hits :one")
+          .conditionExpression(IN_WINDOW + " AND hits < :limit")
+          .expressionAttributeValues(Map.of(":one", number(1), ":limit", number(limit),
+              ":windowOpenedAfter", number(now - window.toMillis())))
+          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+    } catch (ConditionalCheckFailedException notCounted) {
+      AttributeValue windowStart = notCounted.hasItem() ? notCounted.item().get("windowStart") : null;
+      if (windowStart != null && Long.parseLong(windowStart.n()) > now - window.toMillis()) {
+        throw limited(Long.parseLong(windowStart.n()), window, now);
+      }
+      openWindow(bucket, window, now, limit);
+    }
+  }
+
+  @Override
+  public void requireBelow(String bucket, int limit, Duration window) {
+    long now = clock.millis();
+    Map<String, AttributeValue> item = client.getItem(r -> r.tableName(tableName).key(key(bucket)).consistentRead(true))
+        .item();
+    if (item != null && !item.isEmpty()) {
+      long windowStart = Long.parseLong(item.get("windowStart").n());
+      if (windowStart > now - window.toMillis() && Long.parseLong(item.get("hits").n()) >= limit) {
+        throw limited(windowStart, window, now);
+      }
+    }
+  }
+
+  @Override
+  public void record(String bucket, Duration window) {
+    try {
+      acquire(bucket, Integer.MAX_VALUE, window);
+    } catch (ProtocolException cannotHappenWithoutALimit) {
+      throw new IllegalStateException(cannotHappenWithoutALimit);
+    }
+  }
+
+  /** Starts a new window with its first hit, unless another writer just did (then that window counts). */
+  private void openWindow(String bucket, Duration window, long now, int limit) {
+    try {
+      client.updateItem(r -> r.tableName(tableName).key(key(bucket))
+          .updateExpression("SET windowStart = :now, hits = :one, expiresAt = :expiresAt")
+          .conditionExpression("attribute_not_exists(windowStart) OR NOT (" + IN_WINDOW + ")")
+          .expressionAttributeValues(Map.of(":now", number(now), ":one", number(1),
+              ":expiresAt", number((now + window.toMillis()) / 1000 + 1),
+              ":windowOpenedAfter", number(now - window.toMillis()))));
+    } catch (ConditionalCheckFailedException openedMeanwhile) {
+      acquire(bucket, limit, window);
+    }
+  }
+
+  private static ProtocolException limited(long windowStart, Duration window, long now) {
+    long retryAfterMillis = windowStart + window.toMillis() - now;
+    return ProtocolException.rateLimited((retryAfterMillis + 999) / 1000);
+  }
+
+  private static AttributeValue number(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+
+  private static Map<String, AttributeValue> key(String bucket) {
+    return Map.of("bucket", AttributeValue.fromS(bucket));
+  }
+}

@@ -1,0 +1,27 @@
+package io.checkmark.handler;
+
+import io.checkmark.core.RegistrationService;
+import io.checkmark.protocol.ServerFrame;
+
+/** {@code login}: logs an anonymous connection in with the phone's device key. */
+public final class LoginHandler extends ActionHandler<LoginHandler.Login> {
+
+  private final RegistrationService registration;
+
+  public LoginHandler() {
+    this(Backend.fromEnvironment(System.getenv()));
+  }
+
+  public LoginHandler(Backend backend) {
+    super(Login.class);
+    this.registration = backend.registrationService();
+  }
+
+  @Override
+  protected ServerFrame handle(Caller caller, Login request) {
+    return registration.login(caller.connectionId(), request.phone(), request.deviceKey());
+  }
+
+  public record Login(String phone, String deviceKey) {
+  }
+}

@@ -1,0 +1,27 @@
+package io.checkmark.handler;
+
+import io.checkmark.core.RegistrationService;
+import io.checkmark.protocol.ServerFrame;
+
+/** {@code requestPin}: sends a registration PIN by SMS. */
+public final class RequestPinHandler extends ActionHandler<RequestPinHandler.RequestPin> {
+
+  private final RegistrationService registration;
+
+  public RequestPinHandler() {
+    this(Backend.fromEnvironment(System.getenv()));
+  }
+
+  public RequestPinHandler(Backend backend) {
+    super(RequestPin.class);
+    this.registration = backend.registrationService();
+  }
+
+  @Override
+  protected ServerFrame handle(Caller caller, RequestPin request) {
+    return registration.requestPin(request.phone(), caller.sourceIp());
+  }
+
+  public record RequestPin(String phone) {
+  }
+}

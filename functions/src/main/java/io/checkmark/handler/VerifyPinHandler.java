@@ -1,0 +1,27 @@
+package io.checkmark.handler;
+
+import io.checkmark.core.RegistrationService;
+import io.checkmark.protocol.ServerFrame;
+
+/** {@code verifyPin}: registers the phone on this device and logs the connection in. */
+public final class VerifyPinHandler extends ActionHandler<VerifyPinHandler.VerifyPin> {
+
+  private final RegistrationService registration;
+
+  public VerifyPinHandler() {
+    this(Backend.fromEnvironment(System.getenv()));
+  }
+
+  public VerifyPinHandler(Backend backend) {
+    super(VerifyPin.class);
+    this.registration = backend.registrationService();
+  }
+
+  @Override
+  protected ServerFrame handle(Caller caller, VerifyPin request) {
+    return registration.verifyPin(caller.connectionId(), request.phone(), request.pin());
+  }
+
+  public record VerifyPin(String phone, String pin) {
+  }
+}

@@ -1,0 +1,61 @@
+package io.checkmark.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.checkmark.protocol.ErrorCode;
+import io.checkmark.protocol.ProtocolException;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PhoneNumbersTest {
+
+  private final PhoneNumbers anyCountry = new PhoneNumbers(Set.of());
+
+  @ParameterizedTest
+  @ValueSource(strings = {"+14155550123", "+33612345678", "+4915112345678", "+447911123456"})
+  void validNumbersPass(String phone) {
+    assertThat(anyCountry.requireValid(phone)).isEqualTo(phone);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {
+      "+1415555O123",        // a letter O
+      "call me maybe",
+      "14155550123",         // no +
+      "+1415",               // too short
+      "+0123456789",         // no country starts with 0
+      "+1415555012345678",   // 16 digits
+      "+15551234567",        // well-formed, but no such area code
+      "+19005550123",        // US premium rate
+      "+449098790000",       // UK premium rate
+      " +14155550123",
+      ""
+  })
+  void invalidOrRefusedNumbersGetInvalidPhone(String phone) {
+    assertThatThrownBy(() -> anyCountry.requireValid(phone))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PHONE));
+  }
+
+  @Test
+  void threeHundredCharactersGetInvalidPhone() {
+    assertThatThrownBy(() -> anyCountry.requireValid("+" + "1".repeat(299)))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PHONE));
+  }
+
+  @Test
+  void nullGetsInvalidPhone() {
+    assertThatThrownBy(() -> anyCountry.requireValid(null)).isInstanceOf(ProtocolException.class);
+  }
+
+  @Test
+  void countryAllowListRefusesOtherCountries() {
+    PhoneNumbers usAndUk = new PhoneNumbers(Set.of(1, 44));
+
+    assertThat(usAndUk.requireValid("+14155550123")).isEqualTo("+14155550123");
+    assertThatThrownBy(() -> usAndUk.requireValid("+33612345678"))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PHONE));
+  }
+}
