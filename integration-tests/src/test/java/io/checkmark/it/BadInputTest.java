@@ -122,7 +122,7 @@ class BadInputTest {
   void jsonOverTheMessageLimitClosesWith1009() {
     String huge = "{\"action\":\"ping\",\"padding\":\"" + "x".repeat(200 * 1024) + "\"}";
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
-      socket.send(huge);
+      socket.sendUntilClosed(huge);
 
       assertThat(socket.closeCode(Duration.ofSeconds(5))).isEqualTo(1009);
     }

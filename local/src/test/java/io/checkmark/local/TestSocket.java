@@ -68,6 +68,20 @@ public final class TestSocket implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Sends a message the server is expected to refuse part-way, by closing the connection: the
+   * send may then fail, and the close code tells what happened.
+   */
+  public void sendUntilClosed(String text) {
+    try {
+      webSocket.sendText(text, true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException closedWhileSending) {
+      // What the caller expects; closeCode(...) reports the server's reason.
+    } catch (InterruptedException | TimeoutException e) {
+      throw new IllegalStateException("send neither completed nor failed", e);
+    }
+  }
+
   /** Sends one fragment of a message; the message ends with the fragment sent with {@code last}. */
   public TestSocket sendFragment(String text, boolean last) {
     join(webSocket.sendText(text, last));

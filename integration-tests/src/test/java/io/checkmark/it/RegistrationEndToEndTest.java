@@ -1,0 +1,210 @@
+package io.checkmark.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.checkmark.local.LocalStack;
+import io.checkmark.local.LocalStackOptions;
+import io.checkmark.local.TestSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Registration over real WebSockets on the local stack, reading each PIN where a developer reads
+ * it: from {@code /_aws/sns/sms-messages}.
+ */
+class RegistrationEndToEndTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Pattern PIN = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
+  private static final String TEST_NUMBER = "+14155550100";
+  private static final String TEST_PIN = "246810";
+  private static LocalStack stack;
+
+  @BeforeAll
+  static void startStack() {
+    stack = LocalStack.start(LocalStackOptions.builder().port(0)
+        .template(Path.of(System.getProperty("checkmark.template")))
+        .parameterOverrides(Map.of(
+            // Every test connects from 127.0.0.1.
+            "PinRequestsPerAddressPerHour", "1000",
+            "TestNumbers", TEST_NUMBER + "=" + TEST_PIN))
+        .build());
+  }
+
+  @AfterAll
+  static void stopStack() {
+    stack.close();
+  }
+
+  @Test
+  void registerThenReconnectWithTheBasicHeaderThenLogInAnonymously() throws Exception {
+    String phone = newPhone();
+    String deviceKey;
+    try (TestSocket phoneSocket = TestSocket.connect(stack.webSocketUrl())) {
+      JsonNode pinSent = request(phoneSocket, "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\",\"ref\":\"r1\"}");
+      assertThat(pinSent.get("type").asText()).isEqualTo("pinSent");
+      assertThat(pinSent.get("expiresInSeconds").asInt()).isEqualTo(600);
+      assertThat(pinSent.get("ref").asText()).isEqualTo("r1");
+
+      JsonNode sms = capturedSms(phone).get(0);
+      assertThat(sms.get("MessageAttributes").get("AWS.SNS.SMS.SMSType").get("StringValue").asText())
+          .isEqualTo("Transactional");
+      JsonNode registered = request(phoneSocket,
+          "{\"action\":\"verifyPin\",\"phone\":\"" + phone + "\",\"pin\":\"" + pinIn(sms) + "\"}");
+      assertThat(registered.get("type").asText()).isEqualTo("registered");
+      assertThat(registered.get("phone").asText()).isEqualTo(phone);
+      deviceKey = registered.get("deviceKey").asText();
+      assertThat(Base64.getUrlDecoder().decode(deviceKey)).hasSizeGreaterThanOrEqualTo(16);
+    }
+
+    try (TestSocket withHeader = TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(phone, deviceKey)))) {
+      assertThat(request(withHeader, "{\"action\":\"ping\"}").get("type").asText()).isEqualTo("pong");
+    }
+
+    try (TestSocket anonymous = TestSocket.connect(stack.webSocketUrl())) {
+      JsonNode loggedIn = request(anonymous,
+          "{\"action\":\"login\",\"phone\":\"" + phone + "\",\"deviceKey\":\"" + deviceKey + "\"}");
+      assertThat(loggedIn.get("type").asText()).isEqualTo("loggedIn");
+      assertThat(loggedIn.get("phone").asText()).isEqualTo(phone);
+    }
+  }
+
+  @Test
+  void badHeaderRefusesTheUpgradeWith401() {
+    assertThatThrownBy(() -> TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(newPhone(), "nope"))))
+        .isInstanceOfSatisfying(TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(401));
+    assertThatThrownBy(() -> TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", "Basic %%%")))
+        .isInstanceOfSatisfying(TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(401));
+  }
+
+  @Test
+  void wrongPinCountsDown() throws Exception {
+    String phone = newPhone();
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\"}");
+      String wrong = pinIn(capturedSms(phone).get(0)).equals("000000") ? "111111" : "000000";
+
+      JsonNode error = request(socket, "{\"action\":\"verifyPin\",\"phone\":\"" + phone + "\",\"pin\":\"" + wrong + "\"}");
+
+      assertThat(error.get("code").asText()).isEqualTo("INVALID_PIN");
+      assertThat(error.get("attemptsLeft").asInt()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void secondRequestWithinAMinuteIsRateLimitedAndNoSecondSmsIsCaptured() throws Exception {
+    String phone = newPhone();
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\"}");
+
+      JsonNode limited = request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\"}");
+
+      assertThat(limited.get("code").asText()).isEqualTo("RATE_LIMITED");
+      assertThat(limited.get("retryAfterSeconds").asInt()).isBetween(1, 60);
+      assertThat(capturedSms(phone)).hasSize(1);
+    }
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"+1415555ABCD", "14155550123", "+1415", "+19005550123", "+449098790000"})
+  void badPhonesGetInvalidPhoneAndNoSms(String phone) throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      JsonNode error = request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\"}");
+
+      assertThat(error.get("code").asText()).isEqualTo("INVALID_PHONE");
+      assertThat(capturedSms(phone)).isEmpty();
+    }
+  }
+
+  @Test
+  void threeHundredCharacterPhoneGetsInvalidPhone() throws Exception {
+    String phone = "+" + "4".repeat(299);
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      assertThat(request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\"}").get("code").asText())
+          .isEqualTo("INVALID_PHONE");
+    }
+  }
+
+  @Test
+  void registeringOnASecondDeviceClosesTheFirstAndRevokesItsKey() throws Exception {
+    try (TestSocket firstDevice = TestSocket.connect(stack.webSocketUrl())) {
+      String oldKey = registerTestNumber(firstDevice);
+      try (TestSocket firstDeviceAgain = TestSocket.connect(stack.webSocketUrl(),
+          Map.of("Authorization", basic(TEST_NUMBER, oldKey)));
+           TestSocket secondDevice = TestSocket.connect(stack.webSocketUrl())) {
+        request(firstDeviceAgain, "{\"action\":\"ping\"}");
+
+        String newKey = registerTestNumber(secondDevice);
+
+        for (TestSocket replaced : new TestSocket[] {firstDevice, firstDeviceAgain}) {
+          JsonNode frame = JSON.readTree(replaced.next());
+          assertThat(frame.get("type").asText()).isEqualTo("error");
+          assertThat(frame.get("code").asText()).isEqualTo("DEVICE_REPLACED");
+          assertThat(replaced.closeCode(Duration.ofSeconds(5))).isEqualTo(1000);
+        }
+        try (TestSocket anonymous = TestSocket.connect(stack.webSocketUrl())) {
+          JsonNode refused = request(anonymous,
+              "{\"action\":\"login\",\"phone\":\"" + TEST_NUMBER + "\",\"deviceKey\":\"" + oldKey + "\"}");
+          assertThat(refused.get("code").asText()).isEqualTo("UNAUTHORIZED");
+        }
+        assertThatThrownBy(() -> TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(TEST_NUMBER, oldKey))))
+            .isInstanceOfSatisfying(TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(401));
+        TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(TEST_NUMBER, newKey))).close();
+      }
+    }
+  }
+
+  private static String registerTestNumber(TestSocket socket) throws Exception {
+    assertThat(request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + TEST_NUMBER + "\"}").get("type").asText())
+        .isEqualTo("pinSent");
+    JsonNode registered = request(socket,
+        "{\"action\":\"verifyPin\",\"phone\":\"" + TEST_NUMBER + "\",\"pin\":\"" + TEST_PIN + "\"}");
+    assertThat(registered.get("type").asText()).isEqualTo("registered");
+    return registered.get("deviceKey").asText();
+  }
+
+  private static JsonNode request(TestSocket socket, String frame) throws Exception {
+    return JSON.readTree(socket.send(frame).next());
+  }
+
+  private static JsonNode capturedSms(String phone) throws Exception {
+    URI uri = stack.endpoint().resolve("/_aws/sns/sms-messages");
+    JsonNode listing = JSON.readTree(HTTP.send(HttpRequest.newBuilder(uri).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    JsonNode messages = listing.get("sms_messages").get(phone);
+    return messages == null ? JSON.createArrayNode() : messages;
+  }
+
+  private static String pinIn(JsonNode sms) {
+    Matcher pin = PIN.matcher(sms.get("Message").asText());
+    assertThat(pin.find()).as("a 6-digit PIN in %s", sms).isTrue();
+    return pin.group();
+  }
+
+  private static String basic(String phone, String key) {
+    return "Basic " + Base64.getEncoder().encodeToString((phone + ":" + key).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String newPhone() {
+    return "+1415555" + (1000 + ThreadLocalRandom.current().nextInt(9000));
+  }
+}
