@@ -3,12 +3,22 @@ package io.checkmark.aws;
 import io.checkmark.core.ConnectionPusher;
 import io.checkmark.protocol.ServerFrame;
 import io.checkmark.protocol.WireJson;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.LimitExceededException;
 
 /** Pushes frames to, and closes, connections through API Gateway's management API. */
 public final class ApiGatewayConnections implements ConnectionPusher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiGatewayConnections.class);
+  static final int THROTTLED_ATTEMPTS = 4;
+  private static final long BASE_BACKOFF_MILLIS = 25;
+  private static final long MAX_BACKOFF_MILLIS = 200;
 
   private final ApiGatewayManagementApiClient managementApi;
 
@@ -16,13 +26,39 @@ public final class ApiGatewayConnections implements ConnectionPusher {
     this.managementApi = managementApi;
   }
 
+  /**
+   * Posts the frame; throttling (429 {@code LimitExceededException}) is retried with capped
+   * exponential backoff and full jitter, and reported as {@code FAILED} if it persists: the item
+   * stays queued for {@code sync}, so giving up loses nothing.
+   */
   @Override
-  public boolean send(String connectionId, ServerFrame frame) {
+  public PushResult send(String connectionId, ServerFrame frame) {
+    SdkBytes data = SdkBytes.fromUtf8String(WireJson.write(frame));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        managementApi.postToConnection(r -> r.connectionId(connectionId).data(data));
+        return PushResult.DELIVERED;
+      } catch (GoneException gone) {
+        return PushResult.GONE;
+      } catch (LimitExceededException throttled) {
+        if (attempt == THROTTLED_ATTEMPTS) {
+          LOG.warn("push to {} still throttled after {} attempts; left for sync", connectionId, attempt);
+          return PushResult.FAILED;
+        }
+        pause(attempt);
+      } catch (SdkException failure) {
+        LOG.warn("push to {} failed; left for sync: {}", connectionId, failure.toString());
+        return PushResult.FAILED;
+      }
+    }
+  }
+
+  private static void pause(int attempt) {
+    long cap = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << (attempt - 1));
     try {
-      managementApi.postToConnection(r -> r.connectionId(connectionId).data(SdkBytes.fromUtf8String(WireJson.write(frame))));
-      return true;
-    } catch (GoneException gone) {
-      return false;
+      Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

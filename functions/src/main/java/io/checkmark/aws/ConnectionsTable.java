@@ -87,10 +87,10 @@ public final class ConnectionsTable implements ConnectionStore {
   }
 
   @Override
-  public List<String> connectionIdsOf(String phone) {
+  public List<Connection> connectionsOf(String phone) {
     return byPhone.query(QueryConditional.keyEqualTo(k -> k.partitionValue(phone))).stream()
         .flatMap(page -> page.items().stream())
-        .map(ConnectionItem::getId)
+        .map(item -> new Connection(item.getId(), null, null, phone, item.getKeyGeneration()))
         .toList();
   }
 

@@ -13,8 +13,11 @@ public interface ConnectionStore {
   /** Logs a connection in as {@code phone}, under the device key of {@code keyGeneration}. */
   void bind(String connectionId, String phone, long keyGeneration);
 
-  /** The ids of the connections logged in as {@code phone}; may lag a just-bound connection by a moment. */
-  List<String> connectionIdsOf(String phone);
+  /**
+   * The connections logged in as {@code phone}, each with its id and key generation only; may lag
+   * a just-bound connection by a moment.
+   */
+  List<Connection> connectionsOf(String phone);
 
   /** Forgets a connection; forgetting one that is not there is not an error. */
   void delete(String connectionId);

@@ -182,13 +182,11 @@ public final class RegistrationService {
   }
 
   private void closeReplacedConnections(String phone, long currentGeneration, String keepConnectionId) {
-    for (String connectionId : connections.connectionIdsOf(phone)) {
-      if (connectionId.equals(keepConnectionId)) {
-        continue;
+    for (Connection connection : connections.connectionsOf(phone)) {
+      if (!connection.id().equals(keepConnectionId) && connection.keyGeneration() != null
+          && connection.keyGeneration() < currentGeneration) {
+        replace(connection.id());
       }
-      connections.find(connectionId)
-          .filter(connection -> connection.keyGeneration() != null && connection.keyGeneration() < currentGeneration)
-          .ifPresent(connection -> replace(connectionId));
     }
   }
 

@@ -4,11 +4,16 @@ import io.checkmark.aws.AccountsTable;
 import io.checkmark.aws.ApiGatewayConnections;
 import io.checkmark.aws.AwsClients;
 import io.checkmark.aws.ConnectionsTable;
+import io.checkmark.aws.EmfMetrics;
+import io.checkmark.aws.MessagesTable;
 import io.checkmark.aws.PinsTable;
 import io.checkmark.aws.RateLimitsTable;
 import io.checkmark.aws.SnsSms;
 import io.checkmark.core.ConnectionPusher;
 import io.checkmark.core.ConnectionService;
+import io.checkmark.core.MessageIds;
+import io.checkmark.core.MessagingService;
+import io.checkmark.core.Metrics;
 import io.checkmark.core.PhoneNumbers;
 import io.checkmark.core.RegistrationPolicy;
 import io.checkmark.core.RegistrationService;
@@ -43,6 +48,9 @@ public final class Backend {
   private final Supplier<ConnectionsTable> connections;
   private final Supplier<ConnectionService> connectionService;
   private final Supplier<RegistrationService> registrationService;
+  private final Supplier<Metrics> metrics;
+  private final Supplier<AccountsTable> accounts;
+  private final Supplier<MessagingService> messagingService;
 
   private Backend(Builder builder) {
     this.environment = Map.copyOf(builder.environment);
@@ -55,8 +63,13 @@ public final class Backend {
         : memoize(() -> new ApiGatewayConnections(aws.get().managementApi(URI.create(setting("CONNECTIONS_ENDPOINT")))));
     this.connections = memoize(() -> new ConnectionsTable(dynamoDb.get(), setting("CONNECTIONS_TABLE"), clock));
     this.connectionService = memoize(() -> new ConnectionService(connections.get()));
+    this.accounts = memoize(() -> new AccountsTable(dynamoDb.get(), setting("ACCOUNTS_TABLE")));
+    this.metrics = builder.metrics != null ? () -> builder.metrics : memoize(this::metricsFromEnvironment);
+    this.messagingService = memoize(() -> new MessagingService(
+        new MessagesTable(dynamoDb.get(), setting("MESSAGES_TABLE")),
+        accounts.get(), connections.get(), pusher.get(), metrics.get(), new MessageIds(clock, random), clock));
     this.registrationService = memoize(() -> new RegistrationService(registrationPolicy(),
-        new AccountsTable(dynamoDb.get(), setting("ACCOUNTS_TABLE")),
+        accounts.get(),
         new PinsTable(dynamoDb.get(), setting("PINS_TABLE")),
         connections.get(),
         new RateLimitsTable(dynamoDb.get(), setting("RATE_LIMITS_TABLE"), clock),
@@ -77,6 +90,19 @@ public final class Backend {
 
   public RegistrationService registrationService() {
     return registrationService.get();
+  }
+
+  public MessagingService messagingService() {
+    return messagingService.get();
+  }
+
+  /** EMF lines to standard output, which Lambda ships to CloudWatch; none where they are switched off. */
+  private Metrics metricsFromEnvironment() {
+    if (Boolean.parseBoolean(environment.get("POWERTOOLS_METRICS_DISABLED"))) {
+      return Metrics.NONE;
+    }
+    return new EmfMetrics(environment.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Checkmark"),
+        environment.getOrDefault("POWERTOOLS_SERVICE_NAME", "checkmark"));
   }
 
   private RegistrationPolicy registrationPolicy() {
@@ -139,6 +165,7 @@ public final class Backend {
     private DynamoDbClient dynamoDb;
     private SmsSender sms;
     private ConnectionPusher pusher;
+    private Metrics metrics;
 
     private Builder(Map<String, String> environment) {
       this.environment = environment;
@@ -161,6 +188,11 @@ public final class Backend {
 
     public Builder pusher(ConnectionPusher pusher) {
       this.pusher = pusher;
+      return this;
+    }
+
+    public Builder metrics(Metrics metrics) {
+      this.metrics = metrics;
       return this;
     }
 

@@ -5,5 +5,7 @@ package io.checkmark.protocol;
  * case, without a trailing "Frame" ({@code ErrorFrame} is {@code "error"}); {@link WireJson}
  * writes it first.
  */
-public sealed interface ServerFrame permits ErrorFrame, LoggedIn, PinSent, Pong, Registered {
+public sealed interface ServerFrame
+    permits Accepted, Acked, ErrorFrame, LoggedIn, MessageFrame, PinSent, Pong, ReceiptFrame, ReceiptSent, Registered,
+    Synced {
 }

@@ -63,7 +63,9 @@ class ConnectionsTableTest {
     connections.bind(first, phone, 1);
     connections.bind(second, phone, 2);
 
-    assertThat(connections.connectionIdsOf(phone)).containsExactlyInAnyOrder(first, second);
+    assertThat(connections.connectionsOf(phone))
+        .extracting(found -> found.id() + "@" + found.keyGeneration())
+        .containsExactlyInAnyOrder(first + "@1", second + "@2");
     assertThat(connections.find(second)).hasValueSatisfying(found -> {
       assertThat(found.phone()).isEqualTo(phone);
       assertThat(found.keyGeneration()).isEqualTo(2L);

@@ -38,9 +38,12 @@ final class Recorders {
     final Set<String> closed = ConcurrentHashMap.newKeySet();
 
     @Override
-    public boolean send(String connectionId, ServerFrame frame) {
+    public PushResult send(String connectionId, ServerFrame frame) {
+      if (closed.contains(connectionId)) {
+        return PushResult.GONE;
+      }
       pushed.add(new Push(connectionId, frame));
-      return !closed.contains(connectionId);
+      return PushResult.DELIVERED;
     }
 
     @Override

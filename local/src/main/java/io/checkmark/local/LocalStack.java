@@ -202,6 +202,8 @@ public final class LocalStack implements AutoCloseable {
     environment.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
     environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMegabytes()));
     environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+    // EMF lines would bury the console; the metrics code itself is covered by the functions' tests.
+    environment.putIfAbsent("POWERTOOLS_METRICS_DISABLED", "true");
     if (options.externalEndpoint() == null) {
       environment.put("AWS_ENDPOINT_URL", endpoint.toString());
     } else {

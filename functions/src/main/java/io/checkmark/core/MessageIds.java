@@ -1,0 +1,38 @@
+package io.checkmark.core;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Server message ids that sort as strings in acceptance order: the acceptance time in
+ * microseconds, base 36, fixed width, then a random tail so that two Lambdas accepting in the same
+ * microsecond still differ. A sender that waits for {@code accepted} before its next send has its
+ * next message accepted at least a round trip later, far more than the clock skew between Lambdas.
+ */
+public final class MessageIds {
+
+  private static final int TIME_DIGITS = 11;
+  private static final int TAIL_DIGITS = 6;
+  private static final long TAIL_RANGE = 2_176_782_336L; // 36^6
+
+  private final Clock clock;
+  private final SecureRandom random;
+
+  public MessageIds(Clock clock, SecureRandom random) {
+    this.clock = clock;
+    this.random = random;
+  }
+
+  public String next() {
+    Instant now = clock.instant();
+    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
+    return pad(Long.toString(micros, 36), TIME_DIGITS)
+        + pad(Long.toString((random.nextLong() & Long.MAX_VALUE) % TAIL_RANGE, 36), TAIL_DIGITS);
+  }
+
+  private static String pad(String digits, int width) {
+    return "0".repeat(Math.max(0, width - digits.length())) + digits;
+  }
+}

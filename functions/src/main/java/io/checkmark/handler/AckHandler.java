@@ -1,0 +1,28 @@
+package io.checkmark.handler;
+
+import io.checkmark.core.MessagingService;
+import io.checkmark.protocol.ServerFrame;
+import java.util.List;
+
+/** {@code ack}: removes items from the caller's queue and queues the senders their {@code delivered} receipts. */
+public final class AckHandler extends ActionHandler<AckHandler.AckRequest> {
+
+  private final MessagingService messaging;
+
+  public AckHandler() {
+    this(Backend.fromEnvironment(System.getenv()));
+  }
+
+  public AckHandler(Backend backend) {
+    super(AckRequest.class, backend.registrationService());
+    this.messaging = backend.messagingService();
+  }
+
+  @Override
+  protected ServerFrame handle(Caller caller, AckRequest request) {
+    return messaging.ack(caller.phone(), request.messageIds());
+  }
+
+  public record AckRequest(List<String> messageIds) {
+  }
+}

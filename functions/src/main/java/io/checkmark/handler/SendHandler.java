@@ -1,0 +1,28 @@
+package io.checkmark.handler;
+
+import io.checkmark.core.MessagingService;
+import io.checkmark.protocol.Media;
+import io.checkmark.protocol.ServerFrame;
+
+/** {@code send}: stores a message in its recipient's queue and pushes it; replies {@code accepted}. */
+public final class SendHandler extends ActionHandler<SendHandler.SendRequest> {
+
+  private final MessagingService messaging;
+
+  public SendHandler() {
+    this(Backend.fromEnvironment(System.getenv()));
+  }
+
+  public SendHandler(Backend backend) {
+    super(SendRequest.class, backend.registrationService());
+    this.messaging = backend.messagingService();
+  }
+
+  @Override
+  protected ServerFrame handle(Caller caller, SendRequest request) {
+    return messaging.send(caller.phone(), request.to(), request.id(), request.body(), request.media());
+  }
+
+  public record SendRequest(String to, String id, String body, Media media) {
+  }
+}

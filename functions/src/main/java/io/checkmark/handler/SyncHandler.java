@@ -1,0 +1,27 @@
+package io.checkmark.handler;
+
+import io.checkmark.core.MessagingService;
+import io.checkmark.protocol.ServerFrame;
+
+/** {@code sync}: sends the oldest queued items to this connection, then {@code synced}. */
+public final class SyncHandler extends ActionHandler<SyncHandler.SyncRequest> {
+
+  private final MessagingService messaging;
+
+  public SyncHandler() {
+    this(Backend.fromEnvironment(System.getenv()));
+  }
+
+  public SyncHandler(Backend backend) {
+    super(SyncRequest.class, backend.registrationService());
+    this.messaging = backend.messagingService();
+  }
+
+  @Override
+  protected ServerFrame handle(Caller caller, SyncRequest request) {
+    return messaging.sync(caller.phone(), caller.connectionId(), request.limit());
+  }
+
+  public record SyncRequest(Integer limit) {
+  }
+}

@@ -1,0 +1,288 @@
+package io.checkmark.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.checkmark.aws.TemplateTables;
+import io.checkmark.core.Metrics;
+import io.checkmark.core.MutableClock;
+import io.checkmark.core.RegistrationService;
+import io.checkmark.core.MessagingService;
+import io.checkmark.protocol.Accepted;
+import io.checkmark.protocol.ErrorCode;
+import io.checkmark.protocol.Media;
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ProtocolException;
+import io.checkmark.protocol.ReceiptFrame;
+import io.checkmark.protocol.Synced;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Delivery through the real Messages table on DynamoDB Local, with a recording management API. */
+class MessagingTest {
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+  private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
+  private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
+  private final CountingMetrics metrics = new CountingMetrics();
+  private final Map<String, String> environment = environment();
+  private final Backend backend = Backend.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
+      .sms(sms).pusher(pusher).metrics(metrics).build();
+  private final RegistrationService registration = backend.registrationService();
+  private final MessagingService messaging = backend.messagingService();
+
+  @Test
+  void sendStoresThenPushesToTheRecipientsConnectionAndAnswersAccepted() {
+    Device alice = register();
+    Device bob = register();
+
+    Accepted accepted = messaging.send(alice.phone, bob.phone, "c-1", "hello", null);
+
+    assertThat(accepted.id()).isEqualTo("c-1");
+    assertThat(accepted.to()).isEqualTo(bob.phone);
+    assertThat(accepted.ts()).isEqualTo(clock.millis());
+    assertThat(queued(bob.phone)).containsExactly(accepted.messageId());
+    assertThat(framesTo(bob.connection)).singleElement().isInstanceOfSatisfying(MessageFrame.class, message -> {
+      assertThat(message.messageId()).isEqualTo(accepted.messageId());
+      assertThat(message.from()).isEqualTo(alice.phone);
+      assertThat(message.id()).isEqualTo("c-1");
+      assertThat(message.body()).isEqualTo("hello");
+    });
+    assertThat(metrics.counts).containsEntry("MessagesAccepted", 1).containsEntry("ItemsPushed", 1);
+  }
+
+  @Test
+  void messageToAnOfflineRecipientWaitsAndSyncsInOrderInPages() {
+    Device alice = register();
+    Device bob = register();
+    backend.connectionService().close(bob.connection);
+    messaging.send(alice.phone, bob.phone, "c-1", "one", null);
+    clock.advance(Duration.ofMillis(1));
+    messaging.send(alice.phone, bob.phone, "c-2", "two", null);
+    clock.advance(Duration.ofMillis(1));
+    messaging.send(alice.phone, bob.phone, "c-3", "three", new Media("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
+    assertThat(framesTo(bob.connection)).as("pushes to an offline phone").isEmpty();
+    String laterConnection = connect();
+    clock.advance(Duration.ofSeconds(30));
+
+    Synced first = messaging.sync(bob.phone, laterConnection, 2);
+    Synced second = messaging.sync(bob.phone, laterConnection, 2);
+
+    assertThat(first).isEqualTo(new Synced(2, true));
+    assertThat(second).isEqualTo(new Synced(2, true));
+    assertThat(framesTo(laterConnection)).extracting(frame -> ((MessageFrame) frame).body())
+        .containsExactly("one", "two", "one", "two");
+    assertThat(metrics.seconds.get("OldestQueuedItemAge")).as("the first message waited 30.002 s").isEqualTo(30.002);
+    messaging.sync(bob.phone, laterConnection, 500);
+    MessageFrame withMedia = (MessageFrame) framesTo(laterConnection).get(6);
+    assertThat(withMedia.media()).isEqualTo(new Media("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
+  }
+
+  @Test
+  void ackDeletesAndQueuesTheSenderOneDeliveredReceiptListingTheMessages() {
+    Device alice = register();
+    Device bob = register();
+    String first = messaging.send(alice.phone, bob.phone, "c-1", "one", null).messageId();
+    String second = messaging.send(alice.phone, bob.phone, "c-2", "two", null).messageId();
+
+    assertThat(messaging.ack(bob.phone, List.of(first, second)).count()).isEqualTo(2);
+
+    assertThat(queued(bob.phone)).isEmpty();
+    assertThat(framesTo(alice.connection)).singleElement().isInstanceOfSatisfying(ReceiptFrame.class, receipt -> {
+      assertThat(receipt.status()).isEqualTo("delivered");
+      assertThat(receipt.by()).isEqualTo(bob.phone);
+      assertThat(receipt.messageIds()).containsExactly(first, second);
+    });
+    assertThat(queued(alice.phone)).hasSize(1);
+  }
+
+  @Test
+  void repeatedAndForeignAcksDeleteNothingAndQueueNoReceipt() {
+    Device alice = register();
+    Device bob = register();
+    Device carol = register();
+    String toBob = messaging.send(alice.phone, bob.phone, "c-1", "for bob", null).messageId();
+    String toCarol = messaging.send(alice.phone, carol.phone, "c-2", "for carol", null).messageId();
+    messaging.ack(bob.phone, List.of(toBob));
+    int receiptsBefore = queued(alice.phone).size();
+
+    assertThat(messaging.ack(bob.phone, List.of(toBob)).count()).isZero();
+    assertThat(messaging.ack(bob.phone, List.of(toCarol, "no-such-id")).count()).isZero();
+
+    assertThat(queued(carol.phone)).containsExactly(toCarol);
+    assertThat(queued(alice.phone)).hasSize(receiptsBefore);
+  }
+
+  @Test
+  void readQueuesTheSenderOneReadReceipt() {
+    Device alice = register();
+    Device bob = register();
+    String messageId = messaging.send(alice.phone, bob.phone, "c-1", "read me", null).messageId();
+
+    assertThat(messaging.read(bob.phone, alice.phone, List.of(messageId, messageId)).count()).isEqualTo(1);
+
+    assertThat(framesTo(alice.connection)).singleElement().isInstanceOfSatisfying(ReceiptFrame.class, receipt -> {
+      assertThat(receipt.status()).isEqualTo("read");
+      assertThat(receipt.messageIds()).containsExactly(messageId);
+    });
+  }
+
+  @Test
+  void sameClientIdStoresOneMessageEvenWhenSendsRace() throws Exception {
+    Device alice = register();
+    Device bob = register();
+    CountDownLatch start = new CountDownLatch(1);
+    Callable<Accepted> send = () -> {
+      start.await();
+      return messaging.send(alice.phone, bob.phone, "same-id", "once", null);
+    };
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    List<Future<Accepted>> racing = List.of(threads.submit(send), threads.submit(send));
+    start.countDown();
+    List<Accepted> results = new ArrayList<>();
+    for (Future<Accepted> result : racing) {
+      results.add(result.get());
+    }
+    results.add(messaging.send(alice.phone, bob.phone, "same-id", "once", null));
+    threads.shutdown();
+
+    assertThat(results).extracting(Accepted::messageId).containsOnly(results.get(0).messageId());
+    assertThat(queued(bob.phone)).containsExactly(results.get(0).messageId());
+    assertThat(metrics.counts).containsEntry("MessagesAccepted", 1);
+  }
+
+  @Test
+  void goneConnectionIsForgottenAndTheMessageKept() {
+    Device alice = register();
+    Device bob = register();
+    pusher.closed.add(bob.connection);
+
+    String messageId = messaging.send(alice.phone, bob.phone, "c-1", "later", null).messageId();
+
+    assertThat(queued(bob.phone)).containsExactly(messageId);
+    assertThat(TemplateTables.dynamoDb().getItem(r -> r.tableName(environment.get("CONNECTIONS_TABLE"))
+        .key(Map.of("id", AttributeValue.fromS(bob.connection))).consistentRead(true)).item()).isEmpty();
+    assertThat(metrics.counts).containsEntry("PushFailures.gone", 1);
+  }
+
+  @Test
+  void messagesQueuedBeforeReregistrationStayForTheNewDevice() {
+    Device alice = register();
+    Device bob = register();
+    String messageId = messaging.send(alice.phone, bob.phone, "c-1", "still here", null).messageId();
+    clock.advance(Duration.ofMinutes(2));
+
+    Device bobsNewPhone = register(bob.phone);
+
+    assertThat(queued(bob.phone)).containsExactly(messageId);
+    messaging.sync(bob.phone, bobsNewPhone.connection, 10);
+    assertThat(framesTo(bobsNewPhone.connection)).extracting(frame -> ((MessageFrame) frame).messageId())
+        .containsExactly(messageId);
+  }
+
+  @Test
+  void invalidSendsAreRefusedAndStoreNothing() {
+    Device alice = register();
+    Device bob = register();
+    String unregistered = RegistrationTest.newPhone();
+
+    assertRefused(() -> messaging.send(alice.phone, unregistered, "c", "x", null), ErrorCode.UNKNOWN_RECIPIENT);
+    assertRefused(() -> messaging.send(alice.phone, bob.phone, "c", "x".repeat(MessagingService.MAX_CONTENT_BYTES + 1),
+        null), ErrorCode.MESSAGE_TOO_LARGE);
+    assertRefused(() -> messaging.send(alice.phone, "bob", "c", "x", null), ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.send(alice.phone, bob.phone, "", "x", null), ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.send(alice.phone, bob.phone, "i".repeat(65), "x", null), ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.send(alice.phone, bob.phone, "c", null, null), ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.send(alice.phone, bob.phone, "c", "x", new Media("ftp://x", null, null)),
+        ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.send(alice.phone, bob.phone, "c", "x", new Media("https://x", null, "not base64!")),
+        ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.sync(bob.phone, bob.connection, 0), ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.sync(bob.phone, bob.connection, 501), ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.ack(bob.phone, List.of()), ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.read(bob.phone, unregistered, List.of("x")), ErrorCode.UNKNOWN_RECIPIENT);
+
+    assertThat(queued(bob.phone)).isEmpty();
+    assertThat(queued(unregistered)).isEmpty();
+  }
+
+  private record Device(String phone, String connection) {
+  }
+
+  private Device register() {
+    return register(RegistrationTest.newPhone());
+  }
+
+  private Device register(String phone) {
+    String connection = registration.connect(UUID.randomUUID().toString(), clock.instant(), null, null).orElseThrow().id();
+    registration.requestPin(phone, null);
+    List<Recorders.Sms> texts = sms.to(phone);
+    String pin = texts.get(texts.size() - 1).text().replaceAll(".*?([0-9]{6}).*", "$1");
+    registration.verifyPin(connection, phone, pin);
+    return new Device(phone, connection);
+  }
+
+  private String connect() {
+    return registration.connect(UUID.randomUUID().toString(), clock.instant(), null, null).orElseThrow().id();
+  }
+
+  private List<io.checkmark.protocol.ServerFrame> framesTo(String connectionId) {
+    return pusher.pushed.stream().filter(push -> push.connectionId().equals(connectionId))
+        .map(Recorders.Push::frame).toList();
+  }
+
+  private List<String> queued(String owner) {
+    return TemplateTables.dynamoDb().query(r -> r.tableName(environment.get("MESSAGES_TABLE"))
+            .keyConditionExpression("#q = :owner").expressionAttributeNames(Map.of("#q", "queue"))
+            .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner))).consistentRead(true))
+        .items().stream().map(item -> item.get("id").s()).toList();
+  }
+
+  private static void assertRefused(ThrowingCallable call, ErrorCode code) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(code));
+  }
+
+  private static Map<String, String> environment() {
+    Map<String, String> environment = new HashMap<>(TemplateTables.environmentOf("SendFunction"));
+    environment.put("PIN_REQUESTS_PER_IP_PER_HOUR", "1000");
+    return environment;
+  }
+
+  /** Sums what the service counts; a dimension value is appended to the name after a dot. */
+  static final class CountingMetrics implements Metrics {
+    final Map<String, Integer> counts = new ConcurrentHashMap<>();
+    final Map<String, Double> seconds = new ConcurrentHashMap<>();
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public void count(String name, int count) {
+      calls.incrementAndGet();
+      counts.merge(name, count, Integer::sum);
+    }
+
+    @Override
+    public void count(String name, int count, String dimension, String value) {
+      count(name + "." + value, count);
+    }
+
+    @Override
+    public void seconds(String name, double value) {
+      seconds.merge(name, value, Math::max);
+    }
+  }
+}
