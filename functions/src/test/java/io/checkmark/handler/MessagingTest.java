@@ -98,6 +98,7 @@ class MessagingTest {
     Device alice = register();
     Device bob = register();
     String first = messaging.send(alice.phone, bob.phone, "c-1", "one", null).messageId();
+    clock.advance(Duration.ofMillis(1));
     String second = messaging.send(alice.phone, bob.phone, "c-2", "two", null).messageId();
 
     assertThat(messaging.ack(bob.phone, List.of(first, second)).count()).isEqualTo(2);
