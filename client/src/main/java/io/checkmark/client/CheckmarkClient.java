@@ -1,0 +1,509 @@
+package io.checkmark.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A Checkmark device: one WebSocket to the server, kept open. On every connect it syncs its queue
+ * until the server has no more, acking each item after the {@link Listener} returns; it reconnects
+ * with exponential backoff and full jitter, pings before API Gateway's 10-minute idle timeout,
+ * reconnects before the 2-hour connection limit, and sends again, with the same id, every
+ * {@link #send} a reconnect interrupted, so the server stores each message once.
+ *
+ * <p>Without credentials the client connects anonymously, for {@link #requestPin} and
+ * {@link #verifyPin}; a successful verification logs it in.
+ */
+public final class CheckmarkClient implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final int SEEN_IDS_REMEMBERED = 10_000;
+
+  private final Settings settings;
+  private final HttpClient http;
+  private final ScheduledExecutorService timers;
+  private final ExecutorService events;
+  private final Map<String, CompletableFuture<JsonNode>> requests = new ConcurrentHashMap<>();
+  private final Map<String, PendingSend> sends = Collections.synchronizedMap(new LinkedHashMap<>());
+  private final Set<String> seen = Collections.newSetFromMap(Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > SEEN_IDS_REMEMBERED;
+        }
+      }));
+  private final List<String> acksDue = new ArrayList<>();
+  private final AtomicLong refs = new AtomicLong();
+  private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
+  private volatile Session session;
+  private volatile String phone;
+  private volatile String deviceKey;
+  private volatile boolean closed;
+  private int failedAttempts;
+
+  private CheckmarkClient(Settings settings) {
+    this.settings = settings;
+    this.http = HttpClient.newHttpClient();
+    this.phone = settings.phone;
+    this.deviceKey = settings.deviceKey;
+    this.timers = Executors.newSingleThreadScheduledExecutor(daemon("checkmark-client-timer"));
+    this.events = Executors.newSingleThreadExecutor(daemon("checkmark-client-events"));
+  }
+
+  public static Settings builder(URI url) {
+    return new Settings(url);
+  }
+
+  /** Connects; the future completes once the queue has been synced (at once when anonymous). */
+  public CompletableFuture<Void> connect() {
+    open();
+    return firstSync;
+  }
+
+  public boolean isConnected() {
+    Session current = session;
+    return current != null && current.open;
+  }
+
+  /** The phone this client is logged in as, or null while anonymous. */
+  public String phone() {
+    return phone;
+  }
+
+  public String deviceKey() {
+    return deviceKey;
+  }
+
+  /** Asks for a registration PIN by SMS; completes with the seconds the PIN stays valid. */
+  public CompletableFuture<Long> requestPin(String phoneNumber) {
+    ObjectNode frame = JSON.createObjectNode().put("action", "requestPin").put("phone", phoneNumber);
+    return request(frame).thenApply(reply -> reply.path("expiresInSeconds").asLong());
+  }
+
+  /** Registers this device with the PIN; completes with the device key, and the client is logged in. */
+  public CompletableFuture<String> verifyPin(String phoneNumber, String pin) {
+    ObjectNode frame = JSON.createObjectNode().put("action", "verifyPin").put("phone", phoneNumber).put("pin", pin);
+    return request(frame).thenApply(reply -> {
+      phone = phoneNumber;
+      deviceKey = reply.path("deviceKey").asText();
+      syncAll();
+      return deviceKey;
+    });
+  }
+
+  /** Sends a text; completes with {@code accepted} (one tick). */
+  public CompletableFuture<Accepted> send(String to, String body) {
+    return send(to, body, null);
+  }
+
+  public CompletableFuture<Accepted> send(String to, String body, Media media) {
+    String id = UUID.randomUUID().toString();
+    ObjectNode frame = JSON.createObjectNode().put("action", "send").put("to", to).put("id", id).put("ref", id);
+    if (body != null) {
+      frame.put("body", body);
+    }
+    if (media != null) {
+      frame.set("media", JSON.valueToTree(media));
+    }
+    PendingSend pending = new PendingSend(id, frame.toString(), new CompletableFuture<>());
+    sends.put(id, pending);
+    Session current = session;
+    if (current != null && current.open) {
+      current.write(pending.frame);
+    }
+    return pending.accepted;
+  }
+
+  /** Tells the sender of these messages that they were read. */
+  public CompletableFuture<Void> markRead(String sender, List<String> messageIds) {
+    ObjectNode frame = JSON.createObjectNode().put("action", "read").put("to", sender);
+    messageIds.forEach(frame.putArray("messageIds")::add);
+    return request(frame).thenApply(reply -> null);
+  }
+
+  public CompletableFuture<Void> ping() {
+    return request(JSON.createObjectNode().put("action", "ping")).thenApply(reply -> null);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Session current = session;
+    if (current != null) {
+      current.close();
+    }
+    timers.shutdownNow();
+    events.shutdown();
+  }
+
+  private void open() {
+    if (closed) {
+      return;
+    }
+    WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(settings.connectTimeout);
+    if (phone != null && deviceKey != null) {
+      String credentials = phone + ":" + deviceKey;
+      builder.header("Authorization",
+          "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+    }
+    Session next = new Session();
+    builder.buildAsync(settings.url, next).whenComplete((webSocket, failure) -> {
+      if (failure != null) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof WebSocketHandshakeException refused && refused.getResponse().statusCode() == 401) {
+          // Wrong or revoked credentials: retrying cannot help.
+          firstSync.completeExceptionally(new CheckmarkException("UNAUTHORIZED", "the server refused the credentials", null, null));
+          closed = true;
+          return;
+        }
+        reconnectLater();
+        return;
+      }
+      next.start(webSocket);
+    });
+  }
+
+  private synchronized void reconnectLater() {
+    if (closed || timers.isShutdown()) {
+      return;
+    }
+    long ceiling = Math.min(settings.maxBackoff.toMillis(), settings.minBackoff.toMillis() << Math.min(failedAttempts, 20));
+    failedAttempts++;
+    long delay = ThreadLocalRandom.current().nextLong(ceiling + 1);
+    timers.schedule(this::open, delay, TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void connected() {
+    failedAttempts = 0;
+  }
+
+  /** Syncs until the server says there is no more, acking each page before asking for the next. */
+  private CompletableFuture<Void> syncAll() {
+    if (phone == null) {
+      firstSync.complete(null);
+      return firstSync;
+    }
+    ObjectNode frame = JSON.createObjectNode().put("action", "sync").put("limit", settings.syncPageSize);
+    return request(frame)
+        .thenCompose(synced -> afterDeliveredEvents().thenCompose(ignored -> flushAcks()).thenApply(ignored -> synced))
+        .thenCompose(synced -> synced.path("more").asBoolean() ? syncAll() : CompletableFuture.<Void>completedFuture(null))
+        .whenComplete((done, failure) -> {
+          if (failure == null) {
+            firstSync.complete(null);
+            events.execute(settings.listener::onSynced);
+          }
+        });
+  }
+
+  /** Completes once every item received so far has been through the listener. */
+  private CompletableFuture<Void> afterDeliveredEvents() {
+    return CompletableFuture.runAsync(() -> { }, events);
+  }
+
+  private CompletableFuture<JsonNode> request(ObjectNode frame) {
+    Session current = session;
+    if (current == null || !current.open) {
+      return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
+    }
+    String ref = "r" + refs.incrementAndGet();
+    frame.put("ref", ref);
+    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+    requests.put(ref, reply);
+    current.write(frame.toString());
+    return reply.orTimeout(settings.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((ignored, failure) -> requests.remove(ref));
+  }
+
+  private void onFrame(String text) {
+    JsonNode frame;
+    try {
+      frame = JSON.readTree(text);
+    } catch (JsonProcessingException notJson) {
+      return;
+    }
+    String type = frame.path("type").asText();
+    switch (type) {
+      case "message" -> events.execute(() -> deliver(frame.path("messageId").asText(),
+          () -> settings.listener.onMessage(new Message(frame.path("messageId").asText(), frame.path("from").asText(),
+              frame.path("id").asText(), frame.path("body").isTextual() ? frame.path("body").asText() : null,
+              frame.path("ts").asLong(), media(frame.get("media"))))));
+      case "receipt" -> events.execute(() -> deliver(frame.path("messageId").asText(), () -> {
+        List<String> ids = new ArrayList<>();
+        frame.path("messageIds").forEach(id -> ids.add(id.asText()));
+        settings.listener.onReceipt(new Receipt(frame.path("messageId").asText(), frame.path("status").asText(),
+            frame.path("by").asText(), ids, frame.path("ts").asLong()));
+      }));
+      case "accepted" -> {
+        PendingSend pending = sends.remove(frame.path("id").asText());
+        if (pending != null) {
+          pending.accepted.complete(new Accepted(frame.path("id").asText(), frame.path("messageId").asText(),
+              frame.path("to").asText(), frame.path("ts").asLong()));
+        }
+      }
+      case "error" -> onError(frame);
+      default -> {
+        CompletableFuture<JsonNode> reply = requests.remove(frame.path("ref").asText());
+        if (reply != null) {
+          reply.complete(frame);
+        }
+      }
+    }
+  }
+
+  private void onError(JsonNode frame) {
+    String code = frame.path("code").asText();
+    CheckmarkException error = new CheckmarkException(code, frame.path("message").asText(),
+        frame.has("retryAfterSeconds") ? frame.get("retryAfterSeconds").asInt() : null,
+        frame.has("attemptsLeft") ? frame.get("attemptsLeft").asInt() : null);
+    if (code.equals("DEVICE_REPLACED")) {
+      closed = true;
+      firstSync.completeExceptionally(error);
+      events.execute(settings.listener::onDeviceReplaced);
+      return;
+    }
+    if ("send".equals(frame.path("action").asText())) {
+      PendingSend pending = sends.remove(frame.path("id").asText());
+      if (pending != null) {
+        pending.accepted.completeExceptionally(error);
+        return;
+      }
+    }
+    CompletableFuture<JsonNode> reply = requests.remove(frame.path("ref").asText());
+    if (reply != null) {
+      reply.completeExceptionally(error);
+    }
+  }
+
+  /** Hands an item to the listener once (push and sync may both bring it), then acks it. */
+  private void deliver(String messageId, Runnable toListener) {
+    if (!seen.contains(messageId)) {
+      try {
+        toListener.run();
+      } catch (RuntimeException listenerFailed) {
+        // Not acked: the item comes back at the next sync.
+        return;
+      }
+      seen.add(messageId);
+    }
+    ackLater(messageId);
+  }
+
+  private void ackLater(String messageId) {
+    boolean first;
+    synchronized (acksDue) {
+      first = acksDue.isEmpty();
+      acksDue.add(messageId);
+    }
+    if (first && !closed) {
+      try {
+        timers.schedule(this::flushAcks, settings.ackDelay.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closing) {
+        // Closed meanwhile: the item was not acked and comes back at the next sync.
+      }
+    }
+  }
+
+  /** Sends the acks due, at most 100 ids a frame; completes when the server has confirmed them. */
+  private CompletableFuture<Void> flushAcks() {
+    List<String> due;
+    synchronized (acksDue) {
+      due = new ArrayList<>(acksDue);
+      acksDue.clear();
+    }
+    List<CompletableFuture<JsonNode>> confirmations = new ArrayList<>();
+    for (int start = 0; start < due.size(); start += 100) {
+      ObjectNode frame = JSON.createObjectNode().put("action", "ack");
+      due.subList(start, Math.min(due.size(), start + 100)).forEach(frame.putArray("messageIds")::add);
+      // An ack that does not arrive is harmless: the item comes back at the next sync and is acked then.
+      confirmations.add(request(frame).exceptionally(failure -> null));
+    }
+    return CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new));
+  }
+
+  private static Media media(JsonNode media) {
+    if (media == null || !media.isObject()) {
+      return null;
+    }
+    return new Media(media.path("url").asText(null), media.path("mimeType").asText(null),
+        media.path("thumbnail").asText(null));
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  private record PendingSend(String id, String frame, CompletableFuture<Accepted> accepted) {
+  }
+
+  /** One WebSocket connection: its writes serialized (the JDK allows one outstanding send), its timers. */
+  private final class Session implements WebSocket.Listener {
+    private final StringBuilder partial = new StringBuilder();
+    private volatile boolean open;
+    private WebSocket webSocket;
+    private CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
+    private final List<java.util.concurrent.ScheduledFuture<?>> timersOfSession = new ArrayList<>();
+
+    void start(WebSocket socket) {
+      webSocket = socket;
+      open = true;
+      session = this;
+      connected();
+      timersOfSession.add(timers.scheduleAtFixedRate(() -> ping().exceptionally(failure -> null),
+          settings.pingInterval.toMillis(), settings.pingInterval.toMillis(), TimeUnit.MILLISECONDS));
+      // Leave before API Gateway's 2-hour limit cuts the connection; the close reconnects at once.
+      timersOfSession.add(timers.schedule(this::close, settings.maxConnectionAge.toMillis(), TimeUnit.MILLISECONDS));
+      List<PendingSend> unanswered;
+      synchronized (sends) {
+        unanswered = new ArrayList<>(sends.values());
+      }
+      unanswered.forEach(pending -> write(pending.frame));
+      syncAll();
+    }
+
+    synchronized void write(String text) {
+      lastWrite = lastWrite.handle((ignored, failure) -> null)
+          .thenCompose(ignored -> open ? webSocket.sendText(text, true) : CompletableFuture.completedFuture(null));
+    }
+
+    void close() {
+      if (open && webSocket != null) {
+        webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "closing");
+      }
+    }
+
+    @Override
+    public void onOpen(WebSocket socket) {
+      socket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        String text = partial.toString();
+        partial.setLength(0);
+        onFrame(text);
+      }
+      socket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+      ended();
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket socket, Throwable error) {
+      ended();
+    }
+
+    private void ended() {
+      if (!open) {
+        return;
+      }
+      open = false;
+      timersOfSession.forEach(timer -> timer.cancel(false));
+      if (webSocket != null) {
+        webSocket.abort();
+      }
+      requests.values().forEach(reply -> reply.completeExceptionally(new IllegalStateException("disconnected")));
+      requests.clear();
+      reconnectLater();
+    }
+  }
+
+  /** How the client connects and behaves; the defaults suit API Gateway's limits. */
+  public static final class Settings {
+    private final URI url;
+    private String phone;
+    private String deviceKey;
+    private Listener listener = new Listener() { };
+    private Duration pingInterval = Duration.ofMinutes(5);
+    private Duration maxConnectionAge = Duration.ofMinutes(110);
+    private Duration minBackoff = Duration.ofMillis(250);
+    private Duration maxBackoff = Duration.ofSeconds(30);
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration ackDelay = Duration.ofMillis(20);
+    private int syncPageSize = 100;
+
+    private Settings(URI url) {
+      this.url = url;
+    }
+
+    /** Logs in with the {@code Authorization: Basic} header at every connect. */
+    public Settings credentials(String phoneNumber, String key) {
+      this.phone = phoneNumber;
+      this.deviceKey = key;
+      return this;
+    }
+
+    public Settings listener(Listener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    public Settings pingInterval(Duration pingInterval) {
+      this.pingInterval = pingInterval;
+      return this;
+    }
+
+    public Settings maxConnectionAge(Duration maxConnectionAge) {
+      this.maxConnectionAge = maxConnectionAge;
+      return this;
+    }
+
+    public Settings backoff(Duration min, Duration max) {
+      this.minBackoff = min;
+      this.maxBackoff = max;
+      return this;
+    }
+
+    public Settings ackDelay(Duration ackDelay) {
+      this.ackDelay = ackDelay;
+      return this;
+    }
+
+    public Settings syncPageSize(int syncPageSize) {
+      this.syncPageSize = syncPageSize;
+      return this;
+    }
+
+    public CheckmarkClient build() {
+      return new CheckmarkClient(this);
+    }
+  }
+}

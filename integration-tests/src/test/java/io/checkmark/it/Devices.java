@@ -1,0 +1,79 @@
+package io.checkmark.it;
+
+import io.checkmark.client.CheckmarkClient;
+import io.checkmark.client.Listener;
+import io.checkmark.client.Message;
+import io.checkmark.client.Receipt;
+import io.checkmark.local.LocalStack;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Registered devices on a local stack, through the client SDK, reading PINs from the captured SMS. */
+final class Devices {
+
+  private static final Pattern PIN = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
+
+  private Devices() {
+  }
+
+  /** A phone number registered on the stack; returns its device key. */
+  static String register(LocalStack stack, String phone) {
+    try (CheckmarkClient anonymous = CheckmarkClient.builder(stack.webSocketUrl()).build()) {
+      anonymous.connect().join();
+      anonymous.requestPin(phone).join();
+      List<String> texts = stack.smsTo(phone);
+      Matcher pin = PIN.matcher(texts.get(texts.size() - 1));
+      if (!pin.find()) {
+        throw new AssertionError("no PIN in " + texts);
+      }
+      return anonymous.verifyPin(phone, pin.group()).join();
+    }
+  }
+
+  static CheckmarkClient client(LocalStack stack, String phone, String deviceKey, Inbox inbox) {
+    return CheckmarkClient.builder(stack.webSocketUrl()).credentials(phone, deviceKey).listener(inbox)
+        .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).build();
+  }
+
+  static String newPhone() {
+    return "+1415555" + (1000 + ThreadLocalRandom.current().nextInt(9000));
+  }
+
+  /** Everything a device's listener hears. */
+  static final class Inbox implements Listener {
+    final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
+    final BlockingQueue<Receipt> receipts = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onMessage(Message message) {
+      messages.add(message);
+    }
+
+    @Override
+    public void onReceipt(Receipt receipt) {
+      receipts.add(receipt);
+    }
+
+    Message nextMessage() throws InterruptedException {
+      Message message = messages.poll(10, TimeUnit.SECONDS);
+      if (message == null) {
+        throw new AssertionError("no message within 10 s");
+      }
+      return message;
+    }
+
+    Receipt nextReceipt() throws InterruptedException {
+      Receipt receipt = receipts.poll(10, TimeUnit.SECONDS);
+      if (receipt == null) {
+        throw new AssertionError("no receipt within 10 s");
+      }
+      return receipt;
+    }
+  }
+}

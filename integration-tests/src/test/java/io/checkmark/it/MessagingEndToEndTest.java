@@ -1,0 +1,312 @@
+package io.checkmark.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.checkmark.client.Accepted;
+import io.checkmark.client.CheckmarkClient;
+import io.checkmark.client.Message;
+import io.checkmark.client.Receipt;
+import io.checkmark.local.LocalStack;
+import io.checkmark.local.LocalStackOptions;
+import io.checkmark.local.TestSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** One-to-one delivery over real WebSockets on the local stack, through the client SDK. */
+class MessagingEndToEndTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static LocalStack stack;
+  private static DynamoDbClient dynamoDb;
+
+  @BeforeAll
+  static void startStack() {
+    stack = LocalStack.start(LocalStackOptions.builder().port(0)
+        .template(Path.of(System.getProperty("checkmark.template")))
+        .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "100000"))
+        .build());
+    dynamoDb = DynamoDbClient.builder().endpointOverride(stack.dynamoDbEndpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create()).build();
+  }
+
+  @AfterAll
+  static void stopStack() {
+    dynamoDb.close();
+    stack.close();
+  }
+
+  @Test
+  void liveMessageIsDeliveredAndTheSenderGetsAcceptedThenDelivered() throws Exception {
+    String alice = Devices.newPhone();
+    String bob = Devices.newPhone();
+    Devices.Inbox aliceInbox = new Devices.Inbox();
+    Devices.Inbox bobInbox = new Devices.Inbox();
+    try (CheckmarkClient aliceClient = Devices.client(stack, alice, Devices.register(stack, alice), aliceInbox);
+         CheckmarkClient bobClient = Devices.client(stack, bob, Devices.register(stack, bob), bobInbox)) {
+      aliceClient.connect().join();
+      bobClient.connect().join();
+
+      Accepted accepted = aliceClient.send(bob, "hello bob").get(10, TimeUnit.SECONDS);
+      long acceptedAt = System.nanoTime();
+
+      Message message = bobInbox.nextMessage();
+      assertThat(message.messageId()).isEqualTo(accepted.messageId());
+      assertThat(message.from()).isEqualTo(alice);
+      assertThat(message.body()).isEqualTo("hello bob");
+      Receipt delivered = aliceInbox.nextReceipt();
+      assertThat(System.nanoTime()).isGreaterThan(acceptedAt);
+      assertThat(delivered.status()).isEqualTo("delivered");
+      assertThat(delivered.by()).isEqualTo(bob);
+      assertThat(delivered.messageIds()).containsExactly(accepted.messageId());
+    }
+  }
+
+  @Test
+  void twoHundredMessagesToAnOfflinePhoneSyncInOrderAndTheOfflineSenderGetsItsReceiptsLater() throws Exception {
+    String alice = Devices.newPhone();
+    String bob = Devices.newPhone();
+    String aliceKey = Devices.register(stack, alice);
+    String bobKey = Devices.register(stack, bob);
+    List<String> sent = new ArrayList<>();
+    try (CheckmarkClient aliceClient = Devices.client(stack, alice, aliceKey, new Devices.Inbox())) {
+      aliceClient.connect().join();
+      for (int i = 0; i < 200; i++) {
+        sent.add(aliceClient.send(bob, String.format("m-%03d", i)).get(10, TimeUnit.SECONDS).messageId());
+      }
+    }
+
+    Devices.Inbox bobInbox = new Devices.Inbox();
+    try (CheckmarkClient bobClient = Devices.client(stack, bob, bobKey, bobInbox)) {
+      bobClient.connect().get(30, TimeUnit.SECONDS);
+      List<Message> received = new ArrayList<>();
+      bobInbox.messages.drainTo(received);
+
+      assertThat(received).extracting(Message::body)
+          .containsExactlyElementsOf(sent.stream().map(id -> String.format("m-%03d", sent.indexOf(id))).toList());
+      assertThat(received).extracting(Message::messageId).containsExactlyElementsOf(sent);
+      assertThat(queued(bob)).as("bob's queue after his acks").isEmpty();
+    }
+
+    Devices.Inbox aliceInbox = new Devices.Inbox();
+    try (CheckmarkClient aliceAgain = Devices.client(stack, alice, aliceKey, aliceInbox)) {
+      aliceAgain.connect().get(30, TimeUnit.SECONDS);
+      Set<String> deliveredIds = new HashSet<>();
+      List<Receipt> receipts = new ArrayList<>();
+      aliceInbox.receipts.drainTo(receipts);
+      receipts.forEach(receipt -> {
+        assertThat(receipt.status()).isEqualTo("delivered");
+        deliveredIds.addAll(receipt.messageIds());
+      });
+      assertThat(deliveredIds).containsExactlyInAnyOrderElementsOf(sent);
+    }
+  }
+
+  @Test
+  void theSameIdSentThreeTimesTwiceConcurrentlyStoresOneMessage() throws Exception {
+    String alice = Devices.newPhone();
+    String bob = Devices.newPhone();
+    String aliceKey = Devices.register(stack, alice);
+    Devices.register(stack, bob);
+    String frame = "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"dup-1\",\"body\":\"once\"}";
+    try (TestSocket first = TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey));
+         TestSocket second = TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey))) {
+      CompletableFuture<String> one = CompletableFuture.supplyAsync(() -> first.send(frame).next());
+      CompletableFuture<String> two = CompletableFuture.supplyAsync(() -> second.send(frame).next());
+      List<JsonNode> replies = new ArrayList<>(List.of(JSON.readTree(one.get()), JSON.readTree(two.get())));
+      replies.add(JSON.readTree(first.send(frame).next()));
+
+      assertThat(replies).extracting(reply -> reply.get("type").asText()).containsOnly("accepted");
+      assertThat(replies).extracting(reply -> reply.get("messageId").asText()).containsOnly(replies.get(0).get("messageId").asText());
+      assertThat(queued(bob)).containsExactly(replies.get(0).get("messageId").asText());
+    }
+  }
+
+  @Test
+  void tenSendersFiftyMessagesEachAllDeliveredOnceAndInEachSendersOrder() throws Exception {
+    String bob = Devices.newPhone();
+    Devices.Inbox bobInbox = new Devices.Inbox();
+    List<String> senders = new ArrayList<>();
+    List<CheckmarkClient> senderClients = new ArrayList<>();
+    try (CheckmarkClient bobClient = Devices.client(stack, bob, Devices.register(stack, bob), bobInbox)) {
+      bobClient.connect().join();
+      for (int s = 0; s < 10; s++) {
+        String sender = Devices.newPhone();
+        senders.add(sender);
+        CheckmarkClient client = Devices.client(stack, sender, Devices.register(stack, sender), new Devices.Inbox());
+        client.connect().join();
+        senderClients.add(client);
+      }
+      List<CompletableFuture<Void>> sending = new ArrayList<>();
+      for (int s = 0; s < 10; s++) {
+        CheckmarkClient client = senderClients.get(s);
+        int senderIndex = s;
+        sending.add(CompletableFuture.runAsync(() -> {
+          for (int i = 0; i < 50; i++) {
+            client.send(bob, senderIndex + ":" + i).join();
+          }
+        }));
+      }
+      CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+      Map<String, List<Integer>> bySender = new LinkedHashMap<>();
+      Set<String> messageIds = new HashSet<>();
+      for (int n = 0; n < 500; n++) {
+        Message message = bobInbox.nextMessage();
+        assertThat(messageIds.add(message.messageId())).as("delivered once: %s", message).isTrue();
+        String[] parts = message.body().split(":");
+        bySender.computeIfAbsent(message.from(), from -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
+      }
+      assertThat(bobInbox.messages.poll(300, TimeUnit.MILLISECONDS)).as("a 501st message").isNull();
+      assertThat(bySender.keySet()).containsExactlyInAnyOrderElementsOf(senders);
+      List<Integer> inOrder = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        inOrder.add(i);
+      }
+      bySender.values().forEach(order -> assertThat(order).isEqualTo(inOrder));
+    } finally {
+      senderClients.forEach(CheckmarkClient::close);
+    }
+  }
+
+  @Test
+  void staleConnectionIsRemovedOnPushAndTheMessageWaitsForSync() throws Exception {
+    String alice = Devices.newPhone();
+    String bob = Devices.newPhone();
+    String aliceKey = Devices.register(stack, alice);
+    String bobKey = Devices.register(stack, bob);
+    try (TestSocket bobSocket = TestSocket.connect(stack.webSocketUrl(), basic(bob, bobKey))) {
+      bobSocket.send("{\"action\":\"ping\"}").next();
+      List<String> bobsConnections = connectionsOf(bob);
+      assertThat(bobsConnections).hasSize(1);
+      assertThat(stack.dropWithoutDisconnect(bobsConnections.get(0))).isTrue();
+    }
+    assertThat(connectionsOf(bob)).as("the stale row, with no $disconnect to remove it").hasSize(1);
+
+    String messageId;
+    try (TestSocket aliceSocket = TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey))) {
+      JsonNode accepted = JSON.readTree(aliceSocket.send(
+          "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"s-1\",\"body\":\"are you there?\"}").next());
+      assertThat(accepted.get("type").asText()).isEqualTo("accepted");
+      messageId = accepted.get("messageId").asText();
+    }
+
+    assertThat(connectionsOf(bob)).as("the stale row, removed by the 410 on push").isEmpty();
+    assertThat(queued(bob)).containsExactly(messageId);
+    try (TestSocket bobAgain = TestSocket.connect(stack.webSocketUrl(), basic(bob, bobKey))) {
+      JsonNode message = JSON.readTree(bobAgain.send("{\"action\":\"sync\"}").next());
+      assertThat(message.get("messageId").asText()).isEqualTo(messageId);
+      assertThat(JSON.readTree(bobAgain.next()).get("type").asText()).isEqualTo("synced");
+    }
+  }
+
+  @Test
+  void foreignAndRepeatedAcksChangeNothingAndReadSendsOneReadReceipt() throws Exception {
+    String alice = Devices.newPhone();
+    String bob = Devices.newPhone();
+    String carol = Devices.newPhone();
+    String aliceKey = Devices.register(stack, alice);
+    String bobKey = Devices.register(stack, bob);
+    String carolKey = Devices.register(stack, carol);
+    try (TestSocket aliceSocket = TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey));
+         TestSocket bobSocket = TestSocket.connect(stack.webSocketUrl(), basic(bob, bobKey));
+         TestSocket carolSocket = TestSocket.connect(stack.webSocketUrl(), basic(carol, carolKey))) {
+      String messageId = JSON.readTree(aliceSocket.send(
+          "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"a-1\",\"body\":\"hi\"}").next()).get("messageId").asText();
+      assertThat(JSON.readTree(bobSocket.next()).get("messageId").asText()).isEqualTo(messageId);
+
+      assertThat(reply(carolSocket, "{\"action\":\"ack\",\"messageIds\":[\"" + messageId + "\"]}").get("count").asInt()).isZero();
+      assertThat(queued(bob)).containsExactly(messageId);
+      assertThat(reply(bobSocket, "{\"action\":\"ack\",\"messageIds\":[\"" + messageId + "\"]}").get("count").asInt()).isEqualTo(1);
+      assertThat(reply(bobSocket, "{\"action\":\"ack\",\"messageIds\":[\"" + messageId + "\"]}").get("count").asInt()).isZero();
+
+      JsonNode delivered = JSON.readTree(aliceSocket.next());
+      assertThat(delivered.get("status").asText()).isEqualTo("delivered");
+      JsonNode receiptSent = reply(bobSocket, "{\"action\":\"read\",\"to\":\"" + alice + "\",\"messageIds\":[\"" + messageId + "\"]}");
+      assertThat(receiptSent.get("type").asText()).isEqualTo("receiptSent");
+      JsonNode read = JSON.readTree(aliceSocket.next());
+      assertThat(read.get("status").asText()).isEqualTo("read");
+      assertThat(read.get("by").asText()).isEqualTo(bob);
+      assertThat(aliceSocket.poll(Duration.ofMillis(500))).as("a second receipt").isNull();
+      assertThat(queued(alice)).hasSize(2);
+    }
+  }
+
+  @Test
+  void badSendsGetTheRightErrorAndStoreNothing() throws Exception {
+    String alice = Devices.newPhone();
+    String bob = Devices.newPhone();
+    String aliceKey = Devices.register(stack, alice);
+    Devices.register(stack, bob);
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put("{\"action\":\"send\",\"to\":\"" + bob + "\",\"body\":\"no id\"}", "BAD_REQUEST");
+    cases.put("{\"action\":\"send\",\"id\":\"x\",\"body\":\"no to\"}", "BAD_REQUEST");
+    cases.put("{\"action\":\"send\",\"to\":14155550123,\"id\":\"x\",\"body\":\"number\"}", "BAD_REQUEST");
+    cases.put("{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":[1],\"body\":\"array id\"}", "BAD_REQUEST");
+    cases.put("{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"x\",\"body\":\"" + "b".repeat(25 * 1024) + "\"}",
+        "MESSAGE_TOO_LARGE");
+    cases.put("{\"action\":\"send\",\"to\":\"" + Devices.newPhone() + "\",\"id\":\"x\",\"body\":\"who?\"}",
+        "UNKNOWN_RECIPIENT");
+    cases.put("{\"action\":\"ack\",\"messageIds\":\"not a list\"}", "BAD_REQUEST");
+    cases.put("{\"action\":\"sync\",\"limit\":1000}", "BAD_REQUEST");
+    try (TestSocket aliceSocket = TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey))) {
+      for (Map.Entry<String, String> badFrame : cases.entrySet()) {
+        aliceSocket.sendFragment(badFrame.getKey(), true);
+        JsonNode error = JSON.readTree(aliceSocket.next());
+        assertThat(error.get("code").asText()).as(badFrame.getKey().substring(0, Math.min(80, badFrame.getKey().length())))
+            .isEqualTo(badFrame.getValue());
+      }
+    }
+    try (TestSocket anonymous = TestSocket.connect(stack.webSocketUrl())) {
+      for (String action : List.of("send", "sync", "ack", "read")) {
+        JsonNode error = reply(anonymous, "{\"action\":\"" + action + "\",\"to\":\"" + bob
+            + "\",\"id\":\"x\",\"body\":\"hi\",\"messageIds\":[\"x\"]}");
+        assertThat(error.get("code").asText()).as(action).isEqualTo("UNAUTHORIZED");
+      }
+    }
+    assertThat(queued(bob)).isEmpty();
+  }
+
+  private static JsonNode reply(TestSocket socket, String frame) throws Exception {
+    return JSON.readTree(socket.send(frame).next());
+  }
+
+  private static List<String> queued(String owner) {
+    return dynamoDb.query(r -> r.tableName("MessagesTable").keyConditionExpression("#q = :owner")
+            .expressionAttributeNames(Map.of("#q", "queue"))
+            .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner))).consistentRead(true))
+        .items().stream().map(item -> item.get("id").s()).toList();
+  }
+
+  private static List<String> connectionsOf(String phone) {
+    return dynamoDb.scan(r -> r.tableName("ConnectionsTable").consistentRead(true)).items().stream()
+        .filter(item -> item.containsKey("phone") && item.get("phone").s().equals(phone))
+        .map(item -> item.get("id").s()).toList();
+  }
+
+  static Map<String, String> basic(String phone, String key) {
+    return Map.of("Authorization",
+        "Basic " + Base64.getEncoder().encodeToString((phone + ":" + key).getBytes(StandardCharsets.UTF_8)));
+  }
+}
