@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A Checkmark device: one WebSocket to the server, kept open. On every connect it syncs its queue
  * until the server has no more, acking each item after the {@link Listener} returns; it reconnects
- * with exponential backoff and full jitter, pings before API Gateway's 10-minute idle timeout,
+ * with exponential backoff and jitter, pings before API Gateway's 10-minute idle timeout,
  * reconnects before the 2-hour connection limit, and sends again, with the same id, every
  * {@link #send} a reconnect interrupted, so the server stores each message once.
  *
@@ -194,9 +194,11 @@ public final class CheckmarkClient implements AutoCloseable {
     if (closed || timers.isShutdown()) {
       return;
     }
+    // Exponential backoff with "equal jitter": half the ceiling fixed, half random, so that a crowd of
+    // clients cut off together comes back spread out, and none comes back at once.
     long ceiling = Math.min(settings.maxBackoff.toMillis(), settings.minBackoff.toMillis() << Math.min(failedAttempts, 20));
     failedAttempts++;
-    long delay = ThreadLocalRandom.current().nextLong(ceiling + 1);
+    long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
     timers.schedule(this::open, delay, TimeUnit.MILLISECONDS);
   }
 

@@ -1,0 +1,169 @@
+package io.checkmark.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The client against a server that does exactly what each test scripts, on loopback. */
+class CheckmarkClientTest {
+
+  private ScriptedServer server;
+  private final List<String> heard = new CopyOnWriteArrayList<>();
+  private final Listener listener = new Listener() {
+    @Override
+    public void onMessage(Message message) {
+      heard.add("message " + message.messageId() + " " + message.body());
+    }
+
+    @Override
+    public void onReceipt(Receipt receipt) {
+      heard.add("receipt " + receipt.messageId() + " " + receipt.status() + " " + receipt.messageIds());
+    }
+
+    @Override
+    public void onDeviceReplaced() {
+      heard.add("replaced");
+    }
+  };
+
+  @BeforeEach
+  void startServer() throws Exception {
+    server = new ScriptedServer();
+  }
+
+  @AfterEach
+  void stopServer() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void connectSyncsUntilNoMoreAndAcksEachPageAfterTheListenerReturns() throws Exception {
+    try (CheckmarkClient client = client().build()) {
+      CompletableFuture<Void> synced = client.connect();
+
+      ScriptedServer.Received firstSync = server.next("sync");
+      server.send("{\"type\":\"message\",\"messageId\":\"m1\",\"from\":\"+14155550001\",\"id\":\"c1\",\"body\":\"one\",\"ts\":1}");
+      server.send("{\"type\":\"receipt\",\"messageId\":\"r1\",\"status\":\"delivered\",\"by\":\"+14155550001\",\"messageIds\":[\"x\"],\"ts\":2}");
+      server.reply(firstSync, "{\"type\":\"synced\",\"count\":2,\"more\":true}");
+      ScriptedServer.Received ack = server.next();
+      assertThat(ack.action()).as("the page is acked before the next sync").isEqualTo("ack");
+      assertThat(ack.frame().path("messageIds").toString()).isEqualTo("[\"m1\",\"r1\"]");
+      assertThat(heard).containsExactly("message m1 one", "receipt r1 delivered [x]");
+      assertThat(synced).isNotDone();
+      server.reply(ack, "{\"type\":\"acked\",\"count\":2}");
+      ScriptedServer.Received secondSync = server.next("sync");
+      server.reply(secondSync, "{\"type\":\"synced\",\"count\":0,\"more\":false}");
+
+      synced.get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void itemPushedAndSyncedAgainReachesTheListenerOnceAndIsAckedBothTimes() throws Exception {
+    try (CheckmarkClient client = client().build()) {
+      client.connect();
+      ScriptedServer.Received sync = server.next("sync");
+      server.send("{\"type\":\"message\",\"messageId\":\"m1\",\"from\":\"+14155550001\",\"id\":\"c1\",\"body\":\"hi\",\"ts\":1}");
+      server.send("{\"type\":\"message\",\"messageId\":\"m1\",\"from\":\"+14155550001\",\"id\":\"c1\",\"body\":\"hi\",\"ts\":1}");
+      server.reply(sync, "{\"type\":\"synced\",\"count\":1,\"more\":false}");
+
+      ScriptedServer.Received ack = server.next("ack");
+      assertThat(ack.frame().path("messageIds").toString()).isEqualTo("[\"m1\",\"m1\"]");
+      assertThat(heard).containsExactly("message m1 hi");
+    }
+  }
+
+  @Test
+  void sendInterruptedByAReconnectIsSentAgainWithTheSameId() throws Exception {
+    try (CheckmarkClient client = client().build()) {
+      client.connect();
+      server.reply(server.next("sync"), "{\"type\":\"synced\",\"count\":0,\"more\":false}");
+      CompletableFuture<Accepted> accepted = client.send("+14155550002", "are you there?");
+      ScriptedServer.Received first = server.next("send");
+
+      server.closeNewest();
+      ScriptedServer.Received again = server.next("send");
+
+      assertThat(again.connection()).isEqualTo(first.connection() + 1);
+      assertThat(again.frame().path("id").asText()).isEqualTo(first.frame().path("id").asText());
+      String id = again.frame().path("id").asText();
+      server.send("{\"type\":\"accepted\",\"id\":\"" + id + "\",\"messageId\":\"m9\",\"to\":\"+14155550002\",\"ts\":5,\"ref\":\"" + id + "\"}");
+      assertThat(accepted.get(5, TimeUnit.SECONDS).messageId()).isEqualTo("m9");
+    }
+  }
+
+  @Test
+  void reconnectsWithGrowingBackoffAfterRefusals() throws Exception {
+    server.refuseNextUpgrades(4);
+    try (CheckmarkClient client = client().backoff(Duration.ofMillis(40), Duration.ofSeconds(2)).build()) {
+      client.connect();
+      server.reply(server.next("sync"), "{\"type\":\"synced\",\"count\":0,\"more\":false}");
+
+      List<Long> attempts = server.upgradeAttempts();
+      assertThat(attempts).hasSize(5);
+      Duration firstGap = Duration.ofNanos(attempts.get(1) - attempts.get(0));
+      Duration fourthGap = Duration.ofNanos(attempts.get(4) - attempts.get(3));
+      // Ceilings 40, 80, 160, 320 ms; each delay is at least half its ceiling.
+      assertThat(firstGap).isGreaterThanOrEqualTo(Duration.ofMillis(20)).isLessThan(Duration.ofMillis(150));
+      assertThat(fourthGap).isGreaterThanOrEqualTo(Duration.ofMillis(160)).isGreaterThan(firstGap);
+      assertThat(client.isConnected()).isTrue();
+    }
+  }
+
+  @Test
+  void pingsBeforeTheIdleTimeoutAndReconnectsBeforeTheMaximumAge() throws Exception {
+    try (CheckmarkClient client = client().pingInterval(Duration.ofMillis(150)).maxConnectionAge(Duration.ofMillis(700))
+        .build()) {
+      client.connect();
+      server.reply(server.next("sync"), "{\"type\":\"synced\",\"count\":0,\"more\":false}");
+
+      ScriptedServer.Received ping = server.next("ping");
+      assertThat(ping.connection()).isEqualTo(1);
+      ScriptedServer.Received resync = server.next("sync");
+      assertThat(resync.connection()).as("a new connection, opened by the client before its age limit").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void deviceReplacedStopsTheClientForGood() throws Exception {
+    try (CheckmarkClient client = client().build()) {
+      client.connect();
+      server.reply(server.next("sync"), "{\"type\":\"synced\",\"count\":0,\"more\":false}");
+
+      server.send("{\"type\":\"error\",\"code\":\"DEVICE_REPLACED\",\"message\":\"registered elsewhere\"}");
+      server.closeNewest();
+      Thread.sleep(500);
+
+      assertThat(heard).containsExactly("replaced");
+      assertThat(server.connections()).as("no reconnect after DEVICE_REPLACED").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void errorForASendFailsItsFuture() throws Exception {
+    try (CheckmarkClient client = client().build()) {
+      client.connect();
+      server.reply(server.next("sync"), "{\"type\":\"synced\",\"count\":0,\"more\":false}");
+      CompletableFuture<Accepted> accepted = client.send("+14155550003", "hello?");
+      String id = server.next("send").frame().path("id").asText();
+
+      server.send("{\"type\":\"error\",\"code\":\"UNKNOWN_RECIPIENT\",\"message\":\"no one\",\"action\":\"send\",\"id\":\"" + id + "\"}");
+
+      assertThat(accepted).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+          .havingCause().isInstanceOfSatisfying(CheckmarkException.class,
+              e -> assertThat(e.code()).isEqualTo("UNKNOWN_RECIPIENT"));
+    }
+  }
+
+  private CheckmarkClient.Settings client() {
+    return CheckmarkClient.builder(server.url()).credentials("+14155550000", "key").listener(listener)
+        .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).ackDelay(Duration.ofMillis(5));
+  }
+}
