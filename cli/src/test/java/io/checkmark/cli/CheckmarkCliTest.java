@@ -1,0 +1,128 @@
+package io.checkmark.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.checkmark.local.LocalStack;
+import io.checkmark.local.LocalStackOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's two-terminal chat, with the terminals played by pipes, against the local stack. */
+class CheckmarkCliTest {
+
+  private static final String ALICE = "+14155552671";
+  private static final String BOB = "+14155552672";
+  private static LocalStack stack;
+
+  @BeforeAll
+  static void startStack() {
+    stack = LocalStack.start(LocalStackOptions.builder().port(0)
+        .template(Path.of(System.getProperty("checkmark.template")))
+        .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "1000")).build());
+  }
+
+  @AfterAll
+  static void stopStack() {
+    stack.close();
+  }
+
+  @Test
+  void twoTerminalsRegisterAndChat(@TempDir Path home) throws Exception {
+    register(home, ALICE);
+    register(home, BOB);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(ALICE + ".key"))))
+        .isEqualTo("rw-------");
+
+    Terminal bob = new Terminal(home, "chat", "--as", BOB, ALICE);
+    bob.awaitOutput("Chatting with");
+    Terminal alice = new Terminal(home, "chat", "--as", ALICE, BOB);
+    alice.awaitOutput("Chatting with");
+
+    alice.type("hello bob");
+    bob.awaitOutput("[" + ALICE);
+    assertThat(bob.output()).contains("hello bob");
+    alice.awaitOutput("✓ sent");
+    alice.awaitOutput("✓✓ delivered");
+    alice.awaitOutput("✓✓ read");
+
+    assertThat(alice.end()).isZero();
+    assertThat(bob.end()).isZero();
+  }
+
+  @Test
+  void chatWithoutRegistrationSaysWhatToDo(@TempDir Path home) throws Exception {
+    Terminal stranger = new Terminal(home, "chat", "--as", "+14155552673", ALICE);
+
+    assertThat(stranger.end()).isEqualTo(1);
+    assertThat(stranger.output()).contains("checkmark register +14155552673");
+  }
+
+  private void register(Path home, String phone) throws Exception {
+    Terminal terminal = new Terminal(home, "register", phone);
+    terminal.awaitOutput("PIN: ");
+    List<String> sms = stack.smsTo(phone);
+    terminal.type(sms.get(sms.size() - 1).replaceAll(".*?([0-9]{6}).*", "$1"));
+    assertThat(terminal.end()).isZero();
+    assertThat(terminal.output()).contains("Registered " + phone);
+  }
+
+  /** The CLI running in a thread, with a pipe for its keyboard and a buffer for its screen. */
+  private static final class Terminal {
+    private final PipedOutputStream keyboard = new PipedOutputStream();
+    private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
+    private final CompletableFuture<Integer> exit;
+
+    Terminal(Path home, String... command) throws IOException {
+      PipedInputStream in = new PipedInputStream(keyboard);
+      PrintStream out = new PrintStream(screen, true, StandardCharsets.UTF_8);
+      String[] args = new String[command.length + 3];
+      args[0] = command[0];
+      args[1] = "--url=" + stack.webSocketUrl();
+      args[2] = "--home";
+      args[3] = home.toString();
+      System.arraycopy(command, 1, args, 4, command.length - 1);
+      Supplier<Integer> cli = () -> CheckmarkCli.run(in, out, args);
+      exit = CompletableFuture.supplyAsync(cli);
+    }
+
+    void type(String line) throws IOException {
+      keyboard.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      keyboard.flush();
+    }
+
+    String output() {
+      return screen.toString(StandardCharsets.UTF_8);
+    }
+
+    void awaitOutput(String text) throws InterruptedException {
+      long deadline = System.currentTimeMillis() + 15_000;
+      while (!output().contains(text)) {
+        if (System.currentTimeMillis() > deadline || exit.isDone()) {
+          throw new AssertionError("no \"" + text + "\" on the screen:\n" + output());
+        }
+        Thread.sleep(20);
+      }
+    }
+
+    int end() throws Exception {
+      keyboard.close();
+      return exit.get(15, TimeUnit.SECONDS);
+    }
+  }
+}
