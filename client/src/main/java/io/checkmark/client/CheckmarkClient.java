@@ -168,7 +168,7 @@ public final class CheckmarkClient implements AutoCloseable {
       return;
     }
     WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(settings.connectTimeout);
-    if (phone != null && deviceKey != null) {
+    if (phone != null && deviceKey != null && !settings.loginAction) {
       String credentials = phone + ":" + deviceKey;
       builder.header("Authorization",
           "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
@@ -389,6 +389,19 @@ public final class CheckmarkClient implements AutoCloseable {
       synchronized (sends) {
         unanswered = new ArrayList<>(sends.values());
       }
+      if (settings.loginAction && phone != null && deviceKey != null) {
+        // Log in before anything else is sent; until then the connection is anonymous.
+        ObjectNode login = JSON.createObjectNode().put("action", "login").put("phone", phone).put("deviceKey", deviceKey);
+        request(login).whenComplete((loggedIn, failure) -> {
+          if (failure != null) {
+            firstSync.completeExceptionally(failure);
+            return;
+          }
+          unanswered.forEach(pending -> write(pending.frame));
+          syncAll();
+        });
+        return;
+      }
       unanswered.forEach(pending -> write(pending.frame));
       syncAll();
     }
@@ -461,6 +474,7 @@ public final class CheckmarkClient implements AutoCloseable {
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration ackDelay = Duration.ofMillis(20);
     private int syncPageSize = 100;
+    private boolean loginAction;
 
     private Settings(URI url) {
       this.url = url;
@@ -470,6 +484,15 @@ public final class CheckmarkClient implements AutoCloseable {
     public Settings credentials(String phoneNumber, String key) {
       this.phone = phoneNumber;
       this.deviceKey = key;
+      return this;
+    }
+
+    /**
+     * Logs in with the {@code login} action after connecting instead of the header, for platforms
+     * whose WebSocket cannot set request headers.
+     */
+    public Settings loginWithAction() {
+      this.loginAction = true;
       return this;
     }
 

@@ -147,6 +147,21 @@ class CheckmarkClientTest {
   }
 
   @Test
+  void loginActionComesFirstWhenHeadersCannotBeSet() throws Exception {
+    try (CheckmarkClient client = client().loginWithAction().build()) {
+      CompletableFuture<Void> synced = client.connect();
+
+      ScriptedServer.Received login = server.next();
+      assertThat(login.action()).isEqualTo("login");
+      assertThat(login.frame().path("phone").asText()).isEqualTo("+14155550000");
+      assertThat(login.frame().path("deviceKey").asText()).isEqualTo("key");
+      server.reply(login, "{\"type\":\"loggedIn\",\"phone\":\"+14155550000\"}");
+      server.reply(server.next("sync"), "{\"type\":\"synced\",\"count\":0,\"more\":false}");
+      synced.get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void errorForASendFailsItsFuture() throws Exception {
     try (CheckmarkClient client = client().build()) {
       client.connect();

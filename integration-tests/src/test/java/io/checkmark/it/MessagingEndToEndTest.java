@@ -84,6 +84,24 @@ class MessagingEndToEndTest {
   }
 
   @Test
+  void clientThatLogsInWithTheLoginActionReceivesToo() throws Exception {
+    String alice = Devices.newPhone();
+    String bob = Devices.newPhone();
+    String bobKey = Devices.register(stack, bob);
+    Devices.Inbox bobInbox = new Devices.Inbox();
+    try (CheckmarkClient aliceClient = Devices.client(stack, alice, Devices.register(stack, alice), new Devices.Inbox());
+         CheckmarkClient bobClient = CheckmarkClient.builder(stack.webSocketUrl()).credentials(bob, bobKey)
+             .loginWithAction().listener(bobInbox).build()) {
+      aliceClient.connect().join();
+      bobClient.connect().get(10, TimeUnit.SECONDS);
+
+      String messageId = aliceClient.send(bob, "via login").get(10, TimeUnit.SECONDS).messageId();
+
+      assertThat(bobInbox.nextMessage().messageId()).isEqualTo(messageId);
+    }
+  }
+
+  @Test
   void twoHundredMessagesToAnOfflinePhoneSyncInOrderAndTheOfflineSenderGetsItsReceiptsLater() throws Exception {
     String alice = Devices.newPhone();
     String bob = Devices.newPhone();
