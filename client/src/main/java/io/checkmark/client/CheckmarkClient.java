@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #send} a reconnect interrupted, so the server stores each message once.
  *
  * <p>Without credentials the client connects anonymously, for {@link #requestPin} and
- * {@link #verifyPin}; a successful verification logs it in.
+ * {@link #verifyPin}.
  */
 public final class CheckmarkClient implements AutoCloseable {
 
@@ -63,16 +63,12 @@ public final class CheckmarkClient implements AutoCloseable {
   private final AtomicLong refs = new AtomicLong();
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private volatile Session session;
-  private volatile String phone;
-  private volatile String deviceKey;
   private volatile boolean closed;
   private int failedAttempts;
 
   private CheckmarkClient(Settings settings) {
     this.settings = settings;
     this.http = HttpClient.newHttpClient();
-    this.phone = settings.phone;
-    this.deviceKey = settings.deviceKey;
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("checkmark-client-timer"));
     this.events = Executors.newSingleThreadExecutor(daemon("checkmark-client-events"));
   }
@@ -92,13 +88,9 @@ public final class CheckmarkClient implements AutoCloseable {
     return current != null && current.open;
   }
 
-  /** The phone this client is logged in as, or null while anonymous. */
+  /** The phone this client logs in as, or null for an anonymous client. */
   public String phone() {
-    return phone;
-  }
-
-  public String deviceKey() {
-    return deviceKey;
+    return settings.phone;
   }
 
   /** Asks for a registration PIN by SMS; completes with the seconds the PIN stays valid. */
@@ -107,15 +99,14 @@ public final class CheckmarkClient implements AutoCloseable {
     return request(frame).thenApply(reply -> reply.path("expiresInSeconds").asLong());
   }
 
-  /** Registers this device with the PIN; completes with the device key, and the client is logged in. */
+  /**
+   * Registers this device with the PIN and completes with its device key. The registering client
+   * does not sync: messages already queued for the number wait for a client built with the
+   * credentials and the app's listener, so none is acked before the app has stored it.
+   */
   public CompletableFuture<String> verifyPin(String phoneNumber, String pin) {
     ObjectNode frame = JSON.createObjectNode().put("action", "verifyPin").put("phone", phoneNumber).put("pin", pin);
-    return request(frame).thenApply(reply -> {
-      phone = phoneNumber;
-      deviceKey = reply.path("deviceKey").asText();
-      syncAll();
-      return deviceKey;
-    });
+    return request(frame).thenApply(reply -> reply.path("deviceKey").asText());
   }
 
   /** Sends a text; completes with {@code accepted} (one tick). */
@@ -168,8 +159,8 @@ public final class CheckmarkClient implements AutoCloseable {
       return;
     }
     WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(settings.connectTimeout);
-    if (phone != null && deviceKey != null && !settings.loginAction) {
-      String credentials = phone + ":" + deviceKey;
+    if (settings.phone != null && !settings.loginAction) {
+      String credentials = settings.phone + ":" + settings.deviceKey;
       builder.header("Authorization",
           "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     }
@@ -208,7 +199,7 @@ public final class CheckmarkClient implements AutoCloseable {
 
   /** Syncs until the server says there is no more, acking each page before asking for the next. */
   private CompletableFuture<Void> syncAll() {
-    if (phone == null) {
+    if (settings.phone == null) {
       firstSync.complete(null);
       return firstSync;
     }
@@ -389,9 +380,10 @@ public final class CheckmarkClient implements AutoCloseable {
       synchronized (sends) {
         unanswered = new ArrayList<>(sends.values());
       }
-      if (settings.loginAction && phone != null && deviceKey != null) {
+      if (settings.loginAction && settings.phone != null) {
         // Log in before anything else is sent; until then the connection is anonymous.
-        ObjectNode login = JSON.createObjectNode().put("action", "login").put("phone", phone).put("deviceKey", deviceKey);
+        ObjectNode login = JSON.createObjectNode().put("action", "login").put("phone", settings.phone)
+            .put("deviceKey", settings.deviceKey);
         request(login).whenComplete((loggedIn, failure) -> {
           if (failure != null) {
             firstSync.completeExceptionally(failure);

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -33,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class RegistrationTest {
 
+  private static final AtomicInteger NEXT_PHONE = new AtomicInteger(ThreadLocalRandom.current().nextInt(9000));
   private static final Pattern SIX_DIGITS = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
   private static final String TEST_NUMBER = "+14155550100";
 
@@ -314,8 +316,9 @@ class RegistrationTest {
     return "Basic " + Base64.getEncoder().encodeToString((phone + ":" + key).getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A number no other test of this run has used, so that no test meets another's rate limits. */
   static String newPhone() {
-    return "+1415555" + (1000 + ThreadLocalRandom.current().nextInt(9000));
+    return "+1415555" + (1000 + NEXT_PHONE.getAndIncrement() % 9000);
   }
 
   private static String newAddress() {

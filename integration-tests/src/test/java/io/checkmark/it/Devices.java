@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
 /** Registered devices on a local stack, through the client SDK, reading PINs from the captured SMS. */
 final class Devices {
 
+  private static final AtomicInteger NEXT_PHONE = new AtomicInteger(ThreadLocalRandom.current().nextInt(9000));
   private static final Pattern PIN = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
 
   private Devices() {
@@ -41,8 +43,9 @@ final class Devices {
         .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).build();
   }
 
+  /** A number no other test of this run has used, so that no test meets another's rate limits. */
   static String newPhone() {
-    return "+1415555" + (1000 + ThreadLocalRandom.current().nextInt(9000));
+    return "+1415555" + (1000 + NEXT_PHONE.getAndIncrement() % 9000);
   }
 
   /** Everything a device's listener hears. */

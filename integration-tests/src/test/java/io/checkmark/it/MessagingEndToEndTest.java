@@ -37,6 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class MessagingEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TEST_NUMBER = "+14155550199";
+  private static final String TEST_PIN = "135790";
   private static LocalStack stack;
   private static DynamoDbClient dynamoDb;
 
@@ -44,7 +46,7 @@ class MessagingEndToEndTest {
   static void startStack() {
     stack = LocalStack.start(LocalStackOptions.builder().port(0)
         .template(Path.of(System.getProperty("checkmark.template")))
-        .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "100000"))
+        .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "100000", "TestNumbers", TEST_NUMBER + "=" + TEST_PIN))
         .build());
     dynamoDb = DynamoDbClient.builder().endpointOverride(stack.dynamoDbEndpoint()).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
@@ -98,6 +100,34 @@ class MessagingEndToEndTest {
       String messageId = aliceClient.send(bob, "via login").get(10, TimeUnit.SECONDS).messageId();
 
       assertThat(bobInbox.nextMessage().messageId()).isEqualTo(messageId);
+    }
+  }
+
+  @Test
+  void messagesQueuedForANumberWaitThroughItsReregistrationForTheNewDevice() throws Exception {
+    String alice = Devices.newPhone();
+    registerTestNumber();
+    String messageId;
+    try (CheckmarkClient aliceClient = Devices.client(stack, alice, Devices.register(stack, alice), new Devices.Inbox())) {
+      aliceClient.connect().join();
+      messageId = aliceClient.send(TEST_NUMBER, "for whoever holds this number").get(10, TimeUnit.SECONDS).messageId();
+    }
+
+    String newKey = registerTestNumber();
+
+    assertThat(queued(TEST_NUMBER)).as("not acked by the registering client").contains(messageId);
+    Devices.Inbox newDevice = new Devices.Inbox();
+    try (CheckmarkClient client = Devices.client(stack, TEST_NUMBER, newKey, newDevice)) {
+      client.connect().get(10, TimeUnit.SECONDS);
+      assertThat(newDevice.nextMessage().messageId()).isEqualTo(messageId);
+    }
+  }
+
+  private static String registerTestNumber() {
+    try (CheckmarkClient anonymous = CheckmarkClient.builder(stack.webSocketUrl()).build()) {
+      anonymous.connect().join();
+      anonymous.requestPin(TEST_NUMBER).join();
+      return anonymous.verifyPin(TEST_NUMBER, TEST_PIN).join();
     }
   }
 

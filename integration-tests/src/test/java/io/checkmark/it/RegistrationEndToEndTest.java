@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -205,6 +204,6 @@ class RegistrationEndToEndTest {
   }
 
   private static String newPhone() {
-    return "+1415555" + (1000 + ThreadLocalRandom.current().nextInt(9000));
+    return Devices.newPhone();
   }
 }
