@@ -173,8 +173,15 @@ public final class SamTemplate {
     return environment;
   }
 
-  /** What {@code Ref} gives for a resource here: a table's name, a function's name, else its logical id. */
+  /**
+   * What {@code Ref} gives for a resource here: a table's name, a function's name, else its logical
+   * id; SAM's {@code Function.Alias} and {@code Function.Version} give the function's qualified ARN.
+   */
   private String physicalId(String logicalId) {
+    int dot = logicalId.indexOf('.');
+    if (dot > 0) {
+      return attribute(logicalId.substring(0, dot), logicalId.substring(dot + 1));
+    }
     Map<String, Object> resource = resources.get(logicalId);
     if (resource == null) {
       throw new TemplateException("Ref to " + logicalId + ", which is neither a parameter nor a resource");
@@ -195,13 +202,35 @@ public final class SamTemplate {
     }
     String type = String.valueOf(resource.get("Type"));
     String prefix = "arn:aws:";
-    if (attribute.equals("Arn") && type.endsWith("::Function")) {
-      return prefix + "lambda:" + region + ":" + LOCAL_ACCOUNT_ID + ":function:" + logicalId;
+    if (type.endsWith("::Function")) {
+      String arn = prefix + "lambda:" + region + ":" + LOCAL_ACCOUNT_ID + ":function:" + logicalId;
+      switch (attribute) {
+        case "Arn":
+          return arn;
+        case "Alias":
+          return arn + ":" + autoPublishAlias(resource);
+        case "Version":
+          return arn + ":1";
+        default:
+          break;
+      }
     }
     if (attribute.equals("Arn") && type.equals("AWS::DynamoDB::Table")) {
       return prefix + "dynamodb:" + region + ":" + LOCAL_ACCOUNT_ID + ":table/" + physicalId(logicalId);
     }
     return prefix + type.toLowerCase().replace("::", "-") + ":" + region + ":" + LOCAL_ACCOUNT_ID + ":" + logicalId + "/" + attribute;
+  }
+
+  /** The alias SAM publishes for a function: its own AutoPublishAlias, else the Globals one. */
+  private String autoPublishAlias(Map<String, Object> function) {
+    Object alias = properties(function).get("AutoPublishAlias");
+    if (alias == null) {
+      alias = mapOrEmpty(mapOrEmpty(document.get("Globals")).get("Function")).get("AutoPublishAlias");
+    }
+    if (alias == null) {
+      throw new TemplateException("a function without AutoPublishAlias has no .Alias to refer to");
+    }
+    return intrinsics.resolveString(alias);
   }
 
   private Map<String, Map<String, Object>> resourcesOfType(String type) {
