@@ -1,0 +1,182 @@
+package io.checkmark.template;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Offline checks of a SAM template, for the mistakes that otherwise surface only in the middle of
+ * a deploy: a reference to nothing, a route without an integration, a key attribute not defined,
+ * a Lambda permission open to any API, a wildcard resource where a specific ARN exists.
+ */
+public final class TemplateChecks {
+
+  /** Actions that have no resource to name: SMS to a phone number, metrics, logs and traces. */
+  private static final Set<String> ACTIONS_WITHOUT_RESOURCES = Set.of(
+      "sns:Publish", "cloudwatch:PutMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords");
+  private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
+  private static final Set<String> SAM_FUNCTION_PROPERTIES = Set.of("Alias", "Version");
+
+  private final Map<String, Object> document;
+  private final Map<String, Object> resources;
+  private final Map<String, Object> parameters;
+  private final Map<String, Object> conditions;
+  private final List<String> problems = new ArrayList<>();
+
+  private TemplateChecks(Map<String, Object> document) {
+    this.document = document;
+    this.resources = SamTemplate.mapOrEmpty(document.get("Resources"));
+    this.parameters = SamTemplate.mapOrEmpty(document.get("Parameters"));
+    this.conditions = SamTemplate.mapOrEmpty(document.get("Conditions"));
+  }
+
+  /** Every problem found; empty for a template that passes. */
+  public static List<String> problems(Path template) {
+    TemplateChecks checks = new TemplateChecks(CloudFormationYaml.load(template));
+    checks.checkReferences("Globals", checks.document.get("Globals"));
+    checks.resources.forEach((id, resource) -> checks.checkReferences(id, resource));
+    checks.checkReferences("Outputs", checks.document.get("Outputs"));
+    checks.checkDependsOn();
+    checks.checkPermissions();
+    checks.checkPolicies();
+    checks.checkStack(template);
+    return List.copyOf(checks.problems);
+  }
+
+  private void checkReferences(String where, Object value) {
+    if (value instanceof Map<?, ?> map) {
+      if (map.size() == 1) {
+        String key = String.valueOf(map.keySet().iterator().next());
+        Object argument = map.values().iterator().next();
+        switch (key) {
+          case "Ref" -> checkName(where, "Ref", String.valueOf(argument));
+          case "Fn::GetAtt" -> {
+            if (argument instanceof List<?> parts && !parts.isEmpty() && !resources.containsKey(String.valueOf(parts.get(0)))) {
+              problems.add(where + ": !GetAtt names " + parts.get(0) + ", which is not a resource");
+            }
+          }
+          case "Fn::Sub" -> checkSub(where, argument);
+          case "Fn::If" -> {
+            if (argument instanceof List<?> parts && !parts.isEmpty() && !conditions.containsKey(String.valueOf(parts.get(0)))) {
+              problems.add(where + ": !If names " + parts.get(0) + ", which is not a condition");
+            }
+          }
+          case "Condition" -> {
+            if (argument instanceof String name && !conditions.containsKey(name)) {
+              problems.add(where + ": !Condition names " + name + ", which is not a condition");
+            }
+          }
+          default -> {
+          }
+        }
+      }
+      map.forEach((key, nested) -> {
+        if ("Condition".equals(key) && nested instanceof String name && !conditions.containsKey(name)) {
+          problems.add(where + ": Condition " + name + " is not defined");
+        }
+        checkReferences(where, nested);
+      });
+    } else if (value instanceof List<?> list) {
+      list.forEach(item -> checkReferences(where, item));
+    }
+  }
+
+  private void checkSub(String where, Object argument) {
+    String text;
+    Map<?, ?> variables = Map.of();
+    if (argument instanceof List<?> parts && !parts.isEmpty()) {
+      text = String.valueOf(parts.get(0));
+      if (parts.size() > 1 && parts.get(1) instanceof Map<?, ?> given) {
+        variables = given;
+      }
+    } else {
+      text = String.valueOf(argument);
+    }
+    Matcher variable = SUB_VARIABLE.matcher(text);
+    while (variable.find()) {
+      String name = variable.group(1);
+      if (!variables.containsKey(name)) {
+        checkName(where, "!Sub", name);
+      }
+    }
+  }
+
+  /** A name a Ref or Sub may use: a parameter, a pseudo parameter, a resource, or a resource's attribute. */
+  private void checkName(String where, String how, String name) {
+    if (name.startsWith("AWS::") || parameters.containsKey(name) || resources.containsKey(name)) {
+      return;
+    }
+    int dot = name.indexOf('.');
+    if (dot > 0 && resources.containsKey(name.substring(0, dot))) {
+      if (how.equals("Ref") && !SAM_FUNCTION_PROPERTIES.contains(name.substring(dot + 1))) {
+        problems.add(where + ": !Ref " + name + " is not a referenceable property");
+      }
+      return;
+    }
+    problems.add(where + ": " + how + " names " + name + ", which is neither a parameter nor a resource");
+  }
+
+  private void checkDependsOn() {
+    resources.forEach((id, resource) -> {
+      Object dependsOn = SamTemplate.mapOrEmpty(resource).get("DependsOn");
+      List<?> names = dependsOn instanceof List<?> list ? list : dependsOn == null ? List.of() : List.of(dependsOn);
+      names.stream().map(String::valueOf).filter(name -> !resources.containsKey(name))
+          .forEach(name -> problems.add(id + ": DependsOn names " + name + ", which is not a resource"));
+    });
+  }
+
+  private void checkPermissions() {
+    resources.forEach((id, resource) -> {
+      Map<String, Object> value = SamTemplate.mapOrEmpty(resource);
+      if ("AWS::Lambda::Permission".equals(value.get("Type"))
+          && !SamTemplate.mapOrEmpty(value.get("Properties")).containsKey("SourceArn")) {
+        problems.add(id + ": a Lambda permission without SourceArn lets any API of any account invoke the function");
+      }
+    });
+  }
+
+  private void checkPolicies() {
+    resources.forEach((id, resource) -> {
+      Map<String, Object> properties = SamTemplate.mapOrEmpty(SamTemplate.mapOrEmpty(resource).get("Properties"));
+      Object policies = properties.get("Policies");
+      if (policies instanceof List<?> list) {
+        for (Object policy : list) {
+          Object statements = SamTemplate.mapOrEmpty(policy).get("Statement");
+          if (statements instanceof List<?> each) {
+            each.forEach(statement -> checkStatement(id, SamTemplate.mapOrEmpty(statement)));
+          }
+        }
+      }
+    });
+  }
+
+  private void checkStatement(String id, Map<String, Object> statement) {
+    List<?> resourcesNamed = statement.get("Resource") instanceof List<?> list ? list : List.of(String.valueOf(statement.get("Resource")));
+    List<?> actions = statement.get("Action") instanceof List<?> list ? list : List.of(String.valueOf(statement.get("Action")));
+    boolean wildcard = resourcesNamed.stream().anyMatch("*"::equals);
+    for (Object action : actions) {
+      if (String.valueOf(action).endsWith("*")) {
+        problems.add(id + ": action " + action + " grants more than the function uses");
+      }
+      if (wildcard && !ACTIONS_WITHOUT_RESOURCES.contains(String.valueOf(action))) {
+        problems.add(id + ": " + action + " on Resource '*', where a specific ARN exists");
+      }
+    }
+  }
+
+  /** What the local stack needs to run the template: routes with integrations, tables with defined keys. */
+  private void checkStack(Path template) {
+    try {
+      SamTemplate stack = SamTemplate.load(template);
+      stack.routes();
+      stack.tables();
+      stack.functions();
+    } catch (TemplateException e) {
+      problems.add(e.getMessage());
+    }
+  }
+}
