@@ -186,6 +186,12 @@ public final class SamTemplate {
     if (resource == null) {
       throw new TemplateException("Ref to " + logicalId + ", which is neither a parameter nor a resource");
     }
+    if ("AWS::Lambda::Alias".equals(resource.get("Type"))) {
+      // A plain CloudFormation alias (as CDK writes it): its ARN is the function's, qualified.
+      Map<String, Object> alias = properties(resource);
+      return "arn:aws:lambda:" + region + ":" + LOCAL_ACCOUNT_ID + ":function:"
+          + intrinsics.resolveString(alias.get("FunctionName")) + ":" + intrinsics.resolveString(alias.get("Name"));
+    }
     if ("AWS::DynamoDB::Table".equals(resource.get("Type"))) {
       Object tableName = properties(resource).get("TableName");
       if (tableName != null) {

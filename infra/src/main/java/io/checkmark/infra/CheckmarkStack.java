@@ -1,0 +1,308 @@
+package io.checkmark.infra;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnCondition;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.CfnParameter;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.apigatewayv2.CfnApi;
+import software.amazon.awscdk.services.apigatewayv2.CfnDeployment;
+import software.amazon.awscdk.services.apigatewayv2.CfnIntegration;
+import software.amazon.awscdk.services.apigatewayv2.CfnRoute;
+import software.amazon.awscdk.services.apigatewayv2.CfnRouteResponse;
+import software.amazon.awscdk.services.apigatewayv2.CfnStage;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.CfnAlarm;
+import software.amazon.awscdk.services.codedeploy.LambdaDeploymentConfig;
+import software.amazon.awscdk.services.codedeploy.LambdaDeploymentGroup;
+import software.amazon.awscdk.services.dynamodb.CfnTable;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.CfnPermission;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.logs.CfnLogGroup;
+import software.amazon.awscdk.services.sns.CfnTopic;
+import software.constructs.Construct;
+
+/**
+ * The Checkmark stack of {@code template.yaml}, built with CDK: the same WebSocket routes, functions
+ * (from the same jar), tables, permissions, alarms and canary deployments. A parity test holds the
+ * two to each other.
+ */
+public final class CheckmarkStack extends Stack {
+
+  public static final String DESCRIPTION = "Checkmark: WhatsApp-style messaging on API Gateway WebSockets, Lambda and DynamoDB.";
+  public static final String DEFAULT_FUNCTION_JAR = "../functions/target/checkmark-functions.jar";
+  private static final String HANDLERS = "io.checkmark.handler.";
+
+  private final Map<String, CfnTable> tables = new LinkedHashMap<>();
+  private final Map<String, String> environment = new LinkedHashMap<>();
+  private final CfnApi api;
+  private final CfnParameter stageName;
+
+  public CheckmarkStack(Construct scope, String id, StackProps props, String functionJar) {
+    super(scope, id, props);
+    stageName = parameter("StageName", "String", "dev", "Stage of the WebSocket API; part of the WebSocket URL.");
+    CfnParameter logLevel = parameter("LogLevel", "String", "INFO", "Level of the functions' structured JSON logs.");
+    CfnParameter countries = parameter("AllowedCountryCodes", "String", "", "Calling codes that may register; empty allows all.");
+    CfnParameter testNumbers = CfnParameter.Builder.create(this, "TestNumbers").type("String").defaultValue("")
+        .noEcho(true).description("Test phone numbers with fixed PINs, +phone=PIN pairs; empty in production.").build();
+    CfnParameter perAddress = CfnParameter.Builder.create(this, "PinRequestsPerAddressPerHour").type("Number")
+        .defaultValue(20).minValue(1).description("requestPin calls one source IP address may make in an hour.").build();
+    CfnParameter senderId = parameter("SmsSenderId", "String", "", "Alphanumeric sender id of the PIN SMS; empty for none.");
+    CfnParameter alarmEmail = parameter("AlarmEmail", "String", "", "Address that alarms are mailed to; empty for none.");
+    CfnParameter backlogSeconds = CfnParameter.Builder.create(this, "BacklogAgeAlarmSeconds").type("Number")
+        .defaultValue(900).minValue(60).description("Alarm when a sync finds a queued item older than this.").build();
+    CfnParameter smsSpend = CfnParameter.Builder.create(this, "SmsMonthlySpendAlarmUsd").type("Number")
+        .defaultValue(50).minValue(1).description("Alarm when this month's SMS spend passes this many dollars.").build();
+    CfnParameter deletionProtection = CfnParameter.Builder.create(this, "DeletionProtection").type("String")
+        .defaultValue("true").allowedValues(List.of("true", "false")).description("Deletion protection of the tables.").build();
+    CfnCondition hasAlarmEmail = CfnCondition.Builder.create(this, "HasAlarmEmail")
+        .expression(Fn.conditionNot(Fn.conditionEquals(alarmEmail.getValueAsString(), ""))).build();
+
+    api = CfnApi.Builder.create(this, "WebSocketApi").name(Aws.STACK_NAME + "-websocket").protocolType("WEBSOCKET")
+        .routeSelectionExpression("$request.body.action").build();
+    api.addPropertyOverride("Name", Fn.sub("${AWS::StackName}-websocket"));
+
+    table("ConnectionsTable", "CONNECTIONS_TABLE", deletionProtection, List.of(key("id", "HASH")), List.of("id", "phone"),
+        "expiresAt", List.of(CfnTable.GlobalSecondaryIndexProperty.builder().indexName("byPhone")
+            .keySchema(List.of(key("phone", "HASH")))
+            .projection(CfnTable.ProjectionProperty.builder().projectionType("INCLUDE").nonKeyAttributes(List.of("keyGeneration")).build())
+            .build()));
+    table("AccountsTable", "ACCOUNTS_TABLE", deletionProtection, List.of(key("phone", "HASH")), List.of("phone"), null, List.of());
+    table("PinsTable", "PINS_TABLE", deletionProtection, List.of(key("phone", "HASH")), List.of("phone"), "expiresAt", List.of());
+    table("MessagesTable", "MESSAGES_TABLE", deletionProtection, List.of(key("queue", "HASH"), key("id", "RANGE")),
+        List.of("queue", "id"), "expiresAt", List.of());
+    table("RateLimitsTable", "RATE_LIMITS_TABLE", deletionProtection, List.of(key("bucket", "HASH")), List.of("bucket"),
+        "expiresAt", List.of());
+    environment.put("CONNECTIONS_ENDPOINT", Fn.sub("https://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}"));
+    environment.put("ALLOWED_COUNTRY_CODES", countries.getValueAsString());
+    environment.put("TEST_NUMBERS", testNumbers.getValueAsString());
+    environment.put("SMS_SENDER_ID", senderId.getValueAsString());
+    environment.put("PIN_REQUESTS_PER_IP_PER_HOUR", perAddress.getValueAsString());
+    environment.put("POWERTOOLS_SERVICE_NAME", "checkmark");
+    environment.put("POWERTOOLS_METRICS_NAMESPACE", "Checkmark");
+    environment.put("POWERTOOLS_LOG_LEVEL", logLevel.getValueAsString());
+    environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+
+    CfnTopic topic = CfnTopic.Builder.create(this, "AlarmTopic")
+        .subscription(List.of(CfnTopic.SubscriptionProperty.builder().protocol("email").endpoint(alarmEmail.getValueAsString()).build()))
+        .build();
+    topic.getCfnOptions().setCondition(hasAlarmEmail);
+    Object alarmActions = Fn.conditionIf(hasAlarmEmail.getLogicalId(), List.of(topic.getRef()), Aws.NO_VALUE);
+
+    List<Function> functions = new ArrayList<>();
+    List<Route> routes = routes();
+    List<CfnRoute> cfnRoutes = new ArrayList<>();
+    List<Alias> aliases = new ArrayList<>();
+    for (Route route : routes) {
+      Function function = Function.Builder.create(this, route.name + "Function")
+          .runtime(Runtime.JAVA_21)
+          .architecture(Architecture.ARM_64)
+          .memorySize(1024)
+          .timeout(Duration.seconds(10))
+          .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+          .code(Code.fromAsset(functionJar))
+          .handler(HANDLERS + route.handler + "::handleRequest")
+          .environment(environment)
+          .build();
+      route.statements.forEach(function::addToRolePolicy);
+      Alias alias = Alias.Builder.create(this, route.name + "FunctionAliaslive").aliasName("live")
+          .version(function.getCurrentVersion()).build();
+      CfnIntegration integration = CfnIntegration.Builder.create(this, route.name + "Integration")
+          .apiId(api.getRef()).integrationType("AWS_PROXY")
+          .integrationUri(Fn.join("", List.of("arn:", Aws.PARTITION, ":apigateway:", Aws.REGION,
+              ":lambda:path/2015-03-31/functions/", alias.getFunctionArn(), "/invocations")))
+          .build();
+      CfnRoute cfnRoute = CfnRoute.Builder.create(this, route.name + "Route").apiId(api.getRef()).routeKey(route.routeKey)
+          .authorizationType("NONE").target("integrations/" + integration.getRef()).build();
+      if (route.twoWay) {
+        cfnRoute.setRouteResponseSelectionExpression("$default");
+        CfnRouteResponse.Builder.create(this, route.name + "RouteResponse").apiId(api.getRef())
+            .routeId(cfnRoute.getRef()).routeResponseKey("$default").build();
+      }
+      CfnPermission.Builder.create(this, route.name + "Permission").action("lambda:InvokeFunction")
+          .functionName(alias.getFunctionArn()).principal("apigateway.amazonaws.com")
+          .sourceArn(Fn.sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/*/" + route.routeKey))
+          .build();
+      functions.add(function);
+      aliases.add(alias);
+      cfnRoutes.add(cfnRoute);
+    }
+
+    CfnDeployment deployment = CfnDeployment.Builder.create(this, "Deployment").apiId(api.getRef()).build();
+    cfnRoutes.forEach(deployment::addDependency);
+    CfnLogGroup accessLogs = CfnLogGroup.Builder.create(this, "AccessLogGroup")
+        .logGroupName(Fn.sub("/aws/apigateway/${AWS::StackName}-websocket")).retentionInDays(30).build();
+    CfnStage.Builder.create(this, "Stage").apiId(api.getRef()).stageName(stageName.getValueAsString())
+        .deploymentId(deployment.getRef())
+        .accessLogSettings(CfnStage.AccessLogSettingsProperty.builder().destinationArn(accessLogs.getAttrArn())
+            .format("{\"requestId\":\"$context.requestId\",\"connectionId\":\"$context.connectionId\","
+                + "\"eventType\":\"$context.eventType\",\"routeKey\":\"$context.routeKey\",\"status\":\"$context.status\","
+                + "\"integrationStatus\":\"$context.integration.status\",\"integrationLatency\":\"$context.integration.latency\","
+                + "\"sourceIp\":\"$context.identity.sourceIp\",\"requestTime\":\"$context.requestTime\"}")
+            .build())
+        .defaultRouteSettings(CfnStage.RouteSettingsProperty.builder().throttlingBurstLimit(2000).throttlingRateLimit(1000)
+            .detailedMetricsEnabled(true).build())
+        .build();
+
+    CfnAlarm.Builder.create(this, "QueueBacklogAlarm")
+        .alarmDescription("A sync found a queued item older than BacklogAgeAlarmSeconds; deliveries are falling behind.")
+        .namespace("Checkmark").metricName("OldestQueuedItemAge")
+        .dimensions(List.of(CfnAlarm.DimensionProperty.builder().name("service").value("checkmark").build()))
+        .statistic("Maximum").period(300).evaluationPeriods(1).threshold(backlogSeconds.getValueAsNumber())
+        .comparisonOperator("GreaterThanThreshold").treatMissingData("notBreaching").build()
+        .addPropertyOverride("AlarmActions", alarmActions);
+    CfnAlarm integrationErrors = CfnAlarm.Builder.create(this, "IntegrationErrorsAlarm")
+        .alarmDescription("Functions behind the WebSocket API failed or timed out.")
+        .namespace("AWS/ApiGateway").metricName("IntegrationError")
+        .dimensions(List.of(CfnAlarm.DimensionProperty.builder().name("ApiId").value(api.getRef()).build(),
+            CfnAlarm.DimensionProperty.builder().name("Stage").value(stageName.getValueAsString()).build()))
+        .statistic("Sum").period(60).evaluationPeriods(2).threshold(5)
+        .comparisonOperator("GreaterThanOrEqualToThreshold").treatMissingData("notBreaching").build();
+    integrationErrors.addPropertyOverride("AlarmActions", alarmActions);
+    List<CfnAlarm.MetricDataQueryProperty> throttles = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < functions.size(); i++) {
+      ids.add("t" + i);
+      throttles.add(CfnAlarm.MetricDataQueryProperty.builder().id("t" + i).returnData(false)
+          .metricStat(CfnAlarm.MetricStatProperty.builder().period(60).stat("Sum")
+              .metric(CfnAlarm.MetricProperty.builder().namespace("AWS/Lambda").metricName("Throttles")
+                  .dimensions(List.of(CfnAlarm.DimensionProperty.builder().name("FunctionName")
+                      .value(functions.get(i).getFunctionName()).build()))
+                  .build())
+              .build())
+          .build());
+    }
+    throttles.add(CfnAlarm.MetricDataQueryProperty.builder().id("throttles").expression("SUM([" + String.join(",", ids) + "])")
+        .label("Throttles of all Checkmark functions").returnData(true).build());
+    CfnAlarm functionThrottles = CfnAlarm.Builder.create(this, "FunctionThrottlesAlarm")
+        .alarmDescription("Lambda throttled Checkmark's functions.")
+        .metrics(throttles).evaluationPeriods(2).threshold(10)
+        .comparisonOperator("GreaterThanOrEqualToThreshold").treatMissingData("notBreaching").build();
+    functionThrottles.addPropertyOverride("AlarmActions", alarmActions);
+    CfnAlarm smsSpendAlarm = CfnAlarm.Builder.create(this, "SmsSpendAlarm")
+        .alarmDescription("This month's SMS spend passed SmsMonthlySpendAlarmUsd.")
+        .namespace("AWS/SNS").metricName("SMSMonthToDateSpentUSD").statistic("Maximum").period(300).evaluationPeriods(1)
+        .threshold(smsSpend.getValueAsNumber()).comparisonOperator("GreaterThanThreshold").treatMissingData("notBreaching")
+        .build();
+    smsSpendAlarm.addPropertyOverride("AlarmActions", alarmActions);
+
+    // Canary deploys, rolled back by the error and throttle alarms, as SAM's DeploymentPreference does.
+    for (int i = 0; i < aliases.size(); i++) {
+      LambdaDeploymentGroup.Builder.create(this, routes.get(i).name + "FunctionDeploymentGroup").alias(aliases.get(i))
+          .deploymentConfig(LambdaDeploymentConfig.CANARY_10_PERCENT_5_MINUTES)
+          .alarms(List.of(Alarm.fromAlarmArn(this, routes.get(i).name + "ErrorsAlarmRef", integrationErrors.getAttrArn()),
+              Alarm.fromAlarmArn(this, routes.get(i).name + "ThrottlesAlarmRef", functionThrottles.getAttrArn())))
+          .build();
+    }
+
+    CfnOutput.Builder.create(this, "WebSocketUrl").description("URL the clients connect to.")
+        .value(Fn.sub("wss://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}")).build();
+    CfnOutput.Builder.create(this, "ManagementEndpoint").description("Endpoint of the management API for this stage.")
+        .value(Fn.sub("https://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}")).build();
+    tables.forEach((name, table) -> CfnOutput.Builder.create(this, name + "Name").value(table.getRef()).build());
+  }
+
+  private record Route(String name, String routeKey, String handler, boolean twoWay, List<PolicyStatement> statements) {
+  }
+
+  /** Every route, its handler, and exactly the DynamoDB, SNS and management API actions it uses. */
+  private List<Route> routes() {
+    String connections = arn("ConnectionsTable");
+    String accounts = arn("AccountsTable");
+    String pins = arn("PinsTable");
+    String rateLimits = arn("RateLimitsTable");
+    String messages = arn("MessagesTable");
+    String byPhone = connections + "/index/byPhone";
+    PolicyStatement session = allow(List.of("dynamodb:GetItem"), connections, accounts);
+    PolicyStatement manageConnections = allow(List.of("execute-api:ManageConnections"),
+        Fn.sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/${StageName}/*/@connections/*"));
+    List<PolicyStatement> push = List.of(allow(List.of("dynamodb:Query"), byPhone),
+        allow(List.of("dynamodb:DeleteItem"), connections), manageConnections);
+    List<Route> routes = new ArrayList<>();
+    routes.add(new Route("Connect", "$connect", "ConnectHandler", false, List.of(
+        allow(List.of("dynamodb:PutItem"), connections), allow(List.of("dynamodb:GetItem"), accounts),
+        allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits))));
+    routes.add(new Route("Disconnect", "$disconnect", "DisconnectHandler", false,
+        List.of(allow(List.of("dynamodb:DeleteItem"), connections))));
+    routes.add(new Route("Default", "$default", "DefaultRouteHandler", true, List.of()));
+    routes.add(new Route("Ping", "ping", "PingHandler", true, List.of()));
+    routes.add(new Route("RequestPin", "requestPin", "RequestPinHandler", true, List.of(
+        allow(List.of("dynamodb:PutItem"), pins), allow(List.of("dynamodb:UpdateItem"), rateLimits),
+        allow(List.of("sns:Publish"), "*"))));
+    routes.add(new Route("VerifyPin", "verifyPin", "VerifyPinHandler", true, List.of(
+        allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"), pins),
+        allow(List.of("dynamodb:UpdateItem"), accounts),
+        allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits),
+        allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
+        allow(List.of("dynamodb:Query"), byPhone), manageConnections)));
+    routes.add(new Route("Login", "login", "LoginHandler", true, List.of(
+        allow(List.of("dynamodb:GetItem"), accounts), allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits),
+        allow(List.of("dynamodb:UpdateItem"), connections))));
+    routes.add(new Route("Send", "send", "SendHandler", true,
+        with(session, allow(List.of("dynamodb:PutItem"), messages), push)));
+    routes.add(new Route("Sync", "sync", "SyncHandler", true,
+        List.of(session, allow(List.of("dynamodb:Query"), messages), manageConnections)));
+    routes.add(new Route("Ack", "ack", "AckHandler", true,
+        with(session, allow(List.of("dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:PutItem"), messages), push)));
+    routes.add(new Route("Read", "read", "ReadHandler", true,
+        with(session, allow(List.of("dynamodb:PutItem"), messages), push)));
+    return routes;
+  }
+
+  private void table(String name, String environmentVariable, CfnParameter deletionProtection, List<CfnTable.KeySchemaProperty> keys,
+      List<String> stringAttributes, String ttlAttribute, List<CfnTable.GlobalSecondaryIndexProperty> indexes) {
+    CfnTable.Builder table = CfnTable.Builder.create(this, name)
+        .billingMode("PAY_PER_REQUEST")
+        .attributeDefinitions(stringAttributes.stream()
+            .map(attribute -> (Object) CfnTable.AttributeDefinitionProperty.builder().attributeName(attribute).attributeType("S").build())
+            .toList())
+        .keySchema(new ArrayList<Object>(keys))
+        .pointInTimeRecoverySpecification(CfnTable.PointInTimeRecoverySpecificationProperty.builder()
+            .pointInTimeRecoveryEnabled(true).build());
+    if (!indexes.isEmpty()) {
+      table.globalSecondaryIndexes(new ArrayList<Object>(indexes));
+    }
+    if (ttlAttribute != null) {
+      table.timeToLiveSpecification(CfnTable.TimeToLiveSpecificationProperty.builder().attributeName(ttlAttribute).enabled(true).build());
+    }
+    CfnTable created = table.build();
+    created.addPropertyOverride("DeletionProtectionEnabled", deletionProtection.getValueAsString());
+    tables.put(name, created);
+    environment.put(environmentVariable, created.getRef());
+  }
+
+  private String arn(String tableName) {
+    return tables.get(tableName).getAttrArn();
+  }
+
+  private CfnParameter parameter(String name, String type, String defaultValue, String description) {
+    return CfnParameter.Builder.create(this, name).type(type).defaultValue(defaultValue).description(description).build();
+  }
+
+  private static CfnTable.KeySchemaProperty key(String attribute, String type) {
+    return CfnTable.KeySchemaProperty.builder().attributeName(attribute).keyType(type).build();
+  }
+
+  private static PolicyStatement allow(List<String> actions, String... resources) {
+    return PolicyStatement.Builder.create().actions(actions).resources(List.of(resources)).build();
+  }
+
+  private static List<PolicyStatement> with(PolicyStatement first, PolicyStatement second, List<PolicyStatement> rest) {
+    List<PolicyStatement> all = new ArrayList<>(List.of(first, second));
+    all.addAll(rest);
+    return all;
+  }
+}

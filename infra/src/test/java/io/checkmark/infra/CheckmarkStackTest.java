@@ -1,0 +1,63 @@
+package io.checkmark.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+/** The synthesized CDK stack, checked with CDK's assertions. */
+class CheckmarkStackTest {
+
+  @Test
+  void webSocketApiRoutesByAction() {
+    SynthesizedStack.TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Api", Map.of(
+        "ProtocolType", "WEBSOCKET", "RouteSelectionExpression", "$request.body.action"));
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", 11);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::RouteResponse", 9);
+  }
+
+  @Test
+  void functionsRunJava21OnArm64WithSnapStartBehindALiveAlias() {
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Function", 11);
+    SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Function", Map.of(
+        "Runtime", "java21", "Architectures", List.of("arm64"), "MemorySize", 1024, "Timeout", 10,
+        "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Alias", 11);
+    SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
+  }
+
+  @Test
+  void everyPermissionIsScopedToThisApi() {
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Permission", 11);
+    SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Permission", Map.of(
+        "Principal", "apigateway.amazonaws.com", "SourceArn", Match.anyValue()));
+  }
+
+  @Test
+  void tablesAreOnDemandWithPointInTimeRecoveryAndDeletionProtectionAsAParameter() {
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::DynamoDB::Table", 5);
+    SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::DynamoDB::Table", Map.of(
+        "BillingMode", "PAY_PER_REQUEST",
+        "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+        "DeletionProtectionEnabled", Map.of("Ref", "DeletionProtection")));
+  }
+
+  @Test
+  void canaryDeploymentsRollBackOnTheAlarms() {
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 11);
+    SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::CodeDeploy::DeploymentGroup", Map.of(
+        "AlarmConfiguration", Match.objectLike(Map.of("Enabled", true)),
+        "AutoRollbackConfiguration", Match.objectLike(Map.of("Enabled", true))));
+    assertThat(SynthesizedStack.json().toString()).contains("CodeDeployDefault.LambdaCanary10Percent5Minutes");
+  }
+
+  @Test
+  void stageLogsAccessAndThrottlesByDefault() {
+    SynthesizedStack.TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
+        "AccessLogSettings", Match.objectLike(Map.of("DestinationArn", Match.anyValue())),
+        "DefaultRouteSettings", Map.of("ThrottlingBurstLimit", 2000, "ThrottlingRateLimit", 1000,
+            "DetailedMetricsEnabled", true)));
+  }
+}

@@ -1,0 +1,130 @@
+package io.checkmark.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * template.yaml and the CDK app describe one stack: this fails when they drift apart, and each
+ * mutation below (on one side only) shows that it would.
+ */
+class ParityTest {
+
+  private static final Path SAM = Path.of(System.getProperty("checkmark.template"));
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path directory;
+
+  @Test
+  void samTemplateAndCdkStackAgree() throws IOException {
+    StackShape sam = StackShape.of(SAM);
+    StackShape cdk = cdk(SynthesizedStack.json());
+
+    for (StackShape side : List.of(sam, cdk)) {
+      assertThat(side.routeSelection()).isEqualTo("$request.body.action");
+      assertThat(side.handlerByRoute()).hasSize(11)
+          .containsEntry("send", "io.checkmark.handler.SendHandler::handleRequest");
+      assertThat(side.tableByVariable()).hasSize(5)
+          .containsEntry("MESSAGES_TABLE", "queue:HASH id:RANGE ttl expiresAt");
+      assertThat(side.actionsByHandler().get("io.checkmark.handler.SendHandler::handleRequest"))
+          .contains("dynamodb:PutItem", "dynamodb:Query", "execute-api:ManageConnections");
+      assertThat(side.actionsByHandler().get("io.checkmark.handler.RequestPinHandler::handleRequest")).contains("sns:Publish");
+      assertThat(side.alarms()).hasSize(4);
+    }
+    assertThat(sam.differencesFrom(cdk)).isEmpty();
+  }
+
+  @Test
+  void routeOnOneSideOnlyIsCaught() throws IOException {
+    assertThat(samAfter("RouteKey: read\n", "RouteKey: readAll\n").differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("routes and handlers"));
+  }
+
+  @Test
+  void tableKeyOnOneSideOnlyIsCaught() throws IOException {
+    assertThat(samAfter("        - AttributeName: id\n          KeyType: RANGE\n", "").differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("tables"));
+  }
+
+  @Test
+  void iamActionOnOneSideOnlyIsCaught() throws IOException {
+    StackShape sam = samAfter("Action: [dynamodb:BatchGetItem, dynamodb:BatchWriteItem, dynamodb:PutItem]",
+        "Action: [dynamodb:BatchGetItem, dynamodb:BatchWriteItem]");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("IAM actions per handler"));
+  }
+
+  @Test
+  void alarmOnOneSideOnlyIsCaught() throws IOException {
+    String text = Files.readString(SAM);
+    String withoutSmsAlarm = text.replaceFirst("(?s)  SmsSpendAlarm:\\n.*?(?=\\nOutputs:)", "");
+    assertThat(withoutSmsAlarm).isNotEqualTo(text);
+    assertThat(shapeOf(withoutSmsAlarm).differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("alarms"));
+  }
+
+  @Test
+  void routeMissingFromTheCdkSideIsCaught() throws IOException {
+    Map<String, Object> cdk = copy(SynthesizedStack.json());
+    Map<String, Object> resources = resources(cdk);
+    String pingRoute = resources.entrySet().stream()
+        .filter(entry -> "ping".equals(properties(entry.getValue()).get("RouteKey"))).findFirst().orElseThrow().getKey();
+    resources.remove(pingRoute);
+    resources.values().removeIf(resource -> String.valueOf(properties(resource).get("RouteId")).contains(pingRoute));
+
+    assertThat(StackShape.of(SAM).differencesFrom(cdk(cdk))).anyMatch(difference -> difference.startsWith("routes and handlers"));
+  }
+
+  @Test
+  void alarmMissingFromTheCdkSideIsCaught() throws IOException {
+    Map<String, Object> cdk = copy(SynthesizedStack.json());
+    resources(cdk).remove("QueueBacklogAlarm");
+
+    assertThat(StackShape.of(SAM).differencesFrom(cdk(cdk))).anyMatch(difference -> difference.startsWith("alarms"));
+  }
+
+  private StackShape samAfter(String find, String replace) throws IOException {
+    String text = Files.readString(SAM);
+    assertThat(text).as("the mutation's target").contains(find);
+    return shapeOf(text.replaceFirst(Pattern.quote(find), Matcher.quoteReplacement(replace)));
+  }
+
+  private StackShape shapeOf(String samText) throws IOException {
+    Path mutated = directory.resolve("template.yaml");
+    Files.writeString(mutated, samText);
+    return StackShape.of(mutated);
+  }
+
+  private StackShape cdk(Map<String, Object> synthesized) throws IOException {
+    Path file = directory.resolve("cdk-" + System.nanoTime() + ".json");
+    JSON.writeValue(file.toFile(), synthesized);
+    return StackShape.of(file);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> copy(Map<String, Object> template) throws IOException {
+    return JSON.readValue(JSON.writeValueAsBytes(template), LinkedHashMap.class);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> resources(Map<String, Object> template) {
+    return (Map<String, Object>) template.get("Resources");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> properties(Object resource) {
+    Object properties = ((Map<String, Object>) resource).get("Properties");
+    return properties instanceof Map ? (Map<String, Object>) properties : Map.of();
+  }
+}
