@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnCondition;
 import software.amazon.awscdk.CfnOutput;
@@ -118,6 +119,8 @@ public final class CheckmarkStack extends Stack {
           .environment(environment)
           .build();
       route.statements.forEach(function::addToRolePolicy);
+      Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+          "every deploy publishes a version through the live alias below");
       Alias alias = Alias.Builder.create(this, route.name + "FunctionAliaslive").aliasName("live")
           .version(function.getCurrentVersion()).build();
       CfnIntegration integration = CfnIntegration.Builder.create(this, route.name + "Integration")
