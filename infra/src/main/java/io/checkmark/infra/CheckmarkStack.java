@@ -145,7 +145,7 @@ public final class CheckmarkStack extends Stack {
     }
 
     CfnDeployment deployment = CfnDeployment.Builder.create(this, "Deployment").apiId(api.getRef()).build();
-    cfnRoutes.forEach(deployment::addDependency);
+    cfnRoutes.forEach(route -> deployment.getNode().addDependency(route));
     CfnLogGroup accessLogs = CfnLogGroup.Builder.create(this, "AccessLogGroup")
         .logGroupName(Fn.sub("/aws/apigateway/${AWS::StackName}-websocket")).retentionInDays(30).build();
     CfnStage.Builder.create(this, "Stage").apiId(api.getRef()).stageName(stageName.getValueAsString())
