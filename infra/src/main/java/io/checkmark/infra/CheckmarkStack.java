@@ -249,7 +249,7 @@ public final class CheckmarkStack extends Stack {
         allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"), pins),
         allow(List.of("dynamodb:UpdateItem"), accounts),
         allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits),
-        allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
+        allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
         allow(List.of("dynamodb:Query"), byPhone), manageConnections)));
     routes.add(new Route("Login", "login", "LoginHandler", true, List.of(
         allow(List.of("dynamodb:GetItem"), accounts), allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits),
@@ -257,7 +257,8 @@ public final class CheckmarkStack extends Stack {
     routes.add(new Route("Send", "send", "SendHandler", true,
         with(session, allow(List.of("dynamodb:PutItem"), messages), push)));
     routes.add(new Route("Sync", "sync", "SyncHandler", true,
-        List.of(session, allow(List.of("dynamodb:Query"), messages), manageConnections)));
+        List.of(session, allow(List.of("dynamodb:Query"), messages), allow(List.of("dynamodb:DeleteItem"), connections),
+            manageConnections)));
     routes.add(new Route("Ack", "ack", "AckHandler", true,
         with(session, allow(List.of("dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:PutItem"), messages), push)));
     routes.add(new Route("Read", "read", "ReadHandler", true,
