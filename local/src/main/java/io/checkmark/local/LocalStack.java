@@ -197,7 +197,8 @@ public final class LocalStack implements AutoCloseable {
     Map<String, String> environment = new LinkedHashMap<>(function.environment());
     environment.put("AWS_REGION", options.region());
     environment.put("AWS_DEFAULT_REGION", options.region());
-    environment.putIfAbsent("AWS_ACCESS_KEY_ID", "test");
+    // Each function signs with its own key, as each Lambda has its own role: requests can be told apart.
+    environment.putIfAbsent("AWS_ACCESS_KEY_ID", function.logicalId());
     environment.putIfAbsent("AWS_SECRET_ACCESS_KEY", "test");
     environment.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
     environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMegabytes()));
@@ -217,7 +218,9 @@ public final class LocalStack implements AutoCloseable {
   private static AbstractLocalDynamoDBServerHandler startDynamoDbLocal() throws Exception {
     Telemetry.configureTelemetry("LocalStack", "in-process", false);
     SQLITE_LOG.setLevel(java.util.logging.Level.SEVERE);
-    return new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0, true, null, false, false), null);
+    // One database for every access key (DynamoDB Local would keep one per key): the functions, the
+    // tests and a developer's own AWS CLI all see the same tables.
+    return new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0, true, null, true, false), null);
   }
 
   private static DynamoDbClient adminClient(URI endpoint, String region) {

@@ -130,6 +130,22 @@ public final class SamTemplate {
     return functions;
   }
 
+  /** The IAM statements of a SAM function's inline policies, every intrinsic resolved. */
+  @SuppressWarnings("unchecked")
+  public List<Map<String, Object>> policyStatements(String functionLogicalId) {
+    List<Map<String, Object>> statements = new ArrayList<>();
+    Object policies = properties(resources.get(functionLogicalId)).get("Policies");
+    if (policies instanceof List<?> list) {
+      for (Object policy : list) {
+        Object resolved = intrinsics.resolve(mapOrEmpty(policy).get("Statement"));
+        if (resolved instanceof List<?> each) {
+          each.forEach(statement -> statements.add((Map<String, Object>) statement));
+        }
+      }
+    }
+    return statements;
+  }
+
   /** Every DynamoDB table with its keys, indexes and TTL. */
   public List<TableDefinition> tables() {
     List<TableDefinition> tables = new ArrayList<>();

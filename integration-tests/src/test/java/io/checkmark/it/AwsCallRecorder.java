@@ -1,0 +1,72 @@
+package io.checkmark.it;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+
+/**
+ * Records every AWS call made in this JVM as the IAM action it needs, the resource it touches and
+ * the access key that signed it: on the local stack each function signs with its own key (its
+ * logical id), so the calls tell which function needs which permission. Registered for every SDK
+ * client through the SDK's global interceptor list (test resources).
+ */
+public final class AwsCallRecorder implements ExecutionInterceptor {
+
+  private static final Pattern ACCESS_KEY = Pattern.compile("Credential=([^/]+)/");
+  static final Set<Call> CALLS = ConcurrentHashMap.newKeySet();
+
+  /** One permission a call needed: who signed it, the IAM action, and the resource it names. */
+  record Call(String signer, String action, String resource) {
+  }
+
+  @Override
+  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+    Matcher key = ACCESS_KEY.matcher(context.httpRequest().firstMatchingHeader("Authorization").orElse(""));
+    if (!key.find()) {
+      return;
+    }
+    String signer = key.group(1);
+    String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    SdkRequest request = context.request();
+    switch (service.toLowerCase(java.util.Locale.ROOT)) {
+      case "apigatewaymanagementapi" -> CALLS.add(new Call(signer, "execute-api:ManageConnections",
+          context.httpRequest().method() + " " + context.httpRequest().encodedPath()));
+      case "dynamodb" -> {
+        if (request instanceof TransactWriteItemsRequest transaction) {
+          // A transaction needs the action of each of its items.
+          transaction.transactItems().forEach(item -> {
+            if (item.put() != null) {
+              CALLS.add(new Call(signer, "dynamodb:PutItem", "table/" + item.put().tableName()));
+            }
+            if (item.update() != null) {
+              CALLS.add(new Call(signer, "dynamodb:UpdateItem", "table/" + item.update().tableName()));
+            }
+            if (item.delete() != null) {
+              CALLS.add(new Call(signer, "dynamodb:DeleteItem", "table/" + item.delete().tableName()));
+            }
+            if (item.conditionCheck() != null) {
+              CALLS.add(new Call(signer, "dynamodb:ConditionCheckItem", "table/" + item.conditionCheck().tableName()));
+            }
+          });
+          return;
+        }
+        String table = request.getValueForField("TableName", String.class).orElse(null);
+        if (table != null) {
+          String index = request.getValueForField("IndexName", String.class).map(name -> "/index/" + name).orElse("");
+          CALLS.add(new Call(signer, "dynamodb:" + operation, "table/" + table + index));
+        }
+        request.getValueForField("RequestItems", java.util.Map.class).ifPresent(items -> ((java.util.Map<?, ?>) items)
+            .keySet().forEach(name -> CALLS.add(new Call(signer, "dynamodb:" + operation, "table/" + name))));
+      }
+      default -> CALLS.add(new Call(signer, service.toLowerCase() + ":" + operation, "*"));
+    }
+  }
+}

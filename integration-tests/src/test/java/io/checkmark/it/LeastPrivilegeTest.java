@@ -1,0 +1,153 @@
+package io.checkmark.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.checkmark.local.LocalStack;
+import io.checkmark.local.LocalStackOptions;
+import io.checkmark.local.TestSocket;
+import io.checkmark.template.SamTemplate;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every AWS call the functions make, through every route and the paths that push, fail and
+ * replace, is allowed by that function's own policy in template.yaml: the least-privilege
+ * policies are exactly wide enough. (Each local function signs with its own key; {@link
+ * AwsCallRecorder} tells the calls apart.)
+ */
+class LeastPrivilegeTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path TEMPLATE = Path.of(System.getProperty("checkmark.template"));
+  private static final String TEST_NUMBER = "+14155550188";
+  private static final String TEST_PIN = "864200";
+
+  @Test
+  void everyCallOfEveryFunctionIsGrantedByItsPolicy() throws Exception {
+    try (LocalStack stack = LocalStack.start(LocalStackOptions.builder().port(0).template(TEMPLATE)
+        .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "1000", "TestNumbers", TEST_NUMBER + "=" + TEST_PIN))
+        .build())) {
+      exerciseEveryRoute(stack);
+    }
+
+    SamTemplate template = SamTemplate.load(TEMPLATE);
+    Set<String> functionIds = template.functions().keySet();
+    List<String> denied = new ArrayList<>();
+    Set<String> callers = new TreeSet<>();
+    for (AwsCallRecorder.Call call : AwsCallRecorder.CALLS) {
+      if (!functionIds.contains(call.signer())) {
+        continue;
+      }
+      callers.add(call.signer());
+      if (!allowed(template.policyStatements(call.signer()), call)) {
+        denied.add(call.signer() + " needs " + call.action() + " on " + call.resource());
+      }
+    }
+
+    assertThat(callers).as("functions seen calling AWS").containsAll(List.of("ConnectFunction", "DisconnectFunction",
+        "RequestPinFunction", "VerifyPinFunction", "LoginFunction", "SendFunction", "SyncFunction", "AckFunction",
+        "ReadFunction"));
+    assertThat(denied).as("calls their function's policy does not allow").isEmpty();
+  }
+
+  private static void exerciseEveryRoute(LocalStack stack) throws Exception {
+    String alice = Devices.newPhone();
+    String bob = Devices.newPhone();
+    String carol = Devices.newPhone();
+    try (TestSocket anonymous = TestSocket.connect(stack.webSocketUrl())) {
+      reply(anonymous, "{\"action\":\"requestPin\",\"phone\":\"" + carol + "\"}");
+      reply(anonymous, "{\"action\":\"verifyPin\",\"phone\":\"" + carol + "\",\"pin\":\"000001\"}");
+      reply(anonymous, "{\"action\":\"login\",\"phone\":\"" + carol + "\",\"deviceKey\":\"wrong\"}");
+      reply(anonymous, "{\"action\":\"ping\"}");
+      reply(anonymous, "{\"action\":\"nothing\"}");
+    }
+    String aliceKey = Devices.register(stack, alice);
+    String bobKey = Devices.register(stack, bob);
+    try (TestSocket aliceSocket = TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(alice, aliceKey));
+         TestSocket bobSocket = TestSocket.connect(stack.webSocketUrl())) {
+      reply(bobSocket, "{\"action\":\"login\",\"phone\":\"" + bob + "\",\"deviceKey\":\"" + bobKey + "\"}");
+      String messageId = reply(aliceSocket, "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"p-1\",\"body\":\"hi\"}")
+          .get("messageId").asText();
+      reply(aliceSocket, "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"p-1\",\"body\":\"hi\"}");
+      bobSocket.next();
+      bobSocket.send("{\"action\":\"sync\"}");
+      while (!JSON.readTree(bobSocket.next()).path("type").asText().equals("synced")) {
+        // the queued message, then synced
+      }
+      reply(bobSocket, "{\"action\":\"ack\",\"messageIds\":[\"" + messageId + "\"]}");
+      reply(bobSocket, "{\"action\":\"read\",\"to\":\"" + alice + "\",\"messageIds\":[\"" + messageId + "\"]}");
+      // A stale connection, found gone on push.
+      Set<String> beforeDrop = stack.openConnectionIds();
+      aliceSocket.close();
+      Thread.sleep(200);
+      String bobsConnection = beforeDrop.stream().filter(stack.openConnectionIds()::contains).findFirst().orElseThrow();
+      stack.dropWithoutDisconnect(bobsConnection);
+    }
+    try (TestSocket aliceSocket = TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(alice, aliceKey))) {
+      reply(aliceSocket, "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"p-2\",\"body\":\"gone?\"}");
+    }
+    // Re-registration closes the old device's connection.
+    try (TestSocket first = TestSocket.connect(stack.webSocketUrl()); TestSocket second = TestSocket.connect(stack.webSocketUrl())) {
+      reply(first, "{\"action\":\"requestPin\",\"phone\":\"" + TEST_NUMBER + "\"}");
+      reply(first, "{\"action\":\"verifyPin\",\"phone\":\"" + TEST_NUMBER + "\",\"pin\":\"" + TEST_PIN + "\"}");
+      reply(second, "{\"action\":\"requestPin\",\"phone\":\"" + TEST_NUMBER + "\"}");
+      reply(second, "{\"action\":\"verifyPin\",\"phone\":\"" + TEST_NUMBER + "\",\"pin\":\"" + TEST_PIN + "\"}");
+      first.closeCode(java.time.Duration.ofSeconds(5));
+    }
+    Thread.sleep(500);
+  }
+
+  private static JsonNode reply(TestSocket socket, String frame) throws Exception {
+    return JSON.readTree(socket.send(frame).next());
+  }
+
+  /** IAM's matching, enough for these policies: an action listed and a resource pattern with {@code *}. */
+  private static boolean allowed(List<Map<String, Object>> statements, AwsCallRecorder.Call call) {
+    String arn = arnOf(call);
+    for (Map<String, Object> statement : statements) {
+      if (!"Allow".equals(statement.get("Effect")) || !values(statement.get("Action")).contains(call.action())) {
+        continue;
+      }
+      for (String resource : values(statement.get("Resource"))) {
+        if (Pattern.matches(Pattern.quote(resource).replace("*", "\\E.*\\Q"), arn)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static String arnOf(AwsCallRecorder.Call call) {
+    String prefix = "arn:aws:";
+    String region = ":us-east-1:" + SamTemplate.LOCAL_ACCOUNT_ID + ":";
+    if (call.action().startsWith("dynamodb:")) {
+      return prefix + "dynamodb" + region + call.resource();
+    }
+    if (call.action().equals("execute-api:ManageConnections")) {
+      String[] methodAndPath = call.resource().split(" ", 2);
+      String path = URLDecoder.decode(methodAndPath[1], StandardCharsets.UTF_8).substring(1);
+      int slash = path.indexOf('/');
+      return prefix + "execute-api" + region + "WebSocketApi/" + path.substring(0, slash) + "/" + methodAndPath[0]
+          + path.substring(slash);
+    }
+    return call.resource();
+  }
+
+  private static List<String> values(Object value) {
+    if (value instanceof List<?> list) {
+      return list.stream().map(String::valueOf).collect(Collectors.toList());
+    }
+    return value == null ? List.of() : List.of(String.valueOf(value));
+  }
+}
