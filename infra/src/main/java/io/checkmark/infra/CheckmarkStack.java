@@ -161,10 +161,10 @@ public final class CheckmarkStack extends Stack {
         .build();
 
     CfnAlarm.Builder.create(this, "QueueBacklogAlarm")
-        .alarmDescription("A sync found a queued item older than BacklogAgeAlarmSeconds; deliveries are falling behind.")
+        .alarmDescription("Half the syncs of 5 minutes found items queued longer than BacklogAgeAlarmSeconds.")
         .namespace("Checkmark").metricName("OldestQueuedItemAge")
         .dimensions(List.of(CfnAlarm.DimensionProperty.builder().name("service").value("checkmark").build()))
-        .statistic("Maximum").period(300).evaluationPeriods(1).threshold(backlogSeconds.getValueAsNumber())
+        .extendedStatistic("p50").period(300).evaluationPeriods(1).threshold(backlogSeconds.getValueAsNumber())
         .comparisonOperator("GreaterThanThreshold").treatMissingData("notBreaching").build()
         .addPropertyOverride("AlarmActions", alarmActions);
     CfnAlarm integrationErrors = CfnAlarm.Builder.create(this, "IntegrationErrorsAlarm")
