@@ -1,6 +1,6 @@
 package io.checkmark.local;
 
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Response;
@@ -30,11 +30,7 @@ final class HttpResponses {
   /** An error in the AWS REST-JSON protocol: the SDK reads its type from {@code x-amzn-ErrorType}. */
   static void awsJsonError(Response response, Callback callback, int status, String errorType, String message) {
     response.getHeaders().put("x-amzn-ErrorType", errorType);
-    String body = "{\"message\":" + JsonStrings.quote(message) + "}";
+    String body = "{\"message\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(message)) + "\"}";
     write(response, callback, status, "application/json", body);
-  }
-
-  static byte[] utf8(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

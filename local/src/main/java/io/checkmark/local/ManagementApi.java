@@ -51,7 +51,7 @@ final class ManagementApi {
     switch (request.getMethod()) {
       case "POST" -> {
         String payload = Content.Source.asString(request, StandardCharsets.UTF_8);
-        if (HttpResponses.utf8(payload).length > MAX_PAYLOAD_BYTES) {
+        if (payload.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
           HttpResponses.awsJsonError(response, callback, 413, "PayloadTooLargeException",
               "a message may hold at most " + MAX_PAYLOAD_BYTES + " bytes");
           return;
