@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The project's template passes the offline checks, and each check catches its mistake in a mutated copy. */
 class TemplateChecksTest {
 
   private static final Path PROJECT_TEMPLATE = Path.of("..", "template.yaml");
+  private static final String SENDS_WRITE = "              Action: dynamodb:PutItem\n              Resource: !GetAtt MessagesTable.Arn";
 
   @TempDir
   Path directory;
@@ -21,61 +28,32 @@ class TemplateChecksTest {
     assertThat(TemplateChecks.problems(PROJECT_TEMPLATE)).isEmpty();
   }
 
-  @Test
-  void referenceToAMissingResourceIsCaught() throws IOException {
-    assertThat(problemsAfter("CONNECTIONS_TABLE: !Ref ConnectionsTable", "CONNECTIONS_TABLE: !Ref ConnectionTable"))
-        .anyMatch(problem -> problem.contains("ConnectionTable"));
+  static List<Arguments> mistakes() {
+    return List.of(
+        Arguments.of("a Ref to a missing resource",
+            "CONNECTIONS_TABLE: !Ref ConnectionsTable", "CONNECTIONS_TABLE: !Ref ConnectionTable", "ConnectionTable"),
+        Arguments.of("a Sub variable naming nothing", "${PingFunction.Alias}", "${PingFunctin.Alias}", "PingFunctin"),
+        Arguments.of("a GetAtt of a missing resource",
+            "DestinationArn: !GetAtt AccessLogGroup.Arn", "DestinationArn: !GetAtt AccessLogs.Arn", "AccessLogs"),
+        Arguments.of("a route without an integration", "      Target: !Sub integrations/${PingIntegration}\n", "", "PingRoute"),
+        Arguments.of("a key attribute not defined", "        - AttributeName: queue\n          AttributeType: S\n", "", "queue"),
+        Arguments.of("a permission without SourceArn",
+            "      SourceArn: !Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/*/ping\n",
+            "", "PingPermission"),
+        Arguments.of("a wildcard resource where a table ARN exists",
+            SENDS_WRITE, "              Action: dynamodb:PutItem\n              Resource: '*'", "dynamodb:PutItem on Resource '*'"),
+        Arguments.of("a wildcard action",
+            SENDS_WRITE, "              Action: dynamodb:*\n              Resource: !GetAtt MessagesTable.Arn", "dynamodb:*"));
   }
 
-  @Test
-  void subVariableNamingNothingIsCaught() throws IOException {
-    assertThat(problemsAfter("${PingFunction.Alias}", "${PingFunctin.Alias}"))
-        .anyMatch(problem -> problem.contains("PingFunctin"));
-  }
-
-  @Test
-  void getAttOfAMissingResourceIsCaught() throws IOException {
-    assertThat(problemsAfter("DestinationArn: !GetAtt AccessLogGroup.Arn", "DestinationArn: !GetAtt AccessLogs.Arn"))
-        .anyMatch(problem -> problem.contains("AccessLogs"));
-  }
-
-  @Test
-  void routeWithoutIntegrationIsCaught() throws IOException {
-    assertThat(problemsAfter("      Target: !Sub integrations/${PingIntegration}\n", ""))
-        .anyMatch(problem -> problem.contains("PingRoute"));
-  }
-
-  @Test
-  void keyAttributeNotDefinedIsCaught() throws IOException {
-    String messagesTable = "        - AttributeName: queue\n          AttributeType: S\n";
-    assertThat(problemsAfter(messagesTable, "")).anyMatch(problem -> problem.contains("queue"));
-  }
-
-  @Test
-  void permissionWithoutSourceArnIsCaught() throws IOException {
-    String sourceArn = "      SourceArn: !Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/*/ping\n";
-    assertThat(problemsAfter(sourceArn, "")).anyMatch(problem -> problem.contains("PingPermission"));
-  }
-
-  @Test
-  void wildcardResourceWhereATableArnExistsIsCaught() throws IOException {
-    String sendsWrite = "              Action: dynamodb:PutItem\n              Resource: !GetAtt MessagesTable.Arn";
-    assertThat(problemsAfter(sendsWrite, "              Action: dynamodb:PutItem\n              Resource: '*'"))
-        .anyMatch(problem -> problem.contains("dynamodb:PutItem") && problem.contains("'*'"));
-  }
-
-  @Test
-  void wildcardActionIsCaught() throws IOException {
-    String sendsWrite = "              Action: dynamodb:PutItem\n              Resource: !GetAtt MessagesTable.Arn";
-    assertThat(problemsAfter(sendsWrite, "              Action: dynamodb:*\n              Resource: !GetAtt MessagesTable.Arn"))
-        .anyMatch(problem -> problem.contains("dynamodb:*"));
-  }
-
-  private java.util.List<String> problemsAfter(String find, String replace) throws IOException {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mistakes")
+  void mistakeInACopyIsCaught(String mistake, String find, String replace, String named) throws IOException {
     String text = Files.readString(PROJECT_TEMPLATE);
     assertThat(text).as("the mutation's target").contains(find);
     Path mutated = directory.resolve("template.yaml");
-    Files.writeString(mutated, text.replaceFirst(java.util.regex.Pattern.quote(find), java.util.regex.Matcher.quoteReplacement(replace)));
-    return TemplateChecks.problems(mutated);
+    Files.writeString(mutated, text.replaceFirst(Pattern.quote(find), Matcher.quoteReplacement(replace)));
+
+    assertThat(TemplateChecks.problems(mutated)).anyMatch(problem -> problem.contains(named));
   }
 }
