@@ -30,6 +30,10 @@ public final class LocalStackMain {
 
   public static void main(String[] args) throws InterruptedException {
     System.setProperty("log4j2.configurationFile", "checkmark-local-log4j2.xml");
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.print(USAGE);
+      return;
+    }
     LocalStackOptions options;
     try {
       options = parse(args, System.getenv());
@@ -66,9 +70,6 @@ public final class LocalStackMain {
     Map<String, String> parameters = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
-      if (option.equals("--help") || option.equals("-h")) {
-        throw new IllegalArgumentException("Checkmark local stack");
-      }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(option + " needs a value");
       }
