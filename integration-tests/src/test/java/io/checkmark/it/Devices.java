@@ -26,10 +26,15 @@ final class Devices {
 
   /** A phone number registered on the stack; returns its device key. */
   static String register(LocalStack stack, String phone) {
+    return register(stack, phone, stack);
+  }
+
+  /** Registers through {@code stack}, reading the PIN where the SMS went: {@code smsCapture}. */
+  static String register(LocalStack smsCapture, String phone, LocalStack stack) {
     try (CheckmarkClient anonymous = CheckmarkClient.builder(stack.webSocketUrl()).build()) {
       anonymous.connect().join();
       anonymous.requestPin(phone).join();
-      List<String> texts = stack.smsTo(phone);
+      List<String> texts = smsCapture.smsTo(phone);
       Matcher pin = PIN.matcher(texts.get(texts.size() - 1));
       if (!pin.find()) {
         throw new AssertionError("no PIN in " + texts);
