@@ -21,6 +21,8 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
 
   private static final Pattern ACCESS_KEY = Pattern.compile("Credential=([^/]+)/");
   static final Set<Call> CALLS = ConcurrentHashMap.newKeySet();
+  /** DynamoDB requests signed by the local stack's functions (not by tests), counted one per HTTP request. */
+  static final java.util.concurrent.atomic.AtomicLong FUNCTION_DYNAMODB_REQUESTS = new java.util.concurrent.atomic.AtomicLong();
 
   /** One permission a call needed: who signed it, the IAM action, and the resource it names. */
   record Call(String signer, String action, String resource) {
@@ -40,6 +42,9 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
       case "apigatewaymanagementapi" -> CALLS.add(new Call(signer, "execute-api:ManageConnections",
           context.httpRequest().method() + " " + context.httpRequest().encodedPath()));
       case "dynamodb" -> {
+        if (signer.endsWith("Function")) {
+          FUNCTION_DYNAMODB_REQUESTS.incrementAndGet();
+        }
         if (request instanceof TransactWriteItemsRequest transaction) {
           // A transaction needs the action of each of its items.
           transaction.transactItems().forEach(item -> {

@@ -84,6 +84,7 @@ class DeliveryRunTest {
         long[] unloaded = Arrays.copyOf(latencies, SEQUENTIAL_MESSAGES);
         Arrays.sort(unloaded);
 
+        long requestsBefore = AwsCallRecorder.FUNCTION_DYNAMODB_REQUESTS.get();
         long start = System.nanoTime();
         List<CompletableFuture<Void>> sending = new ArrayList<>();
         for (int pair = 0; pair < PAIRS; pair++) {
@@ -105,6 +106,9 @@ class DeliveryRunTest {
         assertThat(delivered.await(60, TimeUnit.SECONDS)).as("all %d delivered", total).isTrue();
         double seconds = (System.nanoTime() - start) / 1e9;
         Thread.sleep(300);
+        // Send, push, the recipient's ack, the receipt, the sender's ack of it: all the requests a delivery costs.
+        double requestsPerMessage = (AwsCallRecorder.FUNCTION_DYNAMODB_REQUESTS.get() - requestsBefore)
+            / (double) (total - SEQUENTIAL_MESSAGES);
 
         assertThat(seen).hasSize(total);
         assertThat(duplicates.get()).as("duplicates handed to listeners").isZero();
@@ -113,10 +117,11 @@ class DeliveryRunTest {
         int concurrent = total - SEQUENTIAL_MESSAGES;
         System.out.printf("DELIVERY RUN: one at a time: send->deliver p50 %.1f ms, p99 %.1f ms (%d messages);"
                 + " %d in flight: %d messages in %.2f s = %.0f msg/s, send->deliver p50 %.1f ms, p99 %.1f ms;"
-                + " lost 0, duplicated %d%n",
+                + " %.1f DynamoDB requests per delivered message; lost 0, duplicated %d%n",
             unloaded[unloaded.length / 2] / 1e6, unloaded[(int) (unloaded.length * 0.99)] / 1e6, SEQUENTIAL_MESSAGES,
             PAIRS * IN_FLIGHT_PER_SENDER, concurrent, seconds, concurrent / seconds,
-            loaded[loaded.length / 2] / 1e6, loaded[(int) (loaded.length * 0.99)] / 1e6, duplicates.get());
+            loaded[loaded.length / 2] / 1e6, loaded[(int) (loaded.length * 0.99)] / 1e6, requestsPerMessage,
+            duplicates.get());
       } finally {
         clients.forEach(CheckmarkClient::close);
       }
