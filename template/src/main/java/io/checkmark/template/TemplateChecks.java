@@ -65,15 +65,11 @@ public final class TemplateChecks {
               problems.add(where + ": !If names " + parts.get(0) + ", which is not a condition");
             }
           }
-          case "Condition" -> {
-            if (argument instanceof String name && !conditions.containsKey(name)) {
-              problems.add(where + ": !Condition names " + name + ", which is not a condition");
-            }
-          }
           default -> {
           }
         }
       }
+      // Both a resource's Condition and the !Condition intrinsic are a "Condition" key naming one.
       map.forEach((key, nested) -> {
         if ("Condition".equals(key) && nested instanceof String name && !conditions.containsKey(name)) {
           problems.add(where + ": Condition " + name + " is not defined");

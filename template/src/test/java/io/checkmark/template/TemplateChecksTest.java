@@ -42,6 +42,8 @@ class TemplateChecksTest {
             "", "PingPermission"),
         Arguments.of("a wildcard resource where a table ARN exists",
             SENDS_WRITE, "              Action: dynamodb:PutItem\n              Resource: '*'", "dynamodb:PutItem on Resource '*'"),
+        Arguments.of("a condition that is not defined",
+            "Condition: HasAlarmEmail\n    Properties:", "Condition: HasAlarmMail\n    Properties:", "HasAlarmMail"),
         Arguments.of("a wildcard action",
             SENDS_WRITE, "              Action: dynamodb:*\n              Resource: !GetAtt MessagesTable.Arn", "dynamodb:*"));
   }
