@@ -3,7 +3,6 @@ package io.checkmark.aws;
 import io.checkmark.core.ConnectionPusher;
 import io.checkmark.protocol.ServerFrame;
 import io.checkmark.protocol.WireJson;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -45,7 +44,7 @@ public final class ApiGatewayConnections implements ConnectionPusher {
           LOG.warn("push to {} still throttled after {} attempts; left for sync", connectionId, attempt);
           return PushResult.FAILED;
         }
-        pause(attempt);
+        Backoff.pause(attempt, BASE_BACKOFF_MILLIS, MAX_BACKOFF_MILLIS);
       } catch (SdkException failure) {
         LOG.warn("push to {} failed; left for sync: {}", connectionId, failure.toString());
         return PushResult.FAILED;
@@ -53,14 +52,6 @@ public final class ApiGatewayConnections implements ConnectionPusher {
     }
   }
 
-  private static void pause(int attempt) {
-    long cap = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << (attempt - 1));
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   @Override
   public void close(String connectionId) {

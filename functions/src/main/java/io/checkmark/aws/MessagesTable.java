@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -227,16 +226,13 @@ public final class MessagesTable implements MessageQueue {
     }
   }
 
-  /** Capped exponential backoff with full jitter, as DynamoDB's guidance for unprocessed items asks. */
+  /** Unprocessed items and conflicting transactions are retried after a capped, jittered wait. */
   private static void backOff(int attempt) {
-    long cap = Math.min(1_000, 20L << attempt);
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while backing off", e);
+    if (!Backoff.pause(attempt, 40, 1_000)) {
+      throw new IllegalStateException("interrupted while backing off");
     }
   }
+
 
   private static AttributeValue s(String value) {
     return AttributeValue.fromS(value);
