@@ -42,36 +42,16 @@ public final class LocalStack implements AutoCloseable {
   /** Held so that the level set on it is not lost to garbage collection. */
   private static final java.util.logging.Logger SQLITE_LOG = java.util.logging.Logger.getLogger("com.almworks.sqlite4java");
 
-  private final Server server;
-  private final ExecutorService invocations;
-  private final ScheduledExecutorService timers;
-  private final AbstractLocalDynamoDBServerHandler dynamoDbLocal;
-  private final ConnectionRegistry connections;
-  private final SmsCapture sms;
-  private final URI endpoint;
-  private final URI dynamoDbEndpoint;
-  private final String stage;
-  private final List<String> routeKeys;
-  private final List<String> tableNames;
+  private final Parts parts;
 
-  private LocalStack(Builder parts) {
-    this.server = parts.server;
-    this.invocations = parts.invocations;
-    this.timers = parts.timers;
-    this.dynamoDbLocal = parts.dynamoDbLocal;
-    this.connections = parts.connections;
-    this.sms = parts.sms;
-    this.endpoint = parts.endpoint;
-    this.dynamoDbEndpoint = parts.dynamoDbEndpoint;
-    this.stage = parts.stage;
-    this.routeKeys = parts.routeKeys;
-    this.tableNames = parts.tableNames;
+  private LocalStack(Parts parts) {
+    this.parts = parts;
   }
 
   public static LocalStack start(LocalStackOptions options) {
     SamTemplate template = SamTemplate.load(options.template(), options.parameterOverrides(), options.region(),
         "checkmark-local");
-    Builder parts = new Builder();
+    Parts parts = new Parts();
     parts.stage = template.stageName();
     QueuedThreadPool threads = new QueuedThreadPool(400, 8);
     threads.setName("local-stack");
@@ -127,38 +107,38 @@ public final class LocalStack implements AutoCloseable {
 
   /** Where clients connect: {@code ws://127.0.0.1:<port>/<stage>}. */
   public URI webSocketUrl() {
-    return URI.create("ws://" + endpoint.getAuthority() + "/" + stage);
+    return URI.create("ws://" + parts.endpoint.getAuthority() + "/" + parts.stage);
   }
 
   /** The HTTP endpoint for AWS SDKs ({@code AWS_ENDPOINT_URL}), the management API and SMS capture. */
   public URI endpoint() {
-    return endpoint;
+    return parts.endpoint;
   }
 
   public URI dynamoDbEndpoint() {
-    return dynamoDbEndpoint;
+    return parts.dynamoDbEndpoint;
   }
 
   public String stage() {
-    return stage;
+    return parts.stage;
   }
 
   public List<String> routeKeys() {
-    return routeKeys;
+    return parts.routeKeys;
   }
 
   public List<String> tableNames() {
-    return tableNames;
+    return parts.tableNames;
   }
 
   /** The SMS texts captured for one phone number, oldest first. */
   public List<String> smsTo(String phoneNumber) {
-    return sms.messagesTo(phoneNumber);
+    return parts.sms.messagesTo(phoneNumber);
   }
 
   public Set<String> openConnectionIds() {
     Set<String> ids = new TreeSet<>();
-    connections.all().forEach(connection -> ids.add(connection.id()));
+    parts.connections.all().forEach(connection -> ids.add(connection.id()));
     return ids;
   }
 
@@ -167,9 +147,9 @@ public final class LocalStack implements AutoCloseable {
    * phone that loses its network does: its Connections row stays behind, stale.
    */
   public boolean dropWithoutDisconnect(String connectionId) {
-    Optional<LocalConnection> connection = connections.find(connectionId);
+    Optional<LocalConnection> connection = parts.connections.find(connectionId);
     connection.ifPresent(found -> {
-      connections.remove(connectionId);
+      parts.connections.remove(connectionId);
       found.dropSilently();
     });
     return connection.isPresent();
@@ -177,18 +157,13 @@ public final class LocalStack implements AutoCloseable {
 
   /** The line printed when the stack is ready. */
   public String readinessLine() {
-    return "Checkmark local stack ready: " + webSocketUrl() + " (HTTP and AWS endpoint " + endpoint + ", "
-        + routeKeys.size() + " routes, " + tableNames.size() + " tables"
-        + (dynamoDbEndpoint.equals(endpoint) ? "" : ", DynamoDB at " + dynamoDbEndpoint) + ")";
+    return "Checkmark local stack ready: " + webSocketUrl() + " (HTTP and AWS endpoint " + parts.endpoint + ", "
+        + parts.routeKeys.size() + " routes, " + parts.tableNames.size() + " tables"
+        + (parts.dynamoDbEndpoint.equals(parts.endpoint) ? "" : ", DynamoDB at " + parts.dynamoDbEndpoint) + ")";
   }
 
   @Override
   public void close() {
-    Builder parts = new Builder();
-    parts.server = server;
-    parts.invocations = invocations;
-    parts.timers = timers;
-    parts.dynamoDbLocal = dynamoDbLocal;
     parts.stopAll();
   }
 
@@ -241,8 +216,8 @@ public final class LocalStack implements AutoCloseable {
     };
   }
 
-  /** The stack's parts while it is being assembled, so that a failed start stops what did start. */
-  private static final class Builder {
+  /** The stack's parts: assembled one by one, so that a failed start stops what did start. */
+  private static final class Parts {
     Server server;
     ExecutorService invocations;
     ScheduledExecutorService timers;
