@@ -60,7 +60,7 @@ class AuthorizationTest {
     String phone = RegistrationTest.newPhone();
     String connection = connect();
     registration.requestPin(phone, null);
-    registration.verifyPin(connection, phone, pinSentTo(phone));
+    registration.verifyPin(connection, phone, sms.lastPinTo(phone));
 
     JsonNode reply = call(connection);
 
@@ -73,7 +73,7 @@ class AuthorizationTest {
     String phone = RegistrationTest.newPhone();
     String connection = connect();
     registration.requestPin(phone, null);
-    registration.verifyPin(connection, phone, pinSentTo(phone));
+    registration.verifyPin(connection, phone, sms.lastPinTo(phone));
     // The account moves on to a newer key while this connection stays bound to the first.
     TemplateTables.dynamoDb().updateItem(r -> r.tableName(environment.get("ACCOUNTS_TABLE"))
         .key(Map.of("phone", AttributeValue.fromS(phone)))
@@ -96,10 +96,6 @@ class AuthorizationTest {
     return registration.connect(UUID.randomUUID().toString(), Instant.now(), null, null).orElseThrow().id();
   }
 
-  private String pinSentTo(String phone) {
-    String text = sms.to(phone).get(0).text();
-    return text.replaceAll(".*?([0-9]{6}).*", "$1");
-  }
 
   private static Map<String, String> environment() {
     Map<String, String> environment = new HashMap<>(TemplateTables.environmentOf("VerifyPinFunction"));

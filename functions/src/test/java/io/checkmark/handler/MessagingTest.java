@@ -232,9 +232,7 @@ class MessagingTest {
   private Device register(String phone) {
     String connection = registration.connect(UUID.randomUUID().toString(), clock.instant(), null, null).orElseThrow().id();
     registration.requestPin(phone, null);
-    List<Recorders.Sms> texts = sms.to(phone);
-    String pin = texts.get(texts.size() - 1).text().replaceAll(".*?([0-9]{6}).*", "$1");
-    registration.verifyPin(connection, phone, pin);
+    registration.verifyPin(connection, phone, sms.lastPinTo(phone));
     return new Device(phone, connection);
   }
 

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Recording stand-ins for the SMS and management-API boundaries. */
 final class Recorders {
@@ -18,6 +20,7 @@ final class Recorders {
   }
 
   static final class RecordingSms implements SmsSender {
+    private static final Pattern PIN = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
     final List<Sms> sent = new CopyOnWriteArrayList<>();
 
     @Override
@@ -27,6 +30,19 @@ final class Recorders {
 
     List<Sms> to(String phone) {
       return sent.stream().filter(sms -> sms.phone().equals(phone)).toList();
+    }
+
+    /** The PIN in the latest SMS to the phone: its 6-digit run. */
+    String lastPinTo(String phone) {
+      List<Sms> texts = to(phone);
+      if (texts.isEmpty()) {
+        throw new AssertionError("no SMS to " + phone);
+      }
+      Matcher pin = PIN.matcher(texts.get(texts.size() - 1).text());
+      if (!pin.find()) {
+        throw new AssertionError("no PIN in " + texts.get(texts.size() - 1).text());
+      }
+      return pin.group();
     }
   }
 

@@ -71,7 +71,7 @@ class RegistrationTest {
     String connection = connectAnonymously();
     registration.requestPin(phone, newAddress());
 
-    Registered registered = registration.verifyPin(connection, phone, lastPin(phone));
+    Registered registered = registration.verifyPin(connection, phone, sms.lastPinTo(phone));
 
     assertThat(registered.phone()).isEqualTo(phone);
     assertThat(Base64.getUrlDecoder().decode(registered.deviceKey())).hasSizeGreaterThanOrEqualTo(16);
@@ -82,7 +82,7 @@ class RegistrationTest {
   void wrongPinsCountDownAndTheSixthTryFailsEvenWithTheRightPin() {
     String phone = newPhone();
     registration.requestPin(phone, newAddress());
-    String pin = lastPin(phone);
+    String pin = sms.lastPinTo(phone);
     String wrong = pin.equals("000000") ? "111111" : "000000";
 
     for (int left = 4; left >= 0; left--) {
@@ -99,14 +99,14 @@ class RegistrationTest {
     registration.requestPin(phone, newAddress());
     clock.advance(RegistrationService.PIN_LIFETIME);
 
-    assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, lastPin(phone)), ErrorCode.PIN_EXPIRED);
+    assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, sms.lastPinTo(phone)), ErrorCode.PIN_EXPIRED);
   }
 
   @Test
   void usedPinCannotBeUsedAgain() {
     String phone = newPhone();
     registration.requestPin(phone, newAddress());
-    String pin = lastPin(phone);
+    String pin = sms.lastPinTo(phone);
     registration.verifyPin(connectAnonymously(), phone, pin);
 
     assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, pin), ErrorCode.PIN_EXPIRED);
@@ -270,7 +270,7 @@ class RegistrationTest {
   void onlyHashesOfPinsAndKeysAreStored() {
     String phone = newPhone();
     registration.requestPin(phone, newAddress());
-    String pin = lastPin(phone);
+    String pin = sms.lastPinTo(phone);
     Map<String, AttributeValue> pendingPin = rawItem("PINS_TABLE", phone);
     assertThat(pendingPin.toString()).doesNotContain(pin);
     assertThat(pendingPin.get("pinHash").s()).contains(":");
@@ -283,19 +283,13 @@ class RegistrationTest {
 
   private Registered register(String phone) {
     registration.requestPin(phone, newAddress());
-    return registration.verifyPin(connectAnonymously(), phone, lastPin(phone));
+    return registration.verifyPin(connectAnonymously(), phone, sms.lastPinTo(phone));
   }
 
   private String connectAnonymously() {
     return registration.connect(newId(), clock.instant(), "198.51.100.1", null).orElseThrow().id();
   }
 
-  private String lastPin(String phone) {
-    List<Recorders.Sms> messages = sms.to(phone);
-    Matcher pin = SIX_DIGITS.matcher(messages.get(messages.size() - 1).text());
-    assertThat(pin.find()).isTrue();
-    return pin.group();
-  }
 
   private Map<String, AttributeValue> rawItem(String tableVariable, String phone) {
     return TemplateTables.dynamoDb().getItem(r -> r.tableName(environment.get(tableVariable))

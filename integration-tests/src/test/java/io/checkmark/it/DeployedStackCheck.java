@@ -29,8 +29,8 @@ class DeployedStackCheck {
     String[][] numbers = testNumbers();
     String alice = numbers[0][0];
     String bob = numbers[1][0];
-    String aliceKey = register(url, alice, numbers[0][1]);
-    String bobKey = register(url, bob, numbers[1][1]);
+    String aliceKey = Devices.register(url, alice, () -> numbers[0][1]);
+    String bobKey = Devices.register(url, bob, () -> numbers[1][1]);
     Devices.Inbox aliceInbox = new Devices.Inbox();
     Devices.Inbox bobInbox = new Devices.Inbox();
     try (CheckmarkClient aliceClient = CheckmarkClient.builder(url).credentials(alice, aliceKey).listener(aliceInbox).build();
@@ -62,13 +62,6 @@ class DeployedStackCheck {
     }
   }
 
-  private static String register(URI url, String phone, String pin) {
-    try (CheckmarkClient anonymous = CheckmarkClient.builder(url).build()) {
-      anonymous.connect().join();
-      anonymous.requestPin(phone).join();
-      return anonymous.verifyPin(phone, pin).join();
-    }
-  }
 
   /** {@code checkmark.url}, else the {@code WebSocketUrl} output of the stack {@code checkmark.stack}. */
   private static URI webSocketUrl() {

@@ -5,6 +5,7 @@ import io.checkmark.client.Listener;
 import io.checkmark.client.Message;
 import io.checkmark.client.Receipt;
 import io.checkmark.local.LocalStack;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.Supplier;
 
 /** Registered devices on a local stack, through the client SDK, reading PINs from the captured SMS. */
 final class Devices {
@@ -31,15 +33,25 @@ final class Devices {
 
   /** Registers through {@code stack}, reading the PIN where the SMS went: {@code smsCapture}. */
   static String register(LocalStack smsCapture, String phone, LocalStack stack) {
-    try (CheckmarkClient anonymous = CheckmarkClient.builder(stack.webSocketUrl()).build()) {
-      anonymous.connect().join();
-      anonymous.requestPin(phone).join();
+    return register(stack.webSocketUrl(), phone, () -> {
       List<String> texts = smsCapture.smsTo(phone);
       Matcher pin = PIN.matcher(texts.get(texts.size() - 1));
       if (!pin.find()) {
         throw new AssertionError("no PIN in " + texts);
       }
-      return anonymous.verifyPin(phone, pin.group()).join();
+      return pin.group();
+    });
+  }
+
+  /**
+   * Registers a phone through an anonymous client: requests a PIN, then verifies the one
+   * {@code pinAfterRequest} gives (read from an SMS, or a test number's fixed PIN); returns the key.
+   */
+  static String register(URI url, String phone, Supplier<String> pinAfterRequest) {
+    try (CheckmarkClient anonymous = CheckmarkClient.builder(url).build()) {
+      anonymous.connect().join();
+      anonymous.requestPin(phone).join();
+      return anonymous.verifyPin(phone, pinAfterRequest.get()).join();
     }
   }
 

@@ -124,11 +124,7 @@ class MessagingEndToEndTest {
   }
 
   private static String registerTestNumber() {
-    try (CheckmarkClient anonymous = CheckmarkClient.builder(stack.webSocketUrl()).build()) {
-      anonymous.connect().join();
-      anonymous.requestPin(TEST_NUMBER).join();
-      return anonymous.verifyPin(TEST_NUMBER, TEST_PIN).join();
-    }
+    return Devices.register(stack.webSocketUrl(), TEST_NUMBER, () -> TEST_PIN);
   }
 
   @Test
