@@ -14,10 +14,12 @@ public final class EmfMetrics implements Metrics {
 
   private final software.amazon.lambda.powertools.metrics.Metrics powertools = MetricsFactory.getMetricsInstance();
   private final String namespace;
+  private final String serviceName;
   private final DimensionSet service;
 
   public EmfMetrics(String namespace, String serviceName) {
     this.namespace = namespace;
+    this.serviceName = serviceName;
     this.service = DimensionSet.of("service", serviceName);
   }
 
@@ -29,7 +31,7 @@ public final class EmfMetrics implements Metrics {
   @Override
   public void count(String name, int count, String dimension, String value) {
     powertools.flushSingleMetric(name, count, MetricUnit.COUNT, namespace,
-        DimensionSet.of("service", service.getDimensionValue("service"), dimension, value));
+        DimensionSet.of("service", serviceName, dimension, value));
   }
 
   @Override
