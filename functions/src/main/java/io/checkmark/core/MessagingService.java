@@ -39,6 +39,13 @@ public final class MessagingService {
   private static final int MAX_URL_CHARS = 2048;
   private static final int MAX_MIME_TYPE_CHARS = 255;
   private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
+  /**
+   * How long a warm function reuses an account it has read. Accounts are never deleted, so a
+   * cached one proves the recipient exists; its key generation may lag a re-registration, which
+   * {@link #push} allows for.
+   */
+  public static final Duration ACCOUNT_REUSE = Duration.ofMinutes(1);
+  private static final int ACCOUNTS_KEPT = 10_000;
 
   private final MessageQueue queue;
   private final AccountStore accounts;
@@ -47,6 +54,7 @@ public final class MessagingService {
   private final Metrics metrics;
   private final MessageIds messageIds;
   private final Clock clock;
+  private final ExpiringCache<String, Account> recentAccounts;
 
   public MessagingService(MessageQueue queue, AccountStore accounts, ConnectionStore connections,
       ConnectionPusher pusher, Metrics metrics, MessageIds messageIds, Clock clock) {
@@ -57,6 +65,7 @@ public final class MessagingService {
     this.metrics = metrics;
     this.messageIds = messageIds;
     this.clock = clock;
+    this.recentAccounts = new ExpiringCache<>(ACCOUNTS_KEPT, ACCOUNT_REUSE, clock);
   }
 
   /** Stores the message in the recipient's queue (once per sender and client id), then pushes it. */
@@ -71,7 +80,7 @@ public final class MessagingService {
       throw new ProtocolException(ErrorCode.MESSAGE_TOO_LARGE,
           "body, link and thumbnail may take at most " + MAX_CONTENT_BYTES + " bytes");
     }
-    Account recipient = accounts.find(to)
+    Account recipient = account(to)
         .orElseThrow(() -> new ProtocolException(ErrorCode.UNKNOWN_RECIPIENT, "no one is registered as " + to));
     QueueItem.Message message = new QueueItem.Message(to, messageIds.next(), from, clientId, body, media,
         clock.instant());
@@ -129,7 +138,7 @@ public final class MessagingService {
   public ReceiptSent read(String reader, String to, List<String> ids) {
     requirePhone("to", to);
     List<String> read = requireIds(ids);
-    if (accounts.find(to).isEmpty()) {
+    if (account(to).isEmpty()) {
       throw new ProtocolException(ErrorCode.UNKNOWN_RECIPIENT, "no one is registered as " + to);
     }
     queueReceipt(to, "read", reader, read);
@@ -141,13 +150,35 @@ public final class MessagingService {
         clock.instant());
     queue.add(receipt);
     metrics.count("ReceiptsQueued", 1, "status", status);
-    accounts.find(owner).ifPresent(account -> push(account, receipt.frame()));
+    account(owner).ifPresent(account -> push(account, receipt.frame()));
   }
 
-  /** Pushes to the account's live connections of its current key; stale rows are removed. */
+  private Optional<Account> account(String phone) {
+    Optional<Account> recent = recentAccounts.get(phone);
+    if (recent.isPresent()) {
+      return recent;
+    }
+    Optional<Account> found = accounts.find(phone);
+    found.ifPresent(account -> recentAccounts.put(phone, account));
+    return found;
+  }
+
+  /**
+   * Pushes to the account's live connections of its current key; stale rows are removed. Key
+   * generations only grow, so the newest one among the account (perhaps cached) and its connections
+   * is the current one: a replaced device is never pushed to, and a new device is pushed to even
+   * while a cached account still names the old key.
+   */
   private void push(Account account, ServerFrame frame) {
-    for (Connection connection : connections.connectionsOf(account.phone())) {
-      if (connection.keyGeneration() == null || connection.keyGeneration() != account.keyGeneration()) {
+    List<Connection> live = connections.connectionsOf(account.phone());
+    long current = account.keyGeneration();
+    for (Connection connection : live) {
+      if (connection.keyGeneration() != null) {
+        current = Math.max(current, connection.keyGeneration());
+      }
+    }
+    for (Connection connection : live) {
+      if (connection.keyGeneration() == null || connection.keyGeneration() != current) {
         continue;
       }
       PushResult result = pusher.send(connection.id(), frame);

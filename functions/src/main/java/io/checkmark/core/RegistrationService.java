@@ -28,6 +28,14 @@ public final class RegistrationService {
   private static final int DEVICE_KEY_BYTES = 32;
   private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
   private static final String BASIC = "basic ";
+  /**
+   * How long a warm function trusts a connection it has checked before reading its row and key
+   * generation again. Safe because re-registration closes the replaced device's connections, and
+   * API Gateway invokes no route for a closed connection; the re-check covers a connection that
+   * raced a re-registration.
+   */
+  public static final Duration LOGIN_RECHECK = Duration.ofMinutes(1);
+  private static final int CHECKED_CONNECTIONS = 10_000;
 
   private final RegistrationPolicy policy;
   private final AccountStore accounts;
@@ -38,6 +46,7 @@ public final class RegistrationService {
   private final ConnectionPusher pusher;
   private final Clock clock;
   private final SecureRandom random;
+  private final ExpiringCache<String, String> checkedLogins;
 
   public RegistrationService(RegistrationPolicy policy, AccountStore accounts, PinStore pins,
       ConnectionStore connections, RateLimiter limits, SmsSender sms, ConnectionPusher pusher, Clock clock,
@@ -51,6 +60,7 @@ public final class RegistrationService {
     this.pusher = pusher;
     this.clock = clock;
     this.random = random;
+    this.checkedLogins = new ExpiringCache<>(CHECKED_CONNECTIONS, LOGIN_RECHECK, clock);
   }
 
   /** Sends a new PIN by SMS. The reply says nothing of whether the number is registered. */
@@ -105,6 +115,7 @@ public final class RegistrationService {
     String deviceKey = newDeviceKey();
     long generation = accounts.replaceDeviceKey(phone, SaltedHash.of(deviceKey, random), clock.instant());
     connections.bind(connectionId, phone, generation);
+    checkedLogins.remove(connectionId);
     closeReplacedConnections(phone, generation, connectionId);
     return new Registered(phone, deviceKey);
   }
@@ -114,6 +125,7 @@ public final class RegistrationService {
     Account account = authenticate(phone, deviceKey)
         .orElseThrow(() -> new ProtocolException(ErrorCode.UNAUTHORIZED, "wrong phone number or device key"));
     connections.bind(connectionId, phone, account.keyGeneration());
+    checkedLogins.remove(connectionId);
     return new LoggedIn(phone);
   }
 
@@ -154,9 +166,14 @@ public final class RegistrationService {
   /**
    * The phone a connection is logged in as, for actions only logged-in connections may use. A
    * connection logged in with a key that has since been replaced is told so and closed: API
-   * Gateway checks credentials only at connect.
+   * Gateway checks credentials only at connect. A warm function checks each connection once per
+   * {@link #LOGIN_RECHECK}, not on every frame.
    */
   public String loggedInPhone(String connectionId) {
+    Optional<String> checked = checkedLogins.get(connectionId);
+    if (checked.isPresent()) {
+      return checked.get();
+    }
     Connection connection = connections.find(connectionId)
         .filter(Connection::isLoggedIn)
         .orElseThrow(() -> new ProtocolException(ErrorCode.UNAUTHORIZED, "log in first"));
@@ -165,6 +182,7 @@ public final class RegistrationService {
       replace(connectionId);
       throw deviceReplaced();
     }
+    checkedLogins.put(connectionId, connection.phone());
     return connection.phone();
   }
 
@@ -191,6 +209,7 @@ public final class RegistrationService {
   }
 
   private void replace(String connectionId) {
+    checkedLogins.remove(connectionId);
     ProtocolException replaced = deviceReplaced();
     pusher.send(connectionId, new ErrorFrame(replaced.code().name(), replaced.getMessage(), null, null, null, null));
     pusher.close(connectionId);

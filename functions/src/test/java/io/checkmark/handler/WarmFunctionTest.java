@@ -1,0 +1,113 @@
+package io.checkmark.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.checkmark.aws.TemplateTables;
+import io.checkmark.core.MessagingService;
+import io.checkmark.core.MutableClock;
+import io.checkmark.core.RegistrationService;
+import io.checkmark.protocol.ErrorCode;
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ProtocolException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * What a warm function keeps between frames (checked logins, recently read accounts), and that
+ * keeping them never lets a replaced device act or be pushed to, nor keeps pushes from a new one.
+ * Registration and sending run in separate functions, as in Lambda: two backends, one database.
+ */
+class WarmFunctionTest {
+
+  private static final String TEST_PIN = "123456";
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+  private final String alice = RegistrationTest.newPhone();
+  private final String bob = RegistrationTest.newPhone();
+  private final Map<String, String> environment = environment(alice, bob);
+  private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
+  private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
+  private final RegistrationService registrationFunction = backend().registrationService();
+  private final Backend sendFunction = backend();
+  private final MessagingService messaging = sendFunction.messagingService();
+
+  @Test
+  void checkedConnectionIsTrustedForAMinuteThenCheckedAgain() {
+    String connection = register(alice);
+    assertThat(sendFunction.registrationService().loggedInPhone(connection)).isEqualTo(alice);
+    // GIVEN the row disappears behind the warm function's back
+    TemplateTables.dynamoDb().deleteItem(r -> r.tableName(environment.get("CONNECTIONS_TABLE"))
+        .key(Map.of("id", AttributeValue.fromS(connection))));
+
+    clock.advance(RegistrationService.LOGIN_RECHECK.minusSeconds(1));
+    assertThat(sendFunction.registrationService().loggedInPhone(connection)).as("within the minute").isEqualTo(alice);
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThatThrownBy(() -> sendFunction.registrationService().loggedInPhone(connection))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
+  }
+
+  @Test
+  void newDeviceIsPushedToWhileTheSendFunctionStillHoldsTheOldAccount() {
+    register(alice);
+    String bobsOldConnection = register(bob);
+    messaging.send(alice, bob, "c-1", "to the old phone", null);
+
+    // WHEN bob registers a new device (so the old key's connections are closed)...
+    String bobsNewConnection = register(bob);
+    // ...and a connection of the old key survives, as if it had raced the re-registration
+    String raced = connect();
+    bind(raced, bob, 1);
+    messaging.send(alice, bob, "c-2", "to the new phone", null);
+
+    assertThat(bodiesPushedTo(bobsNewConnection)).containsExactly("to the new phone");
+    assertThat(bodiesPushedTo(raced)).isEmpty();
+    assertThat(bodiesPushedTo(bobsOldConnection)).containsExactly("to the old phone");
+  }
+
+  private List<String> bodiesPushedTo(String connection) {
+    return pusher.pushed.stream().filter(push -> push.connectionId().equals(connection))
+        .map(Recorders.Push::frame).filter(MessageFrame.class::isInstance)
+        .map(frame -> ((MessageFrame) frame).body()).toList();
+  }
+
+  private String register(String phone) {
+    String connection = connect();
+    registrationFunction.requestPin(phone, null);
+    registrationFunction.verifyPin(connection, phone, TEST_PIN);
+    return connection;
+  }
+
+  private String connect() {
+    return registrationFunction.connect(UUID.randomUUID().toString(), clock.instant(), null, null).orElseThrow().id();
+  }
+
+  private void bind(String connection, String phone, long keyGeneration) {
+    TemplateTables.dynamoDb().updateItem(r -> r.tableName(environment.get("CONNECTIONS_TABLE"))
+        .key(Map.of("id", AttributeValue.fromS(connection)))
+        .updateExpression("SET phone = :phone, keyGeneration = :generation")
+        .expressionAttributeValues(Map.of(":phone", AttributeValue.fromS(phone),
+            ":generation", AttributeValue.fromN(Long.toString(keyGeneration)))));
+  }
+
+  private Backend backend() {
+    return Backend.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
+        .sms(sms).pusher(pusher).metrics(new MessagingTest.CountingMetrics()).build();
+  }
+
+  /** Test numbers: a fixed PIN and no SMS limits, so a phone can register twice within the minute. */
+  private static Map<String, String> environment(String... testNumbers) {
+    Map<String, String> environment = new HashMap<>(TemplateTables.environmentOf("SendFunction"));
+    environment.put("TEST_NUMBERS", String.join(",",
+        Arrays.stream(testNumbers).map(phone -> phone + "=" + TEST_PIN).toList()));
+    return environment;
+  }
+}
