@@ -1,7 +1,6 @@
 package io.checkmark.core;
 
 import io.checkmark.protocol.ErrorCode;
-import io.checkmark.protocol.ErrorFrame;
 import io.checkmark.protocol.LoggedIn;
 import io.checkmark.protocol.PinSent;
 import io.checkmark.protocol.ProtocolException;
@@ -28,14 +27,6 @@ public final class RegistrationService {
   private static final int DEVICE_KEY_BYTES = 32;
   private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
   private static final String BASIC = "basic ";
-  /**
-   * How long a warm function trusts a connection it has checked before reading its row and key
-   * generation again. Safe because re-registration closes the replaced device's connections, and
-   * API Gateway invokes no route for a closed connection; the re-check covers a connection that
-   * raced a re-registration.
-   */
-  public static final Duration LOGIN_RECHECK = Duration.ofMinutes(1);
-  private static final int CHECKED_CONNECTIONS = 10_000;
 
   private final RegistrationPolicy policy;
   private final AccountStore accounts;
@@ -43,13 +34,12 @@ public final class RegistrationService {
   private final ConnectionStore connections;
   private final RateLimiter limits;
   private final SmsSender sms;
-  private final ConnectionPusher pusher;
+  private final Sessions sessions;
   private final Clock clock;
   private final SecureRandom random;
-  private final ExpiringCache<String, String> checkedLogins;
 
   public RegistrationService(RegistrationPolicy policy, AccountStore accounts, PinStore pins,
-      ConnectionStore connections, RateLimiter limits, SmsSender sms, ConnectionPusher pusher, Clock clock,
+      ConnectionStore connections, RateLimiter limits, SmsSender sms, Sessions sessions, Clock clock,
       SecureRandom random) {
     this.policy = policy;
     this.accounts = accounts;
@@ -57,10 +47,9 @@ public final class RegistrationService {
     this.connections = connections;
     this.limits = limits;
     this.sms = sms;
-    this.pusher = pusher;
+    this.sessions = sessions;
     this.clock = clock;
     this.random = random;
-    this.checkedLogins = new ExpiringCache<>(CHECKED_CONNECTIONS, LOGIN_RECHECK, clock);
   }
 
   /** Sends a new PIN by SMS. The reply says nothing of whether the number is registered. */
@@ -115,7 +104,7 @@ public final class RegistrationService {
     String deviceKey = newDeviceKey();
     long generation = accounts.replaceDeviceKey(phone, SaltedHash.of(deviceKey, random), clock.instant());
     connections.bind(connectionId, phone, generation);
-    checkedLogins.remove(connectionId);
+    sessions.loggedIn(connectionId);
     closeReplacedConnections(phone, generation, connectionId);
     return new Registered(phone, deviceKey);
   }
@@ -125,7 +114,7 @@ public final class RegistrationService {
     Account account = authenticate(phone, deviceKey)
         .orElseThrow(() -> new ProtocolException(ErrorCode.UNAUTHORIZED, "wrong phone number or device key"));
     connections.bind(connectionId, phone, account.keyGeneration());
-    checkedLogins.remove(connectionId);
+    sessions.loggedIn(connectionId);
     return new LoggedIn(phone);
   }
 
@@ -163,29 +152,6 @@ public final class RegistrationService {
         .map(account -> new Connection(connectionId, connectedAt, sourceIp, phone, account.keyGeneration()));
   }
 
-  /**
-   * The phone a connection is logged in as, for actions only logged-in connections may use. A
-   * connection logged in with a key that has since been replaced is told so and closed: API
-   * Gateway checks credentials only at connect. A warm function checks each connection once per
-   * {@link #LOGIN_RECHECK}, not on every frame.
-   */
-  public String loggedInPhone(String connectionId) {
-    Optional<String> checked = checkedLogins.get(connectionId);
-    if (checked.isPresent()) {
-      return checked.get();
-    }
-    Connection connection = connections.find(connectionId)
-        .filter(Connection::isLoggedIn)
-        .orElseThrow(() -> new ProtocolException(ErrorCode.UNAUTHORIZED, "log in first"));
-    long current = accounts.find(connection.phone()).map(Account::keyGeneration).orElse(-1L);
-    if (connection.keyGeneration() != current) {
-      replace(connectionId);
-      throw deviceReplaced();
-    }
-    checkedLogins.put(connectionId, connection.phone());
-    return connection.phone();
-  }
-
   private Optional<Account> authenticate(String phone, String deviceKey) {
     if (!PhoneNumbers.looksLikeE164(phone)) {
       throw new ProtocolException(ErrorCode.INVALID_PHONE, "a phone number is + and 8 to 15 digits (E.164)");
@@ -203,21 +169,9 @@ public final class RegistrationService {
     for (Connection connection : connections.connectionsOf(phone)) {
       if (!connection.id().equals(keepConnectionId) && connection.keyGeneration() != null
           && connection.keyGeneration() < currentGeneration) {
-        replace(connection.id());
+        sessions.endReplaced(connection.id());
       }
     }
-  }
-
-  private void replace(String connectionId) {
-    checkedLogins.remove(connectionId);
-    ProtocolException replaced = deviceReplaced();
-    pusher.send(connectionId, new ErrorFrame(replaced.code().name(), replaced.getMessage(), null, null, null, null));
-    pusher.close(connectionId);
-    connections.delete(connectionId);
-  }
-
-  private static ProtocolException deviceReplaced() {
-    return new ProtocolException(ErrorCode.DEVICE_REPLACED, "this phone number was registered on another device");
   }
 
   private String newDeviceKey() {

@@ -10,11 +10,11 @@ public final class AckHandler extends ActionHandler<AckHandler.AckRequest> {
   private final MessagingService messaging;
 
   public AckHandler() {
-    this(Backend.fromEnvironment(System.getenv()));
+    this(Backend.forLambdaReadingAccounts());
   }
 
   public AckHandler(Backend backend) {
-    super(AckRequest.class, backend.registrationService());
+    super(AckRequest.class, backend.sessions());
     this.messaging = backend.messagingService();
   }
 

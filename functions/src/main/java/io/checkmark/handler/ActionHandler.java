@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
-import io.checkmark.core.RegistrationService;
+import io.checkmark.core.Sessions;
 import io.checkmark.protocol.ClientRequest;
 import io.checkmark.protocol.ErrorCode;
 import io.checkmark.protocol.ErrorFrame;
@@ -26,7 +26,7 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
   private static final Logger LOG = LoggerFactory.getLogger(ActionHandler.class);
 
   private final Class<R> requestType;
-  private final RegistrationService sessions;
+  private final Sessions sessions;
 
   /** For an action anonymous connections may use. */
   protected ActionHandler(Class<R> requestType) {
@@ -34,7 +34,7 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
   }
 
   /** For an action only logged-in connections may use; others get {@code UNAUTHORIZED}. */
-  protected ActionHandler(Class<R> requestType, RegistrationService sessions) {
+  protected ActionHandler(Class<R> requestType, Sessions sessions) {
     this.requestType = requestType;
     this.sessions = sessions;
   }

@@ -17,6 +17,7 @@ import io.checkmark.core.Metrics;
 import io.checkmark.core.PhoneNumbers;
 import io.checkmark.core.RegistrationPolicy;
 import io.checkmark.core.RegistrationService;
+import io.checkmark.core.Sessions;
 import io.checkmark.core.SmsSender;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -48,9 +49,12 @@ public final class Backend {
   private final Supplier<ConnectionsTable> connections;
   private final Supplier<ConnectionService> connectionService;
   private final Supplier<RegistrationService> registrationService;
+  private final Supplier<Sessions> sessions;
   private final Supplier<Metrics> metrics;
   private final Supplier<AccountsTable> accounts;
   private final Supplier<MessagingService> messagingService;
+  /** Held here because CRaC holds registered resources only weakly. */
+  private SnapStartPriming priming;
 
   private Backend(Builder builder) {
     this.environment = Map.copyOf(builder.environment);
@@ -68,12 +72,32 @@ public final class Backend {
     this.messagingService = memoize(() -> new MessagingService(
         new MessagesTable(dynamoDb.get(), setting("MESSAGES_TABLE")),
         accounts.get(), connections.get(), pusher.get(), metrics.get(), new MessageIds(clock, random), clock));
+    this.sessions = memoize(() -> new Sessions(connections.get(), accounts.get(), pusher.get(), clock));
     this.registrationService = memoize(() -> new RegistrationService(registrationPolicy(),
         accounts.get(),
         new PinsTable(dynamoDb.get(), setting("PINS_TABLE")),
         connections.get(),
         new RateLimitsTable(dynamoDb.get(), setting("RATE_LIMITS_TABLE"), clock),
-        sms.get(), pusher.get(), clock, random));
+        sms.get(), sessions.get(), clock, random));
+  }
+
+  /**
+   * What a handler's no-argument constructor uses in Lambda: the function's environment, and
+   * {@link SnapStartPriming} registered for the snapshot (JSON only).
+   */
+  static Backend forLambda() {
+    return primedForSnapshot(false);
+  }
+
+  /** As {@link #forLambda()}, for a function allowed to read accounts: priming also runs the DynamoDB client. */
+  static Backend forLambdaReadingAccounts() {
+    return primedForSnapshot(true);
+  }
+
+  private static Backend primedForSnapshot(boolean readsAccounts) {
+    Backend backend = fromEnvironment(System.getenv());
+    backend.priming = SnapStartPriming.register(backend, readsAccounts);
+    return backend;
   }
 
   public static Backend fromEnvironment(Map<String, String> environment) {
@@ -90,6 +114,14 @@ public final class Backend {
 
   public RegistrationService registrationService() {
     return registrationService.get();
+  }
+
+  AccountsTable accounts() {
+    return accounts.get();
+  }
+
+  public Sessions sessions() {
+    return sessions.get();
   }
 
   public MessagingService messagingService() {

@@ -24,7 +24,7 @@ public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocke
   private final RegistrationService registration;
 
   public ConnectHandler() {
-    this(Backend.fromEnvironment(System.getenv()));
+    this(Backend.forLambdaReadingAccounts());
   }
 
   public ConnectHandler(Backend backend) {

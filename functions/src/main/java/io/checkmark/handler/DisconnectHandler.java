@@ -19,7 +19,7 @@ public final class DisconnectHandler implements RequestHandler<APIGatewayV2WebSo
   private final ConnectionService connections;
 
   public DisconnectHandler() {
-    this(Backend.fromEnvironment(System.getenv()));
+    this(Backend.forLambda());
   }
 
   public DisconnectHandler(Backend backend) {

@@ -9,7 +9,7 @@ public final class LoginHandler extends ActionHandler<LoginHandler.Login> {
   private final RegistrationService registration;
 
   public LoginHandler() {
-    this(Backend.fromEnvironment(System.getenv()));
+    this(Backend.forLambdaReadingAccounts());
   }
 
   public LoginHandler(Backend backend) {

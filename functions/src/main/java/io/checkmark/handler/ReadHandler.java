@@ -10,11 +10,11 @@ public final class ReadHandler extends ActionHandler<ReadHandler.ReadRequest> {
   private final MessagingService messaging;
 
   public ReadHandler() {
-    this(Backend.fromEnvironment(System.getenv()));
+    this(Backend.forLambdaReadingAccounts());
   }
 
   public ReadHandler(Backend backend) {
-    super(ReadRequest.class, backend.registrationService());
+    super(ReadRequest.class, backend.sessions());
     this.messaging = backend.messagingService();
   }
 

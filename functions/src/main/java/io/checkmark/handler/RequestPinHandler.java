@@ -9,7 +9,7 @@ public final class RequestPinHandler extends ActionHandler<RequestPinHandler.Req
   private final RegistrationService registration;
 
   public RequestPinHandler() {
-    this(Backend.fromEnvironment(System.getenv()));
+    this(Backend.forLambda());
   }
 
   public RequestPinHandler(Backend backend) {

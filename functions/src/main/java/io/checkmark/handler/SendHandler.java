@@ -10,11 +10,11 @@ public final class SendHandler extends ActionHandler<SendHandler.SendRequest> {
   private final MessagingService messaging;
 
   public SendHandler() {
-    this(Backend.fromEnvironment(System.getenv()));
+    this(Backend.forLambdaReadingAccounts());
   }
 
   public SendHandler(Backend backend) {
-    super(SendRequest.class, backend.registrationService());
+    super(SendRequest.class, backend.sessions());
     this.messaging = backend.messagingService();
   }
 

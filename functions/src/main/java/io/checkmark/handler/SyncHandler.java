@@ -9,11 +9,11 @@ public final class SyncHandler extends ActionHandler<SyncHandler.SyncRequest> {
   private final MessagingService messaging;
 
   public SyncHandler() {
-    this(Backend.fromEnvironment(System.getenv()));
+    this(Backend.forLambdaReadingAccounts());
   }
 
   public SyncHandler(Backend backend) {
-    super(SyncRequest.class, backend.registrationService());
+    super(SyncRequest.class, backend.sessions());
     this.messaging = backend.messagingService();
   }
 

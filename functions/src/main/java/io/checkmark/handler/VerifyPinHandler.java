@@ -9,7 +9,7 @@ public final class VerifyPinHandler extends ActionHandler<VerifyPinHandler.Verif
   private final RegistrationService registration;
 
   public VerifyPinHandler() {
-    this(Backend.fromEnvironment(System.getenv()));
+    this(Backend.forLambda());
   }
 
   public VerifyPinHandler(Backend backend) {

@@ -33,7 +33,7 @@ class AuthorizationTest {
   /** A stand-in for send, sync, ack and read: it answers with the caller's phone. */
   static final class WhoAmIHandler extends ActionHandler<WhoAmIHandler.WhoAmI> {
     WhoAmIHandler(Backend backend) {
-      super(WhoAmI.class, backend.registrationService());
+      super(WhoAmI.class, backend.sessions());
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.checkmark.aws.TemplateTables;
 import io.checkmark.core.Connection;
 import io.checkmark.core.MutableClock;
 import io.checkmark.core.RegistrationService;
+import io.checkmark.core.Sessions;
 import io.checkmark.protocol.ErrorCode;
 import io.checkmark.protocol.ErrorFrame;
 import io.checkmark.protocol.ProtocolException;
@@ -45,8 +46,10 @@ class RegistrationTest {
       "TEST_NUMBERS", TEST_NUMBER + "=246810",
       "PIN_REQUESTS_PER_IP_PER_HOUR", "3",
       "AUTH_FAILURES_PER_PHONE_PER_HOUR", "8"));
-  private final RegistrationService registration = Backend.builder(environment).clock(clock)
-      .dynamoDb(TemplateTables.dynamoDb()).sms(sms).pusher(pusher).build().registrationService();
+  private final Backend backend = Backend.builder(environment).clock(clock)
+      .dynamoDb(TemplateTables.dynamoDb()).sms(sms).pusher(pusher).build();
+  private final RegistrationService registration = backend.registrationService();
+  private final Sessions sessions = backend.sessions();
 
   @Test
   void requestPinSendsOneTransactionalSizedSmsWhoseOnlySixDigitRunIsThePin() {
@@ -75,7 +78,7 @@ class RegistrationTest {
 
     assertThat(registered.phone()).isEqualTo(phone);
     assertThat(Base64.getUrlDecoder().decode(registered.deviceKey())).hasSizeGreaterThanOrEqualTo(16);
-    assertThat(registration.loggedInPhone(connection)).isEqualTo(phone);
+    assertThat(sessions.loggedInPhone(connection)).isEqualTo(phone);
   }
 
   @Test
@@ -188,7 +191,7 @@ class RegistrationTest {
 
     assertRefused(() -> registration.login(connection, phone, key + "x"), ErrorCode.UNAUTHORIZED);
     assertThat(registration.login(connection, phone, key).phone()).isEqualTo(phone);
-    assertThat(registration.loggedInPhone(connection)).isEqualTo(phone);
+    assertThat(sessions.loggedInPhone(connection)).isEqualTo(phone);
   }
 
   @Test
@@ -198,7 +201,7 @@ class RegistrationTest {
 
     Optional<Connection> good = registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, key));
     assertThat(good).hasValueSatisfying(connection -> assertThat(connection.phone()).isEqualTo(phone));
-    assertThat(registration.loggedInPhone(good.get().id())).isEqualTo(phone);
+    assertThat(sessions.loggedInPhone(good.get().id())).isEqualTo(phone);
 
     assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, "bad"))).isEmpty();
     assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", "Basic !!!not-base64")).isEmpty();
@@ -242,14 +245,14 @@ class RegistrationTest {
         .updateExpression("SET phone = :phone, keyGeneration = :first")
         .expressionAttributeValues(Map.of(":phone", AttributeValue.fromS(phone), ":first", AttributeValue.fromN("1"))));
 
-    assertRefused(() -> registration.loggedInPhone(oldConnection), ErrorCode.DEVICE_REPLACED);
+    assertRefused(() -> sessions.loggedInPhone(oldConnection), ErrorCode.DEVICE_REPLACED);
     assertThat(pusher.closed).contains(oldConnection);
   }
 
   @Test
   void anonymousConnectionIsNotLoggedIn() {
-    assertRefused(() -> registration.loggedInPhone(connectAnonymously()), ErrorCode.UNAUTHORIZED);
-    assertRefused(() -> registration.loggedInPhone("never-connected"), ErrorCode.UNAUTHORIZED);
+    assertRefused(() -> sessions.loggedInPhone(connectAnonymously()), ErrorCode.UNAUTHORIZED);
+    assertRefused(() -> sessions.loggedInPhone("never-connected"), ErrorCode.UNAUTHORIZED);
   }
 
   @Test

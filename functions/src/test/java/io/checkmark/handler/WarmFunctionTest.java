@@ -7,6 +7,7 @@ import io.checkmark.aws.TemplateTables;
 import io.checkmark.core.MessagingService;
 import io.checkmark.core.MutableClock;
 import io.checkmark.core.RegistrationService;
+import io.checkmark.core.Sessions;
 import io.checkmark.protocol.ErrorCode;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ProtocolException;
@@ -42,16 +43,16 @@ class WarmFunctionTest {
   @Test
   void checkedConnectionIsTrustedForAMinuteThenCheckedAgain() {
     String connection = register(alice);
-    assertThat(sendFunction.registrationService().loggedInPhone(connection)).isEqualTo(alice);
+    assertThat(sendFunction.sessions().loggedInPhone(connection)).isEqualTo(alice);
     // GIVEN the row disappears behind the warm function's back
     TemplateTables.dynamoDb().deleteItem(r -> r.tableName(environment.get("CONNECTIONS_TABLE"))
         .key(Map.of("id", AttributeValue.fromS(connection))));
 
-    clock.advance(RegistrationService.LOGIN_RECHECK.minusSeconds(1));
-    assertThat(sendFunction.registrationService().loggedInPhone(connection)).as("within the minute").isEqualTo(alice);
+    clock.advance(Sessions.LOGIN_RECHECK.minusSeconds(1));
+    assertThat(sendFunction.sessions().loggedInPhone(connection)).as("within the minute").isEqualTo(alice);
 
     clock.advance(Duration.ofSeconds(1));
-    assertThatThrownBy(() -> sendFunction.registrationService().loggedInPhone(connection))
+    assertThatThrownBy(() -> sendFunction.sessions().loggedInPhone(connection))
         .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
   }
 

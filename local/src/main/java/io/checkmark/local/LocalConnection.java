@@ -18,8 +18,10 @@ final class LocalConnection {
   private final AtomicBoolean disconnectSuppressed = new AtomicBoolean();
   private volatile Session session;
   private volatile Instant lastActiveAt;
+  private final Traffic traffic;
 
-  LocalConnection(String id, Instant connectedAt, String sourceIp, String userAgent) {
+  LocalConnection(String id, Instant connectedAt, String sourceIp, String userAgent, Traffic traffic) {
+    this.traffic = traffic;
     this.id = id;
     this.connectedAt = connectedAt;
     this.sourceIp = sourceIp;
@@ -66,6 +68,7 @@ final class LocalConnection {
    */
   synchronized void send(String text) {
     touch();
+    traffic.messageOut();
     if (text.length() <= FRAGMENT_CHARS) {
       session.sendText(text, Callback.NOOP);
       return;

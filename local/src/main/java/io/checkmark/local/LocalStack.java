@@ -68,8 +68,12 @@ public final class LocalStack implements AutoCloseable {
       parts.dynamoDbLocal = options.externalEndpoint() == null ? startDynamoDbLocal() : null;
 
       Map<String, LocalLambdaFunction> functions = new LinkedHashMap<>();
-      template.functions().forEach((id, function) -> functions.put(id,
-          LocalLambdaFunction.load(function, functionEnvironment(function, options, parts.endpoint), options.region())));
+      parts.functionEnvironments = new LinkedHashMap<>();
+      template.functions().forEach((id, function) -> {
+        Map<String, String> environment = functionEnvironment(function, options, parts.endpoint);
+        parts.functionEnvironments.put(id, Map.copyOf(environment));
+        functions.put(id, LocalLambdaFunction.load(function, environment, options.region()));
+      });
 
       parts.invocations = Executors.newFixedThreadPool(INVOCATION_THREADS, daemonThreads("lambda"));
       parts.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("connection-timer"));
@@ -77,7 +81,7 @@ public final class LocalStack implements AutoCloseable {
       parts.sms = new SmsCapture(options.region(), options.console());
       WebSocketGateway gateway = new WebSocketGateway(template, functions,
           new ApiGatewayEvents("local" + Integer.toHexString(connector.getLocalPort()), parts.stage),
-          parts.connections, parts.invocations, parts.timers, options.maxConnectionDuration());
+          parts.connections, parts.invocations, parts.timers, options.maxConnectionDuration(), parts.traffic);
       parts.routeKeys = gateway.routeKeys();
 
       WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(parts.server, container -> {
@@ -108,6 +112,23 @@ public final class LocalStack implements AutoCloseable {
   /** Where clients connect: {@code ws://127.0.0.1:<port>/<stage>}. */
   public URI webSocketUrl() {
     return URI.create("ws://" + parts.endpoint.getAuthority() + "/" + parts.stage);
+  }
+
+  /** Messages in and out and invocations by route so far, as API Gateway would bill them. */
+  public Traffic.Snapshot traffic() {
+    return parts.traffic.snapshot();
+  }
+
+  /**
+   * The environment a function runs with here, template variables resolved: what a process needs
+   * to run that function's handler against this stack (the cold-start benchmark's child JVMs).
+   */
+  public Map<String, String> environmentOf(String functionLogicalId) {
+    Map<String, String> environment = parts.functionEnvironments.get(functionLogicalId);
+    if (environment == null) {
+      throw new IllegalArgumentException("no function " + functionLogicalId + " in the template");
+    }
+    return environment;
   }
 
   /** The HTTP endpoint for AWS SDKs ({@code AWS_ENDPOINT_URL}), the management API and SMS capture. */
@@ -218,6 +239,8 @@ public final class LocalStack implements AutoCloseable {
 
   /** The stack's parts: assembled one by one, so that a failed start stops what did start. */
   private static final class Parts {
+    final Traffic traffic = new Traffic();
+    Map<String, Map<String, String>> functionEnvironments;
     Server server;
     ExecutorService invocations;
     ScheduledExecutorService timers;

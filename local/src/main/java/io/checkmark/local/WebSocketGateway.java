@@ -55,10 +55,12 @@ final class WebSocketGateway implements WebSocketCreator {
   private final ExecutorService invocations;
   private final ScheduledExecutorService timers;
   private final Duration maxConnectionDuration;
+  private final Traffic traffic;
 
   WebSocketGateway(SamTemplate template, Map<String, LocalLambdaFunction> functions, ApiGatewayEvents events,
       ConnectionRegistry connections, ExecutorService invocations, ScheduledExecutorService timers,
-      Duration maxConnectionDuration) {
+      Duration maxConnectionDuration, Traffic traffic) {
+    this.traffic = traffic;
     String expression = template.routeSelectionExpression();
     if (expression == null || !expression.startsWith(REQUEST_BODY_PREFIX)) {
       throw new IllegalArgumentException("only $request.body.* route selection is emulated, not " + expression);
@@ -88,7 +90,7 @@ final class WebSocketGateway implements WebSocketCreator {
   public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
     String domainName = Optional.ofNullable(request.getHeaders().get(HttpHeader.HOST)).orElse("localhost");
     LocalConnection connection = new LocalConnection(ApiGatewayIds.newId(), Instant.now(),
-        Request.getRemoteAddr(request), request.getHeaders().get(HttpHeader.USER_AGENT));
+        Request.getRemoteAddr(request), request.getHeaders().get(HttpHeader.USER_AGENT), traffic);
     RouteTarget connect = routes.get("$connect");
     if (connect != null) {
       String event = events.connect(connection, domainName, headers(request), query(request));
@@ -219,6 +221,7 @@ final class WebSocketGateway implements WebSocketCreator {
   }
 
   private void dispatch(LocalConnection connection, String domainName, RouteTarget route, String body, boolean base64) {
+    traffic.messageIn();
     if (route == null) {
       connection.send(gatewayMessage("Forbidden", connection.id()));
       return;
@@ -249,7 +252,8 @@ final class WebSocketGateway implements WebSocketCreator {
   }
 
   /** The function's result as JSON, or empty when it threw or returned something API Gateway cannot use. */
-  private static Optional<JsonNode> invoke(RouteTarget route, String event) {
+  private Optional<JsonNode> invoke(RouteTarget route, String event) {
+    traffic.invoked(route.routeKey());
     try {
       String output = route.function().invoke(event);
       JsonNode result = output == null || output.isBlank() ? JSON.createObjectNode() : JSON.readTree(output);

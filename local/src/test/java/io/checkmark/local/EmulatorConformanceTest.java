@@ -73,6 +73,26 @@ class EmulatorConformanceTest {
   }
 
   @Test
+  void trafficCountsMessagesEachWayAndInvocationsByRouteAsApiGatewayBillsThem() throws Exception {
+    Traffic.Snapshot before = stack.traffic();
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      socket.send("{\"action\":\"echo\"}").next();
+      socket.send("{\"action\":\"echo\"}").next();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!stack.traffic().since(before).invocationsByRoute().containsKey("$disconnect") && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+
+    Traffic.Snapshot traffic = stack.traffic().since(before);
+
+    assertThat(traffic.messagesIn()).isEqualTo(2);
+    assertThat(traffic.messagesOut()).isEqualTo(2);
+    assertThat(traffic.invocationsByRoute()).containsExactlyInAnyOrderEntriesOf(
+        Map.of("$connect", 1L, "echo", 2L, "$disconnect", 1L));
+  }
+
+  @Test
   void messageEventHasApiGatewaysShape() throws Exception {
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
       JsonNode event = JSON.readTree(socket.send("{\"action\":\"echo\",\"x\":1}").next());

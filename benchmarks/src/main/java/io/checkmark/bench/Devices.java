@@ -1,0 +1,59 @@
+package io.checkmark.bench;
+
+import io.checkmark.core.RegistrationService;
+import io.checkmark.handler.Backend;
+import io.checkmark.local.LocalStack;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Registers phones on a local stack through the production registration service, reading each
+ * PIN from the captured SMS: faster than through WebSockets, and the benchmark is not about
+ * registration. It signs as {@code benchmark}, so {@link DynamoDbMeter} leaves its calls out.
+ */
+final class Devices {
+
+  private static final Pattern PIN = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
+
+  /** A registered phone, its device key, and the connection it registered on. */
+  record Device(String phone, String deviceKey, String connectionId) {
+  }
+
+  private final LocalStack stack;
+  private final Backend backend;
+  private final RegistrationService registration;
+  /** Shared by every benchmark of the run: a phone may get one SMS a minute. */
+  private static final AtomicInteger NEXT_PHONE = new AtomicInteger();
+
+  Devices(LocalStack stack) {
+    this.stack = stack;
+    Map<String, String> environment = new HashMap<>(stack.environmentOf("VerifyPinFunction"));
+    environment.put("AWS_ACCESS_KEY_ID", "benchmark");
+    this.backend = Backend.fromEnvironment(environment);
+    this.registration = backend.registrationService();
+  }
+
+  /** Registers a new phone; its registration connection stays open (and logged in) when {@code keepConnection}. */
+  Device register(boolean keepConnection) {
+    String phone = String.format("+1415555%04d", 1000 + NEXT_PHONE.getAndIncrement());
+    String connectionId = "benchmark-" + UUID.randomUUID();
+    registration.connect(connectionId, Instant.now(), null, null);
+    registration.requestPin(phone, null);
+    List<String> texts = stack.smsTo(phone);
+    Matcher pin = PIN.matcher(texts.get(texts.size() - 1));
+    if (!pin.find()) {
+      throw new IllegalStateException("no PIN in the SMS to " + phone);
+    }
+    String deviceKey = registration.verifyPin(connectionId, phone, pin.group()).deviceKey();
+    if (!keepConnection) {
+      backend.connectionService().close(connectionId);
+    }
+    return new Device(phone, deviceKey, connectionId);
+  }
+}

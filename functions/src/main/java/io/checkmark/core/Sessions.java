@@ -1,0 +1,77 @@
+package io.checkmark.core;
+
+import io.checkmark.protocol.ErrorCode;
+import io.checkmark.protocol.ErrorFrame;
+import io.checkmark.protocol.ProtocolException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Who a connection is logged in as, for the actions only logged-in connections may use, and the
+ * end of a replaced device's connections. Kept apart from registration so that the message
+ * functions load no SMS, PIN or rate-limit code.
+ */
+public final class Sessions {
+
+  /**
+   * How long a warm function trusts a connection it has checked before reading its row and key
+   * generation again. Safe because re-registration closes the replaced device's connections, and
+   * API Gateway invokes no route for a closed connection; the re-check covers a connection that
+   * raced a re-registration.
+   */
+  public static final Duration LOGIN_RECHECK = Duration.ofMinutes(1);
+  private static final int CHECKED_CONNECTIONS = 10_000;
+
+  private final ConnectionStore connections;
+  private final AccountStore accounts;
+  private final ConnectionPusher pusher;
+  private final ExpiringCache<String, String> checkedLogins;
+
+  public Sessions(ConnectionStore connections, AccountStore accounts, ConnectionPusher pusher, Clock clock) {
+    this.connections = connections;
+    this.accounts = accounts;
+    this.pusher = pusher;
+    this.checkedLogins = new ExpiringCache<>(CHECKED_CONNECTIONS, LOGIN_RECHECK, clock);
+  }
+
+  /**
+   * The phone a connection is logged in as. A connection logged in with a key that has since been
+   * replaced is told so and closed: API Gateway checks credentials only at connect. A warm function
+   * checks each connection once per {@link #LOGIN_RECHECK}, not on every frame.
+   */
+  public String loggedInPhone(String connectionId) {
+    Optional<String> checked = checkedLogins.get(connectionId);
+    if (checked.isPresent()) {
+      return checked.get();
+    }
+    Connection connection = connections.find(connectionId)
+        .filter(Connection::isLoggedIn)
+        .orElseThrow(() -> new ProtocolException(ErrorCode.UNAUTHORIZED, "log in first"));
+    long current = accounts.find(connection.phone()).map(Account::keyGeneration).orElse(-1L);
+    if (connection.keyGeneration() != current) {
+      endReplaced(connectionId);
+      throw deviceReplaced();
+    }
+    checkedLogins.put(connectionId, connection.phone());
+    return connection.phone();
+  }
+
+  /** Forgets what was checked of a connection that has just logged in (again). */
+  void loggedIn(String connectionId) {
+    checkedLogins.remove(connectionId);
+  }
+
+  /** Tells a connection of a replaced key so, closes it and forgets it. */
+  void endReplaced(String connectionId) {
+    checkedLogins.remove(connectionId);
+    ProtocolException replaced = deviceReplaced();
+    pusher.send(connectionId, new ErrorFrame(replaced.code().name(), replaced.getMessage(), null, null, null, null));
+    pusher.close(connectionId);
+    connections.delete(connectionId);
+  }
+
+  private static ProtocolException deviceReplaced() {
+    return new ProtocolException(ErrorCode.DEVICE_REPLACED, "this phone number was registered on another device");
+  }
+}
