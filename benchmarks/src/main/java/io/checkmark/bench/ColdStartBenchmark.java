@@ -82,6 +82,7 @@ final class ColdStartBenchmark {
       report.line("| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms |", variant.name(),
           median(measured.stream().mapToDouble(Run::readyMillis).toArray()), median(done), done[0], done[done.length - 1]);
     }
+    report.line("");
     double ours = median(results.get("checkmark").stream().mapToDouble(Run::doneMillis).toArray());
     double naive = median(results.get("naive").stream().mapToDouble(Run::doneMillis).toArray());
     report.target("cold start, spawn → first event done (median)", ours, 700, false, "ms");

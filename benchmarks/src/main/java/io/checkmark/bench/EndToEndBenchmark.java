@@ -92,7 +92,7 @@ final class EndToEndBenchmark {
       }
 
       closedLoop(senders, "warm", Duration.ofSeconds(Math.max(1, phase.toSeconds() / 5)), inFlightPerSender);
-      awaitDrain(Duration.ofSeconds(30));
+      settle();
       DynamoDbMeter.Reading dynamoDbBefore = DynamoDbMeter.read();
       Traffic.Snapshot trafficBefore = stack.traffic();
       long deliveredBefore = delivered.size();
@@ -102,7 +102,7 @@ final class EndToEndBenchmark {
       windowEnd = windowStart + phase.toNanos();
       closedLoop(senders, "max", phase, inFlightPerSender);
       double maximumRate = deliveredInWindow.get() / (phase.toNanos() / 1e9);
-      awaitDrain(Duration.ofSeconds(30));
+      settle();
 
       double halfRate = Math.max(1, maximumRate / 2);
       openLoop(senders, halfRate, phase);
@@ -226,6 +226,16 @@ final class EndToEndBenchmark {
         failed.increment();
       }
     });
+  }
+
+  /**
+   * Lets the previous phase finish entirely (deliveries, then the acks and receipts they set off)
+   * so that the next one does not start behind its queue.
+   */
+  private void settle() throws InterruptedException {
+    awaitDrain(Duration.ofSeconds(60));
+    awaitReceipts(Duration.ofSeconds(60));
+    Thread.sleep(1000);
   }
 
   private boolean awaitDrain(Duration limit) throws InterruptedException {

@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -132,6 +133,29 @@ public final class MessagesTable implements MessageQueue {
     }
     found.sort((a, b) -> a.messageId().compareTo(b.messageId()));
     return found;
+  }
+
+  /**
+   * One or two receipts (the usual live ack) are each deleted by a {@code DeleteItem} that returns
+   * what it deleted: one request per receipt instead of a read and a write. More are read in one
+   * batch and deleted in another.
+   */
+  @Override
+  public List<QueueItem> removeReceipts(String owner, Collection<String> receiptIds) {
+    if (receiptIds.size() > 2) {
+      List<QueueItem> found = find(owner, receiptIds);
+      delete(owner, found.stream().map(QueueItem::messageId).toList());
+      return found;
+    }
+    List<QueueItem> removed = new ArrayList<>();
+    for (String id : receiptIds) {
+      Map<String, AttributeValue> old = client.deleteItem(r -> r.tableName(tableName).key(key(owner, id))
+          .returnValues(ReturnValue.ALL_OLD)).attributes();
+      if (old != null && !old.isEmpty()) {
+        removed.add(itemFrom(old));
+      }
+    }
+    return removed;
   }
 
   @Override

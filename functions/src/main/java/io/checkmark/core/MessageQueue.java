@@ -22,6 +22,12 @@ public interface MessageQueue {
   /** Those of {@code messageIds} that are in the owner's queue. */
   List<QueueItem> find(String owner, Collection<String> messageIds);
 
+  /**
+   * Removes receipts from the owner's queue and returns those that were there; ids not there are
+   * ignored. For acks of receipts, which set off nothing, so need no read before the delete.
+   */
+  List<QueueItem> removeReceipts(String owner, Collection<String> receiptIds);
+
   /** Removes items from the owner's queue; ids not there are ignored. */
   void delete(String owner, Collection<String> messageIds);
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * One-to-one delivery, after WhatsApp and Signal-Server: a message is stored in its recipient's
@@ -116,22 +117,33 @@ public final class MessagingService {
 
   /**
    * Removes acked items from the caller's queue and queues each sender of an acked message one
-   * {@code delivered} receipt for them. Receipts are stored before the deletes, so a failure in
-   * between repeats a receipt rather than losing it.
+   * {@code delivered} receipt for them. Receipts are stored before the messages are deleted, so a
+   * failure in between repeats a receipt rather than losing it. Acked receipts set off nothing and
+   * are deleted at once, without a read first.
    */
   public Acked ack(String owner, List<String> ids) {
     List<String> requested = requireIds(ids);
-    List<QueueItem> found = queue.find(owner, requested);
-    Map<String, List<String>> deliveredBySender = new LinkedHashMap<>();
-    for (QueueItem item : found) {
-      if (item instanceof QueueItem.Message message) {
-        deliveredBySender.computeIfAbsent(message.from(), sender -> new ArrayList<>()).add(message.messageId());
-      }
+    Map<Boolean, List<String>> receiptOrNot = requested.stream().collect(Collectors.partitioningBy(MessageIds::isReceipt));
+    int acked = 0;
+    if (!receiptOrNot.get(true).isEmpty()) {
+      acked += queue.removeReceipts(owner, receiptOrNot.get(true)).size();
     }
-    deliveredBySender.forEach((sender, delivered) -> queueReceipt(sender, "delivered", owner, delivered));
-    queue.delete(owner, found.stream().map(QueueItem::messageId).toList());
-    metrics.count("ItemsAcked", found.size());
-    return new Acked(found.size());
+    if (!receiptOrNot.get(false).isEmpty()) {
+      List<QueueItem> found = queue.find(owner, receiptOrNot.get(false));
+      Map<String, List<String>> deliveredBySender = new LinkedHashMap<>();
+      for (QueueItem item : found) {
+        if (item instanceof QueueItem.Message message) {
+          deliveredBySender.computeIfAbsent(message.from(), sender -> new ArrayList<>()).add(message.messageId());
+        }
+      }
+      deliveredBySender.forEach((sender, delivered) -> queueReceipt(sender, "delivered", owner, delivered));
+      if (!found.isEmpty()) {
+        queue.delete(owner, found.stream().map(QueueItem::messageId).toList());
+      }
+      acked += found.size();
+    }
+    metrics.count("ItemsAcked", acked);
+    return new Acked(acked);
   }
 
   /** Queues the original sender one {@code read} receipt for its messages. */
@@ -146,7 +158,7 @@ public final class MessagingService {
   }
 
   private void queueReceipt(String owner, String status, String by, List<String> ids) {
-    QueueItem.Receipt receipt = new QueueItem.Receipt(owner, messageIds.next(), status, by, List.copyOf(ids),
+    QueueItem.Receipt receipt = new QueueItem.Receipt(owner, messageIds.nextReceipt(), status, by, List.copyOf(ids),
         clock.instant());
     queue.add(receipt);
     metrics.count("ReceiptsQueued", 1, "status", status);

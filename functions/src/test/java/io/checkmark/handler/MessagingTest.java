@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.checkmark.aws.TemplateTables;
+import io.checkmark.core.MessageIds;
 import io.checkmark.core.Metrics;
 import io.checkmark.core.MutableClock;
 import io.checkmark.core.RegistrationService;
@@ -110,6 +111,44 @@ class MessagingTest {
       assertThat(receipt.messageIds()).containsExactly(first, second);
     });
     assertThat(queued(alice.phone)).hasSize(1);
+  }
+
+  @Test
+  void ackedReceiptsLeaveOnlyTheirOwnersQueueAndSetOffNothing() {
+    Device alice = register();
+    Device bob = register();
+    Device carol = register();
+    String message = messaging.send(alice.phone, bob.phone, "c-1", "one", null).messageId();
+    messaging.ack(bob.phone, List.of(message));
+    String receipt = queued(alice.phone).get(0);
+    assertThat(MessageIds.isReceipt(receipt)).isTrue();
+    assertThat(MessageIds.isReceipt(message)).isFalse();
+
+    assertThat(messaging.ack(carol.phone, List.of(receipt)).count()).as("someone else's receipt").isZero();
+    assertThat(queued(alice.phone)).containsExactly(receipt);
+    assertThat(messaging.ack(alice.phone, List.of(receipt)).count()).isEqualTo(1);
+    assertThat(messaging.ack(alice.phone, List.of(receipt)).count()).as("acked again").isZero();
+
+    assertThat(queued(alice.phone)).isEmpty();
+    assertThat(framesTo(bob.connection)).as("no receipt for a receipt").hasSize(1);
+  }
+
+  @Test
+  void manyReceiptsAckedTogetherAreRemovedTogether() {
+    Device alice = register();
+    Device bob = register();
+    for (int i = 0; i < 3; i++) {
+      String message = messaging.send(alice.phone, bob.phone, "c-" + i, "m" + i, null).messageId();
+      messaging.ack(bob.phone, List.of(message));
+      clock.advance(Duration.ofMillis(1));
+    }
+    List<String> receipts = new ArrayList<>(queued(alice.phone));
+    assertThat(receipts).hasSize(3).allMatch(MessageIds::isReceipt);
+    receipts.add(receipts.get(0).substring(0, 5) + "000000000000-r");
+
+    assertThat(messaging.ack(alice.phone, receipts).count()).isEqualTo(3);
+
+    assertThat(queued(alice.phone)).isEmpty();
   }
 
   @Test

@@ -260,7 +260,7 @@ public final class CheckmarkStack extends Stack {
         List.of(session, allow(List.of("dynamodb:Query"), messages), allow(List.of("dynamodb:DeleteItem"), connections),
             manageConnections)));
     routes.add(new Route("Ack", "ack", "AckHandler", true,
-        with(session, allow(List.of("dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:PutItem"), messages), push)));
+        with(session, allow(List.of("dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages), push)));
     routes.add(new Route("Read", "read", "ReadHandler", true,
         with(session, allow(List.of("dynamodb:PutItem"), messages), push)));
     return routes;
