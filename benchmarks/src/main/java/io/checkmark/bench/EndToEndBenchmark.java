@@ -33,8 +33,7 @@ import org.HdrHistogram.Histogram;
 final class EndToEndBenchmark {
 
   /** What the cost model takes from this run. */
-  record Outcome(long delivered, DynamoDbMeter.Reading dynamoDb, Traffic.Snapshot traffic, Histogram halfLoadLatency,
-      double maximumRate) {
+  record Outcome(long delivered, DynamoDbMeter.Reading dynamoDb, Traffic.Snapshot traffic, Histogram halfLoadLatency) {
   }
 
   private record Pair(CheckmarkClient sender, String recipientPhone) {
@@ -141,7 +140,7 @@ final class EndToEndBenchmark {
         profiler.summarize(report, 15);
         profiler.close();
       }
-      return new Outcome(deliveredMeasured, dynamoDb, traffic, latency.copy(), maximumRate);
+      return new Outcome(deliveredMeasured, dynamoDb, traffic, latency.copy());
     } finally {
       clients.forEach(CheckmarkClient::close);
     }
