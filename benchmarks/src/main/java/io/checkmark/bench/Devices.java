@@ -5,12 +5,9 @@ import io.checkmark.handler.Backend;
 import io.checkmark.local.LocalStack;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Registers phones on a local stack through the production registration service, reading each
@@ -18,8 +15,6 @@ import java.util.regex.Pattern;
  * registration. It signs as {@code benchmark}, so {@link DynamoDbMeter} leaves its calls out.
  */
 final class Devices {
-
-  private static final Pattern PIN = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
 
   /** A registered phone, its device key, and the connection it registered on. */
   record Device(String phone, String deviceKey, String connectionId) {
@@ -45,12 +40,7 @@ final class Devices {
     String connectionId = "benchmark-" + UUID.randomUUID();
     registration.connect(connectionId, Instant.now(), null, null);
     registration.requestPin(phone, null);
-    List<String> texts = stack.smsTo(phone);
-    Matcher pin = PIN.matcher(texts.get(texts.size() - 1));
-    if (!pin.find()) {
-      throw new IllegalStateException("no PIN in the SMS to " + phone);
-    }
-    String deviceKey = registration.verifyPin(connectionId, phone, pin.group()).deviceKey();
+    String deviceKey = registration.verifyPin(connectionId, phone, stack.lastPinSentTo(phone)).deviceKey();
     if (!keepConnection) {
       backend.connectionService().close(connectionId);
     }

@@ -7,21 +7,17 @@ import io.checkmark.client.Receipt;
 import io.checkmark.local.LocalStack;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.function.Supplier;
 
 /** Registered devices on a local stack, through the client SDK, reading PINs from the captured SMS. */
 final class Devices {
 
   private static final AtomicInteger NEXT_PHONE = new AtomicInteger(ThreadLocalRandom.current().nextInt(9000));
-  private static final Pattern PIN = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
 
   private Devices() {
   }
@@ -33,14 +29,7 @@ final class Devices {
 
   /** Registers through {@code stack}, reading the PIN where the SMS went: {@code smsCapture}. */
   static String register(LocalStack smsCapture, String phone, LocalStack stack) {
-    return register(stack.webSocketUrl(), phone, () -> {
-      List<String> texts = smsCapture.smsTo(phone);
-      Matcher pin = PIN.matcher(texts.get(texts.size() - 1));
-      if (!pin.find()) {
-        throw new AssertionError("no PIN in " + texts);
-      }
-      return pin.group();
-    });
+    return register(stack.webSocketUrl(), phone, () -> smsCapture.lastPinSentTo(phone));
   }
 
   /**

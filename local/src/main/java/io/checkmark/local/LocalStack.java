@@ -19,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -39,6 +41,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** Concurrent invocations, like a Lambda concurrency limit: enough for the benchmarks, bounded for the machine. */
   private static final int INVOCATION_THREADS = 64;
+  private static final Pattern PIN = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
   /** Held so that the level set on it is not lost to garbage collection. */
   private static final java.util.logging.Logger SQLITE_LOG = java.util.logging.Logger.getLogger("com.almworks.sqlite4java");
 
@@ -155,6 +158,22 @@ public final class LocalStack implements AutoCloseable {
   /** The SMS texts captured for one phone number, oldest first. */
   public List<String> smsTo(String phoneNumber) {
     return parts.sms.messagesTo(phoneNumber);
+  }
+
+  /**
+   * The PIN in the last SMS captured for a phone number: the text's only run of six digits, as the
+   * protocol promises. For tools and tests that register through the stack.
+   */
+  public String lastPinSentTo(String phoneNumber) {
+    List<String> texts = smsTo(phoneNumber);
+    if (texts.isEmpty()) {
+      throw new IllegalStateException("no SMS was sent to " + phoneNumber);
+    }
+    Matcher pin = PIN.matcher(texts.get(texts.size() - 1));
+    if (!pin.find()) {
+      throw new IllegalStateException("no PIN in the last SMS to " + phoneNumber + ": " + texts.get(texts.size() - 1));
+    }
+    return pin.group();
   }
 
   public Set<String> openConnectionIds() {

@@ -315,6 +315,7 @@ class EmulatorConformanceTest {
       assertThat(sms.get("MessageAttributes").get("AWS.SNS.SMS.SMSType").get("StringValue").asText())
           .isEqualTo("Transactional");
       assertThat(stack.smsTo("+15550001111")).containsExactly("Your code is 123456");
+      assertThat(stack.lastPinSentTo("+15550001111")).isEqualTo("123456");
       assertThat(CONSOLE.toString(StandardCharsets.UTF_8)).contains("+15550001111", "Your code is 123456");
 
       int deleted = http.send(HttpRequest.newBuilder(messages).DELETE().build(),
