@@ -1,7 +1,10 @@
 package io.checkmark.bench;
 
 import io.checkmark.local.Traffic;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Cost per million delivered messages and per connected user-month, from the end-to-end run's
@@ -45,7 +48,7 @@ final class CostModel {
     double messages = (traffic.messagesIn() + traffic.messagesOut()) / delivered;
     double invocations = traffic.invocations() / delivered;
     long replies = traffic.invocationsByRoute().entrySet().stream()
-        .filter(route -> !ROUTES_WITHOUT_REPLY.contains(route.getKey())).mapToLong(java.util.Map.Entry::getValue).sum();
+        .filter(route -> !ROUTES_WITHOUT_REPLY.contains(route.getKey())).mapToLong(Map.Entry::getValue).sum();
     double pushes = Math.max(0, traffic.messagesOut() - replies) / delivered;
     double requests = dynamoDb.requests() / delivered;
     double readUnits = dynamoDb.readUnits() / delivered;
@@ -121,9 +124,8 @@ final class CostModel {
   }
 
   private static String perRoute(Traffic.Snapshot traffic, double delivered) {
-    StringBuilder routes = new StringBuilder();
-    traffic.invocationsByRoute().forEach((route, count) -> routes.append(routes.length() == 0 ? "" : ", ")
-        .append(route).append(' ').append(String.format(java.util.Locale.ROOT, "%.2f", count / delivered)));
-    return routes.toString();
+    return traffic.invocationsByRoute().entrySet().stream()
+        .map(route -> route.getKey() + " " + String.format(Locale.ROOT, "%.2f", route.getValue() / delivered))
+        .collect(Collectors.joining(", "));
   }
 }
