@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -105,8 +106,8 @@ final class EndToEndBenchmark {
 
       double halfRate = Math.max(1, maximumRate / 2);
       openLoop(senders, halfRate, phase);
-      boolean drained = awaitDrain(Duration.ofSeconds(60));
-      awaitReceipts(Duration.ofSeconds(30));
+      boolean drained = await(this::drained, Duration.ofSeconds(60));
+      await(this::allReceipted, Duration.ofSeconds(30));
       // The senders ack the last receipts a moment after they arrive.
       Thread.sleep(500);
       DynamoDbMeter.Reading dynamoDb = DynamoDbMeter.read().since(dynamoDbBefore);
@@ -232,26 +233,29 @@ final class EndToEndBenchmark {
    * so that the next one does not start behind its queue.
    */
   private void settle() throws InterruptedException {
-    awaitDrain(Duration.ofSeconds(60));
-    awaitReceipts(Duration.ofSeconds(60));
+    await(this::drained, Duration.ofSeconds(60));
+    await(this::allReceipted, Duration.ofSeconds(60));
     Thread.sleep(1000);
   }
 
-  private boolean awaitDrain(Duration limit) throws InterruptedException {
+  /** Every send answered and every accepted message delivered. */
+  private boolean drained() {
+    return sent.sum() == accepted.sum() + failed.sum() && delivered.size() >= accepted.sum();
+  }
+
+  private boolean allReceipted() {
+    return receipted.containsAll(acceptedMessageIds);
+  }
+
+  /** Waits until {@code done} holds or {@code limit} passes; says whether it held. */
+  private static boolean await(BooleanSupplier done, Duration limit) throws InterruptedException {
     long end = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < end) {
-      if (sent.sum() == accepted.sum() + failed.sum() && delivered.size() >= accepted.sum()) {
-        return true;
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() >= end) {
+        return false;
       }
       Thread.sleep(20);
     }
-    return false;
-  }
-
-  private void awaitReceipts(Duration limit) throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < end && !receipted.containsAll(acceptedMessageIds)) {
-      Thread.sleep(20);
-    }
+    return true;
   }
 }
