@@ -2,10 +2,12 @@ package io.checkmark.core;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import io.checkmark.protocol.ErrorCode;
 import io.checkmark.protocol.ProtocolException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -17,10 +19,12 @@ import java.util.regex.Pattern;
 public final class PhoneNumbers {
 
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{7,14}");
+  /** libphonenumber parses at most 250 characters; a phone field longer than this is not a number. */
+  private static final int MAX_RAW_CHARS = 32;
   private static final Set<PhoneNumberType> REFUSED_TYPES = Set.of(PhoneNumberType.PREMIUM_RATE,
       PhoneNumberType.SHARED_COST, PhoneNumberType.UAN, PhoneNumberType.VOICEMAIL, PhoneNumberType.PAGER);
 
-  private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+  private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
   private final Set<Integer> allowedCountryCodes;
 
   /** @param allowedCountryCodes calling codes (1, 44, ...) that may register; empty allows all */
@@ -35,20 +39,37 @@ public final class PhoneNumbers {
     }
     PhoneNumber number;
     try {
-      number = util.parse(phone, null);
+      number = UTIL.parse(phone, null);
     } catch (NumberParseException e) {
       throw invalid("not a phone number");
     }
-    if (!util.isPossibleNumber(number) || !util.isValidNumber(number)) {
+    if (!UTIL.isPossibleNumber(number) || !UTIL.isValidNumber(number)) {
       throw invalid("not a valid phone number");
     }
-    if (REFUSED_TYPES.contains(util.getNumberType(number))) {
+    if (REFUSED_TYPES.contains(UTIL.getNumberType(number))) {
       throw invalid("this kind of number cannot receive a PIN");
     }
     if (!allowedCountryCodes.isEmpty() && !allowedCountryCodes.contains(number.getCountryCode())) {
       throw invalid("numbers from this country cannot register here");
     }
     return phone;
+  }
+
+  /**
+   * The canonical E.164 form of a valid international number ({@code +} first), or empty. Two
+   * spellings of one number (a national trunk prefix after the country code, spaces, dashes) give
+   * the same canonical form, so everything keyed by a phone is keyed by this.
+   */
+  public static Optional<String> canonical(String phone) {
+    if (phone == null || phone.length() > MAX_RAW_CHARS || !phone.startsWith("+")) {
+      return Optional.empty();
+    }
+    try {
+      PhoneNumber number = UTIL.parse(phone, null);
+      return UTIL.isValidNumber(number) ? Optional.of(UTIL.format(number, PhoneNumberFormat.E164)) : Optional.empty();
+    } catch (NumberParseException notANumber) {
+      return Optional.empty();
+    }
   }
 
   /** True for a well-formed E.164 string, without the full validation: for logins of registered numbers. */

@@ -58,4 +58,21 @@ class PhoneNumbersTest {
     assertThatThrownBy(() -> usAndUk.requireValid("+33612345678"))
         .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PHONE));
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"+14155550123", "+1 415 555 0123", "+1-415-555-0123", "+1 (415) 555-0123"})
+  void spellingsOfOneNumberHaveOneCanonicalForm(String spelling) {
+    assertThat(PhoneNumbers.canonical(spelling)).contains("+14155550123");
+  }
+
+  @Test
+  void aTrunkPrefixAfterTheCountryCodeIsTheSameNumber() {
+    assertThat(PhoneNumbers.canonical("+4407911123456")).contains("+447911123456");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"14155550123", "+15551234567", "+1415", "call me", "+1415555012345678999999999999999999"})
+  void invalidNumbersHaveNoCanonicalForm(String phone) {
+    assertThat(PhoneNumbers.canonical(phone)).isEmpty();
+  }
 }
