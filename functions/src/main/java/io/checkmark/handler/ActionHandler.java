@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import io.checkmark.core.Sessions;
 import io.checkmark.protocol.ClientRequest;
+import io.checkmark.protocol.ClientText;
 import io.checkmark.protocol.ErrorCode;
 import io.checkmark.protocol.ErrorFrame;
 import io.checkmark.protocol.ProtocolException;
@@ -61,8 +62,9 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
       R fields = WireJson.fields(request, requestType);
       return WireJson.write(handle(caller, fields), request.ref());
     } catch (ProtocolException refused) {
-      LOG.info("refused {}: {}", refused.code(), refused.getMessage());
-      return WireJson.write(ErrorFrame.of(refused, request), request == null ? null : request.ref());
+      ErrorFrame error = ErrorFrame.of(refused, request);
+      LOG.info("refused {}: {}", error.code(), ClientText.forLog(error.message()));
+      return WireJson.write(error, request == null ? null : request.ref());
     } catch (RuntimeException failure) {
       LOG.error("request failed", failure);
       ProtocolException internal = new ProtocolException(ErrorCode.INTERNAL,

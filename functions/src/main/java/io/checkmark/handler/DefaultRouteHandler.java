@@ -11,8 +11,6 @@ import io.checkmark.protocol.ServerFrame;
  */
 public final class DefaultRouteHandler extends ActionHandler<DefaultRouteHandler.Unrouted> {
 
-  private static final int MAX_ECHOED_ACTION_CHARS = 64;
-
   public DefaultRouteHandler() {
     super(Unrouted.class);
   }
@@ -30,11 +28,7 @@ public final class DefaultRouteHandler extends ActionHandler<DefaultRouteHandler
     if (!action.isTextual()) {
       throw ProtocolException.badRequest("action must be a string");
     }
-    String name = action.textValue();
-    if (name.length() > MAX_ECHOED_ACTION_CHARS) {
-      name = name.substring(0, MAX_ECHOED_ACTION_CHARS) + "...";
-    }
-    throw new ProtocolException(ErrorCode.UNKNOWN_ACTION, "there is no action named '" + name + "'");
+    throw new ProtocolException(ErrorCode.UNKNOWN_ACTION, "there is no action named '" + action.textValue() + "'");
   }
 
   /** Whatever {@code action} the frame had, of any JSON type. */

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import java.util.Map;
 
 /**
  * The one JSON configuration of the wire protocol. Reading is bounded (API Gateway already caps a
@@ -103,6 +104,9 @@ public final class WireJson {
     if (!(node instanceof ObjectNode object)) {
       throw ProtocolException.badRequest("a frame must be a JSON object");
     }
+    if (!isWellFormedText(object)) {
+      throw ProtocolException.badRequest("every string must be well-formed UTF-16: a lone surrogate such as \\ud800 is not text");
+    }
     JsonNode ref = object.get("ref");
     if (ref != null && (!ref.isTextual() || ref.textValue().length() > MAX_REF_CHARS)) {
       throw ProtocolException.badRequest("ref must be a string of at most " + MAX_REF_CHARS + " characters");
@@ -114,6 +118,31 @@ public final class WireJson {
         ref == null ? null : ref.textValue(),
         id != null && id.isTextual() && id.textValue().length() <= MAX_REF_CHARS ? id.textValue() : null,
         object);
+  }
+
+  /**
+   * Whether every string in the tree, field names included, is well-formed UTF-16. Jackson
+   * unescapes a lone surrogate without complaint, and UTF-8 cannot encode it, so it would be
+   * stored and pushed as {@code ?}. The depth is bounded by {@link #MAX_NESTING_DEPTH}.
+   */
+  private static boolean isWellFormedText(JsonNode node) {
+    if (node.isTextual()) {
+      return ClientText.isWellFormed(node.textValue());
+    }
+    if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
+        if (!ClientText.isWellFormed(field.getKey()) || !isWellFormedText(field.getValue())) {
+          return false;
+        }
+      }
+    } else if (node.isArray()) {
+      for (JsonNode element : node) {
+        if (!isWellFormedText(element)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Reads the request's fields into the action's record; wrong types are {@code BAD_REQUEST}. */

@@ -6,18 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import io.checkmark.aws.TemplateTables;
 import io.checkmark.protocol.WireJson;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +18,7 @@ class SecretsStayOutOfLogsTest {
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Backend backend = Backend.builder(environment()).dynamoDb(TemplateTables.dynamoDb())
       .sms(sms).pusher(new Recorders.RecordingPusher()).build();
-  private final CapturingAppender captured = new CapturingAppender();
+  private final CapturedLogs captured = new CapturedLogs();
 
   @BeforeEach
   void captureEverything() {
@@ -71,40 +61,5 @@ class SecretsStayOutOfLogsTest {
     Map<String, String> environment = new HashMap<>(TemplateTables.environmentOf("VerifyPinFunction"));
     environment.put("PIN_REQUESTS_PER_IP_PER_HOUR", "1000");
     return environment;
-  }
-
-  /** Takes every event of every logger, message, context data and exception alike. */
-  private static final class CapturingAppender extends AbstractAppender {
-    final List<String> lines = new CopyOnWriteArrayList<>();
-    private Level rootLevel;
-
-    CapturingAppender() {
-      super("captured", null, null, true, Property.EMPTY_ARRAY);
-    }
-
-    @Override
-    public void append(LogEvent event) {
-      lines.add(event.getLoggerName() + " " + event.getMessage().getFormattedMessage() + " "
-          + event.getContextData() + " " + (event.getThrown() == null ? "" : event.getThrown().toString()));
-    }
-
-    void attach() {
-      start();
-      LoggerContext context = (LoggerContext) LogManager.getContext(false);
-      LoggerConfig root = context.getConfiguration().getRootLogger();
-      rootLevel = root.getLevel();
-      root.addAppender(this, Level.ALL, null);
-      root.setLevel(Level.ALL);
-      context.updateLoggers();
-    }
-
-    void detach() {
-      LoggerContext context = (LoggerContext) LogManager.getContext(false);
-      Configuration configuration = context.getConfiguration();
-      configuration.getRootLogger().removeAppender(getName());
-      configuration.getRootLogger().setLevel(rootLevel);
-      context.updateLoggers();
-      stop();
-    }
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WireJsonTest {
 
@@ -55,5 +57,26 @@ class WireJsonTest {
   void duplicateKeysAreRefused() {
     assertThatThrownBy(() -> WireJson.parseRequest("{\"action\":\"a\",\"action\":\"b\"}"))
         .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {
+      "{\"action\":\"send\",\"body\":\"\\ud800\"}",
+      "{\"action\":\"send\",\"body\":\"\\udc00\"}",
+      "{\"action\":\"send\",\"body\":\"a\\ud800b\"}",
+      "{\"action\":\"send\",\"body\":\"\\ude00\\ud83d\"}",
+      "{\"action\":\"send\",\"x\\ud800\":1}",
+      "{\"action\":\"send\",\"media\":{\"list\":[1,{\"deep\":\"\\udbff\"}]}}",
+      "{\"action\":\"send\",\"body\":\"raw \ud800 surrogate\"}"})
+  void aLoneSurrogateAnywhereInTheFrameIsBadRequest(String frame) {
+    assertThatThrownBy(() -> WireJson.parseRequest(frame))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+  }
+
+  @Test
+  void surrogatePairsAreText() {
+    ClientRequest request = WireJson.parseRequest("{\"action\":\"send\",\"body\":\"\\ud83d\\ude00 \ud83d\ude00\"}");
+
+    assertThat(request.fields().get("body").textValue()).isEqualTo("\ud83d\ude00 \ud83d\ude00");
   }
 }
