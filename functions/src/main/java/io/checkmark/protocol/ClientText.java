@@ -27,6 +27,23 @@ public final class ClientText {
     return true;
   }
 
+  /** The text with each unpaired surrogate replaced by U+FFFD, as a UTF-8 encoder would, so that it can be sent as it is. */
+  public static String wellFormed(String text) {
+    if (text == null || isWellFormed(text)) {
+      return text;
+    }
+    StringBuilder repaired = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        repaired.append(c).append(text.charAt(++i));
+      } else {
+        repaired.append(Character.isSurrogate(c) ? '\ufffd' : c);
+      }
+    }
+    return repaired.toString();
+  }
+
   /** The text if it holds at most {@code maxChars} characters, else its start and the marker in that many; never half a pair. */
   public static String truncate(String text, int maxChars) {
     if (text == null || text.length() <= maxChars) {

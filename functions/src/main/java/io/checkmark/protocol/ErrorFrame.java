@@ -19,13 +19,15 @@ public record ErrorFrame(
   /**
    * The frame for {@code error}; {@code request} is null when the frame could not be parsed at
    * all. The echoed fields are cut to 64 characters each and the message to what is left of
-   * {@link #MAX_ECHOED_CHARS}, each marked with {@link ClientText#TRUNCATION_MARKER} where cut.
+   * {@link #MAX_ECHOED_CHARS}, each marked with {@link ClientText#TRUNCATION_MARKER} where cut. A
+   * message quoting a malformed frame may hold a lone surrogate: it is sent as U+FFFD.
    */
   public static ErrorFrame of(ProtocolException error, ClientRequest request) {
     String action = request == null ? null : ClientText.truncate(request.action(), MAX_ECHOED_FIELD_CHARS);
     String id = request == null ? null : ClientText.truncate(request.id(), MAX_ECHOED_FIELD_CHARS);
     int messageChars = MAX_ECHOED_CHARS - length(action) - length(id);
-    return new ErrorFrame(error.code().name(), ClientText.truncate(error.getMessage(), messageChars), action, id,
+    String message = ClientText.truncate(ClientText.wellFormed(error.getMessage()), messageChars);
+    return new ErrorFrame(error.code().name(), message, action, id,
         error.retryAfterSeconds(), error.attemptsLeft());
   }
 

@@ -37,4 +37,11 @@ class ErrorFrameTest {
     assertThat(frame.message().length()).isLessThanOrEqualTo(200);
     assertThat(frame.message().codePoints()).allMatch(c -> c == 0x1f600 || c == '…');
   }
+
+  @Test
+  void aLoneSurrogateQuotedInTheMessageIsSentAsTheReplacementCharacter() {
+    ErrorFrame frame = ErrorFrame.of(ProtocolException.badRequest("malformed JSON: Unexpected character ('\udc00')"), null);
+
+    assertThat(frame.message()).isEqualTo("malformed JSON: Unexpected character ('\ufffd')");
+  }
 }
