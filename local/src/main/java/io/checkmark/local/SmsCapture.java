@@ -2,6 +2,7 @@ package io.checkmark.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.checkmark.protocol.ClientText;
 import java.io.PrintStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,8 @@ final class SmsCapture {
     synchronized (this) {
       byPhone.computeIfAbsent(phone, p -> new ArrayList<>()).add(sms);
     }
-    console.println("SMS to " + phone + ": " + message);
+    // Anyone on this machine may publish here: what they send must not forge console lines.
+    console.println("SMS to " + ClientText.forLog(phone) + ": " + ClientText.forLog(message));
     HttpResponses.write(response, callback, 200, "text/xml",
         "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult><MessageId>"
             + messageId + "</MessageId></PublishResult><ResponseMetadata><RequestId>" + UUID.randomUUID()

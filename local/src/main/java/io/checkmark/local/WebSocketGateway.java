@@ -3,6 +3,7 @@ package io.checkmark.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.checkmark.protocol.ClientText;
 import io.checkmark.template.SamTemplate;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -197,7 +198,7 @@ final class WebSocketGateway implements WebSocketCreator {
 
     @Override
     public void onWebSocketError(Throwable cause) {
-      LOG.debug("connection {}: {}", connection.id(), cause.toString());
+      LOG.debug("connection {}: {}", connection.id(), ClientText.forLog(cause.toString()));
     }
   }
 

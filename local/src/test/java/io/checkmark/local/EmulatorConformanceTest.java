@@ -116,6 +116,30 @@ class EmulatorConformanceTest {
   }
 
   @Test
+  void escapedLoneSurrogatesAndControlCharactersReachTheFunctionAsSent() throws Exception {
+    String frame = "{\"action\":\"echo\",\"body\":\"\\ud800 \\udc00 \\u001b[2J \\n\"}";
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      JsonNode event = JSON.readTree(socket.send(frame).next());
+
+      assertThat(event.get("body").asText()).isEqualTo(frame);
+      assertThat(event.get("isBase64Encoded").asBoolean()).isFalse();
+    }
+  }
+
+  @Test
+  void capturedSmsIsOneConsoleLineWhateverItsPhoneAndText() throws Exception {
+    try (SnsClient sns = SnsClient.builder().endpointOverride(stack.endpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create()).build()) {
+
+      sns.publish(r -> r.phoneNumber("+15550002222\n12:00:00.000 INFO forged").message("code 123456\r\n\u001b[2Jforged"));
+
+      assertThat(CONSOLE.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("forged")))
+          .singleElement().asString().doesNotContain("\u001b").contains("SMS to +15550002222\\n12:00");
+    }
+  }
+
+  @Test
   void connectEventCarriesHeadersAndQueryString() throws Exception {
     URI withQuery = URI.create(stack.webSocketUrl() + "?client=cli&v=2");
     try (TestSocket socket = TestSocket.connect(withQuery, Map.of("X-Client-Version", "7"))) {
