@@ -33,7 +33,7 @@ public final class RegistrationService {
   private static final String BASIC = "basic ";
   private static final Duration FAILURE_WINDOW = Duration.ofHours(1);
   /** The metric counted when a calling code's PIN SMS budget for the hour is spent (an alarm watches it). */
-  public static final String SMS_BUDGET_EXHAUSTED = "PinSmsBudgetExhausted";
+  private static final String SMS_BUDGET_EXHAUSTED = "PinSmsBudgetExhausted";
   private static final Logger LOG = LoggerFactory.getLogger(RegistrationService.class);
 
   private final RegistrationPolicy policy;
