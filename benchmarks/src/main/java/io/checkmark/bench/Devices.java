@@ -40,7 +40,7 @@ final class Devices {
     String connectionId = "benchmark-" + UUID.randomUUID();
     registration.connect(connectionId, Instant.now(), null, null);
     registration.requestPin(phone, null);
-    String deviceKey = registration.verifyPin(connectionId, phone, stack.lastPinSentTo(phone)).deviceKey();
+    String deviceKey = registration.verifyPin(connectionId, phone, stack.lastPinSentTo(phone), null).deviceKey();
     if (!keepConnection) {
       backend.connectionService().close(connectionId);
     }

@@ -128,7 +128,7 @@ final class WarmLatencyBenchmark {
     String connectionId = "warm-" + UUID.randomUUID();
     registration.connect(connectionId, Instant.now(), null, null);
     registration.requestPin(phone, null);
-    registration.verifyPin(connectionId, phone, pin);
+    registration.verifyPin(connectionId, phone, pin, null);
     return connectionId;
   }
 

@@ -3,22 +3,20 @@ package io.checkmark.aws;
 import io.checkmark.core.PendingPin;
 import io.checkmark.core.PinStore;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
- * The Pins table: the pending PIN of each phone, {@code phone → pinHash, expiresAt (TTL),
- * attemptsLeft}. Every change is conditional on the PIN hash, so a PIN replaced by a newer
- * request is never consumed or counted down by mistake.
+ * The Pins table: the pending PIN of each phone, {@code phone → pinHash, expiresAt (TTL, epoch
+ * seconds), attemptsLeft}. A guess is taken by one conditional update that counts it down, so
+ * concurrent guesses never share a try; the PIN is used by a delete conditional on its hash, so a
+ * PIN replaced by a newer request is never used by mistake.
  */
 public final class PinsTable implements PinStore {
-
-  private static final String SAME_PIN_WITH_TRIES_LEFT = "pinHash = :hash AND attemptsLeft > :zero";
 
   private final DynamoDbClient client;
   private final String tableName;
@@ -38,52 +36,40 @@ public final class PinsTable implements PinStore {
   }
 
   @Override
-  public Optional<PendingPin> find(String phone) {
-    Map<String, AttributeValue> item = client.getItem(r -> r.tableName(tableName).key(key(phone)).consistentRead(true))
-        .item();
-    if (item == null || item.isEmpty()) {
-      return Optional.empty();
+  public Attempt takeAttempt(String phone, Instant now) {
+    try {
+      Map<String, AttributeValue> taken = client.updateItem(r -> r.tableName(tableName).key(key(phone))
+          .updateExpression("ADD attemptsLeft :minusOne")
+          .conditionExpression("attemptsLeft > :zero AND expiresAt > :now")
+          .expressionAttributeValues(Map.of(":minusOne", AttributeValue.fromN("-1"), ":zero", AttributeValue.fromN("0"),
+              ":now", AttributeValue.fromN(Long.toString(now.getEpochSecond()))))
+          .returnValues(ReturnValue.ALL_NEW)
+          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+      return new Attempt(Outcome.TAKEN, pendingPin(phone, taken));
+    } catch (ConditionalCheckFailedException notTaken) {
+      if (!notTaken.hasItem() || notTaken.item().isEmpty()) {
+        return new Attempt(Outcome.NONE_PENDING, null);
+      }
+      PendingPin pending = pendingPin(phone, notTaken.item());
+      return new Attempt(now.isBefore(pending.expiresAt()) ? Outcome.NO_TRIES_LEFT : Outcome.EXPIRED, null);
     }
-    return Optional.of(new PendingPin(phone, item.get("pinHash").s(),
-        Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())),
-        Integer.parseInt(item.get("attemptsLeft").n())));
   }
 
   @Override
   public boolean consume(PendingPin pin) {
     try {
       client.deleteItem(r -> r.tableName(tableName).key(key(pin.phone()))
-          .conditionExpression(SAME_PIN_WITH_TRIES_LEFT)
-          .expressionAttributeValues(samePin(pin)));
+          .conditionExpression("pinHash = :hash")
+          .expressionAttributeValues(Map.of(":hash", AttributeValue.fromS(pin.pinHash()))));
       return true;
     } catch (ConditionalCheckFailedException usedOrReplaced) {
       return false;
     }
   }
 
-  @Override
-  public int recordWrongTry(PendingPin pin) {
-    Map<String, AttributeValue> values = new HashMap<>(samePin(pin));
-    values.put(":one", AttributeValue.fromN("-1"));
-    try {
-      Map<String, AttributeValue> updated = client.updateItem(r -> r.tableName(tableName).key(key(pin.phone()))
-          .updateExpression("ADD attemptsLeft :one")
-          .conditionExpression(SAME_PIN_WITH_TRIES_LEFT)
-          .expressionAttributeValues(values)
-          .returnValues(ReturnValue.UPDATED_NEW)).attributes();
-      return Integer.parseInt(updated.get("attemptsLeft").n());
-    } catch (ConditionalCheckFailedException usedOrReplaced) {
-      return -1;
-    }
-  }
-
-  @Override
-  public void delete(String phone) {
-    client.deleteItem(r -> r.tableName(tableName).key(key(phone)));
-  }
-
-  private static Map<String, AttributeValue> samePin(PendingPin pin) {
-    return Map.of(":hash", AttributeValue.fromS(pin.pinHash()), ":zero", AttributeValue.fromN("0"));
+  private static PendingPin pendingPin(String phone, Map<String, AttributeValue> item) {
+    return new PendingPin(phone, item.get("pinHash").s(), Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())),
+        Integer.parseInt(item.get("attemptsLeft").n()));
   }
 
   private static Map<String, AttributeValue> key(String phone) {

@@ -12,13 +12,14 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Which phone numbers may register: E.164 as the protocol spells it, valid by libphonenumber's
+ * Which phone numbers may register: international numbers, valid by libphonenumber's
  * metadata, not a premium-rate or shared-cost number (SMS pumping's favourite targets), and in an
  * allowed country when the deployment restricts countries.
  */
 public final class PhoneNumbers {
 
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{7,14}");
+  private static final Pattern INTERNATIONAL = Pattern.compile("\\+[0-9][0-9 ().-]*");
   /** libphonenumber parses at most 250 characters; a phone field longer than this is not a number. */
   private static final int MAX_RAW_CHARS = 32;
   private static final Set<PhoneNumberType> REFUSED_TYPES = Set.of(PhoneNumberType.PREMIUM_RATE,
@@ -32,27 +33,19 @@ public final class PhoneNumbers {
     this.allowedCountryCodes = Set.copyOf(allowedCountryCodes);
   }
 
-  /** Returns the number when it may register; otherwise {@code INVALID_PHONE}. */
+  /**
+   * The canonical E.164 form of the number when it may register; otherwise {@code INVALID_PHONE}.
+   * Everything registration keys by a phone (accounts, limits, PINs, the SMS) is keyed by this.
+   */
   public String requireValid(String phone) {
-    if (phone == null || !E164.matcher(phone).matches()) {
-      throw invalid("a phone number is + and 8 to 15 digits (E.164)");
-    }
-    PhoneNumber number;
-    try {
-      number = UTIL.parse(phone, null);
-    } catch (NumberParseException e) {
-      throw invalid("not a phone number");
-    }
-    if (!UTIL.isPossibleNumber(number) || !UTIL.isValidNumber(number)) {
-      throw invalid("not a valid phone number");
-    }
+    PhoneNumber number = parse(phone).orElseThrow(() -> invalid("not a valid international phone number (+ and digits)"));
     if (REFUSED_TYPES.contains(UTIL.getNumberType(number))) {
       throw invalid("this kind of number cannot receive a PIN");
     }
     if (!allowedCountryCodes.isEmpty() && !allowedCountryCodes.contains(number.getCountryCode())) {
       throw invalid("numbers from this country cannot register here");
     }
-    return phone;
+    return UTIL.format(number, PhoneNumberFormat.E164);
   }
 
   /**
@@ -61,12 +54,26 @@ public final class PhoneNumbers {
    * the same canonical form, so everything keyed by a phone is keyed by this.
    */
   public static Optional<String> canonical(String phone) {
-    if (phone == null || phone.length() > MAX_RAW_CHARS || !phone.startsWith("+")) {
+    return parse(phone).map(number -> UTIL.format(number, PhoneNumberFormat.E164));
+  }
+
+  /** The country calling code (1, 44, ...) of a canonical number. */
+  public static int callingCode(String canonicalPhone) {
+    return parse(canonicalPhone).orElseThrow(() -> new IllegalArgumentException("not a canonical phone number"))
+        .getCountryCode();
+  }
+
+  /**
+   * A valid number written internationally: {@code +}, then digits with optional spaces, dashes,
+   * dots or parentheses. Letters are refused: libphonenumber would read them as a keypad's digits.
+   */
+  private static Optional<PhoneNumber> parse(String phone) {
+    if (phone == null || phone.length() > MAX_RAW_CHARS || !INTERNATIONAL.matcher(phone).matches()) {
       return Optional.empty();
     }
     try {
       PhoneNumber number = UTIL.parse(phone, null);
-      return UTIL.isValidNumber(number) ? Optional.of(UTIL.format(number, PhoneNumberFormat.E164)) : Optional.empty();
+      return UTIL.isValidNumber(number) ? Optional.of(number) : Optional.empty();
     } catch (NumberParseException notANumber) {
       return Optional.empty();
     }

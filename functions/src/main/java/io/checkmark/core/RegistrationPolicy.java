@@ -6,18 +6,27 @@ import java.util.Map;
  * What an operator configures about registration.
  *
  * @param phoneNumbers which numbers may register
- * @param testNumbers phone numbers with fixed PINs that get no SMS (for tests against a deployed
- *     stack and for app-store review); empty in production unless deliberately set
+ * @param testNumbers phone numbers (canonical E.164) with fixed PINs that get no SMS (for tests
+ *     against a deployed stack and for app-store review); empty in production unless deliberately set
  * @param pinRequestsPerIpPerHour requestPin calls one source address may make in an hour
  * @param smsPerPhonePerDay PIN SMS one number may receive in a day (one a minute at most besides)
- * @param authFailuresPerPhonePerHour wrong PINs and wrong device keys tolerated per number in an hour
+ * @param smsPerCallingCodePerHour PIN SMS to all the numbers of one country calling code in an hour,
+ *     which bounds what SMS pumping to an expensive country can cost
+ * @param authFailuresPerAddressPerHour wrong PINs and wrong device keys tolerated from one source
+ *     address in an hour, whatever the phone
+ * @param authFailuresPerPhoneAndAddressPerHour wrong PINs and wrong device keys tolerated for one
+ *     phone from one source address in an hour (never per phone alone, so no one can lock an owner out)
+ * @param anonymousConnectsPerAddressPerMinute connections without credentials one source address may open in a minute
  */
 public record RegistrationPolicy(
     PhoneNumbers phoneNumbers,
     Map<String, String> testNumbers,
     int pinRequestsPerIpPerHour,
     int smsPerPhonePerDay,
-    int authFailuresPerPhonePerHour) {
+    int smsPerCallingCodePerHour,
+    int authFailuresPerAddressPerHour,
+    int authFailuresPerPhoneAndAddressPerHour,
+    int anonymousConnectsPerAddressPerMinute) {
 
   public RegistrationPolicy {
     testNumbers = Map.copyOf(testNumbers);

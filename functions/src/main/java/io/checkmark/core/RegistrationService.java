@@ -13,11 +13,15 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Registration by SMS PIN and login by device key (OWASP ASVS V6, after Signal-Server): PINs and
  * keys are stored only as salted hashes and compared in constant time; PINs live ten minutes,
- * are used once and die after five wrong tries; SMS, PIN requests and failures are rate limited;
+ * are used once and allow five guesses; SMS (per phone and per country calling code), PIN
+ * requests, anonymous connections and failures (per source address, never per phone alone) are
+ * rate limited; every phone is keyed by its canonical E.164 form;
  * registering a phone on a new device revokes the old device's key and closes its connections.
  */
 public final class RegistrationService {
@@ -27,6 +31,10 @@ public final class RegistrationService {
   private static final int DEVICE_KEY_BYTES = 32;
   private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
   private static final String BASIC = "basic ";
+  private static final Duration FAILURE_WINDOW = Duration.ofHours(1);
+  /** The metric counted when a calling code's PIN SMS budget for the hour is spent (an alarm watches it). */
+  private static final String SMS_BUDGET_EXHAUSTED = "PinSmsBudgetExhausted";
+  private static final Logger LOG = LoggerFactory.getLogger(RegistrationService.class);
 
   private final RegistrationPolicy policy;
   private final AccountStore accounts;
@@ -34,12 +42,13 @@ public final class RegistrationService {
   private final ConnectionStore connections;
   private final RateLimiter limits;
   private final SmsSender sms;
+  private final Metrics metrics;
   private final Sessions sessions;
   private final Clock clock;
   private final SecureRandom random;
 
   public RegistrationService(RegistrationPolicy policy, AccountStore accounts, PinStore pins,
-      ConnectionStore connections, RateLimiter limits, SmsSender sms, Sessions sessions, Clock clock,
+      ConnectionStore connections, RateLimiter limits, SmsSender sms, Metrics metrics, Sessions sessions, Clock clock,
       SecureRandom random) {
     this.policy = policy;
     this.accounts = accounts;
@@ -47,14 +56,18 @@ public final class RegistrationService {
     this.connections = connections;
     this.limits = limits;
     this.sms = sms;
+    this.metrics = metrics;
     this.sessions = sessions;
     this.clock = clock;
     this.random = random;
   }
 
-  /** Sends a new PIN by SMS. The reply says nothing of whether the number is registered. */
-  public PinSent requestPin(String phone, String sourceIp) {
-    policy.phoneNumbers().requireValid(phone);
+  /**
+   * Sends a new PIN by SMS to the canonical form of the number. The reply says nothing of whether
+   * the number is registered.
+   */
+  public PinSent requestPin(String rawPhone, String sourceIp) {
+    String phone = policy.phoneNumbers().requireValid(rawPhone);
     if (sourceIp != null) {
       limits.acquire("pin-requests-from#" + sourceIp, policy.pinRequestsPerIpPerHour(), Duration.ofHours(1));
     }
@@ -62,6 +75,7 @@ public final class RegistrationService {
     if (testPin == null) {
       limits.acquire("sms-minute#" + phone, 1, Duration.ofMinutes(1));
       limits.acquire("sms-day#" + phone, policy.smsPerPhonePerDay(), Duration.ofDays(1));
+      acquireCallingCodeBudget(phone);
     }
     String pin = testPin != null ? testPin : String.format("%06d", random.nextInt(1_000_000));
     pins.save(new PendingPin(phone, SaltedHash.of(pin, random), clock.instant().plus(PIN_LIFETIME), PIN_TRIES));
@@ -73,30 +87,27 @@ public final class RegistrationService {
 
   /**
    * Checks the PIN; on success makes a new device key the phone's only one, logs this connection
-   * in, and closes the connections of the device it replaces.
+   * in, and closes the connections of the device it replaces. A guess is taken from the PIN's
+   * tries before it is compared, so at most {@link #PIN_TRIES} guesses are ever compared, however
+   * many arrive at once; the last of them may still be right.
    */
-  public Registered verifyPin(String connectionId, String phone, String pin) {
-    policy.phoneNumbers().requireValid(phone);
+  public Registered verifyPin(String connectionId, String rawPhone, String pin, String sourceIp) {
+    String phone = policy.phoneNumbers().requireValid(rawPhone);
     if (pin == null || !SIX_DIGITS.matcher(pin).matches()) {
       throw ProtocolException.badRequest("pin must be 6 digits");
     }
-    limits.requireBelow(failuresOf(phone), policy.authFailuresPerPhonePerHour(), Duration.ofHours(1));
-    PendingPin pending = pins.find(phone)
-        .orElseThrow(() -> new ProtocolException(ErrorCode.PIN_EXPIRED, "no PIN is pending for this number; request one"));
-    if (!clock.instant().isBefore(pending.expiresAt())) {
-      pins.delete(phone);
-      throw new ProtocolException(ErrorCode.PIN_EXPIRED, "the PIN has expired; request a new one");
+    requireFewFailures(phone, sourceIp);
+    PinStore.Attempt attempt = pins.takeAttempt(phone, clock.instant());
+    switch (attempt.outcome()) {
+      case NONE_PENDING -> throw new ProtocolException(ErrorCode.PIN_EXPIRED, "no PIN is pending for this number; request one");
+      case EXPIRED -> throw new ProtocolException(ErrorCode.PIN_EXPIRED, "the PIN has expired; request a new one");
+      case NO_TRIES_LEFT -> throw new ProtocolException(ErrorCode.TOO_MANY_ATTEMPTS, "too many wrong PINs; request a new one");
+      case TAKEN -> { }
     }
-    if (pending.attemptsLeft() <= 0) {
-      throw new ProtocolException(ErrorCode.TOO_MANY_ATTEMPTS, "too many wrong PINs; request a new one");
-    }
+    PendingPin pending = attempt.pin();
     if (!SaltedHash.matches(pending.pinHash(), pin)) {
-      limits.record(failuresOf(phone), Duration.ofHours(1));
-      int left = pins.recordWrongTry(pending);
-      if (left < 0) {
-        throw new ProtocolException(ErrorCode.PIN_EXPIRED, "the PIN was replaced or used; request a new one");
-      }
-      throw ProtocolException.invalidPin(left);
+      recordFailure(phone, sourceIp);
+      throw ProtocolException.invalidPin(pending.attemptsLeft());
     }
     if (!pins.consume(pending)) {
       throw new ProtocolException(ErrorCode.PIN_EXPIRED, "the PIN was replaced or used; request a new one");
@@ -110,8 +121,10 @@ public final class RegistrationService {
   }
 
   /** Logs an anonymous connection in with the phone's device key. */
-  public LoggedIn login(String connectionId, String phone, String deviceKey) {
-    Account account = authenticate(phone, deviceKey)
+  public LoggedIn login(String connectionId, String rawPhone, String deviceKey, String sourceIp) {
+    String phone = PhoneNumbers.canonical(rawPhone)
+        .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_PHONE, "not a valid international phone number (+ and digits)"));
+    Account account = authenticate(phone, deviceKey, sourceIp)
         .orElseThrow(() -> new ProtocolException(ErrorCode.UNAUTHORIZED, "wrong phone number or device key"));
     connections.bind(connectionId, phone, account.keyGeneration());
     sessions.loggedIn(connectionId);
@@ -121,12 +134,20 @@ public final class RegistrationService {
   /**
    * Records a new connection, reading {@code Authorization: Basic base64(phone:deviceKey)}: the
    * connection is anonymous without a header and logged in with a good one; a bad one records
-   * nothing and returns empty (refuse the upgrade with 401).
+   * nothing and returns empty (refuse the upgrade with 401). Anonymous connections are limited
+   * per source address; logged-in ones are not.
    */
   public Optional<Connection> connect(String connectionId, Instant connectedAt, String sourceIp, String authorization) {
-    Optional<Connection> connection = authorization == null
-        ? Optional.of(Connection.anonymous(connectionId, connectedAt, sourceIp))
-        : authenticateHeader(connectionId, connectedAt, sourceIp, authorization);
+    Optional<Connection> connection;
+    if (authorization == null) {
+      if (sourceIp != null) {
+        limits.acquire("anonymous-connects-from#" + sourceIp, policy.anonymousConnectsPerAddressPerMinute(),
+            Duration.ofMinutes(1));
+      }
+      connection = Optional.of(Connection.anonymous(connectionId, connectedAt, sourceIp));
+    } else {
+      connection = authenticateHeader(connectionId, connectedAt, sourceIp, authorization);
+    }
     connection.ifPresent(connections::save);
     return connection;
   }
@@ -147,22 +168,58 @@ public final class RegistrationService {
     if (colon < 0) {
       return Optional.empty();
     }
-    String phone = credentials.substring(0, colon);
-    return authenticate(phone, credentials.substring(colon + 1))
-        .map(account -> new Connection(connectionId, connectedAt, sourceIp, phone, account.keyGeneration()));
+    Optional<String> phone = PhoneNumbers.canonical(credentials.substring(0, colon));
+    if (phone.isEmpty()) {
+      return Optional.empty();
+    }
+    return authenticate(phone.get(), credentials.substring(colon + 1), sourceIp)
+        .map(account -> new Connection(connectionId, connectedAt, sourceIp, phone.get(), account.keyGeneration()));
   }
 
-  private Optional<Account> authenticate(String phone, String deviceKey) {
-    if (!PhoneNumbers.looksLikeE164(phone)) {
-      throw new ProtocolException(ErrorCode.INVALID_PHONE, "a phone number is + and 8 to 15 digits (E.164)");
-    }
-    limits.requireBelow(failuresOf(phone), policy.authFailuresPerPhonePerHour(), Duration.ofHours(1));
+  /**
+   * The account when the key is its device key. A right key needs no limit check: keys are long
+   * random secrets, so limits are for wrong ones, counted per source address and per phone and
+   * address, never per phone alone, so that no one can lock an owner out.
+   */
+  private Optional<Account> authenticate(String phone, String deviceKey, String sourceIp) {
     Optional<Account> account = accounts.find(phone)
         .filter(found -> SaltedHash.matches(found.deviceKeyHash(), deviceKey));
-    if (account.isEmpty()) {
-      limits.record(failuresOf(phone), Duration.ofHours(1));
+    if (account.isEmpty() && sourceIp != null) {
+      limits.acquire(failuresFrom(sourceIp), policy.authFailuresPerAddressPerHour(), FAILURE_WINDOW);
+      limits.acquire(failuresOf(phone, sourceIp), policy.authFailuresPerPhoneAndAddressPerHour(), FAILURE_WINDOW);
     }
     return account;
+  }
+
+  /** Refuses a PIN guess from an address that has failed too often, before the guess takes a try. */
+  private void requireFewFailures(String phone, String sourceIp) {
+    if (sourceIp != null) {
+      limits.requireBelow(failuresFrom(sourceIp), policy.authFailuresPerAddressPerHour(), FAILURE_WINDOW);
+      limits.requireBelow(failuresOf(phone, sourceIp), policy.authFailuresPerPhoneAndAddressPerHour(), FAILURE_WINDOW);
+    }
+  }
+
+  private void recordFailure(String phone, String sourceIp) {
+    if (sourceIp != null) {
+      limits.record(failuresFrom(sourceIp), FAILURE_WINDOW);
+      limits.record(failuresOf(phone, sourceIp), FAILURE_WINDOW);
+    }
+  }
+
+  /**
+   * Counts a PIN SMS against its country calling code's hourly budget; when the budget is spent,
+   * counts a metric for the alarm and refuses, so SMS pumping to one expensive country costs a
+   * bounded amount.
+   */
+  private void acquireCallingCodeBudget(String phone) {
+    int callingCode = PhoneNumbers.callingCode(phone);
+    try {
+      limits.acquire("sms-calling-code#" + callingCode, policy.smsPerCallingCodePerHour(), Duration.ofHours(1));
+    } catch (ProtocolException spent) {
+      LOG.warn("PIN SMS budget of calling code +{} spent for this hour", callingCode);
+      metrics.count(SMS_BUDGET_EXHAUSTED, 1);
+      throw spent;
+    }
   }
 
   private void closeReplacedConnections(String phone, long currentGeneration, String keepConnectionId) {
@@ -180,7 +237,11 @@ public final class RegistrationService {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
   }
 
-  private static String failuresOf(String phone) {
-    return "auth-failures#" + phone;
+  private static String failuresFrom(String sourceIp) {
+    return "auth-failures-from#" + sourceIp;
+  }
+
+  private static String failuresOf(String phone, String sourceIp) {
+    return "auth-failures#" + phone + "#" + sourceIp;
   }
 }

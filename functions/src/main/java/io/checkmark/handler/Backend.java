@@ -78,7 +78,7 @@ public final class Backend {
         new PinsTable(dynamoDb.get(), setting("PINS_TABLE")),
         connections.get(),
         new RateLimitsTable(dynamoDb.get(), setting("RATE_LIMITS_TABLE"), clock),
-        sms.get(), sessions.get(), clock, random));
+        sms.get(), metrics.get(), sessions.get(), clock, random));
   }
 
   /**
@@ -143,10 +143,16 @@ public final class Backend {
     return new RegistrationPolicy(new PhoneNumbers(countries), testNumbers(environment.getOrDefault("TEST_NUMBERS", "")),
         number("PIN_REQUESTS_PER_IP_PER_HOUR", 20),
         number("SMS_PER_PHONE_PER_DAY", 5),
-        number("AUTH_FAILURES_PER_PHONE_PER_HOUR", 20));
+        number("SMS_PER_CALLING_CODE_PER_HOUR", 1000),
+        number("AUTH_FAILURES_PER_ADDRESS_PER_HOUR", 100),
+        number("AUTH_FAILURES_PER_PHONE_AND_ADDRESS_PER_HOUR", 20),
+        number("ANONYMOUS_CONNECTS_PER_ADDRESS_PER_MINUTE", 60));
   }
 
-  /** {@code +14155550100=123456,+14155550101=654321}: test numbers and their fixed PINs. */
+  /**
+   * {@code +14155550100=123456,+14155550101=654321}: test numbers and their fixed PINs, keyed by
+   * their canonical E.164 form like everything else.
+   */
   static Map<String, String> testNumbers(String setting) {
     Map<String, String> numbers = new LinkedHashMap<>();
     for (String entry : setting.split(",")) {
@@ -158,7 +164,9 @@ public final class Backend {
       if (equals < 1 || !trimmed.substring(equals + 1).matches("[0-9]{6}")) {
         throw new IllegalStateException("TEST_NUMBERS takes +phone=six-digit-PIN entries separated by commas");
       }
-      numbers.put(trimmed.substring(0, equals), trimmed.substring(equals + 1));
+      String phone = PhoneNumbers.canonical(trimmed.substring(0, equals).trim())
+          .orElseThrow(() -> new IllegalStateException("TEST_NUMBERS has an entry that is not a valid phone number"));
+      numbers.put(phone, trimmed.substring(equals + 1));
     }
     return numbers;
   }

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code $connect}: records the new connection, logged in when it presents a good
  * {@code Authorization: Basic} header. A non-2xx reply makes API Gateway refuse the upgrade: 401
- * for bad credentials, 429 when the phone has failed too often.
+ * for bad credentials, 429 when the source address has opened too many anonymous connections or
+ * sent too many wrong keys.
  */
 public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
 

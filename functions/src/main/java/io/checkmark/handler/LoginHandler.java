@@ -19,7 +19,7 @@ public final class LoginHandler extends ActionHandler<LoginHandler.Login> {
 
   @Override
   protected ServerFrame handle(Caller caller, Login request) {
-    return registration.login(caller.connectionId(), request.phone(), request.deviceKey());
+    return registration.login(caller.connectionId(), request.phone(), request.deviceKey(), caller.sourceIp());
   }
 
   public record Login(String phone, String deviceKey) {

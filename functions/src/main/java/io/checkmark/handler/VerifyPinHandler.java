@@ -19,7 +19,7 @@ public final class VerifyPinHandler extends ActionHandler<VerifyPinHandler.Verif
 
   @Override
   protected ServerFrame handle(Caller caller, VerifyPin request) {
-    return registration.verifyPin(caller.connectionId(), request.phone(), request.pin());
+    return registration.verifyPin(caller.connectionId(), request.phone(), request.pin(), caller.sourceIp());
   }
 
   public record VerifyPin(String phone, String pin) {

@@ -60,6 +60,23 @@ class PhoneNumbersTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"+4407911123456", "+44 7911 123456", "+44 (0)7911-123456"})
+  void requireValidAnswersTheCanonicalFormOfEverySpelling(String spelling) {
+    assertThat(anyCountry.requireValid(spelling)).isEqualTo("+447911123456");
+  }
+
+  @Test
+  void lettersAreNotReadAsKeypadDigits() {
+    assertThat(PhoneNumbers.canonical("+1415555ABCD")).isEmpty();
+  }
+
+  @Test
+  void callingCodeOfACanonicalNumber() {
+    assertThat(PhoneNumbers.callingCode("+447911123456")).isEqualTo(44);
+    assertThat(PhoneNumbers.callingCode("+14155550123")).isEqualTo(1);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"+14155550123", "+1 415 555 0123", "+1-415-555-0123", "+1 (415) 555-0123"})
   void spellingsOfOneNumberHaveOneCanonicalForm(String spelling) {
     assertThat(PhoneNumbers.canonical(spelling)).contains("+14155550123");

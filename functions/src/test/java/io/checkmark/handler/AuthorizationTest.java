@@ -60,7 +60,7 @@ class AuthorizationTest {
     String phone = RegistrationTest.newPhone();
     String connection = connect();
     registration.requestPin(phone, null);
-    registration.verifyPin(connection, phone, sms.lastPinTo(phone));
+    registration.verifyPin(connection, phone, sms.lastPinTo(phone), null);
 
     JsonNode reply = call(connection);
 
@@ -73,7 +73,7 @@ class AuthorizationTest {
     String phone = RegistrationTest.newPhone();
     String connection = connect();
     registration.requestPin(phone, null);
-    registration.verifyPin(connection, phone, sms.lastPinTo(phone));
+    registration.verifyPin(connection, phone, sms.lastPinTo(phone), null);
     // The account moves on to a newer key while this connection stays bound to the first.
     TemplateTables.dynamoDb().updateItem(r -> r.tableName(environment.get("ACCOUNTS_TABLE"))
         .key(Map.of("phone", AttributeValue.fromS(phone)))

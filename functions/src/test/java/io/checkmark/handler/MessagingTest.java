@@ -271,7 +271,7 @@ class MessagingTest {
   private Device register(String phone) {
     String connection = registration.connect(UUID.randomUUID().toString(), clock.instant(), null, null).orElseThrow().id();
     registration.requestPin(phone, null);
-    registration.verifyPin(connection, phone, sms.lastPinTo(phone));
+    registration.verifyPin(connection, phone, sms.lastPinTo(phone), null);
     return new Device(phone, connection);
   }
 

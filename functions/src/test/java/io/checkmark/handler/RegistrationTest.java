@@ -3,6 +3,7 @@ package io.checkmark.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import io.checkmark.aws.TemplateTables;
 import io.checkmark.core.Connection;
 import io.checkmark.core.MutableClock;
@@ -15,12 +16,19 @@ import io.checkmark.protocol.Registered;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,13 +46,15 @@ class RegistrationTest {
   private static final Pattern SIX_DIGITS = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
   private static final String TEST_NUMBER = "+14155550100";
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+  /** Starts at the real time: DynamoDB Local deletes items whose TTL has passed, as DynamoDB does. */
+  private final MutableClock clock = new MutableClock(Instant.now());
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
   private final Map<String, String> environment = environment(Map.of(
       "TEST_NUMBERS", TEST_NUMBER + "=246810",
       "PIN_REQUESTS_PER_IP_PER_HOUR", "3",
-      "AUTH_FAILURES_PER_PHONE_PER_HOUR", "8"));
+      "AUTH_FAILURES_PER_PHONE_AND_ADDRESS_PER_HOUR", "8",
+      "AUTH_FAILURES_PER_ADDRESS_PER_HOUR", "12"));
   private final Backend backend = Backend.builder(environment).clock(clock)
       .dynamoDb(TemplateTables.dynamoDb()).sms(sms).pusher(pusher).build();
   private final RegistrationService registration = backend.registrationService();
@@ -73,7 +83,7 @@ class RegistrationTest {
     String connection = connectAnonymously();
     registration.requestPin(phone, newAddress());
 
-    Registered registered = registration.verifyPin(connection, phone, sms.lastPinTo(phone));
+    Registered registered = registration.verifyPin(connection, phone, sms.lastPinTo(phone), newAddress());
 
     assertThat(registered.phone()).isEqualTo(phone);
     assertThat(Base64.getUrlDecoder().decode(registered.deviceKey())).hasSizeGreaterThanOrEqualTo(16);
@@ -89,10 +99,10 @@ class RegistrationTest {
 
     for (int left = 4; left >= 0; left--) {
       int expected = left;
-      assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, wrong), ErrorCode.INVALID_PIN)
+      assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, wrong, newAddress()), ErrorCode.INVALID_PIN)
           .satisfies(e -> assertThat(e.attemptsLeft()).isEqualTo(expected));
     }
-    assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, pin), ErrorCode.TOO_MANY_ATTEMPTS);
+    assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, pin, newAddress()), ErrorCode.TOO_MANY_ATTEMPTS);
   }
 
   @Test
@@ -101,7 +111,7 @@ class RegistrationTest {
     registration.requestPin(phone, newAddress());
     clock.advance(RegistrationService.PIN_LIFETIME);
 
-    assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, sms.lastPinTo(phone)), ErrorCode.PIN_EXPIRED);
+    assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, sms.lastPinTo(phone), newAddress()), ErrorCode.PIN_EXPIRED);
   }
 
   @Test
@@ -109,9 +119,9 @@ class RegistrationTest {
     String phone = newPhone();
     registration.requestPin(phone, newAddress());
     String pin = sms.lastPinTo(phone);
-    registration.verifyPin(connectAnonymously(), phone, pin);
+    registration.verifyPin(connectAnonymously(), phone, pin, newAddress());
 
-    assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, pin), ErrorCode.PIN_EXPIRED);
+    assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, pin, newAddress()), ErrorCode.PIN_EXPIRED);
   }
 
   @Test
@@ -155,14 +165,208 @@ class RegistrationTest {
   }
 
   @Test
-  void failedVerificationsAndLoginsPerPhoneAreLimited() {
+  void wrongKeysFromOtherAddressesNeverLockTheOwnerOut() {
+    String phone = newPhone();
+    String key = register(phone).deviceKey();
+    String attacker = newAddress();
+    for (int i = 0; i < 25; i++) {
+      refusedEither(() -> registration.login(connectAnonymously(), phone, "wrong-key", attacker));
+      String elsewhere = newAddress();
+      refusedEither(() -> assertThat(registration.connect(newId(), clock.instant(), elsewhere, basic(phone, "wrong-key")))
+          .isEmpty());
+    }
+    String owner = newAddress();
+
+    assertThat(registration.login(connectAnonymously(), phone, key, owner).phone()).isEqualTo(phone);
+    assertThat(registration.login(connectAnonymously(), phone, key, attacker).phone()).isEqualTo(phone);
+    assertThat(registration.connect(newId(), clock.instant(), owner, basic(phone, key))).isPresent();
+    assertThat(registration.connect(newId(), clock.instant(), attacker, basic(phone, key))).isPresent();
+  }
+
+  @Test
+  void wrongKeysAreLimitedPerPhoneAndAddressNotPerPhone() {
     String phone = newPhone();
     register(phone);
+    String attacker = newAddress();
     for (int i = 0; i < 8; i++) {
-      assertRefused(() -> registration.login(connectAnonymously(), phone, "wrong-key"), ErrorCode.UNAUTHORIZED);
+      assertRefused(() -> registration.login(connectAnonymously(), phone, "wrong-key", attacker), ErrorCode.UNAUTHORIZED);
     }
 
-    assertRefused(() -> registration.login(connectAnonymously(), phone, "wrong-key"), ErrorCode.RATE_LIMITED);
+    assertRefused(() -> registration.login(connectAnonymously(), phone, "wrong-key", attacker), ErrorCode.RATE_LIMITED)
+        .satisfies(e -> assertThat(e.retryAfterSeconds()).isBetween(1, 3600));
+    assertRefused(() -> registration.connect(newId(), clock.instant(), attacker, basic(phone, "wrong-key")),
+        ErrorCode.RATE_LIMITED);
+    assertRefused(() -> registration.login(connectAnonymously(), phone, "wrong-key", newAddress()), ErrorCode.UNAUTHORIZED);
+  }
+
+  @Test
+  void wrongKeysAreLimitedPerAddressAcrossPhones() {
+    String attacker = newAddress();
+    for (int i = 0; i < 12; i++) {
+      String phone = newPhone();
+      assertRefused(() -> registration.login(connectAnonymously(), phone, "wrong-key", attacker), ErrorCode.UNAUTHORIZED);
+    }
+
+    assertRefused(() -> registration.login(connectAnonymously(), newPhone(), "wrong-key", attacker), ErrorCode.RATE_LIMITED);
+  }
+
+  @Test
+  void wrongPinsAreLimitedPerAddressAndTheAddressOverItsLimitHasNoGuessEvaluated() {
+    String attacker = newAddress();
+    for (int i = 0; i < 12; i++) {
+      String phone = newPhone();
+      registration.requestPin(phone, newAddress());
+      assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, wrongPin(sms.lastPinTo(phone)), attacker),
+          ErrorCode.INVALID_PIN);
+    }
+    String victim = newPhone();
+    registration.requestPin(victim, newAddress());
+
+    assertRefused(() -> registration.verifyPin(connectAnonymously(), victim, sms.lastPinTo(victim), attacker),
+        ErrorCode.RATE_LIMITED);
+    assertThat(registration.verifyPin(connectAnonymously(), victim, sms.lastPinTo(victim), newAddress()).phone())
+        .isEqualTo(victim);
+  }
+
+  @Test
+  void aBurstOfConcurrentWrongGuessesHasExactlyFiveEvaluatedAndTheRestTooManyAttempts() throws Exception {
+    String phone = newPhone();
+    registration.requestPin(phone, newAddress());
+    String pin = sms.lastPinTo(phone);
+    List<String> guesses = new ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      guesses.add(String.format("%06d", (Integer.parseInt(pin) + i) % 1_000_000));
+    }
+
+    List<ProtocolException> refusals = guessAtOnce(phone, guesses).stream()
+        .map(outcome -> (ProtocolException) outcome).toList();
+
+    assertThat(refusals.stream().filter(e -> e.code() == ErrorCode.INVALID_PIN).map(ProtocolException::attemptsLeft))
+        .as("tries left after each INVALID_PIN; all replies %s", refusals.stream().map(e -> e.code() + " " + e.getMessage()).toList())
+        .containsExactlyInAnyOrder(4, 3, 2, 1, 0);
+    assertThat(refusals.stream().map(ProtocolException::code).filter(code -> code != ErrorCode.INVALID_PIN))
+        .hasSize(25).containsOnly(ErrorCode.TOO_MANY_ATTEMPTS);
+    assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, pin, newAddress()), ErrorCode.TOO_MANY_ATTEMPTS);
+  }
+
+  @Test
+  void aBurstOfConcurrentGuessesWithTheRightOneHasAtMostFiveEvaluated() throws Exception {
+    String phone = newPhone();
+    registration.requestPin(phone, newAddress());
+    String pin = sms.lastPinTo(phone);
+    List<String> guesses = new ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      guesses.add(String.format("%06d", (Integer.parseInt(pin) + i) % 1_000_000));
+    }
+    guesses.add(15, pin);
+
+    List<Object> outcomes = guessAtOnce(phone, guesses);
+
+    long registered = outcomes.stream().filter(Registered.class::isInstance).count();
+    List<ErrorCode> codes = outcomes.stream().filter(ProtocolException.class::isInstance)
+        .map(outcome -> ((ProtocolException) outcome).code()).toList();
+    long evaluated = registered + codes.stream().filter(ErrorCode.INVALID_PIN::equals).count();
+    assertThat(evaluated).isLessThanOrEqualTo(5);
+    // Once the right guess has used the PIN, no PIN is pending for the ones after it.
+    assertThat(codes).containsOnly(ErrorCode.INVALID_PIN, ErrorCode.TOO_MANY_ATTEMPTS,
+        registered == 1 ? ErrorCode.PIN_EXPIRED : ErrorCode.TOO_MANY_ATTEMPTS);
+    if (registered == 0) {
+      assertThat(evaluated).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void aRightFifthGuessStillRegisters() {
+    String phone = newPhone();
+    registration.requestPin(phone, newAddress());
+    String pin = sms.lastPinTo(phone);
+    for (int i = 0; i < 4; i++) {
+      assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, wrongPin(pin), newAddress()), ErrorCode.INVALID_PIN);
+    }
+
+    assertThat(registration.verifyPin(connectAnonymously(), phone, pin, newAddress()).phone()).isEqualTo(phone);
+  }
+
+  @Test
+  void twoSpellingsOfOneNumberAreOneAccountOneLimitAndOneSmsDestination() {
+    String national = "7911" + (100_000 + NEXT_PHONE.getAndIncrement() % 900_000);
+    String canonical = "+44" + national;
+    String withTrunkPrefix = "+440" + national;
+
+    assertThat(registration.requestPin(withTrunkPrefix, newAddress()).phone()).isEqualTo(canonical);
+    assertThat(sms.to(canonical)).hasSize(1);
+    assertRefused(() -> registration.requestPin(canonical, newAddress()), ErrorCode.RATE_LIMITED);
+    assertThat(sms.sent).noneMatch(message -> message.phone().equals(withTrunkPrefix));
+
+    Registered registered = registration.verifyPin(connectAnonymously(), withTrunkPrefix, sms.lastPinTo(canonical),
+        newAddress());
+    assertThat(registered.phone()).isEqualTo(canonical);
+    assertThat(rawItem("ACCOUNTS_TABLE", canonical)).isNotEmpty();
+    assertThat(rawItem("ACCOUNTS_TABLE", withTrunkPrefix)).isNullOrEmpty();
+    String key = registered.deviceKey();
+    assertThat(registration.login(connectAnonymously(), withTrunkPrefix, key, newAddress()).phone()).isEqualTo(canonical);
+    assertThat(registration.login(connectAnonymously(), canonical, key, newAddress()).phone()).isEqualTo(canonical);
+    assertThat(registration.connect(newId(), clock.instant(), newAddress(), basic(withTrunkPrefix, key)))
+        .hasValueSatisfying(connection -> assertThat(connection.phone()).isEqualTo(canonical));
+  }
+
+  @Test
+  void testNumbersAreFoundWhateverTheSpelling() {
+    registration.requestPin("+1 415-555-0100", newAddress());
+
+    assertThat(registration.verifyPin(connectAnonymously(), "+1-415-555-0100", "246810", newAddress()).phone())
+        .isEqualTo(TEST_NUMBER);
+    assertThat(sms.sent).isEmpty();
+  }
+
+  @Test
+  void aNumberThatIsNoValidNumberIsInvalidPhoneAtLoginAndRefusedAtConnect() {
+    assertRefused(() -> registration.login(connectAnonymously(), "+15551234567", "any-key", newAddress()),
+        ErrorCode.INVALID_PHONE);
+    assertThat(registration.connect(newId(), clock.instant(), newAddress(), basic("+15551234567", "any-key"))).isEmpty();
+  }
+
+  @Test
+  void pinSmsToOneCallingCodeStopAtItsHourlyBudgetWithRateLimitedAndAMetric() {
+    MessagingTest.CountingMetrics metrics = new MessagingTest.CountingMetrics();
+    Map<String, String> budgeted = new HashMap<>(environment);
+    budgeted.put("SMS_PER_CALLING_CODE_PER_HOUR", "3");
+    RegistrationService withBudget = Backend.builder(budgeted).clock(clock).dynamoDb(TemplateTables.dynamoDb())
+        .sms(sms).pusher(pusher).metrics(metrics).build().registrationService();
+    for (int i = 0; i < 3; i++) {
+      withBudget.requestPin(newFrenchPhone(), newAddress());
+    }
+    String fourth = newFrenchPhone();
+
+    assertRefused(() -> withBudget.requestPin(fourth, newAddress()), ErrorCode.RATE_LIMITED)
+        .satisfies(e -> assertThat(e.retryAfterSeconds()).isBetween(1, 3600));
+    assertThat(sms.to(fourth)).isEmpty();
+    assertThat(metrics.counts).containsEntry("PinSmsBudgetExhausted", 1);
+    String german = "+491511234" + (1000 + NEXT_PHONE.getAndIncrement() % 9000);
+    withBudget.requestPin(german, newAddress());
+    assertThat(sms.to(german)).hasSize(1);
+
+    clock.advance(Duration.ofHours(1));
+    withBudget.requestPin(fourth, newAddress());
+    assertThat(sms.to(fourth)).hasSize(1);
+  }
+
+  @Test
+  void anonymousConnectsAreLimitedPerAddressPerMinuteAndLoggedInOnesAreNot() {
+    String phone = newPhone();
+    String key = register(phone).deviceKey();
+    String address = newAddress();
+    for (int i = 0; i < 60; i++) {
+      assertThat(registration.connect(newId(), clock.instant(), address, null)).isPresent();
+    }
+
+    APIGatewayV2WebSocketEvent connect = TestEvents.event("CONNECT", "$connect", newId());
+    connect.getRequestContext().getIdentity().setSourceIp(address);
+    assertThat(new ConnectHandler(backend).handleRequest(connect, TestEvents.CONTEXT).getStatusCode()).isEqualTo(429);
+    assertThat(registration.connect(newId(), clock.instant(), address, basic(phone, key))).isPresent();
+
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(registration.connect(newId(), clock.instant(), address, null)).isPresent();
   }
 
   @Test
@@ -176,7 +380,7 @@ class RegistrationTest {
     String connection = connectAnonymously();
     registration.requestPin(TEST_NUMBER, newAddress());
 
-    Registered registered = registration.verifyPin(connection, TEST_NUMBER, "246810");
+    Registered registered = registration.verifyPin(connection, TEST_NUMBER, "246810", newAddress());
 
     assertThat(registered.phone()).isEqualTo(TEST_NUMBER);
     assertThat(sms.sent).isEmpty();
@@ -188,8 +392,8 @@ class RegistrationTest {
     String key = register(phone).deviceKey();
     String connection = connectAnonymously();
 
-    assertRefused(() -> registration.login(connection, phone, key + "x"), ErrorCode.UNAUTHORIZED);
-    assertThat(registration.login(connection, phone, key).phone()).isEqualTo(phone);
+    assertRefused(() -> registration.login(connection, phone, key + "x", newAddress()), ErrorCode.UNAUTHORIZED);
+    assertThat(registration.login(connection, phone, key, newAddress()).phone()).isEqualTo(phone);
     assertThat(sessions.loggedInPhone(connection)).isEqualTo(phone);
   }
 
@@ -224,9 +428,9 @@ class RegistrationTest {
       assertThat(((ErrorFrame) push.frame()).code()).isEqualTo("DEVICE_REPLACED");
     });
     assertThat(pusher.closed).contains(oldConnection);
-    assertRefused(() -> registration.login(connectAnonymously(), phone, oldKey), ErrorCode.UNAUTHORIZED);
+    assertRefused(() -> registration.login(connectAnonymously(), phone, oldKey, newAddress()), ErrorCode.UNAUTHORIZED);
     assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, oldKey))).isEmpty();
-    assertThat(registration.login(connectAnonymously(), phone, newKey).phone()).isEqualTo(phone);
+    assertThat(registration.login(connectAnonymously(), phone, newKey, newAddress()).phone()).isEqualTo(phone);
   }
 
   @Test
@@ -277,19 +481,67 @@ class RegistrationTest {
     assertThat(pendingPin.toString()).doesNotContain(pin);
     assertThat(pendingPin.get("pinHash").s()).contains(":");
 
-    String key = registration.verifyPin(connectAnonymously(), phone, pin).deviceKey();
+    String key = registration.verifyPin(connectAnonymously(), phone, pin, newAddress()).deviceKey();
     Map<String, AttributeValue> account = rawItem("ACCOUNTS_TABLE", phone);
     assertThat(account.toString()).doesNotContain(key);
     assertThat(account.get("keyHash").s()).contains(":");
   }
 
+  /** Makes every guess at once, each on its own thread and connection; the replies and refusals. */
+  private List<Object> guessAtOnce(String phone, List<String> guesses) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(guesses.size());
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Object>> outcomes = new ArrayList<>();
+      for (String guess : guesses) {
+        String connection = connectAnonymously();
+        String address = newAddress();
+        outcomes.add(threads.submit(() -> {
+          start.await();
+          try {
+            return registration.verifyPin(connection, phone, guess, address);
+          } catch (ProtocolException refused) {
+            return refused;
+          }
+        }));
+      }
+      start.countDown();
+      List<Object> results = new ArrayList<>();
+      for (Future<Object> outcome : outcomes) {
+        results.add(outcome.get(30, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** A wrong guess that is refused one way or another (refusals count from the limit on). */
+  private static void refusedEither(ThrowingCallable call) {
+    try {
+      call.call();
+    } catch (ProtocolException refused) {
+      assertThat(refused.code()).isIn(ErrorCode.UNAUTHORIZED, ErrorCode.RATE_LIMITED);
+    } catch (Throwable unexpected) {
+      throw new AssertionError(unexpected);
+    }
+  }
+
+  private static String wrongPin(String pin) {
+    return pin.equals("000000") ? "111111" : "000000";
+  }
+
+  private static String newFrenchPhone() {
+    return "+3361234" + (1000 + NEXT_PHONE.getAndIncrement() % 9000);
+  }
+
   private Registered register(String phone) {
     registration.requestPin(phone, newAddress());
-    return registration.verifyPin(connectAnonymously(), phone, sms.lastPinTo(phone));
+    return registration.verifyPin(connectAnonymously(), phone, sms.lastPinTo(phone), newAddress());
   }
 
   private String connectAnonymously() {
-    return registration.connect(newId(), clock.instant(), "198.51.100.1", null).orElseThrow().id();
+    return registration.connect(newId(), clock.instant(), newAddress(), null).orElseThrow().id();
   }
 
 

@@ -83,7 +83,7 @@ class WarmFunctionTest {
   private String register(String phone) {
     String connection = connect();
     registrationFunction.requestPin(phone, null);
-    registrationFunction.verifyPin(connection, phone, TEST_PIN);
+    registrationFunction.verifyPin(connection, phone, TEST_PIN, null);
     return connection;
   }
 

@@ -61,6 +61,16 @@ public final class CheckmarkStack extends Stack {
         .noEcho(true).description("Test phone numbers with fixed PINs, +phone=PIN pairs; empty in production.").build();
     CfnParameter perAddress = CfnParameter.Builder.create(this, "PinRequestsPerAddressPerHour").type("Number")
         .defaultValue(20).minValue(1).description("requestPin calls one source IP address may make in an hour.").build();
+    CfnParameter smsPerCallingCode = CfnParameter.Builder.create(this, "PinSmsPerCallingCodePerHour").type("Number")
+        .defaultValue(1000).minValue(1).description("PIN SMS to all numbers of one calling code in an hour.").build();
+    CfnParameter failuresPerAddress = CfnParameter.Builder.create(this, "AuthFailuresPerAddressPerHour").type("Number")
+        .defaultValue(100).minValue(1).description("Wrong PINs and device keys one source IP address may send in an hour.").build();
+    CfnParameter failuresPerPhoneAndAddress = CfnParameter.Builder.create(this, "AuthFailuresPerPhoneAndAddressPerHour")
+        .type("Number").defaultValue(20).minValue(1)
+        .description("Wrong PINs and device keys for one phone from one source IP address in an hour.").build();
+    CfnParameter anonymousConnects = CfnParameter.Builder.create(this, "AnonymousConnectsPerAddressPerMinute").type("Number")
+        .defaultValue(60).minValue(20).description("Connections without credentials one source IP address may open in a minute.")
+        .build();
     CfnParameter senderId = parameter("SmsSenderId", "String", "", "Alphanumeric sender id of the PIN SMS; empty for none.");
     CfnParameter alarmEmail = parameter("AlarmEmail", "String", "", "Address that alarms are mailed to; empty for none.");
     CfnParameter backlogSeconds = CfnParameter.Builder.create(this, "BacklogAgeAlarmSeconds").type("Number")
@@ -92,6 +102,10 @@ public final class CheckmarkStack extends Stack {
     environment.put("TEST_NUMBERS", testNumbers.getValueAsString());
     environment.put("SMS_SENDER_ID", senderId.getValueAsString());
     environment.put("PIN_REQUESTS_PER_IP_PER_HOUR", perAddress.getValueAsString());
+    environment.put("SMS_PER_CALLING_CODE_PER_HOUR", smsPerCallingCode.getValueAsString());
+    environment.put("AUTH_FAILURES_PER_ADDRESS_PER_HOUR", failuresPerAddress.getValueAsString());
+    environment.put("AUTH_FAILURES_PER_PHONE_AND_ADDRESS_PER_HOUR", failuresPerPhoneAndAddress.getValueAsString());
+    environment.put("ANONYMOUS_CONNECTS_PER_ADDRESS_PER_MINUTE", anonymousConnects.getValueAsString());
     environment.put("POWERTOOLS_SERVICE_NAME", "checkmark");
     environment.put("POWERTOOLS_METRICS_NAMESPACE", "Checkmark");
     environment.put("POWERTOOLS_LOG_LEVEL", logLevel.getValueAsString());
@@ -195,6 +209,13 @@ public final class CheckmarkStack extends Stack {
         .metrics(throttles).evaluationPeriods(2).threshold(10)
         .comparisonOperator("GreaterThanOrEqualToThreshold").treatMissingData("notBreaching").build();
     functionThrottles.addPropertyOverride("AlarmActions", alarmActions);
+    CfnAlarm.Builder.create(this, "PinSmsBudgetAlarm")
+        .alarmDescription("A country calling code spent its hourly PIN SMS budget (PinSmsPerCallingCodePerHour).")
+        .namespace("Checkmark").metricName("PinSmsBudgetExhausted")
+        .dimensions(List.of(CfnAlarm.DimensionProperty.builder().name("service").value("checkmark").build()))
+        .statistic("Sum").period(300).evaluationPeriods(1).threshold(1)
+        .comparisonOperator("GreaterThanOrEqualToThreshold").treatMissingData("notBreaching").build()
+        .addPropertyOverride("AlarmActions", alarmActions);
     CfnAlarm smsSpendAlarm = CfnAlarm.Builder.create(this, "SmsSpendAlarm")
         .alarmDescription("This month's SMS spend passed SmsMonthlySpendAlarmUsd.")
         .namespace("AWS/SNS").metricName("SMSMonthToDateSpentUSD").statistic("Maximum").period(300).evaluationPeriods(1)
@@ -237,7 +258,7 @@ public final class CheckmarkStack extends Stack {
     List<Route> routes = new ArrayList<>();
     routes.add(new Route("Connect", "$connect", "ConnectHandler", false, List.of(
         allow(List.of("dynamodb:PutItem"), connections), allow(List.of("dynamodb:GetItem"), accounts),
-        allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits))));
+        allow(List.of("dynamodb:UpdateItem"), rateLimits))));
     routes.add(new Route("Disconnect", "$disconnect", "DisconnectHandler", false,
         List.of(allow(List.of("dynamodb:DeleteItem"), connections))));
     routes.add(new Route("Default", "$default", "DefaultRouteHandler", true, List.of()));
@@ -246,13 +267,13 @@ public final class CheckmarkStack extends Stack {
         allow(List.of("dynamodb:PutItem"), pins), allow(List.of("dynamodb:UpdateItem"), rateLimits),
         allow(List.of("sns:Publish"), "*"))));
     routes.add(new Route("VerifyPin", "verifyPin", "VerifyPinHandler", true, List.of(
-        allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"), pins),
+        allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), pins),
         allow(List.of("dynamodb:UpdateItem"), accounts),
         allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits),
         allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
         allow(List.of("dynamodb:Query"), byPhone), manageConnections)));
     routes.add(new Route("Login", "login", "LoginHandler", true, List.of(
-        allow(List.of("dynamodb:GetItem"), accounts), allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits),
+        allow(List.of("dynamodb:GetItem"), accounts), allow(List.of("dynamodb:UpdateItem"), rateLimits),
         allow(List.of("dynamodb:UpdateItem"), connections))));
     routes.add(new Route("Send", "send", "SendHandler", true,
         with(session, allow(List.of("dynamodb:PutItem"), messages), push)));

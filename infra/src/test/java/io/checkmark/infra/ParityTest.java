@@ -40,7 +40,7 @@ class ParityTest {
       assertThat(side.actionsByHandler().get("io.checkmark.handler.SendHandler::handleRequest"))
           .contains("dynamodb:PutItem", "dynamodb:Query", "execute-api:ManageConnections");
       assertThat(side.actionsByHandler().get("io.checkmark.handler.RequestPinHandler::handleRequest")).contains("sns:Publish");
-      assertThat(side.alarms()).hasSize(4);
+      assertThat(side.alarms()).hasSize(5);
     }
     assertThat(sam.differencesFrom(cdk)).isEmpty();
   }

@@ -15,7 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -172,6 +174,79 @@ class RegistrationEndToEndTest {
     }
   }
 
+  @Test
+  void wrongLoginsFromItsOwnAddressNeverLockTheOwnerOut() throws Exception {
+    String phone = newPhone();
+    String key = Devices.register(stack, phone);
+    try (TestSocket attacker = TestSocket.connect(stack.webSocketUrl())) {
+      for (int i = 0; i < 25; i++) {
+        assertThat(request(attacker, login(phone, "wrong-key")).get("code").asText()).isIn("UNAUTHORIZED", "RATE_LIMITED");
+      }
+      assertThat(request(attacker, login(phone, "wrong-key")).get("code").asText()).isEqualTo("RATE_LIMITED");
+      assertThatThrownBy(() -> TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(phone, "wrong-key"))))
+          .isInstanceOfSatisfying(TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(429));
+
+      assertThat(request(attacker, login(phone, key)).get("type").asText()).isEqualTo("loggedIn");
+    }
+    try (TestSocket owner = TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(phone, key)))) {
+      assertThat(request(owner, "{\"action\":\"ping\"}").get("type").asText()).isEqualTo("pong");
+    }
+  }
+
+  @Test
+  void aBurstOfGuessesFromSeveralConnectionsHasAtMostFiveEvaluated() throws Exception {
+    String phone = newPhone();
+    List<TestSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        sockets.add(TestSocket.connect(stack.webSocketUrl()));
+      }
+      request(sockets.get(0), "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\"}");
+      String pin = pinIn(capturedSms(phone).get(0));
+      List<String> guesses = new ArrayList<>();
+      for (int i = 1; i <= 30; i++) {
+        guesses.add(String.format("%06d", (Integer.parseInt(pin) + i) % 1_000_000));
+      }
+      guesses.add(15, pin);
+
+      for (int i = 0; i < guesses.size(); i++) {
+        sockets.get(i % sockets.size())
+            .send("{\"action\":\"verifyPin\",\"phone\":\"" + phone + "\",\"pin\":\"" + guesses.get(i) + "\"}");
+      }
+      List<JsonNode> replies = new ArrayList<>();
+      for (int i = 0; i < guesses.size(); i++) {
+        replies.add(JSON.readTree(sockets.get(i % sockets.size()).next()));
+      }
+
+      long registered = replies.stream().filter(reply -> reply.path("type").asText().equals("registered")).count();
+      List<String> codes = replies.stream().map(reply -> reply.path("code").asText()).filter(code -> !code.isEmpty()).toList();
+      long evaluated = registered + codes.stream().filter("INVALID_PIN"::equals).count();
+      assertThat(evaluated).isLessThanOrEqualTo(5);
+      // Once the right guess has used the PIN, no PIN is pending for the ones after it.
+      assertThat(codes).containsOnly("INVALID_PIN", "TOO_MANY_ATTEMPTS", registered == 1 ? "PIN_EXPIRED" : "TOO_MANY_ATTEMPTS");
+      if (registered == 0) {
+        assertThat(evaluated).isEqualTo(5);
+      }
+    } finally {
+      sockets.forEach(TestSocket::close);
+    }
+  }
+
+  @Test
+  void twoSpellingsOfOneNumberGetOneSmsDestinationAndOneLimit() throws Exception {
+    String national = newPhone().substring(2);
+    String canonical = "+1" + national;
+    String spaced = "+1 " + national.substring(0, 3) + " " + national.substring(3, 6) + " " + national.substring(6);
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      assertThat(request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + spaced + "\"}").get("phone").asText())
+          .isEqualTo(canonical);
+      assertThat(request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + canonical + "\"}").get("code").asText())
+          .isEqualTo("RATE_LIMITED");
+      assertThat(capturedSms(canonical)).hasSize(1);
+      assertThat(capturedSms(spaced)).isEmpty();
+    }
+  }
+
   private static String registerTestNumber(TestSocket socket) throws Exception {
     assertThat(request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + TEST_NUMBER + "\"}").get("type").asText())
         .isEqualTo("pinSent");
@@ -179,6 +254,10 @@ class RegistrationEndToEndTest {
         "{\"action\":\"verifyPin\",\"phone\":\"" + TEST_NUMBER + "\",\"pin\":\"" + TEST_PIN + "\"}");
     assertThat(registered.get("type").asText()).isEqualTo("registered");
     return registered.get("deviceKey").asText();
+  }
+
+  private static String login(String phone, String deviceKey) {
+    return "{\"action\":\"login\",\"phone\":\"" + phone + "\",\"deviceKey\":\"" + deviceKey + "\"}";
   }
 
   private static JsonNode request(TestSocket socket, String frame) throws Exception {
