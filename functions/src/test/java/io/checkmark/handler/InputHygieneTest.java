@@ -91,7 +91,7 @@ class InputHygieneTest {
     RegistrationService registration = backend.registrationService();
     String connection = registration.connect(UUID.randomUUID().toString(), Instant.now(), null, null).orElseThrow().id();
     registration.requestPin(phone, null);
-    registration.verifyPin(connection, phone, sms.lastPinTo(phone));
+    registration.verifyPin(connection, phone, sms.lastPinTo(phone), null);
     return connection;
   }
 
