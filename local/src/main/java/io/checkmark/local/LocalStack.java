@@ -75,7 +75,7 @@ public final class LocalStack implements AutoCloseable {
       parts.endpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort());
       parts.dynamoDbEndpoint = options.externalEndpoint() == null ? parts.endpoint : options.externalEndpoint();
       parts.dynamoDbLocal = options.externalEndpoint() == null ? startDynamoDbLocal(options.persistDirectory()) : null;
-      parts.persistDirectory = options.externalEndpoint() == null ? options.persistDirectory() : null;
+      parts.persistDirectory = options.persistDirectory();
 
       parts.invocations = Executors.newFixedThreadPool(INVOCATION_THREADS, daemonThreads("lambda"));
       parts.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("connection-timer"));
