@@ -82,8 +82,8 @@ final class WarmLatencyBenchmark {
   private Latencies measure(String name, DynamoDbClient dynamoDb, int calls, String sender, String recipient) {
     Map<String, String> environment = new HashMap<>(stack.environmentOf("SendFunction"));
     environment.put("AWS_ACCESS_KEY_ID", "benchmark");
-    environment.put("TEST_NUMBERS", sender + "=" + SENDER_PIN + "," + recipient + "=" + RECIPIENT_PIN);
-    Backend.Builder builder = Backend.builder(environment).pusher(new SerializingPusher()).metrics(Metrics.NONE);
+    Backend.Builder builder = Backend.builder(environment).pusher(new SerializingPusher()).metrics(Metrics.NONE)
+        .testNumbers(sender + "=" + SENDER_PIN + "," + recipient + "=" + RECIPIENT_PIN);
     if (dynamoDb != null) {
       builder.dynamoDb(dynamoDb);
     }

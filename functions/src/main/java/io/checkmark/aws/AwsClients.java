@@ -16,6 +16,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Builds the AWS SDK clients from a function's environment, with nothing looked up implicitly:
@@ -48,6 +49,10 @@ public final class AwsClients {
 
   public SnsClient sns() {
     return configure(SnsClient.builder(), "SNS").build();
+  }
+
+  public SsmClient ssm() {
+    return configure(SsmClient.builder(), "SSM").build();
   }
 
   /**

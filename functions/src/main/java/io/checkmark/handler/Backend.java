@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * What the handlers of one function run on: its configuration, read from the function's
@@ -53,12 +54,14 @@ public final class Backend {
   private final Supplier<Metrics> metrics;
   private final Supplier<AccountsTable> accounts;
   private final Supplier<MessagingService> messagingService;
+  private final String testNumbersOverride;
   /** Held here because CRaC holds registered resources only weakly. */
   private SnapStartPriming priming;
 
   private Backend(Builder builder) {
     this.environment = Map.copyOf(builder.environment);
     this.clock = builder.clock;
+    this.testNumbersOverride = builder.testNumbers;
     this.aws = memoize(() -> new AwsClients(environment));
     this.dynamoDb = builder.dynamoDb != null ? () -> builder.dynamoDb : memoize(() -> aws.get().dynamoDb());
     this.sms = builder.sms != null ? () -> builder.sms
@@ -140,13 +143,32 @@ public final class Backend {
   private RegistrationPolicy registrationPolicy() {
     Set<Integer> countries = Arrays.stream(environment.getOrDefault("ALLOWED_COUNTRY_CODES", "").split(","))
         .map(String::trim).filter(code -> !code.isEmpty()).map(Integer::valueOf).collect(Collectors.toSet());
-    return new RegistrationPolicy(new PhoneNumbers(countries), testNumbers(environment.getOrDefault("TEST_NUMBERS", "")),
+    return new RegistrationPolicy(new PhoneNumbers(countries), testNumbers(testNumbersSetting()),
         number("PIN_REQUESTS_PER_IP_PER_HOUR", 20),
         number("SMS_PER_PHONE_PER_DAY", 5),
         number("SMS_PER_CALLING_CODE_PER_HOUR", 1000),
         number("AUTH_FAILURES_PER_ADDRESS_PER_HOUR", 100),
         number("AUTH_FAILURES_PER_PHONE_AND_ADDRESS_PER_HOUR", 20),
         number("ANONYMOUS_CONNECTS_PER_ADDRESS_PER_MINUTE", 60));
+  }
+
+  /**
+   * The test numbers: the tests' own, else the SecureString parameter named by {@code
+   * TEST_NUMBERS_PARAMETER}, read once (the policy is built once) and never put in the environment,
+   * where anyone allowed to read the function's configuration would see them. No parameter named,
+   * no SSM client built.
+   */
+  private String testNumbersSetting() {
+    if (testNumbersOverride != null) {
+      return testNumbersOverride;
+    }
+    String parameter = environment.get("TEST_NUMBERS_PARAMETER");
+    if (parameter == null || parameter.isBlank()) {
+      return "";
+    }
+    try (SsmClient ssm = aws.get().ssm()) {
+      return ssm.getParameter(request -> request.name(parameter).withDecryption(true)).parameter().value();
+    }
   }
 
   /**
@@ -162,7 +184,7 @@ public final class Backend {
       }
       int equals = trimmed.indexOf('=');
       if (equals < 1 || !trimmed.substring(equals + 1).matches("[0-9]{6}")) {
-        throw new IllegalStateException("TEST_NUMBERS takes +phone=six-digit-PIN entries separated by commas");
+        throw new IllegalStateException("the test numbers parameter holds +phone=six-digit-PIN entries separated by commas");
       }
       String phone = PhoneNumbers.canonical(trimmed.substring(0, equals).trim())
           .orElseThrow(() -> new IllegalStateException("TEST_NUMBERS has an entry that is not a valid phone number"));
@@ -198,7 +220,7 @@ public final class Backend {
     };
   }
 
-  /** Overrides for tests: a fixed clock, a client on DynamoDB Local, recording SMS and push boundaries. */
+  /** Overrides for tests: a fixed clock, a client on DynamoDB Local, recording SMS and push boundaries, test numbers. */
   public static final class Builder {
     private final Map<String, String> environment;
     private Clock clock = Clock.systemUTC();
@@ -206,6 +228,7 @@ public final class Backend {
     private SmsSender sms;
     private ConnectionPusher pusher;
     private Metrics metrics;
+    private String testNumbers;
 
     private Builder(Map<String, String> environment) {
       this.environment = environment;
@@ -233,6 +256,12 @@ public final class Backend {
 
     public Builder metrics(Metrics metrics) {
       this.metrics = metrics;
+      return this;
+    }
+
+    /** Test numbers as the SecureString parameter would hold them ({@code +phone=PIN,...}), instead of reading it. */
+    public Builder testNumbers(String testNumbers) {
+      this.testNumbers = testNumbers;
       return this;
     }
 

@@ -51,11 +51,10 @@ class RegistrationTest {
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
   private final Map<String, String> environment = environment(Map.of(
-      "TEST_NUMBERS", TEST_NUMBER + "=246810",
       "PIN_REQUESTS_PER_IP_PER_HOUR", "3",
       "AUTH_FAILURES_PER_PHONE_AND_ADDRESS_PER_HOUR", "8",
       "AUTH_FAILURES_PER_ADDRESS_PER_HOUR", "12"));
-  private final Backend backend = Backend.builder(environment).clock(clock)
+  private final Backend backend = Backend.builder(environment).clock(clock).testNumbers(TEST_NUMBER + "=246810")
       .dynamoDb(TemplateTables.dynamoDb()).sms(sms).pusher(pusher).build();
   private final RegistrationService registration = backend.registrationService();
   private final Sessions sessions = backend.sessions();

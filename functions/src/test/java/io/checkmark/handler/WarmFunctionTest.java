@@ -13,8 +13,6 @@ import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ProtocolException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,7 +31,7 @@ class WarmFunctionTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
   private final String alice = RegistrationTest.newPhone();
   private final String bob = RegistrationTest.newPhone();
-  private final Map<String, String> environment = environment(alice, bob);
+  private final Map<String, String> environment = TemplateTables.environmentOf("SendFunction");
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
   private final RegistrationService registrationFunction = backend().registrationService();
@@ -100,15 +98,9 @@ class WarmFunctionTest {
   }
 
   private Backend backend() {
+    // Test numbers: a fixed PIN and no SMS limits, so a phone can register twice within the minute.
     return Backend.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
+        .testNumbers(alice + "=" + TEST_PIN + "," + bob + "=" + TEST_PIN)
         .sms(sms).pusher(pusher).metrics(new MessagingTest.CountingMetrics()).build();
-  }
-
-  /** Test numbers: a fixed PIN and no SMS limits, so a phone can register twice within the minute. */
-  private static Map<String, String> environment(String... testNumbers) {
-    Map<String, String> environment = new HashMap<>(TemplateTables.environmentOf("SendFunction"));
-    environment.put("TEST_NUMBERS", String.join(",",
-        Arrays.stream(testNumbers).map(phone -> phone + "=" + TEST_PIN).toList()));
-    return environment;
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnCondition;
@@ -24,9 +25,12 @@ import software.amazon.awscdk.services.cloudwatch.CfnAlarm;
 import software.amazon.awscdk.services.codedeploy.LambdaDeploymentConfig;
 import software.amazon.awscdk.services.codedeploy.LambdaDeploymentGroup;
 import software.amazon.awscdk.services.dynamodb.CfnTable;
+import software.amazon.awscdk.services.iam.CfnPolicy;
+import software.amazon.awscdk.services.iam.Policy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
@@ -46,6 +50,11 @@ public final class CheckmarkStack extends Stack {
   public static final String DESCRIPTION = "Checkmark: WhatsApp-style messaging on API Gateway WebSockets, Lambda and DynamoDB.";
   public static final String DEFAULT_FUNCTION_JAR = "../functions/target/checkmark-functions.jar";
   private static final String HANDLERS = "io.checkmark.handler.";
+  /** The retentions CloudWatch Logs accepts, in days. */
+  private static final List<String> LOG_RETENTION_DAYS = List.of("1", "3", "5", "7", "14", "30", "60", "90", "120", "150",
+      "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653");
+  /** The routes whose functions read the test numbers (requestPin skips the SMS, verifyPin takes the fixed PIN). */
+  private static final Set<String> READS_TEST_NUMBERS = Set.of("RequestPin", "VerifyPin");
 
   private final Map<String, CfnTable> tables = new LinkedHashMap<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
@@ -57,8 +66,12 @@ public final class CheckmarkStack extends Stack {
     stageName = parameter("StageName", "String", "dev", "Stage of the WebSocket API; part of the WebSocket URL.");
     CfnParameter logLevel = parameter("LogLevel", "String", "INFO", "Level of the functions' structured JSON logs.");
     CfnParameter countries = parameter("AllowedCountryCodes", "String", "", "Calling codes that may register; empty allows all.");
-    CfnParameter testNumbers = CfnParameter.Builder.create(this, "TestNumbers").type("String").defaultValue("")
-        .noEcho(true).description("Test phone numbers with fixed PINs, +phone=PIN pairs; empty in production.").build();
+    CfnParameter logRetention = CfnParameter.Builder.create(this, "LogRetentionDays").type("Number").defaultValue(30)
+        .allowedValues(LOG_RETENTION_DAYS).description("Days CloudWatch keeps each function's logs.").build();
+    CfnParameter testNumbers = CfnParameter.Builder.create(this, "TestNumbersParameterName").type("String").defaultValue("")
+        .allowedPattern("(/[A-Za-z0-9_.-]+)*")
+        .description("SSM SecureString parameter (from its leading slash) of test numbers with fixed PINs; empty for none.")
+        .build();
     CfnParameter perAddress = CfnParameter.Builder.create(this, "PinRequestsPerAddressPerHour").type("Number")
         .defaultValue(20).minValue(1).description("requestPin calls one source IP address may make in an hour.").build();
     CfnParameter smsPerCallingCode = CfnParameter.Builder.create(this, "PinSmsPerCallingCodePerHour").type("Number")
@@ -81,6 +94,8 @@ public final class CheckmarkStack extends Stack {
         .defaultValue("true").allowedValues(List.of("true", "false")).description("Deletion protection of the tables.").build();
     CfnCondition hasAlarmEmail = CfnCondition.Builder.create(this, "HasAlarmEmail")
         .expression(Fn.conditionNot(Fn.conditionEquals(alarmEmail.getValueAsString(), ""))).build();
+    CfnCondition hasTestNumbers = CfnCondition.Builder.create(this, "HasTestNumbers")
+        .expression(Fn.conditionNot(Fn.conditionEquals(testNumbers.getValueAsString(), ""))).build();
 
     api = CfnApi.Builder.create(this, "WebSocketApi").name(Aws.STACK_NAME + "-websocket").protocolType("WEBSOCKET")
         .routeSelectionExpression("$request.body.action").build();
@@ -99,7 +114,6 @@ public final class CheckmarkStack extends Stack {
         "expiresAt", List.of());
     environment.put("CONNECTIONS_ENDPOINT", Fn.sub("https://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}"));
     environment.put("ALLOWED_COUNTRY_CODES", countries.getValueAsString());
-    environment.put("TEST_NUMBERS", testNumbers.getValueAsString());
     environment.put("SMS_SENDER_ID", senderId.getValueAsString());
     environment.put("PIN_REQUESTS_PER_IP_PER_HOUR", perAddress.getValueAsString());
     environment.put("SMS_PER_CALLING_CODE_PER_HOUR", smsPerCallingCode.getValueAsString());
@@ -122,6 +136,14 @@ public final class CheckmarkStack extends Stack {
     List<CfnRoute> cfnRoutes = new ArrayList<>();
     List<Alias> aliases = new ArrayList<>();
     for (Route route : routes) {
+      // Its own log group with a retention, not /aws/lambda/<name> (which Lambda could create first); see template.yaml.
+      CfnLogGroup logGroup = CfnLogGroup.Builder.create(this, route.name + "FunctionLogGroup")
+          .logGroupName(Fn.sub("/aws/lambda/${AWS::StackName}/" + route.name + "Function"))
+          .retentionInDays(logRetention.getValueAsNumber()).build();
+      Map<String, String> functionEnvironment = new LinkedHashMap<>(environment);
+      if (READS_TEST_NUMBERS.contains(route.name)) {
+        functionEnvironment.put("TEST_NUMBERS_PARAMETER", testNumbers.getValueAsString());
+      }
       Function function = Function.Builder.create(this, route.name + "Function")
           .runtime(Runtime.JAVA_21)
           .architecture(Architecture.ARM_64)
@@ -130,9 +152,18 @@ public final class CheckmarkStack extends Stack {
           .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
           .code(Code.fromAsset(functionJar))
           .handler(HANDLERS + route.handler + "::handleRequest")
-          .environment(environment)
+          .environment(functionEnvironment)
           .build();
+      ((CfnFunction) function.getNode().getDefaultChild())
+          .setLoggingConfig(CfnFunction.LoggingConfigProperty.builder().logGroup(logGroup.getRef()).build());
       route.statements.forEach(function::addToRolePolicy);
+      if (READS_TEST_NUMBERS.contains(route.name)) {
+        Policy readTestNumbers = Policy.Builder.create(this, route.name + "FunctionTestNumbersPolicy")
+            .statements(List.of(allow(List.of("ssm:GetParameter"),
+                Fn.sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${TestNumbersParameterName}"))))
+            .roles(List.of(function.getRole())).build();
+        ((CfnPolicy) readTestNumbers.getNode().getDefaultChild()).getCfnOptions().setCondition(hasTestNumbers);
+      }
       Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
           "every deploy publishes a version through the live alias below");
       Alias alias = Alias.Builder.create(this, route.name + "FunctionAliaslive").aliasName("live")

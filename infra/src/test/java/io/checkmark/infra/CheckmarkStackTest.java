@@ -54,6 +54,26 @@ class CheckmarkStackTest {
   }
 
   @Test
+  void testNumbersParameterIsReadableOnlyWhenNamedAndNothingWaitsForThatGrant() {
+    Map<String, Map<String, Object>> grants = SynthesizedStack.TEMPLATE.findResources("AWS::IAM::Policy", Map.of(
+        "Condition", "HasTestNumbers"));
+    assertThat(grants).hasSize(2).allSatisfy((id, grant) -> assertThat(grant.toString())
+        .contains("Action=ssm:GetParameter", "parameter${TestNumbersParameterName}").doesNotContain("kms:"));
+    // A resource that depended on a grant left out (no parameter named) would fail the deploy.
+    assertThat(SynthesizedStack.json().get("Resources").toString()).doesNotContainPattern(
+        "DependsOn=\\[[^]]*(" + String.join("|", grants.keySet()) + ")");
+  }
+
+  @Test
+  void everyFunctionLogsToItsOwnGroupKeptForLogRetentionDays() {
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Logs::LogGroup", 12);
+    SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Function", Map.of(
+        "LoggingConfig", Map.of("LogGroup", Map.of("Ref", Match.stringLikeRegexp(".*FunctionLogGroup.*")))));
+    assertThat(SynthesizedStack.TEMPLATE.findResources("AWS::Logs::LogGroup", Map.of(
+        "Properties", Map.of("RetentionInDays", Map.of("Ref", "LogRetentionDays"))))).hasSize(11);
+  }
+
+  @Test
   void stageLogsAccessAndThrottlesByDefault() {
     SynthesizedStack.TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
         "AccessLogSettings", Match.objectLike(Map.of("DestinationArn", Match.anyValue())),

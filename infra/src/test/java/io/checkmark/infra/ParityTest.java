@@ -39,7 +39,16 @@ class ParityTest {
           .containsEntry("MESSAGES_TABLE", "queue:HASH id:RANGE ttl expiresAt");
       assertThat(side.actionsByHandler().get("io.checkmark.handler.SendHandler::handleRequest"))
           .contains("dynamodb:PutItem", "dynamodb:Query", "execute-api:ManageConnections");
-      assertThat(side.actionsByHandler().get("io.checkmark.handler.RequestPinHandler::handleRequest")).contains("sns:Publish");
+      assertThat(side.actionsByHandler().get("io.checkmark.handler.RequestPinHandler::handleRequest"))
+          .contains("sns:Publish", "ssm:GetParameter if HasTestNumbers");
+      assertThat(side.actionsByHandler().get("io.checkmark.handler.VerifyPinHandler::handleRequest"))
+          .contains("ssm:GetParameter if HasTestNumbers");
+      assertThat(side.variablesByHandler().get("io.checkmark.handler.RequestPinHandler::handleRequest"))
+          .contains("TEST_NUMBERS_PARAMETER").doesNotContain("TEST_NUMBERS");
+      assertThat(side.variablesByHandler().get("io.checkmark.handler.SendHandler::handleRequest"))
+          .doesNotContain("TEST_NUMBERS_PARAMETER", "TEST_NUMBERS");
+      assertThat(side.logRetentionByHandler()).as("every function's log group keeps logs for LogRetentionDays")
+          .hasSize(11).allSatisfy((handler, retention) -> assertThat(retention).isEqualTo("{Ref=LogRetentionDays}"));
       assertThat(side.alarms()).hasSize(5);
     }
     assertThat(sam.differencesFrom(cdk)).isEmpty();
@@ -63,6 +72,21 @@ class ParityTest {
         "Action: [dynamodb:BatchGetItem, dynamodb:BatchWriteItem, dynamodb:DeleteItem]");
     assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
         .anyMatch(difference -> difference.startsWith("IAM actions per handler"));
+  }
+
+  @Test
+  void logRetentionOnOneSideOnlyIsCaught() throws IOException {
+    StackShape sam = samAfter("      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/SendFunction\n      RetentionInDays: !Ref LogRetentionDays\n",
+        "      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/SendFunction\n      RetentionInDays: 7\n");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("log retention per handler"));
+  }
+
+  @Test
+  void environmentVariableOnOneSideOnlyIsCaught() throws IOException {
+    StackShape sam = samAfter("          TEST_NUMBERS_PARAMETER: !Ref TestNumbersParameterName\n", "          UNUSED: x\n");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("environment variables per handler"));
   }
 
   @Test

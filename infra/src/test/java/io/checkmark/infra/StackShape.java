@@ -15,14 +15,18 @@ import java.util.TreeSet;
  * What two templates of the Checkmark stack must agree on, read the same way from the SAM template
  * and from CDK's synthesized one: the route selection, each route's handler and route response,
  * each table (found through the environment variable that names it) with its keys, indexes and
- * TTL, the IAM actions of each handler's function, and the metrics the alarms watch.
+ * TTL, the environment variables and IAM actions of each handler's function (an action granted only
+ * under a condition is named with it), the retention of each handler's log group, and the metrics
+ * the alarms watch.
  */
 record StackShape(
     String routeSelection,
     Map<String, String> handlerByRoute,
     Set<String> twoWayRoutes,
     Map<String, String> tableByVariable,
+    Map<String, Set<String>> variablesByHandler,
     Map<String, Set<String>> actionsByHandler,
+    Map<String, String> logRetentionByHandler,
     Set<String> alarms) {
 
   static StackShape of(Path template) {
@@ -45,6 +49,10 @@ record StackShape(
       }
     }));
 
+    Map<String, Set<String>> variablesByHandler = new TreeMap<>();
+    functions.values().forEach(function -> variablesByHandler.computeIfAbsent(function.handler(), handler -> new TreeSet<>())
+        .addAll(function.environment().keySet()));
+
     Map<String, Object> document = CloudFormationYaml.load(template);
     Map<String, Map<String, Object>> resources = map(document.get("Resources"));
     Map<String, Set<String>> actionsByHandler = new TreeMap<>();
@@ -53,7 +61,7 @@ record StackShape(
       Map<String, Object> properties = map(resource.get("Properties"));
       if (type.equals("AWS::Serverless::Function")) {
         Set<String> actions = actionsByHandler.computeIfAbsent(functions.get(id).handler(), handler -> new TreeSet<>());
-        list(properties.get("Policies")).forEach(policy -> statementActions(map(policy).get("Statement"), actions));
+        list(properties.get("Policies")).forEach(policy -> statementActions(map(policy).get("Statement"), "", actions));
       } else if (type.equals("AWS::Lambda::Function")) {
         actionsByHandler.computeIfAbsent(functions.get(id).handler(), handler -> new TreeSet<>());
       }
@@ -64,22 +72,32 @@ record StackShape(
         return;
       }
       Map<String, Object> properties = map(resource.get("Properties"));
+      String condition = resource.containsKey("Condition") ? " if " + resource.get("Condition") : "";
       for (Object role : list(properties.get("Roles"))) {
         String roleId = String.valueOf(map(role).get("Ref"));
         resources.forEach((functionId, function) -> {
           Object assumed = map(function.get("Properties")).get("Role");
           if ("AWS::Lambda::Function".equals(function.get("Type")) && String.valueOf(assumed).contains(roleId)) {
-            statementActions(map(properties.get("PolicyDocument")).get("Statement"),
+            statementActions(map(properties.get("PolicyDocument")).get("Statement"), condition,
                 actionsByHandler.get(functions.get(functionId).handler()));
           }
         });
       }
     });
+    Map<String, String> logRetentionByHandler = new TreeMap<>();
+    resources.forEach((id, resource) -> {
+      if (functions.containsKey(id)) {
+        Object logGroup = map(map(map(resource.get("Properties")).get("LoggingConfig")).get("LogGroup")).get("Ref");
+        Map<String, Object> group = map(resources.get(String.valueOf(logGroup)));
+        logRetentionByHandler.put(functions.get(id).handler(), "AWS::Logs::LogGroup".equals(group.get("Type"))
+            ? String.valueOf(map(group.get("Properties")).get("RetentionInDays")) : "no log group of its own");
+      }
+    });
     Set<String> alarms = new TreeSet<>();
     resources.values().stream().filter(resource -> "AWS::CloudWatch::Alarm".equals(resource.get("Type")))
         .forEach(alarm -> alarms.add(describeAlarm(map(alarm.get("Properties")))));
-    return new StackShape(stack.routeSelectionExpression(), handlerByRoute, twoWay, tableByVariable, actionsByHandler,
-        alarms);
+    return new StackShape(stack.routeSelectionExpression(), handlerByRoute, twoWay, tableByVariable, variablesByHandler,
+        actionsByHandler, logRetentionByHandler, alarms);
   }
 
   /** Where the two disagree, one line each; empty when they agree. */
@@ -89,7 +107,9 @@ record StackShape(
     compare("routes and handlers", handlerByRoute, other.handlerByRoute, differences);
     compare("routes with route responses", twoWayRoutes, other.twoWayRoutes, differences);
     compare("tables", tableByVariable, other.tableByVariable, differences);
+    compare("environment variables per handler", variablesByHandler, other.variablesByHandler, differences);
     compare("IAM actions per handler", actionsByHandler, other.actionsByHandler, differences);
+    compare("log retention per handler", logRetentionByHandler, other.logRetentionByHandler, differences);
     compare("alarms", alarms, other.alarms, differences);
     return differences;
   }
@@ -128,13 +148,19 @@ record StackShape(
     return watched + " " + expression + " " + alarm.get("ComparisonOperator");
   }
 
-  private static void statementActions(Object statements, Set<String> into) {
+  /** The actions of each statement, a statement under {@code Fn::If} named with its condition. */
+  private static void statementActions(Object statements, String condition, Set<String> into) {
     for (Object statement : list(statements)) {
+      List<?> conditional = list(map(statement).get("Fn::If"));
+      if (!conditional.isEmpty()) {
+        statementActions(conditional.subList(1, conditional.size()), " if " + conditional.get(0), into);
+        continue;
+      }
       Object actions = map(statement).get("Action");
       if (actions instanceof List<?> several) {
-        several.forEach(action -> into.add(String.valueOf(action)));
+        several.forEach(action -> into.add(action + condition));
       } else if (actions != null) {
-        into.add(String.valueOf(actions));
+        into.add(actions + condition);
       }
     }
   }

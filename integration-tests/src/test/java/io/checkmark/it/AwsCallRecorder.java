@@ -71,6 +71,9 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
         request.getValueForField("RequestItems", java.util.Map.class).ifPresent(items -> ((java.util.Map<?, ?>) items)
             .keySet().forEach(name -> CALLS.add(new Call(signer, "dynamodb:" + operation, "table/" + name))));
       }
+      // A parameter's ARN ends in parameter/<name without its leading slash>.
+      case "ssm" -> CALLS.add(new Call(signer, "ssm:" + operation, "parameter/"
+          + request.getValueForField("Name", String.class).orElse("").replaceFirst("^/", "")));
       default -> CALLS.add(new Call(signer, service.toLowerCase() + ":" + operation, "*"));
     }
   }

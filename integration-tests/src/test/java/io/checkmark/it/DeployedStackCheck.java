@@ -84,12 +84,16 @@ class DeployedStackCheck {
     }
   }
 
-  /** {@code checkmark.testNumbers}: two or more +phone=PIN pairs the stack was deployed with (TestNumbers). */
+  /**
+   * {@code checkmark.testNumbers}: two or more +phone=PIN pairs, the value of the SSM parameter the
+   * stack's {@code TestNumbersParameterName} names.
+   */
   private static String[][] testNumbers() {
     String setting = System.getProperty("checkmark.testNumbers", "");
     String[] entries = setting.startsWith("${") ? new String[0] : setting.split(",");
     if (entries.length < 2) {
-      throw new IllegalStateException("give -Dcheckmark.testNumbers=+phone=PIN,+phone=PIN (the stack's TestNumbers)");
+      throw new IllegalStateException("give -Dcheckmark.testNumbers=+phone=PIN,+phone=PIN, the value of the SSM parameter"
+          + " the stack's TestNumbersParameterName names (aws ssm get-parameter --with-decryption)");
     }
     String[][] numbers = new String[entries.length][];
     for (int i = 0; i < entries.length; i++) {

@@ -32,16 +32,22 @@ class LeastPrivilegeTest {
   private static final Path TEMPLATE = Path.of(System.getProperty("checkmark.template"));
   private static final String TEST_NUMBER = "+14155550188";
   private static final String TEST_PIN = "864200";
+  private static final String TEST_NUMBERS_PARAMETER = "/checkmark/least-privilege/test-numbers";
+  private static final Map<String, String> TEMPLATE_PARAMETERS = Map.of("PinRequestsPerAddressPerHour", "1000",
+      "TestNumbersParameterName", TEST_NUMBERS_PARAMETER);
 
   @Test
   void everyCallOfEveryFunctionIsGrantedByItsPolicy() throws Exception {
+    // Only this stack's calls: stacks of other tests in this JVM ran with other parameters.
+    AwsCallRecorder.CALLS.clear();
     try (LocalStack stack = LocalStack.start(LocalStackOptions.builder().port(0).template(TEMPLATE)
-        .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "1000", "TestNumbers", TEST_NUMBER + "=" + TEST_PIN))
+        .parameterOverrides(TEMPLATE_PARAMETERS)
+        .ssmParameters(Map.of(TEST_NUMBERS_PARAMETER, TEST_NUMBER + "=" + TEST_PIN))
         .build())) {
       exerciseEveryRoute(stack);
     }
 
-    SamTemplate template = SamTemplate.load(TEMPLATE);
+    SamTemplate template = SamTemplate.load(TEMPLATE, TEMPLATE_PARAMETERS, "us-east-1", "checkmark-local");
     Set<String> functionIds = template.functions().keySet();
     List<String> denied = new ArrayList<>();
     Set<String> callers = new TreeSet<>();
@@ -58,6 +64,9 @@ class LeastPrivilegeTest {
     assertThat(callers).as("functions seen calling AWS").containsAll(List.of("ConnectFunction", "DisconnectFunction",
         "RequestPinFunction", "VerifyPinFunction", "LoginFunction", "SendFunction", "SyncFunction", "AckFunction",
         "ReadFunction"));
+    assertThat(AwsCallRecorder.CALLS).as("the test numbers, read at start-up by the functions that use them only")
+        .filteredOn(call -> call.action().startsWith("ssm:")).extracting(call -> call.signer() + " " + call.action())
+        .containsOnly("RequestPinFunction ssm:GetParameter", "VerifyPinFunction ssm:GetParameter");
     assertThat(denied).as("calls their function's policy does not allow").isEmpty();
   }
 
@@ -140,6 +149,9 @@ class LeastPrivilegeTest {
       int slash = path.indexOf('/');
       return prefix + "execute-api" + region + "WebSocketApi/" + path.substring(0, slash) + "/" + methodAndPath[0]
           + path.substring(slash);
+    }
+    if (call.action().startsWith("ssm:")) {
+      return prefix + "ssm" + region + call.resource();
     }
     return call.resource();
   }

@@ -46,7 +46,9 @@ class MessagingEndToEndTest {
   static void startStack() {
     stack = LocalStack.start(LocalStackOptions.builder().port(0)
         .template(Path.of(System.getProperty("checkmark.template")))
-        .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "100000", "TestNumbers", TEST_NUMBER + "=" + TEST_PIN))
+        .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "100000",
+            "TestNumbersParameterName", "/checkmark/test-numbers"))
+        .ssmParameters(Map.of("/checkmark/test-numbers", TEST_NUMBER + "=" + TEST_PIN))
         .build());
     dynamoDb = DynamoDbClient.builder().endpointOverride(stack.dynamoDbEndpoint()).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))

@@ -47,7 +47,8 @@ class RegistrationEndToEndTest {
         .parameterOverrides(Map.of(
             // Every test connects from 127.0.0.1.
             "PinRequestsPerAddressPerHour", "1000",
-            "TestNumbers", TEST_NUMBER + "=" + TEST_PIN))
+            "TestNumbersParameterName", "/checkmark/test-numbers"))
+        .ssmParameters(Map.of("/checkmark/test-numbers", TEST_NUMBER + "=" + TEST_PIN))
         .build());
   }
 

@@ -9,7 +9,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The one HTTP port's plain requests (WebSocket upgrades are taken before they get here), sent
  * where an AWS SDK pointed at {@code AWS_ENDPOINT_URL} expects them: DynamoDB's JSON protocol by
- * its {@code X-Amz-Target} header (to the wrapped DynamoDB Local handler), the management API
+ * its {@code X-Amz-Target} header (to the wrapped DynamoDB Local handler), SSM's {@code GetParameter}
+ * by the same header, the management API
  * by its {@code @connections} path, SNS's query protocol by its form body, and LocalStack's SMS
  * listing by its path.
  */
@@ -17,11 +18,13 @@ final class EdgeHandler extends Handler.Wrapper {
 
   private final ManagementApi managementApi;
   private final SmsCapture sms;
+  private final SsmParameters ssm;
 
-  EdgeHandler(Handler dynamoDb, ManagementApi managementApi, SmsCapture sms) {
+  EdgeHandler(Handler dynamoDb, ManagementApi managementApi, SmsCapture sms, SsmParameters ssm) {
     super(dynamoDb);
     this.managementApi = managementApi;
     this.sms = sms;
+    this.ssm = ssm;
   }
 
   @Override
@@ -33,6 +36,10 @@ final class EdgeHandler extends Handler.Wrapper {
       }
       HttpResponses.json(response, callback, 404,
           "{\"message\":\"DynamoDB is served by the external endpoint this stack was started with\"}");
+      return true;
+    }
+    if (target != null && target.startsWith(SsmParameters.TARGET_PREFIX)) {
+      ssm.handle(request, response, callback, target);
       return true;
     }
     String path = Request.getPathInContext(request);

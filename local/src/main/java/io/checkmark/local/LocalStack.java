@@ -8,6 +8,8 @@ import io.checkmark.template.SamTemplate;
 import io.checkmark.template.TableCreator;
 import io.checkmark.template.TableDefinition;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,10 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public static LocalStack start(LocalStackOptions options) {
+    if (options.externalEndpoint() != null && options.persistDirectory() != null) {
+      throw new IllegalArgumentException("--persist keeps the built-in DynamoDB Local's data; an external endpoint"
+          + " (LocalStack) keeps its own");
+    }
     SamTemplate template = SamTemplate.load(options.template(), options.parameterOverrides(), options.region(),
         "checkmark-local");
     Parts parts = new Parts();
@@ -68,7 +74,32 @@ public final class LocalStack implements AutoCloseable {
       connector.open();
       parts.endpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort());
       parts.dynamoDbEndpoint = options.externalEndpoint() == null ? parts.endpoint : options.externalEndpoint();
-      parts.dynamoDbLocal = options.externalEndpoint() == null ? startDynamoDbLocal() : null;
+      parts.dynamoDbLocal = options.externalEndpoint() == null ? startDynamoDbLocal(options.persistDirectory()) : null;
+      parts.persistDirectory = options.persistDirectory();
+
+      parts.invocations = Executors.newFixedThreadPool(INVOCATION_THREADS, daemonThreads("lambda"));
+      parts.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("connection-timer"));
+      parts.connections = new ConnectionRegistry();
+      parts.sms = new SmsCapture(options.region(), options.console());
+      WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(parts.server, container -> {
+        container.setIdleTimeout(options.idleTimeout());
+        // The gateway enforces API Gateway's frame and message limits itself; Jetty only caps what it buffers.
+        container.setMaxFrameSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
+        container.setAutoFragment(false);
+        container.setMaxTextMessageSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
+        container.setMaxBinaryMessageSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
+      });
+      webSockets.setHandler(new EdgeHandler(parts.dynamoDbLocal, new ManagementApi(parts.connections), parts.sms,
+          new SsmParameters(options.ssmParameters(), options.region(), SamTemplate.LOCAL_ACCOUNT_ID)));
+      parts.server.setHandler(webSockets);
+      // The AWS endpoints serve before the functions start: a function may read its parameters at start-up.
+      parts.server.start();
+
+      List<TableDefinition> tables = template.tables();
+      try (DynamoDbClient dynamoDb = adminClient(parts.dynamoDbEndpoint, options.region())) {
+        TableCreator.createTables(dynamoDb, tables);
+      }
+      parts.tableNames = tables.stream().map(TableDefinition::tableName).toList();
 
       Map<String, LocalLambdaFunction> functions = new LinkedHashMap<>();
       parts.functionEnvironments = new LinkedHashMap<>();
@@ -77,34 +108,11 @@ public final class LocalStack implements AutoCloseable {
         parts.functionEnvironments.put(id, Map.copyOf(environment));
         functions.put(id, LocalLambdaFunction.load(function, environment, options.region()));
       });
-
-      parts.invocations = Executors.newFixedThreadPool(INVOCATION_THREADS, daemonThreads("lambda"));
-      parts.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("connection-timer"));
-      parts.connections = new ConnectionRegistry();
-      parts.sms = new SmsCapture(options.region(), options.console());
       WebSocketGateway gateway = new WebSocketGateway(template, functions,
           new ApiGatewayEvents("local" + Integer.toHexString(connector.getLocalPort()), parts.stage),
           parts.connections, parts.invocations, parts.timers, options.maxConnectionDuration(), parts.traffic);
       parts.routeKeys = gateway.routeKeys();
-
-      WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(parts.server, container -> {
-        container.setIdleTimeout(options.idleTimeout());
-        // The gateway enforces API Gateway's frame and message limits itself; Jetty only caps what it buffers.
-        container.setMaxFrameSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
-        container.setAutoFragment(false);
-        container.setMaxTextMessageSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
-        container.setMaxBinaryMessageSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
-        container.addMapping("/" + parts.stage, gateway);
-      });
-      webSockets.setHandler(new EdgeHandler(parts.dynamoDbLocal, new ManagementApi(parts.connections), parts.sms));
-      parts.server.setHandler(webSockets);
-      parts.server.start();
-
-      List<TableDefinition> tables = template.tables();
-      try (DynamoDbClient dynamoDb = adminClient(parts.dynamoDbEndpoint, options.region())) {
-        TableCreator.createTables(dynamoDb, tables);
-      }
-      parts.tableNames = tables.stream().map(TableDefinition::tableName).toList();
+      webSockets.getServerWebSocketContainer().addMapping("/" + parts.stage, gateway);
       return new LocalStack(parts);
     } catch (Exception e) {
       parts.stopAll();
@@ -199,7 +207,8 @@ public final class LocalStack implements AutoCloseable {
   public String readinessLine() {
     return "Checkmark local stack ready: " + webSocketUrl() + " (HTTP and AWS endpoint " + parts.endpoint + ", "
         + parts.routeKeys.size() + " routes, " + parts.tableNames.size() + " tables"
-        + (parts.dynamoDbEndpoint.equals(parts.endpoint) ? "" : ", DynamoDB at " + parts.dynamoDbEndpoint) + ")";
+        + (parts.dynamoDbEndpoint.equals(parts.endpoint) ? "" : ", DynamoDB at " + parts.dynamoDbEndpoint)
+        + (parts.persistDirectory == null ? "" : ", data kept in " + parts.persistDirectory) + ")";
   }
 
   @Override
@@ -223,19 +232,32 @@ public final class LocalStack implements AutoCloseable {
     if (options.externalEndpoint() == null) {
       environment.put("AWS_ENDPOINT_URL", endpoint.toString());
     } else {
-      // LocalStack serves DynamoDB and SNS; only the WebSocket management API is ours.
+      // LocalStack serves DynamoDB and SNS; only the WebSocket management API is ours, and SSM when given values.
       environment.put("AWS_ENDPOINT_URL", options.externalEndpoint().toString());
       environment.put("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", endpoint.toString());
+      if (!options.ssmParameters().isEmpty()) {
+        environment.put("AWS_ENDPOINT_URL_SSM", endpoint.toString());
+      }
     }
     return environment;
   }
 
-  private static AbstractLocalDynamoDBServerHandler startDynamoDbLocal() throws Exception {
+  /**
+   * DynamoDB Local in this process: in memory, or in {@code persistDirectory/dynamodb/} (its {@code
+   * -dbPath}), where the tables of an earlier run are found again. The subdirectory leaves the
+   * persistence directory room for what other emulated services keep.
+   */
+  private static AbstractLocalDynamoDBServerHandler startDynamoDbLocal(Path persistDirectory) throws Exception {
     Telemetry.configureTelemetry("LocalStack", "in-process", false);
     SQLITE_LOG.setLevel(java.util.logging.Level.SEVERE);
+    boolean inMemory = persistDirectory == null;
+    String dbPath = null;
+    if (!inMemory) {
+      dbPath = Files.createDirectories(persistDirectory.resolve("dynamodb")).toAbsolutePath().toString();
+    }
     // One database for every access key (DynamoDB Local would keep one per key): the functions, the
     // tests and a developer's own AWS CLI all see the same tables.
-    return new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0, true, null, true, false), null);
+    return new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0, inMemory, dbPath, true, false), null);
   }
 
   private static DynamoDbClient adminClient(URI endpoint, String region) {
@@ -268,6 +290,7 @@ public final class LocalStack implements AutoCloseable {
     SmsCapture sms;
     URI endpoint;
     URI dynamoDbEndpoint;
+    Path persistDirectory;
     String stage;
     List<String> routeKeys;
     List<String> tableNames;

@@ -10,7 +10,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar local/target/checkmark-local.jar [--port N] [--template PATH]
- * [--dynamodb-endpoint URL] [--region R] [--idle-timeout SECONDS] [--parameter NAME=VALUE]...}
+ * [--dynamodb-endpoint URL] [--region R] [--idle-timeout SECONDS] [--parameter NAME=VALUE]...
+ * [--ssm-parameter NAME=VALUE]... [--persist DIR]}
  */
 public final class LocalStackMain {
 
@@ -23,6 +24,11 @@ public final class LocalStackMain {
         --region REGION          region the functions see (default us-east-1)
         --idle-timeout SECONDS   close silent connections after this long (default 600, as API Gateway)
         --parameter NAME=VALUE   template parameter value; may be repeated
+        --ssm-parameter NAME=VALUE
+                                 an SSM SecureString parameter the functions can read (the test numbers
+                                 TestNumbersParameterName names); may be repeated
+        --persist DIR            keep DynamoDB Local's data (accounts, queued messages) in DIR across
+                                 restarts (default: in memory, gone when the stack stops)
       """;
 
   private LocalStackMain() {
@@ -68,6 +74,7 @@ public final class LocalStackMain {
       options.externalEndpoint(URI.create(external));
     }
     Map<String, String> parameters = new HashMap<>();
+    Map<String, String> ssmParameters = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       if (i + 1 >= args.length) {
@@ -86,17 +93,22 @@ public final class LocalStackMain {
         case "--dynamodb-endpoint" -> options.externalEndpoint(URI.create(value));
         case "--region" -> options.region(value);
         case "--idle-timeout" -> options.idleTimeout(Duration.ofSeconds(number(option, value)));
-        case "--parameter" -> {
-          int equals = value.indexOf('=');
-          if (equals < 1) {
-            throw new IllegalArgumentException("--parameter takes NAME=VALUE");
-          }
-          parameters.put(value.substring(0, equals), value.substring(equals + 1));
-        }
+        case "--parameter" -> putNameAndValue(option, value, parameters);
+        case "--ssm-parameter" -> putNameAndValue(option, value, ssmParameters);
+        case "--persist" -> options.persistDirectory(Path.of(value));
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
-    return options.parameterOverrides(parameters).build();
+    return options.parameterOverrides(parameters).ssmParameters(ssmParameters).build();
+  }
+
+  /** {@code NAME=VALUE}, split at the first {@code =}: a value may hold more. */
+  private static void putNameAndValue(String option, String nameAndValue, Map<String, String> into) {
+    int equals = nameAndValue.indexOf('=');
+    if (equals < 1) {
+      throw new IllegalArgumentException(option + " takes NAME=VALUE");
+    }
+    into.put(nameAndValue.substring(0, equals), nameAndValue.substring(equals + 1));
   }
 
   private static int number(String option, String value) {

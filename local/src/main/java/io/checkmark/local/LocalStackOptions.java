@@ -17,6 +17,9 @@ import java.util.Map;
  * @param idleTimeout how long a connection may stay silent before it is closed
  * @param maxConnectionDuration how long a connection may stay open at all
  * @param parameterOverrides template parameter values
+ * @param ssmParameters values of the SSM parameters the stack serves (SecureStrings), by name
+ * @param persistDirectory where DynamoDB Local keeps its data across restarts (in {@code dynamodb/}), or null
+ *     to keep everything in memory
  * @param console where SMS and the readiness line are printed
  */
 public record LocalStackOptions(
@@ -27,6 +30,8 @@ public record LocalStackOptions(
     Duration idleTimeout,
     Duration maxConnectionDuration,
     Map<String, String> parameterOverrides,
+    Map<String, String> ssmParameters,
+    Path persistDirectory,
     PrintStream console) {
 
   public static final int DEFAULT_PORT = 3001;
@@ -44,6 +49,8 @@ public record LocalStackOptions(
     private Duration idleTimeout = Duration.ofMinutes(10);
     private Duration maxConnectionDuration = Duration.ofHours(2);
     private Map<String, String> parameterOverrides = Map.of();
+    private Map<String, String> ssmParameters = Map.of();
+    private Path persistDirectory;
     private PrintStream console = System.out;
 
     public Builder port(int port) {
@@ -81,6 +88,18 @@ public record LocalStackOptions(
       return this;
     }
 
+    /** SSM parameter values by name, such as the test numbers a {@code TestNumbersParameterName} names. */
+    public Builder ssmParameters(Map<String, String> ssmParameters) {
+      this.ssmParameters = Map.copyOf(ssmParameters);
+      return this;
+    }
+
+    /** Keeps DynamoDB Local's data in this directory, so that it survives a restart; null keeps it in memory. */
+    public Builder persistDirectory(Path persistDirectory) {
+      this.persistDirectory = persistDirectory;
+      return this;
+    }
+
     public Builder console(PrintStream console) {
       this.console = console;
       return this;
@@ -88,7 +107,7 @@ public record LocalStackOptions(
 
     public LocalStackOptions build() {
       return new LocalStackOptions(port, template, externalEndpoint, region, idleTimeout, maxConnectionDuration,
-          parameterOverrides, console);
+          parameterOverrides, ssmParameters, persistDirectory, console);
     }
   }
 }

@@ -34,6 +34,10 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.Parameter;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * The emulator behaves as API Gateway does, shown with a template whose every route invokes a
@@ -52,6 +56,7 @@ class EmulatorConformanceTest {
         .port(0)
         .template(Path.of("src/test/resources/emulator-template.yaml"))
         .idleTimeout(IDLE_TIMEOUT)
+        .ssmParameters(Map.of("/checkmark/test-numbers", "+15550001111=123456"))
         .console(new PrintStream(CONSOLE, true, StandardCharsets.UTF_8))
         .build());
   }
@@ -365,6 +370,24 @@ class EmulatorConformanceTest {
       assertThat(table.globalSecondaryIndexes()).extracting(index -> index.indexName()).containsExactly("byOwner");
       assertThat(dynamoDb.describeTimeToLive(r -> r.tableName("checkmark-local-fixture"))
           .timeToLiveDescription().timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
+    }
+  }
+
+  @Test
+  void ssmServesTheGivenSecureStringsDecryptedThroughTheRealSdkClient() {
+    try (SsmClient ssm = SsmClient.builder().endpointOverride(stack.endpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create()).build()) {
+
+      Parameter parameter = ssm.getParameter(r -> r.name("/checkmark/test-numbers").withDecryption(true)).parameter();
+
+      assertThat(parameter.value()).isEqualTo("+15550001111=123456");
+      assertThat(parameter.type()).isEqualTo(ParameterType.SECURE_STRING);
+      assertThat(parameter.arn()).isEqualTo("arn:aws:ssm:us-east-1:000000000000:parameter/checkmark/test-numbers");
+      assertThat(ssm.getParameter(r -> r.name("/checkmark/test-numbers")).parameter().value())
+          .as("not decrypted").isNotEqualTo("+15550001111=123456");
+      assertThatThrownBy(() -> ssm.getParameter(r -> r.name("/checkmark/unknown").withDecryption(true)))
+          .isInstanceOf(ParameterNotFoundException.class);
     }
   }
 

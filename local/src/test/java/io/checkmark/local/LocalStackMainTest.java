@@ -26,6 +26,18 @@ class LocalStackMainTest {
   }
 
   @Test
+  void persistDirectoryAndSsmParameterValuesAreOptions() {
+    LocalStackOptions options = LocalStackMain.parse(new String[] {"--persist", "build/local-data",
+        "--ssm-parameter", "/checkmark/test-numbers=+14155550100=123456,+14155550101=654321",
+        "--parameter", "TestNumbersParameterName=/checkmark/test-numbers"}, Map.of());
+
+    assertThat(options.persistDirectory()).isEqualTo(Path.of("build/local-data"));
+    assertThat(options.ssmParameters())
+        .containsExactly(Map.entry("/checkmark/test-numbers", "+14155550100=123456,+14155550101=654321"));
+    assertThat(options.parameterOverrides()).containsEntry("TestNumbersParameterName", "/checkmark/test-numbers");
+  }
+
+  @Test
   void defaultsAreApiGatewaysLimitsAndPort3001() {
     LocalStackOptions options = LocalStackMain.parse(new String[0], Map.of());
 
@@ -33,6 +45,8 @@ class LocalStackMainTest {
     assertThat(options.idleTimeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(options.maxConnectionDuration()).isEqualTo(Duration.ofHours(2));
     assertThat(options.externalEndpoint()).isNull();
+    assertThat(options.persistDirectory()).as("in memory").isNull();
+    assertThat(options.ssmParameters()).isEmpty();
   }
 
   @Test
@@ -42,5 +56,7 @@ class LocalStackMainTest {
     assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--template", "/no/such/file"}, Map.of()))
         .hasMessageContaining("no template");
     assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--bogus", "1"}, Map.of())).hasMessageContaining("unknown option");
+    assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--ssm-parameter", "novalue"}, Map.of()))
+        .hasMessageContaining("NAME=VALUE");
   }
 }

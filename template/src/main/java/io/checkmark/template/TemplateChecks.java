@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Offline checks of a SAM template, for the mistakes that otherwise surface only in the middle of
  * a deploy: a reference to nothing, a route without an integration, a key attribute not defined,
- * a Lambda permission open to any API, a wildcard resource where a specific ARN exists.
+ * a Lambda permission open to any API, a wildcard resource where a specific ARN exists, a function
+ * whose logs would be kept forever.
  */
 public final class TemplateChecks {
 
@@ -43,6 +44,7 @@ public final class TemplateChecks {
     checks.checkDependsOn();
     checks.checkPermissions();
     checks.checkPolicies();
+    checks.checkLogGroups();
     checks.checkStack(template);
     return List.copyOf(checks.problems);
   }
@@ -146,6 +148,27 @@ public final class TemplateChecks {
             each.forEach(statement -> checkStatement(id, SamTemplate.mapOrEmpty(statement)));
           }
         }
+      }
+    });
+  }
+
+  /**
+   * Every function logs to a log group of this template that has a retention: without one, Lambda
+   * creates {@code /aws/lambda/<name>} itself and CloudWatch keeps its logs forever.
+   */
+  private void checkLogGroups() {
+    resources.forEach((id, resource) -> {
+      Map<String, Object> value = SamTemplate.mapOrEmpty(resource);
+      if (!"AWS::Serverless::Function".equals(value.get("Type")) && !"AWS::Lambda::Function".equals(value.get("Type"))) {
+        return;
+      }
+      Map<String, Object> properties = SamTemplate.mapOrEmpty(value.get("Properties"));
+      Object logGroup = SamTemplate.mapOrEmpty(SamTemplate.mapOrEmpty(properties.get("LoggingConfig")).get("LogGroup")).get("Ref");
+      Map<String, Object> group = SamTemplate.mapOrEmpty(resources.get(String.valueOf(logGroup)));
+      if (!"AWS::Logs::LogGroup".equals(group.get("Type"))
+          || !SamTemplate.mapOrEmpty(group.get("Properties")).containsKey("RetentionInDays")) {
+        problems.add(id + ": logs to no log group of this template with a retention"
+            + " (LoggingConfig.LogGroup: !Ref an AWS::Logs::LogGroup with RetentionInDays)");
       }
     });
   }

@@ -56,6 +56,37 @@ class SamTemplateTest {
   }
 
   @Test
+  void noFunctionGetsTestNumbersInItsEnvironment() {
+    SamTemplate template = SamTemplate.load(PROJECT_TEMPLATE,
+        Map.of("TestNumbersParameterName", "/checkmark/test-numbers"), "us-east-1", "checkmark-local");
+
+    template.functions().values().forEach(function -> assertThat(function.environment())
+        .as(function.logicalId()).doesNotContainKey("TEST_NUMBERS"));
+    assertThat(template.functions().get("RequestPinFunction").environment())
+        .containsEntry("TEST_NUMBERS_PARAMETER", "/checkmark/test-numbers");
+    assertThat(template.functions().get("VerifyPinFunction").environment())
+        .containsEntry("TEST_NUMBERS_PARAMETER", "/checkmark/test-numbers");
+  }
+
+  @Test
+  void onlyTheRegistrationFunctionsMayReadTheTestNumbersParameterAndOnlyWhenOneIsNamed() {
+    SamTemplate configured = SamTemplate.load(PROJECT_TEMPLATE,
+        Map.of("TestNumbersParameterName", "/checkmark/test-numbers"), "us-east-1", "checkmark-local");
+    SamTemplate unconfigured = SamTemplate.load(PROJECT_TEMPLATE);
+    String parameterArn = "arn:aws:ssm:us-east-1:" + SamTemplate.LOCAL_ACCOUNT_ID + ":parameter/checkmark/test-numbers";
+
+    for (String function : configured.functions().keySet()) {
+      boolean readsTestNumbers = function.equals("RequestPinFunction") || function.equals("VerifyPinFunction");
+      assertThat(configured.policyStatements(function)).as(function)
+          .filteredOn(statement -> String.valueOf(statement.get("Action")).contains("ssm:"))
+          .extracting(statement -> statement.get("Action") + " on " + statement.get("Resource"))
+          .isEqualTo(readsTestNumbers ? java.util.List.of("ssm:GetParameter on " + parameterArn) : java.util.List.of());
+      assertThat(unconfigured.policyStatements(function)).as(function)
+          .noneMatch(statement -> String.valueOf(statement.get("Action")).contains("ssm:"));
+    }
+  }
+
+  @Test
   void resolvesShortAndLongFormsConditionsAndGlobals() {
     SamTemplate template = SamTemplate.load(fixture(), Map.of(), "eu-west-1", "stack");
 

@@ -44,6 +44,11 @@ class TemplateChecksTest {
             SENDS_WRITE, "              Action: dynamodb:PutItem\n              Resource: '*'", "dynamodb:PutItem on Resource '*'"),
         Arguments.of("a condition that is not defined",
             "Condition: HasAlarmEmail\n    Properties:", "Condition: HasAlarmMail\n    Properties:", "HasAlarmMail"),
+        Arguments.of("a function without its own log group",
+            "      LoggingConfig:\n        LogGroup: !Ref PingFunctionLogGroup\n", "", "PingFunction"),
+        Arguments.of("a log group without a retention",
+            "      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/PingFunction\n      RetentionInDays: !Ref LogRetentionDays\n",
+            "      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/PingFunction\n", "PingFunction"),
         Arguments.of("a wildcard action",
             SENDS_WRITE, "              Action: dynamodb:*\n              Resource: !GetAtt MessagesTable.Arn", "dynamodb:*"));
   }
