@@ -43,31 +43,31 @@ class WarmFunctionTest {
   @Test
   void checkedConnectionIsTrustedForAMinuteThenCheckedAgain() {
     String connection = register(alice);
-    assertThat(sendFunction.sessions().loggedInPhone(connection)).isEqualTo(alice);
+    assertThat(sendFunction.sessions().session(connection).phone()).isEqualTo(alice);
     // GIVEN the row disappears behind the warm function's back
     TemplateTables.dynamoDb().deleteItem(r -> r.tableName(environment.get("CONNECTIONS_TABLE"))
         .key(Map.of("id", AttributeValue.fromS(connection))));
 
     clock.advance(Sessions.LOGIN_RECHECK.minusSeconds(1));
-    assertThat(sendFunction.sessions().loggedInPhone(connection)).as("within the minute").isEqualTo(alice);
+    assertThat(sendFunction.sessions().session(connection).phone()).as("within the minute").isEqualTo(alice);
 
     clock.advance(Duration.ofSeconds(1));
-    assertThatThrownBy(() -> sendFunction.sessions().loggedInPhone(connection))
+    assertThatThrownBy(() -> sendFunction.sessions().session(connection).phone())
         .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
   }
 
   @Test
   void newDeviceIsPushedToWhileTheSendFunctionStillHoldsTheOldAccount() {
-    register(alice);
+    String alicesConnection = register(alice);
     String bobsOldConnection = register(bob);
-    messaging.send(alice, bob, "c-1", "to the old phone", null);
+    messaging.send(sendFunction.sessions().session(alicesConnection), bob, "c-1", "to the old phone", null);
 
     // WHEN bob registers a new device (so the old key's connections are closed)...
     String bobsNewConnection = register(bob);
     // ...and a connection of the old key survives, as if it had raced the re-registration
     String raced = connect();
     bind(raced, bob, 1);
-    messaging.send(alice, bob, "c-2", "to the new phone", null);
+    messaging.send(sendFunction.sessions().session(alicesConnection), bob, "c-2", "to the new phone", null);
 
     assertThat(bodiesPushedTo(bobsNewConnection)).containsExactly("to the new phone");
     assertThat(bodiesPushedTo(raced)).isEmpty();
@@ -101,7 +101,8 @@ class WarmFunctionTest {
 
   private Backend backend() {
     return Backend.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
-        .sms(sms).pusher(pusher).metrics(new MessagingTest.CountingMetrics()).build();
+        .sms(sms).pusher(pusher).metrics(new MessagingTest.CountingMetrics())
+        .messageIdKey(Recorders.MESSAGE_ID_KEY).build();
   }
 
   /** Test numbers: a fixed PIN and no SMS limits, so a phone can register twice within the minute. */
