@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -35,16 +36,17 @@ public final class MessageIds {
 
   private final Clock clock;
   private final SecureRandom random;
-  private final SecretKeySpec key;
+  private final Supplier<byte[]> keySource;
+  private SecretKeySpec key;
 
-  /** @param key the MAC key; null in a function that mints receipt ids only */
-  public MessageIds(Clock clock, SecureRandom random, byte[] key) {
+  /**
+   * @param keySource the MAC key, asked for once, when a message id is first minted or checked (a
+   *     function that mints receipt ids only never asks)
+   */
+  public MessageIds(Clock clock, SecureRandom random, Supplier<byte[]> keySource) {
     this.clock = clock;
     this.random = random;
-    if (key != null && key.length < MIN_KEY_BYTES) {
-      throw new IllegalArgumentException("a message id key needs at least " + MIN_KEY_BYTES + " bytes");
-    }
-    this.key = key == null ? null : new SecretKeySpec(key, MAC_ALGORITHM);
+    this.keySource = keySource;
   }
 
   /** A new id for a message from {@code sender} in {@code conversation} (the recipient's phone). */
@@ -79,13 +81,21 @@ public final class MessageIds {
         + pad(Long.toString((random.nextLong() & Long.MAX_VALUE) % TAIL_RANGE, 36), TAIL_DIGITS);
   }
 
-  private String mac(String sender, String conversation, String prefix) {
+  private synchronized SecretKeySpec key() {
     if (key == null) {
-      throw new IllegalStateException("this function has no message id key (MESSAGE_ID_KEY_SECRET)");
+      byte[] bytes = keySource.get();
+      if (bytes == null || bytes.length < MIN_KEY_BYTES) {
+        throw new IllegalStateException("a message id key needs at least " + MIN_KEY_BYTES + " bytes");
+      }
+      key = new SecretKeySpec(bytes, MAC_ALGORITHM);
     }
+    return key;
+  }
+
+  private String mac(String sender, String conversation, String prefix) {
     try {
       Mac mac = Mac.getInstance(MAC_ALGORITHM);
-      mac.init(key);
+      mac.init(key());
       // Phones hold no newline, so the three fields cannot be confused with one another.
       byte[] digest = mac.doFinal((sender + "\n" + conversation + "\n" + prefix).getBytes(StandardCharsets.UTF_8));
       long truncated = 0;

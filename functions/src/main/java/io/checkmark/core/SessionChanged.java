@@ -8,6 +8,6 @@ package io.checkmark.core;
 public final class SessionChanged extends RuntimeException {
 
   public SessionChanged(String connectionId) {
-    super("connection " + connectionId + " is no longer bound to the session it acted as", null, false, false);
+    super("connection " + connectionId + " is no longer bound to the session it acted as");
   }
 }

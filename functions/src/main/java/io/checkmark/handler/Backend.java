@@ -77,7 +77,7 @@ public final class Backend {
         new RateLimitsTable(dynamoDb.get(), setting("RATE_LIMITS_TABLE"), clock),
         new Limits(number("SENDS_PER_ACCOUNT_PER_MINUTE", 900), number("READS_PER_ACCOUNT_PER_MINUTE", 900),
             number("UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", 50)),
-        metrics.get(), new MessageIds(clock, random, messageIdKey(builder.messageIdKey)), clock));
+        metrics.get(), new MessageIds(clock, random, memoize(() -> messageIdKey(builder.messageIdKey))), clock));
     this.sessions = memoize(() -> new Sessions(connections.get(), accounts.get(), pusher.get(), clock));
     this.registrationService = memoize(() -> new RegistrationService(registrationPolicy(),
         accounts.get(),
@@ -136,14 +136,11 @@ public final class Backend {
 
   /**
    * The key that message ids carry a MAC by: the one a test gives, else the Secrets Manager secret
-   * that {@code MESSAGE_ID_KEY_SECRET} names, read once; none in a function that mints receipt ids only.
+   * that {@code MESSAGE_ID_KEY_SECRET} names, read once, on first need (the local stack builds its
+   * handlers before its endpoint serves).
    */
   private byte[] messageIdKey(byte[] given) {
-    if (given != null) {
-      return given;
-    }
-    String secret = environment.get("MESSAGE_ID_KEY_SECRET");
-    return secret == null || secret.isBlank() ? null : aws.get().secretString(secret).getBytes(StandardCharsets.UTF_8);
+    return given != null ? given : aws.get().secretString(setting("MESSAGE_ID_KEY_SECRET")).getBytes(StandardCharsets.UTF_8);
   }
 
   /** EMF lines to standard output, which Lambda ships to CloudWatch; none where they are switched off. */

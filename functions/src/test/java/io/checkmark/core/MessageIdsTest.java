@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class MessageIdsTest {
@@ -49,7 +50,7 @@ class MessageIdsTest {
     assertThat(ids.isFrom(ids.nextReceipt(), ALICE, BOB)).isFalse();
   }
 
-  private static byte[] key(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
+  private static Supplier<byte[]> key(String text) {
+    return () -> text.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -16,6 +16,7 @@ import io.checkmark.protocol.ProtocolException;
 import io.checkmark.protocol.WireJson;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +41,8 @@ class DeliveryGuaranteesTest {
   private static final String TEST_PIN = "123456";
   private static final int PUSH_LIMIT_BYTES = 128 * 1024;
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+  // Now, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiresAt has passed in real time.
+  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
   private final ExecutorService threads = Executors.newFixedThreadPool(4);
@@ -156,8 +158,8 @@ class DeliveryGuaranteesTest {
     Session carol = registration.register();
     SendHandler send = new SendHandler(messagingFunction.backend);
     SyncHandler sync = new SyncHandler(messagingFunction.backend);
-    assertThat(reply(send, aliceConnection, "{\"action\":\"send\",\"to\":\"" + carol.phone() + "\",\"id\":\"a-1\",\"body\":\"as alice\"}")
-        .path("type").asText()).isEqualTo("accepted");
+    JsonNode asAlice = reply(send, aliceConnection, "{\"action\":\"send\",\"to\":\"" + carol.phone() + "\",\"id\":\"a-1\",\"body\":\"as alice\"}");
+    assertThat(asAlice.path("type").asText()).as("reply %s", asAlice).isEqualTo("accepted");
     String forBob = registration.messaging.send(carol, bob.phone(), "c-1", "for bob", null).messageId();
 
     registration.registration.login(aliceConnection, bob.phone(), bobsKey);

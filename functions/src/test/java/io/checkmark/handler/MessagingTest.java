@@ -19,6 +19,7 @@ import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.protocol.Synced;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Delivery through the real Messages table on DynamoDB Local, with a recording management API. */
 class MessagingTest {
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+  // Now, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiresAt has passed in real time.
+  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
   private final CountingMetrics metrics = new CountingMetrics();

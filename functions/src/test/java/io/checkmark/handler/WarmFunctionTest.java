@@ -13,6 +13,7 @@ import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ProtocolException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +31,8 @@ class WarmFunctionTest {
 
   private static final String TEST_PIN = "123456";
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+  // Now, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiresAt has passed in real time.
+  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final String alice = RegistrationTest.newPhone();
   private final String bob = RegistrationTest.newPhone();
   private final Map<String, String> environment = environment(alice, bob);

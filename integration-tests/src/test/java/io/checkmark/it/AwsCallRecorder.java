@@ -71,6 +71,8 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
         request.getValueForField("RequestItems", java.util.Map.class).ifPresent(items -> ((java.util.Map<?, ?>) items)
             .keySet().forEach(name -> CALLS.add(new Call(signer, "dynamodb:" + operation, "table/" + name))));
       }
+      case "secretsmanager" -> CALLS.add(new Call(signer, "secretsmanager:" + operation,
+          request.getValueForField("SecretId", String.class).orElse("*")));
       default -> CALLS.add(new Call(signer, service.toLowerCase() + ":" + operation, "*"));
     }
   }

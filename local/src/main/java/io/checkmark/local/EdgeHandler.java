@@ -9,7 +9,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The one HTTP port's plain requests (WebSocket upgrades are taken before they get here), sent
  * where an AWS SDK pointed at {@code AWS_ENDPOINT_URL} expects them: DynamoDB's JSON protocol by
- * its {@code X-Amz-Target} header (to the wrapped DynamoDB Local handler), the management API
+ * its {@code X-Amz-Target} header (to the wrapped DynamoDB Local handler), Secrets Manager's
+ * {@code GetSecretValue} by its target too, the management API
  * by its {@code @connections} path, SNS's query protocol by its form body, and LocalStack's SMS
  * listing by its path.
  */
@@ -17,11 +18,13 @@ final class EdgeHandler extends Handler.Wrapper {
 
   private final ManagementApi managementApi;
   private final SmsCapture sms;
+  private final LocalSecrets secrets;
 
-  EdgeHandler(Handler dynamoDb, ManagementApi managementApi, SmsCapture sms) {
+  EdgeHandler(Handler dynamoDb, ManagementApi managementApi, SmsCapture sms, LocalSecrets secrets) {
     super(dynamoDb);
     this.managementApi = managementApi;
     this.sms = sms;
+    this.secrets = secrets;
   }
 
   @Override
@@ -33,6 +36,10 @@ final class EdgeHandler extends Handler.Wrapper {
       }
       HttpResponses.json(response, callback, 404,
           "{\"message\":\"DynamoDB is served by the external endpoint this stack was started with\"}");
+      return true;
+    }
+    if (target != null && target.startsWith(LocalSecrets.TARGET_PREFIX)) {
+      secrets.handle(target, request, response, callback);
       return true;
     }
     String path = Request.getPathInContext(request);

@@ -96,7 +96,8 @@ public final class LocalStack implements AutoCloseable {
         container.setMaxBinaryMessageSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
         container.addMapping("/" + parts.stage, gateway);
       });
-      webSockets.setHandler(new EdgeHandler(parts.dynamoDbLocal, new ManagementApi(parts.connections), parts.sms));
+      webSockets.setHandler(new EdgeHandler(parts.dynamoDbLocal, new ManagementApi(parts.connections), parts.sms,
+          new LocalSecrets(LocalSecrets.generated(template.secrets().values()))));
       parts.server.setHandler(webSockets);
       parts.server.start();
 
@@ -223,9 +224,10 @@ public final class LocalStack implements AutoCloseable {
     if (options.externalEndpoint() == null) {
       environment.put("AWS_ENDPOINT_URL", endpoint.toString());
     } else {
-      // LocalStack serves DynamoDB and SNS; only the WebSocket management API is ours.
+      // LocalStack serves DynamoDB and SNS; the WebSocket management API and the template's secrets are ours.
       environment.put("AWS_ENDPOINT_URL", options.externalEndpoint().toString());
       environment.put("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", endpoint.toString());
+      environment.put("AWS_ENDPOINT_URL_SECRETSMANAGER", endpoint.toString());
     }
     return environment;
   }
