@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -86,7 +87,9 @@ public final class BenchmarkSuite {
         System.getProperty("java.version"), size == Size.QUICK ? "quick mode" : "full run");
 
     LatencyChart chart = new LatencyChart();
+    // The end-to-end phases send back to back from few accounts: limits high enough that they measure the work.
     try (LocalStack stack = LocalStack.start(LocalStackOptions.builder().port(0).template(template)
+        .parameterOverrides(Map.of("SendsPerAccountPerMinute", "1000000", "ReadsPerAccountPerMinute", "1000000"))
         .console(new PrintStream(OutputStream.nullOutputStream())).build())) {
       new ColdStartBenchmark(stack, functionsJar, System.getProperty("java.class.path"))
           .run(report, size.coldStartRuns());

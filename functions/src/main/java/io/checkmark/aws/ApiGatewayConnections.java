@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.LimitExceededException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.PayloadTooLargeException;
 
 /** Pushes frames to, and closes, connections through API Gateway's management API. */
 public final class ApiGatewayConnections implements ConnectionPusher {
@@ -28,7 +29,8 @@ public final class ApiGatewayConnections implements ConnectionPusher {
   /**
    * Posts the frame; throttling (429 {@code LimitExceededException}) is retried with capped
    * exponential backoff and full jitter, and reported as {@code FAILED} if it persists: the item
-   * stays queued for {@code sync}, so giving up loses nothing.
+   * stays queued for {@code sync}, so giving up loses nothing. A frame over API Gateway's 128 KB
+   * (413 {@code PayloadTooLargeException}) is {@code TOO_LARGE}: no later try can push it.
    */
   @Override
   public PushResult send(String connectionId, ServerFrame frame) {
@@ -39,6 +41,9 @@ public final class ApiGatewayConnections implements ConnectionPusher {
         return PushResult.DELIVERED;
       } catch (GoneException gone) {
         return PushResult.GONE;
+      } catch (PayloadTooLargeException tooLarge) {
+        LOG.warn("push to {} refused as too large ({} bytes)", connectionId, data.asByteArrayUnsafe().length);
+        return PushResult.TOO_LARGE;
       } catch (LimitExceededException throttled) {
         if (attempt == THROTTLED_ATTEMPTS) {
           LOG.warn("push to {} still throttled after {} attempts; left for sync", connectionId, attempt);

@@ -15,6 +15,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -53,6 +54,13 @@ public final class AwsClients {
 
   public SsmClient ssm() {
     return configure(SsmClient.builder(), "SSM").build();
+  }
+
+  /** The current value of a Secrets Manager secret (by ARN or name), read once with a client closed after. */
+  public String secretString(String secretId) {
+    try (SecretsManagerClient secrets = configure(SecretsManagerClient.builder(), "SECRETSMANAGER").build()) {
+      return secrets.getSecretValue(r -> r.secretId(secretId)).secretString();
+    }
   }
 
   /**

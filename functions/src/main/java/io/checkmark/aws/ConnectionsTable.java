@@ -2,10 +2,12 @@ package io.checkmark.aws;
 
 import io.checkmark.core.Connection;
 import io.checkmark.core.ConnectionStore;
+import io.checkmark.core.Session;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
@@ -16,6 +18,8 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * The Connections table: one row per open WebSocket, keyed by connection id, with the phone it
@@ -92,6 +96,18 @@ public final class ConnectionsTable implements ConnectionStore {
         .flatMap(page -> page.items().stream())
         .map(item -> new Connection(item.getId(), null, null, phone, item.getKeyGeneration()))
         .toList();
+  }
+
+  /**
+   * The item that makes a transaction commit only while the connection is still bound to the
+   * session's phone and key generation: a login as another phone anywhere fails it.
+   */
+  TransactWriteItem stillBound(Session session) {
+    return TransactWriteItem.builder().conditionCheck(check -> check.tableName(table.tableName())
+        .key(Map.of("id", AttributeValue.fromS(session.connectionId())))
+        .conditionExpression("phone = :phone AND keyGeneration = :generation")
+        .expressionAttributeValues(Map.of(":phone", AttributeValue.fromS(session.phone()),
+            ":generation", AttributeValue.fromN(Long.toString(session.keyGeneration()))))).build();
   }
 
   @Override

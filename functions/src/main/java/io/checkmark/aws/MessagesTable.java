@@ -3,30 +3,38 @@ package io.checkmark.aws;
 import io.checkmark.core.MessageQueue;
 import io.checkmark.core.MessagingService;
 import io.checkmark.core.QueueItem;
+import io.checkmark.core.Session;
+import io.checkmark.core.SessionChanged;
 import io.checkmark.protocol.Media;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The Messages table: every phone's queue in one partition, {@code queue} (the owner's phone) and
  * {@code id} (the server message id, sorting in acceptance order), expiring by TTL after 30 days.
  * Items are kept small with short attribute names, spelled out below. Dedup records live in their
- * own partitions ({@code dedup#<sender>#<clientId>}), written in the same transaction as the
- * message and expiring with it. No local secondary index, so a queue is not capped at 10 GB.
+ * own partitions ({@code dedup#<sender>#<recipient>#<clientId>}), written in the same transaction
+ * as the message and expiring with it. Items that can never be pushed are moved to
+ * {@code undeliverable#<owner>} and kept, for diagnosis, until their own expiry. Every write a
+ * connection sets off carries the Connections table's check that it is still bound to its session.
+ * No local secondary index, so a queue is not capped at 10 GB.
  */
 public final class MessagesTable implements MessageQueue {
 
@@ -50,21 +58,33 @@ public final class MessagesTable implements MessageQueue {
   private static final String RECEIPT = "r";
   private static final String DEDUP_SORT_KEY = "-";
   private static final int BATCH_GET_LIMIT = 100;
-  private static final int BATCH_WRITE_LIMIT = 25;
+  private static final int TRANSACTION_LIMIT = 100;
   private static final int ATTEMPTS = 8;
+  private static final String CONDITION_FAILED = "ConditionalCheckFailed";
+  private static final Logger LOG = LoggerFactory.getLogger(MessagesTable.class);
 
   private final DynamoDbClient client;
   private final String tableName;
+  private final ConnectionsTable connections;
 
-  public MessagesTable(DynamoDbClient client, String tableName) {
+  public MessagesTable(DynamoDbClient client, String tableName, ConnectionsTable connections) {
     this.client = client;
     this.tableName = tableName;
+    this.connections = connections;
+  }
+
+  /**
+   * A client id is scoped to its conversation: the sender, then the recipient (where a sender
+   * device or a group would go), then the id, which comes last because it may hold anything.
+   */
+  static String dedupKey(String sender, String conversation, String clientId) {
+    return "dedup#" + sender + "#" + conversation + "#" + clientId;
   }
 
   @Override
-  public Stored storeOnce(QueueItem.Message message) {
+  public Stored storeOnce(Session sender, QueueItem.Message message) {
     Map<String, AttributeValue> dedup = Map.of(
-        QUEUE, s("dedup#" + message.from() + "#" + message.clientId()),
+        QUEUE, s(dedupKey(message.from(), message.owner(), message.clientId())),
         ID, s(DEDUP_SORT_KEY),
         DEDUP_MESSAGE_ID, s(message.messageId()),
         DEDUP_TO, s(message.owner()),
@@ -73,14 +93,18 @@ public final class MessagesTable implements MessageQueue {
     for (int attempt = 1; ; attempt++) {
       try {
         client.transactWriteItems(r -> r.transactItems(
-            item -> item.put(put -> put.tableName(tableName).item(dedup)
+            TransactWriteItem.builder().put(put -> put.tableName(tableName).item(dedup)
                 .conditionExpression("attribute_not_exists(" + QUEUE + ")")
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)),
-            item -> item.put(put -> put.tableName(tableName).item(itemOf(message)))));
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build(),
+            TransactWriteItem.builder().put(put -> put.tableName(tableName).item(itemOf(message))).build(),
+            connections.stillBound(sender)));
         return new Stored(message.messageId(), message.owner(), message.acceptedAt().toEpochMilli(), false);
       } catch (TransactionCanceledException cancelled) {
+        if (failedCondition(cancelled, 2)) {
+          throw new SessionChanged(sender.connectionId());
+        }
         CancellationReason dedupOutcome = cancelled.cancellationReasons().get(0);
-        if ("ConditionalCheckFailed".equals(dedupOutcome.code()) && dedupOutcome.hasItem()) {
+        if (CONDITION_FAILED.equals(dedupOutcome.code()) && dedupOutcome.hasItem()) {
           Map<String, AttributeValue> earlier = dedupOutcome.item();
           return new Stored(earlier.get(DEDUP_MESSAGE_ID).s(), earlier.get(DEDUP_TO).s(),
               Long.parseLong(earlier.get(ACCEPTED_AT).n()), true);
@@ -95,8 +119,9 @@ public final class MessagesTable implements MessageQueue {
   }
 
   @Override
-  public void add(QueueItem.Receipt receipt) {
-    client.putItem(r -> r.tableName(tableName).item(itemOf(receipt)));
+  public void add(Session by, QueueItem.Receipt receipt) {
+    transact(List.of(TransactWriteItem.builder().put(put -> put.tableName(tableName).item(itemOf(receipt))).build(),
+        connections.stillBound(by)), by, 1);
   }
 
   @Override
@@ -136,46 +161,129 @@ public final class MessagesTable implements MessageQueue {
   }
 
   /**
-   * One or two receipts (the usual live ack) are each deleted by a {@code DeleteItem} that returns
-   * what it deleted: one request per receipt instead of a read and a write. More are read in one
-   * batch and deleted in another.
+   * One transaction per up to 100 items: the session check, a delete per item conditioned on the
+   * item being there, and one receipt per sender of the messages among them. A delete whose item a
+   * concurrent ack removed first fails its condition, and DynamoDB cancels the whole transaction
+   * with a reason per item, in order: it is submitted again without those items (and their
+   * receipts). Conflicts with concurrent transactions are submitted again after a backoff.
    */
   @Override
-  public List<QueueItem> removeReceipts(String owner, Collection<String> receiptIds) {
-    if (receiptIds.size() > 2) {
-      List<QueueItem> found = find(owner, receiptIds);
-      delete(owner, found.stream().map(QueueItem::messageId).toList());
-      return found;
-    }
-    List<QueueItem> removed = new ArrayList<>();
-    for (String id : receiptIds) {
-      Map<String, AttributeValue> old = client.deleteItem(r -> r.tableName(tableName).key(key(owner, id))
-          .returnValues(ReturnValue.ALL_OLD)).attributes();
-      if (old != null && !old.isEmpty()) {
-        removed.add(itemFrom(old));
+  public Removal remove(Session owner, Collection<String> receiptIds, List<QueueItem> items,
+      Function<List<QueueItem.Message>, List<QueueItem.Receipt>> receiptsFor) {
+    List<Acked> all = new ArrayList<>();
+    items.forEach(item -> all.add(new Acked(item.messageId(), item instanceof QueueItem.Message message ? message : null)));
+    receiptIds.forEach(id -> all.add(new Acked(id, null)));
+    int removed = 0;
+    List<QueueItem.Receipt> queued = new ArrayList<>();
+    List<Acked> chunk = new ArrayList<>();
+    Set<String> chunkSenders = new HashSet<>();
+    for (Acked acked : all) {
+      String sender = acked.message() == null ? null : acked.message().from();
+      int receiptsAfter = chunkSenders.size() + (sender != null && !chunkSenders.contains(sender) ? 1 : 0);
+      // The session check, the deletes, one receipt per sender.
+      if (1 + chunk.size() + 1 + receiptsAfter > TRANSACTION_LIMIT) {
+        removed += removeChunk(owner, chunk, receiptsFor, queued);
+        chunk = new ArrayList<>();
+        chunkSenders.clear();
+      }
+      chunk.add(acked);
+      if (sender != null) {
+        chunkSenders.add(sender);
       }
     }
-    return removed;
+    if (!chunk.isEmpty()) {
+      removed += removeChunk(owner, chunk, receiptsFor, queued);
+    }
+    return new Removal(removed, queued);
   }
 
-  @Override
-  public void delete(String owner, Collection<String> messageIds) {
-    List<String> ids = List.copyOf(messageIds);
-    for (int start = 0; start < ids.size(); start += BATCH_WRITE_LIMIT) {
-      List<WriteRequest> deletes = ids.subList(start, Math.min(ids.size(), start + BATCH_WRITE_LIMIT)).stream()
-          .map(id -> WriteRequest.builder().deleteRequest(d -> d.key(key(owner, id))).build())
-          .toList();
-      Map<String, List<WriteRequest>> request = Map.of(tableName, deletes);
-      for (int attempt = 1; !request.isEmpty(); attempt++) {
-        Map<String, List<WriteRequest>> unprocessed = request;
-        BatchWriteItemResponse response = client.batchWriteItem(r -> r.requestItems(unprocessed));
-        request = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-        if (!request.isEmpty()) {
-          giveUpAfter(attempt, "deleting acked items");
-          backOff(attempt);
+  /** An acked item's id, and the message when it is one (which sets off a receipt). */
+  private record Acked(String id, QueueItem.Message message) {
+  }
+
+  private int removeChunk(Session owner, List<Acked> chunk,
+      Function<List<QueueItem.Message>, List<QueueItem.Receipt>> receiptsFor, List<QueueItem.Receipt> queued) {
+    List<Acked> present = new ArrayList<>(chunk);
+    for (int conflicts = 0; !present.isEmpty(); ) {
+      List<QueueItem.Message> messages = present.stream().map(Acked::message).filter(message -> message != null).toList();
+      List<QueueItem.Receipt> receipts = messages.isEmpty() ? List.of() : receiptsFor.apply(messages);
+      List<TransactWriteItem> writes = new ArrayList<>();
+      writes.add(connections.stillBound(owner));
+      present.forEach(acked -> writes.add(TransactWriteItem.builder().delete(delete -> delete.tableName(tableName)
+          .key(key(owner.phone(), acked.id())).conditionExpression("attribute_exists(" + ID + ")")).build()));
+      receipts.forEach(receipt -> writes.add(TransactWriteItem.builder()
+          .put(put -> put.tableName(tableName).item(itemOf(receipt))).build()));
+      try {
+        client.transactWriteItems(r -> r.transactItems(writes));
+        queued.addAll(receipts);
+        return present.size();
+      } catch (TransactionCanceledException cancelled) {
+        if (failedCondition(cancelled, 0)) {
+          throw new SessionChanged(owner.connectionId());
         }
+        List<Acked> gone = new ArrayList<>();
+        for (int i = 0; i < present.size(); i++) {
+          if (failedCondition(cancelled, 1 + i)) {
+            gone.add(present.get(i));
+          }
+        }
+        if (gone.isEmpty()) {
+          conflicts++;
+          if (conflicts == ATTEMPTS) {
+            throw cancelled;
+          }
+          backOff(conflicts);
+        }
+        present.removeAll(gone);
       }
     }
+    return 0;
+  }
+
+  /** A copy under {@code undeliverable#<owner>} with the same expiry, and the queue's item deleted, in one transaction. */
+  @Override
+  public void setAside(QueueItem item) {
+    Map<String, AttributeValue> copy = new HashMap<>(item instanceof QueueItem.Message message
+        ? itemOf(message) : itemOf((QueueItem.Receipt) item));
+    copy.put(QUEUE, s("undeliverable#" + item.owner()));
+    try {
+      transact(List.of(
+          TransactWriteItem.builder().delete(delete -> delete.tableName(tableName).key(key(item.owner(), item.messageId()))
+              .conditionExpression("attribute_exists(" + ID + ")")).build(),
+          TransactWriteItem.builder().put(put -> put.tableName(tableName).item(copy)).build()), null, -1);
+      LOG.warn("item {} of queue {} can never be pushed (too large); moved to undeliverable#{}", item.messageId(),
+          item.owner(), item.owner());
+    } catch (TransactionCanceledException alreadyGone) {
+      // Its delete's condition failed: acked or moved aside meanwhile.
+    }
+  }
+
+  /**
+   * Runs a transaction, submitted again after a backoff while it conflicts with another; a failed
+   * session check ({@code sessionCheckAt}) is {@link SessionChanged}; other failed conditions are thrown.
+   */
+  private void transact(List<TransactWriteItem> writes, Session session, int sessionCheckAt) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.transactWriteItems(r -> r.transactItems(writes));
+        return;
+      } catch (TransactionCanceledException cancelled) {
+        if (session != null && failedCondition(cancelled, sessionCheckAt)) {
+          throw new SessionChanged(session.connectionId());
+        }
+        boolean anyConditionFailed = cancelled.cancellationReasons().stream()
+            .anyMatch(reason -> CONDITION_FAILED.equals(reason.code()));
+        if (anyConditionFailed || attempt == ATTEMPTS) {
+          throw cancelled;
+        }
+        backOff(attempt);
+      }
+    }
+  }
+
+  private static boolean failedCondition(TransactionCanceledException cancelled, int index) {
+    List<CancellationReason> reasons = cancelled.cancellationReasons();
+    return index < reasons.size() && CONDITION_FAILED.equals(reasons.get(index).code());
   }
 
   private static Map<String, AttributeValue> itemOf(QueueItem.Message message) {

@@ -4,6 +4,7 @@ import io.checkmark.core.RateLimiter;
 import io.checkmark.protocol.ProtocolException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -66,6 +67,26 @@ public final class RateLimitsTable implements RateLimiter {
   public void record(String bucket, Duration window) {
     // No bucket reaches Integer.MAX_VALUE hits in a window, so this counts and never refuses.
     acquire(bucket, Integer.MAX_VALUE, window);
+  }
+
+  /**
+   * One conditional {@code UpdateItem}: the member joins the window's string set unless the set is
+   * full; a member already in it passes. The window is part of the key, so an old set needs no reset.
+   */
+  @Override
+  public void acquireDistinct(String bucket, String member, int limit, Duration window) {
+    long now = clock.millis();
+    long windowIndex = now / window.toMillis();
+    long windowEnd = (windowIndex + 1) * window.toMillis();
+    try {
+      client.updateItem(r -> r.tableName(tableName).key(key(bucket + "#" + windowIndex))
+          .updateExpression("ADD members :member SET expiresAt = :expiresAt")
+          .conditionExpression("attribute_not_exists(members) OR size(members) < :limit OR contains(members, :one)")
+          .expressionAttributeValues(Map.of(":member", AttributeValue.fromSs(List.of(member)),
+              ":one", AttributeValue.fromS(member), ":limit", number(limit), ":expiresAt", number(windowEnd / 1000 + 1))));
+    } catch (ConditionalCheckFailedException full) {
+      throw ProtocolException.rateLimited((windowEnd - now + 999) / 1000);
+    }
   }
 
   /** Starts a new window with its first hit, unless another writer just did (then that window counts). */

@@ -11,8 +11,11 @@ public interface ConnectionPusher {
   /** Closes a connection; closing one that is gone is not an error. */
   void close(String connectionId);
 
-  /** What became of a push: delivered, the connection is gone for good, or it failed for now (throttled). */
+  /**
+   * What became of a push: delivered; the connection is gone for good; the frame is too large to
+   * push, ever (permanent); or it failed for now (throttling, a 5xx: worth a later try).
+   */
   enum PushResult {
-    DELIVERED, GONE, FAILED
+    DELIVERED, GONE, TOO_LARGE, FAILED
   }
 }

@@ -1,47 +1,111 @@
 package io.checkmark.core;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Server message ids that sort as strings in acceptance order: the acceptance time in
  * microseconds, base 36, fixed width, then a random tail so that two Lambdas accepting in the same
  * microsecond still differ. A sender that waits for {@code accepted} before its next send has its
  * next message accepted at least a round trip later, far more than the clock skew between Lambdas.
- * Receipt ids end in {@value #RECEIPT_MARK}, after the part that orders them, so that an ack can
- * tell receipts (which set off nothing) from messages (which set off a receipt) without a read.
+ *
+ * <p>A message id ends in a MAC: 64 bits of HMAC-SHA256, keyed by the deployment's secret, over
+ * the sender, the conversation (the recipient's phone) and the sortable prefix. So {@code read}
+ * can tell, without a table read, that a reader received an id from that sender; the fixed-width
+ * prefix still orders ids. Receipt ids carry no MAC and end in {@value #RECEIPT_MARK}, so that an
+ * ack can tell receipts (which set off nothing) from messages (which set off a receipt).
  */
 public final class MessageIds {
 
   private static final int TIME_DIGITS = 11;
   private static final int TAIL_DIGITS = 6;
+  private static final int PREFIX_DIGITS = TIME_DIGITS + TAIL_DIGITS;
+  private static final int MAC_DIGITS = 13; // 36^13 > 2^64
   private static final long TAIL_RANGE = 2_176_782_336L; // 36^6
   private static final String RECEIPT_MARK = "-r";
+  private static final String MAC_ALGORITHM = "HmacSHA256";
+  private static final int MIN_KEY_BYTES = 32;
 
   private final Clock clock;
   private final SecureRandom random;
+  private final Supplier<byte[]> keySource;
+  private SecretKeySpec key;
 
-  public MessageIds(Clock clock, SecureRandom random) {
+  /**
+   * @param keySource the MAC key, asked for once, when a message id is first minted or checked (a
+   *     function that mints receipt ids only never asks)
+   */
+  public MessageIds(Clock clock, SecureRandom random, Supplier<byte[]> keySource) {
     this.clock = clock;
     this.random = random;
+    this.keySource = keySource;
   }
 
-  public String next() {
+  /** A new id for a message from {@code sender} in {@code conversation} (the recipient's phone). */
+  public String next(String sender, String conversation) {
+    String prefix = prefix();
+    return prefix + mac(sender, conversation, prefix);
+  }
+
+  public String nextReceipt() {
+    return prefix() + RECEIPT_MARK;
+  }
+
+  /** Whether {@code id} is a message id this deployment minted for {@code sender} in {@code conversation}. */
+  public boolean isFrom(String id, String sender, String conversation) {
+    if (id.length() != PREFIX_DIGITS + MAC_DIGITS) {
+      return false;
+    }
+    String expected = mac(sender, conversation, id.substring(0, PREFIX_DIGITS));
+    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+        id.substring(PREFIX_DIGITS).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Whether an id is a receipt's as {@link #nextReceipt()} makes them (ids from clients may be anything). */
+  public static boolean isReceipt(String id) {
+    return id.length() == PREFIX_DIGITS + RECEIPT_MARK.length() && id.endsWith(RECEIPT_MARK);
+  }
+
+  private String prefix() {
     Instant now = clock.instant();
     long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
     return pad(Long.toString(micros, 36), TIME_DIGITS)
         + pad(Long.toString((random.nextLong() & Long.MAX_VALUE) % TAIL_RANGE, 36), TAIL_DIGITS);
   }
 
-  public String nextReceipt() {
-    return next() + RECEIPT_MARK;
+  private synchronized SecretKeySpec key() {
+    if (key == null) {
+      byte[] bytes = keySource.get();
+      if (bytes == null || bytes.length < MIN_KEY_BYTES) {
+        throw new IllegalStateException("a message id key needs at least " + MIN_KEY_BYTES + " bytes");
+      }
+      key = new SecretKeySpec(bytes, MAC_ALGORITHM);
+    }
+    return key;
   }
 
-  /** Whether an id is a receipt's as {@link #nextReceipt()} makes them (ids from clients may be anything). */
-  public static boolean isReceipt(String id) {
-    return id.length() == TIME_DIGITS + TAIL_DIGITS + RECEIPT_MARK.length() && id.endsWith(RECEIPT_MARK);
+  private String mac(String sender, String conversation, String prefix) {
+    try {
+      Mac mac = Mac.getInstance(MAC_ALGORITHM);
+      mac.init(key());
+      // Phones hold no newline, so the three fields cannot be confused with one another.
+      byte[] digest = mac.doFinal((sender + "\n" + conversation + "\n" + prefix).getBytes(StandardCharsets.UTF_8));
+      long truncated = 0;
+      for (int i = 0; i < Long.BYTES; i++) {
+        truncated = (truncated << 8) | (digest[i] & 0xff);
+      }
+      return pad(Long.toUnsignedString(truncated, 36), MAC_DIGITS);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
+    }
   }
 
   private static String pad(String digits, int width) {

@@ -9,6 +9,7 @@ import io.checkmark.protocol.ProtocolException;
 import io.checkmark.protocol.ReceiptSent;
 import io.checkmark.protocol.ServerFrame;
 import io.checkmark.protocol.Synced;
+import io.checkmark.protocol.WireJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,18 +25,21 @@ import java.util.stream.Collectors;
 /**
  * One-to-one delivery, after WhatsApp and Signal-Server: a message is stored in its recipient's
  * queue before its sender hears {@code accepted}, pushed at once to the recipient's live
- * connections, and deleted only when the recipient acks it, which is when its sender is queued a
- * {@code delivered} receipt. No push failure loses or duplicates a stored item: whatever was not
- * pushed waits for {@code sync}.
+ * connections, and deleted only when the recipient acks it, in the same transaction that queues
+ * its sender one {@code delivered} receipt. No push failure loses or duplicates a stored item:
+ * whatever was not pushed waits for {@code sync}, and an item that can never be pushed is moved
+ * aside so that it blocks nothing behind it.
  */
 public final class MessagingService {
 
-  /** Body, link and thumbnail together: a {@code send} frame stays within one 32 KB WebSocket frame. */
-  public static final int MAX_CONTENT_BYTES = 24 * 1024;
+  /** API Gateway's limit on one message it pushes: a message frame as pushed, escapes and all. */
+  public static final int MAX_PUSHED_MESSAGE_BYTES = 128 * 1024;
   public static final int MAX_IDS_PER_REQUEST = 100;
   public static final int DEFAULT_SYNC_LIMIT = 100;
   public static final int MAX_SYNC_LIMIT = 500;
   public static final Duration RETENTION = Duration.ofDays(30);
+  private static final Duration RATE_WINDOW = Duration.ofMinutes(1);
+  private static final Duration UNKNOWN_RECIPIENT_WINDOW = Duration.ofDays(1);
   private static final int MAX_ID_CHARS = 64;
   private static final int MAX_URL_CHARS = 2048;
   private static final int MAX_MIME_TYPE_CHARS = 255;
@@ -52,40 +56,55 @@ public final class MessagingService {
   private final AccountStore accounts;
   private final ConnectionStore connections;
   private final ConnectionPusher pusher;
+  private final RateLimiter limits;
+  private final Limits perAccount;
   private final Metrics metrics;
   private final MessageIds messageIds;
   private final Clock clock;
   private final ExpiringCache<String, Account> recentAccounts;
 
   public MessagingService(MessageQueue queue, AccountStore accounts, ConnectionStore connections,
-      ConnectionPusher pusher, Metrics metrics, MessageIds messageIds, Clock clock) {
+      ConnectionPusher pusher, RateLimiter limits, Limits perAccount, Metrics metrics, MessageIds messageIds,
+      Clock clock) {
     this.queue = queue;
     this.accounts = accounts;
     this.connections = connections;
     this.pusher = pusher;
+    this.limits = limits;
+    this.perAccount = perAccount;
     this.metrics = metrics;
     this.messageIds = messageIds;
     this.clock = clock;
     this.recentAccounts = new ExpiringCache<>(ACCOUNTS_KEPT, ACCOUNT_REUSE, clock);
   }
 
-  /** Stores the message in the recipient's queue (once per sender and client id), then pushes it. */
-  public Accepted send(String from, String to, String clientId, String body, Media media) {
-    requirePhone("to", to);
+  /**
+   * Per-account limits: {@code send}s and {@code read}s per minute, and distinct unregistered
+   * numbers an account may be told of ({@code UNKNOWN_RECIPIENT}) per day.
+   */
+  public record Limits(int sendsPerMinute, int readsPerMinute, int unknownRecipientsPerDay) {
+  }
+
+  /**
+   * Stores the message in the recipient's queue (once per sender, recipient and client id), then
+   * pushes it. Refused when the message frame as it will be pushed exceeds API Gateway's limit.
+   */
+  public Accepted send(Session sender, String to, String clientId, String body, Media media) {
+    String recipientPhone = requirePhone("to", to);
     requireId("id", clientId);
     if (body == null && media == null) {
       throw ProtocolException.badRequest("a message needs a body or media");
     }
     requireMedia(media);
-    if (contentBytes(body, media) > MAX_CONTENT_BYTES) {
+    QueueItem.Message message = new QueueItem.Message(recipientPhone, messageIds.next(sender.phone(), recipientPhone),
+        sender.phone(), clientId, body, media, clock.instant());
+    if (WireJson.write(message.frame()).getBytes(StandardCharsets.UTF_8).length > MAX_PUSHED_MESSAGE_BYTES) {
       throw new ProtocolException(ErrorCode.MESSAGE_TOO_LARGE,
-          "body, link and thumbnail may take at most " + MAX_CONTENT_BYTES + " bytes");
+          "the message as delivered (JSON, escapes included) may take at most " + MAX_PUSHED_MESSAGE_BYTES + " bytes");
     }
-    Account recipient = account(to)
-        .orElseThrow(() -> new ProtocolException(ErrorCode.UNKNOWN_RECIPIENT, "no one is registered as " + to));
-    QueueItem.Message message = new QueueItem.Message(to, messageIds.next(), from, clientId, body, media,
-        clock.instant());
-    MessageQueue.Stored stored = queue.storeOnce(message);
+    limits.acquire("sends#" + sender.phone(), perAccount.sendsPerMinute(), RATE_WINDOW);
+    Account recipient = account(recipientPhone).orElseThrow(() -> unknownRecipient(sender.phone(), recipientPhone));
+    MessageQueue.Stored stored = queue.storeOnce(sender, message);
     if (!stored.duplicate()) {
       metrics.count("MessagesAccepted", 1);
       push(recipient, message.frame());
@@ -93,7 +112,11 @@ public final class MessagingService {
     return new Accepted(clientId, stored.messageId(), stored.to(), stored.acceptedAtMillis());
   }
 
-  /** Sends the oldest queued items to the caller's connection, oldest first, then says whether more wait. */
+  /**
+   * Sends the oldest queued items to the caller's connection, oldest first, then says whether more
+   * wait. An item too large to push is moved aside and the page goes on; any other failed push
+   * ends the page, so that order holds.
+   */
   public Synced sync(String owner, String connectionId, Integer limit) {
     int pageSize = limit == null ? DEFAULT_SYNC_LIMIT : limit;
     if (pageSize < 1 || pageSize > MAX_SYNC_LIMIT) {
@@ -106,63 +129,85 @@ public final class MessagingService {
       metrics.seconds("OldestQueuedItemAge", Duration.between(page.get(0).acceptedAt(), clock.instant()).toMillis() / 1000.0);
     }
     int sent = 0;
+    boolean stopped = false;
     for (QueueItem item : page) {
-      if (pusher.send(connectionId, item.frame()) != PushResult.DELIVERED) {
+      PushResult result = pusher.send(connectionId, item.frame());
+      if (result == PushResult.DELIVERED) {
+        sent++;
+      } else if (result == PushResult.TOO_LARGE) {
+        queue.setAside(item);
+        metrics.count("UndeliverableItemsSetAside", 1);
+      } else {
+        stopped = true;
         break;
       }
-      sent++;
     }
-    return new Synced(sent, more || sent < page.size());
+    return new Synced(sent, more || stopped);
   }
 
   /**
-   * Removes acked items from the caller's queue and queues each sender of an acked message one
-   * {@code delivered} receipt for them. Receipts are stored before the messages are deleted, so a
-   * failure in between repeats a receipt rather than losing it. Acked receipts set off nothing and
-   * are deleted at once, without a read first.
+   * Removes acked items from the caller's queue and, in the same transactions, queues each sender
+   * of a removed message one {@code delivered} receipt for them: only the ack that removes a
+   * message queues its receipt. Acked receipts set off nothing and need no read first.
    */
-  public Acked ack(String owner, List<String> ids) {
+  public Acked ack(Session owner, List<String> ids) {
     List<String> requested = requireIds(ids);
     Map<Boolean, List<String>> receiptOrNot = requested.stream().collect(Collectors.partitioningBy(MessageIds::isReceipt));
-    int acked = 0;
-    if (!receiptOrNot.get(true).isEmpty()) {
-      acked += queue.removeReceipts(owner, receiptOrNot.get(true)).size();
+    List<String> messageIdsAcked = receiptOrNot.get(false);
+    List<QueueItem> found = messageIdsAcked.isEmpty() ? List.of() : queue.find(owner.phone(), messageIdsAcked);
+    if (found.isEmpty() && receiptOrNot.get(true).isEmpty()) {
+      return new Acked(0);
     }
-    if (!receiptOrNot.get(false).isEmpty()) {
-      List<QueueItem> found = queue.find(owner, receiptOrNot.get(false));
-      Map<String, List<String>> deliveredBySender = new LinkedHashMap<>();
-      for (QueueItem item : found) {
-        if (item instanceof QueueItem.Message message) {
-          deliveredBySender.computeIfAbsent(message.from(), sender -> new ArrayList<>()).add(message.messageId());
-        }
-      }
-      deliveredBySender.forEach((sender, delivered) -> queueReceipt(sender, "delivered", owner, delivered));
-      if (!found.isEmpty()) {
-        queue.delete(owner, found.stream().map(QueueItem::messageId).toList());
-      }
-      acked += found.size();
+    MessageQueue.Removal removal = queue.remove(owner, receiptOrNot.get(true), found,
+        removed -> deliveredReceipts(owner.phone(), removed));
+    for (QueueItem.Receipt receipt : removal.receipts()) {
+      metrics.count("ReceiptsQueued", 1, "status", receipt.status());
+      account(receipt.owner()).ifPresent(account -> push(account, receipt.frame()));
     }
-    metrics.count("ItemsAcked", acked);
-    return new Acked(acked);
+    metrics.count("ItemsAcked", removal.removed());
+    return new Acked(removal.removed());
   }
 
-  /** Queues the original sender one {@code read} receipt for its messages. */
-  public ReceiptSent read(String reader, String to, List<String> ids) {
-    requirePhone("to", to);
-    List<String> read = requireIds(ids);
-    if (account(to).isEmpty()) {
-      throw new ProtocolException(ErrorCode.UNKNOWN_RECIPIENT, "no one is registered as " + to);
+  /**
+   * Queues the original sender one {@code read} receipt for those of the ids that are of messages
+   * the reader received from it (their ids carry a MAC over sender and conversation); other ids
+   * are ignored, and nothing is queued when none counts.
+   */
+  public ReceiptSent read(Session reader, String to, List<String> ids) {
+    String sender = requirePhone("to", to);
+    List<String> requested = requireIds(ids);
+    limits.acquire("reads#" + reader.phone(), perAccount.readsPerMinute(), RATE_WINDOW);
+    List<String> received = requested.stream().filter(id -> messageIds.isFrom(id, sender, reader.phone())).toList();
+    if (received.isEmpty()) {
+      return new ReceiptSent(0);
     }
-    queueReceipt(to, "read", reader, read);
-    return new ReceiptSent(read.size());
-  }
-
-  private void queueReceipt(String owner, String status, String by, List<String> ids) {
-    QueueItem.Receipt receipt = new QueueItem.Receipt(owner, messageIds.nextReceipt(), status, by, List.copyOf(ids),
+    QueueItem.Receipt receipt = new QueueItem.Receipt(sender, messageIds.nextReceipt(), "read", reader.phone(), received,
         clock.instant());
-    queue.add(receipt);
-    metrics.count("ReceiptsQueued", 1, "status", status);
-    account(owner).ifPresent(account -> push(account, receipt.frame()));
+    queue.add(reader, receipt);
+    metrics.count("ReceiptsQueued", 1, "status", "read");
+    account(sender).ifPresent(account -> push(account, receipt.frame()));
+    return new ReceiptSent(received.size());
+  }
+
+  private List<QueueItem.Receipt> deliveredReceipts(String by, List<QueueItem.Message> delivered) {
+    Map<String, List<String>> idsBySender = new LinkedHashMap<>();
+    for (QueueItem.Message message : delivered) {
+      idsBySender.computeIfAbsent(message.from(), sender -> new ArrayList<>()).add(message.messageId());
+    }
+    List<QueueItem.Receipt> receipts = new ArrayList<>();
+    idsBySender.forEach((sender, messages) -> receipts.add(new QueueItem.Receipt(sender, messageIds.nextReceipt(),
+        "delivered", by, List.copyOf(messages), clock.instant())));
+    return receipts;
+  }
+
+  /**
+   * {@code UNKNOWN_RECIPIENT} tells whether a number is registered, so an account is told so of at
+   * most so many distinct numbers a day; asking again about one it was told of costs nothing more.
+   */
+  private ProtocolException unknownRecipient(String asker, String to) {
+    limits.acquireDistinct("unknown-recipients#" + asker, to, perAccount.unknownRecipientsPerDay(),
+        UNKNOWN_RECIPIENT_WINDOW);
+    return new ProtocolException(ErrorCode.UNKNOWN_RECIPIENT, "no one is registered as " + to);
   }
 
   private Optional<Account> account(String phone) {
@@ -200,15 +245,17 @@ public final class MessagingService {
           connections.delete(connection.id());
           metrics.count("PushFailures", 1, "cause", "gone");
         }
-        case FAILED -> metrics.count("PushFailures", 1, "cause", "throttled");
+        // Cannot happen for a frame send has checked; sync moves such an item aside.
+        case TOO_LARGE -> metrics.count("PushFailures", 1, "cause", "tooLarge");
+        case FAILED -> metrics.count("PushFailures", 1, "cause", "transient");
       }
     }
   }
 
-  private static void requirePhone(String field, String phone) {
-    if (!PhoneNumbers.looksLikeE164(phone)) {
-      throw ProtocolException.badRequest(field + " must be a phone number in E.164 form");
-    }
+  /** The canonical E.164 form of a phone field. */
+  private static String requirePhone(String field, String phone) {
+    return PhoneNumbers.canonical(phone).orElseThrow(() ->
+        ProtocolException.badRequest(field + " must be a valid phone number in international form"));
   }
 
   private static void requireId(String field, String id) {
@@ -241,15 +288,5 @@ public final class MessagingService {
     if (media.thumbnail() != null && !BASE64.matcher(media.thumbnail()).matches()) {
       throw ProtocolException.badRequest("media.thumbnail must be base64");
     }
-  }
-
-  private static int contentBytes(String body, Media media) {
-    int bytes = body == null ? 0 : body.getBytes(StandardCharsets.UTF_8).length;
-    if (media != null) {
-      bytes += Optional.ofNullable(media.url()).map(String::length).orElse(0);
-      bytes += Optional.ofNullable(media.mimeType()).map(String::length).orElse(0);
-      bytes += Optional.ofNullable(media.thumbnail()).map(String::length).orElse(0);
-    }
-    return bytes;
   }
 }

@@ -17,4 +17,11 @@ public interface RateLimiter {
 
   /** Counts a hit whatever the count, as a failure is counted after it happened. */
   void record(String bucket, Duration window);
+
+  /**
+   * Adds {@code member} to the bucket's set for the current fixed window (windows are aligned to
+   * multiples of {@code window} since the epoch), or refuses when the set already holds
+   * {@code limit} other members; a member already in the set always passes.
+   */
+  void acquireDistinct(String bucket, String member, int limit, Duration window);
 }

@@ -26,7 +26,7 @@ public final class Sessions {
   private final ConnectionStore connections;
   private final AccountStore accounts;
   private final ConnectionPusher pusher;
-  private final ExpiringCache<String, String> checkedLogins;
+  private final ExpiringCache<String, Session> checkedLogins;
 
   public Sessions(ConnectionStore connections, AccountStore accounts, ConnectionPusher pusher, Clock clock) {
     this.connections = connections;
@@ -36,29 +36,39 @@ public final class Sessions {
   }
 
   /**
-   * The phone a connection is logged in as. A connection logged in with a key that has since been
+   * Who a connection is logged in as. A connection logged in with a key that has since been
    * replaced is told so and closed: API Gateway checks credentials only at connect. A warm function
-   * checks each connection once per {@link #LOGIN_RECHECK}, not on every frame.
+   * checks each connection once per {@link #LOGIN_RECHECK}, not on every frame; the actions that
+   * change state commit only while the connection is still bound to the session (see
+   * {@link SessionChanged}), so a login elsewhere takes effect at once.
    */
-  public String loggedInPhone(String connectionId) {
-    Optional<String> checked = checkedLogins.get(connectionId);
-    if (checked.isPresent()) {
-      return checked.get();
-    }
+  public Session session(String connectionId) {
+    Optional<Session> checked = checkedLogins.get(connectionId);
+    return checked.isPresent() ? checked.get() : freshSession(connectionId);
+  }
+
+  /** As {@link #session}, read from the tables now, whatever was checked before. */
+  public Session freshSession(String connectionId) {
     Connection connection = connections.find(connectionId)
         .filter(Connection::isLoggedIn)
         .orElseThrow(() -> new ProtocolException(ErrorCode.UNAUTHORIZED, "log in first"));
     long current = accounts.find(connection.phone()).map(Account::keyGeneration).orElse(-1L);
-    if (connection.keyGeneration() != current) {
+    if (connection.keyGeneration() == null || connection.keyGeneration() != current) {
       endReplaced(connectionId);
       throw deviceReplaced();
     }
-    checkedLogins.put(connectionId, connection.phone());
-    return connection.phone();
+    Session session = new Session(connectionId, connection.phone(), connection.keyGeneration());
+    checkedLogins.put(connectionId, session);
+    return session;
   }
 
   /** Forgets what was checked of a connection that has just logged in (again). */
   void loggedIn(String connectionId) {
+    forget(connectionId);
+  }
+
+  /** Forgets what was checked of a connection, so that its next action reads who it is now. */
+  public void forget(String connectionId) {
     checkedLogins.remove(connectionId);
   }
 

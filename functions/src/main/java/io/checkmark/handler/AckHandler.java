@@ -20,7 +20,7 @@ public final class AckHandler extends ActionHandler<AckHandler.AckRequest> {
 
   @Override
   protected ServerFrame handle(Caller caller, AckRequest request) {
-    return messaging.ack(caller.phone(), request.messageIds());
+    return messaging.ack(caller.session(), request.messageIds());
   }
 
   public record AckRequest(List<String> messageIds) {

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import io.checkmark.core.Session;
+import io.checkmark.core.SessionChanged;
 import io.checkmark.core.Sessions;
 import io.checkmark.protocol.ClientRequest;
 import io.checkmark.protocol.ClientText;
@@ -43,6 +45,11 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
   /** Does what the action asks and returns the reply frame, or throws {@link ProtocolException}. */
   protected abstract ServerFrame handle(Caller caller, R request);
 
+  /** Who the connection acts as: the warm function's checked session, for most actions. */
+  protected Session sessionOf(Sessions loggedIn, String connectionId) {
+    return loggedIn.session(connectionId);
+  }
+
   @Override
   public final APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
     return Invocations.logged(event, context, () -> Invocations.reply(replyTo(event)));
@@ -57,10 +64,18 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
       request = WireJson.parseRequest(event.getBody());
       Caller caller = Caller.of(event);
       if (sessions != null) {
-        caller = caller.loggedInAs(sessions.loggedInPhone(caller.connectionId()));
+        caller = caller.loggedInAs(sessionOf(sessions, caller.connectionId()));
       }
       R fields = WireJson.fields(request, requestType);
-      return WireJson.write(handle(caller, fields), request.ref());
+      ServerFrame reply;
+      try {
+        reply = handle(caller, fields);
+      } catch (SessionChanged changed) {
+        // Logged in as someone else since this function checked: once more, as who it is now.
+        caller = caller.loggedInAs(sessions.freshSession(caller.connectionId()));
+        reply = handle(caller, fields);
+      }
+      return WireJson.write(reply, request.ref());
     } catch (ProtocolException refused) {
       ErrorFrame error = ErrorFrame.of(refused, request);
       LOG.info("refused {}: {}", error.code(), ClientText.forLog(error.message()));

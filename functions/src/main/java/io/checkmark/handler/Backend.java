@@ -13,6 +13,7 @@ import io.checkmark.core.ConnectionPusher;
 import io.checkmark.core.ConnectionService;
 import io.checkmark.core.MessageIds;
 import io.checkmark.core.MessagingService;
+import io.checkmark.core.MessagingService.Limits;
 import io.checkmark.core.Metrics;
 import io.checkmark.core.PhoneNumbers;
 import io.checkmark.core.RegistrationPolicy;
@@ -20,6 +21,7 @@ import io.checkmark.core.RegistrationService;
 import io.checkmark.core.Sessions;
 import io.checkmark.core.SmsSender;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
@@ -73,8 +75,12 @@ public final class Backend {
     this.accounts = memoize(() -> new AccountsTable(dynamoDb.get(), setting("ACCOUNTS_TABLE")));
     this.metrics = builder.metrics != null ? () -> builder.metrics : memoize(this::metricsFromEnvironment);
     this.messagingService = memoize(() -> new MessagingService(
-        new MessagesTable(dynamoDb.get(), setting("MESSAGES_TABLE")),
-        accounts.get(), connections.get(), pusher.get(), metrics.get(), new MessageIds(clock, random), clock));
+        new MessagesTable(dynamoDb.get(), setting("MESSAGES_TABLE"), connections.get()),
+        accounts.get(), connections.get(), pusher.get(),
+        new RateLimitsTable(dynamoDb.get(), setting("RATE_LIMITS_TABLE"), clock),
+        new Limits(number("SENDS_PER_ACCOUNT_PER_MINUTE", 900), number("READS_PER_ACCOUNT_PER_MINUTE", 900),
+            number("UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", 50)),
+        metrics.get(), new MessageIds(clock, random, memoize(() -> messageIdKey(builder.messageIdKey))), clock));
     this.sessions = memoize(() -> new Sessions(connections.get(), accounts.get(), pusher.get(), clock));
     this.registrationService = memoize(() -> new RegistrationService(registrationPolicy(),
         accounts.get(),
@@ -129,6 +135,15 @@ public final class Backend {
 
   public MessagingService messagingService() {
     return messagingService.get();
+  }
+
+  /**
+   * The key that message ids carry a MAC by: the one a test gives, else the Secrets Manager secret
+   * that {@code MESSAGE_ID_KEY_SECRET} names, read once, on first need (the local stack builds its
+   * handlers before its endpoint serves).
+   */
+  private byte[] messageIdKey(byte[] given) {
+    return given != null ? given : aws.get().secretString(setting("MESSAGE_ID_KEY_SECRET")).getBytes(StandardCharsets.UTF_8);
   }
 
   /** EMF lines to standard output, which Lambda ships to CloudWatch; none where they are switched off. */
@@ -229,6 +244,7 @@ public final class Backend {
     private ConnectionPusher pusher;
     private Metrics metrics;
     private String testNumbers;
+    private byte[] messageIdKey;
 
     private Builder(Map<String, String> environment) {
       this.environment = environment;
@@ -262,6 +278,12 @@ public final class Backend {
     /** Test numbers as the SecureString parameter would hold them ({@code +phone=PIN,...}), instead of reading it. */
     public Builder testNumbers(String testNumbers) {
       this.testNumbers = testNumbers;
+      return this;
+    }
+
+    /** The message id MAC key, instead of reading the secret {@code MESSAGE_ID_KEY_SECRET} names. */
+    public Builder messageIdKey(byte[] messageIdKey) {
+      this.messageIdKey = messageIdKey.clone();
       return this;
     }
 

@@ -20,7 +20,7 @@ public final class ReadHandler extends ActionHandler<ReadHandler.ReadRequest> {
 
   @Override
   protected ServerFrame handle(Caller caller, ReadRequest request) {
-    return messaging.read(caller.phone(), request.to(), request.messageIds());
+    return messaging.read(caller.session(), request.to(), request.messageIds());
   }
 
   public record ReadRequest(String to, List<String> messageIds) {

@@ -20,7 +20,7 @@ public final class SendHandler extends ActionHandler<SendHandler.SendRequest> {
 
   @Override
   protected ServerFrame handle(Caller caller, SendRequest request) {
-    return messaging.send(caller.phone(), request.to(), request.id(), request.body(), request.media());
+    return messaging.send(caller.session(), request.to(), request.id(), request.body(), request.media());
   }
 
   public record SendRequest(String to, String id, String body, Media media) {

@@ -1,6 +1,8 @@
 package io.checkmark.handler;
 
 import io.checkmark.core.MessagingService;
+import io.checkmark.core.Session;
+import io.checkmark.core.Sessions;
 import io.checkmark.protocol.ServerFrame;
 
 /** {@code sync}: sends the oldest queued items to this connection, then {@code synced}. */
@@ -15,6 +17,12 @@ public final class SyncHandler extends ActionHandler<SyncHandler.SyncRequest> {
   public SyncHandler(Backend backend) {
     super(SyncRequest.class, backend.sessions());
     this.messaging = backend.messagingService();
+  }
+
+  /** Read now, not from the warm cache: sync writes nothing that a session check could guard. */
+  @Override
+  protected Session sessionOf(Sessions loggedIn, String connectionId) {
+    return loggedIn.freshSession(connectionId);
   }
 
   @Override

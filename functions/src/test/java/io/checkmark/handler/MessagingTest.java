@@ -8,6 +8,7 @@ import io.checkmark.core.MessageIds;
 import io.checkmark.core.Metrics;
 import io.checkmark.core.MutableClock;
 import io.checkmark.core.RegistrationService;
+import io.checkmark.core.Session;
 import io.checkmark.core.MessagingService;
 import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.ErrorCode;
@@ -18,6 +19,7 @@ import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.protocol.Synced;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,13 +39,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Delivery through the real Messages table on DynamoDB Local, with a recording management API. */
 class MessagingTest {
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+  // Now, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiresAt has passed in real time.
+  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
   private final CountingMetrics metrics = new CountingMetrics();
   private final Map<String, String> environment = environment();
   private final Backend backend = Backend.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
-      .sms(sms).pusher(pusher).metrics(metrics).build();
+      .sms(sms).pusher(pusher).metrics(metrics).messageIdKey(Recorders.MESSAGE_ID_KEY).build();
   private final RegistrationService registration = backend.registrationService();
   private final MessagingService messaging = backend.messagingService();
 
@@ -52,7 +55,7 @@ class MessagingTest {
     Device alice = register();
     Device bob = register();
 
-    Accepted accepted = messaging.send(alice.phone, bob.phone, "c-1", "hello", null);
+    Accepted accepted = messaging.send(alice.session, bob.phone, "c-1", "hello", null);
 
     assertThat(accepted.id()).isEqualTo("c-1");
     assertThat(accepted.to()).isEqualTo(bob.phone);
@@ -72,11 +75,11 @@ class MessagingTest {
     Device alice = register();
     Device bob = register();
     backend.connectionService().close(bob.connection);
-    messaging.send(alice.phone, bob.phone, "c-1", "one", null);
+    messaging.send(alice.session, bob.phone, "c-1", "one", null);
     clock.advance(Duration.ofMillis(1));
-    messaging.send(alice.phone, bob.phone, "c-2", "two", null);
+    messaging.send(alice.session, bob.phone, "c-2", "two", null);
     clock.advance(Duration.ofMillis(1));
-    messaging.send(alice.phone, bob.phone, "c-3", "three", new Media("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
+    messaging.send(alice.session, bob.phone, "c-3", "three", new Media("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
     assertThat(framesTo(bob.connection)).as("pushes to an offline phone").isEmpty();
     String laterConnection = connect();
     clock.advance(Duration.ofSeconds(30));
@@ -98,11 +101,11 @@ class MessagingTest {
   void ackDeletesAndQueuesTheSenderOneDeliveredReceiptListingTheMessages() {
     Device alice = register();
     Device bob = register();
-    String first = messaging.send(alice.phone, bob.phone, "c-1", "one", null).messageId();
+    String first = messaging.send(alice.session, bob.phone, "c-1", "one", null).messageId();
     clock.advance(Duration.ofMillis(1));
-    String second = messaging.send(alice.phone, bob.phone, "c-2", "two", null).messageId();
+    String second = messaging.send(alice.session, bob.phone, "c-2", "two", null).messageId();
 
-    assertThat(messaging.ack(bob.phone, List.of(first, second)).count()).isEqualTo(2);
+    assertThat(messaging.ack(bob.session, List.of(first, second)).count()).isEqualTo(2);
 
     assertThat(queued(bob.phone)).isEmpty();
     assertThat(framesTo(alice.connection)).singleElement().isInstanceOfSatisfying(ReceiptFrame.class, receipt -> {
@@ -118,16 +121,16 @@ class MessagingTest {
     Device alice = register();
     Device bob = register();
     Device carol = register();
-    String message = messaging.send(alice.phone, bob.phone, "c-1", "one", null).messageId();
-    messaging.ack(bob.phone, List.of(message));
+    String message = messaging.send(alice.session, bob.phone, "c-1", "one", null).messageId();
+    messaging.ack(bob.session, List.of(message));
     String receipt = queued(alice.phone).get(0);
     assertThat(MessageIds.isReceipt(receipt)).isTrue();
     assertThat(MessageIds.isReceipt(message)).isFalse();
 
-    assertThat(messaging.ack(carol.phone, List.of(receipt)).count()).as("someone else's receipt").isZero();
+    assertThat(messaging.ack(carol.session, List.of(receipt)).count()).as("someone else's receipt").isZero();
     assertThat(queued(alice.phone)).containsExactly(receipt);
-    assertThat(messaging.ack(alice.phone, List.of(receipt)).count()).isEqualTo(1);
-    assertThat(messaging.ack(alice.phone, List.of(receipt)).count()).as("acked again").isZero();
+    assertThat(messaging.ack(alice.session, List.of(receipt)).count()).isEqualTo(1);
+    assertThat(messaging.ack(alice.session, List.of(receipt)).count()).as("acked again").isZero();
 
     assertThat(queued(alice.phone)).isEmpty();
     assertThat(framesTo(bob.connection)).as("no receipt for a receipt").hasSize(1);
@@ -138,15 +141,15 @@ class MessagingTest {
     Device alice = register();
     Device bob = register();
     for (int i = 0; i < 3; i++) {
-      String message = messaging.send(alice.phone, bob.phone, "c-" + i, "m" + i, null).messageId();
-      messaging.ack(bob.phone, List.of(message));
+      String message = messaging.send(alice.session, bob.phone, "c-" + i, "m" + i, null).messageId();
+      messaging.ack(bob.session, List.of(message));
       clock.advance(Duration.ofMillis(1));
     }
     List<String> receipts = new ArrayList<>(queued(alice.phone));
     assertThat(receipts).hasSize(3).allMatch(MessageIds::isReceipt);
     receipts.add(receipts.get(0).substring(0, 5) + "000000000000-r");
 
-    assertThat(messaging.ack(alice.phone, receipts).count()).isEqualTo(3);
+    assertThat(messaging.ack(alice.session, receipts).count()).isEqualTo(3);
 
     assertThat(queued(alice.phone)).isEmpty();
   }
@@ -156,13 +159,13 @@ class MessagingTest {
     Device alice = register();
     Device bob = register();
     Device carol = register();
-    String toBob = messaging.send(alice.phone, bob.phone, "c-1", "for bob", null).messageId();
-    String toCarol = messaging.send(alice.phone, carol.phone, "c-2", "for carol", null).messageId();
-    messaging.ack(bob.phone, List.of(toBob));
+    String toBob = messaging.send(alice.session, bob.phone, "c-1", "for bob", null).messageId();
+    String toCarol = messaging.send(alice.session, carol.phone, "c-2", "for carol", null).messageId();
+    messaging.ack(bob.session, List.of(toBob));
     int receiptsBefore = queued(alice.phone).size();
 
-    assertThat(messaging.ack(bob.phone, List.of(toBob)).count()).isZero();
-    assertThat(messaging.ack(bob.phone, List.of(toCarol, "no-such-id")).count()).isZero();
+    assertThat(messaging.ack(bob.session, List.of(toBob)).count()).isZero();
+    assertThat(messaging.ack(bob.session, List.of(toCarol, "no-such-id")).count()).isZero();
 
     assertThat(queued(carol.phone)).containsExactly(toCarol);
     assertThat(queued(alice.phone)).hasSize(receiptsBefore);
@@ -172,9 +175,9 @@ class MessagingTest {
   void readQueuesTheSenderOneReadReceipt() {
     Device alice = register();
     Device bob = register();
-    String messageId = messaging.send(alice.phone, bob.phone, "c-1", "read me", null).messageId();
+    String messageId = messaging.send(alice.session, bob.phone, "c-1", "read me", null).messageId();
 
-    assertThat(messaging.read(bob.phone, alice.phone, List.of(messageId, messageId)).count()).isEqualTo(1);
+    assertThat(messaging.read(bob.session, alice.phone, List.of(messageId, messageId)).count()).isEqualTo(1);
 
     assertThat(framesTo(alice.connection)).singleElement().isInstanceOfSatisfying(ReceiptFrame.class, receipt -> {
       assertThat(receipt.status()).isEqualTo("read");
@@ -189,7 +192,7 @@ class MessagingTest {
     CountDownLatch start = new CountDownLatch(1);
     Callable<Accepted> send = () -> {
       start.await();
-      return messaging.send(alice.phone, bob.phone, "same-id", "once", null);
+      return messaging.send(alice.session, bob.phone, "same-id", "once", null);
     };
     ExecutorService threads = Executors.newFixedThreadPool(2);
     List<Future<Accepted>> racing = List.of(threads.submit(send), threads.submit(send));
@@ -198,7 +201,7 @@ class MessagingTest {
     for (Future<Accepted> result : racing) {
       results.add(result.get());
     }
-    results.add(messaging.send(alice.phone, bob.phone, "same-id", "once", null));
+    results.add(messaging.send(alice.session, bob.phone, "same-id", "once", null));
     threads.shutdown();
 
     assertThat(results).extracting(Accepted::messageId).containsOnly(results.get(0).messageId());
@@ -212,7 +215,7 @@ class MessagingTest {
     Device bob = register();
     pusher.closed.add(bob.connection);
 
-    String messageId = messaging.send(alice.phone, bob.phone, "c-1", "later", null).messageId();
+    String messageId = messaging.send(alice.session, bob.phone, "c-1", "later", null).messageId();
 
     assertThat(queued(bob.phone)).containsExactly(messageId);
     assertThat(TemplateTables.dynamoDb().getItem(r -> r.tableName(environment.get("CONNECTIONS_TABLE"))
@@ -224,7 +227,7 @@ class MessagingTest {
   void messagesQueuedBeforeReregistrationStayForTheNewDevice() {
     Device alice = register();
     Device bob = register();
-    String messageId = messaging.send(alice.phone, bob.phone, "c-1", "still here", null).messageId();
+    String messageId = messaging.send(alice.session, bob.phone, "c-1", "still here", null).messageId();
     clock.advance(Duration.ofMinutes(2));
 
     Device bobsNewPhone = register(bob.phone);
@@ -241,27 +244,27 @@ class MessagingTest {
     Device bob = register();
     String unregistered = RegistrationTest.newPhone();
 
-    assertRefused(() -> messaging.send(alice.phone, unregistered, "c", "x", null), ErrorCode.UNKNOWN_RECIPIENT);
-    assertRefused(() -> messaging.send(alice.phone, bob.phone, "c", "x".repeat(MessagingService.MAX_CONTENT_BYTES + 1),
+    assertRefused(() -> messaging.send(alice.session, unregistered, "c", "x", null), ErrorCode.UNKNOWN_RECIPIENT);
+    assertRefused(() -> messaging.send(alice.session, bob.phone, "c", "x".repeat(MessagingService.MAX_PUSHED_MESSAGE_BYTES),
         null), ErrorCode.MESSAGE_TOO_LARGE);
-    assertRefused(() -> messaging.send(alice.phone, "bob", "c", "x", null), ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.send(alice.phone, bob.phone, "", "x", null), ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.send(alice.phone, bob.phone, "i".repeat(65), "x", null), ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.send(alice.phone, bob.phone, "c", null, null), ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.send(alice.phone, bob.phone, "c", "x", new Media("ftp://x", null, null)),
+    assertRefused(() -> messaging.send(alice.session, "bob", "c", "x", null), ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.send(alice.session, bob.phone, "", "x", null), ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.send(alice.session, bob.phone, "i".repeat(65), "x", null), ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.send(alice.session, bob.phone, "c", null, null), ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.send(alice.session, bob.phone, "c", "x", new Media("ftp://x", null, null)),
         ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.send(alice.phone, bob.phone, "c", "x", new Media("https://x", null, "not base64!")),
+    assertRefused(() -> messaging.send(alice.session, bob.phone, "c", "x", new Media("https://x", null, "not base64!")),
         ErrorCode.BAD_REQUEST);
     assertRefused(() -> messaging.sync(bob.phone, bob.connection, 0), ErrorCode.BAD_REQUEST);
     assertRefused(() -> messaging.sync(bob.phone, bob.connection, 501), ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.ack(bob.phone, List.of()), ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.read(bob.phone, unregistered, List.of("x")), ErrorCode.UNKNOWN_RECIPIENT);
+    assertRefused(() -> messaging.ack(bob.session, List.of()), ErrorCode.BAD_REQUEST);
+    assertRefused(() -> messaging.read(bob.session, "bob", List.of("x")), ErrorCode.BAD_REQUEST);
 
     assertThat(queued(bob.phone)).isEmpty();
     assertThat(queued(unregistered)).isEmpty();
   }
 
-  private record Device(String phone, String connection) {
+  private record Device(String phone, String connection, Session session) {
   }
 
   private Device register() {
@@ -272,7 +275,7 @@ class MessagingTest {
     String connection = registration.connect(UUID.randomUUID().toString(), clock.instant(), null, null).orElseThrow().id();
     registration.requestPin(phone, null);
     registration.verifyPin(connection, phone, sms.lastPinTo(phone), null);
-    return new Device(phone, connection);
+    return new Device(phone, connection, backend.sessions().session(connection));
   }
 
   private String connect() {

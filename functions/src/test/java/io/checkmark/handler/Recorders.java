@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
 /** Recording stand-ins for the SMS and management-API boundaries. */
 final class Recorders {
 
+  /** The message id MAC key tests give their backends instead of a Secrets Manager secret. */
+  static final byte[] MESSAGE_ID_KEY = "a test key for message id MACs, 32+ bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   private Recorders() {
   }
 

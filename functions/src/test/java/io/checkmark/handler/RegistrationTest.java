@@ -86,7 +86,7 @@ class RegistrationTest {
 
     assertThat(registered.phone()).isEqualTo(phone);
     assertThat(Base64.getUrlDecoder().decode(registered.deviceKey())).hasSizeGreaterThanOrEqualTo(16);
-    assertThat(sessions.loggedInPhone(connection)).isEqualTo(phone);
+    assertThat(sessions.session(connection).phone()).isEqualTo(phone);
   }
 
   @Test
@@ -393,7 +393,7 @@ class RegistrationTest {
 
     assertRefused(() -> registration.login(connection, phone, key + "x", newAddress()), ErrorCode.UNAUTHORIZED);
     assertThat(registration.login(connection, phone, key, newAddress()).phone()).isEqualTo(phone);
-    assertThat(sessions.loggedInPhone(connection)).isEqualTo(phone);
+    assertThat(sessions.session(connection).phone()).isEqualTo(phone);
   }
 
   @Test
@@ -403,7 +403,7 @@ class RegistrationTest {
 
     Optional<Connection> good = registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, key));
     assertThat(good).hasValueSatisfying(connection -> assertThat(connection.phone()).isEqualTo(phone));
-    assertThat(sessions.loggedInPhone(good.get().id())).isEqualTo(phone);
+    assertThat(sessions.session(good.get().id()).phone()).isEqualTo(phone);
 
     assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, "bad"))).isEmpty();
     assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", "Basic !!!not-base64")).isEmpty();
@@ -447,14 +447,14 @@ class RegistrationTest {
         .updateExpression("SET phone = :phone, keyGeneration = :first")
         .expressionAttributeValues(Map.of(":phone", AttributeValue.fromS(phone), ":first", AttributeValue.fromN("1"))));
 
-    assertRefused(() -> sessions.loggedInPhone(oldConnection), ErrorCode.DEVICE_REPLACED);
+    assertRefused(() -> sessions.session(oldConnection), ErrorCode.DEVICE_REPLACED);
     assertThat(pusher.closed).contains(oldConnection);
   }
 
   @Test
   void anonymousConnectionIsNotLoggedIn() {
-    assertRefused(() -> sessions.loggedInPhone(connectAnonymously()), ErrorCode.UNAUTHORIZED);
-    assertRefused(() -> sessions.loggedInPhone("never-connected"), ErrorCode.UNAUTHORIZED);
+    assertRefused(() -> sessions.session(connectAnonymously()), ErrorCode.UNAUTHORIZED);
+    assertRefused(() -> sessions.session("never-connected"), ErrorCode.UNAUTHORIZED);
   }
 
   @Test

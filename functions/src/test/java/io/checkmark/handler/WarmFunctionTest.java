@@ -13,6 +13,9 @@ import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ProtocolException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +31,8 @@ class WarmFunctionTest {
 
   private static final String TEST_PIN = "123456";
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+  // Now, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiresAt has passed in real time.
+  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final String alice = RegistrationTest.newPhone();
   private final String bob = RegistrationTest.newPhone();
   private final Map<String, String> environment = TemplateTables.environmentOf("SendFunction");
@@ -41,31 +45,31 @@ class WarmFunctionTest {
   @Test
   void checkedConnectionIsTrustedForAMinuteThenCheckedAgain() {
     String connection = register(alice);
-    assertThat(sendFunction.sessions().loggedInPhone(connection)).isEqualTo(alice);
+    assertThat(sendFunction.sessions().session(connection).phone()).isEqualTo(alice);
     // GIVEN the row disappears behind the warm function's back
     TemplateTables.dynamoDb().deleteItem(r -> r.tableName(environment.get("CONNECTIONS_TABLE"))
         .key(Map.of("id", AttributeValue.fromS(connection))));
 
     clock.advance(Sessions.LOGIN_RECHECK.minusSeconds(1));
-    assertThat(sendFunction.sessions().loggedInPhone(connection)).as("within the minute").isEqualTo(alice);
+    assertThat(sendFunction.sessions().session(connection).phone()).as("within the minute").isEqualTo(alice);
 
     clock.advance(Duration.ofSeconds(1));
-    assertThatThrownBy(() -> sendFunction.sessions().loggedInPhone(connection))
+    assertThatThrownBy(() -> sendFunction.sessions().session(connection).phone())
         .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
   }
 
   @Test
   void newDeviceIsPushedToWhileTheSendFunctionStillHoldsTheOldAccount() {
-    register(alice);
+    String alicesConnection = register(alice);
     String bobsOldConnection = register(bob);
-    messaging.send(alice, bob, "c-1", "to the old phone", null);
+    messaging.send(sendFunction.sessions().session(alicesConnection), bob, "c-1", "to the old phone", null);
 
     // WHEN bob registers a new device (so the old key's connections are closed)...
     String bobsNewConnection = register(bob);
     // ...and a connection of the old key survives, as if it had raced the re-registration
     String raced = connect();
     bind(raced, bob, 1);
-    messaging.send(alice, bob, "c-2", "to the new phone", null);
+    messaging.send(sendFunction.sessions().session(alicesConnection), bob, "c-2", "to the new phone", null);
 
     assertThat(bodiesPushedTo(bobsNewConnection)).containsExactly("to the new phone");
     assertThat(bodiesPushedTo(raced)).isEmpty();
@@ -101,6 +105,7 @@ class WarmFunctionTest {
     // Test numbers: a fixed PIN and no SMS limits, so a phone can register twice within the minute.
     return Backend.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
         .testNumbers(alice + "=" + TEST_PIN + "," + bob + "=" + TEST_PIN)
-        .sms(sms).pusher(pusher).metrics(new MessagingTest.CountingMetrics()).build();
+        .sms(sms).pusher(pusher).metrics(new MessagingTest.CountingMetrics())
+        .messageIdKey(Recorders.MESSAGE_ID_KEY).build();
   }
 }

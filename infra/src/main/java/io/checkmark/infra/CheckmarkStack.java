@@ -37,6 +37,7 @@ import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.logs.CfnLogGroup;
+import software.amazon.awscdk.services.secretsmanager.CfnSecret;
 import software.amazon.awscdk.services.sns.CfnTopic;
 import software.constructs.Construct;
 
@@ -60,6 +61,10 @@ public final class CheckmarkStack extends Stack {
   private final Map<String, String> environment = new LinkedHashMap<>();
   private final CfnApi api;
   private final CfnParameter stageName;
+  private final CfnSecret messageIdKey;
+  private final CfnParameter sendsPerMinute;
+  private final CfnParameter readsPerMinute;
+  private final CfnParameter unknownRecipientsPerDay;
 
   public CheckmarkStack(Construct scope, String id, StackProps props, String functionJar) {
     super(scope, id, props);
@@ -83,6 +88,13 @@ public final class CheckmarkStack extends Stack {
         .description("Wrong PINs and device keys for one phone from one source IP address in an hour.").build();
     CfnParameter anonymousConnects = CfnParameter.Builder.create(this, "AnonymousConnectsPerAddressPerMinute").type("Number")
         .defaultValue(60).minValue(20).description("Connections without credentials one source IP address may open in a minute.")
+        .build();
+    sendsPerMinute = CfnParameter.Builder.create(this, "SendsPerAccountPerMinute").type("Number").defaultValue(900)
+        .minValue(1).description("sends one account may make in a minute (a burst of 50 on 10/s always fits).").build();
+    readsPerMinute = CfnParameter.Builder.create(this, "ReadsPerAccountPerMinute").type("Number").defaultValue(900)
+        .minValue(1).description("read receipts one account may send in a minute.").build();
+    unknownRecipientsPerDay = CfnParameter.Builder.create(this, "UnknownRecipientsPerAccountPerDay").type("Number")
+        .defaultValue(50).minValue(1).description("Distinct unregistered numbers one account may be told of in a UTC day.")
         .build();
     CfnParameter senderId = parameter("SmsSenderId", "String", "", "Alphanumeric sender id of the PIN SMS; empty for none.");
     CfnParameter alarmEmail = parameter("AlarmEmail", "String", "", "Address that alarms are mailed to; empty for none.");
@@ -112,6 +124,11 @@ public final class CheckmarkStack extends Stack {
         List.of("queue", "id"), "expiresAt", List.of());
     table("RateLimitsTable", "RATE_LIMITS_TABLE", deletionProtection, List.of(key("bucket", "HASH")), List.of("bucket"),
         "expiresAt", List.of());
+    messageIdKey = CfnSecret.Builder.create(this, "MessageIdKeySecret")
+        .description("Checkmark's key for the MACs in message ids (HMAC-SHA256).")
+        .generateSecretString(CfnSecret.GenerateSecretStringProperty.builder().passwordLength(64).excludePunctuation(true)
+            .build())
+        .build();
     environment.put("CONNECTIONS_ENDPOINT", Fn.sub("https://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}"));
     environment.put("ALLOWED_COUNTRY_CODES", countries.getValueAsString());
     environment.put("SMS_SENDER_ID", senderId.getValueAsString());
@@ -140,7 +157,7 @@ public final class CheckmarkStack extends Stack {
       CfnLogGroup logGroup = CfnLogGroup.Builder.create(this, route.name + "FunctionLogGroup")
           .logGroupName(Fn.sub("/aws/lambda/${AWS::StackName}/" + route.name + "Function"))
           .retentionInDays(logRetention.getValueAsNumber()).build();
-      Map<String, String> functionEnvironment = new LinkedHashMap<>(environment);
+      Map<String, String> functionEnvironment = with(environment, route.environment);
       if (READS_TEST_NUMBERS.contains(route.name)) {
         functionEnvironment.put("TEST_NUMBERS_PARAMETER", testNumbers.getValueAsString());
       }
@@ -270,7 +287,12 @@ public final class CheckmarkStack extends Stack {
     tables.forEach((name, table) -> CfnOutput.Builder.create(this, name + "Name").value(table.getRef()).build());
   }
 
-  private record Route(String name, String routeKey, String handler, boolean twoWay, List<PolicyStatement> statements) {
+  private record Route(String name, String routeKey, String handler, boolean twoWay, List<PolicyStatement> statements,
+      Map<String, String> environment) {
+
+    Route(String name, String routeKey, String handler, boolean twoWay, List<PolicyStatement> statements) {
+      this(name, routeKey, handler, twoWay, statements, Map.of());
+    }
   }
 
   /** Every route, its handler, and exactly the DynamoDB, SNS and management API actions it uses. */
@@ -306,15 +328,23 @@ public final class CheckmarkStack extends Stack {
     routes.add(new Route("Login", "login", "LoginHandler", true, List.of(
         allow(List.of("dynamodb:GetItem"), accounts), allow(List.of("dynamodb:UpdateItem"), rateLimits),
         allow(List.of("dynamodb:UpdateItem"), connections))));
+    PolicyStatement stillBound = allow(List.of("dynamodb:ConditionCheckItem"), connections);
+    PolicyStatement countHits = allow(List.of("dynamodb:UpdateItem"), rateLimits);
+    PolicyStatement readKey = allow(List.of("secretsmanager:GetSecretValue"), messageIdKey.getRef());
+    String keyArn = messageIdKey.getRef();
     routes.add(new Route("Send", "send", "SendHandler", true,
-        with(session, allow(List.of("dynamodb:PutItem"), messages), push)));
+        with(session, allow(List.of("dynamodb:PutItem"), messages), concat(List.of(stillBound, countHits, readKey), push)),
+        Map.of("MESSAGE_ID_KEY_SECRET", keyArn, "SENDS_PER_ACCOUNT_PER_MINUTE", sendsPerMinute.getValueAsString(),
+            "UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", unknownRecipientsPerDay.getValueAsString())));
     routes.add(new Route("Sync", "sync", "SyncHandler", true,
-        List.of(session, allow(List.of("dynamodb:Query"), messages), allow(List.of("dynamodb:DeleteItem"), connections),
-            manageConnections)));
+        List.of(session, allow(List.of("dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages),
+            allow(List.of("dynamodb:DeleteItem"), connections), manageConnections)));
     routes.add(new Route("Ack", "ack", "AckHandler", true,
-        with(session, allow(List.of("dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages), push)));
+        with(session, allow(List.of("dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages),
+            concat(List.of(stillBound), push))));
     routes.add(new Route("Read", "read", "ReadHandler", true,
-        with(session, allow(List.of("dynamodb:PutItem"), messages), push)));
+        with(session, allow(List.of("dynamodb:PutItem"), messages), concat(List.of(stillBound, countHits, readKey), push)),
+        Map.of("MESSAGE_ID_KEY_SECRET", keyArn, "READS_PER_ACCOUNT_PER_MINUTE", readsPerMinute.getValueAsString())));
     return routes;
   }
 
@@ -354,6 +384,18 @@ public final class CheckmarkStack extends Stack {
 
   private static PolicyStatement allow(List<String> actions, String... resources) {
     return PolicyStatement.Builder.create().actions(actions).resources(List.of(resources)).build();
+  }
+
+  private static List<PolicyStatement> concat(List<PolicyStatement> first, List<PolicyStatement> second) {
+    List<PolicyStatement> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
+  }
+
+  private static Map<String, String> with(Map<String, String> shared, Map<String, String> own) {
+    Map<String, String> all = new LinkedHashMap<>(shared);
+    all.putAll(own);
+    return all;
   }
 
   private static List<PolicyStatement> with(PolicyStatement first, PolicyStatement second, List<PolicyStatement> rest) {

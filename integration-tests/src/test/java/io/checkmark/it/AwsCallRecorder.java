@@ -74,6 +74,8 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
       // A parameter's ARN ends in parameter/<name without its leading slash>.
       case "ssm" -> CALLS.add(new Call(signer, "ssm:" + operation, "parameter/"
           + request.getValueForField("Name", String.class).orElse("").replaceFirst("^/", "")));
+      case "secretsmanager" -> CALLS.add(new Call(signer, "secretsmanager:" + operation,
+          request.getValueForField("SecretId", String.class).orElse("*")));
       default -> CALLS.add(new Call(signer, service.toLowerCase() + ":" + operation, "*"));
     }
   }

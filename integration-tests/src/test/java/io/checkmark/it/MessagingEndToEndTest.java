@@ -39,6 +39,8 @@ class MessagingEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TEST_NUMBER = "+14155550199";
   private static final String TEST_PIN = "135790";
+  /** What one WebSocket frame may carry (32 KB); longer messages go in several. */
+  private static final int FRAME_CHARS = 32_000;
   private static LocalStack stack;
   private static DynamoDbClient dynamoDb;
 
@@ -47,6 +49,8 @@ class MessagingEndToEndTest {
     stack = LocalStack.start(LocalStackOptions.builder().port(0)
         .template(Path.of(System.getProperty("checkmark.template")))
         .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "100000",
+            // Hundreds of sends from one account within a minute: explicitly more than the default limit.
+            "SendsPerAccountPerMinute", "100000",
             "TestNumbersParameterName", "/checkmark/test-numbers"))
         .ssmParameters(Map.of("/checkmark/test-numbers", TEST_NUMBER + "=" + TEST_PIN))
         .build());
@@ -310,7 +314,8 @@ class MessagingEndToEndTest {
     cases.put("{\"action\":\"send\",\"id\":\"x\",\"body\":\"no to\"}", "BAD_REQUEST");
     cases.put("{\"action\":\"send\",\"to\":14155550123,\"id\":\"x\",\"body\":\"number\"}", "BAD_REQUEST");
     cases.put("{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":[1],\"body\":\"array id\"}", "BAD_REQUEST");
-    cases.put("{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"x\",\"body\":\"" + "b".repeat(25 * 1024) + "\"}",
+    // A client message just under 128 KB whose message frame, with the fields the server adds, is just over.
+    cases.put("{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"x\",\"body\":\"" + "b".repeat(131_000) + "\"}",
         "MESSAGE_TOO_LARGE");
     cases.put("{\"action\":\"send\",\"to\":\"" + Devices.newPhone() + "\",\"id\":\"x\",\"body\":\"who?\"}",
         "UNKNOWN_RECIPIENT");
@@ -318,7 +323,11 @@ class MessagingEndToEndTest {
     cases.put("{\"action\":\"sync\",\"limit\":1000}", "BAD_REQUEST");
     try (TestSocket aliceSocket = TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey))) {
       for (Map.Entry<String, String> badFrame : cases.entrySet()) {
-        aliceSocket.sendFragment(badFrame.getKey(), true);
+        String frame = badFrame.getKey();
+        for (int start = 0; start < frame.length(); start += FRAME_CHARS) {
+          aliceSocket.sendFragment(frame.substring(start, Math.min(frame.length(), start + FRAME_CHARS)),
+              start + FRAME_CHARS >= frame.length());
+        }
         JsonNode error = JSON.readTree(aliceSocket.next());
         assertThat(error.get("code").asText()).as(badFrame.getKey().substring(0, Math.min(80, badFrame.getKey().length())))
             .isEqualTo(badFrame.getValue());

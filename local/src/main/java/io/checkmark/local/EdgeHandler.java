@@ -10,7 +10,7 @@ import org.eclipse.jetty.util.Callback;
  * The one HTTP port's plain requests (WebSocket upgrades are taken before they get here), sent
  * where an AWS SDK pointed at {@code AWS_ENDPOINT_URL} expects them: DynamoDB's JSON protocol by
  * its {@code X-Amz-Target} header (to the wrapped DynamoDB Local handler), SSM's {@code GetParameter}
- * by the same header, the management API
+ * and Secrets Manager's {@code GetSecretValue} by the same header, the management API
  * by its {@code @connections} path, SNS's query protocol by its form body, and LocalStack's SMS
  * listing by its path.
  */
@@ -19,12 +19,14 @@ final class EdgeHandler extends Handler.Wrapper {
   private final ManagementApi managementApi;
   private final SmsCapture sms;
   private final SsmParameters ssm;
+  private final LocalSecrets secrets;
 
-  EdgeHandler(Handler dynamoDb, ManagementApi managementApi, SmsCapture sms, SsmParameters ssm) {
+  EdgeHandler(Handler dynamoDb, ManagementApi managementApi, SmsCapture sms, SsmParameters ssm, LocalSecrets secrets) {
     super(dynamoDb);
     this.managementApi = managementApi;
     this.sms = sms;
     this.ssm = ssm;
+    this.secrets = secrets;
   }
 
   @Override
@@ -40,6 +42,10 @@ final class EdgeHandler extends Handler.Wrapper {
     }
     if (target != null && target.startsWith(SsmParameters.TARGET_PREFIX)) {
       ssm.handle(request, response, callback, target);
+      return true;
+    }
+    if (target != null && target.startsWith(LocalSecrets.TARGET_PREFIX)) {
+      secrets.handle(target, request, response, callback);
       return true;
     }
     String path = Request.getPathInContext(request);

@@ -90,7 +90,8 @@ public final class LocalStack implements AutoCloseable {
         container.setMaxBinaryMessageSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
       });
       webSockets.setHandler(new EdgeHandler(parts.dynamoDbLocal, new ManagementApi(parts.connections), parts.sms,
-          new SsmParameters(options.ssmParameters(), options.region(), SamTemplate.LOCAL_ACCOUNT_ID)));
+          new SsmParameters(options.ssmParameters(), options.region(), SamTemplate.LOCAL_ACCOUNT_ID),
+          LocalSecrets.forTemplate(template.secrets().values(), options.persistDirectory())));
       parts.server.setHandler(webSockets);
       // The AWS endpoints serve before the functions start: a function may read its parameters at start-up.
       parts.server.start();
@@ -232,9 +233,11 @@ public final class LocalStack implements AutoCloseable {
     if (options.externalEndpoint() == null) {
       environment.put("AWS_ENDPOINT_URL", endpoint.toString());
     } else {
-      // LocalStack serves DynamoDB and SNS; only the WebSocket management API is ours, and SSM when given values.
+      // LocalStack serves DynamoDB and SNS; the WebSocket management API and the template's secrets
+      // are ours, and SSM when given values.
       environment.put("AWS_ENDPOINT_URL", options.externalEndpoint().toString());
       environment.put("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", endpoint.toString());
+      environment.put("AWS_ENDPOINT_URL_SECRETSMANAGER", endpoint.toString());
       if (!options.ssmParameters().isEmpty()) {
         environment.put("AWS_ENDPOINT_URL_SSM", endpoint.toString());
       }

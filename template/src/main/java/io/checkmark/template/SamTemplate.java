@@ -146,6 +146,16 @@ public final class SamTemplate {
     return statements;
   }
 
+  /**
+   * The ARN of every Secrets Manager secret the template declares, by logical id: what a
+   * function's {@code !Ref} to it resolves to.
+   */
+  public Map<String, String> secrets() {
+    Map<String, String> secrets = new LinkedHashMap<>();
+    resourcesOfType("AWS::SecretsManager::Secret").forEach((id, properties) -> secrets.put(id, physicalId(id)));
+    return secrets;
+  }
+
   /** Every DynamoDB table with its keys, indexes and TTL. */
   public List<TableDefinition> tables() {
     List<TableDefinition> tables = new ArrayList<>();
@@ -190,7 +200,7 @@ public final class SamTemplate {
   }
 
   /**
-   * What {@code Ref} gives for a resource here: a table's name, a function's name, else its logical
+   * What {@code Ref} gives for a resource here: a table's name, a secret's ARN, else its logical
    * id; SAM's {@code Function.Alias} and {@code Function.Version} give the function's qualified ARN.
    */
   private String physicalId(String logicalId) {
@@ -207,6 +217,10 @@ public final class SamTemplate {
       Map<String, Object> alias = properties(resource);
       return "arn:aws:lambda:" + region + ":" + LOCAL_ACCOUNT_ID + ":function:"
           + intrinsics.resolveString(alias.get("FunctionName")) + ":" + intrinsics.resolveString(alias.get("Name"));
+    }
+    if ("AWS::SecretsManager::Secret".equals(resource.get("Type"))) {
+      // Ref gives a secret's ARN; AWS ends it in six random characters, fixed here.
+      return "arn:aws:secretsmanager:" + region + ":" + LOCAL_ACCOUNT_ID + ":secret:" + logicalId + "-local0";
     }
     if ("AWS::DynamoDB::Table".equals(resource.get("Type"))) {
       Object tableName = properties(resource).get("TableName");

@@ -1,0 +1,292 @@
+package io.checkmark.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.checkmark.aws.TemplateTables;
+import io.checkmark.core.MessagingService;
+import io.checkmark.core.MutableClock;
+import io.checkmark.core.RegistrationService;
+import io.checkmark.core.Session;
+import io.checkmark.protocol.Accepted;
+import io.checkmark.protocol.ErrorCode;
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ProtocolException;
+import io.checkmark.protocol.WireJson;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The delivery guarantees of protocol v2's clarifications of v1, on DynamoDB Local: sizes as
+ * pushed, dedup per conversation, one delivered receipt per message under concurrent acks,
+ * checked read receipts, an identity switch that takes effect at once, and per-account limits.
+ */
+class DeliveryGuaranteesTest {
+
+  private static final String TEST_PIN = "123456";
+  private static final int PUSH_LIMIT_BYTES = 128 * 1024;
+
+  // Now, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiresAt has passed in real time.
+  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
+  private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
+  private final ExecutorService threads = Executors.newFixedThreadPool(4);
+
+  @AfterEach
+  void stopThreads() {
+    threads.shutdownNow();
+  }
+
+  @Test
+  void sendWhosePushedFrameWouldExceed128KbAfterJsonEscapingIsRefused() {
+    Functions functions = new Functions(Map.of());
+    Session alice = functions.register();
+    Session bob = functions.register();
+    // 24,000 bytes of content (under the old content-only limit), six bytes each once escaped.
+    String controlCharacters = "\u0001".repeat(24_000);
+
+    assertRefused(() -> functions.messaging.send(alice, bob.phone(), "c-1", controlCharacters, null), ErrorCode.MESSAGE_TOO_LARGE);
+
+    assertThat(queued(bob.phone())).isEmpty();
+  }
+
+  @Test
+  void messageWhosePushedFrameFitsIn128KbIsAccepted() {
+    Functions functions = new Functions(Map.of());
+    Session alice = functions.register();
+    Session bob = functions.register();
+
+    Accepted accepted = functions.messaging.send(alice, bob.phone(), "c-1", "x".repeat(100_000), null);
+
+    assertThat(queued(bob.phone())).containsExactly(accepted.messageId());
+  }
+
+  @Test
+  void sameClientIdToAnotherRecipientIsAnotherMessageAndARetryToTheSameRecipientIsNot() {
+    Functions functions = new Functions(Map.of());
+    Session alice = functions.register();
+    Session bob = functions.register();
+    Session carol = functions.register();
+
+    Accepted toBob = functions.messaging.send(alice, bob.phone(), "same-id", "for bob", null);
+    Accepted toCarol = functions.messaging.send(alice, carol.phone(), "same-id", "for carol", null);
+    Accepted retryToBob = functions.messaging.send(alice, bob.phone(), "same-id", "for bob", null);
+
+    assertThat(toCarol.messageId()).isNotEqualTo(toBob.messageId());
+    assertThat(toCarol.to()).isEqualTo(carol.phone());
+    assertThat(queued(carol.phone())).containsExactly(toCarol.messageId());
+    assertThat(retryToBob.messageId()).isEqualTo(toBob.messageId());
+    assertThat(queued(bob.phone())).containsExactly(toBob.messageId());
+  }
+
+  @Test
+  void readReceiptsCountOnlyIdsOfMessagesTheReaderReceivedFromThatSender() {
+    Functions functions = new Functions(Map.of());
+    Session alice = functions.register();
+    Session bob = functions.register();
+    Session stranger = functions.register();
+    String toBob = functions.messaging.send(alice, bob.phone(), "c-1", "for bob", null).messageId();
+    String toStranger = functions.messaging.send(bob, stranger.phone(), "c-2", "from bob", null).messageId();
+
+    assertThat(functions.messaging.read(stranger, alice.phone(), List.of(toBob, toStranger, "made-up")).count())
+        .as("ids the stranger never received from alice").isZero();
+    assertThat(queued(alice.phone())).as("no receipt queued when none counted").isEmpty();
+
+    assertThat(functions.messaging.read(bob, alice.phone(), List.of(toBob, "made-up")).count()).isEqualTo(1);
+    assertThat(queued(alice.phone())).hasSize(1);
+  }
+
+  @Test
+  void concurrentAcksOfTheSameIdsQueueOneDeliveredReceiptPerMessage() throws Exception {
+    Functions functions = new Functions(Map.of());
+    Session alice = functions.register();
+    Session bob = functions.register();
+    List<String> sent = new ArrayList<>();
+    for (int round = 0; round < 10; round++) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        ids.add(functions.messaging.send(alice, bob.phone(), "r" + round + "-" + i, "m", null).messageId());
+        clock.advance(Duration.ofMillis(1));
+      }
+      sent.addAll(ids);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Integer>> acks = new ArrayList<>();
+      for (int ackers = 0; ackers < 4; ackers++) {
+        acks.add(threads.submit(() -> {
+          start.await();
+          return functions.messaging.ack(bob, ids).count();
+        }));
+      }
+      start.countDown();
+      int acked = 0;
+      for (Future<Integer> ack : acks) {
+        acked += ack.get();
+      }
+      assertThat(acked).as("items removed in round %d, over all acks", round).isEqualTo(ids.size());
+    }
+
+    List<String> receipted = new ArrayList<>();
+    for (Map<String, AttributeValue> receipt : queuedItems(alice.phone())) {
+      receipt.get("ids").l().forEach(id -> receipted.add(id.s()));
+    }
+    assertThat(receipted).as("message ids in alice's delivered receipts").containsExactlyInAnyOrderElementsOf(sent);
+  }
+
+  @Test
+  void loginAsAnotherPhoneSwitchesTheConnectionsNextSendAndSyncInAWarmFunction() {
+    Functions registration = new Functions(Map.of());
+    Functions messagingFunction = new Functions(Map.of());
+    Session alice = registration.register();
+    String aliceConnection = registration.lastConnection;
+    Session bob = registration.register();
+    String bobsKey = registration.lastDeviceKey;
+    Session carol = registration.register();
+    SendHandler send = new SendHandler(messagingFunction.backend);
+    SyncHandler sync = new SyncHandler(messagingFunction.backend);
+    JsonNode asAlice = reply(send, aliceConnection, "{\"action\":\"send\",\"to\":\"" + carol.phone() + "\",\"id\":\"a-1\",\"body\":\"as alice\"}");
+    assertThat(asAlice.path("type").asText()).as("reply %s", asAlice).isEqualTo("accepted");
+    String forBob = registration.messaging.send(carol, bob.phone(), "c-1", "for bob", null).messageId();
+
+    registration.registration.login(aliceConnection, bob.phone(), bobsKey, null);
+
+    reply(send, aliceConnection, "{\"action\":\"send\",\"to\":\"" + carol.phone() + "\",\"id\":\"b-1\",\"body\":\"as bob\"}");
+    assertThat(pusher.pushed).map(Recorders.Push::frame).filteredOn(MessageFrame.class::isInstance)
+        .map(frame -> (MessageFrame) frame).filteredOn(frame -> frame.body().equals("as bob"))
+        .singleElement().extracting(MessageFrame::from).isEqualTo(bob.phone());
+    pusher.pushed.clear();
+    reply(sync, aliceConnection, "{\"action\":\"sync\"}");
+    assertThat(pusher.pushed).filteredOn(push -> push.connectionId().equals(aliceConnection))
+        .map(push -> ((MessageFrame) push.frame()).messageId()).containsExactly(forBob);
+  }
+
+  @Test
+  void sendsOverThePerAccountLimitAreRateLimitedUntilTheWindowEnds() {
+    Functions functions = new Functions(Map.of("SENDS_PER_ACCOUNT_PER_MINUTE", "5"));
+    Session alice = functions.register();
+    Session bob = functions.register();
+    for (int i = 0; i < 5; i++) {
+      functions.messaging.send(alice, bob.phone(), "c-" + i, "m", null);
+    }
+
+    assertThatThrownBy(() -> functions.messaging.send(alice, bob.phone(), "c-5", "m", null))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+          assertThat(e.retryAfterSeconds()).isBetween(1, 60);
+        });
+    assertThat(queued(bob.phone())).hasSize(5);
+    clock.advance(Duration.ofMinutes(1));
+    functions.messaging.send(alice, bob.phone(), "c-5", "m", null);
+    assertThat(queued(bob.phone())).hasSize(6);
+  }
+
+  @Test
+  void readsOverThePerAccountLimitAreRateLimited() {
+    Functions functions = new Functions(Map.of("READS_PER_ACCOUNT_PER_MINUTE", "3"));
+    Session alice = functions.register();
+    Session bob = functions.register();
+    String messageId = functions.messaging.send(alice, bob.phone(), "c-1", "m", null).messageId();
+    for (int i = 0; i < 3; i++) {
+      functions.messaging.read(bob, alice.phone(), List.of(messageId));
+    }
+
+    assertRefused(() -> functions.messaging.read(bob, alice.phone(), List.of(messageId)), ErrorCode.RATE_LIMITED);
+  }
+
+  @Test
+  void unknownRecipientAnswersAreCappedAsDistinctNumbersPerAccountPerDay() {
+    Functions functions = new Functions(Map.of("UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", "3"));
+    Session alice = functions.register();
+    List<String> unregistered = List.of(RegistrationTest.newPhone(), RegistrationTest.newPhone(),
+        RegistrationTest.newPhone(), RegistrationTest.newPhone());
+    for (int i = 0; i < 3; i++) {
+      String to = unregistered.get(i);
+      assertRefused(() -> functions.messaging.send(alice, to, "c", "m", null), ErrorCode.UNKNOWN_RECIPIENT);
+    }
+
+    assertRefused(() -> functions.messaging.send(alice, unregistered.get(3), "c", "m", null), ErrorCode.RATE_LIMITED);
+    assertRefused(() -> functions.messaging.send(alice, unregistered.get(0), "c", "m", null), ErrorCode.UNKNOWN_RECIPIENT);
+    clock.advance(Duration.ofDays(1));
+    assertRefused(() -> functions.messaging.send(alice, unregistered.get(3), "c", "m", null), ErrorCode.UNKNOWN_RECIPIENT);
+  }
+
+  @Test
+  void recipientIsKeyedByTheCanonicalFormOfItsNumber() {
+    Functions functions = new Functions(Map.of());
+    Session alice = functions.register();
+    Session bob = functions.register();
+    String number = bob.phone();
+    String spelledOut = "+1 (" + number.substring(2, 5) + ") " + number.substring(5, 8) + "-" + number.substring(8);
+
+    Accepted accepted = functions.messaging.send(alice, spelledOut, "c-1", "hi", null);
+
+    assertThat(accepted.to()).isEqualTo(number);
+    assertThat(queued(bob.phone())).containsExactly(accepted.messageId());
+    assertRefused(() -> functions.messaging.send(alice, "+1415555", "c-2", "hi", null), ErrorCode.BAD_REQUEST);
+  }
+
+  /** One function instance: its own backend (and warm caches) over the shared DynamoDB Local. */
+  private final class Functions {
+    final Backend backend;
+    final RegistrationService registration;
+    final MessagingService messaging;
+    String lastDeviceKey;
+    String lastConnection;
+
+    Functions(Map<String, String> settings) {
+      Map<String, String> environment = new HashMap<>(TemplateTables.environmentOf("SendFunction"));
+      environment.put("PIN_REQUESTS_PER_IP_PER_HOUR", "1000");
+      environment.putAll(settings);
+      this.backend = Backend.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
+          .sms(sms).pusher(pusher).metrics(new MessagingTest.CountingMetrics())
+          .messageIdKey(Recorders.MESSAGE_ID_KEY).build();
+      this.registration = backend.registrationService();
+      this.messaging = backend.messagingService();
+    }
+
+    Session register() {
+      String phone = RegistrationTest.newPhone();
+      String connection = connect();
+      lastConnection = connection;
+      registration.requestPin(phone, null);
+      lastDeviceKey = registration.verifyPin(connection, phone, sms.lastPinTo(phone), null).deviceKey();
+      return backend.sessions().session(connection);
+    }
+
+    String connect() {
+      return registration.connect(UUID.randomUUID().toString(), clock.instant(), null, null).orElseThrow().id();
+    }
+  }
+
+  private static JsonNode reply(ActionHandler<?> handler, String connection, String frame) {
+    return WireJson.readTree(handler.handleRequest(TestEvents.message(connection, frame), TestEvents.CONTEXT).getBody());
+  }
+
+  private static List<String> queued(String owner) {
+    return queuedItems(owner).stream().map(item -> item.get("id").s()).toList();
+  }
+
+  private static List<Map<String, AttributeValue>> queuedItems(String owner) {
+    return TemplateTables.dynamoDb().query(r -> r.tableName(TemplateTables.environmentOf("SendFunction").get("MESSAGES_TABLE"))
+        .keyConditionExpression("#q = :owner").expressionAttributeNames(Map.of("#q", "queue"))
+        .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner))).consistentRead(true)).items();
+  }
+
+  private static void assertRefused(ThrowingCallable call, ErrorCode code) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(code));
+  }
+}
