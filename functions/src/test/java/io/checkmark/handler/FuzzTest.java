@@ -100,7 +100,7 @@ class FuzzTest {
     long started = System.nanoTime();
     TableCreator.createTables(tables, template.tables());
     Backend backend = Backend.builder(environment()).clock(clock).dynamoDb(countingWrites(tables))
-        .sms(sms).pusher(pusher).metrics(Metrics.NONE).build();
+        .sms(sms).pusher(pusher).metrics(Metrics.NONE).messageIdKey(Recorders.MESSAGE_ID_KEY).build();
     Stream.of(new PingHandler(backend), new RequestPinHandler(backend), new VerifyPinHandler(backend),
             new LoginHandler(backend), new SendHandler(backend), new SyncHandler(backend), new AckHandler(backend),
             new ReadHandler(backend), new DefaultRouteHandler(backend))
