@@ -3,6 +3,7 @@ package io.checkmark.aws;
 import io.checkmark.core.MessageQueue;
 import io.checkmark.core.MessagingService;
 import io.checkmark.core.QueueItem;
+import io.checkmark.core.RateLimiter;
 import io.checkmark.core.Session;
 import io.checkmark.core.SessionChanged;
 import io.checkmark.protocol.Media;
@@ -66,11 +67,14 @@ public final class MessagesTable implements MessageQueue {
   private final DynamoDbClient client;
   private final String tableName;
   private final ConnectionsTable connections;
+  private final RateLimitsTable rateLimits;
 
-  public MessagesTable(DynamoDbClient client, String tableName, ConnectionsTable connections) {
+  public MessagesTable(DynamoDbClient client, String tableName, ConnectionsTable connections,
+      RateLimitsTable rateLimits) {
     this.client = client;
     this.tableName = tableName;
     this.connections = connections;
+    this.rateLimits = rateLimits;
   }
 
   /**
@@ -82,7 +86,7 @@ public final class MessagesTable implements MessageQueue {
   }
 
   @Override
-  public Stored storeOnce(Session sender, QueueItem.Message message) {
+  public Stored storeOnce(Session sender, QueueItem.Message message, RateLimiter.Limit sendLimit) {
     Map<String, AttributeValue> dedup = Map.of(
         QUEUE, s(dedupKey(message.from(), message.owner(), message.clientId())),
         ID, s(DEDUP_SORT_KEY),
@@ -97,7 +101,8 @@ public final class MessagesTable implements MessageQueue {
                 .conditionExpression("attribute_not_exists(" + QUEUE + ")")
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build(),
             TransactWriteItem.builder().put(put -> put.tableName(tableName).item(itemOf(message))).build(),
-            connections.stillBound(sender)));
+            connections.stillBound(sender),
+            rateLimits.hit(sendLimit)));
         return new Stored(message.messageId(), message.owner(), message.acceptedAt().toEpochMilli(), false);
       } catch (TransactionCanceledException cancelled) {
         if (failedCondition(cancelled, 2)) {
@@ -109,11 +114,17 @@ public final class MessagesTable implements MessageQueue {
           return new Stored(earlier.get(DEDUP_MESSAGE_ID).s(), earlier.get(DEDUP_TO).s(),
               Long.parseLong(earlier.get(ACCEPTED_AT).n()), true);
         }
-        // A conflict with a concurrent transaction on the same dedup record: try again.
         if (attempt == ATTEMPTS) {
           throw cancelled;
         }
-        backOff(attempt);
+        if (failedCondition(cancelled, 3)) {
+          CancellationReason limitOutcome = cancelled.cancellationReasons().get(3);
+          // Refuses a full window; resets an ended one, after which the send is tried again at once.
+          rateLimits.refusedHit(sendLimit, limitOutcome.hasItem() ? limitOutcome.item() : Map.of());
+        } else {
+          // A conflict with a concurrent transaction on the same dedup record or bucket: try again.
+          backOff(attempt);
+        }
       }
     }
   }

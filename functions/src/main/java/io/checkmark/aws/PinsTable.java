@@ -47,10 +47,15 @@ public final class PinsTable implements PinStore {
           .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
       return new Attempt(Outcome.TAKEN, pendingPin(phone, taken));
     } catch (ConditionalCheckFailedException notTaken) {
-      if (!notTaken.hasItem() || notTaken.item().isEmpty()) {
+      // A refusal returns the item (ALL_OLD); one that came without it (seen with DynamoDB Local
+      // under a burst of concurrent guesses) is read again, so that a refusal is never mistaken
+      // for "no PIN pending".
+      Map<String, AttributeValue> item = notTaken.hasItem() && !notTaken.item().isEmpty() ? notTaken.item()
+          : client.getItem(r -> r.tableName(tableName).key(key(phone)).consistentRead(true)).item();
+      if (item == null || item.isEmpty()) {
         return new Attempt(Outcome.NONE_PENDING, null);
       }
-      PendingPin pending = pendingPin(phone, notTaken.item());
+      PendingPin pending = pendingPin(phone, item);
       return new Attempt(now.isBefore(pending.expiresAt()) ? Outcome.NO_TRIES_LEFT : Outcome.EXPIRED, null);
     }
   }

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * The RateLimits table: one item per bucket, {@code bucket → windowStart, hits, expiresAt (TTL)}.
@@ -86,6 +87,47 @@ public final class RateLimitsTable implements RateLimiter {
               ":one", AttributeValue.fromS(member), ":limit", number(limit), ":expiresAt", number(windowEnd / 1000 + 1))));
     } catch (ConditionalCheckFailedException full) {
       throw ProtocolException.rateLimited((windowEnd - now + 999) / 1000);
+    }
+  }
+
+  /**
+   * One hit on the limit's bucket as an item of a caller's transaction, so that the limit costs no
+   * request of its own: it counts when the bucket has no window yet (opening one) or its window is
+   * running below the limit, and fails its condition otherwise, with the bucket's item returned
+   * for {@link #refusedHit}.
+   */
+  TransactWriteItem hit(RateLimiter.Limit limit) {
+    long now = clock.millis();
+    return TransactWriteItem.builder().update(update -> update.tableName(tableName).key(key(limit.bucket()))
+        .updateExpression("SET windowStart = if_not_exists(windowStart, :now), "
+            + "expiresAt = if_not_exists(expiresAt, :expiresAt) ADD hits :one")
+        .conditionExpression("attribute_not_exists(windowStart) OR (" + IN_WINDOW + " AND hits < :limit)")
+        .expressionAttributeValues(Map.of(":now", number(now), ":one", number(1), ":limit", number(limit.limit()),
+            ":expiresAt", number((now + limit.window().toMillis()) / 1000 + 1),
+            ":windowOpenedAfter", number(now - limit.window().toMillis())))
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build();
+  }
+
+  /**
+   * What to do after a transaction's {@link #hit} failed on {@code bucketItem}: throws
+   * {@code RATE_LIMITED} while its window runs; an ended window is reset to an empty one (unless
+   * another writer reset it first), so that the caller's transaction can be tried again.
+   */
+  void refusedHit(RateLimiter.Limit limit, Map<String, AttributeValue> bucketItem) {
+    long now = clock.millis();
+    AttributeValue windowStart = bucketItem.get("windowStart");
+    if (windowStart != null && Long.parseLong(windowStart.n()) > now - limit.window().toMillis()) {
+      throw limited(Long.parseLong(windowStart.n()), limit.window(), now);
+    }
+    try {
+      client.updateItem(r -> r.tableName(tableName).key(key(limit.bucket()))
+          .updateExpression("SET windowStart = :now, hits = :zero, expiresAt = :expiresAt")
+          .conditionExpression("NOT (" + IN_WINDOW + ")")
+          .expressionAttributeValues(Map.of(":now", number(now), ":zero", number(0),
+              ":expiresAt", number((now + limit.window().toMillis()) / 1000 + 1),
+              ":windowOpenedAfter", number(now - limit.window().toMillis()))));
+    } catch (ConditionalCheckFailedException resetMeanwhile) {
+      // Another writer opened the new window: the caller's next try counts in it.
     }
   }
 

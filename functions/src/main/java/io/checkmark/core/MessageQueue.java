@@ -14,9 +14,12 @@ public interface MessageQueue {
   /**
    * Stores a message unless its sender already sent one with the same client id to the same
    * recipient: then nothing is stored and the earlier message's id and recipient come back.
-   * Atomic, so two racing sends of the same id store one message.
+   * Atomic, so two racing sends of the same id store one message. The message counts one hit
+   * against {@code sendLimit} in the same write, so that the limit costs no request of its own; a
+   * limit already reached stores nothing and throws {@code RATE_LIMITED}, and a duplicate counts
+   * nothing.
    */
-  Stored storeOnce(Session sender, QueueItem.Message message);
+  Stored storeOnce(Session sender, QueueItem.Message message, RateLimiter.Limit sendLimit);
 
   /** Adds a receipt to its owner's queue on behalf of {@code by} (a {@code read}). */
   void add(Session by, QueueItem.Receipt receipt);

@@ -102,9 +102,9 @@ public final class MessagingService {
       throw new ProtocolException(ErrorCode.MESSAGE_TOO_LARGE,
           "the message as delivered (JSON, escapes included) may take at most " + MAX_PUSHED_MESSAGE_BYTES + " bytes");
     }
-    limits.acquire("sends#" + sender.phone(), perAccount.sendsPerMinute(), RATE_WINDOW);
     Account recipient = account(recipientPhone).orElseThrow(() -> unknownRecipient(sender.phone(), recipientPhone));
-    MessageQueue.Stored stored = queue.storeOnce(sender, message);
+    MessageQueue.Stored stored = queue.storeOnce(sender, message,
+        new RateLimiter.Limit("sends#" + sender.phone(), perAccount.sendsPerMinute(), RATE_WINDOW));
     if (!stored.duplicate()) {
       metrics.count("MessagesAccepted", 1);
       push(recipient, message.frame());

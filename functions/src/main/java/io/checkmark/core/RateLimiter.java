@@ -9,6 +9,10 @@ import java.time.Duration;
  */
 public interface RateLimiter {
 
+  /** At most {@code limit} hits on {@code bucket} in a window of {@code window} opened by its first hit. */
+  record Limit(String bucket, int limit, Duration window) {
+  }
+
   /** Counts a hit, or refuses it when the bucket already had {@code limit} hits in its window. */
   void acquire(String bucket, int limit, Duration window);
 

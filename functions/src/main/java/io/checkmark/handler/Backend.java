@@ -55,6 +55,7 @@ public final class Backend {
   private final Supplier<Sessions> sessions;
   private final Supplier<Metrics> metrics;
   private final Supplier<AccountsTable> accounts;
+  private final Supplier<RateLimitsTable> rateLimits;
   private final Supplier<MessagingService> messagingService;
   private final String testNumbersOverride;
   /** Held here because CRaC holds registered resources only weakly. */
@@ -74,10 +75,10 @@ public final class Backend {
     this.connectionService = memoize(() -> new ConnectionService(connections.get()));
     this.accounts = memoize(() -> new AccountsTable(dynamoDb.get(), setting("ACCOUNTS_TABLE")));
     this.metrics = builder.metrics != null ? () -> builder.metrics : memoize(this::metricsFromEnvironment);
+    this.rateLimits = memoize(() -> new RateLimitsTable(dynamoDb.get(), setting("RATE_LIMITS_TABLE"), clock));
     this.messagingService = memoize(() -> new MessagingService(
-        new MessagesTable(dynamoDb.get(), setting("MESSAGES_TABLE"), connections.get()),
-        accounts.get(), connections.get(), pusher.get(),
-        new RateLimitsTable(dynamoDb.get(), setting("RATE_LIMITS_TABLE"), clock),
+        new MessagesTable(dynamoDb.get(), setting("MESSAGES_TABLE"), connections.get(), rateLimits.get()),
+        accounts.get(), connections.get(), pusher.get(), rateLimits.get(),
         new Limits(number("SENDS_PER_ACCOUNT_PER_MINUTE", 900), number("READS_PER_ACCOUNT_PER_MINUTE", 900),
             number("UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", 50)),
         metrics.get(), new MessageIds(clock, random, memoize(() -> messageIdKey(builder.messageIdKey))), clock));
@@ -86,7 +87,7 @@ public final class Backend {
         accounts.get(),
         new PinsTable(dynamoDb.get(), setting("PINS_TABLE")),
         connections.get(),
-        new RateLimitsTable(dynamoDb.get(), setting("RATE_LIMITS_TABLE"), clock),
+        rateLimits.get(),
         sms.get(), metrics.get(), sessions.get(), clock, random));
   }
 

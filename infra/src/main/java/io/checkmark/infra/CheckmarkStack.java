@@ -320,7 +320,7 @@ public final class CheckmarkStack extends Stack {
         allow(List.of("dynamodb:PutItem"), pins), allow(List.of("dynamodb:UpdateItem"), rateLimits),
         allow(List.of("sns:Publish"), "*"))));
     routes.add(new Route("VerifyPin", "verifyPin", "VerifyPinHandler", true, List.of(
-        allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), pins),
+        allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"), pins),
         allow(List.of("dynamodb:UpdateItem"), accounts),
         allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits),
         allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
