@@ -89,7 +89,7 @@ public final class BenchmarkSuite {
     LatencyChart chart = new LatencyChart();
     // The end-to-end phases send back to back from few accounts: limits high enough that they measure the work.
     try (LocalStack stack = LocalStack.start(LocalStackOptions.builder().port(0).template(template)
-        .parameterOverrides(Map.of("SendsPerAccountPerMinute", "1000000", "ReadsPerAccountPerMinute", "1000000"))
+        .parameterOverrides(Map.of("SendsPerAccountPer10Seconds", "1000000", "ReadsPerAccountPer10Seconds", "1000000"))
         .console(new PrintStream(OutputStream.nullOutputStream())).build())) {
       new ColdStartBenchmark(stack, functionsJar, System.getProperty("java.class.path"))
           .run(report, size.coldStartRuns());

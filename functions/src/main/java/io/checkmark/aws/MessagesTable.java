@@ -114,17 +114,14 @@ public final class MessagesTable implements MessageQueue {
           return new Stored(earlier.get(DEDUP_MESSAGE_ID).s(), earlier.get(DEDUP_TO).s(),
               Long.parseLong(earlier.get(ACCEPTED_AT).n()), true);
         }
+        if (failedCondition(cancelled, 3)) {
+          throw rateLimits.windowFull(sendLimit);
+        }
+        // A conflict with a concurrent transaction on the same dedup record or counter: try again.
         if (attempt == ATTEMPTS) {
           throw cancelled;
         }
-        if (failedCondition(cancelled, 3)) {
-          CancellationReason limitOutcome = cancelled.cancellationReasons().get(3);
-          // Refuses a full window; resets an ended one, after which the send is tried again at once.
-          rateLimits.refusedHit(sendLimit, limitOutcome.hasItem() ? limitOutcome.item() : Map.of());
-        } else {
-          // A conflict with a concurrent transaction on the same dedup record or bucket: try again.
-          backOff(attempt);
-        }
+        backOff(attempt);
       }
     }
   }
@@ -264,8 +261,9 @@ public final class MessagesTable implements MessageQueue {
           TransactWriteItem.builder().put(put -> put.tableName(tableName).item(copy)).build()), null, -1);
       LOG.warn("item {} of queue {} can never be pushed (too large); moved to undeliverable#{}", item.messageId(),
           item.owner(), item.owner());
-    } catch (TransactionCanceledException alreadyGone) {
-      // Its delete's condition failed: acked or moved aside meanwhile.
+    } catch (TransactionCanceledException notMoved) {
+      // Acked or moved aside meanwhile (its delete's condition failed), or still conflicting: then
+      // it stays queued and the next sync moves it.
     }
   }
 

@@ -11,11 +11,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * The RateLimits table: one item per bucket, {@code bucket → windowStart, hits, expiresAt (TTL)}.
- * A window opens at a bucket's first hit. Every change is a conditional write, so concurrent
- * Lambdas never both take the last slot.
+ * A window opens at a bucket's first hit (for limits met rarely, such as failures and PIN SMS), or,
+ * for the per-account limits met on every message, each clock-aligned window is an item of its own
+ * ({@code bucket#windowIndex → hits}), so a hit is always one conditional write that can ride in the
+ * caller's transaction. Every change is a conditional write, so concurrent Lambdas never both take
+ * the last slot.
  */
 public final class RateLimitsTable implements RateLimiter {
 
@@ -90,45 +95,43 @@ public final class RateLimitsTable implements RateLimiter {
     }
   }
 
-  /**
-   * One hit on the limit's bucket as an item of a caller's transaction, so that the limit costs no
-   * request of its own: it counts when the bucket has no window yet (opening one) or its window is
-   * running below the limit, and fails its condition otherwise, with the bucket's item returned
-   * for {@link #refusedHit}.
-   */
-  TransactWriteItem hit(RateLimiter.Limit limit) {
-    long now = clock.millis();
-    return TransactWriteItem.builder().update(update -> update.tableName(tableName).key(key(limit.bucket()))
-        .updateExpression("SET windowStart = if_not_exists(windowStart, :now), "
-            + "expiresAt = if_not_exists(expiresAt, :expiresAt) ADD hits :one")
-        .conditionExpression("attribute_not_exists(windowStart) OR (" + IN_WINDOW + " AND hits < :limit)")
-        .expressionAttributeValues(Map.of(":now", number(now), ":one", number(1), ":limit", number(limit.limit()),
-            ":expiresAt", number((now + limit.window().toMillis()) / 1000 + 1),
-            ":windowOpenedAfter", number(now - limit.window().toMillis())))
-        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build();
+  @Override
+  public void acquireInAlignedWindow(RateLimiter.Limit limit) {
+    try {
+      client.updateItem(alignedHit(limit, clock.millis()).build());
+    } catch (ConditionalCheckFailedException full) {
+      throw windowFull(limit);
+    }
   }
 
   /**
-   * What to do after a transaction's {@link #hit} failed on {@code bucketItem}: throws
-   * {@code RATE_LIMITED} while its window runs; an ended window is reset to an empty one (unless
-   * another writer reset it first), so that the caller's transaction can be tried again.
+   * One hit in the limit's current aligned window as an item of a caller's transaction, so that the
+   * limit costs no request of its own; its condition fails when the window is full (then
+   * {@link #windowFull}).
    */
-  void refusedHit(RateLimiter.Limit limit, Map<String, AttributeValue> bucketItem) {
+  TransactWriteItem hit(RateLimiter.Limit limit) {
+    Update.Builder update = Update.builder();
+    UpdateItemRequest hit = alignedHit(limit, clock.millis()).build();
+    update.tableName(hit.tableName()).key(hit.key()).updateExpression(hit.updateExpression())
+        .conditionExpression(hit.conditionExpression()).expressionAttributeValues(hit.expressionAttributeValues());
+    return TransactWriteItem.builder().update(update.build()).build();
+  }
+
+  /** {@code RATE_LIMITED} until the limit's current aligned window ends. */
+  ProtocolException windowFull(RateLimiter.Limit limit) {
     long now = clock.millis();
-    AttributeValue windowStart = bucketItem.get("windowStart");
-    if (windowStart != null && Long.parseLong(windowStart.n()) > now - limit.window().toMillis()) {
-      throw limited(Long.parseLong(windowStart.n()), limit.window(), now);
-    }
-    try {
-      client.updateItem(r -> r.tableName(tableName).key(key(limit.bucket()))
-          .updateExpression("SET windowStart = :now, hits = :zero, expiresAt = :expiresAt")
-          .conditionExpression("NOT (" + IN_WINDOW + ")")
-          .expressionAttributeValues(Map.of(":now", number(now), ":zero", number(0),
-              ":expiresAt", number((now + limit.window().toMillis()) / 1000 + 1),
-              ":windowOpenedAfter", number(now - limit.window().toMillis()))));
-    } catch (ConditionalCheckFailedException resetMeanwhile) {
-      // Another writer opened the new window: the caller's next try counts in it.
-    }
+    long windowMillis = limit.window().toMillis();
+    return ProtocolException.rateLimited(((now / windowMillis + 1) * windowMillis - now + 999) / 1000);
+  }
+
+  private UpdateItemRequest.Builder alignedHit(RateLimiter.Limit limit, long now) {
+    long windowMillis = limit.window().toMillis();
+    long windowIndex = now / windowMillis;
+    return UpdateItemRequest.builder().tableName(tableName).key(key(limit.bucket() + "#" + windowIndex))
+        .updateExpression("ADD hits :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)")
+        .conditionExpression("attribute_not_exists(hits) OR hits < :limit")
+        .expressionAttributeValues(Map.of(":one", number(1), ":limit", number(limit.limit()),
+            ":expiresAt", number((windowIndex + 1) * windowMillis / 1000 + 1)));
   }
 
   /** Starts a new window with its first hit, unless another writer just did (then that window counts). */

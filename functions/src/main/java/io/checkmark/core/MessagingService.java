@@ -38,7 +38,8 @@ public final class MessagingService {
   public static final int DEFAULT_SYNC_LIMIT = 100;
   public static final int MAX_SYNC_LIMIT = 500;
   public static final Duration RETENTION = Duration.ofDays(30);
-  private static final Duration RATE_WINDOW = Duration.ofMinutes(1);
+  /** Short clock-aligned windows: a burst cannot straddle two of them and pass twice the limit unseen. */
+  private static final Duration RATE_WINDOW = Duration.ofSeconds(10);
   private static final Duration UNKNOWN_RECIPIENT_WINDOW = Duration.ofDays(1);
   private static final int MAX_ID_CHARS = 64;
   private static final int MAX_URL_CHARS = 2048;
@@ -79,10 +80,10 @@ public final class MessagingService {
   }
 
   /**
-   * Per-account limits: {@code send}s and {@code read}s per minute, and distinct unregistered
+   * Per-account limits: {@code send}s and {@code read}s per 10-second window, and distinct unregistered
    * numbers an account may be told of ({@code UNKNOWN_RECIPIENT}) per day.
    */
-  public record Limits(int sendsPerMinute, int readsPerMinute, int unknownRecipientsPerDay) {
+  public record Limits(int sendsPer10Seconds, int readsPer10Seconds, int unknownRecipientsPerDay) {
   }
 
   /**
@@ -102,9 +103,14 @@ public final class MessagingService {
       throw new ProtocolException(ErrorCode.MESSAGE_TOO_LARGE,
           "the message as delivered (JSON, escapes included) may take at most " + MAX_PUSHED_MESSAGE_BYTES + " bytes");
     }
-    Account recipient = account(recipientPhone).orElseThrow(() -> unknownRecipient(sender.phone(), recipientPhone));
+    Optional<Account> found = account(recipientPhone);
+    if (found.isEmpty()) {
+      requireStillBound(sender);
+      throw unknownRecipient(sender.phone(), recipientPhone);
+    }
+    Account recipient = found.get();
     MessageQueue.Stored stored = queue.storeOnce(sender, message,
-        new RateLimiter.Limit("sends#" + sender.phone(), perAccount.sendsPerMinute(), RATE_WINDOW));
+        new RateLimiter.Limit("sends#" + sender.phone(), perAccount.sendsPer10Seconds(), RATE_WINDOW));
     if (!stored.duplicate()) {
       metrics.count("MessagesAccepted", 1);
       push(recipient, message.frame());
@@ -156,6 +162,7 @@ public final class MessagingService {
     List<String> messageIdsAcked = receiptOrNot.get(false);
     List<QueueItem> found = messageIdsAcked.isEmpty() ? List.of() : queue.find(owner.phone(), messageIdsAcked);
     if (found.isEmpty() && receiptOrNot.get(true).isEmpty()) {
+      requireStillBound(owner);
       return new Acked(0);
     }
     MessageQueue.Removal removal = queue.remove(owner, receiptOrNot.get(true), found,
@@ -176,9 +183,11 @@ public final class MessagingService {
   public ReceiptSent read(Session reader, String to, List<String> ids) {
     String sender = requirePhone("to", to);
     List<String> requested = requireIds(ids);
-    limits.acquire("reads#" + reader.phone(), perAccount.readsPerMinute(), RATE_WINDOW);
+    limits.acquireInAlignedWindow(new RateLimiter.Limit("reads#" + reader.phone(), perAccount.readsPer10Seconds(),
+        RATE_WINDOW));
     List<String> received = requested.stream().filter(id -> messageIds.isFrom(id, sender, reader.phone())).toList();
     if (received.isEmpty()) {
+      requireStillBound(reader);
       return new ReceiptSent(0);
     }
     QueueItem.Receipt receipt = new QueueItem.Receipt(sender, messageIds.nextReceipt(), "read", reader.phone(), received,
@@ -187,6 +196,22 @@ public final class MessagingService {
     metrics.count("ReceiptsQueued", 1, "status", "read");
     account(sender).ifPresent(account -> push(account, receipt.frame()));
     return new ReceiptSent(received.size());
+  }
+
+  /**
+   * For an outcome that writes nothing, so that no write's session check ran (nothing found in the
+   * queue, no id counted, an unknown recipient): the connection must still be bound to the session
+   * the answer was worked out for, or the action is run again as the connection's current identity.
+   * Costs one read, on these rare paths only.
+   */
+  private void requireStillBound(Session session) {
+    boolean bound = connections.find(session.connectionId())
+        .filter(connection -> session.phone().equals(connection.phone())
+            && Long.valueOf(session.keyGeneration()).equals(connection.keyGeneration()))
+        .isPresent();
+    if (!bound) {
+      throw new SessionChanged(session.connectionId());
+    }
   }
 
   private List<QueueItem.Receipt> deliveredReceipts(String by, List<QueueItem.Message> delivered) {

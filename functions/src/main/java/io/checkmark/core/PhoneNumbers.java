@@ -18,9 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class PhoneNumbers {
 
-  private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{7,14}");
   private static final Pattern INTERNATIONAL = Pattern.compile("\\+[0-9][0-9 ().-]*");
-  /** libphonenumber parses at most 250 characters; a phone field longer than this is not a number. */
+  /** No phone number, however spelled with spaces and dashes, is longer: longer input is refused before parsing. */
   private static final int MAX_RAW_CHARS = 32;
   private static final Set<PhoneNumberType> REFUSED_TYPES = Set.of(PhoneNumberType.PREMIUM_RATE,
       PhoneNumberType.SHARED_COST, PhoneNumberType.UAN, PhoneNumberType.VOICEMAIL, PhoneNumberType.PAGER);
@@ -77,11 +76,6 @@ public final class PhoneNumbers {
     } catch (NumberParseException notANumber) {
       return Optional.empty();
     }
-  }
-
-  /** True for a well-formed E.164 string, without the full validation: for logins of registered numbers. */
-  public static boolean looksLikeE164(String phone) {
-    return phone != null && E164.matcher(phone).matches();
   }
 
   private static ProtocolException invalid(String message) {

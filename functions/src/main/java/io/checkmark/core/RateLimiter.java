@@ -9,9 +9,16 @@ import java.time.Duration;
  */
 public interface RateLimiter {
 
-  /** At most {@code limit} hits on {@code bucket} in a window of {@code window} opened by its first hit. */
+  /**
+   * At most {@code limit} hits on {@code bucket} in each window of {@code window}, windows aligned
+   * to multiples of it since the epoch: a window's counter is an item of its own, so no counter is
+   * ever reset and a hit is always one conditional write.
+   */
   record Limit(String bucket, int limit, Duration window) {
   }
+
+  /** Counts a hit in the current aligned window, or refuses it when that window is full. */
+  void acquireInAlignedWindow(Limit limit);
 
   /** Counts a hit, or refuses it when the bucket already had {@code limit} hits in its window. */
   void acquire(String bucket, int limit, Duration window);

@@ -71,7 +71,7 @@ public final class RegistrationService {
     if (sourceIp != null) {
       limits.acquire("pin-requests-from#" + sourceIp, policy.pinRequestsPerIpPerHour(), Duration.ofHours(1));
     }
-    String testPin = policy.testNumbers().get(phone);
+    String testPin = policy.testNumbers().get().get(phone);
     if (testPin == null) {
       limits.acquire("sms-minute#" + phone, 1, Duration.ofMinutes(1));
       limits.acquire("sms-day#" + phone, policy.smsPerPhonePerDay(), Duration.ofDays(1));

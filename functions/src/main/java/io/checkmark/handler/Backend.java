@@ -79,7 +79,7 @@ public final class Backend {
     this.messagingService = memoize(() -> new MessagingService(
         new MessagesTable(dynamoDb.get(), setting("MESSAGES_TABLE"), connections.get(), rateLimits.get()),
         accounts.get(), connections.get(), pusher.get(), rateLimits.get(),
-        new Limits(number("SENDS_PER_ACCOUNT_PER_MINUTE", 900), number("READS_PER_ACCOUNT_PER_MINUTE", 900),
+        new Limits(number("SENDS_PER_ACCOUNT_PER_10_SECONDS", 160), number("READS_PER_ACCOUNT_PER_10_SECONDS", 160),
             number("UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", 50)),
         metrics.get(), new MessageIds(clock, random, memoize(() -> messageIdKey(builder.messageIdKey))), clock));
     this.sessions = memoize(() -> new Sessions(connections.get(), accounts.get(), pusher.get(), clock));
@@ -159,7 +159,7 @@ public final class Backend {
   private RegistrationPolicy registrationPolicy() {
     Set<Integer> countries = Arrays.stream(environment.getOrDefault("ALLOWED_COUNTRY_CODES", "").split(","))
         .map(String::trim).filter(code -> !code.isEmpty()).map(Integer::valueOf).collect(Collectors.toSet());
-    return new RegistrationPolicy(new PhoneNumbers(countries), testNumbers(testNumbersSetting()),
+    return new RegistrationPolicy(new PhoneNumbers(countries), memoize(() -> testNumbers(testNumbersSetting())),
         number("PIN_REQUESTS_PER_IP_PER_HOUR", 20),
         number("SMS_PER_PHONE_PER_DAY", 5),
         number("SMS_PER_CALLING_CODE_PER_HOUR", 1000),
@@ -170,7 +170,7 @@ public final class Backend {
 
   /**
    * The test numbers: the tests' own, else the SecureString parameter named by {@code
-   * TEST_NUMBERS_PARAMETER}, read once (the policy is built once) and never put in the environment,
+   * TEST_NUMBERS_PARAMETER}, read once, at the first {@code requestPin}, and never put in the environment,
    * where anyone allowed to read the function's configuration would see them. No parameter named,
    * no SSM client built.
    */
@@ -203,7 +203,7 @@ public final class Backend {
         throw new IllegalStateException("the test numbers parameter holds +phone=six-digit-PIN entries separated by commas");
       }
       String phone = PhoneNumbers.canonical(trimmed.substring(0, equals).trim())
-          .orElseThrow(() -> new IllegalStateException("TEST_NUMBERS has an entry that is not a valid phone number"));
+          .orElseThrow(() -> new IllegalStateException("the test numbers parameter has an entry that is not a valid phone number"));
       numbers.put(phone, trimmed.substring(equals + 1));
     }
     return numbers;

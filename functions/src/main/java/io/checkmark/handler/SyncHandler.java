@@ -19,7 +19,7 @@ public final class SyncHandler extends ActionHandler<SyncHandler.SyncRequest> {
     this.messaging = backend.messagingService();
   }
 
-  /** Read now, not from the warm cache: sync writes nothing that a session check could guard. */
+  /** Read now, not from the warm cache: sync pushes a queue to the connection, and none of its writes carries a session check. */
   @Override
   protected Session sessionOf(Sessions loggedIn, String connectionId) {
     return loggedIn.freshSession(connectionId);

@@ -175,8 +175,34 @@ class DeliveryGuaranteesTest {
   }
 
   @Test
+  void loginAsAnotherPhoneSwitchesTheConnectionsNextAckAndReadInAWarmFunction() {
+    Functions registration = new Functions(Map.of());
+    Functions messagingFunction = new Functions(Map.of());
+    Session alice = registration.register();
+    String aliceConnection = registration.lastConnection;
+    Session bob = registration.register();
+    String bobsKey = registration.lastDeviceKey;
+    Session carol = registration.register();
+    SendHandler send = new SendHandler(messagingFunction.backend);
+    AckHandler ack = new AckHandler(messagingFunction.backend);
+    ReadHandler read = new ReadHandler(messagingFunction.backend);
+    // The warm function now holds the connection's session as alice.
+    reply(send, aliceConnection, "{\"action\":\"send\",\"to\":\"" + carol.phone() + "\",\"id\":\"a-1\",\"body\":\"as alice\"}");
+    String forBob = registration.messaging.send(carol, bob.phone(), "c-1", "for bob", null).messageId();
+
+    registration.registration.login(aliceConnection, bob.phone(), bobsKey, null);
+
+    JsonNode acked = reply(ack, aliceConnection, "{\"action\":\"ack\",\"messageIds\":[\"" + forBob + "\"]}");
+    assertThat(acked.path("count").asInt()).as("ack as bob: %s", acked).isEqualTo(1);
+    assertThat(queued(bob.phone())).doesNotContain(forBob);
+    JsonNode readReply = reply(read, aliceConnection,
+        "{\"action\":\"read\",\"to\":\"" + carol.phone() + "\",\"messageIds\":[\"" + forBob + "\"]}");
+    assertThat(readReply.path("count").asInt()).as("read as bob: %s", readReply).isEqualTo(1);
+  }
+
+  @Test
   void sendsOverThePerAccountLimitAreRateLimitedUntilTheWindowEnds() {
-    Functions functions = new Functions(Map.of("SENDS_PER_ACCOUNT_PER_MINUTE", "5"));
+    Functions functions = new Functions(Map.of("SENDS_PER_ACCOUNT_PER_10_SECONDS", "5"));
     Session alice = functions.register();
     Session bob = functions.register();
     for (int i = 0; i < 5; i++) {
@@ -195,8 +221,34 @@ class DeliveryGuaranteesTest {
   }
 
   @Test
+  void defaultSendLimitAllowsABurstOfFiftyOnTenASecondAndRefusesABurstOfAThousand() {
+    Functions functions = new Functions(Map.of());
+    Session alice = functions.register();
+    Session bob = functions.register();
+    int sent = 0;
+    for (int second = 0; second < 30; second++) {
+      int thisSecond = second == 17 ? 10 + 50 : 10;
+      for (int i = 0; i < thisSecond; i++) {
+        functions.messaging.send(alice, bob.phone(), "steady-" + sent++, "m", null);
+      }
+      clock.advance(Duration.ofSeconds(1));
+    }
+
+    List<ErrorCode> burst = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      try {
+        functions.messaging.send(alice, bob.phone(), "burst-" + i, "m", null);
+      } catch (ProtocolException refused) {
+        burst.add(refused.code());
+      }
+    }
+    assertThat(queued(bob.phone())).hasSizeBetween(sent, sent + 320);
+    assertThat(burst).isNotEmpty().containsOnly(ErrorCode.RATE_LIMITED);
+  }
+
+  @Test
   void readsOverThePerAccountLimitAreRateLimited() {
-    Functions functions = new Functions(Map.of("READS_PER_ACCOUNT_PER_MINUTE", "3"));
+    Functions functions = new Functions(Map.of("READS_PER_ACCOUNT_PER_10_SECONDS", "3"));
     Session alice = functions.register();
     Session bob = functions.register();
     String messageId = functions.messaging.send(alice, bob.phone(), "c-1", "m", null).messageId();

@@ -267,7 +267,7 @@ class RegistrationTest {
     long evaluated = registered + codes.stream().filter(ErrorCode.INVALID_PIN::equals).count();
     assertThat(evaluated).isLessThanOrEqualTo(5);
     // Once the right guess has used the PIN, no PIN is pending for the ones after it.
-    assertThat(codes).containsOnly(ErrorCode.INVALID_PIN, ErrorCode.TOO_MANY_ATTEMPTS,
+    assertThat(codes).isSubsetOf(ErrorCode.INVALID_PIN, ErrorCode.TOO_MANY_ATTEMPTS,
         registered == 1 ? ErrorCode.PIN_EXPIRED : ErrorCode.TOO_MANY_ATTEMPTS);
     if (registered == 0) {
       assertThat(evaluated).isEqualTo(5);

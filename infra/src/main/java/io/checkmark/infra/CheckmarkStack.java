@@ -55,15 +55,15 @@ public final class CheckmarkStack extends Stack {
   private static final List<String> LOG_RETENTION_DAYS = List.of("1", "3", "5", "7", "14", "30", "60", "90", "120", "150",
       "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653");
   /** The routes whose functions read the test numbers (requestPin skips the SMS, verifyPin takes the fixed PIN). */
-  private static final Set<String> READS_TEST_NUMBERS = Set.of("RequestPin", "VerifyPin");
+  private static final Set<String> READS_TEST_NUMBERS = Set.of("RequestPin");
 
   private final Map<String, CfnTable> tables = new LinkedHashMap<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
   private final CfnApi api;
   private final CfnParameter stageName;
   private final CfnSecret messageIdKey;
-  private final CfnParameter sendsPerMinute;
-  private final CfnParameter readsPerMinute;
+  private final CfnParameter sendsPer10Seconds;
+  private final CfnParameter readsPer10Seconds;
   private final CfnParameter unknownRecipientsPerDay;
 
   public CheckmarkStack(Construct scope, String id, StackProps props, String functionJar) {
@@ -89,10 +89,11 @@ public final class CheckmarkStack extends Stack {
     CfnParameter anonymousConnects = CfnParameter.Builder.create(this, "AnonymousConnectsPerAddressPerMinute").type("Number")
         .defaultValue(60).minValue(20).description("Connections without credentials one source IP address may open in a minute.")
         .build();
-    sendsPerMinute = CfnParameter.Builder.create(this, "SendsPerAccountPerMinute").type("Number").defaultValue(900)
-        .minValue(1).description("sends one account may make in a minute (a burst of 50 on 10/s always fits).").build();
-    readsPerMinute = CfnParameter.Builder.create(this, "ReadsPerAccountPerMinute").type("Number").defaultValue(900)
-        .minValue(1).description("read receipts one account may send in a minute.").build();
+    sendsPer10Seconds = CfnParameter.Builder.create(this, "SendsPerAccountPer10Seconds").type("Number").defaultValue(160)
+        .minValue(1).description("sends one account may make in each 10-second window (a burst of 50 on 10/s always fits).")
+        .build();
+    readsPer10Seconds = CfnParameter.Builder.create(this, "ReadsPerAccountPer10Seconds").type("Number").defaultValue(160)
+        .minValue(1).description("reads one account may make in each 10-second window.").build();
     unknownRecipientsPerDay = CfnParameter.Builder.create(this, "UnknownRecipientsPerAccountPerDay").type("Number")
         .defaultValue(50).minValue(1).description("Distinct unregistered numbers one account may be told of in a UTC day.")
         .build();
@@ -334,7 +335,7 @@ public final class CheckmarkStack extends Stack {
     String keyArn = messageIdKey.getRef();
     routes.add(new Route("Send", "send", "SendHandler", true,
         with(session, allow(List.of("dynamodb:PutItem"), messages), concat(List.of(stillBound, countHits, readKey), push)),
-        Map.of("MESSAGE_ID_KEY_SECRET", keyArn, "SENDS_PER_ACCOUNT_PER_MINUTE", sendsPerMinute.getValueAsString(),
+        Map.of("MESSAGE_ID_KEY_SECRET", keyArn, "SENDS_PER_ACCOUNT_PER_10_SECONDS", sendsPer10Seconds.getValueAsString(),
             "UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", unknownRecipientsPerDay.getValueAsString())));
     routes.add(new Route("Sync", "sync", "SyncHandler", true,
         List.of(session, allow(List.of("dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages),
@@ -344,7 +345,7 @@ public final class CheckmarkStack extends Stack {
             concat(List.of(stillBound), push))));
     routes.add(new Route("Read", "read", "ReadHandler", true,
         with(session, allow(List.of("dynamodb:PutItem"), messages), concat(List.of(stillBound, countHits, readKey), push)),
-        Map.of("MESSAGE_ID_KEY_SECRET", keyArn, "READS_PER_ACCOUNT_PER_MINUTE", readsPerMinute.getValueAsString())));
+        Map.of("MESSAGE_ID_KEY_SECRET", keyArn, "READS_PER_ACCOUNT_PER_10_SECONDS", readsPer10Seconds.getValueAsString())));
     return routes;
   }
 

@@ -42,7 +42,7 @@ class ParityTest {
       assertThat(side.actionsByHandler().get("io.checkmark.handler.RequestPinHandler::handleRequest"))
           .contains("sns:Publish", "ssm:GetParameter if HasTestNumbers");
       assertThat(side.actionsByHandler().get("io.checkmark.handler.VerifyPinHandler::handleRequest"))
-          .contains("ssm:GetParameter if HasTestNumbers");
+          .doesNotContain("ssm:GetParameter if HasTestNumbers");
       assertThat(side.variablesByHandler().get("io.checkmark.handler.RequestPinHandler::handleRequest"))
           .contains("TEST_NUMBERS_PARAMETER").doesNotContain("TEST_NUMBERS");
       assertThat(side.variablesByHandler().get("io.checkmark.handler.SendHandler::handleRequest"))

@@ -39,7 +39,7 @@ class DeliveryRunTest {
         .template(Path.of(System.getProperty("checkmark.template")))
         .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "100000",
             // Hundreds of sends from one account within a minute: explicitly more than the default limit.
-            "SendsPerAccountPerMinute", "100000")).build())) {
+            "SendsPerAccountPer10Seconds", "100000")).build())) {
       int total = SEQUENTIAL_MESSAGES + PAIRS * MESSAGES_PER_PAIR;
       CountDownLatch delivered = new CountDownLatch(total);
       Set<String> seen = ConcurrentHashMap.newKeySet();

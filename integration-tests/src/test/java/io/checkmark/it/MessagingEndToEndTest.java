@@ -50,7 +50,7 @@ class MessagingEndToEndTest {
         .template(Path.of(System.getProperty("checkmark.template")))
         .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "100000",
             // Hundreds of sends from one account within a minute: explicitly more than the default limit.
-            "SendsPerAccountPerMinute", "100000",
+            "SendsPerAccountPer10Seconds", "100000",
             "TestNumbersParameterName", "/checkmark/test-numbers"))
         .ssmParameters(Map.of("/checkmark/test-numbers", TEST_NUMBER + "=" + TEST_PIN))
         .build());

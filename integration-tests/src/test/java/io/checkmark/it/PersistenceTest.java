@@ -6,16 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.checkmark.client.Accepted;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.CheckmarkException;
+import io.checkmark.client.Receipt;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The local stack started with a persistence directory keeps accounts and queued messages across a
- * restart; started without one, it keeps nothing.
+ * The local stack started with a persistence directory keeps accounts, queued messages and its
+ * secrets (so message ids minted before a restart still verify) across a restart; started without
+ * one, it keeps nothing.
  */
 class PersistenceTest {
 
@@ -25,13 +28,14 @@ class PersistenceTest {
   Path directory;
 
   @Test
-  void accountsAndQueuedMessagesSurviveARestartOnTheSameDirectory() throws Exception {
+  void accountsQueuedMessagesAndTheMessageIdKeySurviveARestartOnTheSameDirectory() throws Exception {
     String alice = Devices.newPhone();
     String bob = Devices.newPhone();
+    String aliceKey;
     String bobKey;
     Accepted accepted;
     try (LocalStack first = start(directory)) {
-      String aliceKey = Devices.register(first, alice);
+      aliceKey = Devices.register(first, alice);
       bobKey = Devices.register(first, bob);
       try (CheckmarkClient aliceClient = Devices.client(first, alice, aliceKey, new Devices.Inbox())) {
         aliceClient.connect().get(10, TimeUnit.SECONDS);
@@ -48,6 +52,18 @@ class PersistenceTest {
       assertThat(message.messageId()).isEqualTo(accepted.messageId());
       assertThat(message.from()).isEqualTo(alice);
       assertThat(message.body()).isEqualTo("kept while the stack was down");
+
+      // The message id's MAC was made with the key of the first run: the read receipt still counts.
+      bobClient.markRead(alice, List.of(message.messageId())).get(10, TimeUnit.SECONDS);
+      Devices.Inbox aliceInbox = new Devices.Inbox();
+      try (CheckmarkClient aliceClient = Devices.client(second, alice, aliceKey, aliceInbox)) {
+        aliceClient.connect().get(10, TimeUnit.SECONDS);
+        Receipt read = aliceInbox.nextReceipt();
+        while (!"read".equals(read.status())) {
+          read = aliceInbox.nextReceipt();
+        }
+        assertThat(read.messageIds()).containsExactly(accepted.messageId());
+      }
     }
   }
 

@@ -224,7 +224,7 @@ class RegistrationEndToEndTest {
       long evaluated = registered + codes.stream().filter("INVALID_PIN"::equals).count();
       assertThat(evaluated).isLessThanOrEqualTo(5);
       // Once the right guess has used the PIN, no PIN is pending for the ones after it.
-      assertThat(codes).containsOnly("INVALID_PIN", "TOO_MANY_ATTEMPTS", registered == 1 ? "PIN_EXPIRED" : "TOO_MANY_ATTEMPTS");
+      assertThat(codes).isSubsetOf("INVALID_PIN", "TOO_MANY_ATTEMPTS", registered == 1 ? "PIN_EXPIRED" : "TOO_MANY_ATTEMPTS");
       if (registered == 0) {
         assertThat(evaluated).isEqualTo(5);
       }

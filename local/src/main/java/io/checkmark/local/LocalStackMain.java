@@ -27,8 +27,9 @@ public final class LocalStackMain {
         --ssm-parameter NAME=VALUE
                                  an SSM SecureString parameter the functions can read (the test numbers
                                  TestNumbersParameterName names); may be repeated
-        --persist DIR            keep DynamoDB Local's data (accounts, queued messages) in DIR across
-                                 restarts (default: in memory, gone when the stack stops)
+        --persist DIR            keep DynamoDB Local's data (accounts, queued messages) and the
+                                 template's secrets in DIR across restarts (default: in memory, gone
+                                 when the stack stops)
       """;
 
   private LocalStackMain() {
