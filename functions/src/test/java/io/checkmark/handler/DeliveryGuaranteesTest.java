@@ -149,54 +149,36 @@ class DeliveryGuaranteesTest {
 
   @Test
   void loginAsAnotherPhoneSwitchesTheConnectionsNextSendAndSyncInAWarmFunction() {
-    Functions registration = new Functions(Map.of());
-    Functions messagingFunction = new Functions(Map.of());
-    Session alice = registration.register();
-    String aliceConnection = registration.lastConnection;
-    Session bob = registration.register();
-    String bobsKey = registration.lastDeviceKey;
-    Session carol = registration.register();
-    SendHandler send = new SendHandler(messagingFunction.backend);
-    SyncHandler sync = new SyncHandler(messagingFunction.backend);
-    JsonNode asAlice = reply(send, aliceConnection, "{\"action\":\"send\",\"to\":\"" + carol.phone() + "\",\"id\":\"a-1\",\"body\":\"as alice\"}");
-    assertThat(asAlice.path("type").asText()).as("reply %s", asAlice).isEqualTo("accepted");
-    String forBob = registration.messaging.send(carol, bob.phone(), "c-1", "for bob", null).messageId();
+    Switch world = new Switch();
+    SyncHandler sync = new SyncHandler(world.messagingFunction.backend);
+    String forBob = world.registration.messaging.send(world.carol, world.bob.phone(), "c-1", "for bob", null).messageId();
 
-    registration.registration.login(aliceConnection, bob.phone(), bobsKey, null);
+    world.logInAsBob();
 
-    reply(send, aliceConnection, "{\"action\":\"send\",\"to\":\"" + carol.phone() + "\",\"id\":\"b-1\",\"body\":\"as bob\"}");
+    world.send("b-1", "as bob");
     assertThat(pusher.pushed).map(Recorders.Push::frame).filteredOn(MessageFrame.class::isInstance)
         .map(frame -> (MessageFrame) frame).filteredOn(frame -> frame.body().equals("as bob"))
-        .singleElement().extracting(MessageFrame::from).isEqualTo(bob.phone());
+        .singleElement().extracting(MessageFrame::from).isEqualTo(world.bob.phone());
     pusher.pushed.clear();
-    reply(sync, aliceConnection, "{\"action\":\"sync\"}");
-    assertThat(pusher.pushed).filteredOn(push -> push.connectionId().equals(aliceConnection))
+    reply(sync, world.connection, "{\"action\":\"sync\"}");
+    assertThat(pusher.pushed).filteredOn(push -> push.connectionId().equals(world.connection))
         .map(push -> ((MessageFrame) push.frame()).messageId()).containsExactly(forBob);
   }
 
   @Test
   void loginAsAnotherPhoneSwitchesTheConnectionsNextAckAndReadInAWarmFunction() {
-    Functions registration = new Functions(Map.of());
-    Functions messagingFunction = new Functions(Map.of());
-    Session alice = registration.register();
-    String aliceConnection = registration.lastConnection;
-    Session bob = registration.register();
-    String bobsKey = registration.lastDeviceKey;
-    Session carol = registration.register();
-    SendHandler send = new SendHandler(messagingFunction.backend);
-    AckHandler ack = new AckHandler(messagingFunction.backend);
-    ReadHandler read = new ReadHandler(messagingFunction.backend);
-    // The warm function now holds the connection's session as alice.
-    reply(send, aliceConnection, "{\"action\":\"send\",\"to\":\"" + carol.phone() + "\",\"id\":\"a-1\",\"body\":\"as alice\"}");
-    String forBob = registration.messaging.send(carol, bob.phone(), "c-1", "for bob", null).messageId();
+    Switch world = new Switch();
+    AckHandler ack = new AckHandler(world.messagingFunction.backend);
+    ReadHandler read = new ReadHandler(world.messagingFunction.backend);
+    String forBob = world.registration.messaging.send(world.carol, world.bob.phone(), "c-1", "for bob", null).messageId();
 
-    registration.registration.login(aliceConnection, bob.phone(), bobsKey, null);
+    world.logInAsBob();
 
-    JsonNode acked = reply(ack, aliceConnection, "{\"action\":\"ack\",\"messageIds\":[\"" + forBob + "\"]}");
+    JsonNode acked = reply(ack, world.connection, "{\"action\":\"ack\",\"messageIds\":[\"" + forBob + "\"]}");
     assertThat(acked.path("count").asInt()).as("ack as bob: %s", acked).isEqualTo(1);
-    assertThat(queued(bob.phone())).doesNotContain(forBob);
-    JsonNode readReply = reply(read, aliceConnection,
-        "{\"action\":\"read\",\"to\":\"" + carol.phone() + "\",\"messageIds\":[\"" + forBob + "\"]}");
+    assertThat(queued(world.bob.phone())).doesNotContain(forBob);
+    JsonNode readReply = reply(read, world.connection,
+        "{\"action\":\"read\",\"to\":\"" + world.carol.phone() + "\",\"messageIds\":[\"" + forBob + "\"]}");
     assertThat(readReply.path("count").asInt()).as("read as bob: %s", readReply).isEqualTo(1);
   }
 
@@ -292,6 +274,36 @@ class DeliveryGuaranteesTest {
   }
 
   /** One function instance: its own backend (and warm caches) over the shared DynamoDB Local. */
+  /**
+   * Alice's connection, known to a warm messaging function (another instance than the one that
+   * registers) as alice's after one send, about to log in as bob; carol writes to both.
+   */
+  private final class Switch {
+    final Functions registration = new Functions(Map.of());
+    final Functions messagingFunction = new Functions(Map.of());
+    /** Registered first: hers is the connection that switches. */
+    final Session alice = registration.register();
+    final String connection = registration.lastConnection;
+    final Session bob = registration.register();
+    final String bobsKey = registration.lastDeviceKey;
+    final Session carol = registration.register();
+    private final SendHandler send = new SendHandler(messagingFunction.backend);
+
+    Switch() {
+      JsonNode asAlice = send("a-1", "as alice");
+      assertThat(asAlice.path("type").asText()).as("reply %s", asAlice).isEqualTo("accepted");
+    }
+
+    JsonNode send(String clientId, String body) {
+      return reply(send, connection, "{\"action\":\"send\",\"to\":\"" + carol.phone() + "\",\"id\":\"" + clientId
+          + "\",\"body\":\"" + body + "\"}");
+    }
+
+    void logInAsBob() {
+      registration.registration.login(connection, bob.phone(), bobsKey, null);
+    }
+  }
+
   private final class Functions {
     final Backend backend;
     final RegistrationService registration;
