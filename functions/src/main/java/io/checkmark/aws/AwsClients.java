@@ -52,8 +52,11 @@ public final class AwsClients {
     return configure(SnsClient.builder(), "SNS").build();
   }
 
-  public SsmClient ssm() {
-    return configure(SsmClient.builder(), "SSM").build();
+  /** The decrypted value of an SSM SecureString parameter, read once with a client closed after. */
+  public String secureParameter(String name) {
+    try (SsmClient ssm = configure(SsmClient.builder(), "SSM").build()) {
+      return ssm.getParameter(r -> r.name(name).withDecryption(true)).parameter().value();
+    }
   }
 
   /** The current value of a Secrets Manager secret (by ARN or name), read once with a client closed after. */

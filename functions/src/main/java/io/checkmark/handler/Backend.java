@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * What the handlers of one function run on: its configuration, read from the function's
@@ -182,9 +181,7 @@ public final class Backend {
     if (parameter == null || parameter.isBlank()) {
       return "";
     }
-    try (SsmClient ssm = aws.get().ssm()) {
-      return ssm.getParameter(request -> request.name(parameter).withDecryption(true)).parameter().value();
-    }
+    return aws.get().secureParameter(parameter);
   }
 
   /**
