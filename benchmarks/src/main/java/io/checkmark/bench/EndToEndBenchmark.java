@@ -1,10 +1,10 @@
 package io.checkmark.bench;
 
-import io.checkmark.client.Accepted;
+import io.checkmark.protocol.Accepted;
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.Listener;
-import io.checkmark.client.Message;
-import io.checkmark.client.Receipt;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.Traffic;
 import java.time.Duration;
@@ -71,13 +71,13 @@ final class EndToEndBenchmark {
         Devices.Device sender = devices.register(false);
         CheckmarkClient recipientClient = client(recipient, new Listener() {
           @Override
-          public void onMessage(Message message) {
+          public void onMessage(MessageFrame message) {
             delivered(message.body());
           }
         });
         CheckmarkClient senderClient = client(sender, new Listener() {
           @Override
-          public void onReceipt(Receipt receipt) {
+          public void onReceipt(ReceiptFrame receipt) {
             if (receipt.status().equals("delivered")) {
               receipted.addAll(receipt.messageIds());
             }

@@ -1,10 +1,10 @@
 package io.checkmark.cli;
 
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.CheckmarkException;
 import io.checkmark.client.Listener;
-import io.checkmark.client.Message;
-import io.checkmark.client.Receipt;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -128,7 +128,7 @@ public final class CheckmarkCli {
       CheckmarkClient[] self = new CheckmarkClient[1];
       Listener screen = new Listener() {
         @Override
-        public void onMessage(Message message) {
+        public void onMessage(MessageFrame message) {
           out.printf("[%s %s] %s%n", message.from(), TIME.format(Instant.ofEpochMilli(message.ts())),
               message.body() == null ? "(media) " + message.media().url() : message.body());
           if (message.from().equals(peer)) {
@@ -137,7 +137,7 @@ public final class CheckmarkCli {
         }
 
         @Override
-        public void onReceipt(Receipt receipt) {
+        public void onReceipt(ReceiptFrame receipt) {
           out.printf("  %s %s by %s%n", receipt.status().equals("read") ? "✓✓ read" : "✓✓ delivered",
               receipt.messageIds().size() == 1 ? "" : receipt.messageIds().size() + " messages", receipt.by());
         }

@@ -1,10 +1,16 @@
 package io.checkmark.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.checkmark.protocol.Accepted;
+import io.checkmark.protocol.ErrorFrame;
+import io.checkmark.protocol.Media;
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.PinSent;
+import io.checkmark.protocol.ReceiptFrame;
+import io.checkmark.protocol.Registered;
+import io.checkmark.protocol.ServerFrame;
+import io.checkmark.protocol.Synced;
+import io.checkmark.protocol.WireJson;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -42,15 +48,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CheckmarkClient implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final int SEEN_IDS_REMEMBERED = 10_000;
 
   private final Settings settings;
   private final HttpClient http;
   private final ScheduledExecutorService timers;
   private final ExecutorService events;
-  private final Map<String, CompletableFuture<JsonNode>> requests = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<ServerFrame>> requests = new ConcurrentHashMap<>();
   private final Map<String, PendingSend> sends = Collections.synchronizedMap(new LinkedHashMap<>());
   private final Set<String> seen = Collections.newSetFromMap(Collections.synchronizedMap(
       new LinkedHashMap<>(16, 0.75f, false) {
@@ -95,8 +99,8 @@ public final class CheckmarkClient implements AutoCloseable {
 
   /** Asks for a registration PIN by SMS; completes with the seconds the PIN stays valid. */
   public CompletableFuture<Long> requestPin(String phoneNumber) {
-    ObjectNode frame = JSON.createObjectNode().put("action", "requestPin").put("phone", phoneNumber);
-    return request(frame).thenApply(reply -> reply.path("expiresInSeconds").asLong());
+    ObjectNode frame = WireJson.newRequest("requestPin").put("phone", phoneNumber);
+    return request(frame).thenApply(reply -> expect(PinSent.class, reply).expiresInSeconds());
   }
 
   /**
@@ -105,8 +109,8 @@ public final class CheckmarkClient implements AutoCloseable {
    * credentials and the app's listener, so none is acked before the app has stored it.
    */
   public CompletableFuture<String> verifyPin(String phoneNumber, String pin) {
-    ObjectNode frame = JSON.createObjectNode().put("action", "verifyPin").put("phone", phoneNumber).put("pin", pin);
-    return request(frame).thenApply(reply -> reply.path("deviceKey").asText());
+    ObjectNode frame = WireJson.newRequest("verifyPin").put("phone", phoneNumber).put("pin", pin);
+    return request(frame).thenApply(reply -> expect(Registered.class, reply).deviceKey());
   }
 
   /** Sends a text; completes with {@code accepted} (one tick). */
@@ -116,14 +120,14 @@ public final class CheckmarkClient implements AutoCloseable {
 
   public CompletableFuture<Accepted> send(String to, String body, Media media) {
     String id = UUID.randomUUID().toString();
-    ObjectNode frame = JSON.createObjectNode().put("action", "send").put("to", to).put("id", id).put("ref", id);
+    ObjectNode frame = WireJson.newRequest("send").put("to", to).put("id", id).put("ref", id);
     if (body != null) {
       frame.put("body", body);
     }
     if (media != null) {
-      frame.set("media", JSON.valueToTree(media));
+      frame.set("media", WireJson.tree(media));
     }
-    PendingSend pending = new PendingSend(id, frame.toString(), new CompletableFuture<>());
+    PendingSend pending = new PendingSend(id, WireJson.write(frame), new CompletableFuture<>());
     sends.put(id, pending);
     Session current = session;
     if (current != null && current.open) {
@@ -134,13 +138,13 @@ public final class CheckmarkClient implements AutoCloseable {
 
   /** Tells the sender of these messages that they were read. */
   public CompletableFuture<Void> markRead(String sender, List<String> messageIds) {
-    ObjectNode frame = JSON.createObjectNode().put("action", "read").put("to", sender);
+    ObjectNode frame = WireJson.newRequest("read").put("to", sender);
     messageIds.forEach(frame.putArray("messageIds")::add);
     return request(frame).thenApply(reply -> null);
   }
 
   public CompletableFuture<Void> ping() {
-    return request(JSON.createObjectNode().put("action", "ping")).thenApply(reply -> null);
+    return request(WireJson.newRequest("ping")).thenApply(reply -> null);
   }
 
   @Override
@@ -203,10 +207,10 @@ public final class CheckmarkClient implements AutoCloseable {
       firstSync.complete(null);
       return firstSync;
     }
-    ObjectNode frame = JSON.createObjectNode().put("action", "sync").put("limit", settings.syncPageSize);
+    ObjectNode frame = WireJson.newRequest("sync").put("limit", settings.syncPageSize);
     return request(frame)
         .thenCompose(synced -> afterDeliveredEvents().thenCompose(ignored -> flushAcks()).thenApply(ignored -> synced))
-        .thenCompose(synced -> synced.path("more").asBoolean() ? syncAll() : CompletableFuture.<Void>completedFuture(null))
+        .thenCompose(synced -> expect(Synced.class, synced).more() ? syncAll() : CompletableFuture.<Void>completedFuture(null))
         .whenComplete((done, failure) -> {
           if (failure == null) {
             firstSync.complete(null);
@@ -220,78 +224,72 @@ public final class CheckmarkClient implements AutoCloseable {
     return CompletableFuture.runAsync(() -> { }, events);
   }
 
-  private CompletableFuture<JsonNode> request(ObjectNode frame) {
+  private CompletableFuture<ServerFrame> request(ObjectNode frame) {
     Session current = session;
     if (current == null || !current.open) {
       return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
     }
     String ref = "r" + refs.incrementAndGet();
     frame.put("ref", ref);
-    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+    CompletableFuture<ServerFrame> reply = new CompletableFuture<>();
     requests.put(ref, reply);
-    current.write(frame.toString());
+    current.write(WireJson.write(frame));
     return reply.orTimeout(settings.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((ignored, failure) -> requests.remove(ref));
   }
 
+  /** Frames that are not JSON, or of a type this client does not know, are skipped. */
   private void onFrame(String text) {
-    JsonNode frame;
-    try {
-      frame = JSON.readTree(text);
-    } catch (JsonProcessingException notJson) {
-      return;
-    }
-    String type = frame.path("type").asText();
-    switch (type) {
-      case "message" -> events.execute(() -> deliver(frame.path("messageId").asText(),
-          () -> settings.listener.onMessage(new Message(frame.path("messageId").asText(), frame.path("from").asText(),
-              frame.path("id").asText(), frame.path("body").isTextual() ? frame.path("body").asText() : null,
-              frame.path("ts").asLong(), media(frame.get("media"))))));
-      case "receipt" -> events.execute(() -> deliver(frame.path("messageId").asText(), () -> {
-        List<String> ids = new ArrayList<>();
-        frame.path("messageIds").forEach(id -> ids.add(id.asText()));
-        settings.listener.onReceipt(new Receipt(frame.path("messageId").asText(), frame.path("status").asText(),
-            frame.path("by").asText(), ids, frame.path("ts").asLong()));
-      }));
-      case "accepted" -> {
-        PendingSend pending = sends.remove(frame.path("id").asText());
+    WireJson.parseFrame(text).ifPresent(received -> {
+      ServerFrame frame = received.frame();
+      if (frame instanceof MessageFrame message) {
+        events.execute(() -> deliver(message.messageId(), () -> settings.listener.onMessage(message)));
+      } else if (frame instanceof ReceiptFrame receipt) {
+        events.execute(() -> deliver(receipt.messageId(), () -> settings.listener.onReceipt(receipt)));
+      } else if (frame instanceof Accepted accepted) {
+        PendingSend pending = accepted.id() == null ? null : sends.remove(accepted.id());
         if (pending != null) {
-          pending.accepted.complete(new Accepted(frame.path("id").asText(), frame.path("messageId").asText(),
-              frame.path("to").asText(), frame.path("ts").asLong()));
+          pending.accepted.complete(accepted);
         }
-      }
-      case "error" -> onError(frame);
-      default -> {
-        CompletableFuture<JsonNode> reply = requests.remove(frame.path("ref").asText());
+      } else if (frame instanceof ErrorFrame error) {
+        onError(error, received.ref());
+      } else {
+        CompletableFuture<ServerFrame> reply = received.ref() == null ? null : requests.remove(received.ref());
         if (reply != null) {
           reply.complete(frame);
         }
       }
-    }
+    });
   }
 
-  private void onError(JsonNode frame) {
-    String code = frame.path("code").asText();
-    CheckmarkException error = new CheckmarkException(code, frame.path("message").asText(),
-        frame.has("retryAfterSeconds") ? frame.get("retryAfterSeconds").asInt() : null,
-        frame.has("attemptsLeft") ? frame.get("attemptsLeft").asInt() : null);
-    if (code.equals("DEVICE_REPLACED")) {
+  private void onError(ErrorFrame frame, String ref) {
+    CheckmarkException error = new CheckmarkException(frame.code(), frame.message(), frame.retryAfterSeconds(),
+        frame.attemptsLeft());
+    if ("DEVICE_REPLACED".equals(frame.code())) {
       closed = true;
       firstSync.completeExceptionally(error);
       events.execute(settings.listener::onDeviceReplaced);
       return;
     }
-    if ("send".equals(frame.path("action").asText())) {
-      PendingSend pending = sends.remove(frame.path("id").asText());
+    if ("send".equals(frame.action()) && frame.id() != null) {
+      PendingSend pending = sends.remove(frame.id());
       if (pending != null) {
         pending.accepted.completeExceptionally(error);
         return;
       }
     }
-    CompletableFuture<JsonNode> reply = requests.remove(frame.path("ref").asText());
+    CompletableFuture<ServerFrame> reply = ref == null ? null : requests.remove(ref);
     if (reply != null) {
       reply.completeExceptionally(error);
     }
+  }
+
+  /** The reply a request expects; another frame under its ref is a server fault, not a client one. */
+  private static <F extends ServerFrame> F expect(Class<F> type, ServerFrame reply) {
+    if (!type.isInstance(reply)) {
+      throw new IllegalStateException("expected " + type.getSimpleName() + " but the server sent " + reply);
+    }
+    return type.cast(reply);
   }
 
   /** Hands an item to the listener once (push and sync may both bring it), then acks it. */
@@ -330,22 +328,14 @@ public final class CheckmarkClient implements AutoCloseable {
       due = new ArrayList<>(acksDue);
       acksDue.clear();
     }
-    List<CompletableFuture<JsonNode>> confirmations = new ArrayList<>();
+    List<CompletableFuture<ServerFrame>> confirmations = new ArrayList<>();
     for (int start = 0; start < due.size(); start += 100) {
-      ObjectNode frame = JSON.createObjectNode().put("action", "ack");
+      ObjectNode frame = WireJson.newRequest("ack");
       due.subList(start, Math.min(due.size(), start + 100)).forEach(frame.putArray("messageIds")::add);
       // An ack that does not arrive is harmless: the item comes back at the next sync and is acked then.
       confirmations.add(request(frame).exceptionally(failure -> null));
     }
     return CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new));
-  }
-
-  private static Media media(JsonNode media) {
-    if (media == null || !media.isObject()) {
-      return null;
-    }
-    return new Media(media.path("url").asText(null), media.path("mimeType").asText(null),
-        media.path("thumbnail").asText(null));
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -382,7 +372,7 @@ public final class CheckmarkClient implements AutoCloseable {
       }
       if (settings.loginAction && settings.phone != null) {
         // Log in before anything else is sent; until then the connection is anonymous.
-        ObjectNode login = JSON.createObjectNode().put("action", "login").put("phone", settings.phone)
+        ObjectNode login = WireJson.newRequest("login").put("phone", settings.phone)
             .put("deviceKey", settings.deviceKey);
         request(login).whenComplete((loggedIn, failure) -> {
           if (failure != null) {

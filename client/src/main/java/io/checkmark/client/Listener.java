@@ -1,5 +1,8 @@
 package io.checkmark.client;
 
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ReceiptFrame;
+
 /**
  * What an app hears from its client, one call at a time and in the order the server sent them.
  * A message or receipt is acked once its method returns, so an app that stores it there never
@@ -7,10 +10,10 @@ package io.checkmark.client;
  */
 public interface Listener {
 
-  default void onMessage(Message message) {
+  default void onMessage(MessageFrame message) {
   }
 
-  default void onReceipt(Receipt receipt) {
+  default void onReceipt(ReceiptFrame receipt) {
   }
 
   /** Connected and caught up: the queue was synced until the server said there was no more. */

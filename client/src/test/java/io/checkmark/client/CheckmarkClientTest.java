@@ -2,6 +2,9 @@ package io.checkmark.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.checkmark.protocol.Accepted;
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ReceiptFrame;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +22,12 @@ class CheckmarkClientTest {
   private final List<String> heard = new CopyOnWriteArrayList<>();
   private final Listener listener = new Listener() {
     @Override
-    public void onMessage(Message message) {
+    public void onMessage(MessageFrame message) {
       heard.add("message " + message.messageId() + " " + message.body());
     }
 
     @Override
-    public void onReceipt(Receipt receipt) {
+    public void onReceipt(ReceiptFrame receipt) {
       heard.add("receipt " + receipt.messageId() + " " + receipt.status() + " " + receipt.messageIds());
     }
 

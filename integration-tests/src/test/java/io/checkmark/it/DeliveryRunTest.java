@@ -2,9 +2,9 @@ package io.checkmark.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.checkmark.protocol.MessageFrame;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.Listener;
-import io.checkmark.client.Message;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ class DeliveryRunTest {
           String sender = Devices.newPhone();
           Listener counting = new Listener() {
             @Override
-            public void onMessage(Message message) {
+            public void onMessage(MessageFrame message) {
               long sentAt = Long.parseLong(message.body().substring(message.body().indexOf('@') + 1));
               if (seen.add(message.messageId())) {
                 latencies[latencyCount.getAndIncrement()] = System.nanoTime() - sentAt;

@@ -2,10 +2,10 @@ package io.checkmark.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.checkmark.client.Accepted;
+import io.checkmark.protocol.Accepted;
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.client.CheckmarkClient;
-import io.checkmark.client.Message;
-import io.checkmark.client.Receipt;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,12 +39,12 @@ class DeployedStackCheck {
       bobClient.connect().get(30, TimeUnit.SECONDS);
 
       Accepted accepted = aliceClient.send(bob, "deployed-stack check").get(30, TimeUnit.SECONDS);
-      Message message = awaitMessage(bobInbox, accepted.messageId());
+      MessageFrame message = awaitMessage(bobInbox, accepted.messageId());
       bobClient.markRead(alice, List.of(message.messageId())).get(30, TimeUnit.SECONDS);
 
       List<String> statuses = new ArrayList<>();
       while (statuses.size() < 2) {
-        Receipt receipt = aliceInbox.nextReceipt();
+        ReceiptFrame receipt = aliceInbox.nextReceipt();
         if (receipt.messageIds().contains(accepted.messageId())) {
           statuses.add(receipt.status());
         }
@@ -53,9 +53,9 @@ class DeployedStackCheck {
     }
   }
 
-  private static Message awaitMessage(Devices.Inbox inbox, String messageId) throws InterruptedException {
+  private static MessageFrame awaitMessage(Devices.Inbox inbox, String messageId) throws InterruptedException {
     while (true) {
-      Message message = inbox.nextMessage();
+      MessageFrame message = inbox.nextMessage();
       if (message.messageId().equals(messageId)) {
         return message;
       }

@@ -1,9 +1,9 @@
 package io.checkmark.it;
 
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.Listener;
-import io.checkmark.client.Message;
-import io.checkmark.client.Receipt;
 import io.checkmark.local.LocalStack;
 import java.net.URI;
 import java.time.Duration;
@@ -56,29 +56,29 @@ final class Devices {
 
   /** Everything a device's listener hears. */
   static final class Inbox implements Listener {
-    final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
-    final BlockingQueue<Receipt> receipts = new LinkedBlockingQueue<>();
+    final BlockingQueue<MessageFrame> messages = new LinkedBlockingQueue<>();
+    final BlockingQueue<ReceiptFrame> receipts = new LinkedBlockingQueue<>();
 
     @Override
-    public void onMessage(Message message) {
+    public void onMessage(MessageFrame message) {
       messages.add(message);
     }
 
     @Override
-    public void onReceipt(Receipt receipt) {
+    public void onReceipt(ReceiptFrame receipt) {
       receipts.add(receipt);
     }
 
-    Message nextMessage() throws InterruptedException {
-      Message message = messages.poll(10, TimeUnit.SECONDS);
+    MessageFrame nextMessage() throws InterruptedException {
+      MessageFrame message = messages.poll(10, TimeUnit.SECONDS);
       if (message == null) {
         throw new AssertionError("no message within 10 s");
       }
       return message;
     }
 
-    Receipt nextReceipt() throws InterruptedException {
-      Receipt receipt = receipts.poll(10, TimeUnit.SECONDS);
+    ReceiptFrame nextReceipt() throws InterruptedException {
+      ReceiptFrame receipt = receipts.poll(10, TimeUnit.SECONDS);
       if (receipt == null) {
         throw new AssertionError("no receipt within 10 s");
       }

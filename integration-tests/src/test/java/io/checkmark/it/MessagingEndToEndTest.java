@@ -2,12 +2,12 @@ package io.checkmark.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.checkmark.protocol.Accepted;
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ReceiptFrame;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.checkmark.client.Accepted;
 import io.checkmark.client.CheckmarkClient;
-import io.checkmark.client.Message;
-import io.checkmark.client.Receipt;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
 import io.checkmark.local.TestSocket;
@@ -79,11 +79,11 @@ class MessagingEndToEndTest {
       Accepted accepted = aliceClient.send(bob, "hello bob").get(10, TimeUnit.SECONDS);
       long acceptedAt = System.nanoTime();
 
-      Message message = bobInbox.nextMessage();
+      MessageFrame message = bobInbox.nextMessage();
       assertThat(message.messageId()).isEqualTo(accepted.messageId());
       assertThat(message.from()).isEqualTo(alice);
       assertThat(message.body()).isEqualTo("hello bob");
-      Receipt delivered = aliceInbox.nextReceipt();
+      ReceiptFrame delivered = aliceInbox.nextReceipt();
       assertThat(System.nanoTime()).isGreaterThan(acceptedAt);
       assertThat(delivered.status()).isEqualTo("delivered");
       assertThat(delivered.by()).isEqualTo(bob);
@@ -150,12 +150,12 @@ class MessagingEndToEndTest {
     Devices.Inbox bobInbox = new Devices.Inbox();
     try (CheckmarkClient bobClient = Devices.client(stack, bob, bobKey, bobInbox)) {
       bobClient.connect().get(30, TimeUnit.SECONDS);
-      List<Message> received = new ArrayList<>();
+      List<MessageFrame> received = new ArrayList<>();
       bobInbox.messages.drainTo(received);
 
-      assertThat(received).extracting(Message::body)
+      assertThat(received).extracting(MessageFrame::body)
           .containsExactlyElementsOf(sent.stream().map(id -> String.format("m-%03d", sent.indexOf(id))).toList());
-      assertThat(received).extracting(Message::messageId).containsExactlyElementsOf(sent);
+      assertThat(received).extracting(MessageFrame::messageId).containsExactlyElementsOf(sent);
       assertThat(queued(bob)).as("bob's queue after his acks").isEmpty();
     }
 
@@ -163,7 +163,7 @@ class MessagingEndToEndTest {
     try (CheckmarkClient aliceAgain = Devices.client(stack, alice, aliceKey, aliceInbox)) {
       aliceAgain.connect().get(30, TimeUnit.SECONDS);
       Set<String> deliveredIds = new HashSet<>();
-      List<Receipt> receipts = new ArrayList<>();
+      List<ReceiptFrame> receipts = new ArrayList<>();
       aliceInbox.receipts.drainTo(receipts);
       receipts.forEach(receipt -> {
         assertThat(receipt.status()).isEqualTo("delivered");
@@ -223,7 +223,7 @@ class MessagingEndToEndTest {
       Map<String, List<Integer>> bySender = new LinkedHashMap<>();
       Set<String> messageIds = new HashSet<>();
       for (int n = 0; n < 500; n++) {
-        Message message = bobInbox.nextMessage();
+        MessageFrame message = bobInbox.nextMessage();
         assertThat(messageIds.add(message.messageId())).as("delivered once: %s", message).isTrue();
         String[] parts = message.body().split(":");
         bySender.computeIfAbsent(message.from(), from -> new ArrayList<>()).add(Integer.parseInt(parts[1]));

@@ -3,10 +3,10 @@ package io.checkmark.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.checkmark.client.Accepted;
+import io.checkmark.protocol.Accepted;
+import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.CheckmarkException;
-import io.checkmark.client.Receipt;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ class PersistenceTest {
       Devices.Inbox aliceInbox = new Devices.Inbox();
       try (CheckmarkClient aliceClient = Devices.client(second, alice, aliceKey, aliceInbox)) {
         aliceClient.connect().get(10, TimeUnit.SECONDS);
-        Receipt read = aliceInbox.nextReceipt();
+        ReceiptFrame read = aliceInbox.nextReceipt();
         while (!"read".equals(read.status())) {
           read = aliceInbox.nextReceipt();
         }

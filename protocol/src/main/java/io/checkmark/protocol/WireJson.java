@@ -14,9 +14,11 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one JSON configuration of the wire protocol. Reading is bounded (API Gateway already caps a
@@ -170,6 +172,46 @@ public final class WireJson {
 
   public static String write(ServerFrame frame) {
     return write(frame, null);
+  }
+
+  /** A frame as a client receives it: the typed frame, and the {@code ref} of the request it answers, if any. */
+  public record Received(ServerFrame frame, String ref) {
+  }
+
+  /**
+   * Reads a server frame under the same limits as a request. Anything that is not a frame of a
+   * known type (not JSON, or a type a newer server added) is empty: a client skips it.
+   */
+  public static Optional<Received> parseFrame(String json) {
+    try {
+      JsonNode node = MAPPER.readTree(json);
+      if (!(node instanceof ObjectNode object) || !object.path("type").isTextual()) {
+        return Optional.empty();
+      }
+      ServerFrame frame = MAPPER.treeToValue(object, ServerFrame.class);
+      JsonNode ref = object.get("ref");
+      return Optional.of(new Received(frame, ref != null && ref.isTextual() ? ref.textValue() : null));
+    } catch (JsonProcessingException | IllegalArgumentException unreadable) {
+      return Optional.empty();
+    }
+  }
+
+  /** An empty JSON object to build a client request in; {@link #write(ObjectNode)} writes it. */
+  public static ObjectNode newRequest(String action) {
+    return JsonNodeFactory.instance.objectNode().put("action", action);
+  }
+
+  /** A record (such as {@link Media}) as a JSON tree, absent fields left out, to put in a request. */
+  public static JsonNode tree(Object value) {
+    return MAPPER.valueToTree(value);
+  }
+
+  public static String write(ObjectNode request) {
+    try {
+      return MAPPER.writeValueAsString(request);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a request", e);
+    }
   }
 
   /** For adapters and tests that read frames back. */

@@ -79,4 +79,41 @@ class WireJsonTest {
 
     assertThat(request.fields().get("body").textValue()).isEqualTo("\ud83d\ude00 \ud83d\ude00");
   }
+
+  @Test
+  void everyServerFrameReadsBackAsTheRecordItWasWrittenFrom() {
+    ServerFrame[] frames = {
+        new Accepted("c-1", "m-1", "+14155550100", 5),
+        new MessageFrame("m-1", "+14155550101", "c-1", "hi \"there\"", 5, new Media("https://x/y", "image/png", "AAEC")),
+        new ReceiptFrame("r-1", "delivered", "+14155550100", java.util.List.of("m-1", "m-2"), 6),
+        new ErrorFrame("RATE_LIMITED", "slow down", "send", "c-2", 3, null),
+        new Synced(2, true),
+    };
+    for (ServerFrame frame : frames) {
+      WireJson.Received received = WireJson.parseFrame(WireJson.write(frame, "ref-1")).orElseThrow();
+
+      assertThat(received.frame()).isEqualTo(frame);
+      assertThat(received.ref()).isEqualTo("ref-1");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"type\":\"typing\",\"from\":\"+14155550100\"}",
+      "{\"messageId\":\"m-1\"}",
+      "[1,2]",
+      "not json",
+      "{\"type\":\"synced\",\"count\":\"2\"}",
+  })
+  void frameOfAnUnknownTypeOrUnreadableIsSkippedNotThrown(String frame) {
+    assertThat(WireJson.parseFrame(frame)).isEmpty();
+  }
+
+  @Test
+  void framesAreReadUnderTheSameNestingLimitAsRequests() {
+    String deep = "{\"type\":\"synced\",\"count\":1,\"more\":false,\"x\":" + "[".repeat(WireJson.MAX_NESTING_DEPTH + 1)
+        + "]".repeat(WireJson.MAX_NESTING_DEPTH + 1) + "}";
+
+    assertThat(WireJson.parseFrame(deep)).isEmpty();
+  }
 }
