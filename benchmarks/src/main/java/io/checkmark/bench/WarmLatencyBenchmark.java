@@ -53,7 +53,8 @@ final class WarmLatencyBenchmark {
   List<Latencies> run(Report report, int embeddedCalls, int httpCalls) {
     report.section("2. Warm handler latency");
     List<Latencies> results = new ArrayList<>();
-    DynamoDbClient embedded = DynamoDBEmbedded.create().dynamoDbClient();
+    // Telemetry off: no dynamodb-local-metadata.json in the working directory, no calls out.
+    DynamoDbClient embedded = DynamoDBEmbedded.create(true).dynamoDbClient();
     try {
       TableCreator.createTables(embedded, SamTemplate.load(template).tables());
       results.add(measure("embedded DynamoDB Local", embedded, embeddedCalls, "+14155559601", "+14155559602"));

@@ -1,11 +1,13 @@
 package io.checkmark.aws;
 
+import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.checkmark.core.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class ConnectionsTableTest {
 
-  private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+  // Now, not a fixed date: DynamoDB Local sweeps away rows whose TTL has passed in real time.
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
   private static final String TABLE = TemplateTables.environmentOf("ConnectFunction").get("CONNECTIONS_TABLE");
 
   private final ConnectionsTable connections =
@@ -21,7 +24,7 @@ class ConnectionsTableTest {
 
   @Test
   void savedConnectionIsFoundWithItsFields() {
-    Connection connection = new Connection(newId(), Instant.parse("2026-11-25T09:59:59.123Z"), "203.0.113.9", "+14155550123", 3L);
+    Connection connection = new Connection(newId(), NOW.minusMillis(877), "203.0.113.9", "+14155550123", 3L);
 
     connections.save(connection);
 
@@ -52,7 +55,7 @@ class ConnectionsTableTest {
 
   @Test
   void boundConnectionsAreFoundByPhoneAndAnonymousOnesAreNot() {
-    String phone = "+1415555" + (1000 + (int) (Math.random() * 8999));
+    String phone = TestPhones.next();
     String first = newId();
     String second = newId();
     String anonymous = newId();

@@ -30,7 +30,8 @@ public final class TemplateTables {
   }
 
   private static DynamoDbClient createWithTables() {
-    DynamoDbClient client = DynamoDBEmbedded.create().dynamoDbClient();
+    // Telemetry off: no dynamodb-local-metadata.json in the working directory, no calls out.
+    DynamoDbClient client = DynamoDBEmbedded.create(true).dynamoDbClient();
     TableCreator.createTables(client, SamTemplate.load(TEMPLATE).tables());
     return client;
   }

@@ -1,5 +1,6 @@
 package io.checkmark.handler;
 
+import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,7 +58,7 @@ class AuthorizationTest {
 
   @Test
   void loggedInConnectionIsServedAsItsPhone() {
-    String phone = RegistrationTest.newPhone();
+    String phone = TestPhones.next();
     String connection = connect();
     registration.requestPin(phone, null);
     registration.verifyPin(connection, phone, sms.lastPinTo(phone), null);
@@ -70,7 +71,7 @@ class AuthorizationTest {
 
   @Test
   void connectionOfAReplacedKeyGetsDeviceReplacedAndIsClosed() {
-    String phone = RegistrationTest.newPhone();
+    String phone = TestPhones.next();
     String connection = connect();
     registration.requestPin(phone, null);
     registration.verifyPin(connection, phone, sms.lastPinTo(phone), null);

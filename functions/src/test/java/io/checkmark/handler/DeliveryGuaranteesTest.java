@@ -1,5 +1,6 @@
 package io.checkmark.handler;
 
+import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -245,8 +246,8 @@ class DeliveryGuaranteesTest {
   void unknownRecipientAnswersAreCappedAsDistinctNumbersPerAccountPerDay() {
     Functions functions = new Functions(Map.of("UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", "3"));
     Session alice = functions.register();
-    List<String> unregistered = List.of(RegistrationTest.newPhone(), RegistrationTest.newPhone(),
-        RegistrationTest.newPhone(), RegistrationTest.newPhone());
+    List<String> unregistered = List.of(TestPhones.next(), TestPhones.next(),
+        TestPhones.next(), TestPhones.next());
     for (int i = 0; i < 3; i++) {
       String to = unregistered.get(i);
       assertRefused(() -> functions.messaging.send(alice, to, "c", "m", null), ErrorCode.UNKNOWN_RECIPIENT);
@@ -323,7 +324,7 @@ class DeliveryGuaranteesTest {
     }
 
     Session register() {
-      String phone = RegistrationTest.newPhone();
+      String phone = TestPhones.next();
       String connection = connect();
       lastConnection = connection;
       registration.requestPin(phone, null);

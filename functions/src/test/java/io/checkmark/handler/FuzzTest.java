@@ -78,7 +78,8 @@ class FuzzTest {
   private static final String RATE_LIMITS = "RateLimitsTable";
 
   private final SamTemplate template = SamTemplate.load(TemplateTables.TEMPLATE);
-  private final DynamoDbClient tables = DynamoDBEmbedded.create().dynamoDbClient();
+  // Telemetry off: no dynamodb-local-metadata.json in the working directory, no calls out.
+  private final DynamoDbClient tables = DynamoDBEmbedded.create(true).dynamoDbClient();
   /** The tables (logical ids) written since this was last cleared; see {@link #countingWrites}. */
   private final Set<String> written = ConcurrentHashMap.newKeySet();
   /** Starts at the real time: DynamoDB Local deletes items past their time to live by its own clock. */

@@ -1,5 +1,6 @@
 package io.checkmark.handler;
 
+import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,7 +43,7 @@ class InputHygieneTest {
   @Test
   void sendWhoseBodyIsALoneSurrogateIsBadRequestAndStoresNothing() {
     String aliceConnection = register();
-    String bob = RegistrationTest.newPhone();
+    String bob = TestPhones.next();
     registerAs(bob);
 
     JsonNode reply = reply(new SendHandler(backend), aliceConnection,
@@ -84,7 +85,7 @@ class InputHygieneTest {
   }
 
   private String register() {
-    return registerAs(RegistrationTest.newPhone());
+    return registerAs(TestPhones.next());
   }
 
   private String registerAs(String phone) {

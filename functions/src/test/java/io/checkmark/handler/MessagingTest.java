@@ -1,5 +1,6 @@
 package io.checkmark.handler;
 
+import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -242,7 +243,7 @@ class MessagingTest {
   void invalidSendsAreRefusedAndStoreNothing() {
     Device alice = register();
     Device bob = register();
-    String unregistered = RegistrationTest.newPhone();
+    String unregistered = TestPhones.next();
 
     assertRefused(() -> messaging.send(alice.session, unregistered, "c", "x", null), ErrorCode.UNKNOWN_RECIPIENT);
     assertRefused(() -> messaging.send(alice.session, bob.phone, "c", "x".repeat(MessagingService.MAX_PUSHED_MESSAGE_BYTES),
@@ -268,7 +269,7 @@ class MessagingTest {
   }
 
   private Device register() {
-    return register(RegistrationTest.newPhone());
+    return register(TestPhones.next());
   }
 
   private Device register(String phone) {

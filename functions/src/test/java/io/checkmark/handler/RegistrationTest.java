@@ -1,5 +1,6 @@
 package io.checkmark.handler;
 
+import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -42,7 +42,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class RegistrationTest {
 
-  private static final AtomicInteger NEXT_PHONE = new AtomicInteger(ThreadLocalRandom.current().nextInt(9000));
   private static final Pattern SIX_DIGITS = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
   private static final String TEST_NUMBER = "+14155550100";
 
@@ -61,7 +60,7 @@ class RegistrationTest {
 
   @Test
   void requestPinSendsOneTransactionalSizedSmsWhoseOnlySixDigitRunIsThePin() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
 
     var reply = registration.requestPin(phone, newAddress());
 
@@ -78,7 +77,7 @@ class RegistrationTest {
 
   @Test
   void rightPinRegistersWithALongRandomKeyAndLogsTheConnectionIn() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     String connection = connectAnonymously();
     registration.requestPin(phone, newAddress());
 
@@ -91,7 +90,7 @@ class RegistrationTest {
 
   @Test
   void wrongPinsCountDownAndTheSixthTryFailsEvenWithTheRightPin() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     registration.requestPin(phone, newAddress());
     String pin = sms.lastPinTo(phone);
     String wrong = pin.equals("000000") ? "111111" : "000000";
@@ -106,7 +105,7 @@ class RegistrationTest {
 
   @Test
   void expiredPinIsRefused() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     registration.requestPin(phone, newAddress());
     clock.advance(RegistrationService.PIN_LIFETIME);
 
@@ -115,7 +114,7 @@ class RegistrationTest {
 
   @Test
   void usedPinCannotBeUsedAgain() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     registration.requestPin(phone, newAddress());
     String pin = sms.lastPinTo(phone);
     registration.verifyPin(connectAnonymously(), phone, pin, newAddress());
@@ -125,7 +124,7 @@ class RegistrationTest {
 
   @Test
   void secondRequestWithinAMinuteIsRateLimitedAndSendsNoSms() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     registration.requestPin(phone, newAddress());
     clock.advance(Duration.ofSeconds(20));
 
@@ -140,7 +139,7 @@ class RegistrationTest {
 
   @Test
   void sixthSmsOfADayIsRateLimited() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     for (int i = 0; i < 5; i++) {
       registration.requestPin(phone, newAddress());
       clock.advance(Duration.ofMinutes(2));
@@ -155,9 +154,9 @@ class RegistrationTest {
   void oneAddressAsksForABoundedNumberOfPinsAnHour() {
     String address = newAddress();
     for (int i = 0; i < 3; i++) {
-      registration.requestPin(newPhone(), address);
+      registration.requestPin(TestPhones.next(), address);
     }
-    String fourth = newPhone();
+    String fourth = TestPhones.next();
 
     assertRefused(() -> registration.requestPin(fourth, address), ErrorCode.RATE_LIMITED);
     assertThat(sms.to(fourth)).isEmpty();
@@ -165,7 +164,7 @@ class RegistrationTest {
 
   @Test
   void wrongKeysFromOtherAddressesNeverLockTheOwnerOut() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     String key = register(phone).deviceKey();
     String attacker = newAddress();
     for (int i = 0; i < 25; i++) {
@@ -184,7 +183,7 @@ class RegistrationTest {
 
   @Test
   void wrongKeysAreLimitedPerPhoneAndAddressNotPerPhone() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     register(phone);
     String attacker = newAddress();
     for (int i = 0; i < 8; i++) {
@@ -202,23 +201,23 @@ class RegistrationTest {
   void wrongKeysAreLimitedPerAddressAcrossPhones() {
     String attacker = newAddress();
     for (int i = 0; i < 12; i++) {
-      String phone = newPhone();
+      String phone = TestPhones.next();
       assertRefused(() -> registration.login(connectAnonymously(), phone, "wrong-key", attacker), ErrorCode.UNAUTHORIZED);
     }
 
-    assertRefused(() -> registration.login(connectAnonymously(), newPhone(), "wrong-key", attacker), ErrorCode.RATE_LIMITED);
+    assertRefused(() -> registration.login(connectAnonymously(), TestPhones.next(), "wrong-key", attacker), ErrorCode.RATE_LIMITED);
   }
 
   @Test
   void wrongPinsAreLimitedPerAddressAndTheAddressOverItsLimitHasNoGuessEvaluated() {
     String attacker = newAddress();
     for (int i = 0; i < 12; i++) {
-      String phone = newPhone();
+      String phone = TestPhones.next();
       registration.requestPin(phone, newAddress());
       assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, wrongPin(sms.lastPinTo(phone)), attacker),
           ErrorCode.INVALID_PIN);
     }
-    String victim = newPhone();
+    String victim = TestPhones.next();
     registration.requestPin(victim, newAddress());
 
     assertRefused(() -> registration.verifyPin(connectAnonymously(), victim, sms.lastPinTo(victim), attacker),
@@ -229,7 +228,7 @@ class RegistrationTest {
 
   @Test
   void aBurstOfConcurrentWrongGuessesHasExactlyFiveEvaluatedAndTheRestTooManyAttempts() throws Exception {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     registration.requestPin(phone, newAddress());
     String pin = sms.lastPinTo(phone);
     List<String> guesses = new ArrayList<>();
@@ -250,7 +249,7 @@ class RegistrationTest {
 
   @Test
   void aBurstOfConcurrentGuessesWithTheRightOneHasAtMostFiveEvaluated() throws Exception {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     registration.requestPin(phone, newAddress());
     String pin = sms.lastPinTo(phone);
     List<String> guesses = new ArrayList<>();
@@ -276,7 +275,7 @@ class RegistrationTest {
 
   @Test
   void aRightFifthGuessStillRegisters() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     registration.requestPin(phone, newAddress());
     String pin = sms.lastPinTo(phone);
     for (int i = 0; i < 4; i++) {
@@ -288,7 +287,7 @@ class RegistrationTest {
 
   @Test
   void twoSpellingsOfOneNumberAreOneAccountOneLimitAndOneSmsDestination() {
-    String national = "7911" + (100_000 + NEXT_PHONE.getAndIncrement() % 900_000);
+    String national = "7911" + (100_000 + TestPhones.nextSerial() % 900_000);
     String canonical = "+44" + national;
     String withTrunkPrefix = "+440" + national;
 
@@ -341,7 +340,7 @@ class RegistrationTest {
         .satisfies(e -> assertThat(e.retryAfterSeconds()).isBetween(1, 3600));
     assertThat(sms.to(fourth)).isEmpty();
     assertThat(metrics.counts).containsEntry("PinSmsBudgetExhausted", 1);
-    String german = "+491511234" + (1000 + NEXT_PHONE.getAndIncrement() % 9000);
+    String german = "+491511234" + (1000 + TestPhones.nextSerial() % 9000);
     withBudget.requestPin(german, newAddress());
     assertThat(sms.to(german)).hasSize(1);
 
@@ -352,7 +351,7 @@ class RegistrationTest {
 
   @Test
   void anonymousConnectsAreLimitedPerAddressPerMinuteAndLoggedInOnesAreNot() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     String key = register(phone).deviceKey();
     String address = newAddress();
     for (int i = 0; i < 60; i++) {
@@ -387,7 +386,7 @@ class RegistrationTest {
 
   @Test
   void loginChecksTheDeviceKey() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     String key = register(phone).deviceKey();
     String connection = connectAnonymously();
 
@@ -398,7 +397,7 @@ class RegistrationTest {
 
   @Test
   void basicHeaderLogsTheConnectionInAtConnectAndABadOneIsRefused() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     String key = register(phone).deviceKey();
 
     Optional<Connection> good = registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, key));
@@ -414,7 +413,7 @@ class RegistrationTest {
 
   @Test
   void reregistrationRevokesTheOldKeyAndClosesTheOldDevicesConnections() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     String oldKey = register(phone).deviceKey();
     String oldConnection = registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, oldKey))
         .orElseThrow().id();
@@ -434,7 +433,7 @@ class RegistrationTest {
 
   @Test
   void connectionStillBoundToAReplacedKeyIsRefusedOnItsNextActionAndClosed() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     String oldKey = register(phone).deviceKey();
     String oldConnection = registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, oldKey))
         .orElseThrow().id();
@@ -459,10 +458,10 @@ class RegistrationTest {
 
   @Test
   void replyToRequestPinIsTheSameForRegisteredAndNewNumbers() {
-    String registered = newPhone();
+    String registered = TestPhones.next();
     register(registered);
     clock.advance(Duration.ofMinutes(2));
-    String fresh = newPhone();
+    String fresh = TestPhones.next();
 
     var forRegistered = registration.requestPin(registered, newAddress());
     var forFresh = registration.requestPin(fresh, newAddress());
@@ -473,7 +472,7 @@ class RegistrationTest {
 
   @Test
   void onlyHashesOfPinsAndKeysAreStored() {
-    String phone = newPhone();
+    String phone = TestPhones.next();
     registration.requestPin(phone, newAddress());
     String pin = sms.lastPinTo(phone);
     Map<String, AttributeValue> pendingPin = rawItem("PINS_TABLE", phone);
@@ -531,7 +530,7 @@ class RegistrationTest {
   }
 
   private static String newFrenchPhone() {
-    return "+3361234" + (1000 + NEXT_PHONE.getAndIncrement() % 9000);
+    return "+3361234" + (1000 + TestPhones.nextSerial() % 9000);
   }
 
   private Registered register(String phone) {
@@ -564,9 +563,6 @@ class RegistrationTest {
   }
 
   /** A number no other test of this run has used, so that no test meets another's rate limits. */
-  static String newPhone() {
-    return "+1415555" + (1000 + NEXT_PHONE.getAndIncrement() % 9000);
-  }
 
   private static String newAddress() {
     return "203.0." + ThreadLocalRandom.current().nextInt(256) + "." + ThreadLocalRandom.current().nextInt(256);

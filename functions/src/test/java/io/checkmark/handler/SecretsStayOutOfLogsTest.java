@@ -1,5 +1,6 @@
 package io.checkmark.handler;
 
+import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
@@ -32,7 +33,7 @@ class SecretsStayOutOfLogsTest {
 
   @Test
   void registrationAndLoginLogNoPinAndNoKey() {
-    String phone = RegistrationTest.newPhone();
+    String phone = TestPhones.next();
     String connection = UUID.randomUUID().toString();
     APIGatewayV2WebSocketEvent connect = TestEvents.event("CONNECT", "$connect", connection);
     new ConnectHandler(backend).handleRequest(connect, TestEvents.CONTEXT);

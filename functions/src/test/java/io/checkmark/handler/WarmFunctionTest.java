@@ -1,5 +1,6 @@
 package io.checkmark.handler;
 
+import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,8 +34,8 @@ class WarmFunctionTest {
 
   // Now, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiresAt has passed in real time.
   private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-  private final String alice = RegistrationTest.newPhone();
-  private final String bob = RegistrationTest.newPhone();
+  private final String alice = TestPhones.next();
+  private final String bob = TestPhones.next();
   private final Map<String, String> environment = TemplateTables.environmentOf("SendFunction");
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
