@@ -6,13 +6,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import io.checkmark.bench.probe.ProbeContext;
 import io.checkmark.core.ConnectionPusher;
+import io.checkmark.core.QueueItem;
 import io.checkmark.core.Metrics;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.handler.AckHandler;
 import io.checkmark.handler.Backend;
+import io.checkmark.handler.Frames;
 import io.checkmark.handler.SendHandler;
 import io.checkmark.local.LocalStack;
-import io.checkmark.protocol.ServerFrame;
 import io.checkmark.protocol.WireJson;
 import io.checkmark.template.SamTemplate;
 import io.checkmark.template.TableCreator;
@@ -171,8 +172,18 @@ final class WarmLatencyBenchmark {
   private static final class SerializingPusher implements ConnectionPusher {
 
     @Override
-    public PushResult send(String connectionId, ServerFrame frame) {
-      return WireJson.write(frame, null).isEmpty() ? PushResult.FAILED : PushResult.DELIVERED;
+    public PushResult push(String connectionId, QueueItem item) {
+      return WireJson.write(Frames.of(item)).isEmpty() ? PushResult.FAILED : PushResult.DELIVERED;
+    }
+
+    @Override
+    public PushResult pushDeviceReplaced(String connectionId) {
+      return PushResult.DELIVERED;
+    }
+
+    @Override
+    public int sizeAsPushed(QueueItem item) {
+      return Frames.sizeAsPushed(item);
     }
 
     @Override

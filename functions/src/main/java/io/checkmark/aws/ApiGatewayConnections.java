@@ -1,8 +1,6 @@
 package io.checkmark.aws;
 
-import io.checkmark.core.ConnectionPusher;
-import io.checkmark.protocol.ServerFrame;
-import io.checkmark.protocol.WireJson;
+import io.checkmark.core.ConnectionPusher.PushResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -12,8 +10,8 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneExcepti
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.LimitExceededException;
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.PayloadTooLargeException;
 
-/** Pushes frames to, and closes, connections through API Gateway's management API. */
-public final class ApiGatewayConnections implements ConnectionPusher {
+/** Posts frames, already written, to connections through API Gateway's management API, and closes connections. */
+public final class ApiGatewayConnections {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiGatewayConnections.class);
   static final int THROTTLED_ATTEMPTS = 4;
@@ -32,9 +30,8 @@ public final class ApiGatewayConnections implements ConnectionPusher {
    * stays queued for {@code sync}, so giving up loses nothing. A frame over API Gateway's 128 KB
    * (413 {@code PayloadTooLargeException}) is {@code TOO_LARGE}: no later try can push it.
    */
-  @Override
-  public PushResult send(String connectionId, ServerFrame frame) {
-    SdkBytes data = SdkBytes.fromUtf8String(WireJson.write(frame));
+  public PushResult post(String connectionId, String frame) {
+    SdkBytes data = SdkBytes.fromUtf8String(frame);
     for (int attempt = 1; ; attempt++) {
       try {
         managementApi.postToConnection(r -> r.connectionId(connectionId).data(data));
@@ -57,8 +54,7 @@ public final class ApiGatewayConnections implements ConnectionPusher {
     }
   }
 
-
-  @Override
+  /** Closes a connection; closing one that is gone is not an error. */
   public void close(String connectionId) {
     try {
       managementApi.deleteConnection(r -> r.connectionId(connectionId));

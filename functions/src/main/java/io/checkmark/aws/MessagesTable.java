@@ -1,12 +1,11 @@
 package io.checkmark.aws;
 
+import io.checkmark.core.Attachment;
 import io.checkmark.core.MessageQueue;
-import io.checkmark.core.MessagingService;
 import io.checkmark.core.QueueItem;
 import io.checkmark.core.RateLimiter;
 import io.checkmark.core.Session;
 import io.checkmark.core.SessionChanged;
-import io.checkmark.protocol.Media;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -302,7 +301,7 @@ public final class MessagesTable implements MessageQueue {
     if (message.body() != null) {
       item.put(BODY, s(message.body()));
     }
-    Media media = message.media();
+    Attachment media = message.attachment();
     if (media != null) {
       item.put(MEDIA_URL, s(media.url()));
       if (media.mimeType() != null) {
@@ -341,15 +340,15 @@ public final class MessagesTable implements MessageQueue {
       return new QueueItem.Receipt(owner, messageId, item.get(STATUS).s(), item.get(BY).s(),
           item.get(RECEIPT_IDS).l().stream().map(AttributeValue::s).toList(), acceptedAt);
     }
-    Media media = item.containsKey(MEDIA_URL)
-        ? new Media(item.get(MEDIA_URL).s(), text(item, MEDIA_TYPE), text(item, MEDIA_THUMBNAIL))
+    Attachment media = item.containsKey(MEDIA_URL)
+        ? new Attachment(item.get(MEDIA_URL).s(), text(item, MEDIA_TYPE), text(item, MEDIA_THUMBNAIL))
         : null;
     return new QueueItem.Message(owner, messageId, item.get(FROM).s(), item.get(CLIENT_ID).s(), text(item, BODY), media,
         acceptedAt);
   }
 
   private static long expiresAt(Instant acceptedAt) {
-    return acceptedAt.plus(MessagingService.RETENTION).getEpochSecond();
+    return acceptedAt.plus(QueueItem.RETENTION).getEpochSecond();
   }
 
   private static String text(Map<String, AttributeValue> item, String name) {

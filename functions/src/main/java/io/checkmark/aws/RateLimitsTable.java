@@ -1,7 +1,7 @@
 package io.checkmark.aws;
 
+import io.checkmark.core.Refusal;
 import io.checkmark.core.RateLimiter;
-import io.checkmark.protocol.ProtocolException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -91,7 +91,7 @@ public final class RateLimitsTable implements RateLimiter {
           .expressionAttributeValues(Map.of(":member", AttributeValue.fromSs(List.of(member)),
               ":one", AttributeValue.fromS(member), ":limit", number(limit), ":expiresAt", number(windowEnd / 1000 + 1))));
     } catch (ConditionalCheckFailedException full) {
-      throw ProtocolException.rateLimited((windowEnd - now + 999) / 1000);
+      throw Refusal.rateLimited((windowEnd - now + 999) / 1000);
     }
   }
 
@@ -118,10 +118,10 @@ public final class RateLimitsTable implements RateLimiter {
   }
 
   /** {@code RATE_LIMITED} until the limit's current aligned window ends. */
-  ProtocolException windowFull(RateLimiter.Limit limit) {
+  Refusal windowFull(RateLimiter.Limit limit) {
     long now = clock.millis();
     long windowMillis = limit.window().toMillis();
-    return ProtocolException.rateLimited(((now / windowMillis + 1) * windowMillis - now + 999) / 1000);
+    return Refusal.rateLimited(((now / windowMillis + 1) * windowMillis - now + 999) / 1000);
   }
 
   private UpdateItemRequest.Builder alignedHit(RateLimiter.Limit limit, long now) {
@@ -148,9 +148,9 @@ public final class RateLimitsTable implements RateLimiter {
     }
   }
 
-  private static ProtocolException limited(long windowStart, Duration window, long now) {
+  private static Refusal limited(long windowStart, Duration window, long now) {
     long retryAfterMillis = windowStart + window.toMillis() - now;
-    return ProtocolException.rateLimited((retryAfterMillis + 999) / 1000);
+    return Refusal.rateLimited((retryAfterMillis + 999) / 1000);
   }
 
   private static AttributeValue number(long value) {

@@ -1,12 +1,19 @@
 package io.checkmark.core;
 
-import io.checkmark.protocol.ServerFrame;
-
-/** Reaches open connections from the backend (API Gateway's management API in production). */
+/**
+ * Reaches open connections from the backend (API Gateway's management API in production). How an
+ * item looks on the wire is the adapter's business; the rules only need its size as pushed.
+ */
 public interface ConnectionPusher {
 
-  /** Sends a frame to a connection. */
-  PushResult send(String connectionId, ServerFrame frame);
+  /** Pushes a queued item to a connection. */
+  PushResult push(String connectionId, QueueItem item);
+
+  /** Tells a connection that its device was replaced by a newer registration. */
+  PushResult pushDeviceReplaced(String connectionId);
+
+  /** The bytes the item takes as pushed (API Gateway refuses more than 128 KB). */
+  int sizeAsPushed(QueueItem item);
 
   /** Closes a connection; closing one that is gone is not an error. */
   void close(String connectionId);

@@ -1,16 +1,6 @@
 package io.checkmark.core;
 
 import io.checkmark.core.ConnectionPusher.PushResult;
-import io.checkmark.protocol.Accepted;
-import io.checkmark.protocol.Acked;
-import io.checkmark.protocol.ErrorCode;
-import io.checkmark.protocol.Media;
-import io.checkmark.protocol.ProtocolException;
-import io.checkmark.protocol.ReceiptSent;
-import io.checkmark.protocol.ServerFrame;
-import io.checkmark.protocol.Synced;
-import io.checkmark.protocol.WireJson;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +27,6 @@ public final class MessagingService {
   public static final int MAX_IDS_PER_REQUEST = 100;
   public static final int DEFAULT_SYNC_LIMIT = 100;
   public static final int MAX_SYNC_LIMIT = 500;
-  public static final Duration RETENTION = Duration.ofDays(30);
   /** Short clock-aligned windows: a burst cannot straddle two of them and pass twice the limit unseen. */
   private static final Duration RATE_WINDOW = Duration.ofSeconds(10);
   private static final Duration UNKNOWN_RECIPIENT_WINDOW = Duration.ofDays(1);
@@ -86,21 +75,25 @@ public final class MessagingService {
   public record Limits(int sendsPer10Seconds, int readsPer10Seconds, int unknownRecipientsPerDay) {
   }
 
+  /** What one {@code sync} did: items pushed, and whether more wait (or a push failed and the page stopped). */
+  public record SyncPage(int sent, boolean more) {
+  }
+
   /**
    * Stores the message in the recipient's queue (once per sender, recipient and client id), then
-   * pushes it. Refused when the message frame as it will be pushed exceeds API Gateway's limit.
+   * pushes it. Refused when the message as it will be pushed exceeds API Gateway's limit.
    */
-  public Accepted send(Session sender, String to, String clientId, String body, Media media) {
+  public MessageQueue.Stored send(Session sender, String to, String clientId, String body, Attachment attachment) {
     String recipientPhone = requirePhone("to", to);
     requireId("id", clientId);
-    if (body == null && media == null) {
-      throw ProtocolException.badRequest("a message needs a body or media");
+    if (body == null && attachment == null) {
+      throw Refusal.invalid("a message needs a body or media");
     }
-    requireMedia(media);
+    requireAttachment(attachment);
     QueueItem.Message message = new QueueItem.Message(recipientPhone, messageIds.next(sender.phone(), recipientPhone),
-        sender.phone(), clientId, body, media, clock.instant());
-    if (WireJson.write(message.frame()).getBytes(StandardCharsets.UTF_8).length > MAX_PUSHED_MESSAGE_BYTES) {
-      throw new ProtocolException(ErrorCode.MESSAGE_TOO_LARGE,
+        sender.phone(), clientId, body, attachment, clock.instant());
+    if (pusher.sizeAsPushed(message) > MAX_PUSHED_MESSAGE_BYTES) {
+      throw Refusal.of(Refusal.Reason.MESSAGE_TOO_LARGE,
           "the message as delivered (JSON, escapes included) may take at most " + MAX_PUSHED_MESSAGE_BYTES + " bytes");
     }
     Optional<Account> found = account(recipientPhone);
@@ -113,9 +106,9 @@ public final class MessagingService {
         new RateLimiter.Limit("sends#" + sender.phone(), perAccount.sendsPer10Seconds(), RATE_WINDOW));
     if (!stored.duplicate()) {
       metrics.count("MessagesAccepted", 1);
-      push(recipient, message.frame());
+      push(recipient, message);
     }
-    return new Accepted(clientId, stored.messageId(), stored.to(), stored.acceptedAtMillis());
+    return stored;
   }
 
   /**
@@ -123,10 +116,10 @@ public final class MessagingService {
    * wait. An item too large to push is moved aside and the page goes on; any other failed push
    * ends the page, so that order holds.
    */
-  public Synced sync(String owner, String connectionId, Integer limit) {
+  public SyncPage sync(String owner, String connectionId, Integer limit) {
     int pageSize = limit == null ? DEFAULT_SYNC_LIMIT : limit;
     if (pageSize < 1 || pageSize > MAX_SYNC_LIMIT) {
-      throw ProtocolException.badRequest("limit must be 1 to " + MAX_SYNC_LIMIT);
+      throw Refusal.invalid("limit must be 1 to " + MAX_SYNC_LIMIT);
     }
     List<QueueItem> items = queue.oldest(owner, pageSize + 1);
     boolean more = items.size() > pageSize;
@@ -137,7 +130,7 @@ public final class MessagingService {
     int sent = 0;
     boolean stopped = false;
     for (QueueItem item : page) {
-      PushResult result = pusher.send(connectionId, item.frame());
+      PushResult result = pusher.push(connectionId, item);
       if (result == PushResult.DELIVERED) {
         sent++;
       } else if (result == PushResult.TOO_LARGE) {
@@ -148,39 +141,40 @@ public final class MessagingService {
         break;
       }
     }
-    return new Synced(sent, more || stopped);
+    return new SyncPage(sent, more || stopped);
   }
 
   /**
    * Removes acked items from the caller's queue and, in the same transactions, queues each sender
    * of a removed message one {@code delivered} receipt for them: only the ack that removes a
-   * message queues its receipt. Acked receipts set off nothing and need no read first.
+   * message queues its receipt. Acked receipts set off nothing and need no read first. Returns how
+   * many items this call removed.
    */
-  public Acked ack(Session owner, List<String> ids) {
+  public int ack(Session owner, List<String> ids) {
     List<String> requested = requireIds(ids);
     Map<Boolean, List<String>> receiptOrNot = requested.stream().collect(Collectors.partitioningBy(MessageIds::isReceipt));
     List<String> messageIdsAcked = receiptOrNot.get(false);
     List<QueueItem> found = messageIdsAcked.isEmpty() ? List.of() : queue.find(owner.phone(), messageIdsAcked);
     if (found.isEmpty() && receiptOrNot.get(true).isEmpty()) {
       requireStillBound(owner);
-      return new Acked(0);
+      return 0;
     }
     MessageQueue.Removal removal = queue.remove(owner, receiptOrNot.get(true), found,
         removed -> deliveredReceipts(owner.phone(), removed));
     for (QueueItem.Receipt receipt : removal.receipts()) {
       metrics.count("ReceiptsQueued", 1, "status", receipt.status());
-      account(receipt.owner()).ifPresent(account -> push(account, receipt.frame()));
+      account(receipt.owner()).ifPresent(account -> push(account, receipt));
     }
     metrics.count("ItemsAcked", removal.removed());
-    return new Acked(removal.removed());
+    return removal.removed();
   }
 
   /**
    * Queues the original sender one {@code read} receipt for those of the ids that are of messages
    * the reader received from it (their ids carry a MAC over sender and conversation); other ids
-   * are ignored, and nothing is queued when none counts.
+   * are ignored, and nothing is queued when none counts. Returns how many ids counted.
    */
-  public ReceiptSent read(Session reader, String to, List<String> ids) {
+  public int read(Session reader, String to, List<String> ids) {
     String sender = requirePhone("to", to);
     List<String> requested = requireIds(ids);
     limits.acquireInAlignedWindow(new RateLimiter.Limit("reads#" + reader.phone(), perAccount.readsPer10Seconds(),
@@ -188,14 +182,14 @@ public final class MessagingService {
     List<String> received = requested.stream().filter(id -> messageIds.isFrom(id, sender, reader.phone())).toList();
     if (received.isEmpty()) {
       requireStillBound(reader);
-      return new ReceiptSent(0);
+      return 0;
     }
     QueueItem.Receipt receipt = new QueueItem.Receipt(sender, messageIds.nextReceipt(), "read", reader.phone(), received,
         clock.instant());
     queue.add(reader, receipt);
     metrics.count("ReceiptsQueued", 1, "status", "read");
-    account(sender).ifPresent(account -> push(account, receipt.frame()));
-    return new ReceiptSent(received.size());
+    account(sender).ifPresent(account -> push(account, receipt));
+    return received.size();
   }
 
   /**
@@ -229,10 +223,10 @@ public final class MessagingService {
    * {@code UNKNOWN_RECIPIENT} tells whether a number is registered, so an account is told so of at
    * most so many distinct numbers a day; asking again about one it was told of costs nothing more.
    */
-  private ProtocolException unknownRecipient(String asker, String to) {
+  private Refusal unknownRecipient(String asker, String to) {
     limits.acquireDistinct("unknown-recipients#" + asker, to, perAccount.unknownRecipientsPerDay(),
         UNKNOWN_RECIPIENT_WINDOW);
-    return new ProtocolException(ErrorCode.UNKNOWN_RECIPIENT, "no one is registered as " + to);
+    return Refusal.of(Refusal.Reason.UNKNOWN_RECIPIENT, "no one is registered as " + to);
   }
 
   private Optional<Account> account(String phone) {
@@ -251,7 +245,7 @@ public final class MessagingService {
    * is the current one: a replaced device is never pushed to, and a new device is pushed to even
    * while a cached account still names the old key.
    */
-  private void push(Account account, ServerFrame frame) {
+  private void push(Account account, QueueItem item) {
     List<Connection> live = connections.connectionsOf(account.phone());
     long current = account.keyGeneration();
     for (Connection connection : live) {
@@ -263,7 +257,7 @@ public final class MessagingService {
       if (connection.keyGeneration() == null || connection.keyGeneration() != current) {
         continue;
       }
-      PushResult result = pusher.send(connection.id(), frame);
+      PushResult result = pusher.push(connection.id(), item);
       switch (result) {
         case DELIVERED -> metrics.count("ItemsPushed", 1);
         case GONE -> {
@@ -280,18 +274,18 @@ public final class MessagingService {
   /** The canonical E.164 form of a phone field. */
   private static String requirePhone(String field, String phone) {
     return PhoneNumbers.canonical(phone).orElseThrow(() ->
-        ProtocolException.badRequest(field + " must be a valid phone number in international form"));
+        Refusal.invalid(field + " must be a valid phone number in international form"));
   }
 
   private static void requireId(String field, String id) {
     if (id == null || id.isEmpty() || id.length() > MAX_ID_CHARS) {
-      throw ProtocolException.badRequest(field + " must be 1 to " + MAX_ID_CHARS + " characters");
+      throw Refusal.invalid(field + " must be 1 to " + MAX_ID_CHARS + " characters");
     }
   }
 
   private static List<String> requireIds(List<String> ids) {
     if (ids == null || ids.isEmpty() || ids.size() > MAX_IDS_PER_REQUEST) {
-      throw ProtocolException.badRequest("messageIds must hold 1 to " + MAX_IDS_PER_REQUEST + " ids");
+      throw Refusal.invalid("messageIds must hold 1 to " + MAX_IDS_PER_REQUEST + " ids");
     }
     for (String id : ids) {
       requireId("each of messageIds", id);
@@ -299,19 +293,19 @@ public final class MessagingService {
     return List.copyOf(new LinkedHashSet<>(ids));
   }
 
-  private static void requireMedia(Media media) {
-    if (media == null) {
+  private static void requireAttachment(Attachment attachment) {
+    if (attachment == null) {
       return;
     }
-    String url = media.url();
+    String url = attachment.url();
     if (url == null || url.length() > MAX_URL_CHARS || !(url.startsWith("https://") || url.startsWith("http://"))) {
-      throw ProtocolException.badRequest("media.url must be an http(s) link of at most " + MAX_URL_CHARS + " characters");
+      throw Refusal.invalid("media.url must be an http(s) link of at most " + MAX_URL_CHARS + " characters");
     }
-    if (media.mimeType() != null && media.mimeType().length() > MAX_MIME_TYPE_CHARS) {
-      throw ProtocolException.badRequest("media.mimeType is too long");
+    if (attachment.mimeType() != null && attachment.mimeType().length() > MAX_MIME_TYPE_CHARS) {
+      throw Refusal.invalid("media.mimeType is too long");
     }
-    if (media.thumbnail() != null && !BASE64.matcher(media.thumbnail()).matches()) {
-      throw ProtocolException.badRequest("media.thumbnail must be base64");
+    if (attachment.thumbnail() != null && !BASE64.matcher(attachment.thumbnail()).matches()) {
+      throw Refusal.invalid("media.thumbnail must be base64");
     }
   }
 }

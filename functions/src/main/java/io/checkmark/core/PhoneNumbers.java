@@ -5,8 +5,6 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-import io.checkmark.protocol.ErrorCode;
-import io.checkmark.protocol.ProtocolException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -78,7 +76,7 @@ public final class PhoneNumbers {
     }
   }
 
-  private static ProtocolException invalid(String message) {
-    return new ProtocolException(ErrorCode.INVALID_PHONE, message);
+  private static Refusal invalid(String message) {
+    return Refusal.of(Refusal.Reason.INVALID_PHONE, message);
   }
 }

@@ -1,10 +1,5 @@
 package io.checkmark.core;
 
-import io.checkmark.protocol.ErrorCode;
-import io.checkmark.protocol.LoggedIn;
-import io.checkmark.protocol.PinSent;
-import io.checkmark.protocol.ProtocolException;
-import io.checkmark.protocol.Registered;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -62,11 +57,19 @@ public final class RegistrationService {
     this.random = random;
   }
 
+  /** A PIN was sent: to the canonical form of the number, valid for so long. */
+  public record PinIssued(String phone, Duration validFor) {
+  }
+
+  /** A registered device: its phone, and its device key, which is stored only as a salted hash. */
+  public record NewDevice(String phone, String deviceKey) {
+  }
+
   /**
-   * Sends a new PIN by SMS to the canonical form of the number. The reply says nothing of whether
+   * Sends a new PIN by SMS to the canonical form of the number. The answer says nothing of whether
    * the number is registered.
    */
-  public PinSent requestPin(String rawPhone, String sourceIp) {
+  public PinIssued requestPin(String rawPhone, String sourceIp) {
     String phone = policy.phoneNumbers().requireValid(rawPhone);
     if (sourceIp != null) {
       limits.acquire("pin-requests-from#" + sourceIp, policy.pinRequestsPerIpPerHour(), Duration.ofHours(1));
@@ -82,7 +85,7 @@ public final class RegistrationService {
     if (testPin == null) {
       sms.send(phone, "Your Checkmark code is " + pin + ". It expires in 10 minutes. Never share it.");
     }
-    return new PinSent(phone, PIN_LIFETIME.toSeconds());
+    return new PinIssued(phone, PIN_LIFETIME);
   }
 
   /**
@@ -91,44 +94,44 @@ public final class RegistrationService {
    * tries before it is compared, so at most {@link #PIN_TRIES} guesses are ever compared, however
    * many arrive at once; the last of them may still be right.
    */
-  public Registered verifyPin(String connectionId, String rawPhone, String pin, String sourceIp) {
+  public NewDevice verifyPin(String connectionId, String rawPhone, String pin, String sourceIp) {
     String phone = policy.phoneNumbers().requireValid(rawPhone);
     if (pin == null || !SIX_DIGITS.matcher(pin).matches()) {
-      throw ProtocolException.badRequest("pin must be 6 digits");
+      throw Refusal.invalid("pin must be 6 digits");
     }
     requireFewFailures(phone, sourceIp);
     PinStore.Attempt attempt = pins.takeAttempt(phone, clock.instant());
     switch (attempt.outcome()) {
-      case NONE_PENDING -> throw new ProtocolException(ErrorCode.PIN_EXPIRED, "no PIN is pending for this number; request one");
-      case EXPIRED -> throw new ProtocolException(ErrorCode.PIN_EXPIRED, "the PIN has expired; request a new one");
-      case NO_TRIES_LEFT -> throw new ProtocolException(ErrorCode.TOO_MANY_ATTEMPTS, "too many wrong PINs; request a new one");
+      case NONE_PENDING -> throw Refusal.of(Refusal.Reason.PIN_EXPIRED, "no PIN is pending for this number; request one");
+      case EXPIRED -> throw Refusal.of(Refusal.Reason.PIN_EXPIRED, "the PIN has expired; request a new one");
+      case NO_TRIES_LEFT -> throw Refusal.of(Refusal.Reason.TOO_MANY_ATTEMPTS, "too many wrong PINs; request a new one");
       case TAKEN -> { }
     }
     PendingPin pending = attempt.pin();
     if (!SaltedHash.matches(pending.pinHash(), pin)) {
       recordFailure(phone, sourceIp);
-      throw ProtocolException.invalidPin(pending.attemptsLeft());
+      throw Refusal.wrongPin(pending.attemptsLeft());
     }
     if (!pins.consume(pending)) {
-      throw new ProtocolException(ErrorCode.PIN_EXPIRED, "the PIN was replaced or used; request a new one");
+      throw Refusal.of(Refusal.Reason.PIN_EXPIRED, "the PIN was replaced or used; request a new one");
     }
     String deviceKey = newDeviceKey();
     long generation = accounts.replaceDeviceKey(phone, SaltedHash.of(deviceKey, random), clock.instant());
     connections.bind(connectionId, phone, generation);
     sessions.loggedIn(connectionId);
     closeReplacedConnections(phone, generation, connectionId);
-    return new Registered(phone, deviceKey);
+    return new NewDevice(phone, deviceKey);
   }
 
-  /** Logs an anonymous connection in with the phone's device key. */
-  public LoggedIn login(String connectionId, String rawPhone, String deviceKey, String sourceIp) {
+  /** Logs an anonymous connection in with the phone's device key; returns the canonical phone. */
+  public String login(String connectionId, String rawPhone, String deviceKey, String sourceIp) {
     String phone = PhoneNumbers.canonical(rawPhone)
-        .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_PHONE, "not a valid international phone number (+ and digits)"));
+        .orElseThrow(() -> Refusal.of(Refusal.Reason.INVALID_PHONE, "not a valid international phone number (+ and digits)"));
     Account account = authenticate(phone, deviceKey, sourceIp)
-        .orElseThrow(() -> new ProtocolException(ErrorCode.UNAUTHORIZED, "wrong phone number or device key"));
+        .orElseThrow(() -> Refusal.of(Refusal.Reason.WRONG_CREDENTIALS, "wrong phone number or device key"));
     connections.bind(connectionId, phone, account.keyGeneration());
     sessions.loggedIn(connectionId);
-    return new LoggedIn(phone);
+    return phone;
   }
 
   /**
@@ -215,7 +218,7 @@ public final class RegistrationService {
     int callingCode = PhoneNumbers.callingCode(phone);
     try {
       limits.acquire("sms-calling-code#" + callingCode, policy.smsPerCallingCodePerHour(), Duration.ofHours(1));
-    } catch (ProtocolException spent) {
+    } catch (Refusal spent) {
       LOG.warn("PIN SMS budget of calling code +{} spent for this hour", callingCode);
       metrics.count(SMS_BUDGET_EXHAUSTED, 1);
       throw spent;

@@ -1,8 +1,5 @@
 package io.checkmark.core;
 
-import io.checkmark.protocol.ErrorCode;
-import io.checkmark.protocol.ErrorFrame;
-import io.checkmark.protocol.ProtocolException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -51,7 +48,7 @@ public final class Sessions {
   public Session freshSession(String connectionId) {
     Connection connection = connections.find(connectionId)
         .filter(Connection::isLoggedIn)
-        .orElseThrow(() -> new ProtocolException(ErrorCode.UNAUTHORIZED, "log in first"));
+        .orElseThrow(() -> Refusal.of(Refusal.Reason.NOT_LOGGED_IN, "log in first"));
     long current = accounts.find(connection.phone()).map(Account::keyGeneration).orElse(-1L);
     if (connection.keyGeneration() == null || connection.keyGeneration() != current) {
       endReplaced(connectionId);
@@ -75,13 +72,15 @@ public final class Sessions {
   /** Tells a connection of a replaced key so, closes it and forgets it. */
   void endReplaced(String connectionId) {
     checkedLogins.remove(connectionId);
-    ProtocolException replaced = deviceReplaced();
-    pusher.send(connectionId, new ErrorFrame(replaced.code().name(), replaced.getMessage(), null, null, null, null));
+    pusher.pushDeviceReplaced(connectionId);
     pusher.close(connectionId);
     connections.delete(connectionId);
   }
 
-  private static ProtocolException deviceReplaced() {
-    return new ProtocolException(ErrorCode.DEVICE_REPLACED, "this phone number was registered on another device");
+  /** The wording of the refusal, and of the notice pushed to a replaced device's connections. */
+  public static final String DEVICE_REPLACED = "this phone number was registered on another device";
+
+  private static Refusal deviceReplaced() {
+    return Refusal.of(Refusal.Reason.DEVICE_REPLACED, DEVICE_REPLACED);
   }
 }

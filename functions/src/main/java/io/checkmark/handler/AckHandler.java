@@ -1,6 +1,7 @@
 package io.checkmark.handler;
 
 import io.checkmark.core.MessagingService;
+import io.checkmark.protocol.Acked;
 import io.checkmark.protocol.ServerFrame;
 import java.util.List;
 
@@ -20,7 +21,7 @@ public final class AckHandler extends ActionHandler<AckHandler.AckRequest> {
 
   @Override
   protected ServerFrame handle(Caller caller, AckRequest request) {
-    return messaging.ack(caller.session(), request.messageIds());
+    return new Acked(messaging.ack(caller.session(), request.messageIds()));
   }
 
   public record AckRequest(List<String> messageIds) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import io.checkmark.core.Refusal;
 import io.checkmark.core.Session;
 import io.checkmark.core.SessionChanged;
 import io.checkmark.core.Sessions;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shape of every handler of a client action: parse the frame into the action's request
- * record, call one service method, and send its reply back through the route response. Errors
- * become error frames here and nowhere else; nothing a client sends can make a handler throw.
+ * record, call one service method, and send its reply back through the route response. Every
+ * failure of a request becomes its error frame here: the wire's own refusals, the domain's
+ * (through {@link Frames#code}) and faults; nothing a client sends can make a handler throw.
  *
  * @param <R> the action's request fields
  */
@@ -42,7 +44,7 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
     this.sessions = sessions;
   }
 
-  /** Does what the action asks and returns the reply frame, or throws {@link ProtocolException}. */
+  /** Does what the action asks and returns the reply frame, or throws {@link Refusal} or {@link ProtocolException}. */
   protected abstract ServerFrame handle(Caller caller, R request);
 
   /** Who the connection acts as: the warm function's checked session, for most actions. */
@@ -76,15 +78,21 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
         reply = handle(caller, fields);
       }
       return WireJson.write(reply, request.ref());
+    } catch (Refusal refusal) {
+      return errorReply(Frames.refused(refusal), request);
     } catch (ProtocolException refused) {
-      ErrorFrame error = ErrorFrame.of(refused, request);
-      LOG.info("refused {}: {}", error.code(), ClientText.forLog(error.message()));
-      return WireJson.write(error, request == null ? null : request.ref());
+      return errorReply(refused, request);
     } catch (RuntimeException failure) {
       LOG.error("request failed", failure);
       ProtocolException internal = new ProtocolException(ErrorCode.INTERNAL,
           "the server could not handle this request; it may be retried");
       return WireJson.write(ErrorFrame.of(internal, request), request == null ? null : request.ref());
     }
+  }
+
+  private static String errorReply(ProtocolException refused, ClientRequest request) {
+    ErrorFrame error = ErrorFrame.of(refused, request);
+      LOG.info("refused {}: {}", error.code(), ClientText.forLog(error.message()));
+    return WireJson.write(error, request == null ? null : request.ref());
   }
 }

@@ -69,7 +69,7 @@ public final class Backend {
     this.sms = builder.sms != null ? () -> builder.sms
         : memoize(() -> new SnsSms(aws.get().sns(), environment.get("SMS_SENDER_ID")));
     this.pusher = builder.pusher != null ? () -> builder.pusher
-        : memoize(() -> new ApiGatewayConnections(aws.get().managementApi(URI.create(setting("CONNECTIONS_ENDPOINT")))));
+        : memoize(() -> new FramePusher(new ApiGatewayConnections(aws.get().managementApi(URI.create(setting("CONNECTIONS_ENDPOINT"))))));
     this.connections = memoize(() -> new ConnectionsTable(dynamoDb.get(), setting("CONNECTIONS_TABLE"), clock));
     this.connectionService = memoize(() -> new ConnectionService(connections.get()));
     this.accounts = memoize(() -> new AccountsTable(dynamoDb.get(), setting("ACCOUNTS_TABLE")));

@@ -4,9 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import io.checkmark.core.Refusal;
 import io.checkmark.core.RegistrationService;
-import io.checkmark.protocol.ErrorCode;
-import io.checkmark.protocol.ProtocolException;
 import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -41,9 +40,9 @@ public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocke
             Instant.ofEpochMilli(event.getRequestContext().getConnectedAt()), caller.sourceIp(),
             authorization(event.getHeaders())).isPresent();
         return Invocations.status(accepted ? 200 : 401);
-      } catch (ProtocolException refused) {
-        LOG.info("connect refused: {}", refused.code());
-        return Invocations.status(refused.code() == ErrorCode.RATE_LIMITED ? 429 : 401);
+      } catch (Refusal refused) {
+        LOG.info("connect refused: {}", refused.reason());
+        return Invocations.status(refused.reason() == Refusal.Reason.RATE_LIMITED ? 429 : 401);
       } catch (RuntimeException failure) {
         LOG.error("connect failed", failure);
         return Invocations.status(500);

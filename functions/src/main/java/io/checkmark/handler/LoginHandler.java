@@ -1,6 +1,7 @@
 package io.checkmark.handler;
 
 import io.checkmark.core.RegistrationService;
+import io.checkmark.protocol.LoggedIn;
 import io.checkmark.protocol.ServerFrame;
 
 /** {@code login}: logs an anonymous connection in with the phone's device key. */
@@ -19,7 +20,7 @@ public final class LoginHandler extends ActionHandler<LoginHandler.Login> {
 
   @Override
   protected ServerFrame handle(Caller caller, Login request) {
-    return registration.login(caller.connectionId(), request.phone(), request.deviceKey(), caller.sourceIp());
+    return new LoggedIn(registration.login(caller.connectionId(), request.phone(), request.deviceKey(), caller.sourceIp()));
   }
 
   public record Login(String phone, String deviceKey) {

@@ -1,6 +1,7 @@
 package io.checkmark.handler;
 
 import io.checkmark.core.MessagingService;
+import io.checkmark.protocol.ReceiptSent;
 import io.checkmark.protocol.ServerFrame;
 import java.util.List;
 
@@ -20,7 +21,7 @@ public final class ReadHandler extends ActionHandler<ReadHandler.ReadRequest> {
 
   @Override
   protected ServerFrame handle(Caller caller, ReadRequest request) {
-    return messaging.read(caller.session(), request.to(), request.messageIds());
+    return new ReceiptSent(messaging.read(caller.session(), request.to(), request.messageIds()));
   }
 
   public record ReadRequest(String to, List<String> messageIds) {

@@ -1,6 +1,7 @@
 package io.checkmark.handler;
 
 import io.checkmark.core.RegistrationService;
+import io.checkmark.protocol.PinSent;
 import io.checkmark.protocol.ServerFrame;
 
 /** {@code requestPin}: sends a registration PIN by SMS. */
@@ -19,7 +20,8 @@ public final class RequestPinHandler extends ActionHandler<RequestPinHandler.Req
 
   @Override
   protected ServerFrame handle(Caller caller, RequestPin request) {
-    return registration.requestPin(request.phone(), caller.sourceIp());
+    RegistrationService.PinIssued issued = registration.requestPin(request.phone(), caller.sourceIp());
+    return new PinSent(issued.phone(), issued.validFor().toSeconds());
   }
 
   public record RequestPin(String phone) {

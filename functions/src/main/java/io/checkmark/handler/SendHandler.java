@@ -1,6 +1,8 @@
 package io.checkmark.handler;
 
 import io.checkmark.core.MessagingService;
+import io.checkmark.core.MessageQueue;
+import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.Media;
 import io.checkmark.protocol.ServerFrame;
 
@@ -20,7 +22,9 @@ public final class SendHandler extends ActionHandler<SendHandler.SendRequest> {
 
   @Override
   protected ServerFrame handle(Caller caller, SendRequest request) {
-    return messaging.send(caller.session(), request.to(), request.id(), request.body(), request.media());
+    MessageQueue.Stored stored = messaging.send(caller.session(), request.to(), request.id(), request.body(),
+        Frames.attachment(request.media()));
+    return new Accepted(request.id(), stored.messageId(), stored.to(), stored.acceptedAtMillis());
   }
 
   public record SendRequest(String to, String id, String body, Media media) {

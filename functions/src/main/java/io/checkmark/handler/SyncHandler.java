@@ -4,6 +4,7 @@ import io.checkmark.core.MessagingService;
 import io.checkmark.core.Session;
 import io.checkmark.core.Sessions;
 import io.checkmark.protocol.ServerFrame;
+import io.checkmark.protocol.Synced;
 
 /** {@code sync}: sends the oldest queued items to this connection, then {@code synced}. */
 public final class SyncHandler extends ActionHandler<SyncHandler.SyncRequest> {
@@ -27,7 +28,8 @@ public final class SyncHandler extends ActionHandler<SyncHandler.SyncRequest> {
 
   @Override
   protected ServerFrame handle(Caller caller, SyncRequest request) {
-    return messaging.sync(caller.phone(), caller.connectionId(), request.limit());
+    MessagingService.SyncPage page = messaging.sync(caller.phone(), caller.connectionId(), request.limit());
+    return new Synced(page.sent(), page.more());
   }
 
   public record SyncRequest(Integer limit) {

@@ -1,6 +1,7 @@
 package io.checkmark.handler;
 
 import io.checkmark.core.RegistrationService;
+import io.checkmark.protocol.Registered;
 import io.checkmark.protocol.ServerFrame;
 
 /** {@code verifyPin}: registers the phone on this device and logs the connection in. */
@@ -19,7 +20,9 @@ public final class VerifyPinHandler extends ActionHandler<VerifyPinHandler.Verif
 
   @Override
   protected ServerFrame handle(Caller caller, VerifyPin request) {
-    return registration.verifyPin(caller.connectionId(), request.phone(), request.pin(), caller.sourceIp());
+    RegistrationService.NewDevice device = registration.verifyPin(caller.connectionId(), request.phone(), request.pin(),
+        caller.sourceIp());
+    return new Registered(device.phone(), device.deviceKey());
   }
 
   public record VerifyPin(String phone, String pin) {

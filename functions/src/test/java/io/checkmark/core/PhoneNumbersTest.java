@@ -3,8 +3,6 @@ package io.checkmark.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.checkmark.protocol.ErrorCode;
-import io.checkmark.protocol.ProtocolException;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,18 +34,18 @@ class PhoneNumbersTest {
   })
   void invalidOrRefusedNumbersGetInvalidPhone(String phone) {
     assertThatThrownBy(() -> anyCountry.requireValid(phone))
-        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PHONE));
+        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.reason()).isEqualTo(Refusal.Reason.INVALID_PHONE));
   }
 
   @Test
   void threeHundredCharactersGetInvalidPhone() {
     assertThatThrownBy(() -> anyCountry.requireValid("+" + "1".repeat(299)))
-        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PHONE));
+        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.reason()).isEqualTo(Refusal.Reason.INVALID_PHONE));
   }
 
   @Test
   void nullGetsInvalidPhone() {
-    assertThatThrownBy(() -> anyCountry.requireValid(null)).isInstanceOf(ProtocolException.class);
+    assertThatThrownBy(() -> anyCountry.requireValid(null)).isInstanceOf(Refusal.class);
   }
 
   @Test
@@ -56,7 +54,7 @@ class PhoneNumbersTest {
 
     assertThat(usAndUk.requireValid("+14155550123")).isEqualTo("+14155550123");
     assertThatThrownBy(() -> usAndUk.requireValid("+33612345678"))
-        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PHONE));
+        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.reason()).isEqualTo(Refusal.Reason.INVALID_PHONE));
   }
 
   @ParameterizedTest

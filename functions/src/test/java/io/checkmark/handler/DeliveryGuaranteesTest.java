@@ -1,5 +1,7 @@
 package io.checkmark.handler;
 
+import io.checkmark.core.MessageQueue;
+import io.checkmark.core.Refusal;
 import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,7 +74,7 @@ class DeliveryGuaranteesTest {
     Session alice = functions.register();
     Session bob = functions.register();
 
-    Accepted accepted = functions.messaging.send(alice, bob.phone(), "c-1", "x".repeat(100_000), null);
+    MessageQueue.Stored accepted = functions.messaging.send(alice, bob.phone(), "c-1", "x".repeat(100_000), null);
 
     assertThat(queued(bob.phone())).containsExactly(accepted.messageId());
   }
@@ -84,9 +86,9 @@ class DeliveryGuaranteesTest {
     Session bob = functions.register();
     Session carol = functions.register();
 
-    Accepted toBob = functions.messaging.send(alice, bob.phone(), "same-id", "for bob", null);
-    Accepted toCarol = functions.messaging.send(alice, carol.phone(), "same-id", "for carol", null);
-    Accepted retryToBob = functions.messaging.send(alice, bob.phone(), "same-id", "for bob", null);
+    MessageQueue.Stored toBob = functions.messaging.send(alice, bob.phone(), "same-id", "for bob", null);
+    MessageQueue.Stored toCarol = functions.messaging.send(alice, carol.phone(), "same-id", "for carol", null);
+    MessageQueue.Stored retryToBob = functions.messaging.send(alice, bob.phone(), "same-id", "for bob", null);
 
     assertThat(toCarol.messageId()).isNotEqualTo(toBob.messageId());
     assertThat(toCarol.to()).isEqualTo(carol.phone());
@@ -104,11 +106,11 @@ class DeliveryGuaranteesTest {
     String toBob = functions.messaging.send(alice, bob.phone(), "c-1", "for bob", null).messageId();
     String toStranger = functions.messaging.send(bob, stranger.phone(), "c-2", "from bob", null).messageId();
 
-    assertThat(functions.messaging.read(stranger, alice.phone(), List.of(toBob, toStranger, "made-up")).count())
+    assertThat(functions.messaging.read(stranger, alice.phone(), List.of(toBob, toStranger, "made-up")))
         .as("ids the stranger never received from alice").isZero();
     assertThat(queued(alice.phone())).as("no receipt queued when none counted").isEmpty();
 
-    assertThat(functions.messaging.read(bob, alice.phone(), List.of(toBob, "made-up")).count()).isEqualTo(1);
+    assertThat(functions.messaging.read(bob, alice.phone(), List.of(toBob, "made-up"))).isEqualTo(1);
     assertThat(queued(alice.phone())).hasSize(1);
   }
 
@@ -130,7 +132,7 @@ class DeliveryGuaranteesTest {
       for (int ackers = 0; ackers < 4; ackers++) {
         acks.add(threads.submit(() -> {
           start.await();
-          return functions.messaging.ack(bob, ids).count();
+          return functions.messaging.ack(bob, ids);
         }));
       }
       start.countDown();
@@ -193,8 +195,8 @@ class DeliveryGuaranteesTest {
     }
 
     assertThatThrownBy(() -> functions.messaging.send(alice, bob.phone(), "c-5", "m", null))
-        .isInstanceOfSatisfying(ProtocolException.class, e -> {
-          assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+        .isInstanceOfSatisfying(Refusal.class, e -> {
+          assertThat(Frames.code(e.reason())).isEqualTo(ErrorCode.RATE_LIMITED);
           assertThat(e.retryAfterSeconds()).isBetween(1, 60);
         });
     assertThat(queued(bob.phone())).hasSize(5);
@@ -221,8 +223,8 @@ class DeliveryGuaranteesTest {
     for (int i = 0; i < 1_000; i++) {
       try {
         functions.messaging.send(alice, bob.phone(), "burst-" + i, "m", null);
-      } catch (ProtocolException refused) {
-        burst.add(refused.code());
+      } catch (Refusal refused) {
+        burst.add(Frames.code(refused.reason()));
       }
     }
     assertThat(queued(bob.phone())).hasSizeBetween(sent, sent + 320);
@@ -267,7 +269,7 @@ class DeliveryGuaranteesTest {
     String number = bob.phone();
     String spelledOut = "+1 (" + number.substring(2, 5) + ") " + number.substring(5, 8) + "-" + number.substring(8);
 
-    Accepted accepted = functions.messaging.send(alice, spelledOut, "c-1", "hi", null);
+    MessageQueue.Stored accepted = functions.messaging.send(alice, spelledOut, "c-1", "hi", null);
 
     assertThat(accepted.to()).isEqualTo(number);
     assertThat(queued(bob.phone())).containsExactly(accepted.messageId());
@@ -352,6 +354,6 @@ class DeliveryGuaranteesTest {
   }
 
   private static void assertRefused(ThrowingCallable call, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(code));
+    assertThatThrownBy(call).isInstanceOfSatisfying(Refusal.class, e -> assertThat(Frames.code(e.reason())).isEqualTo(code));
   }
 }

@@ -1,5 +1,8 @@
 package io.checkmark.handler;
 
+import io.checkmark.core.Attachment;
+import io.checkmark.core.MessageQueue;
+import io.checkmark.core.Refusal;
 import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,13 +14,11 @@ import io.checkmark.core.MutableClock;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.core.Session;
 import io.checkmark.core.MessagingService;
-import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.ErrorCode;
 import io.checkmark.protocol.Media;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ProtocolException;
 import io.checkmark.protocol.ReceiptFrame;
-import io.checkmark.protocol.Synced;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -56,11 +57,10 @@ class MessagingTest {
     Device alice = register();
     Device bob = register();
 
-    Accepted accepted = messaging.send(alice.session, bob.phone, "c-1", "hello", null);
+    MessageQueue.Stored accepted = messaging.send(alice.session, bob.phone, "c-1", "hello", null);
 
-    assertThat(accepted.id()).isEqualTo("c-1");
     assertThat(accepted.to()).isEqualTo(bob.phone);
-    assertThat(accepted.ts()).isEqualTo(clock.millis());
+    assertThat(accepted.acceptedAtMillis()).isEqualTo(clock.millis());
     assertThat(queued(bob.phone)).containsExactly(accepted.messageId());
     assertThat(framesTo(bob.connection)).singleElement().isInstanceOfSatisfying(MessageFrame.class, message -> {
       assertThat(message.messageId()).isEqualTo(accepted.messageId());
@@ -80,16 +80,16 @@ class MessagingTest {
     clock.advance(Duration.ofMillis(1));
     messaging.send(alice.session, bob.phone, "c-2", "two", null);
     clock.advance(Duration.ofMillis(1));
-    messaging.send(alice.session, bob.phone, "c-3", "three", new Media("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
+    messaging.send(alice.session, bob.phone, "c-3", "three", new Attachment("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
     assertThat(framesTo(bob.connection)).as("pushes to an offline phone").isEmpty();
     String laterConnection = connect();
     clock.advance(Duration.ofSeconds(30));
 
-    Synced first = messaging.sync(bob.phone, laterConnection, 2);
-    Synced second = messaging.sync(bob.phone, laterConnection, 2);
+    MessagingService.SyncPage first = messaging.sync(bob.phone, laterConnection, 2);
+    MessagingService.SyncPage second = messaging.sync(bob.phone, laterConnection, 2);
 
-    assertThat(first).isEqualTo(new Synced(2, true));
-    assertThat(second).isEqualTo(new Synced(2, true));
+    assertThat(first).isEqualTo(new MessagingService.SyncPage(2, true));
+    assertThat(second).isEqualTo(new MessagingService.SyncPage(2, true));
     assertThat(framesTo(laterConnection)).extracting(frame -> ((MessageFrame) frame).body())
         .containsExactly("one", "two", "one", "two");
     assertThat(metrics.seconds.get("OldestQueuedItemAge")).as("the first message waited 30.002 s").isEqualTo(30.002);
@@ -106,7 +106,7 @@ class MessagingTest {
     clock.advance(Duration.ofMillis(1));
     String second = messaging.send(alice.session, bob.phone, "c-2", "two", null).messageId();
 
-    assertThat(messaging.ack(bob.session, List.of(first, second)).count()).isEqualTo(2);
+    assertThat(messaging.ack(bob.session, List.of(first, second))).isEqualTo(2);
 
     assertThat(queued(bob.phone)).isEmpty();
     assertThat(framesTo(alice.connection)).singleElement().isInstanceOfSatisfying(ReceiptFrame.class, receipt -> {
@@ -128,10 +128,10 @@ class MessagingTest {
     assertThat(MessageIds.isReceipt(receipt)).isTrue();
     assertThat(MessageIds.isReceipt(message)).isFalse();
 
-    assertThat(messaging.ack(carol.session, List.of(receipt)).count()).as("someone else's receipt").isZero();
+    assertThat(messaging.ack(carol.session, List.of(receipt))).as("someone else's receipt").isZero();
     assertThat(queued(alice.phone)).containsExactly(receipt);
-    assertThat(messaging.ack(alice.session, List.of(receipt)).count()).isEqualTo(1);
-    assertThat(messaging.ack(alice.session, List.of(receipt)).count()).as("acked again").isZero();
+    assertThat(messaging.ack(alice.session, List.of(receipt))).isEqualTo(1);
+    assertThat(messaging.ack(alice.session, List.of(receipt))).as("acked again").isZero();
 
     assertThat(queued(alice.phone)).isEmpty();
     assertThat(framesTo(bob.connection)).as("no receipt for a receipt").hasSize(1);
@@ -150,7 +150,7 @@ class MessagingTest {
     assertThat(receipts).hasSize(3).allMatch(MessageIds::isReceipt);
     receipts.add(receipts.get(0).substring(0, 5) + "000000000000-r");
 
-    assertThat(messaging.ack(alice.session, receipts).count()).isEqualTo(3);
+    assertThat(messaging.ack(alice.session, receipts)).isEqualTo(3);
 
     assertThat(queued(alice.phone)).isEmpty();
   }
@@ -165,8 +165,8 @@ class MessagingTest {
     messaging.ack(bob.session, List.of(toBob));
     int receiptsBefore = queued(alice.phone).size();
 
-    assertThat(messaging.ack(bob.session, List.of(toBob)).count()).isZero();
-    assertThat(messaging.ack(bob.session, List.of(toCarol, "no-such-id")).count()).isZero();
+    assertThat(messaging.ack(bob.session, List.of(toBob))).isZero();
+    assertThat(messaging.ack(bob.session, List.of(toCarol, "no-such-id"))).isZero();
 
     assertThat(queued(carol.phone)).containsExactly(toCarol);
     assertThat(queued(alice.phone)).hasSize(receiptsBefore);
@@ -178,7 +178,7 @@ class MessagingTest {
     Device bob = register();
     String messageId = messaging.send(alice.session, bob.phone, "c-1", "read me", null).messageId();
 
-    assertThat(messaging.read(bob.session, alice.phone, List.of(messageId, messageId)).count()).isEqualTo(1);
+    assertThat(messaging.read(bob.session, alice.phone, List.of(messageId, messageId))).isEqualTo(1);
 
     assertThat(framesTo(alice.connection)).singleElement().isInstanceOfSatisfying(ReceiptFrame.class, receipt -> {
       assertThat(receipt.status()).isEqualTo("read");
@@ -191,21 +191,21 @@ class MessagingTest {
     Device alice = register();
     Device bob = register();
     CountDownLatch start = new CountDownLatch(1);
-    Callable<Accepted> send = () -> {
+    Callable<MessageQueue.Stored> send = () -> {
       start.await();
       return messaging.send(alice.session, bob.phone, "same-id", "once", null);
     };
     ExecutorService threads = Executors.newFixedThreadPool(2);
-    List<Future<Accepted>> racing = List.of(threads.submit(send), threads.submit(send));
+    List<Future<MessageQueue.Stored>> racing = List.of(threads.submit(send), threads.submit(send));
     start.countDown();
-    List<Accepted> results = new ArrayList<>();
-    for (Future<Accepted> result : racing) {
+    List<MessageQueue.Stored> results = new ArrayList<>();
+    for (Future<MessageQueue.Stored> result : racing) {
       results.add(result.get());
     }
     results.add(messaging.send(alice.session, bob.phone, "same-id", "once", null));
     threads.shutdown();
 
-    assertThat(results).extracting(Accepted::messageId).containsOnly(results.get(0).messageId());
+    assertThat(results).extracting(MessageQueue.Stored::messageId).containsOnly(results.get(0).messageId());
     assertThat(queued(bob.phone)).containsExactly(results.get(0).messageId());
     assertThat(metrics.counts).containsEntry("MessagesAccepted", 1);
   }
@@ -252,9 +252,9 @@ class MessagingTest {
     assertRefused(() -> messaging.send(alice.session, bob.phone, "", "x", null), ErrorCode.BAD_REQUEST);
     assertRefused(() -> messaging.send(alice.session, bob.phone, "i".repeat(65), "x", null), ErrorCode.BAD_REQUEST);
     assertRefused(() -> messaging.send(alice.session, bob.phone, "c", null, null), ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.send(alice.session, bob.phone, "c", "x", new Media("ftp://x", null, null)),
+    assertRefused(() -> messaging.send(alice.session, bob.phone, "c", "x", new Attachment("ftp://x", null, null)),
         ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.send(alice.session, bob.phone, "c", "x", new Media("https://x", null, "not base64!")),
+    assertRefused(() -> messaging.send(alice.session, bob.phone, "c", "x", new Attachment("https://x", null, "not base64!")),
         ErrorCode.BAD_REQUEST);
     assertRefused(() -> messaging.sync(bob.phone, bob.connection, 0), ErrorCode.BAD_REQUEST);
     assertRefused(() -> messaging.sync(bob.phone, bob.connection, 501), ErrorCode.BAD_REQUEST);
@@ -296,7 +296,7 @@ class MessagingTest {
   }
 
   private static void assertRefused(ThrowingCallable call, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(code));
+    assertThatThrownBy(call).isInstanceOfSatisfying(Refusal.class, e -> assertThat(Frames.code(e.reason())).isEqualTo(code));
   }
 
   private static Map<String, String> environment() {

@@ -1,6 +1,7 @@
 package io.checkmark.handler;
 
 import io.checkmark.core.ConnectionPusher;
+import io.checkmark.core.QueueItem;
 import io.checkmark.core.SmsSender;
 import io.checkmark.protocol.ServerFrame;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Recording stand-ins for the SMS and management-API boundaries. */
+/** Recording stand-ins for the SMS and push boundaries; pushes are recorded as the frames they would post. */
 final class Recorders {
 
   /** The message id MAC key tests give their backends instead of a Secrets Manager secret. */
@@ -57,7 +58,21 @@ final class Recorders {
     final Set<String> closed = ConcurrentHashMap.newKeySet();
 
     @Override
-    public PushResult send(String connectionId, ServerFrame frame) {
+    public PushResult push(String connectionId, QueueItem item) {
+      return record(connectionId, Frames.of(item));
+    }
+
+    @Override
+    public PushResult pushDeviceReplaced(String connectionId) {
+      return record(connectionId, Frames.deviceReplaced());
+    }
+
+    @Override
+    public int sizeAsPushed(QueueItem item) {
+      return Frames.sizeAsPushed(item);
+    }
+
+    private PushResult record(String connectionId, ServerFrame frame) {
       if (closed.contains(connectionId)) {
         return PushResult.GONE;
       }

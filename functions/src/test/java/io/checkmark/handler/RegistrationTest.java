@@ -1,5 +1,6 @@
 package io.checkmark.handler;
 
+import io.checkmark.core.Refusal;
 import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,7 +66,7 @@ class RegistrationTest {
     var reply = registration.requestPin(phone, newAddress());
 
     assertThat(reply.phone()).isEqualTo(phone);
-    assertThat(reply.expiresInSeconds()).isEqualTo(600);
+    assertThat(reply.validFor().toSeconds()).isEqualTo(600);
     assertThat(sms.to(phone)).singleElement().satisfies(message -> {
       assertThat(message.text().length()).isLessThanOrEqualTo(160);
       assertThat(message.text()).matches("[A-Za-z0-9 .,:'-]+");
@@ -81,7 +82,7 @@ class RegistrationTest {
     String connection = connectAnonymously();
     registration.requestPin(phone, newAddress());
 
-    Registered registered = registration.verifyPin(connection, phone, sms.lastPinTo(phone), newAddress());
+    RegistrationService.NewDevice registered = registration.verifyPin(connection, phone, sms.lastPinTo(phone), newAddress());
 
     assertThat(registered.phone()).isEqualTo(phone);
     assertThat(Base64.getUrlDecoder().decode(registered.deviceKey())).hasSizeGreaterThanOrEqualTo(16);
@@ -175,8 +176,8 @@ class RegistrationTest {
     }
     String owner = newAddress();
 
-    assertThat(registration.login(connectAnonymously(), phone, key, owner).phone()).isEqualTo(phone);
-    assertThat(registration.login(connectAnonymously(), phone, key, attacker).phone()).isEqualTo(phone);
+    assertThat(registration.login(connectAnonymously(), phone, key, owner)).isEqualTo(phone);
+    assertThat(registration.login(connectAnonymously(), phone, key, attacker)).isEqualTo(phone);
     assertThat(registration.connect(newId(), clock.instant(), owner, basic(phone, key))).isPresent();
     assertThat(registration.connect(newId(), clock.instant(), attacker, basic(phone, key))).isPresent();
   }
@@ -260,7 +261,7 @@ class RegistrationTest {
 
     List<Object> outcomes = guessAtOnce(phone, guesses);
 
-    long registered = outcomes.stream().filter(Registered.class::isInstance).count();
+    long registered = outcomes.stream().filter(RegistrationService.NewDevice.class::isInstance).count();
     List<ErrorCode> codes = outcomes.stream().filter(ProtocolException.class::isInstance)
         .map(outcome -> ((ProtocolException) outcome).code()).toList();
     long evaluated = registered + codes.stream().filter(ErrorCode.INVALID_PIN::equals).count();
@@ -296,14 +297,14 @@ class RegistrationTest {
     assertRefused(() -> registration.requestPin(canonical, newAddress()), ErrorCode.RATE_LIMITED);
     assertThat(sms.sent).noneMatch(message -> message.phone().equals(withTrunkPrefix));
 
-    Registered registered = registration.verifyPin(connectAnonymously(), withTrunkPrefix, sms.lastPinTo(canonical),
+    RegistrationService.NewDevice registered = registration.verifyPin(connectAnonymously(), withTrunkPrefix, sms.lastPinTo(canonical),
         newAddress());
     assertThat(registered.phone()).isEqualTo(canonical);
     assertThat(rawItem("ACCOUNTS_TABLE", canonical)).isNotEmpty();
     assertThat(rawItem("ACCOUNTS_TABLE", withTrunkPrefix)).isNullOrEmpty();
     String key = registered.deviceKey();
-    assertThat(registration.login(connectAnonymously(), withTrunkPrefix, key, newAddress()).phone()).isEqualTo(canonical);
-    assertThat(registration.login(connectAnonymously(), canonical, key, newAddress()).phone()).isEqualTo(canonical);
+    assertThat(registration.login(connectAnonymously(), withTrunkPrefix, key, newAddress())).isEqualTo(canonical);
+    assertThat(registration.login(connectAnonymously(), canonical, key, newAddress())).isEqualTo(canonical);
     assertThat(registration.connect(newId(), clock.instant(), newAddress(), basic(withTrunkPrefix, key)))
         .hasValueSatisfying(connection -> assertThat(connection.phone()).isEqualTo(canonical));
   }
@@ -378,7 +379,7 @@ class RegistrationTest {
     String connection = connectAnonymously();
     registration.requestPin(TEST_NUMBER, newAddress());
 
-    Registered registered = registration.verifyPin(connection, TEST_NUMBER, "246810", newAddress());
+    RegistrationService.NewDevice registered = registration.verifyPin(connection, TEST_NUMBER, "246810", newAddress());
 
     assertThat(registered.phone()).isEqualTo(TEST_NUMBER);
     assertThat(sms.sent).isEmpty();
@@ -391,7 +392,7 @@ class RegistrationTest {
     String connection = connectAnonymously();
 
     assertRefused(() -> registration.login(connection, phone, key + "x", newAddress()), ErrorCode.UNAUTHORIZED);
-    assertThat(registration.login(connection, phone, key, newAddress()).phone()).isEqualTo(phone);
+    assertThat(registration.login(connection, phone, key, newAddress())).isEqualTo(phone);
     assertThat(sessions.session(connection).phone()).isEqualTo(phone);
   }
 
@@ -428,7 +429,7 @@ class RegistrationTest {
     assertThat(pusher.closed).contains(oldConnection);
     assertRefused(() -> registration.login(connectAnonymously(), phone, oldKey, newAddress()), ErrorCode.UNAUTHORIZED);
     assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, oldKey))).isEmpty();
-    assertThat(registration.login(connectAnonymously(), phone, newKey, newAddress()).phone()).isEqualTo(phone);
+    assertThat(registration.login(connectAnonymously(), phone, newKey, newAddress())).isEqualTo(phone);
   }
 
   @Test
@@ -466,7 +467,7 @@ class RegistrationTest {
     var forRegistered = registration.requestPin(registered, newAddress());
     var forFresh = registration.requestPin(fresh, newAddress());
 
-    assertThat(forRegistered.expiresInSeconds()).isEqualTo(forFresh.expiresInSeconds());
+    assertThat(forRegistered.validFor()).isEqualTo(forFresh.validFor());
     assertThat(forRegistered.getClass()).isEqualTo(forFresh.getClass());
   }
 
@@ -498,8 +499,8 @@ class RegistrationTest {
           start.await();
           try {
             return registration.verifyPin(connection, phone, guess, address);
-          } catch (ProtocolException refused) {
-            return refused;
+          } catch (Refusal refused) {
+            return Frames.refused(refused);
           }
         }));
       }
@@ -518,8 +519,8 @@ class RegistrationTest {
   private static void refusedEither(ThrowingCallable call) {
     try {
       call.call();
-    } catch (ProtocolException refused) {
-      assertThat(refused.code()).isIn(ErrorCode.UNAUTHORIZED, ErrorCode.RATE_LIMITED);
+    } catch (Refusal refused) {
+      assertThat(Frames.code(refused.reason())).isIn(ErrorCode.UNAUTHORIZED, ErrorCode.RATE_LIMITED);
     } catch (Throwable unexpected) {
       throw new AssertionError(unexpected);
     }
@@ -533,7 +534,7 @@ class RegistrationTest {
     return "+3361234" + (1000 + TestPhones.nextSerial() % 9000);
   }
 
-  private Registered register(String phone) {
+  private RegistrationService.NewDevice register(String phone) {
     registration.requestPin(phone, newAddress());
     return registration.verifyPin(connectAnonymously(), phone, sms.lastPinTo(phone), newAddress());
   }
@@ -551,7 +552,8 @@ class RegistrationTest {
   private static org.assertj.core.api.ObjectAssert<ProtocolException> assertRefused(ThrowingCallable call,
       ErrorCode code) {
     ProtocolException[] thrown = new ProtocolException[1];
-    assertThatThrownBy(call).isInstanceOfSatisfying(ProtocolException.class, e -> {
+    assertThatThrownBy(call).isInstanceOfSatisfying(Refusal.class, refusal -> {
+      ProtocolException e = Frames.refused(refusal);
       assertThat(e.code()).isEqualTo(code);
       thrown[0] = e;
     });

@@ -1,5 +1,6 @@
 package io.checkmark.handler;
 
+import io.checkmark.core.Refusal;
 import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,7 +57,7 @@ class WarmFunctionTest {
 
     clock.advance(Duration.ofSeconds(1));
     assertThatThrownBy(() -> sendFunction.sessions().session(connection).phone())
-        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
+        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(Frames.code(e.reason())).isEqualTo(ErrorCode.UNAUTHORIZED));
   }
 
   @Test

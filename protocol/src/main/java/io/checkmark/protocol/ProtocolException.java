@@ -1,8 +1,9 @@
 package io.checkmark.protocol;
 
 /**
- * A request the server refuses with an error frame. Thrown by the domain and mapped to the
- * frame in one place, the handler base class; it never closes the connection.
+ * A request refused with an error frame: its code, message and the fields a client acts on. The
+ * server's handler edge throws it for frames it cannot read and turns the domain's refusals into
+ * it; it never closes the connection.
  */
 public class ProtocolException extends RuntimeException {
   private final ErrorCode code;
@@ -13,7 +14,7 @@ public class ProtocolException extends RuntimeException {
     this(code, message, null, null);
   }
 
-  protected ProtocolException(ErrorCode code, String message, Integer retryAfterSeconds, Integer attemptsLeft) {
+  public ProtocolException(ErrorCode code, String message, Integer retryAfterSeconds, Integer attemptsLeft) {
     super(message, null, false, false);
     this.code = code;
     this.retryAfterSeconds = retryAfterSeconds;
@@ -24,14 +25,6 @@ public class ProtocolException extends RuntimeException {
     return new ProtocolException(ErrorCode.BAD_REQUEST, message);
   }
 
-  public static ProtocolException rateLimited(long retryAfterSeconds) {
-    return new ProtocolException(ErrorCode.RATE_LIMITED, "too many requests; retry after " + retryAfterSeconds + " s",
-        (int) Math.max(1, retryAfterSeconds), null);
-  }
-
-  public static ProtocolException invalidPin(int attemptsLeft) {
-    return new ProtocolException(ErrorCode.INVALID_PIN, "wrong PIN", null, attemptsLeft);
-  }
 
   public ErrorCode code() {
     return code;

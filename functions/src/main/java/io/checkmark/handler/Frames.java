@@ -1,0 +1,76 @@
+package io.checkmark.handler;
+
+import io.checkmark.core.Attachment;
+import io.checkmark.core.QueueItem;
+import io.checkmark.core.Refusal;
+import io.checkmark.core.Sessions;
+import io.checkmark.protocol.ErrorCode;
+import io.checkmark.protocol.ErrorFrame;
+import io.checkmark.protocol.Media;
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ProtocolException;
+import io.checkmark.protocol.ReceiptFrame;
+import io.checkmark.protocol.ServerFrame;
+import io.checkmark.protocol.WireJson;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one mapping between the domain and the wire: queued items become the frames that carry
+ * them, attachments and media convert both ways, and each reason for a refusal has its error code.
+ */
+public final class Frames {
+
+  private Frames() {
+  }
+
+  /** The frame that carries a queued item to its owner. */
+  public static ServerFrame of(QueueItem item) {
+    if (item instanceof QueueItem.Message message) {
+      return new MessageFrame(message.messageId(), message.from(), message.clientId(), message.body(),
+          message.acceptedAt().toEpochMilli(), media(message.attachment()));
+    }
+    QueueItem.Receipt receipt = (QueueItem.Receipt) item;
+    return new ReceiptFrame(receipt.messageId(), receipt.status(), receipt.by(), receipt.messageIds(),
+        receipt.acceptedAt().toEpochMilli());
+  }
+
+  /** The bytes the item's frame takes as pushed: JSON, escapes included, in UTF-8. */
+  public static int sizeAsPushed(QueueItem item) {
+    return WireJson.write(of(item)).getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /** What a connection of a replaced device is told before it is closed. */
+  public static ServerFrame deviceReplaced() {
+    return new ErrorFrame(ErrorCode.DEVICE_REPLACED.name(), Sessions.DEVICE_REPLACED, null, null, null, null);
+  }
+
+  static Attachment attachment(Media media) {
+    return media == null ? null : new Attachment(media.url(), media.mimeType(), media.thumbnail());
+  }
+
+  private static Media media(Attachment attachment) {
+    return attachment == null ? null : new Media(attachment.url(), attachment.mimeType(), attachment.thumbnail());
+  }
+
+  /** A refusal as the wire states it. */
+  public static ProtocolException refused(Refusal refusal) {
+    return new ProtocolException(code(refusal.reason()), refusal.getMessage(), refusal.retryAfterSeconds(),
+        refusal.attemptsLeft());
+  }
+
+  /** Each reason's error code; the switch covers every reason, so a new one cannot go unmapped. */
+  public static ErrorCode code(Refusal.Reason reason) {
+    return switch (reason) {
+      case INVALID_REQUEST -> ErrorCode.BAD_REQUEST;
+      case INVALID_PHONE -> ErrorCode.INVALID_PHONE;
+      case NOT_LOGGED_IN, WRONG_CREDENTIALS -> ErrorCode.UNAUTHORIZED;
+      case DEVICE_REPLACED -> ErrorCode.DEVICE_REPLACED;
+      case RATE_LIMITED -> ErrorCode.RATE_LIMITED;
+      case WRONG_PIN -> ErrorCode.INVALID_PIN;
+      case PIN_EXPIRED -> ErrorCode.PIN_EXPIRED;
+      case TOO_MANY_ATTEMPTS -> ErrorCode.TOO_MANY_ATTEMPTS;
+      case UNKNOWN_RECIPIENT -> ErrorCode.UNKNOWN_RECIPIENT;
+      case MESSAGE_TOO_LARGE -> ErrorCode.MESSAGE_TOO_LARGE;
+    };
+  }
+}
