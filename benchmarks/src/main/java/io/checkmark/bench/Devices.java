@@ -42,7 +42,7 @@ final class Devices {
     registration.requestPin(phone, null);
     String deviceKey = registration.verifyPin(connectionId, phone, stack.lastPinSentTo(phone), null).deviceKey();
     if (!keepConnection) {
-      backend.connectionService().close(connectionId);
+      backend.connections().delete(connectionId);
     }
     return new Device(phone, deviceKey, connectionId);
   }

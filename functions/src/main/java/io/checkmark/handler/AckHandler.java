@@ -15,7 +15,7 @@ public final class AckHandler extends ActionHandler<AckHandler.AckRequest> {
   }
 
   public AckHandler(Backend backend) {
-    super(AckRequest.class, backend.sessions());
+    super(AckRequest.class, Access.LOGGED_IN, backend.sessions());
     this.messaging = backend.messagingService();
   }
 

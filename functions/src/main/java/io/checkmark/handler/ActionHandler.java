@@ -30,17 +30,32 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
 
   private static final Logger LOG = LoggerFactory.getLogger(ActionHandler.class);
 
-  private final Class<R> requestType;
-  private final Sessions sessions;
-
-  /** For an action anonymous connections may use. */
-  protected ActionHandler(Class<R> requestType) {
-    this(requestType, null);
+  /** Who may use a route's action; each handler declares it. */
+  protected enum Access {
+    /** Any connection, anonymous or logged in. */
+    ANYONE,
+    /** Only a connection logged in; others get {@code UNAUTHORIZED}, and the action acts as its session. */
+    LOGGED_IN
   }
 
-  /** For an action only logged-in connections may use; others get {@code UNAUTHORIZED}. */
-  protected ActionHandler(Class<R> requestType, Sessions sessions) {
+  private final Class<R> requestType;
+  private final Access access;
+  private final Sessions sessions;
+
+  /** For an action anyone may use. */
+  protected ActionHandler(Class<R> requestType) {
     this.requestType = requestType;
+    this.access = Access.ANYONE;
+    this.sessions = null;
+  }
+
+  /** For an action with the given access, checked against {@code sessions}. */
+  protected ActionHandler(Class<R> requestType, Access access, Sessions sessions) {
+    if (access == Access.LOGGED_IN && sessions == null) {
+      throw new IllegalArgumentException("an action for logged-in connections needs the sessions to check them");
+    }
+    this.requestType = requestType;
+    this.access = access;
     this.sessions = sessions;
   }
 
@@ -65,7 +80,7 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
       }
       request = WireJson.parseRequest(event.getBody());
       Caller caller = Caller.of(event);
-      if (sessions != null) {
+      if (access == Access.LOGGED_IN) {
         caller = caller.loggedInAs(sessionOf(sessions, caller.connectionId()));
       }
       R fields = WireJson.fields(request, requestType);

@@ -10,7 +10,7 @@ import io.checkmark.aws.PinsTable;
 import io.checkmark.aws.RateLimitsTable;
 import io.checkmark.aws.SnsSms;
 import io.checkmark.core.ConnectionPusher;
-import io.checkmark.core.ConnectionService;
+import io.checkmark.core.ConnectionStore;
 import io.checkmark.core.MessageIds;
 import io.checkmark.core.MessagingService;
 import io.checkmark.core.MessagingService.Limits;
@@ -49,7 +49,6 @@ public final class Backend {
   private final Supplier<SmsSender> sms;
   private final Supplier<ConnectionPusher> pusher;
   private final Supplier<ConnectionsTable> connections;
-  private final Supplier<ConnectionService> connectionService;
   private final Supplier<RegistrationService> registrationService;
   private final Supplier<Sessions> sessions;
   private final Supplier<Metrics> metrics;
@@ -71,7 +70,6 @@ public final class Backend {
     this.pusher = builder.pusher != null ? () -> builder.pusher
         : memoize(() -> new FramePusher(new ApiGatewayConnections(aws.get().managementApi(URI.create(setting("CONNECTIONS_ENDPOINT"))))));
     this.connections = memoize(() -> new ConnectionsTable(dynamoDb.get(), setting("CONNECTIONS_TABLE"), clock));
-    this.connectionService = memoize(() -> new ConnectionService(connections.get()));
     this.accounts = memoize(() -> new AccountsTable(dynamoDb.get(), setting("ACCOUNTS_TABLE")));
     this.metrics = builder.metrics != null ? () -> builder.metrics : memoize(this::metricsFromEnvironment);
     this.rateLimits = memoize(() -> new RateLimitsTable(dynamoDb.get(), setting("RATE_LIMITS_TABLE"), clock));
@@ -117,8 +115,8 @@ public final class Backend {
     return new Builder(environment);
   }
 
-  public ConnectionService connectionService() {
-    return connectionService.get();
+  public ConnectionStore connections() {
+    return connections.get();
   }
 
   public RegistrationService registrationService() {

@@ -15,10 +15,6 @@ public final class DefaultRouteHandler extends ActionHandler<DefaultRouteHandler
     super(Unrouted.class);
   }
 
-  public DefaultRouteHandler(Backend backend) {
-    this();
-  }
-
   @Override
   protected ServerFrame handle(Caller caller, Unrouted request) {
     JsonNode action = request.action();

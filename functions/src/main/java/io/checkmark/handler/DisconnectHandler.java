@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
-import io.checkmark.core.ConnectionService;
+import io.checkmark.core.ConnectionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,21 +16,21 @@ public final class DisconnectHandler implements RequestHandler<APIGatewayV2WebSo
 
   private static final Logger LOG = LoggerFactory.getLogger(DisconnectHandler.class);
 
-  private final ConnectionService connections;
+  private final ConnectionStore connections;
 
   public DisconnectHandler() {
     this(Backend.forLambda());
   }
 
   public DisconnectHandler(Backend backend) {
-    this.connections = backend.connectionService();
+    this.connections = backend.connections();
   }
 
   @Override
   public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
     return Invocations.logged(event, context, () -> {
       try {
-        connections.close(Caller.of(event).connectionId());
+        connections.delete(Caller.of(event).connectionId());
         return Invocations.status(200);
       } catch (RuntimeException failure) {
         LOG.error("disconnect failed", failure);

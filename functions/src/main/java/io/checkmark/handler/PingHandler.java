@@ -6,13 +6,9 @@ import io.checkmark.protocol.ServerFrame;
 /** {@code ping}: a keep-alive that also tells a client the server is reachable. */
 public final class PingHandler extends ActionHandler<PingHandler.Ping> {
 
-  /** The Lambda entry point; ping needs no backend. */
+  /** Ping needs nothing built: its cold start is the runtime's alone. */
   public PingHandler() {
     super(Ping.class);
-  }
-
-  public PingHandler(Backend backend) {
-    this();
   }
 
   @Override

@@ -15,7 +15,7 @@ public final class ReadHandler extends ActionHandler<ReadHandler.ReadRequest> {
   }
 
   public ReadHandler(Backend backend) {
-    super(ReadRequest.class, backend.sessions());
+    super(ReadRequest.class, Access.LOGGED_IN, backend.sessions());
     this.messaging = backend.messagingService();
   }
 

@@ -16,7 +16,7 @@ public final class SendHandler extends ActionHandler<SendHandler.SendRequest> {
   }
 
   public SendHandler(Backend backend) {
-    super(SendRequest.class, backend.sessions());
+    super(SendRequest.class, Access.LOGGED_IN, backend.sessions());
     this.messaging = backend.messagingService();
   }
 

@@ -16,7 +16,7 @@ public final class SyncHandler extends ActionHandler<SyncHandler.SyncRequest> {
   }
 
   public SyncHandler(Backend backend) {
-    super(SyncRequest.class, backend.sessions());
+    super(SyncRequest.class, Access.LOGGED_IN, backend.sessions());
     this.messaging = backend.messagingService();
   }
 

@@ -34,7 +34,7 @@ class AuthorizationTest {
   /** A stand-in for send, sync, ack and read: it answers with the caller's phone. */
   static final class WhoAmIHandler extends ActionHandler<WhoAmIHandler.WhoAmI> {
     WhoAmIHandler(Backend backend) {
-      super(WhoAmI.class, backend.sessions());
+      super(WhoAmI.class, Access.LOGGED_IN, backend.sessions());
     }
 
     @Override

@@ -102,9 +102,9 @@ class FuzzTest {
     TableCreator.createTables(tables, template.tables());
     Backend backend = Backend.builder(environment()).clock(clock).dynamoDb(countingWrites(tables))
         .sms(sms).pusher(pusher).metrics(Metrics.NONE).messageIdKey(Recorders.MESSAGE_ID_KEY).build();
-    Stream.of(new PingHandler(backend), new RequestPinHandler(backend), new VerifyPinHandler(backend),
+    Stream.of(new PingHandler(), new RequestPinHandler(backend), new VerifyPinHandler(backend),
             new LoginHandler(backend), new SendHandler(backend), new SyncHandler(backend), new AckHandler(backend),
-            new ReadHandler(backend), new DefaultRouteHandler(backend))
+            new ReadHandler(backend), new DefaultRouteHandler())
         .forEach(handler -> routes.put(routeKeyOf(handler), handler));
     setUpConnections(backend);
     Frames generator = new Frames(new SplittableRandom(seed));

@@ -56,7 +56,7 @@ class InputHygieneTest {
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"DefaultRouteHandler", "SyncHandler"})
   void errorFrameEchoesAtMostTwoHundredCharactersOfAHugeAction(String handlerName) {
-    ActionHandler<?> handler = handlerName.equals("SyncHandler") ? new SyncHandler(backend) : new DefaultRouteHandler(backend);
+    ActionHandler<?> handler = handlerName.equals("SyncHandler") ? new SyncHandler(backend) : new DefaultRouteHandler();
     String frame = "{\"action\":\"" + "a".repeat(10_000) + "\",\"id\":\"" + "i".repeat(64) + "\",\"limit\":\"x\"}";
 
     JsonNode reply = reply(handler, register(), frame);
@@ -74,7 +74,7 @@ class InputHygieneTest {
       "{\"action\":\"ping\",\"x\":tru\u001b[2J\u2028forged\u0085}",
       "{\"action\":\"sync\",\"limit\":\"" + FORGED_LINE + "\"}"})
   void refusalsLogClientTextWithControlCharactersAndLineBreaksEscaped(String frame) {
-    ActionHandler<?> handler = frame.contains("sync") ? new SyncHandler(backend) : new DefaultRouteHandler(backend);
+    ActionHandler<?> handler = frame.contains("sync") ? new SyncHandler(backend) : new DefaultRouteHandler();
 
     reply(handler, register(), frame);
 

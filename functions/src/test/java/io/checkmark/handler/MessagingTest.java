@@ -75,7 +75,7 @@ class MessagingTest {
   void messageToAnOfflineRecipientWaitsAndSyncsInOrderInPages() {
     Device alice = register();
     Device bob = register();
-    backend.connectionService().close(bob.connection);
+    backend.connections().delete(bob.connection);
     messaging.send(alice.session, bob.phone, "c-1", "one", null);
     clock.advance(Duration.ofMillis(1));
     messaging.send(alice.session, bob.phone, "c-2", "two", null);
