@@ -1,7 +1,7 @@
 package io.checkmark.bench;
 
 import io.checkmark.core.RegistrationService;
-import io.checkmark.handler.Backend;
+import io.checkmark.handler.Composition;
 import io.checkmark.local.LocalStack;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,7 +21,7 @@ final class Devices {
   }
 
   private final LocalStack stack;
-  private final Backend backend;
+  private final Composition backend;
   private final RegistrationService registration;
   /** Shared by every benchmark of the run: a phone may get one SMS a minute. */
   private static final AtomicInteger NEXT_PHONE = new AtomicInteger();
@@ -30,7 +30,7 @@ final class Devices {
     this.stack = stack;
     Map<String, String> environment = new HashMap<>(stack.environmentOf("VerifyPinFunction"));
     environment.put("AWS_ACCESS_KEY_ID", "benchmark");
-    this.backend = Backend.fromEnvironment(environment);
+    this.backend = Composition.fromEnvironment(environment);
     this.registration = backend.registrationService();
   }
 

@@ -10,7 +10,7 @@ import io.checkmark.core.QueueItem;
 import io.checkmark.core.Metrics;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.handler.AckHandler;
-import io.checkmark.handler.Backend;
+import io.checkmark.handler.Composition;
 import io.checkmark.handler.Frames;
 import io.checkmark.handler.SendHandler;
 import io.checkmark.local.LocalStack;
@@ -86,12 +86,12 @@ final class WarmLatencyBenchmark {
     environment.put("AWS_ACCESS_KEY_ID", "benchmark");
     // Thousands of back-to-back sends from one account: the latency of the work, not of refusals.
     environment.put("SENDS_PER_ACCOUNT_PER_10_SECONDS", "1000000");
-    Backend.Builder builder = Backend.builder(environment).pusher(new SerializingPusher()).metrics(Metrics.NONE)
+    Composition.Builder builder = Composition.builder(environment).pusher(new SerializingPusher()).metrics(Metrics.NONE)
         .testNumbers(sender + "=" + SENDER_PIN + "," + recipient + "=" + RECIPIENT_PIN);
     if (dynamoDb != null) {
       builder.dynamoDb(dynamoDb);
     }
-    Backend backend = builder.build();
+    Composition backend = builder.build();
     String senderConnection = register(backend.registrationService(), sender, SENDER_PIN);
     String recipientConnection = register(backend.registrationService(), recipient, RECIPIENT_PIN);
     SendHandler send = new SendHandler(backend);

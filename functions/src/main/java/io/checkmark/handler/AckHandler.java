@@ -11,12 +11,12 @@ public final class AckHandler extends ActionHandler<AckHandler.AckRequest> {
   private final MessagingService messaging;
 
   public AckHandler() {
-    this(Backend.forLambdaReadingAccounts());
+    this(Composition.lambda(true));
   }
 
-  public AckHandler(Backend backend) {
-    super(AckRequest.class, Access.LOGGED_IN, backend.sessions());
-    this.messaging = backend.messagingService();
+  public AckHandler(Composition root) {
+    super(AckRequest.class, Access.LOGGED_IN, root.sessions());
+    this.messaging = root.messagingService();
   }
 
   @Override

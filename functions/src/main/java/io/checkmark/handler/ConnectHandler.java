@@ -24,11 +24,11 @@ public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocke
   private final RegistrationService registration;
 
   public ConnectHandler() {
-    this(Backend.forLambdaReadingAccounts());
+    this(Composition.lambda(true));
   }
 
-  public ConnectHandler(Backend backend) {
-    this.registration = backend.registrationService();
+  public ConnectHandler(Composition root) {
+    this.registration = root.registrationService();
   }
 
   @Override

@@ -19,11 +19,11 @@ public final class DisconnectHandler implements RequestHandler<APIGatewayV2WebSo
   private final ConnectionStore connections;
 
   public DisconnectHandler() {
-    this(Backend.forLambda());
+    this(Composition.lambda(false));
   }
 
-  public DisconnectHandler(Backend backend) {
-    this.connections = backend.connections();
+  public DisconnectHandler(Composition root) {
+    this.connections = root.connections();
   }
 
   @Override

@@ -10,12 +10,12 @@ public final class LoginHandler extends ActionHandler<LoginHandler.Login> {
   private final RegistrationService registration;
 
   public LoginHandler() {
-    this(Backend.forLambdaReadingAccounts());
+    this(Composition.lambda(true));
   }
 
-  public LoginHandler(Backend backend) {
+  public LoginHandler(Composition root) {
     super(Login.class);
-    this.registration = backend.registrationService();
+    this.registration = root.registrationService();
   }
 
   @Override

@@ -11,12 +11,12 @@ public final class ReadHandler extends ActionHandler<ReadHandler.ReadRequest> {
   private final MessagingService messaging;
 
   public ReadHandler() {
-    this(Backend.forLambdaReadingAccounts());
+    this(Composition.lambda(true));
   }
 
-  public ReadHandler(Backend backend) {
-    super(ReadRequest.class, Access.LOGGED_IN, backend.sessions());
-    this.messaging = backend.messagingService();
+  public ReadHandler(Composition root) {
+    super(ReadRequest.class, Access.LOGGED_IN, root.sessions());
+    this.messaging = root.messagingService();
   }
 
   @Override

@@ -10,12 +10,12 @@ public final class RequestPinHandler extends ActionHandler<RequestPinHandler.Req
   private final RegistrationService registration;
 
   public RequestPinHandler() {
-    this(Backend.forLambda());
+    this(Composition.lambda(false));
   }
 
-  public RequestPinHandler(Backend backend) {
+  public RequestPinHandler(Composition root) {
     super(RequestPin.class);
-    this.registration = backend.registrationService();
+    this.registration = root.registrationService();
   }
 
   @Override

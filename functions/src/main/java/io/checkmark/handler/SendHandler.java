@@ -12,12 +12,12 @@ public final class SendHandler extends ActionHandler<SendHandler.SendRequest> {
   private final MessagingService messaging;
 
   public SendHandler() {
-    this(Backend.forLambdaReadingAccounts());
+    this(Composition.lambda(true));
   }
 
-  public SendHandler(Backend backend) {
-    super(SendRequest.class, Access.LOGGED_IN, backend.sessions());
-    this.messaging = backend.messagingService();
+  public SendHandler(Composition root) {
+    super(SendRequest.class, Access.LOGGED_IN, root.sessions());
+    this.messaging = root.messagingService();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.checkmark.handler;
 
+import io.checkmark.core.AccountStore;
 import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.ClientRequest;
 import io.checkmark.protocol.WireJson;
@@ -25,20 +26,20 @@ final class SnapStartPriming implements Resource {
   /** Not E.164, so never a registered phone: the read finds nothing and changes nothing. */
   static final String UNREGISTERABLE_PHONE = "+0";
 
-  private final Backend backend;
+  private final AccountStore accounts;
   private final boolean readsAccounts;
 
-  private SnapStartPriming(Backend backend, boolean readsAccounts) {
-    this.backend = backend;
+  private SnapStartPriming(AccountStore accounts, boolean readsAccounts) {
+    this.accounts = accounts;
     this.readsAccounts = readsAccounts;
   }
 
   /**
-   * Registers priming of {@code backend} with the CRaC runtime; a JVM without CRaC or SnapStart
-   * never calls it. CRaC holds resources weakly, so the backend keeps the returned one.
+   * Registers priming of the accounts store with the CRaC runtime; a JVM without CRaC or SnapStart
+   * never calls it. CRaC holds resources weakly, so the composition root keeps the returned one.
    */
-  static SnapStartPriming register(Backend backend, boolean readsAccounts) {
-    SnapStartPriming priming = new SnapStartPriming(backend, readsAccounts);
+  static SnapStartPriming register(AccountStore accounts, boolean readsAccounts) {
+    SnapStartPriming priming = new SnapStartPriming(accounts, readsAccounts);
     Core.getGlobalContext().register(priming);
     return priming;
   }
@@ -60,7 +61,7 @@ final class SnapStartPriming implements Resource {
       WireJson.fields(request, SendHandler.SendRequest.class);
       WireJson.write(new Accepted("priming", "priming", "+14155550100", 0), request.ref());
       if (readsAccounts) {
-        backend.accounts().find(UNREGISTERABLE_PHONE);
+        accounts.find(UNREGISTERABLE_PHONE);
       }
       LOG.debug("primed for the SnapStart snapshot");
     } catch (RuntimeException failure) {

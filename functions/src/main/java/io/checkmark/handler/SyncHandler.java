@@ -12,12 +12,12 @@ public final class SyncHandler extends ActionHandler<SyncHandler.SyncRequest> {
   private final MessagingService messaging;
 
   public SyncHandler() {
-    this(Backend.forLambdaReadingAccounts());
+    this(Composition.lambda(true));
   }
 
-  public SyncHandler(Backend backend) {
-    super(SyncRequest.class, Access.LOGGED_IN, backend.sessions());
-    this.messaging = backend.messagingService();
+  public SyncHandler(Composition root) {
+    super(SyncRequest.class, Access.LOGGED_IN, root.sessions());
+    this.messaging = root.messagingService();
   }
 
   /** Read now, not from the warm cache: sync pushes a queue to the connection, and none of its writes carries a session check. */

@@ -10,12 +10,12 @@ public final class VerifyPinHandler extends ActionHandler<VerifyPinHandler.Verif
   private final RegistrationService registration;
 
   public VerifyPinHandler() {
-    this(Backend.forLambda());
+    this(Composition.lambda(false));
   }
 
-  public VerifyPinHandler(Backend backend) {
+  public VerifyPinHandler(Composition root) {
     super(VerifyPin.class);
-    this.registration = backend.registrationService();
+    this.registration = root.registrationService();
   }
 
   @Override

@@ -26,14 +26,14 @@ class AuthorizationTest {
   private final Map<String, String> environment = environment();
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
-  private final Backend backend = Backend.builder(environment).dynamoDb(TemplateTables.dynamoDb())
+  private final Composition backend = Composition.builder(environment).dynamoDb(TemplateTables.dynamoDb())
       .sms(sms).pusher(pusher).build();
   private final RegistrationService registration = backend.registrationService();
   private final WhoAmIHandler whoAmI = new WhoAmIHandler(backend);
 
   /** A stand-in for send, sync, ack and read: it answers with the caller's phone. */
   static final class WhoAmIHandler extends ActionHandler<WhoAmIHandler.WhoAmI> {
-    WhoAmIHandler(Backend backend) {
+    WhoAmIHandler(Composition backend) {
       super(WhoAmI.class, Access.LOGGED_IN, backend.sessions());
     }
 

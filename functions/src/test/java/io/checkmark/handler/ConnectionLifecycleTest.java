@@ -15,7 +15,7 @@ class ConnectionLifecycleTest {
   private static final Map<String, String> ENVIRONMENT = TemplateTables.environmentOf("ConnectFunction");
   private static final String TABLE = ENVIRONMENT.get("CONNECTIONS_TABLE");
 
-  private final Backend backend = Backend.builder(ENVIRONMENT).dynamoDb(TemplateTables.dynamoDb())
+  private final Composition backend = Composition.builder(ENVIRONMENT).dynamoDb(TemplateTables.dynamoDb())
       .sms(new Recorders.RecordingSms()).pusher(new Recorders.RecordingPusher()).build();
   private final ConnectHandler connect = new ConnectHandler(backend);
   private final DisconnectHandler disconnect = new DisconnectHandler(backend);
@@ -47,7 +47,7 @@ class ConnectionLifecycleTest {
   void connectRefusesWith500WhenTheTableIsUnavailable() {
     Map<String, String> broken = new HashMap<>(ENVIRONMENT);
     broken.put("CONNECTIONS_TABLE", "NoSuchTable");
-    ConnectHandler failing = new ConnectHandler(Backend.builder(broken).dynamoDb(TemplateTables.dynamoDb())
+    ConnectHandler failing = new ConnectHandler(Composition.builder(broken).dynamoDb(TemplateTables.dynamoDb())
         .sms(new Recorders.RecordingSms()).pusher(new Recorders.RecordingPusher()).build());
 
     var response = failing.handleRequest(TestEvents.event("CONNECT", "$connect", "c-broken"), TestEvents.CONTEXT);

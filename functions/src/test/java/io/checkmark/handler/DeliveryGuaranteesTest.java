@@ -308,7 +308,7 @@ class DeliveryGuaranteesTest {
   }
 
   private final class Functions {
-    final Backend backend;
+    final Composition backend;
     final RegistrationService registration;
     final MessagingService messaging;
     String lastDeviceKey;
@@ -318,7 +318,7 @@ class DeliveryGuaranteesTest {
       Map<String, String> environment = new HashMap<>(TemplateTables.environmentOf("SendFunction"));
       environment.put("PIN_REQUESTS_PER_IP_PER_HOUR", "1000");
       environment.putAll(settings);
-      this.backend = Backend.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
+      this.backend = Composition.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
           .sms(sms).pusher(pusher).metrics(new MessagingTest.CountingMetrics())
           .messageIdKey(Recorders.MESSAGE_ID_KEY).build();
       this.registration = backend.registrationService();

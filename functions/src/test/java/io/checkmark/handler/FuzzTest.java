@@ -100,7 +100,7 @@ class FuzzTest {
     System.out.println("FuzzTest: seed " + seed + ", " + frames + " frames (replay with -Dfuzz.seed=" + seed + ")");
     long started = System.nanoTime();
     TableCreator.createTables(tables, template.tables());
-    Backend backend = Backend.builder(environment()).clock(clock).dynamoDb(countingWrites(tables))
+    Composition backend = Composition.builder(environment()).clock(clock).dynamoDb(countingWrites(tables))
         .sms(sms).pusher(pusher).metrics(Metrics.NONE).messageIdKey(Recorders.MESSAGE_ID_KEY).build();
     Stream.of(new PingHandler(), new RequestPinHandler(backend), new VerifyPinHandler(backend),
             new LoginHandler(backend), new SendHandler(backend), new SyncHandler(backend), new AckHandler(backend),
@@ -190,7 +190,7 @@ class FuzzTest {
     return "$default";
   }
 
-  private void setUpConnections(Backend backend) {
+  private void setUpConnections(Composition backend) {
     for (int i = 0; i < 2; i++) {
       connections.add(connect(backend));
     }
@@ -207,7 +207,7 @@ class FuzzTest {
     }
   }
 
-  private String connect(Backend backend) {
+  private String connect(Composition backend) {
     String connection = "fuzz-" + connections.size() + "-" + Long.toHexString(clock.millis());
     APIGatewayV2WebSocketResponse response = new ConnectHandler(backend)
         .handleRequest(TestEvents.event("CONNECT", "$connect", connection), TestEvents.CONTEXT);

@@ -26,7 +26,7 @@ class InputHygieneTest {
 
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Map<String, String> environment = environment();
-  private final Backend backend = Backend.builder(environment).dynamoDb(TemplateTables.dynamoDb())
+  private final Composition backend = Composition.builder(environment).dynamoDb(TemplateTables.dynamoDb())
       .sms(sms).pusher(new Recorders.RecordingPusher()).build();
   private final CapturedLogs captured = new CapturedLogs();
 

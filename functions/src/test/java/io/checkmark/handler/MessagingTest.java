@@ -47,7 +47,7 @@ class MessagingTest {
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
   private final CountingMetrics metrics = new CountingMetrics();
   private final Map<String, String> environment = environment();
-  private final Backend backend = Backend.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
+  private final Composition backend = Composition.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
       .sms(sms).pusher(pusher).metrics(metrics).messageIdKey(Recorders.MESSAGE_ID_KEY).build();
   private final RegistrationService registration = backend.registrationService();
   private final MessagingService messaging = backend.messagingService();

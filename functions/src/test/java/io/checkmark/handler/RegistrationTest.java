@@ -54,7 +54,7 @@ class RegistrationTest {
       "PIN_REQUESTS_PER_IP_PER_HOUR", "3",
       "AUTH_FAILURES_PER_PHONE_AND_ADDRESS_PER_HOUR", "8",
       "AUTH_FAILURES_PER_ADDRESS_PER_HOUR", "12"));
-  private final Backend backend = Backend.builder(environment).clock(clock).testNumbers(TEST_NUMBER + "=246810")
+  private final Composition backend = Composition.builder(environment).clock(clock).testNumbers(TEST_NUMBER + "=246810")
       .dynamoDb(TemplateTables.dynamoDb()).sms(sms).pusher(pusher).build();
   private final RegistrationService registration = backend.registrationService();
   private final Sessions sessions = backend.sessions();
@@ -330,7 +330,7 @@ class RegistrationTest {
     MessagingTest.CountingMetrics metrics = new MessagingTest.CountingMetrics();
     Map<String, String> budgeted = new HashMap<>(environment);
     budgeted.put("SMS_PER_CALLING_CODE_PER_HOUR", "3");
-    RegistrationService withBudget = Backend.builder(budgeted).clock(clock).dynamoDb(TemplateTables.dynamoDb())
+    RegistrationService withBudget = Composition.builder(budgeted).clock(clock).dynamoDb(TemplateTables.dynamoDb())
         .sms(sms).pusher(pusher).metrics(metrics).build().registrationService();
     for (int i = 0; i < 3; i++) {
       withBudget.requestPin(newFrenchPhone(), newAddress());

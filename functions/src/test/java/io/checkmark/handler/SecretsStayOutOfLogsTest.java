@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class SecretsStayOutOfLogsTest {
 
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
-  private final Backend backend = Backend.builder(environment()).dynamoDb(TemplateTables.dynamoDb())
+  private final Composition backend = Composition.builder(environment()).dynamoDb(TemplateTables.dynamoDb())
       .sms(sms).pusher(new Recorders.RecordingPusher()).build();
   private final CapturedLogs captured = new CapturedLogs();
 

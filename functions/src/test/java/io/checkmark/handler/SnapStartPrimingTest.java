@@ -18,7 +18,7 @@ class SnapStartPrimingTest {
 
   @Test
   void beforeCheckpointReadsOneUnregisterableAccountAndWritesNothing() {
-    SnapStartPriming priming = SnapStartPriming.register(backend(recordingReads(TemplateTables.dynamoDb())), true);
+    SnapStartPriming priming = SnapStartPriming.register(backend(recordingReads(TemplateTables.dynamoDb())).accounts(), true);
 
     priming.beforeCheckpoint(null);
 
@@ -30,7 +30,7 @@ class SnapStartPrimingTest {
 
   @Test
   void functionThatMayNotReadAccountsIsPrimedWithoutCallingDynamoDb() {
-    SnapStartPriming priming = SnapStartPriming.register(backend(recordingReads(TemplateTables.dynamoDb())), false);
+    SnapStartPriming priming = SnapStartPriming.register(backend(recordingReads(TemplateTables.dynamoDb())).accounts(), false);
 
     priming.beforeCheckpoint(null);
 
@@ -55,7 +55,7 @@ class SnapStartPrimingTest {
       }
     };
 
-    assertThatCode(() -> SnapStartPriming.register(backend(unreachable), true).beforeCheckpoint(null))
+    assertThatCode(() -> SnapStartPriming.register(backend(unreachable).accounts(), true).beforeCheckpoint(null))
         .doesNotThrowAnyException();
   }
 
@@ -78,8 +78,8 @@ class SnapStartPrimingTest {
     };
   }
 
-  private static Backend backend(DynamoDbClient dynamoDb) {
-    return Backend.builder(TemplateTables.environmentOf("SendFunction")).dynamoDb(dynamoDb)
+  private static Composition backend(DynamoDbClient dynamoDb) {
+    return Composition.builder(TemplateTables.environmentOf("SendFunction")).dynamoDb(dynamoDb)
         .sms(new Recorders.RecordingSms()).pusher(new Recorders.RecordingPusher()).build();
   }
 }

@@ -41,7 +41,7 @@ class WarmFunctionTest {
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
   private final RegistrationService registrationFunction = backend().registrationService();
-  private final Backend sendFunction = backend();
+  private final Composition sendFunction = backend();
   private final MessagingService messaging = sendFunction.messagingService();
 
   @Test
@@ -103,9 +103,9 @@ class WarmFunctionTest {
             ":generation", AttributeValue.fromN(Long.toString(keyGeneration)))));
   }
 
-  private Backend backend() {
+  private Composition backend() {
     // Test numbers: a fixed PIN and no SMS limits, so a phone can register twice within the minute.
-    return Backend.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
+    return Composition.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
         .testNumbers(alice + "=" + TEST_PIN + "," + bob + "=" + TEST_PIN)
         .sms(sms).pusher(pusher).metrics(new MessagingTest.CountingMetrics())
         .messageIdKey(Recorders.MESSAGE_ID_KEY).build();

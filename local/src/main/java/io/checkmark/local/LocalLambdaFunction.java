@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
-import io.checkmark.handler.Backend;
+import io.checkmark.handler.Composition;
 import io.checkmark.template.SamTemplate;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -62,15 +62,16 @@ final class LocalLambdaFunction {
   }
 
   /**
-   * Prefers the constructor the project's handlers offer for the local stack, taking a
-   * {@link Backend} built from the function's environment; else the no-argument one Lambda uses.
+   * Prefers the constructor the project's handlers offer for the local stack, taking the
+   * {@link Composition} root built from the function's environment; else the no-argument one
+   * Lambda uses (handlers that need nothing built, and other projects' handlers).
    */
   private static Object instantiate(Class<?> handlerClass, Map<String, String> environment)
       throws ReflectiveOperationException {
     try {
-      Constructor<?> withBackend = handlerClass.getConstructor(Backend.class);
-      return withBackend.newInstance(Backend.fromEnvironment(environment));
-    } catch (NoSuchMethodException noBackendConstructor) {
+      Constructor<?> withRoot = handlerClass.getConstructor(Composition.class);
+      return withRoot.newInstance(Composition.fromEnvironment(environment));
+    } catch (NoSuchMethodException noRootConstructor) {
       return handlerClass.getConstructor().newInstance();
     }
   }

@@ -9,6 +9,7 @@ import io.checkmark.aws.MessagesTable;
 import io.checkmark.aws.PinsTable;
 import io.checkmark.aws.RateLimitsTable;
 import io.checkmark.aws.SnsSms;
+import io.checkmark.core.AccountStore;
 import io.checkmark.core.ConnectionPusher;
 import io.checkmark.core.ConnectionStore;
 import io.checkmark.core.MessageIds;
@@ -33,81 +34,79 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * What the handlers of one function run on: its configuration, read from the function's
- * environment, and the services built from it. Lambda builds one from the process environment;
- * the local stack builds one per function from the template's environment; tests build one with
- * their own clock and clients. Everything is built on first use, so a function pays only for what
- * its handler needs.
+ * The composition root: every object a function's handlers run on, built by plain constructor
+ * calls from the function's environment. Lambda builds one per container ({@link #lambda}); the
+ * local stack builds one per function from the template's environment; tests build one with their
+ * own clock and clients through {@link #builder}. Handlers take it in their constructors and keep
+ * what they need. The SDK clients a function may never use are built at their first use instead:
+ * SNS at the first SMS, Secrets Manager at the first message id, SSM at the first PIN request.
  */
-public final class Backend {
+public final class Composition {
+
+  private static Composition lambda;
 
   private final Map<String, String> environment;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
-  private final Supplier<AwsClients> aws;
-  private final Supplier<DynamoDbClient> dynamoDb;
-  private final Supplier<SmsSender> sms;
-  private final Supplier<ConnectionPusher> pusher;
-  private final Supplier<ConnectionsTable> connections;
-  private final Supplier<RegistrationService> registrationService;
-  private final Supplier<Sessions> sessions;
-  private final Supplier<Metrics> metrics;
-  private final Supplier<AccountsTable> accounts;
-  private final Supplier<RateLimitsTable> rateLimits;
-  private final Supplier<MessagingService> messagingService;
+  /** Built when the first SDK client is: tests that pass their own clients have no AWS settings. */
+  private AwsClients aws;
+  private final Metrics metrics;
+  private final ConnectionsTable connections;
+  private final AccountsTable accounts;
+  private final Sessions sessions;
+  private final MessagingService messagingService;
+  private final RegistrationService registrationService;
   private final String testNumbersOverride;
   /** Held here because CRaC holds registered resources only weakly. */
   private SnapStartPriming priming;
 
-  private Backend(Builder builder) {
+  private Composition(Builder builder) {
     this.environment = Map.copyOf(builder.environment);
     this.clock = builder.clock;
     this.testNumbersOverride = builder.testNumbers;
-    this.aws = memoize(() -> new AwsClients(environment));
-    this.dynamoDb = builder.dynamoDb != null ? () -> builder.dynamoDb : memoize(() -> aws.get().dynamoDb());
-    this.sms = builder.sms != null ? () -> builder.sms
-        : memoize(() -> new SnsSms(aws.get().sns(), environment.get("SMS_SENDER_ID")));
-    this.pusher = builder.pusher != null ? () -> builder.pusher
-        : memoize(() -> new FramePusher(new ApiGatewayConnections(aws.get().managementApi(URI.create(setting("CONNECTIONS_ENDPOINT"))))));
-    this.connections = memoize(() -> new ConnectionsTable(dynamoDb.get(), setting("CONNECTIONS_TABLE"), clock));
-    this.accounts = memoize(() -> new AccountsTable(dynamoDb.get(), setting("ACCOUNTS_TABLE")));
-    this.metrics = builder.metrics != null ? () -> builder.metrics : memoize(this::metricsFromEnvironment);
-    this.rateLimits = memoize(() -> new RateLimitsTable(dynamoDb.get(), setting("RATE_LIMITS_TABLE"), clock));
-    this.messagingService = memoize(() -> new MessagingService(
-        new MessagesTable(dynamoDb.get(), setting("MESSAGES_TABLE"), connections.get(), rateLimits.get()),
-        accounts.get(), connections.get(), pusher.get(), rateLimits.get(),
+    DynamoDbClient dynamoDb = builder.dynamoDb != null ? builder.dynamoDb : aws().dynamoDb();
+    ConnectionPusher pusher = builder.pusher != null ? builder.pusher
+        : new FramePusher(new ApiGatewayConnections(aws().managementApi(URI.create(setting("CONNECTIONS_ENDPOINT")))));
+    SmsSender sms = builder.sms != null ? builder.sms : new SmsOnFirstUse();
+    this.metrics = builder.metrics != null ? builder.metrics : metricsFromEnvironment();
+    this.connections = new ConnectionsTable(dynamoDb, setting("CONNECTIONS_TABLE"), clock);
+    this.accounts = new AccountsTable(dynamoDb, setting("ACCOUNTS_TABLE"));
+    RateLimitsTable rateLimits = new RateLimitsTable(dynamoDb, setting("RATE_LIMITS_TABLE"), clock);
+    this.sessions = new Sessions(connections, accounts, pusher, clock);
+    byte[] givenKey = builder.messageIdKey;
+    Supplier<byte[]> messageIdKey = givenKey != null ? () -> givenKey
+        : () -> aws().secretString(setting("MESSAGE_ID_KEY_SECRET")).getBytes(StandardCharsets.UTF_8);
+    this.messagingService = new MessagingService(
+        new MessagesTable(dynamoDb, setting("MESSAGES_TABLE"), connections, rateLimits),
+        accounts, connections, pusher, rateLimits,
         new Limits(number("SENDS_PER_ACCOUNT_PER_10_SECONDS", 160), number("READS_PER_ACCOUNT_PER_10_SECONDS", 160),
             number("UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", 50)),
-        metrics.get(), new MessageIds(clock, random, memoize(() -> messageIdKey(builder.messageIdKey))), clock));
-    this.sessions = memoize(() -> new Sessions(connections.get(), accounts.get(), pusher.get(), clock));
-    this.registrationService = memoize(() -> new RegistrationService(registrationPolicy(),
-        accounts.get(),
-        new PinsTable(dynamoDb.get(), setting("PINS_TABLE")),
-        connections.get(),
-        rateLimits.get(),
-        sms.get(), metrics.get(), sessions.get(), clock, random));
+        metrics, new MessageIds(clock, random, messageIdKey), clock);
+    this.registrationService = new RegistrationService(registrationPolicy(), accounts,
+        new PinsTable(dynamoDb, setting("PINS_TABLE")), connections, rateLimits, sms, metrics, sessions, clock, random);
   }
 
   /**
-   * What a handler's no-argument constructor uses in Lambda: the function's environment, and
-   * {@link SnapStartPriming} registered for the snapshot (JSON only).
+   * The root of this Lambda container, built at the first handler's construction from the process
+   * environment, with {@link SnapStartPriming} registered for the snapshot: JSON only, or also
+   * one account read for a function allowed to read accounts.
    */
-  static Backend forLambda() {
-    return primedForSnapshot(false);
+  static synchronized Composition lambda(boolean readsAccounts) {
+    if (lambda == null) {
+      lambda = fromEnvironment(System.getenv());
+      lambda.priming = SnapStartPriming.register(lambda.accounts, readsAccounts);
+    }
+    return lambda;
   }
 
-  /** As {@link #forLambda()}, for a function allowed to read accounts: priming also runs the DynamoDB client. */
-  static Backend forLambdaReadingAccounts() {
-    return primedForSnapshot(true);
+  private synchronized AwsClients aws() {
+    if (aws == null) {
+      aws = new AwsClients(environment);
+    }
+    return aws;
   }
 
-  private static Backend primedForSnapshot(boolean readsAccounts) {
-    Backend backend = fromEnvironment(System.getenv());
-    backend.priming = SnapStartPriming.register(backend, readsAccounts);
-    return backend;
-  }
-
-  public static Backend fromEnvironment(Map<String, String> environment) {
+  public static Composition fromEnvironment(Map<String, String> environment) {
     return builder(environment).build();
   }
 
@@ -116,32 +115,49 @@ public final class Backend {
   }
 
   public ConnectionStore connections() {
-    return connections.get();
+    return connections;
   }
 
   public RegistrationService registrationService() {
-    return registrationService.get();
+    return registrationService;
   }
 
-  AccountsTable accounts() {
-    return accounts.get();
+  AccountStore accounts() {
+    return accounts;
   }
 
   public Sessions sessions() {
-    return sessions.get();
+    return sessions;
   }
 
   public MessagingService messagingService() {
-    return messagingService.get();
+    return messagingService;
   }
 
-  /**
-   * The key that message ids carry a MAC by: the one a test gives, else the Secrets Manager secret
-   * that {@code MESSAGE_ID_KEY_SECRET} names, read once, on first need (the local stack builds its
-   * handlers before its endpoint serves).
-   */
-  private byte[] messageIdKey(byte[] given) {
-    return given != null ? given : aws.get().secretString(setting("MESSAGE_ID_KEY_SECRET")).getBytes(StandardCharsets.UTF_8);
+  /** The test numbers, read at the first {@code requestPin} and kept: only that function reads them. */
+  private final class TestNumbersOnFirstUse implements Supplier<Map<String, String>> {
+    private Map<String, String> numbers;
+
+    @Override
+    public synchronized Map<String, String> get() {
+      if (numbers == null) {
+        numbers = testNumbers(testNumbersSetting());
+      }
+      return numbers;
+    }
+  }
+
+  /** SMS through SNS, with the SNS client built at the first SMS: most functions never send one. */
+  private final class SmsOnFirstUse implements SmsSender {
+    private SnsSms sns;
+
+    @Override
+    public synchronized void send(String phone, String text) {
+      if (sns == null) {
+        sns = new SnsSms(aws().sns(), environment.get("SMS_SENDER_ID"));
+      }
+      sns.send(phone, text);
+    }
   }
 
   /** EMF lines to standard output, which Lambda ships to CloudWatch; none where they are switched off. */
@@ -156,7 +172,7 @@ public final class Backend {
   private RegistrationPolicy registrationPolicy() {
     Set<Integer> countries = Arrays.stream(environment.getOrDefault("ALLOWED_COUNTRY_CODES", "").split(","))
         .map(String::trim).filter(code -> !code.isEmpty()).map(Integer::valueOf).collect(Collectors.toSet());
-    return new RegistrationPolicy(new PhoneNumbers(countries), memoize(() -> testNumbers(testNumbersSetting())),
+    return new RegistrationPolicy(new PhoneNumbers(countries), new TestNumbersOnFirstUse(),
         number("PIN_REQUESTS_PER_IP_PER_HOUR", 20),
         number("SMS_PER_PHONE_PER_DAY", 5),
         number("SMS_PER_CALLING_CODE_PER_HOUR", 1000),
@@ -179,7 +195,7 @@ public final class Backend {
     if (parameter == null || parameter.isBlank()) {
       return "";
     }
-    return aws.get().secureParameter(parameter);
+    return aws().secureParameter(parameter);
   }
 
   /**
@@ -215,20 +231,6 @@ public final class Backend {
       throw new IllegalStateException("environment variable " + name + " is not set");
     }
     return value;
-  }
-
-  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
-    return new Supplier<>() {
-      private T value;
-
-      @Override
-      public synchronized T get() {
-        if (value == null) {
-          value = supplier.get();
-        }
-        return value;
-      }
-    };
   }
 
   /** Overrides for tests: a fixed clock, a client on DynamoDB Local, recording SMS and push boundaries, test numbers. */
@@ -283,8 +285,8 @@ public final class Backend {
       return this;
     }
 
-    public Backend build() {
-      return new Backend(this);
+    public Composition build() {
+      return new Composition(this);
     }
   }
 }
