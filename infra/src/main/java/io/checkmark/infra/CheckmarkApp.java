@@ -1,5 +1,7 @@
 package io.checkmark.infra;
 
+import io.checkmark.template.SamTemplate;
+import java.nio.file.Path;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.StackProps;
 
@@ -12,7 +14,7 @@ public final class CheckmarkApp {
   public static void main(String[] args) {
     App app = new App();
     new CheckmarkStack(app, "Checkmark", StackProps.builder().description(CheckmarkStack.DESCRIPTION).build(),
-        CheckmarkStack.DEFAULT_FUNCTION_JAR);
+        CheckmarkStack.DEFAULT_FUNCTION_JAR, SamTemplate.load(Path.of(CheckmarkStack.DEFAULT_TEMPLATE)));
     app.synth();
   }
 }

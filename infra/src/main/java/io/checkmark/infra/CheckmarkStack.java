@@ -1,5 +1,6 @@
 package io.checkmark.infra;
 
+import io.checkmark.template.SamTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,8 @@ public final class CheckmarkStack extends Stack {
 
   public static final String DESCRIPTION = "Checkmark: WhatsApp-style messaging on API Gateway WebSockets, Lambda and DynamoDB.";
   public static final String DEFAULT_FUNCTION_JAR = "../functions/target/checkmark-functions.jar";
-  private static final String HANDLERS = "io.checkmark.handler.";
+  /** The routes and handlers come from here: template.yaml is their one list. */
+  public static final String DEFAULT_TEMPLATE = "../template.yaml";
   /** The retentions CloudWatch Logs accepts, in days. */
   private static final List<String> LOG_RETENTION_DAYS = List.of("1", "3", "5", "7", "14", "30", "60", "90", "120", "150",
       "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653");
@@ -66,7 +68,7 @@ public final class CheckmarkStack extends Stack {
   private final CfnParameter readsPer10Seconds;
   private final CfnParameter unknownRecipientsPerDay;
 
-  public CheckmarkStack(Construct scope, String id, StackProps props, String functionJar) {
+  public CheckmarkStack(Construct scope, String id, StackProps props, String functionJar, SamTemplate template) {
     super(scope, id, props);
     stageName = parameter("StageName", "String", "dev", "Stage of the WebSocket API; part of the WebSocket URL.");
     CfnParameter logLevel = parameter("LogLevel", "String", "INFO", "Level of the functions' structured JSON logs.");
@@ -150,7 +152,7 @@ public final class CheckmarkStack extends Stack {
     Object alarmActions = Fn.conditionIf(hasAlarmEmail.getLogicalId(), List.of(topic.getRef()), Aws.NO_VALUE);
 
     List<Function> functions = new ArrayList<>();
-    List<Route> routes = routes();
+    List<Route> routes = routes(template);
     List<CfnRoute> cfnRoutes = new ArrayList<>();
     List<Alias> aliases = new ArrayList<>();
     for (Route route : routes) {
@@ -169,7 +171,7 @@ public final class CheckmarkStack extends Stack {
           .timeout(Duration.seconds(10))
           .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
           .code(Code.fromAsset(functionJar))
-          .handler(HANDLERS + route.handler + "::handleRequest")
+          .handler(route.handler)
           .environment(functionEnvironment)
           .build();
       ((CfnFunction) function.getNode().getDefaultChild())
@@ -288,16 +290,43 @@ public final class CheckmarkStack extends Stack {
     tables.forEach((name, table) -> CfnOutput.Builder.create(this, name + "Name").value(table.getRef()).build());
   }
 
+  /** A route of template.yaml with its function's handler, and what this stack grants and sets for it. */
   private record Route(String name, String routeKey, String handler, boolean twoWay, List<PolicyStatement> statements,
       Map<String, String> environment) {
+  }
 
-    Route(String name, String routeKey, String handler, boolean twoWay, List<PolicyStatement> statements) {
-      this(name, routeKey, handler, twoWay, statements, Map.of());
+  /** What a route's function may do (exactly the actions it uses) and the settings of its own. */
+  private record Grants(List<PolicyStatement> statements, Map<String, String> environment) {
+
+    Grants(List<PolicyStatement> statements) {
+      this(statements, Map.of());
     }
   }
 
-  /** Every route, its handler, and exactly the DynamoDB, SNS and management API actions it uses. */
-  private List<Route> routes() {
+  /**
+   * The routes of template.yaml, in its order, with the handlers it names; each with its grants.
+   * A route of the template without grants here fails the synthesis, so a new route cannot
+   * deploy with permissions nobody wrote down.
+   */
+  private List<Route> routes(SamTemplate template) {
+    Map<String, Grants> grants = grants();
+    List<Route> routes = new ArrayList<>();
+    for (SamTemplate.Route route : template.routes()) {
+      String function = route.functionLogicalId();
+      String name = function.endsWith("Function") ? function.substring(0, function.length() - "Function".length()) : function;
+      Grants granted = grants.get(name);
+      if (granted == null) {
+        throw new IllegalStateException("template.yaml has a route " + route.routeKey() + " to " + function
+            + ", but CheckmarkStack grants it nothing: add its permissions to grants()");
+      }
+      routes.add(new Route(name, route.routeKey(), template.functions().get(function).handler(), route.twoWay(),
+          granted.statements(), granted.environment()));
+    }
+    return routes;
+  }
+
+  /** Per route's function: exactly the DynamoDB, SNS, Secrets Manager and management API actions it uses. */
+  private Map<String, Grants> grants() {
     String connections = arn("ConnectionsTable");
     String accounts = arn("AccountsTable");
     String pins = arn("PinsTable");
@@ -309,44 +338,39 @@ public final class CheckmarkStack extends Stack {
         Fn.sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/${StageName}/*/@connections/*"));
     List<PolicyStatement> push = List.of(allow(List.of("dynamodb:Query"), byPhone),
         allow(List.of("dynamodb:DeleteItem"), connections), manageConnections);
-    List<Route> routes = new ArrayList<>();
-    routes.add(new Route("Connect", "$connect", "ConnectHandler", false, List.of(
+    Map<String, Grants> grants = new LinkedHashMap<>();
+    grants.put("Connect", new Grants(List.of(
         allow(List.of("dynamodb:PutItem"), connections), allow(List.of("dynamodb:GetItem"), accounts),
         allow(List.of("dynamodb:UpdateItem"), rateLimits))));
-    routes.add(new Route("Disconnect", "$disconnect", "DisconnectHandler", false,
-        List.of(allow(List.of("dynamodb:DeleteItem"), connections))));
-    routes.add(new Route("Default", "$default", "DefaultRouteHandler", true, List.of()));
-    routes.add(new Route("Ping", "ping", "PingHandler", true, List.of()));
-    routes.add(new Route("RequestPin", "requestPin", "RequestPinHandler", true, List.of(
+    grants.put("Disconnect", new Grants(List.of(allow(List.of("dynamodb:DeleteItem"), connections))));
+    grants.put("Default", new Grants(List.of()));
+    grants.put("Ping", new Grants(List.of()));
+    grants.put("RequestPin", new Grants(List.of(
         allow(List.of("dynamodb:PutItem"), pins), allow(List.of("dynamodb:UpdateItem"), rateLimits),
         allow(List.of("sns:Publish"), "*"))));
-    routes.add(new Route("VerifyPin", "verifyPin", "VerifyPinHandler", true, List.of(
+    grants.put("VerifyPin", new Grants(List.of(
         allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"), pins),
         allow(List.of("dynamodb:UpdateItem"), accounts),
         allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits),
         allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
         allow(List.of("dynamodb:Query"), byPhone), manageConnections)));
-    routes.add(new Route("Login", "login", "LoginHandler", true, List.of(
+    grants.put("Login", new Grants(List.of(
         allow(List.of("dynamodb:GetItem"), accounts), allow(List.of("dynamodb:UpdateItem"), rateLimits),
         allow(List.of("dynamodb:UpdateItem"), connections))));
     PolicyStatement stillBound = allow(List.of("dynamodb:ConditionCheckItem"), connections);
     PolicyStatement countHits = allow(List.of("dynamodb:UpdateItem"), rateLimits);
     PolicyStatement readKey = allow(List.of("secretsmanager:GetSecretValue"), messageIdKey.getRef());
     String keyArn = messageIdKey.getRef();
-    routes.add(new Route("Send", "send", "SendHandler", true,
-        with(session, allow(List.of("dynamodb:PutItem"), messages), concat(List.of(stillBound, countHits, readKey), push)),
+    grants.put("Send", new Grants(with(session, allow(List.of("dynamodb:PutItem"), messages), concat(List.of(stillBound, countHits, readKey), push)),
         Map.of("MESSAGE_ID_KEY_SECRET", keyArn, "SENDS_PER_ACCOUNT_PER_10_SECONDS", sendsPer10Seconds.getValueAsString(),
             "UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", unknownRecipientsPerDay.getValueAsString())));
-    routes.add(new Route("Sync", "sync", "SyncHandler", true,
-        List.of(session, allow(List.of("dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages),
+    grants.put("Sync", new Grants(List.of(session, allow(List.of("dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages),
             allow(List.of("dynamodb:DeleteItem"), connections), manageConnections)));
-    routes.add(new Route("Ack", "ack", "AckHandler", true,
-        with(session, allow(List.of("dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages),
+    grants.put("Ack", new Grants(with(session, allow(List.of("dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages),
             concat(List.of(stillBound), push))));
-    routes.add(new Route("Read", "read", "ReadHandler", true,
-        with(session, allow(List.of("dynamodb:PutItem"), messages), concat(List.of(stillBound, countHits, readKey), push)),
+    grants.put("Read", new Grants(with(session, allow(List.of("dynamodb:PutItem"), messages), concat(List.of(stillBound, countHits, readKey), push)),
         Map.of("MESSAGE_ID_KEY_SECRET", keyArn, "READS_PER_ACCOUNT_PER_10_SECONDS", readsPer10Seconds.getValueAsString())));
-    return routes;
+    return grants;
   }
 
   private void table(String name, String environmentVariable, CfnParameter deletionProtection, List<CfnTable.KeySchemaProperty> keys,

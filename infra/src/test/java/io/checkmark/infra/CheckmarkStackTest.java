@@ -1,10 +1,18 @@
 package io.checkmark.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.checkmark.template.SamTemplate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Match;
 
 /** The synthesized CDK stack, checked with CDK's assertions. */
@@ -16,6 +24,17 @@ class CheckmarkStackTest {
         "ProtocolType", "WEBSOCKET", "RouteSelectionExpression", "$request.body.action"));
     SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", 11);
     SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::RouteResponse", 9);
+  }
+
+  @Test
+  void routeOfTheTemplateThatThisStackGrantsNothingStopsTheSynthesis(@TempDir Path directory) throws IOException {
+    Path template = Path.of(System.getProperty("checkmark.template"));
+    Path renamed = directory.resolve("template.yaml");
+    Files.writeString(renamed, Files.readString(template).replace("PingFunction", "PongFunction"));
+
+    assertThatThrownBy(() -> new CheckmarkStack(new App(), "Checkmark", StackProps.builder().build(),
+        SynthesizedStack.FUNCTION_JAR.toString(), SamTemplate.load(renamed)))
+        .hasMessageContaining("route ping to PongFunction").hasMessageContaining("grants()");
   }
 
   @Test

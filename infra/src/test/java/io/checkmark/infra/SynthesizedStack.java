@@ -1,5 +1,6 @@
 package io.checkmark.infra;
 
+import io.checkmark.template.SamTemplate;
 import java.nio.file.Path;
 import java.util.Map;
 import software.amazon.awscdk.App;
@@ -23,7 +24,8 @@ final class SynthesizedStack {
 
   private static Template synthesize() {
     App app = new App();
-    CheckmarkStack stack = new CheckmarkStack(app, "Checkmark", StackProps.builder().build(), FUNCTION_JAR.toString());
+    CheckmarkStack stack = new CheckmarkStack(app, "Checkmark", StackProps.builder().build(), FUNCTION_JAR.toString(),
+        SamTemplate.load(Path.of(System.getProperty("checkmark.template"))));
     return Template.fromStack(stack);
   }
 }
