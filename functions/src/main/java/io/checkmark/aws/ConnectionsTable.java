@@ -12,6 +12,7 @@ import java.util.Optional;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
@@ -26,6 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * is logged in as; the sparse index {@code byPhone} finds a phone's connections.
  */
 public final class ConnectionsTable implements ConnectionStore {
+
+  /** Binds update a row that exists: a connection deleted by {@code $disconnect} stays deleted. */
+  private static final Expression STILL_OPEN = Expression.builder().expression("attribute_exists(id)").build();
 
   /**
    * Rows outlive API Gateway's 2-hour connection maximum by an hour, so that a row whose
@@ -87,7 +92,11 @@ public final class ConnectionsTable implements ConnectionStore {
     item.setPhone(phone);
     item.setKeyGeneration(keyGeneration);
     item.setExpiresAt(expiry());
-    table.updateItem(r -> r.item(item).ignoreNulls(true));
+    try {
+      table.updateItem(r -> r.item(item).ignoreNulls(true).conditionExpression(STILL_OPEN));
+    } catch (ConditionalCheckFailedException disconnected) {
+      // $disconnect deleted the row first: the connection is gone, and a bind must not bring it back.
+    }
   }
 
   @Override

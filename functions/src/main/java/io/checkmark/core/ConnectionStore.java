@@ -10,7 +10,10 @@ public interface ConnectionStore {
 
   Optional<Connection> find(String connectionId);
 
-  /** Logs a connection in as {@code phone}, under the device key of {@code keyGeneration}. */
+  /**
+   * Logs a connection in as {@code phone}, under the device key of {@code keyGeneration}. A
+   * connection already closed stays closed: binding it does nothing.
+   */
   void bind(String connectionId, String phone, long keyGeneration);
 
   /**

@@ -54,6 +54,17 @@ class ConnectionsTableTest {
   }
 
   @Test
+  void lateBindAfterDisconnectDoesNotBringTheConnectionBack() {
+    String id = newId();
+    connections.save(Connection.anonymous(id, NOW, "203.0.113.9"));
+    connections.delete(id);
+
+    connections.bind(id, TestPhones.next(), 1);
+
+    assertThat(connections.find(id)).as("a deleted connection stays deleted").isEmpty();
+  }
+
+  @Test
   void boundConnectionsAreFoundByPhoneAndAnonymousOnesAreNot() {
     String phone = TestPhones.next();
     String first = newId();
