@@ -14,9 +14,6 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.model.PayloadTooL
 public final class ApiGatewayConnections {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiGatewayConnections.class);
-  static final int THROTTLED_ATTEMPTS = 4;
-  private static final long BASE_BACKOFF_MILLIS = 25;
-  private static final long MAX_BACKOFF_MILLIS = 200;
 
   private final ApiGatewayManagementApiClient managementApi;
 
@@ -25,32 +22,27 @@ public final class ApiGatewayConnections {
   }
 
   /**
-   * Posts the frame; throttling (429 {@code LimitExceededException}) is retried with capped
-   * exponential backoff and full jitter, and reported as {@code FAILED} if it persists: the item
-   * stays queued for {@code sync}, so giving up loses nothing. A frame over API Gateway's 128 KB
-   * (413 {@code PayloadTooLargeException}) is {@code TOO_LARGE}: no later try can push it.
+   * Posts the frame. Throttling (429) and server errors are retried by the client's retry
+   * strategy ({@link AwsClients}); what still fails is {@code FAILED}, and the item stays queued
+   * for {@code sync}, so giving up loses nothing. A frame over API Gateway's 128 KB (413) is
+   * {@code TOO_LARGE}: no later try can push it.
    */
   public PushResult post(String connectionId, String frame) {
     SdkBytes data = SdkBytes.fromUtf8String(frame);
-    for (int attempt = 1; ; attempt++) {
-      try {
-        managementApi.postToConnection(r -> r.connectionId(connectionId).data(data));
-        return PushResult.DELIVERED;
-      } catch (GoneException gone) {
-        return PushResult.GONE;
-      } catch (PayloadTooLargeException tooLarge) {
-        LOG.warn("push to {} refused as too large ({} bytes)", connectionId, data.asByteArrayUnsafe().length);
-        return PushResult.TOO_LARGE;
-      } catch (LimitExceededException throttled) {
-        if (attempt == THROTTLED_ATTEMPTS) {
-          LOG.warn("push to {} still throttled after {} attempts; left for sync", connectionId, attempt);
-          return PushResult.FAILED;
-        }
-        Backoff.pause(attempt, BASE_BACKOFF_MILLIS, MAX_BACKOFF_MILLIS);
-      } catch (SdkException failure) {
-        LOG.warn("push to {} failed; left for sync: {}", connectionId, failure.toString());
-        return PushResult.FAILED;
-      }
+    try {
+      managementApi.postToConnection(r -> r.connectionId(connectionId).data(data));
+      return PushResult.DELIVERED;
+    } catch (GoneException gone) {
+      return PushResult.GONE;
+    } catch (PayloadTooLargeException tooLarge) {
+      LOG.warn("push to {} refused as too large ({} bytes)", connectionId, data.asByteArrayUnsafe().length);
+      return PushResult.TOO_LARGE;
+    } catch (LimitExceededException throttled) {
+      LOG.warn("push to {} still throttled after the client's retries; left for sync", connectionId);
+      return PushResult.FAILED;
+    } catch (SdkException failure) {
+      LOG.warn("push to {} failed after the client's retries; left for sync: {}", connectionId, failure.toString());
+      return PushResult.FAILED;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.checkmark.aws;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -9,10 +10,13 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -24,13 +28,62 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * the region from {@code AWS_REGION}, the credentials from the variables Lambda sets, and the
  * one endpoint switch shared by the local stack, LocalStack and AWS: {@code AWS_ENDPOINT_URL_<SERVICE>},
  * else {@code AWS_ENDPOINT_URL}, else the service's public endpoint.
+ *
+ * <p>Every client retries failed calls the same way, configured here and nowhere else: the SDK's
+ * standard strategy (throttling, 5xx and network errors) with {@code SDK_MAX_ATTEMPTS} attempts
+ * and capped exponential backoff with jitter; each attempt may take {@code SDK_ATTEMPT_TIMEOUT_MILLIS}
+ * and the whole call, retries included, {@code SDK_API_CALL_TIMEOUT_MILLIS}, which keeps a call
+ * well inside the function's 10-second timeout.
  */
 public final class AwsClients {
+
+  /** The retry and timeout settings, their environment variables and their defaults. */
+  public record CallPolicy(int maxAttempts, Duration attemptTimeout, Duration apiCallTimeout) {
+
+    public static final CallPolicy DEFAULT = new CallPolicy(3, Duration.ofMillis(1_500), Duration.ofMillis(4_000));
+
+    static CallPolicy from(Map<String, String> environment) {
+      return new CallPolicy(
+          (int) number(environment, "SDK_MAX_ATTEMPTS", DEFAULT.maxAttempts()),
+          Duration.ofMillis(number(environment, "SDK_ATTEMPT_TIMEOUT_MILLIS", DEFAULT.attemptTimeout().toMillis())),
+          Duration.ofMillis(number(environment, "SDK_API_CALL_TIMEOUT_MILLIS", DEFAULT.apiCallTimeout().toMillis())));
+    }
+
+    /** The one retry and timeout configuration every client of a function gets. */
+    public ClientOverrideConfiguration overrides() {
+      return ClientOverrideConfiguration.builder()
+          .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+              .maxAttempts(maxAttempts)
+              .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(25), Duration.ofSeconds(1)))
+              .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(1)))
+              .build())
+          .apiCallAttemptTimeout(attemptTimeout)
+          .apiCallTimeout(apiCallTimeout)
+          .build();
+    }
+
+    private static long number(Map<String, String> environment, String name, long defaultValue) {
+      String value = environment.get(name);
+      if (value == null || value.isBlank()) {
+        return defaultValue;
+      }
+      try {
+        long parsed = Long.parseLong(value.trim());
+        if (parsed < 1) {
+          throw new NumberFormatException();
+        }
+        return parsed;
+      } catch (NumberFormatException notANumber) {
+        throw new IllegalStateException("environment variable " + name + " must be a positive whole number, not " + value);
+      }
+    }
+  }
 
   private final Map<String, String> environment;
   private final Region region;
   private final AwsCredentialsProvider credentials;
   private final SdkHttpClient httpClient;
+  private final CallPolicy callPolicy;
 
   public AwsClients(Map<String, String> environment) {
     this.environment = environment;
@@ -38,10 +91,7 @@ public final class AwsClients {
     this.credentials = credentials(environment);
     // The JDK's HttpURLConnection: no Apache or Netty in the Lambda jar, and the fastest cold start.
     this.httpClient = UrlConnectionHttpClient.create();
-  }
-
-  public Region region() {
-    return region;
+    this.callPolicy = CallPolicy.from(environment);
   }
 
   public DynamoDbClient dynamoDb() {
@@ -90,6 +140,7 @@ public final class AwsClients {
     builder.httpClient(httpClient);
     builder.region(region);
     builder.credentialsProvider(credentials);
+    builder.overrideConfiguration(callPolicy.overrides());
     URI endpoint = endpointFor(service);
     if (endpoint != null) {
       builder.endpointOverride(endpoint);

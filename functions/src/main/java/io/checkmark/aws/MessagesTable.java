@@ -6,6 +6,7 @@ import io.checkmark.core.QueueItem;
 import io.checkmark.core.RateLimiter;
 import io.checkmark.core.Session;
 import io.checkmark.core.SessionChanged;
+import io.checkmark.core.StorageUnavailable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -59,7 +60,6 @@ public final class MessagesTable implements MessageQueue {
   private static final String DEDUP_SORT_KEY = "-";
   private static final int BATCH_GET_LIMIT = 100;
   private static final int TRANSACTION_LIMIT = 100;
-  private static final int ATTEMPTS = 8;
   private static final String CONDITION_FAILED = "ConditionalCheckFailed";
   private static final Logger LOG = LoggerFactory.getLogger(MessagesTable.class);
 
@@ -67,13 +67,20 @@ public final class MessagesTable implements MessageQueue {
   private final String tableName;
   private final ConnectionsTable connections;
   private final RateLimitsTable rateLimits;
+  private final Resubmission resubmission;
 
   public MessagesTable(DynamoDbClient client, String tableName, ConnectionsTable connections,
       RateLimitsTable rateLimits) {
+    this(client, tableName, connections, rateLimits, Resubmission.DEFAULT);
+  }
+
+  MessagesTable(DynamoDbClient client, String tableName, ConnectionsTable connections, RateLimitsTable rateLimits,
+      Resubmission resubmission) {
     this.client = client;
     this.tableName = tableName;
     this.connections = connections;
     this.rateLimits = rateLimits;
+    this.resubmission = resubmission;
   }
 
   /**
@@ -116,11 +123,8 @@ public final class MessagesTable implements MessageQueue {
         if (failedCondition(cancelled, 3)) {
           throw rateLimits.windowFull(sendLimit);
         }
-        // A conflict with a concurrent transaction on the same dedup record or counter: try again.
-        if (attempt == ATTEMPTS) {
-          throw cancelled;
-        }
-        backOff(attempt);
+        // A conflict with a concurrent transaction on the same dedup record or counter: submit again.
+        resubmission.beforeNext(attempt, "storing a message");
       }
     }
   }
@@ -158,8 +162,7 @@ public final class MessagesTable implements MessageQueue {
         response.responses().getOrDefault(tableName, List.of()).forEach(item -> found.add(itemFrom(item)));
         request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
         if (!request.isEmpty()) {
-          giveUpAfter(attempt, "reading acked items");
-          backOff(attempt);
+          resubmission.beforeNext(attempt, "reading acked items");
         }
       }
     }
@@ -236,10 +239,7 @@ public final class MessagesTable implements MessageQueue {
         }
         if (gone.isEmpty()) {
           conflicts++;
-          if (conflicts == ATTEMPTS) {
-            throw cancelled;
-          }
-          backOff(conflicts);
+          resubmission.beforeNext(conflicts, "removing acked items");
         }
         present.removeAll(gone);
       }
@@ -260,7 +260,7 @@ public final class MessagesTable implements MessageQueue {
           TransactWriteItem.builder().put(put -> put.tableName(tableName).item(copy)).build()), null, -1);
       LOG.warn("item {} of queue {} can never be pushed (too large); moved to undeliverable#{}", item.messageId(),
           item.owner(), item.owner());
-    } catch (TransactionCanceledException notMoved) {
+    } catch (TransactionCanceledException | StorageUnavailable notMoved) {
       // Acked or moved aside meanwhile (its delete's condition failed), or still conflicting: then
       // it stays queued and the next sync moves it.
     }
@@ -281,10 +281,10 @@ public final class MessagesTable implements MessageQueue {
         }
         boolean anyConditionFailed = cancelled.cancellationReasons().stream()
             .anyMatch(reason -> CONDITION_FAILED.equals(reason.code()));
-        if (anyConditionFailed || attempt == ATTEMPTS) {
+        if (anyConditionFailed) {
           throw cancelled;
         }
-        backOff(attempt);
+        resubmission.beforeNext(attempt, "a queue transaction");
       }
     }
   }
@@ -360,18 +360,7 @@ public final class MessagesTable implements MessageQueue {
     return Map.of(QUEUE, s(owner), ID, s(messageId));
   }
 
-  private static void giveUpAfter(int attempt, String what) {
-    if (attempt == ATTEMPTS) {
-      throw new IllegalStateException("DynamoDB kept returning unprocessed items while " + what);
-    }
-  }
 
-  /** Unprocessed items and conflicting transactions are retried after a capped, jittered wait. */
-  private static void backOff(int attempt) {
-    if (!Backoff.pause(attempt, 40, 1_000)) {
-      throw new IllegalStateException("interrupted while backing off");
-    }
-  }
 
 
   private static AttributeValue s(String value) {

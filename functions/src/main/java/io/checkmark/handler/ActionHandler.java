@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketRespons
 import io.checkmark.core.Refusal;
 import io.checkmark.core.Session;
 import io.checkmark.core.SessionChanged;
+import io.checkmark.core.StorageUnavailable;
 import io.checkmark.core.Sessions;
 import io.checkmark.protocol.ClientRequest;
 import io.checkmark.protocol.ClientText;
@@ -97,12 +98,20 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
       return errorReply(Frames.refused(refusal), request);
     } catch (ProtocolException refused) {
       return errorReply(refused, request);
+    } catch (StorageUnavailable unavailable) {
+      // Nothing was decided: the client may send the same request again.
+      LOG.warn("storage unavailable: {}", unavailable.getMessage());
+      return internalError(request);
     } catch (RuntimeException failure) {
       LOG.error("request failed", failure);
-      ProtocolException internal = new ProtocolException(ErrorCode.INTERNAL,
-          "the server could not handle this request; it may be retried");
-      return WireJson.write(ErrorFrame.of(internal, request), request == null ? null : request.ref());
+      return internalError(request);
     }
+  }
+
+  private static String internalError(ClientRequest request) {
+    ProtocolException internal = new ProtocolException(ErrorCode.INTERNAL,
+        "the server could not handle this request; it may be retried");
+    return WireJson.write(ErrorFrame.of(internal, request), request == null ? null : request.ref());
   }
 
   private static String errorReply(ProtocolException refused, ClientRequest request) {

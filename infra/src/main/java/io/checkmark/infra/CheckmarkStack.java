@@ -140,6 +140,9 @@ public final class CheckmarkStack extends Stack {
     environment.put("AUTH_FAILURES_PER_ADDRESS_PER_HOUR", failuresPerAddress.getValueAsString());
     environment.put("AUTH_FAILURES_PER_PHONE_AND_ADDRESS_PER_HOUR", failuresPerPhoneAndAddress.getValueAsString());
     environment.put("ANONYMOUS_CONNECTS_PER_ADDRESS_PER_MINUTE", anonymousConnects.getValueAsString());
+    environment.put("SDK_MAX_ATTEMPTS", "3");
+    environment.put("SDK_ATTEMPT_TIMEOUT_MILLIS", "1500");
+    environment.put("SDK_API_CALL_TIMEOUT_MILLIS", "4000");
     environment.put("POWERTOOLS_SERVICE_NAME", "checkmark");
     environment.put("POWERTOOLS_METRICS_NAMESPACE", "Checkmark");
     environment.put("POWERTOOLS_LOG_LEVEL", logLevel.getValueAsString());
