@@ -1,5 +1,7 @@
 package io.checkmark.bench;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
@@ -109,7 +111,7 @@ final class EndToEndBenchmark {
       boolean drained = await(this::drained, Duration.ofSeconds(60));
       await(this::allReceipted, Duration.ofSeconds(30));
       // The senders ack the last receipts a moment after they arrive.
-      Thread.sleep(500);
+      awaitQuiet();
       DynamoDbMeter.Reading dynamoDb = DynamoDbMeter.read().since(dynamoDbBefore);
       Traffic.Snapshot traffic = stack.traffic().since(trafficBefore);
       long deliveredMeasured = delivered.size() - deliveredBefore;
@@ -235,7 +237,18 @@ final class EndToEndBenchmark {
   private void settle() throws InterruptedException {
     await(this::drained, Duration.ofSeconds(60));
     await(this::allReceipted, Duration.ofSeconds(60));
-    Thread.sleep(1000);
+    awaitQuiet();
+  }
+
+  /** Waits until no frame has crossed the gateway, either way, for half a second. */
+  private void awaitQuiet() {
+    Traffic.Snapshot[] last = {stack.traffic()};
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      Traffic.Snapshot now = stack.traffic();
+      boolean quiet = now.messagesIn() == last[0].messagesIn() && now.messagesOut() == last[0].messagesOut();
+      last[0] = now;
+      return quiet;
+    });
   }
 
   /** Every send answered and every accepted message delivered. */
@@ -248,14 +261,12 @@ final class EndToEndBenchmark {
   }
 
   /** Waits until {@code done} holds or {@code limit} passes; says whether it held. */
-  private static boolean await(BooleanSupplier done, Duration limit) throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() >= end) {
-        return false;
-      }
-      Thread.sleep(20);
+  private static boolean await(BooleanSupplier done, Duration limit) {
+    try {
+      Awaitility.await().atMost(limit).pollInterval(Duration.ofMillis(20)).until(done::getAsBoolean);
+      return true;
+    } catch (ConditionTimeoutException notInTime) {
+      return false;
     }
-    return true;
   }
 }

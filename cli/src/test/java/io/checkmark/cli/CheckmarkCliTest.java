@@ -1,9 +1,13 @@
 package io.checkmark.cli;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.awaitility.core.TerminalFailureException;
+import org.awaitility.core.ConditionTimeoutException;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
+import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -110,13 +114,12 @@ class CheckmarkCliTest {
       return screen.toString(StandardCharsets.UTF_8);
     }
 
-    void awaitOutput(String text) throws InterruptedException {
-      long deadline = System.currentTimeMillis() + 15_000;
-      while (!output().contains(text)) {
-        if (System.currentTimeMillis() > deadline || exit.isDone()) {
-          throw new AssertionError("no \"" + text + "\" on the screen:\n" + output());
-        }
-        Thread.sleep(20);
+    void awaitOutput(String text) {
+      try {
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).failFast(exit::isDone)
+            .until(() -> output().contains(text));
+      } catch (ConditionTimeoutException | TerminalFailureException notShown) {
+        throw new AssertionError("no \"" + text + "\" on the screen:\n" + output(), notShown);
       }
     }
 

@@ -1,5 +1,6 @@
 package io.checkmark.client;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.checkmark.protocol.Accepted;
@@ -152,10 +153,11 @@ class CheckmarkClientTest {
 
       server.send("{\"type\":\"error\",\"code\":\"DEVICE_REPLACED\",\"message\":\"registered elsewhere\"}");
       server.closeNewest();
-      Thread.sleep(500);
 
+      await().atMost(Duration.ofSeconds(5)).until(() -> heard.contains("replaced"));
       assertThat(heard).containsExactly("replaced");
-      assertThat(server.connections()).as("no reconnect after DEVICE_REPLACED").isEqualTo(1);
+      await("no reconnect after DEVICE_REPLACED").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+          .until(() -> server.connections() == 1);
     }
   }
 

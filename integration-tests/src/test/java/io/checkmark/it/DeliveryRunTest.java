@@ -1,7 +1,9 @@
 package io.checkmark.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.Listener;
@@ -107,7 +109,14 @@ class DeliveryRunTest {
         CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
         assertThat(delivered.await(60, TimeUnit.SECONDS)).as("all %d delivered", total).isTrue();
         double seconds = (System.nanoTime() - start) / 1e9;
-        Thread.sleep(300);
+        // The senders ack the last receipts a moment after they arrive: wait until no request is made for 300 ms.
+        long[] lastSeen = {-1};
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
+          long now = AwsCallRecorder.FUNCTION_DYNAMODB_REQUESTS.get();
+          boolean settled = now == lastSeen[0];
+          lastSeen[0] = now;
+          return settled;
+        });
         // Send, push, the recipient's ack, the receipt, the sender's ack of it: all the requests a delivery costs.
         double requestsPerMessage = (AwsCallRecorder.FUNCTION_DYNAMODB_REQUESTS.get() - requestsBefore)
             / (double) (total - SEQUENTIAL_MESSAGES);

@@ -1,7 +1,9 @@
 package io.checkmark.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkmark.local.LocalStack;
@@ -99,7 +101,8 @@ class LeastPrivilegeTest {
       // A stale connection, found gone on push.
       Set<String> beforeDrop = stack.openConnectionIds();
       aliceSocket.close();
-      Thread.sleep(200);
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> beforeDrop.stream().filter(stack.openConnectionIds()::contains).count() == 1);
       String bobsConnection = beforeDrop.stream().filter(stack.openConnectionIds()::contains).findFirst().orElseThrow();
       stack.dropWithoutDisconnect(bobsConnection);
     }
@@ -114,7 +117,8 @@ class LeastPrivilegeTest {
       reply(second, "{\"action\":\"verifyPin\",\"phone\":\"" + TEST_NUMBER + "\",\"pin\":\"" + TEST_PIN + "\"}");
       first.closeCode(java.time.Duration.ofSeconds(5));
     }
-    Thread.sleep(500);
+    // The last disconnects run their function before the stack stops.
+    await().atMost(Duration.ofSeconds(5)).until(() -> stack.openConnectionIds().isEmpty());
   }
 
   private static JsonNode reply(TestSocket socket, String frame) throws Exception {

@@ -1,5 +1,6 @@
 package io.checkmark.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -103,11 +104,9 @@ class LocalStackProcessTest {
       connectionId = added.get(0);
     }
 
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (connectionIds().contains(connectionId)) {
-      assertThat(System.currentTimeMillis()).as("row of %s removed by $disconnect", connectionId).isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    String closed = connectionId;
+    await("row of " + closed + " removed by $disconnect").atMost(Duration.ofSeconds(10))
+        .until(() -> !connectionIds().contains(closed));
   }
 
   private static List<String> connectionIds() {

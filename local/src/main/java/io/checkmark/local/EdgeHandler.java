@@ -36,8 +36,7 @@ final class EdgeHandler extends Handler.Wrapper {
       if (getHandler() != null) {
         return super.handle(request, response, callback);
       }
-      HttpResponses.json(response, callback, 404,
-          "{\"message\":\"DynamoDB is served by the external endpoint this stack was started with\"}");
+      HttpResponses.message(response, callback, 404, "DynamoDB is served by the external endpoint this stack was started with");
       return true;
     }
     if (target != null && target.startsWith(SsmParameters.TARGET_PREFIX)) {
@@ -56,8 +55,8 @@ final class EdgeHandler extends Handler.Wrapper {
     } else if ("POST".equals(request.getMethod()) && "/".equals(path) && isForm(request)) {
       sms.handlePublish(request, response, callback);
     } else {
-      HttpResponses.json(response, callback, 404, "{\"message\":\"nothing is served at " + path.replace("\"", "")
-          + "; WebSocket clients connect to the stage path\"}");
+      HttpResponses.message(response, callback, 404,
+          "nothing is served at " + path + "; WebSocket clients connect to the stage path");
     }
     return true;
   }

@@ -1,13 +1,17 @@
 package io.checkmark.local;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** Writing the local stack's small HTTP replies. */
+/** Writing the local stack's small HTTP replies; JSON bodies are written by Jackson. */
 final class HttpResponses {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private HttpResponses() {
   }
@@ -27,10 +31,26 @@ final class HttpResponses {
     write(response, callback, status, "application/json", body);
   }
 
+  static void json(Response response, Callback callback, int status, Object body) {
+    json(response, callback, status, toJson(body));
+  }
+
+  /** {@code {"message": ...}}, the shape of AWS's JSON errors. */
+  static void message(Response response, Callback callback, int status, String message) {
+    json(response, callback, status, Map.of("message", message));
+  }
+
+  static String toJson(Object body) {
+    try {
+      return JSON.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a reply", e);
+    }
+  }
+
   /** An error in the AWS REST-JSON protocol: the SDK reads its type from {@code x-amzn-ErrorType}. */
   static void awsJsonError(Response response, Callback callback, int status, String errorType, String message) {
     response.getHeaders().put("x-amzn-ErrorType", errorType);
-    String body = "{\"message\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(message)) + "\"}";
-    write(response, callback, status, "application/json", body);
+    message(response, callback, status, message);
   }
 }

@@ -58,7 +58,7 @@ final class SmsCapture {
         clear();
         HttpResponses.write(response, callback, 204, null, null);
       }
-      default -> HttpResponses.json(response, callback, 405, "{\"error\":\"use GET or DELETE\"}");
+      default -> HttpResponses.json(response, callback, 405, Map.of("error", "use GET or DELETE"));
     }
   }
 
@@ -93,10 +93,7 @@ final class SmsCapture {
     }
     // Anyone on this machine may publish here: what they send must not forge console lines.
     console.println("SMS to " + ClientText.forLog(phone) + ": " + ClientText.forLog(message));
-    HttpResponses.write(response, callback, 200, "text/xml",
-        "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult><MessageId>"
-            + messageId + "</MessageId></PublishResult><ResponseMetadata><RequestId>" + UUID.randomUUID()
-            + "</RequestId></ResponseMetadata></PublishResponse>");
+    HttpResponses.write(response, callback, 200, "text/xml", SnsReplies.published(messageId));
   }
 
   private synchronized String listing(String phone) {
@@ -108,7 +105,7 @@ final class SmsCapture {
         messages.set(number, JSON.valueToTree(list));
       }
     });
-    return body.toString();
+    return HttpResponses.toJson(body);
   }
 
   /** {@code MessageAttributes.entry.N.Name/Value.DataType/Value.StringValue}, as SNS's JSON shows them. */
@@ -139,9 +136,6 @@ final class SmsCapture {
   }
 
   private static void queryError(Response response, Callback callback, int status, String code, String message) {
-    HttpResponses.write(response, callback, status, "text/xml",
-        "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>Sender</Type><Code>" + code
-            + "</Code><Message>" + message.replace("&", "&amp;").replace("<", "&lt;")
-            + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>");
+    HttpResponses.write(response, callback, status, "text/xml", SnsReplies.error(code, message));
   }
 }

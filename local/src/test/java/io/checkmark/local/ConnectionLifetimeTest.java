@@ -1,5 +1,6 @@
 package io.checkmark.local;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -17,10 +18,13 @@ class ConnectionLifetimeTest {
         .maxConnectionDuration(maximum).build());
          TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
       long opened = System.nanoTime();
-      while (!socket.isClosed() && System.nanoTime() - opened < maximum.multipliedBy(5).toNanos()) {
-        socket.send("{\"action\":\"oneway\"}");
-        Thread.sleep(100);
-      }
+      // Busy, not idle: a frame every 100 ms until the gateway ends the connection for its age.
+      await().atMost(maximum.multipliedBy(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        if (!socket.isClosed()) {
+          socket.send("{\"action\":\"oneway\"}");
+        }
+        return socket.isClosed();
+      });
 
       assertThat(socket.closeCode(Duration.ofSeconds(1))).isEqualTo(1001);
       assertThat(Duration.ofNanos(System.nanoTime() - opened)).isBetween(maximum, maximum.multipliedBy(3));

@@ -1,5 +1,6 @@
 package io.checkmark.local;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -79,15 +80,14 @@ class EmulatorConformanceTest {
 
   @Test
   void trafficCountsMessagesEachWayAndInvocationsByRouteAsApiGatewayBillsThem() throws Exception {
-    Traffic.Snapshot before = stack.traffic();
+    // The stack is shared: the $disconnect of an earlier test's socket may still be on its way.
+    Traffic.Snapshot before = quietTraffic();
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
       socket.send("{\"action\":\"echo\"}").next();
       socket.send("{\"action\":\"echo\"}").next();
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!stack.traffic().since(before).invocationsByRoute().containsKey("$disconnect") && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> stack.traffic().since(before).invocationsByRoute().containsKey("$disconnect"));
 
     Traffic.Snapshot traffic = stack.traffic().since(before);
 
@@ -174,7 +174,7 @@ class EmulatorConformanceTest {
       socket.send("{\"action\":\"oneway\"}");
       String connectionId = connectionIdOf(socket);
 
-      assertThat(awaitEvent(connectionId, "oneway")).isNotNull();
+      assertThat(awaitEvent(connectionId, "oneway").path("body").asText()).isEqualTo("{\"action\":\"oneway\"}");
       assertThat(socket.poll(Duration.ofMillis(300))).isNull();
     }
   }
@@ -261,11 +261,8 @@ class EmulatorConformanceTest {
       String body = "{\"action\":\"oneway\",\"x\":\"" + "a".repeat(30 * 1024) + "\"}";
       socket.sendSingleFrame(body);
 
-      long deadline = System.currentTimeMillis() + 5_000;
-      while (RecordingHandler.EVENTS.stream().noneMatch(event -> event.path("body").asText().equals(body))) {
-        assertThat(System.currentTimeMillis()).as("oneway event with the 30 KB frame").isLessThan(deadline);
-        Thread.sleep(20);
-      }
+      await("oneway event with the 30 KB frame").atMost(Duration.ofSeconds(5))
+          .until(() -> RecordingHandler.EVENTS.stream().anyMatch(event -> event.path("body").asText().equals(body)));
     }
   }
 
@@ -404,20 +401,26 @@ class EmulatorConformanceTest {
     return JSON.readTree(frame).get("requestContext").get("routeKey").asText();
   }
 
+  /** The traffic once no connection is open and nothing has moved for 200 ms. */
+  private static Traffic.Snapshot quietTraffic() {
+    Traffic.Snapshot[] last = {stack.traffic()};
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      Traffic.Snapshot now = stack.traffic();
+      boolean quiet = stack.openConnectionIds().isEmpty()
+          && now.invocationsByRoute().equals(last[0].invocationsByRoute());
+      last[0] = now;
+      return quiet;
+    });
+    return last[0];
+  }
+
   private static String connectionIdOf(TestSocket socket) throws Exception {
     return JSON.readTree(socket.send("{\"action\":\"echo\"}").next()).get("requestContext").get("connectionId").asText();
   }
 
-  private static JsonNode awaitEvent(String connectionId, String routeKey) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (System.currentTimeMillis() < deadline) {
-      Optional<JsonNode> event = findEvent(connectionId, routeKey);
-      if (event.isPresent()) {
-        return event.get();
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no " + routeKey + " event for " + connectionId);
+  private static JsonNode awaitEvent(String connectionId, String routeKey) {
+    return await(routeKey + " event for " + connectionId).atMost(Duration.ofSeconds(5))
+        .until(() -> findEvent(connectionId, routeKey), Optional::isPresent).orElseThrow();
   }
 
   private static Optional<JsonNode> findEvent(String connectionId, String routeKey) {
