@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Runs every benchmark in one go and records the run: {@code docs/benchmarks.md} gets the
- * figures between its result markers, {@code docs/benchmarks/latency.svg} the chart. Targets are
- * reported as met or missed; none fails the run. {@code --quick} is the CI smoke run: the same
- * harness on small numbers, checking that it works, not the targets.
+ * Runs every benchmark in one go and records the run: {@code docs/benchmarks.md} gets the figures
+ * between its result markers, {@code docs/benchmarks/latency.svg} the chart. Targets are reported
+ * as met or missed; none fails the run. {@code --quick} is the CI smoke run: the same harness on
+ * small numbers, checking that it works, not the targets.
  *
  * <pre>
  * java -jar benchmarks/target/checkmark-benchmarks.jar [--quick] [--root DIR] [--docs DIR]
@@ -31,18 +31,22 @@ public final class BenchmarkSuite {
   static final String RESULTS_END = "<!-- end of benchmark results -->";
 
   /** How big a run is. */
-  record Size(int coldStartRuns, int warmEmbeddedCalls, int warmHttpCalls, int pairs, Duration phase,
-      int inFlightPerSender, int idleConnections) {
+  record Size(
+      int coldStartRuns,
+      int warmEmbeddedCalls,
+      int warmHttpCalls,
+      int pairs,
+      Duration phase,
+      int inFlightPerSender,
+      int idleConnections) {
     static final Size FULL = new Size(10, 10_000, 2_000, 100, Duration.ofSeconds(15), 4, 10_000);
     static final Size QUICK = new Size(2, 300, 100, 10, Duration.ofSeconds(3), 4, 300);
   }
 
   /** Where the project is, where the run is written, and how big it is. */
-  record Options(Path root, Path docs, Size size) {
-  }
+  record Options(Path root, Path docs, Size size) {}
 
-  private BenchmarkSuite() {
-  }
+  private BenchmarkSuite() {}
 
   public static void main(String[] args) throws Exception {
     Options options = parse(args);
@@ -56,8 +60,9 @@ public final class BenchmarkSuite {
       return;
     }
     long missed = targets.stream().filter(target -> !target.met()).count();
-    System.out.printf("%nBenchmarks done: %d targets, %d met, %d missed. Written to %s%n", targets.size(),
-        targets.size() - missed, missed, options.docs().resolve("benchmarks.md"));
+    System.out.printf(
+        "%nBenchmarks done: %d targets, %d met, %d missed. Written to %s%n",
+        targets.size(), targets.size() - missed, missed, options.docs().resolve("benchmarks.md"));
     System.exit(0);
   }
 
@@ -70,7 +75,9 @@ public final class BenchmarkSuite {
         case "--quick" -> size = Size.QUICK;
         case "--root" -> root = Path.of(args[++i]);
         case "--docs" -> docs = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("usage: [--quick] [--root DIR] [--docs DIR]; unknown " + args[i]);
+        default ->
+            throw new IllegalArgumentException(
+                "usage: [--quick] [--root DIR] [--docs DIR]; unknown " + args[i]);
       }
     }
     return new Options(root, docs == null ? root.resolve("docs") : docs, size);
@@ -78,25 +85,44 @@ public final class BenchmarkSuite {
 
   static List<Report.Target> run(Options options, PrintStream console) throws Exception {
     Path template = options.root().resolve("template.yaml");
-    Path functionsJar = requireFile(options.root().resolve("functions/target/checkmark-functions.jar"));
+    Path functionsJar =
+        requireFile(options.root().resolve("functions/target/checkmark-functions.jar"));
     Path localStackJar = requireFile(options.root().resolve("local/target/checkmark-local.jar"));
     Size size = options.size();
     Report report = new Report(console);
-    report.line("Run of %s on %s: %d cores, %s, Java %s (%s).", LocalDate.now(), cpuModel(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.version"),
-        System.getProperty("java.version"), size == Size.QUICK ? "quick mode" : "full run");
+    report.line(
+        "Run of %s on %s: %d cores, %s, Java %s (%s).",
+        LocalDate.now(),
+        cpuModel(),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name") + " " + System.getProperty("os.version"),
+        System.getProperty("java.version"),
+        size == Size.QUICK ? "quick mode" : "full run");
 
     LatencyChart chart = new LatencyChart();
-    // The end-to-end phases send back to back from few accounts: limits high enough that they measure the work.
-    try (LocalStack stack = LocalStack.start(LocalStackOptions.builder().port(0).template(template)
-        .parameterOverrides(Map.of("SendsPerAccountPer10Seconds", "1000000", "ReadsPerAccountPer10Seconds", "1000000"))
-        .console(new PrintStream(OutputStream.nullOutputStream())).build())) {
+    // The end-to-end phases send back to back from few accounts: limits high enough that they
+    // measure the work.
+    try (LocalStack stack =
+        LocalStack.start(
+            LocalStackOptions.builder()
+                .port(0)
+                .template(template)
+                .parameterOverrides(
+                    Map.of(
+                        "SendsPerAccountPer10Seconds",
+                        "1000000",
+                        "ReadsPerAccountPer10Seconds",
+                        "1000000"))
+                .console(new PrintStream(OutputStream.nullOutputStream()))
+                .build())) {
       new ColdStartBenchmark(stack, functionsJar, System.getProperty("java.class.path"))
           .run(report, size.coldStartRuns());
-      List<WarmLatencyBenchmark.Latencies> warm = new WarmLatencyBenchmark(stack, template)
-          .run(report, size.warmEmbeddedCalls(), size.warmHttpCalls());
-      EndToEndBenchmark.Outcome endToEnd = new EndToEndBenchmark(stack)
-          .run(report, size.pairs(), size.phase(), size.inFlightPerSender(), true);
+      List<WarmLatencyBenchmark.Latencies> warm =
+          new WarmLatencyBenchmark(stack, template)
+              .run(report, size.warmEmbeddedCalls(), size.warmHttpCalls());
+      EndToEndBenchmark.Outcome endToEnd =
+          new EndToEndBenchmark(stack)
+              .run(report, size.pairs(), size.phase(), size.inFlightPerSender(), true);
       new CostModel().report(report, endToEnd);
       chart.add("end to end, half load", endToEnd.halfLoadLatency(), "#d62728");
       String[] colours = {"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"};
@@ -113,40 +139,64 @@ public final class BenchmarkSuite {
     report.line("| target | measured | limit | |");
     report.line("|---|---|---|---|");
     for (Report.Target target : report.targets()) {
-      report.line("| %s | %s %s | %s %s | %s |", target.what(), Report.format(target.measured()), target.unit(),
-          target.higherIsBetter() ? "≥" : "≤", Report.format(target.limit()), target.met() ? "met" : "**missed**");
+      report.line(
+          "| %s | %s %s | %s %s | %s |",
+          target.what(),
+          Report.format(target.measured()),
+          target.unit(),
+          target.higherIsBetter() ? "≥" : "≤",
+          Report.format(target.limit()),
+          target.met() ? "met" : "**missed**");
     }
-    write(options.docs(), report.markdown(), chart.svg("Checkmark latency distributions (" + LocalDate.now() + ")"));
+    write(
+        options.docs(),
+        report.markdown(),
+        chart.svg("Checkmark latency distributions (" + LocalDate.now() + ")"));
     return report.targets();
   }
 
-  /** Puts the results between the markers of {@code benchmarks.md} (creating it if need be) and the chart beside it. */
+  /**
+   * Puts the results between the markers of {@code benchmarks.md} (creating it if need be) and the
+   * chart beside it.
+   */
   static void write(Path docs, String results, String svg) throws IOException {
     Files.createDirectories(docs.resolve("benchmarks"));
     Files.writeString(docs.resolve("benchmarks/latency.svg"), svg, StandardCharsets.UTF_8);
     Path page = docs.resolve("benchmarks.md");
-    String text = Files.exists(page) ? Files.readString(page, StandardCharsets.UTF_8)
-        : "# Benchmarks\n\n![latency](benchmarks/latency.svg)\n\n" + RESULTS_START + "\n" + RESULTS_END + "\n";
+    String text =
+        Files.exists(page)
+            ? Files.readString(page, StandardCharsets.UTF_8)
+            : "# Benchmarks\n\n![latency](benchmarks/latency.svg)\n\n"
+                + RESULTS_START
+                + "\n"
+                + RESULTS_END
+                + "\n";
     int start = text.indexOf(RESULTS_START);
     int end = text.indexOf(RESULTS_END);
     if (start < 0 || end < start) {
       throw new IllegalStateException(page + " has lost its result markers");
     }
-    Files.writeString(page, text.substring(0, start + RESULTS_START.length()) + "\n" + results
-        + text.substring(end), StandardCharsets.UTF_8);
+    Files.writeString(
+        page,
+        text.substring(0, start + RESULTS_START.length()) + "\n" + results + text.substring(end),
+        StandardCharsets.UTF_8);
   }
 
   private static Path requireFile(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException(file + " is missing: build first with mvn -B -q package -DskipTests");
+      throw new IllegalStateException(
+          file + " is missing: build first with mvn -B -q package -DskipTests");
     }
     return file;
   }
 
   private static String cpuModel() {
     try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      return lines.filter(line -> line.startsWith("model name")).findFirst()
-          .map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("an unknown CPU");
+      return lines
+          .filter(line -> line.startsWith("model name"))
+          .findFirst()
+          .map(line -> line.substring(line.indexOf(':') + 1).trim())
+          .orElse("an unknown CPU");
     } catch (IOException | RuntimeException unreadable) {
       return ManagementFactory.getOperatingSystemMXBean().getArch();
     }

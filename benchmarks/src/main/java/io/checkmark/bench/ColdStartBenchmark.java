@@ -18,24 +18,28 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cold start of the {@code send} handler: a new JVM on one core with the Lambda runtime's JVM
- * flags loads the handler and handles its first event against the local stack's DynamoDB; the
- * same for a naive version of it. Spawn to READY is init, spawn to DONE is what the first user
- * waits for (less the runtime's own start, which is the same for both).
+ * Cold start of the {@code send} handler: a new JVM on one core with the Lambda runtime's JVM flags
+ * loads the handler and handles its first event against the local stack's DynamoDB; the same for a
+ * naive version of it. Spawn to READY is init, spawn to DONE is what the first user waits for (less
+ * the runtime's own start, which is the same for both).
  */
 final class ColdStartBenchmark {
 
   /** The flags the java21 runtime starts with, for a 1024 MB function, and the template's own. */
-  static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xshare:auto",
-      "-XX:MaxHeapSize=870m", "-XX:MaxMetaspaceSize=100m", "-XX:ReservedCodeCacheSize=100m",
-      "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
+  static final List<String> LAMBDA_JVM_FLAGS =
+      List.of(
+          "-XX:+UseSerialGC",
+          "-Xshare:auto",
+          "-XX:MaxHeapSize=870m",
+          "-XX:MaxMetaspaceSize=100m",
+          "-XX:ReservedCodeCacheSize=100m",
+          "-XX:+TieredCompilation",
+          "-XX:TieredStopAtLevel=1");
 
-  private record Variant(String name, String handlerClass, String classPath) {
-  }
+  private record Variant(String name, String handlerClass, String classPath) {}
 
   /** One run: milliseconds from spawn to READY and to DONE. */
-  private record Run(double readyMillis, double doneMillis) {
-  }
+  private record Run(double readyMillis, double doneMillis) {}
 
   private final LocalStack stack;
   private final Path functionsJar;
@@ -53,34 +57,48 @@ final class ColdStartBenchmark {
     Devices.Device recipient = devices.register(false);
     Path probeClasses = probeClasses();
     Map<String, String> environment = new HashMap<>(stack.environmentOf("SendFunction"));
-    // As in Lambda: metrics on (EMF lines on stdout), not the local stack's console-friendly default.
+    // As in Lambda: metrics on (EMF lines on stdout), not the local stack's console-friendly
+    // default.
     environment.remove("POWERTOOLS_METRICS_DISABLED");
-    List<Variant> variants = List.of(
-        new Variant("checkmark", "io.checkmark.handler.SendHandler",
-            probeClasses + java.io.File.pathSeparator + functionsJar.toAbsolutePath()),
-        new Variant("naive", "io.checkmark.bench.naive.NaiveSendHandler", benchmarkClassPath));
+    List<Variant> variants =
+        List.of(
+            new Variant(
+                "checkmark",
+                "io.checkmark.handler.SendHandler",
+                probeClasses + java.io.File.pathSeparator + functionsJar.toAbsolutePath()),
+            new Variant("naive", "io.checkmark.bench.naive.NaiveSendHandler", benchmarkClassPath));
     Map<String, List<Run>> results = new HashMap<>();
     boolean oneCore = Files.isExecutable(Path.of("/usr/bin/taskset"));
     for (int i = 0; i < runs; i++) {
       // Alternate the variants so that a disturbance on the machine hits both alike.
       for (Variant variant : variants) {
-        results.computeIfAbsent(variant.name(), name -> new ArrayList<>())
+        results
+            .computeIfAbsent(variant.name(), name -> new ArrayList<>())
             .add(spawn(variant, environment, sender, recipient, variant.name() + "-" + i, oneCore));
       }
     }
 
     report.section("1. Cold start of `send`");
-    report.line("%d runs per variant, %s, flags `%s`; first event = a `send` to a registered, offline recipient"
+    report.line(
+        "%d runs per variant, %s, flags `%s`; first event = a `send` to a registered, offline recipient"
             + " (reads, transaction, connection lookup) against the local stack's DynamoDB.",
-        runs, oneCore ? "one core (`taskset -c 0`)" : "all cores (no taskset here)", String.join(" ", LAMBDA_JVM_FLAGS));
+        runs,
+        oneCore ? "one core (`taskset -c 0`)" : "all cores (no taskset here)",
+        String.join(" ", LAMBDA_JVM_FLAGS));
     report.line("");
-    report.line("| variant | spawn → ready (median) | spawn → first event done (median) | min | max |");
+    report.line(
+        "| variant | spawn → ready (median) | spawn → first event done (median) | min | max |");
     report.line("|---|---|---|---|---|");
     for (Variant variant : variants) {
       List<Run> measured = results.get(variant.name());
       double[] done = measured.stream().mapToDouble(Run::doneMillis).sorted().toArray();
-      report.line("| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms |", variant.name(),
-          median(measured.stream().mapToDouble(Run::readyMillis).toArray()), median(done), done[0], done[done.length - 1]);
+      report.line(
+          "| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms |",
+          variant.name(),
+          median(measured.stream().mapToDouble(Run::readyMillis).toArray()),
+          median(done),
+          done[0],
+          done[done.length - 1]);
     }
     report.line("");
     double ours = median(results.get("checkmark").stream().mapToDouble(Run::doneMillis).toArray());
@@ -89,24 +107,40 @@ final class ColdStartBenchmark {
     report.target("naive / checkmark cold start", naive / ours, 2, true, "×");
   }
 
-  private Run spawn(Variant variant, Map<String, String> environment, Devices.Device sender,
-      Devices.Device recipient, String clientId, boolean oneCore) throws IOException, InterruptedException {
+  private Run spawn(
+      Variant variant,
+      Map<String, String> environment,
+      Devices.Device sender,
+      Devices.Device recipient,
+      String clientId,
+      boolean oneCore)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     if (oneCore) {
       command.addAll(List.of("/usr/bin/taskset", "-c", "0"));
     }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(LAMBDA_JVM_FLAGS);
-    command.addAll(List.of("-cp", variant.classPath(), ColdStartProbe.class.getName(), variant.handlerClass(),
-        sender.connectionId(), recipient.phone(), clientId));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    command.addAll(
+        List.of(
+            "-cp",
+            variant.classPath(),
+            ColdStartProbe.class.getName(),
+            variant.handlerClass(),
+            sender.connectionId(),
+            recipient.phone(),
+            clientId));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
     builder.environment().clear();
     builder.environment().putAll(environment);
     long spawned = System.nanoTime();
     Process process = builder.start();
     double ready = -1;
     String reply = null;
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         double at = (System.nanoTime() - spawned) / 1e6;
         if (line.equals("READY")) {
@@ -124,17 +158,22 @@ final class ColdStartBenchmark {
     } finally {
       process.destroyForcibly();
     }
-    throw new IllegalStateException(variant.name() + " ended without handling its event (exit " + process.waitFor() + ")");
+    throw new IllegalStateException(
+        variant.name() + " ended without handling its event (exit " + process.waitFor() + ")");
   }
 
-  /** The probe's two classes, copied out so that the real variant's class path is the Lambda jar and them only. */
+  /**
+   * The probe's two classes, copied out so that the real variant's class path is the Lambda jar and
+   * them only.
+   */
   private static Path probeClasses() throws IOException {
     Path directory = Files.createTempDirectory("checkmark-probe");
     for (Class<?> type : List.of(ColdStartProbe.class, ProbeContext.class)) {
       String resource = type.getName().replace('.', '/') + ".class";
       Path target = directory.resolve(resource);
       Files.createDirectories(target.getParent());
-      try (InputStream bytes = ColdStartBenchmark.class.getClassLoader().getResourceAsStream(resource)) {
+      try (InputStream bytes =
+          ColdStartBenchmark.class.getClassLoader().getResourceAsStream(resource)) {
         Files.copy(bytes, target);
       }
     }

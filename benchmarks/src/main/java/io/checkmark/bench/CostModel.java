@@ -27,15 +27,18 @@ final class CostModel {
   static final double WORK_PER_INVOCATION_MS = 2;
   static final double DYNAMODB_ROUND_TRIP_MS = 5;
   static final double POST_TO_CONNECTION_MS = 10;
+
   /** The client SDK pings every 5 minutes and reconnects before API Gateway's 2-hour limit. */
   static final double PINGS_PER_MONTH = 30 * 24 * 60 / 5.0;
+
   static final double MINUTES_PER_MONTH = 30 * 24 * 60;
   static final double RECONNECTS_PER_MONTH = MINUTES_PER_MONTH / 110;
 
   private static final Set<String> ROUTES_WITHOUT_REPLY = Set.of("$connect", "$disconnect");
 
   /** Dollars per million delivered messages, by service. */
-  record PerMillion(double apiGateway, double lambdaRequests, double lambdaDuration, double dynamoDb) {
+  record PerMillion(
+      double apiGateway, double lambdaRequests, double lambdaDuration, double dynamoDb) {
     double total() {
       return apiGateway + lambdaRequests + lambdaDuration + dynamoDb;
     }
@@ -47,8 +50,11 @@ final class CostModel {
     DynamoDbMeter.Reading dynamoDb = run.dynamoDb();
     double messages = (traffic.messagesIn() + traffic.messagesOut()) / delivered;
     double invocations = traffic.invocations() / delivered;
-    long replies = traffic.invocationsByRoute().entrySet().stream()
-        .filter(route -> !ROUTES_WITHOUT_REPLY.contains(route.getKey())).mapToLong(Map.Entry::getValue).sum();
+    long replies =
+        traffic.invocationsByRoute().entrySet().stream()
+            .filter(route -> !ROUTES_WITHOUT_REPLY.contains(route.getKey()))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
     double pushes = Math.max(0, traffic.messagesOut() - replies) / delivered;
     double requests = dynamoDb.requests() / delivered;
     double readUnits = dynamoDb.readUnits() / delivered;
@@ -60,72 +66,127 @@ final class CostModel {
     PerMillion minimum = price(3, 1, 2, 1, 0.5, 5);
 
     report.section("4. DynamoDB requests and capacity units per delivered message");
-    report.line("Over the end-to-end run's two phases (%,d messages delivered, each with its delivered receipt),"
-        + " counted by an SDK interceptor on every function's client; units are DynamoDB Local's"
-        + " `ConsumedCapacity` answers.", run.delivered());
+    report.line(
+        "Over the end-to-end run's two phases (%,d messages delivered, each with its delivered receipt),"
+            + " counted by an SDK interceptor on every function's client; units are DynamoDB Local's"
+            + " `ConsumedCapacity` answers.",
+        run.delivered());
     report.line("");
     report.line("| operation | requests per message | capacity units per message |");
     report.line("|---|---|---|");
-    dynamoDb.requestsByOperation().forEach((operation, count) -> report.line("| %s | %.2f | %.2f |", operation,
-        count / delivered, dynamoDb.unitsByOperation().getOrDefault(operation, 0.0) / delivered));
-    report.line("| **total** | **%.2f** | **%.2f** (%.2f read, %.2f write) |", requests, readUnits + writeUnits,
-        readUnits, writeUnits);
+    dynamoDb
+        .requestsByOperation()
+        .forEach(
+            (operation, count) ->
+                report.line(
+                    "| %s | %.2f | %.2f |",
+                    operation,
+                    count / delivered,
+                    dynamoDb.unitsByOperation().getOrDefault(operation, 0.0) / delivered));
+    report.line(
+        "| **total** | **%.2f** | **%.2f** (%.2f read, %.2f write) |",
+        requests, readUnits + writeUnits, readUnits, writeUnits);
     report.line("");
-    report.line("Gateway traffic per delivered message: %.2f WebSocket messages (%.2f in, %.2f out), %.2f function"
-            + " invocations (%s), %.2f pushes.", messages, traffic.messagesIn() / delivered,
-        traffic.messagesOut() / delivered, invocations, perRoute(traffic, delivered), pushes);
+    report.line(
+        "Gateway traffic per delivered message: %.2f WebSocket messages (%.2f in, %.2f out), %.2f function"
+            + " invocations (%s), %.2f pushes.",
+        messages,
+        traffic.messagesIn() / delivered,
+        traffic.messagesOut() / delivered,
+        invocations,
+        perRoute(traffic, delivered),
+        pushes);
     report.line("");
     report.target("DynamoDB requests per delivered message", requests, 3, false, "");
-    report.target("DynamoDB capacity units per delivered message", readUnits + writeUnits, 2.5, false, "");
+    report.target(
+        "DynamoDB capacity units per delivered message", readUnits + writeUnits, 2.5, false, "");
 
     report.section("5. Cost model");
-    report.line("List prices, us-east-1, first tier, as of %s: API Gateway WebSocket $1.00 per million messages"
-        + " (32 KB each) and $0.25 per million connection-minutes; Lambda $0.20 per million requests and"
-        + " $0.0000133334 per GB-second on arm64; DynamoDB on-demand $0.625 per million write request units"
-        + " and $0.125 per million read request units. Lambda time is modelled: %.0f ms of work per"
-        + " invocation, %.0f ms per DynamoDB request, %.0f ms per `postToConnection`, at %.0f GB.",
-        PRICES_AS_OF, WORK_PER_INVOCATION_MS, DYNAMODB_ROUND_TRIP_MS, POST_TO_CONNECTION_MS, FUNCTION_MEMORY_GB);
+    report.line(
+        "List prices, us-east-1, first tier, as of %s: API Gateway WebSocket $1.00 per million messages"
+            + " (32 KB each) and $0.25 per million connection-minutes; Lambda $0.20 per million requests and"
+            + " $0.0000133334 per GB-second on arm64; DynamoDB on-demand $0.625 per million write request units"
+            + " and $0.125 per million read request units. Lambda time is modelled: %.0f ms of work per"
+            + " invocation, %.0f ms per DynamoDB request, %.0f ms per `postToConnection`, at %.0f GB.",
+        PRICES_AS_OF,
+        WORK_PER_INVOCATION_MS,
+        DYNAMODB_ROUND_TRIP_MS,
+        POST_TO_CONNECTION_MS,
+        FUNCTION_MEMORY_GB);
     report.line("");
-    report.line("| per million delivered messages | API Gateway | Lambda requests | Lambda duration | DynamoDB | total |");
+    report.line(
+        "| per million delivered messages | API Gateway | Lambda requests | Lambda duration | DynamoDB | total |");
     report.line("|---|---|---|---|---|---|");
     row(report, "this run", measured);
     row(report, "theoretical minimum of this design", minimum);
     report.line("");
-    report.line("The minimum assumes every ack and receipt batched away, leaving per message the `send` frame,"
-        + " its `accepted` reply and the push (3 WebSocket messages), one `send` invocation, its transaction"
-        + " (message + dedup record, 2 items at the transactional rate: 4 write units), the recipient lookup"
-        + " (0.5 read units) and the message's delete (1 write unit). API Gateway's per-message price alone"
-        + " makes it $%.2f, so no configuration of this design reaches $3.50; the project is at %.1f× its"
-        + " minimum.", minimum.apiGateway(), measured.total() / minimum.total());
-    double idle = MINUTES_PER_MONTH * CONNECTION_MINUTE
-        + PINGS_PER_MONTH * (2 * WEBSOCKET_MESSAGE + LAMBDA_REQUEST
-            + WORK_PER_INVOCATION_MS / 1000 * FUNCTION_MEMORY_GB * LAMBDA_ARM_GB_SECOND)
-        + RECONNECTS_PER_MONTH * (2 * LAMBDA_REQUEST + 3 * (DYNAMODB_WRITE_UNIT + DYNAMODB_READ_UNIT)
-            + 2 * (WORK_PER_INVOCATION_MS + 2 * DYNAMODB_ROUND_TRIP_MS) / 1000 * FUNCTION_MEMORY_GB * LAMBDA_ARM_GB_SECOND);
+    report.line(
+        "The minimum assumes every ack and receipt batched away, leaving per message the `send` frame,"
+            + " its `accepted` reply and the push (3 WebSocket messages), one `send` invocation, its transaction"
+            + " (message + dedup record, 2 items at the transactional rate: 4 write units), the recipient lookup"
+            + " (0.5 read units) and the message's delete (1 write unit). API Gateway's per-message price alone"
+            + " makes it $%.2f, so no configuration of this design reaches $3.50; the project is at %.1f× its"
+            + " minimum.",
+        minimum.apiGateway(), measured.total() / minimum.total());
+    double idle =
+        MINUTES_PER_MONTH * CONNECTION_MINUTE
+            + PINGS_PER_MONTH
+                * (2 * WEBSOCKET_MESSAGE
+                    + LAMBDA_REQUEST
+                    + WORK_PER_INVOCATION_MS / 1000 * FUNCTION_MEMORY_GB * LAMBDA_ARM_GB_SECOND)
+            + RECONNECTS_PER_MONTH
+                * (2 * LAMBDA_REQUEST
+                    + 3 * (DYNAMODB_WRITE_UNIT + DYNAMODB_READ_UNIT)
+                    + 2
+                        * (WORK_PER_INVOCATION_MS + 2 * DYNAMODB_ROUND_TRIP_MS)
+                        / 1000
+                        * FUNCTION_MEMORY_GB
+                        * LAMBDA_ARM_GB_SECOND);
     report.line("");
-    report.line("A connected user-month (always connected, pinging every 5 minutes, reconnecting every 110 minutes)"
-        + " costs **$%.4f** before messages; with 1,000 messages delivered to the user a month, **$%.4f**.",
+    report.line(
+        "A connected user-month (always connected, pinging every 5 minutes, reconnecting every 110 minutes)"
+            + " costs **$%.4f** before messages; with 1,000 messages delivered to the user a month, **$%.4f**.",
         idle, idle + 1000 * measured.total() / 1e6);
     report.target("cost per million delivered messages", measured.total(), 3.50, false, "$");
   }
 
-  private static PerMillion price(double messages, double invocations, double requests, double pushes,
-      double readUnits, double writeUnits) {
-    double lambdaSeconds = (invocations * WORK_PER_INVOCATION_MS + requests * DYNAMODB_ROUND_TRIP_MS
-        + pushes * POST_TO_CONNECTION_MS) / 1000;
-    return new PerMillion(messages * WEBSOCKET_MESSAGE * 1e6, invocations * LAMBDA_REQUEST * 1e6,
+  private static PerMillion price(
+      double messages,
+      double invocations,
+      double requests,
+      double pushes,
+      double readUnits,
+      double writeUnits) {
+    double lambdaSeconds =
+        (invocations * WORK_PER_INVOCATION_MS
+                + requests * DYNAMODB_ROUND_TRIP_MS
+                + pushes * POST_TO_CONNECTION_MS)
+            / 1000;
+    return new PerMillion(
+        messages * WEBSOCKET_MESSAGE * 1e6,
+        invocations * LAMBDA_REQUEST * 1e6,
         lambdaSeconds * FUNCTION_MEMORY_GB * LAMBDA_ARM_GB_SECOND * 1e6,
         (writeUnits * DYNAMODB_WRITE_UNIT + readUnits * DYNAMODB_READ_UNIT) * 1e6);
   }
 
   private static void row(Report report, String name, PerMillion cost) {
-    report.line("| %s | $%.2f | $%.2f | $%.2f | $%.2f | **$%.2f** |", name, cost.apiGateway(), cost.lambdaRequests(),
-        cost.lambdaDuration(), cost.dynamoDb(), cost.total());
+    report.line(
+        "| %s | $%.2f | $%.2f | $%.2f | $%.2f | **$%.2f** |",
+        name,
+        cost.apiGateway(),
+        cost.lambdaRequests(),
+        cost.lambdaDuration(),
+        cost.dynamoDb(),
+        cost.total());
   }
 
   private static String perRoute(Traffic.Snapshot traffic, double delivered) {
     return traffic.invocationsByRoute().entrySet().stream()
-        .map(route -> route.getKey() + " " + String.format(Locale.ROOT, "%.2f", route.getValue() / delivered))
+        .map(
+            route ->
+                route.getKey()
+                    + " "
+                    + String.format(Locale.ROOT, "%.2f", route.getValue() / delivered))
         .collect(Collectors.joining(", "));
   }
 }

@@ -10,19 +10,19 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Registers phones on a local stack through the production registration service, reading each
- * PIN from the captured SMS: faster than through WebSockets, and the benchmark is not about
+ * Registers phones on a local stack through the production registration service, reading each PIN
+ * from the captured SMS: faster than through WebSockets, and the benchmark is not about
  * registration. It signs as {@code benchmark}, so {@link DynamoDbMeter} leaves its calls out.
  */
 final class Devices {
 
   /** A registered phone, its device key, and the connection it registered on. */
-  record Device(String phone, String deviceKey, String connectionId) {
-  }
+  record Device(String phone, String deviceKey, String connectionId) {}
 
   private final LocalStack stack;
   private final Composition backend;
   private final RegistrationService registration;
+
   /** Shared by every benchmark of the run: a phone may get one SMS a minute. */
   private static final AtomicInteger NEXT_PHONE = new AtomicInteger();
 
@@ -34,13 +34,17 @@ final class Devices {
     this.registration = backend.registrationService();
   }
 
-  /** Registers a new phone; its registration connection stays open (and logged in) when {@code keepConnection}. */
+  /**
+   * Registers a new phone; its registration connection stays open (and logged in) when {@code
+   * keepConnection}.
+   */
   Device register(boolean keepConnection) {
     String phone = String.format("+1415555%04d", 1000 + NEXT_PHONE.getAndIncrement());
     String connectionId = "benchmark-" + UUID.randomUUID();
     registration.connect(connectionId, Instant.now(), null, null);
     registration.requestPin(phone, null);
-    String deviceKey = registration.verifyPin(connectionId, phone, stack.lastPinSentTo(phone), null).deviceKey();
+    String deviceKey =
+        registration.verifyPin(connectionId, phone, stack.lastPinSentTo(phone), null).deviceKey();
     if (!keepConnection) {
       backend.connections().delete(connectionId);
     }

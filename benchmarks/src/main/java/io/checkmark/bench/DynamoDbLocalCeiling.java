@@ -20,25 +20,39 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class DynamoDbLocalCeiling {
 
-  private DynamoDbLocalCeiling() {
-  }
+  private DynamoDbLocalCeiling() {}
 
-  static double writesPerSecond(URI endpoint, String table, double seconds) throws InterruptedException {
-    try (DynamoDbClient client = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("benchmark", "test")))
-        .httpClient(UrlConnectionHttpClient.create()).build()) {
+  static double writesPerSecond(URI endpoint, String table, double seconds)
+      throws InterruptedException {
+    try (DynamoDbClient client =
+        DynamoDbClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("benchmark", "test")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
       LongAdder writes = new LongAdder();
       long end = System.nanoTime() + (long) (seconds * 1e9);
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         String queue = "ceiling-" + t;
-        Thread thread = new Thread(() -> {
-          while (System.nanoTime() < end) {
-            client.putItem(r -> r.tableName(table).item(Map.of("queue", AttributeValue.fromS(queue),
-                "id", AttributeValue.fromS(UUID.randomUUID().toString()))));
-            writes.increment();
-          }
-        });
+        Thread thread =
+            new Thread(
+                () -> {
+                  while (System.nanoTime() < end) {
+                    client.putItem(
+                        r ->
+                            r.tableName(table)
+                                .item(
+                                    Map.of(
+                                        "queue",
+                                        AttributeValue.fromS(queue),
+                                        "id",
+                                        AttributeValue.fromS(UUID.randomUUID().toString()))));
+                    writes.increment();
+                  }
+                });
         threads.add(thread);
         thread.start();
       }

@@ -36,13 +36,15 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  */
 public final class DynamoDbMeter implements ExecutionInterceptor {
 
-  private static final ExecutionAttribute<Boolean> BY_FUNCTION = new ExecutionAttribute<>("checkmark.byFunction");
+  private static final ExecutionAttribute<Boolean> BY_FUNCTION =
+      new ExecutionAttribute<>("checkmark.byFunction");
   private static final Map<String, LongAdder> REQUESTS = new ConcurrentHashMap<>();
   private static final Map<String, DoubleAdder> UNITS = new ConcurrentHashMap<>();
   private static final Set<String> READS = Set.of("GetItem", "BatchGetItem", "Query", "Scan");
 
   /** What the functions asked of DynamoDB between two readings, by operation. */
-  public record Reading(Map<String, Long> requestsByOperation, Map<String, Double> unitsByOperation) {
+  public record Reading(
+      Map<String, Long> requestsByOperation, Map<String, Double> unitsByOperation) {
 
     public long requests() {
       return requestsByOperation.values().stream().mapToLong(Long::longValue).sum();
@@ -50,22 +52,28 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
 
     /** Read request units as on-demand tables bill them. */
     public double readUnits() {
-      return unitsByOperation.entrySet().stream().filter(e -> READS.contains(e.getKey()))
-          .mapToDouble(Map.Entry::getValue).sum();
+      return unitsByOperation.entrySet().stream()
+          .filter(e -> READS.contains(e.getKey()))
+          .mapToDouble(Map.Entry::getValue)
+          .sum();
     }
 
     /** Write request units as on-demand tables bill them. */
     public double writeUnits() {
-      return unitsByOperation.entrySet().stream().filter(e -> !READS.contains(e.getKey()))
-          .mapToDouble(Map.Entry::getValue).sum();
+      return unitsByOperation.entrySet().stream()
+          .filter(e -> !READS.contains(e.getKey()))
+          .mapToDouble(Map.Entry::getValue)
+          .sum();
     }
 
     public Reading since(Reading earlier) {
       Map<String, Long> requests = new TreeMap<>(requestsByOperation);
-      earlier.requestsByOperation.forEach((operation, count) -> requests.merge(operation, -count, Long::sum));
+      earlier.requestsByOperation.forEach(
+          (operation, count) -> requests.merge(operation, -count, Long::sum));
       requests.values().removeIf(count -> count == 0);
       Map<String, Double> units = new TreeMap<>(unitsByOperation);
-      earlier.unitsByOperation.forEach((operation, count) -> units.merge(operation, -count, Double::sum));
+      earlier.unitsByOperation.forEach(
+          (operation, count) -> units.merge(operation, -count, Double::sum));
       return new Reading(requests, units);
     }
   }
@@ -103,31 +111,46 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
   }
 
   @Override
-  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-    boolean byFunction = context.httpRequest().firstMatchingHeader("Authorization")
-        .filter(authorization -> authorization.matches(".*Credential=[A-Za-z0-9]+Function/.*")).isPresent();
+  public void beforeTransmission(
+      Context.BeforeTransmission context, ExecutionAttributes attributes) {
+    boolean byFunction =
+        context
+            .httpRequest()
+            .firstMatchingHeader("Authorization")
+            .filter(authorization -> authorization.matches(".*Credential=[A-Za-z0-9]+Function/.*"))
+            .isPresent();
     attributes.putAttribute(BY_FUNCTION, byFunction);
     if (byFunction && context.request() instanceof DynamoDbRequest) {
-      REQUESTS.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), name -> new LongAdder())
+      REQUESTS
+          .computeIfAbsent(
+              attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+              name -> new LongAdder())
           .increment();
     }
   }
 
   @Override
-  public void afterUnmarshalling(Context.AfterUnmarshalling context, ExecutionAttributes attributes) {
-    if (!Boolean.TRUE.equals(attributes.getAttribute(BY_FUNCTION)) || !(context.request() instanceof DynamoDbRequest)) {
+  public void afterUnmarshalling(
+      Context.AfterUnmarshalling context, ExecutionAttributes attributes) {
+    if (!Boolean.TRUE.equals(attributes.getAttribute(BY_FUNCTION))
+        || !(context.request() instanceof DynamoDbRequest)) {
       return;
     }
-    DoubleAdder units = UNITS.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
-        name -> new DoubleAdder());
+    DoubleAdder units =
+        UNITS.computeIfAbsent(
+            attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+            name -> new DoubleAdder());
     SdkResponse response = context.response();
-    response.getValueForField("ConsumedCapacity", Object.class).ifPresent(consumed -> {
-      if (consumed instanceof ConsumedCapacity single) {
-        add(units, single);
-      } else if (consumed instanceof List<?> several) {
-        several.forEach(each -> add(units, (ConsumedCapacity) each));
-      }
-    });
+    response
+        .getValueForField("ConsumedCapacity", Object.class)
+        .ifPresent(
+            consumed -> {
+              if (consumed instanceof ConsumedCapacity single) {
+                add(units, single);
+              } else if (consumed instanceof List<?> several) {
+                several.forEach(each -> add(units, (ConsumedCapacity) each));
+              }
+            });
   }
 
   private static void add(DoubleAdder units, ConsumedCapacity consumed) {

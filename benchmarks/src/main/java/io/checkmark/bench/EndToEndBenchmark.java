@@ -1,14 +1,12 @@
 package io.checkmark.bench;
 
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
-import io.checkmark.protocol.Accepted;
-import io.checkmark.protocol.MessageFrame;
-import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.Listener;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.Traffic;
+import io.checkmark.protocol.Accepted;
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ReceiptFrame;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +17,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * End to end through the local stack: sender/recipient pairs, each device a client SDK over its
- * own WebSocket, the whole path send → accepted → pushed → acked → delivered receipt → acked. A
+ * End to end through the local stack: sender/recipient pairs, each device a client SDK over its own
+ * WebSocket, the whole path send → accepted → pushed → acked → delivered receipt → acked. A
  * closed-loop phase finds the sustained rate (each sender keeps a few messages in flight), then an
  * open-loop phase sends at half that rate, paced, for latency without queueing. Every message is
  * accounted for at the end: sent, accepted, delivered once, lost, duplicated, receipted. The
@@ -36,11 +36,13 @@ import org.HdrHistogram.Histogram;
 final class EndToEndBenchmark {
 
   /** What the cost model takes from this run. */
-  record Outcome(long delivered, DynamoDbMeter.Reading dynamoDb, Traffic.Snapshot traffic, Histogram halfLoadLatency) {
-  }
+  record Outcome(
+      long delivered,
+      DynamoDbMeter.Reading dynamoDb,
+      Traffic.Snapshot traffic,
+      Histogram halfLoadLatency) {}
 
-  private record Pair(CheckmarkClient sender, String recipientPhone) {
-  }
+  private record Pair(CheckmarkClient sender, String recipientPhone) {}
 
   private final LocalStack stack;
   private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -61,9 +63,13 @@ final class EndToEndBenchmark {
     this.stack = stack;
   }
 
-  Outcome run(Report report, int pairs, Duration phase, int inFlightPerSender, boolean profile) throws Exception {
-    double ceiling = DynamoDbLocalCeiling.writesPerSecond(stack.dynamoDbEndpoint(),
-        stack.environmentOf("SendFunction").get("MESSAGES_TABLE"), Math.min(3, phase.toSeconds()));
+  Outcome run(Report report, int pairs, Duration phase, int inFlightPerSender, boolean profile)
+      throws Exception {
+    double ceiling =
+        DynamoDbLocalCeiling.writesPerSecond(
+            stack.dynamoDbEndpoint(),
+            stack.environmentOf("SendFunction").get("MESSAGES_TABLE"),
+            Math.min(3, phase.toSeconds()));
     Devices devices = new Devices(stack);
     List<CheckmarkClient> clients = new ArrayList<>();
     List<Pair> senders = new ArrayList<>();
@@ -71,20 +77,26 @@ final class EndToEndBenchmark {
       for (int i = 0; i < pairs; i++) {
         Devices.Device recipient = devices.register(false);
         Devices.Device sender = devices.register(false);
-        CheckmarkClient recipientClient = client(recipient, new Listener() {
-          @Override
-          public void onMessage(MessageFrame message) {
-            delivered(message.body());
-          }
-        });
-        CheckmarkClient senderClient = client(sender, new Listener() {
-          @Override
-          public void onReceipt(ReceiptFrame receipt) {
-            if (receipt.status().equals("delivered")) {
-              receipted.addAll(receipt.messageIds());
-            }
-          }
-        });
+        CheckmarkClient recipientClient =
+            client(
+                recipient,
+                new Listener() {
+                  @Override
+                  public void onMessage(MessageFrame message) {
+                    delivered(message.body());
+                  }
+                });
+        CheckmarkClient senderClient =
+            client(
+                sender,
+                new Listener() {
+                  @Override
+                  public void onReceipt(ReceiptFrame receipt) {
+                    if (receipt.status().equals("delivered")) {
+                      receipted.addAll(receipt.messageIds());
+                    }
+                  }
+                });
         clients.add(recipientClient);
         clients.add(senderClient);
         senders.add(new Pair(senderClient, recipient.phone()));
@@ -93,7 +105,11 @@ final class EndToEndBenchmark {
         client.connect().get(30, TimeUnit.SECONDS);
       }
 
-      closedLoop(senders, "warm", Duration.ofSeconds(Math.max(1, phase.toSeconds() / 5)), inFlightPerSender);
+      closedLoop(
+          senders,
+          "warm",
+          Duration.ofSeconds(Math.max(1, phase.toSeconds() / 5)),
+          inFlightPerSender);
       settle();
       DynamoDbMeter.Reading dynamoDbBefore = DynamoDbMeter.read();
       Traffic.Snapshot trafficBefore = stack.traffic();
@@ -116,26 +132,47 @@ final class EndToEndBenchmark {
       Traffic.Snapshot traffic = stack.traffic().since(trafficBefore);
       long deliveredMeasured = delivered.size() - deliveredBefore;
 
-      long lost = sentAt.keySet().stream().filter(id -> !delivered.contains(id)).count() - failed.sum();
+      long lost =
+          sentAt.keySet().stream().filter(id -> !delivered.contains(id)).count() - failed.sum();
       report.section("3. End to end through the local stack");
-      report.line("%d pairs (%d WebSockets, client SDK), each sender up to %d messages in flight; phases of %d s."
+      report.line(
+          "%d pairs (%d WebSockets, client SDK), each sender up to %d messages in flight; phases of %d s."
               + " All in one JVM on this machine: clients, gateway, functions and DynamoDB Local share its cores.",
           pairs, 2 * pairs, inFlightPerSender, phase.toSeconds());
       report.line("");
-      report.line("- DynamoDB Local alone, for scale: %.0f small `PutItem`s/s from 8 threads with nothing else running",
+      report.line(
+          "- DynamoDB Local alone, for scale: %.0f small `PutItem`s/s from 8 threads with nothing else running",
           ceiling);
       report.line("- sustained: **%.0f delivered messages/s** (closed loop)", maximumRate);
-      report.line("- at half that rate (%.0f msg/s, open loop, paced): send → deliver p50 **%.1f ms**, p90 %.1f ms,"
-              + " p99 **%.1f ms**, max %.1f ms (%,d messages)", halfRate, WarmLatencyBenchmark.millis(latency, 50),
-          WarmLatencyBenchmark.millis(latency, 90), WarmLatencyBenchmark.millis(latency, 99),
-          latency.getMaxValue() / 1e6, latency.getTotalCount());
-      report.line("- sent %,d, accepted %,d, failed sends %,d, delivered %,d, lost %,d, duplicated %,d,"
-              + " delivered receipts %,d of %,d accepted%s", sent.sum(), accepted.sum(), failed.sum(), delivered.size(),
-          lost, duplicates.sum(), acceptedMessageIds.stream().filter(receipted::contains).count(),
-          acceptedMessageIds.size(), drained ? "" : " (NOT DRAINED within 60 s)");
+      report.line(
+          "- at half that rate (%.0f msg/s, open loop, paced): send → deliver p50 **%.1f ms**, p90 %.1f ms,"
+              + " p99 **%.1f ms**, max %.1f ms (%,d messages)",
+          halfRate,
+          WarmLatencyBenchmark.millis(latency, 50),
+          WarmLatencyBenchmark.millis(latency, 90),
+          WarmLatencyBenchmark.millis(latency, 99),
+          latency.getMaxValue() / 1e6,
+          latency.getTotalCount());
+      report.line(
+          "- sent %,d, accepted %,d, failed sends %,d, delivered %,d, lost %,d, duplicated %,d,"
+              + " delivered receipts %,d of %,d accepted%s",
+          sent.sum(),
+          accepted.sum(),
+          failed.sum(),
+          delivered.size(),
+          lost,
+          duplicates.sum(),
+          acceptedMessageIds.stream().filter(receipted::contains).count(),
+          acceptedMessageIds.size(),
+          drained ? "" : " (NOT DRAINED within 60 s)");
       report.line("");
       report.target("sustained delivered messages per second", maximumRate, 600, true, "msg/s");
-      report.target("send → deliver p99 at half load", WarmLatencyBenchmark.millis(latency, 99), 50, false, "ms");
+      report.target(
+          "send → deliver p99 at half load",
+          WarmLatencyBenchmark.millis(latency, 99),
+          50,
+          false,
+          "ms");
       report.target("lost messages", lost, 0, false, "");
       report.target("duplicated messages", duplicates.sum(), 0, false, "");
       if (profiler != null) {
@@ -150,8 +187,11 @@ final class EndToEndBenchmark {
   }
 
   private CheckmarkClient client(Devices.Device device, Listener listener) {
-    return CheckmarkClient.builder(stack.webSocketUrl()).credentials(device.phone(), device.deviceKey())
-        .listener(listener).backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).build();
+    return CheckmarkClient.builder(stack.webSocketUrl())
+        .credentials(device.phone(), device.deviceKey())
+        .listener(listener)
+        .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
+        .build();
   }
 
   private void delivered(String clientId) {
@@ -170,26 +210,30 @@ final class EndToEndBenchmark {
   }
 
   /** Each sender keeps up to {@code inFlight} messages unanswered until the phase ends. */
-  private void closedLoop(List<Pair> senders, String phaseName, Duration length, int inFlight) throws InterruptedException {
+  private void closedLoop(List<Pair> senders, String phaseName, Duration length, int inFlight)
+      throws InterruptedException {
     long end = System.nanoTime() + length.toNanos();
     List<Thread> threads = new ArrayList<>();
     for (int s = 0; s < senders.size(); s++) {
       Pair pair = senders.get(s);
       String prefix = phaseName + "-" + s + "-";
-      Thread thread = new Thread(() -> {
-        Semaphore window = new Semaphore(inFlight);
-        for (long seq = 0; System.nanoTime() < end; seq++) {
-          try {
-            if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-              seq--;
-              continue;
-            }
-          } catch (InterruptedException e) {
-            return;
-          }
-          send(pair, prefix + seq, false).whenComplete((ok, error) -> window.release());
-        }
-      }, "sender-" + s);
+      Thread thread =
+          new Thread(
+              () -> {
+                Semaphore window = new Semaphore(inFlight);
+                for (long seq = 0; System.nanoTime() < end; seq++) {
+                  try {
+                    if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                      seq--;
+                      continue;
+                    }
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  send(pair, prefix + seq, false).whenComplete((ok, error) -> window.release());
+                }
+              },
+              "sender-" + s);
       threads.add(thread);
       thread.start();
     }
@@ -199,7 +243,8 @@ final class EndToEndBenchmark {
   }
 
   /** Sends at a fixed total rate, spread over the senders in turn, whatever the replies do. */
-  private void openLoop(List<Pair> senders, double perSecond, Duration length) throws InterruptedException {
+  private void openLoop(List<Pair> senders, double perSecond, Duration length)
+      throws InterruptedException {
     long start = System.nanoTime();
     long end = start + length.toNanos();
     long issued = 0;
@@ -220,14 +265,17 @@ final class EndToEndBenchmark {
     sentAt.put(clientId, System.nanoTime());
     sent.increment();
     // The SDK picks each message's client id; the benchmark's own id for it travels as the body.
-    return pair.sender().send(pair.recipientPhone(), clientId).whenComplete((reply, error) -> {
-      if (error == null) {
-        accepted.increment();
-        acceptedMessageIds.add(reply.messageId());
-      } else {
-        failed.increment();
-      }
-    });
+    return pair.sender()
+        .send(pair.recipientPhone(), clientId)
+        .whenComplete(
+            (reply, error) -> {
+              if (error == null) {
+                accepted.increment();
+                acceptedMessageIds.add(reply.messageId());
+              } else {
+                failed.increment();
+              }
+            });
   }
 
   /**
@@ -243,12 +291,18 @@ final class EndToEndBenchmark {
   /** Waits until no frame has crossed the gateway, either way, for half a second. */
   private void awaitQuiet() {
     Traffic.Snapshot[] last = {stack.traffic()};
-    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-      Traffic.Snapshot now = stack.traffic();
-      boolean quiet = now.messagesIn() == last[0].messagesIn() && now.messagesOut() == last[0].messagesOut();
-      last[0] = now;
-      return quiet;
-    });
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              Traffic.Snapshot now = stack.traffic();
+              boolean quiet =
+                  now.messagesIn() == last[0].messagesIn()
+                      && now.messagesOut() == last[0].messagesOut();
+              last[0] = now;
+              return quiet;
+            });
   }
 
   /** Every send answered and every accepted message delivered. */
@@ -263,7 +317,10 @@ final class EndToEndBenchmark {
   /** Waits until {@code done} holds or {@code limit} passes; says whether it held. */
   private static boolean await(BooleanSupplier done, Duration limit) {
     try {
-      Awaitility.await().atMost(limit).pollInterval(Duration.ofMillis(20)).until(done::getAsBoolean);
+      Awaitility.await()
+          .atMost(limit)
+          .pollInterval(Duration.ofMillis(20))
+          .until(done::getAsBoolean);
       return true;
     } catch (ConditionTimeoutException notInTime) {
       return false;

@@ -22,19 +22,20 @@ import jdk.jfr.consumer.RecordingFile;
 final class Profiler implements AutoCloseable {
 
   /** Code in these packages is shown as a component; samples in none of them count as the JDK's. */
-  private static final List<String[]> COMPONENTS = List.of(
-      new String[] {"io.checkmark.client.", "client SDK"},
-      new String[] {"io.checkmark.local.", "local stack (gateway)"},
-      new String[] {"io.checkmark.", "Checkmark functions"},
-      new String[] {"com.amazonaws.services.dynamodbv2.", "DynamoDB Local"},
-      new String[] {"com.almworks.sqlite4java.", "DynamoDB Local (SQLite)"},
-      new String[] {"software.amazon.awssdk.", "AWS SDK"},
-      new String[] {"org.eclipse.jetty.", "Jetty"},
-      new String[] {"jdk.internal.net.http.", "JDK HTTP/WebSocket client"},
-      new String[] {"sun.net.", "JDK HttpURLConnection"},
-      new String[] {"com.fasterxml.jackson.", "Jackson"},
-      new String[] {"org.apache.logging.", "Log4j"},
-      new String[] {"sun.nio.", "JDK NIO"});
+  private static final List<String[]> COMPONENTS =
+      List.of(
+          new String[] {"io.checkmark.client.", "client SDK"},
+          new String[] {"io.checkmark.local.", "local stack (gateway)"},
+          new String[] {"io.checkmark.", "Checkmark functions"},
+          new String[] {"com.amazonaws.services.dynamodbv2.", "DynamoDB Local"},
+          new String[] {"com.almworks.sqlite4java.", "DynamoDB Local (SQLite)"},
+          new String[] {"software.amazon.awssdk.", "AWS SDK"},
+          new String[] {"org.eclipse.jetty.", "Jetty"},
+          new String[] {"jdk.internal.net.http.", "JDK HTTP/WebSocket client"},
+          new String[] {"sun.net.", "JDK HttpURLConnection"},
+          new String[] {"com.fasterxml.jackson.", "Jackson"},
+          new String[] {"org.apache.logging.", "Log4j"},
+          new String[] {"sun.nio.", "JDK NIO"});
 
   private final Recording recording;
 
@@ -53,7 +54,8 @@ final class Profiler implements AutoCloseable {
       Map<String, Integer> byComponent = new HashMap<>();
       int samples = 0;
       for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
-        if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null
+        if (!event.getEventType().getName().equals("jdk.ExecutionSample")
+            || event.getStackTrace() == null
             || event.getStackTrace().getFrames().isEmpty()) {
           continue;
         }
@@ -63,23 +65,35 @@ final class Profiler implements AutoCloseable {
         byMethod.merge(type + "." + top.getMethod().getName(), 1, Integer::sum);
         byComponent.merge(component(event.getStackTrace().getFrames()), 1, Integer::sum);
       }
-      report.line("JFR execution samples: %d. By component (the first frame from the top that belongs to a"
-          + " known component):", samples);
+      report.line(
+          "JFR execution samples: %d. By component (the first frame from the top that belongs to a"
+              + " known component):",
+          samples);
       report.line("");
       report.line("| component | share of samples |");
       report.line("|---|---|");
       int total = Math.max(1, samples);
-      byComponent.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-          .forEach(entry -> report.line("| %s | %.1f %% |", entry.getKey(), 100.0 * entry.getValue() / total));
+      byComponent.entrySet().stream()
+          .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+          .forEach(
+              entry ->
+                  report.line(
+                      "| %s | %.1f %% |", entry.getKey(), 100.0 * entry.getValue() / total));
       report.line("");
       report.line("Hottest methods (samples with the method on top of the stack):");
       report.line("");
       report.line("| method | share |");
       report.line("|---|---|");
-      byMethod.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
-              .thenComparing(Map.Entry.comparingByKey(Comparator.naturalOrder())))
+      byMethod.entrySet().stream()
+          .sorted(
+              Map.Entry.<String, Integer>comparingByValue()
+                  .reversed()
+                  .thenComparing(Map.Entry.comparingByKey(Comparator.naturalOrder())))
           .limit(hottest)
-          .forEach(entry -> report.line("| `%s` | %.1f %% |", entry.getKey(), 100.0 * entry.getValue() / total));
+          .forEach(
+              entry ->
+                  report.line(
+                      "| `%s` | %.1f %% |", entry.getKey(), 100.0 * entry.getValue() / total));
     } finally {
       Files.deleteIfExists(file);
     }

@@ -12,15 +12,24 @@ import java.util.Locale;
 public final class Report {
 
   /** One target: the measured value against its limit. */
-  public record Target(String what, double measured, double limit, boolean higherIsBetter, String unit) {
+  public record Target(
+      String what, double measured, double limit, boolean higherIsBetter, String unit) {
 
     public boolean met() {
       return higherIsBetter ? measured >= limit : measured <= limit;
     }
 
     String line() {
-      return String.format(Locale.ROOT, "%s: %s %s (target %s %s %s) %s", what, format(measured), unit,
-          higherIsBetter ? ">=" : "<=", format(limit), unit, met() ? "MET" : "MISSED");
+      return String.format(
+          Locale.ROOT,
+          "%s: %s %s (target %s %s %s) %s",
+          what,
+          format(measured),
+          unit,
+          higherIsBetter ? ">=" : "<=",
+          format(limit),
+          unit,
+          met() ? "MET" : "MISSED");
     }
   }
 
@@ -46,7 +55,8 @@ public final class Report {
     console.println(text);
   }
 
-  public Target target(String what, double measured, double limit, boolean higherIsBetter, String unit) {
+  public Target target(
+      String what, double measured, double limit, boolean higherIsBetter, String unit) {
     Target target = new Target(what, measured, limit, higherIsBetter, unit);
     targets.add(target);
     markdown.add("- **" + target.line() + "**");
@@ -66,6 +76,9 @@ public final class Report {
     if (value == Math.rint(value) && Math.abs(value) < 1e9) {
       return String.format(Locale.ROOT, "%,d", (long) value);
     }
-    return String.format(Locale.ROOT, Math.abs(value) >= 100 ? "%,.0f" : Math.abs(value) >= 10 ? "%.1f" : "%.2f", value);
+    return String.format(
+        Locale.ROOT,
+        Math.abs(value) >= 100 ? "%,.0f" : Math.abs(value) >= 10 ? "%.1f" : "%.2f",
+        value);
   }
 }

@@ -20,8 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The local stack under many connections: started as its own process ({@code java -Xmx1g -jar}),
- * it is sent {@code n} WebSocket upgrades (each runs {@code $connect}, which writes a Connections
+ * The local stack under many connections: started as its own process ({@code java -Xmx1g -jar}), it
+ * is sent {@code n} WebSocket upgrades (each runs {@code $connect}, which writes a Connections
  * row), holds them idle while its heap is measured after a full GC ({@code jcmd}), then sees them
  * all dropped and reconnected at once: the reconnect storm after a network blip.
  */
@@ -41,11 +41,22 @@ final class ScaleBenchmark {
 
   void run(Report report, int connections) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process stack = new ProcessBuilder(java.toString(), "-Xmx1g", "-jar", localStackJar.toAbsolutePath().toString(),
-        "--port", "0", "--template", template.toAbsolutePath().toString(),
-        // Every upgrade is anonymous and from one address: raised so that the figures measure connects, not refusals.
-        "--parameter", "AnonymousConnectsPerAddressPerMinute=1000000")
-        .redirectErrorStream(true).start();
+    Process stack =
+        new ProcessBuilder(
+                java.toString(),
+                "-Xmx1g",
+                "-jar",
+                localStackJar.toAbsolutePath().toString(),
+                "--port",
+                "0",
+                "--template",
+                template.toAbsolutePath().toString(),
+                // Every upgrade is anonymous and from one address: raised so that the figures
+                // measure connects, not refusals.
+                "--parameter",
+                "AnonymousConnectsPerAddressPerMinute=1000000")
+            .redirectErrorStream(true)
+            .start();
     try {
       URI url = awaitReady(stack);
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
@@ -59,14 +70,25 @@ final class ScaleBenchmark {
       sockets.forEach(WebSocket::abort);
 
       report.section("6. Local stack scale");
-      report.line("The local stack as its own process with `-Xmx1g`; %,d WebSockets opened %d handshakes at a time from"
-          + " another JVM, each running `$connect` (a Connections row).", connections, HANDSHAKES_IN_FLIGHT);
+      report.line(
+          "The local stack as its own process with `-Xmx1g`; %,d WebSockets opened %d handshakes at a time from"
+              + " another JVM, each running `$connect` (a Connections row).",
+          connections, HANDSHAKES_IN_FLIGHT);
       report.line("");
-      report.line("- %,d idle connections held; heap in use after a full GC: **%.0f MB**", connections, heapKilobytes / 1024.0);
+      report.line(
+          "- %,d idle connections held; heap in use after a full GC: **%.0f MB**",
+          connections, heapKilobytes / 1024.0);
       report.line("- first connection wave: %.0f connections/s", openRate);
-      report.line("- reconnect storm (all dropped, all reconnecting at once): **%.0f connections/s**", stormRate);
+      report.line(
+          "- reconnect storm (all dropped, all reconnecting at once): **%.0f connections/s**",
+          stormRate);
       report.line("");
-      report.target("heap with " + connections + " idle connections", heapKilobytes / 1024.0, 1024, false, "MB");
+      report.target(
+          "heap with " + connections + " idle connections",
+          heapKilobytes / 1024.0,
+          1024,
+          false,
+          "MB");
       report.target("reconnect storm", stormRate, 500, true, "connections/s");
     } finally {
       stack.destroy();
@@ -77,11 +99,13 @@ final class ScaleBenchmark {
   }
 
   private static URI awaitReady(Process stack) throws IOException {
-    BufferedReader output = new BufferedReader(new InputStreamReader(stack.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader output =
+        new BufferedReader(new InputStreamReader(stack.getInputStream(), StandardCharsets.UTF_8));
     for (String line = output.readLine(); line != null; line = output.readLine()) {
       Matcher ready = READY.matcher(line);
       if (ready.find()) {
-        Thread drain = new Thread(() -> output.lines().forEach(ignored -> { }), "local-stack-output");
+        Thread drain =
+            new Thread(() -> output.lines().forEach(ignored -> {}), "local-stack-output");
         drain.setDaemon(true);
         drain.start();
         return URI.create(ready.group(1));
@@ -90,7 +114,10 @@ final class ScaleBenchmark {
     throw new IllegalStateException("the local stack exited before it was ready");
   }
 
-  /** Opens {@code count} connections, at most {@link #HANDSHAKES_IN_FLIGHT} handshakes at once; returns connections/s. */
+  /**
+   * Opens {@code count} connections, at most {@link #HANDSHAKES_IN_FLIGHT} handshakes at once;
+   * returns connections/s.
+   */
   private static double openAll(HttpClient http, URI url, int count, List<WebSocket> sockets)
       throws InterruptedException, ExecutionException {
     Semaphore inFlight = new Semaphore(HANDSHAKES_IN_FLIGHT);
@@ -99,18 +126,24 @@ final class ScaleBenchmark {
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       inFlight.acquire();
-      opening.add(http.newWebSocketBuilder().buildAsync(url, new WebSocket.Listener() { })
-          .whenComplete((socket, error) -> {
-            inFlight.release();
-            if (error != null) {
-              failures.incrementAndGet();
-            }
-          }));
+      opening.add(
+          http.newWebSocketBuilder()
+              .buildAsync(url, new WebSocket.Listener() {})
+              .whenComplete(
+                  (socket, error) -> {
+                    inFlight.release();
+                    if (error != null) {
+                      failures.incrementAndGet();
+                    }
+                  }));
     }
-    CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).exceptionally(error -> null).get();
+    CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new))
+        .exceptionally(error -> null)
+        .get();
     double seconds = (System.nanoTime() - start) / 1e9;
     if (failures.get() > 0) {
-      throw new IllegalStateException(failures.get() + " of " + count + " connections failed to open");
+      throw new IllegalStateException(
+          failures.get() + " of " + count + " connections failed to open");
     }
     for (CompletableFuture<WebSocket> socket : opening) {
       sockets.add(socket.get());

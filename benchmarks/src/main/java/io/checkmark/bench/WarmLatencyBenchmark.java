@@ -6,8 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import io.checkmark.bench.probe.ProbeContext;
 import io.checkmark.core.ConnectionPusher;
-import io.checkmark.core.QueueItem;
 import io.checkmark.core.Metrics;
+import io.checkmark.core.QueueItem;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.handler.AckHandler;
 import io.checkmark.handler.Composition;
@@ -28,17 +28,16 @@ import org.HdrHistogram.Histogram;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Warm {@code send} and {@code ack}: the real handlers called in-process, one call at a time,
- * after a warm-up, each call timed from event to reply. Once against DynamoDB Local embedded in
- * the JVM (the handler's own cost: parsing, checks, SDK, DynamoDB Local's engine) and once against
- * the local stack's DynamoDB over HTTP (what the functions pay on the local stack). The recipient
- * is connected; pushes go to an in-memory pusher that serializes the frame as the real one does.
+ * Warm {@code send} and {@code ack}: the real handlers called in-process, one call at a time, after
+ * a warm-up, each call timed from event to reply. Once against DynamoDB Local embedded in the JVM
+ * (the handler's own cost: parsing, checks, SDK, DynamoDB Local's engine) and once against the
+ * local stack's DynamoDB over HTTP (what the functions pay on the local stack). The recipient is
+ * connected; pushes go to an in-memory pusher that serializes the frame as the real one does.
  */
 final class WarmLatencyBenchmark {
 
   /** The latencies of one backend, for the report and the chart. */
-  record Latencies(String backend, Histogram send, Histogram ack) {
-  }
+  record Latencies(String backend, Histogram send, Histogram ack) {}
 
   private static final String SENDER_PIN = "111111";
   private static final String RECIPIENT_PIN = "222222";
@@ -58,36 +57,54 @@ final class WarmLatencyBenchmark {
     DynamoDbClient embedded = DynamoDBEmbedded.create(true).dynamoDbClient();
     try {
       TableCreator.createTables(embedded, SamTemplate.load(template).tables());
-      results.add(measure("embedded DynamoDB Local", embedded, embeddedCalls, "+14155559601", "+14155559602"));
+      results.add(
+          measure(
+              "embedded DynamoDB Local", embedded, embeddedCalls, "+14155559601", "+14155559602"));
     } finally {
       embedded.close();
     }
-    results.add(measure("DynamoDB Local over HTTP", null, httpCalls, "+14155559603", "+14155559604"));
-    report.line("| backend | calls | send p50 | send p99 | send max | ack p50 | ack p99 | ack max |");
+    results.add(
+        measure("DynamoDB Local over HTTP", null, httpCalls, "+14155559603", "+14155559604"));
+    report.line(
+        "| backend | calls | send p50 | send p99 | send max | ack p50 | ack p99 | ack max |");
     report.line("|---|---|---|---|---|---|---|---|");
     for (Latencies latencies : results) {
-      report.line("| %s | %,d each | %.2f ms | %.2f ms | %.1f ms | %.2f ms | %.2f ms | %.1f ms |", latencies.backend(),
-          latencies.send().getTotalCount(), millis(latencies.send(), 50), millis(latencies.send(), 99),
-          latencies.send().getMaxValue() / 1e6, millis(latencies.ack(), 50), millis(latencies.ack(), 99),
+      report.line(
+          "| %s | %,d each | %.2f ms | %.2f ms | %.1f ms | %.2f ms | %.2f ms | %.1f ms |",
+          latencies.backend(),
+          latencies.send().getTotalCount(),
+          millis(latencies.send(), 50),
+          millis(latencies.send(), 99),
+          latencies.send().getMaxValue() / 1e6,
+          millis(latencies.ack(), 50),
+          millis(latencies.ack(), 99),
           latencies.ack().getMaxValue() / 1e6);
     }
     report.line("");
     for (Latencies latencies : results) {
-      report.target("warm send p50, " + latencies.backend(), millis(latencies.send(), 50), 3, false, "ms");
-      report.target("warm send p99, " + latencies.backend(), millis(latencies.send(), 99), 10, false, "ms");
-      report.target("warm ack p50, " + latencies.backend(), millis(latencies.ack(), 50), 3, false, "ms");
-      report.target("warm ack p99, " + latencies.backend(), millis(latencies.ack(), 99), 10, false, "ms");
+      report.target(
+          "warm send p50, " + latencies.backend(), millis(latencies.send(), 50), 3, false, "ms");
+      report.target(
+          "warm send p99, " + latencies.backend(), millis(latencies.send(), 99), 10, false, "ms");
+      report.target(
+          "warm ack p50, " + latencies.backend(), millis(latencies.ack(), 50), 3, false, "ms");
+      report.target(
+          "warm ack p99, " + latencies.backend(), millis(latencies.ack(), 99), 10, false, "ms");
     }
     return results;
   }
 
-  private Latencies measure(String name, DynamoDbClient dynamoDb, int calls, String sender, String recipient) {
+  private Latencies measure(
+      String name, DynamoDbClient dynamoDb, int calls, String sender, String recipient) {
     Map<String, String> environment = new HashMap<>(stack.environmentOf("SendFunction"));
     environment.put("AWS_ACCESS_KEY_ID", "benchmark");
     // Thousands of back-to-back sends from one account: the latency of the work, not of refusals.
     environment.put("SENDS_PER_ACCOUNT_PER_10_SECONDS", "1000000");
-    Composition.Builder builder = Composition.builder(environment).pusher(new SerializingPusher()).metrics(Metrics.NONE)
-        .testNumbers(sender + "=" + SENDER_PIN + "," + recipient + "=" + RECIPIENT_PIN);
+    Composition.Builder builder =
+        Composition.builder(environment)
+            .pusher(new SerializingPusher())
+            .metrics(Metrics.NONE)
+            .testNumbers(sender + "=" + SENDER_PIN + "," + recipient + "=" + RECIPIENT_PIN);
     if (dynamoDb != null) {
       builder.dynamoDb(dynamoDb);
     }
@@ -136,11 +153,14 @@ final class WarmLatencyBenchmark {
     return connectionId;
   }
 
-  private static String call(RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler,
-      String connectionId, String body) {
+  private static String call(
+      RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler,
+      String connectionId,
+      String body) {
     APIGatewayV2WebSocketEvent event = new APIGatewayV2WebSocketEvent();
     event.setBody(body);
-    APIGatewayV2WebSocketEvent.RequestContext request = new APIGatewayV2WebSocketEvent.RequestContext();
+    APIGatewayV2WebSocketEvent.RequestContext request =
+        new APIGatewayV2WebSocketEvent.RequestContext();
     request.setConnectionId(connectionId);
     request.setEventType("MESSAGE");
     request.setRequestId(UUID.randomUUID().toString());
@@ -149,7 +169,11 @@ final class WarmLatencyBenchmark {
   }
 
   private static String sendFrame(String to, String clientId) {
-    return "{\"action\":\"send\",\"to\":\"" + to + "\",\"id\":\"" + clientId + "\",\"body\":\"warm handler benchmark\"}";
+    return "{\"action\":\"send\",\"to\":\""
+        + to
+        + "\",\"id\":\""
+        + clientId
+        + "\",\"body\":\"warm handler benchmark\"}";
   }
 
   private static String ackFrame(String messageId) {
@@ -168,7 +192,10 @@ final class WarmLatencyBenchmark {
     return histogram.getValueAtPercentile(percentile) / 1e6;
   }
 
-  /** Stands in for the management API: serializes the frame as the real pusher does, then reports it delivered. */
+  /**
+   * Stands in for the management API: serializes the frame as the real pusher does, then reports it
+   * delivered.
+   */
   private static final class SerializingPusher implements ConnectionPusher {
 
     @Override
@@ -187,7 +214,6 @@ final class WarmLatencyBenchmark {
     }
 
     @Override
-    public void close(String connectionId) {
-    }
+    public void close(String connectionId) {}
   }
 }

@@ -21,48 +21,76 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchmarkSuiteSmokeTest {
 
-  @TempDir
-  Path docs;
+  @TempDir Path docs;
 
   @Test
   void quickRunMeasuresEverythingAndWritesThePageAndChart() throws Exception {
     Path root = Path.of(System.getProperty("checkmark.root"));
     ByteArrayOutputStream console = new ByteArrayOutputStream();
 
-    List<Report.Target> targets = BenchmarkSuite.run(
-        new BenchmarkSuite.Options(root, docs, BenchmarkSuite.Size.QUICK),
-        new PrintStream(console, true, StandardCharsets.UTF_8));
+    List<Report.Target> targets =
+        BenchmarkSuite.run(
+            new BenchmarkSuite.Options(root, docs, BenchmarkSuite.Size.QUICK),
+            new PrintStream(console, true, StandardCharsets.UTF_8));
 
-    Map<String, Report.Target> byName = targets.stream()
-        .collect(Collectors.toMap(Report.Target::what, Function.identity()));
-    assertThat(byName).containsKeys("cold start, spawn → first event done (median)",
-        "sustained delivered messages per second", "send → deliver p99 at half load",
-        "DynamoDB requests per delivered message", "DynamoDB capacity units per delivered message",
-        "cost per million delivered messages", "reconnect storm", "heap with 300 idle connections");
+    Map<String, Report.Target> byName =
+        targets.stream().collect(Collectors.toMap(Report.Target::what, Function.identity()));
+    assertThat(byName)
+        .containsKeys(
+            "cold start, spawn → first event done (median)",
+            "sustained delivered messages per second",
+            "send → deliver p99 at half load",
+            "DynamoDB requests per delivered message",
+            "DynamoDB capacity units per delivered message",
+            "cost per million delivered messages",
+            "reconnect storm",
+            "heap with 300 idle connections");
     assertThat(byName.get("lost messages").measured()).isZero();
     assertThat(byName.get("duplicated messages").measured()).isZero();
     assertThat(byName.get("cold start, spawn → first event done (median)").measured()).isPositive();
     assertThat(byName.get("sustained delivered messages per second").measured()).isPositive();
     assertThat(byName.get("DynamoDB requests per delivered message").measured()).isGreaterThan(1);
-    assertThat(byName.get("DynamoDB capacity units per delivered message").measured()).isGreaterThan(1);
+    assertThat(byName.get("DynamoDB capacity units per delivered message").measured())
+        .isGreaterThan(1);
 
     String page = Files.readString(docs.resolve("benchmarks.md"));
-    assertThat(page).contains("### 1. Cold start", "### 2. Warm handler latency", "### 3. End to end",
-        "### 4. DynamoDB requests", "### 5. Cost model", "### 6. Local stack scale", "### Targets",
-        "Profile of the end-to-end run", BenchmarkSuite.RESULTS_START, BenchmarkSuite.RESULTS_END);
+    assertThat(page)
+        .contains(
+            "### 1. Cold start",
+            "### 2. Warm handler latency",
+            "### 3. End to end",
+            "### 4. DynamoDB requests",
+            "### 5. Cost model",
+            "### 6. Local stack scale",
+            "### Targets",
+            "Profile of the end-to-end run",
+            BenchmarkSuite.RESULTS_START,
+            BenchmarkSuite.RESULTS_END);
     String chart = Files.readString(docs.resolve("benchmarks/latency.svg"));
-    assertThat(chart).startsWith("<svg").contains("<polyline", "end to end, half load", "warm send, embedded");
+    assertThat(chart)
+        .startsWith("<svg")
+        .contains("<polyline", "end to end, half load", "warm send, embedded");
   }
 
   @Test
   void writingAgainReplacesOnlyWhatIsBetweenTheMarkers() throws Exception {
-    Files.writeString(docs.resolve("benchmarks.md"), "# Benchmarks\n\nprose before\n\n"
-        + BenchmarkSuite.RESULTS_START + "\nold results\n" + BenchmarkSuite.RESULTS_END + "\n\nprose after\n");
+    Files.writeString(
+        docs.resolve("benchmarks.md"),
+        "# Benchmarks\n\nprose before\n\n"
+            + BenchmarkSuite.RESULTS_START
+            + "\nold results\n"
+            + BenchmarkSuite.RESULTS_END
+            + "\n\nprose after\n");
 
     BenchmarkSuite.write(docs, "new results\n", "<svg/>");
 
-    assertThat(Files.readString(docs.resolve("benchmarks.md"))).isEqualTo("# Benchmarks\n\nprose before\n\n"
-        + BenchmarkSuite.RESULTS_START + "\nnew results\n" + BenchmarkSuite.RESULTS_END + "\n\nprose after\n");
+    assertThat(Files.readString(docs.resolve("benchmarks.md")))
+        .isEqualTo(
+            "# Benchmarks\n\nprose before\n\n"
+                + BenchmarkSuite.RESULTS_START
+                + "\nnew results\n"
+                + BenchmarkSuite.RESULTS_END
+                + "\n\nprose after\n");
   }
 
   @Test

@@ -1,13 +1,10 @@
 package io.checkmark.cli;
 
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import org.awaitility.core.TerminalFailureException;
-import org.awaitility.core.ConditionTimeoutException;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
-import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -17,11 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,9 +36,13 @@ class CheckmarkCliTest {
 
   @BeforeAll
   static void startStack() {
-    stack = LocalStack.start(LocalStackOptions.builder().port(0)
-        .template(Path.of(System.getProperty("checkmark.template")))
-        .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "1000")).build());
+    stack =
+        LocalStack.start(
+            LocalStackOptions.builder()
+                .port(0)
+                .template(Path.of(System.getProperty("checkmark.template")))
+                .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "1000"))
+                .build());
   }
 
   @AfterAll
@@ -50,7 +54,9 @@ class CheckmarkCliTest {
   void twoTerminalsRegisterAndChat(@TempDir Path home) throws Exception {
     register(home, ALICE);
     register(home, BOB);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(ALICE + ".key"))))
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(home.resolve(ALICE + ".key"))))
         .isEqualTo("rw-------");
 
     Terminal bob = new Terminal(home, "chat", "--as", BOB, ALICE);
@@ -116,7 +122,10 @@ class CheckmarkCliTest {
 
     void awaitOutput(String text) {
       try {
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).failFast(exit::isDone)
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .pollInterval(Duration.ofMillis(20))
+            .failFast(exit::isDone)
             .until(() -> output().contains(text));
       } catch (ConditionTimeoutException | TerminalFailureException notShown) {
         throw new AssertionError("no \"" + text + "\" on the screen:\n" + output(), notShown);

@@ -29,8 +29,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +40,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * A Checkmark device: one WebSocket to the server, kept open. On every connect it syncs its queue
  * until the server has no more, acking each item after the {@link Listener} returns; it reconnects
  * with exponential backoff and jitter, pings before API Gateway's 10-minute idle timeout,
- * reconnects before the 2-hour connection limit, and sends again, with the same id, every
- * {@link #send} a reconnect interrupted, so the server stores each message once.
+ * reconnects before the 2-hour connection limit, and sends again, with the same id, every {@link
+ * #send} a reconnect interrupted, so the server stores each message once.
  *
- * <p>Without credentials the client connects anonymously, for {@link #requestPin} and
- * {@link #verifyPin}.
+ * <p>Without credentials the client connects anonymously, for {@link #requestPin} and {@link
+ * #verifyPin}.
  */
 public final class CheckmarkClient implements AutoCloseable {
 
@@ -56,13 +56,15 @@ public final class CheckmarkClient implements AutoCloseable {
   private final ExecutorService events;
   private final Map<String, CompletableFuture<ServerFrame>> requests = new ConcurrentHashMap<>();
   private final Map<String, PendingSend> sends = Collections.synchronizedMap(new LinkedHashMap<>());
-  private final Set<String> seen = Collections.newSetFromMap(Collections.synchronizedMap(
-      new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > SEEN_IDS_REMEMBERED;
-        }
-      }));
+  private final Set<String> seen =
+      Collections.newSetFromMap(
+          Collections.synchronizedMap(
+              new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > SEEN_IDS_REMEMBERED;
+                }
+              }));
   private final List<String> acksDue = new ArrayList<>();
   private final AtomicLong refs = new AtomicLong();
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
@@ -165,33 +167,45 @@ public final class CheckmarkClient implements AutoCloseable {
     WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(settings.connectTimeout);
     if (settings.phone != null && !settings.loginAction) {
       String credentials = settings.phone + ":" + settings.deviceKey;
-      builder.header("Authorization",
-          "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+      builder.header(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     }
     Session next = new Session();
-    builder.buildAsync(settings.url, next).whenComplete((webSocket, failure) -> {
-      if (failure != null) {
-        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof WebSocketHandshakeException refused && refused.getResponse().statusCode() == 401) {
-          // Wrong or revoked credentials: retrying cannot help.
-          firstSync.completeExceptionally(new CheckmarkException("UNAUTHORIZED", "the server refused the credentials", null, null));
-          closed = true;
-          return;
-        }
-        reconnectLater();
-        return;
-      }
-      next.start(webSocket);
-    });
+    builder
+        .buildAsync(settings.url, next)
+        .whenComplete(
+            (webSocket, failure) -> {
+              if (failure != null) {
+                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                if (cause instanceof WebSocketHandshakeException refused
+                    && refused.getResponse().statusCode() == 401) {
+                  // Wrong or revoked credentials: retrying cannot help.
+                  firstSync.completeExceptionally(
+                      new CheckmarkException(
+                          "UNAUTHORIZED", "the server refused the credentials", null, null));
+                  closed = true;
+                  return;
+                }
+                reconnectLater();
+                return;
+              }
+              next.start(webSocket);
+            });
   }
 
   private synchronized void reconnectLater() {
     if (closed || timers.isShutdown()) {
       return;
     }
-    // Exponential backoff with "equal jitter": half the ceiling fixed, half random, so that a crowd of
+    // Exponential backoff with "equal jitter": half the ceiling fixed, half random, so that a crowd
+    // of
     // clients cut off together comes back spread out, and none comes back at once.
-    long ceiling = Math.min(settings.maxBackoff.toMillis(), settings.minBackoff.toMillis() << Math.min(failedAttempts, 20));
+    long ceiling =
+        Math.min(
+            settings.maxBackoff.toMillis(),
+            settings.minBackoff.toMillis() << Math.min(failedAttempts, 20));
     failedAttempts++;
     long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
     timers.schedule(this::open, delay, TimeUnit.MILLISECONDS);
@@ -209,19 +223,28 @@ public final class CheckmarkClient implements AutoCloseable {
     }
     ObjectNode frame = WireJson.newRequest("sync").put("limit", settings.syncPageSize);
     return request(frame)
-        .thenCompose(synced -> afterDeliveredEvents().thenCompose(ignored -> flushAcks()).thenApply(ignored -> synced))
-        .thenCompose(synced -> expect(Synced.class, synced).more() ? syncAll() : CompletableFuture.<Void>completedFuture(null))
-        .whenComplete((done, failure) -> {
-          if (failure == null) {
-            firstSync.complete(null);
-            events.execute(settings.listener::onSynced);
-          }
-        });
+        .thenCompose(
+            synced ->
+                afterDeliveredEvents()
+                    .thenCompose(ignored -> flushAcks())
+                    .thenApply(ignored -> synced))
+        .thenCompose(
+            synced ->
+                expect(Synced.class, synced).more()
+                    ? syncAll()
+                    : CompletableFuture.<Void>completedFuture(null))
+        .whenComplete(
+            (done, failure) -> {
+              if (failure == null) {
+                firstSync.complete(null);
+                events.execute(settings.listener::onSynced);
+              }
+            });
   }
 
   /** Completes once every item received so far has been through the listener. */
   private CompletableFuture<Void> afterDeliveredEvents() {
-    return CompletableFuture.runAsync(() -> { }, events);
+    return CompletableFuture.runAsync(() -> {}, events);
   }
 
   private CompletableFuture<ServerFrame> request(ObjectNode frame) {
@@ -234,37 +257,44 @@ public final class CheckmarkClient implements AutoCloseable {
     CompletableFuture<ServerFrame> reply = new CompletableFuture<>();
     requests.put(ref, reply);
     current.write(WireJson.write(frame));
-    return reply.orTimeout(settings.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+    return reply
+        .orTimeout(settings.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((ignored, failure) -> requests.remove(ref));
   }
 
   /** Frames that are not JSON, or of a type this client does not know, are skipped. */
   private void onFrame(String text) {
-    WireJson.parseFrame(text).ifPresent(received -> {
-      ServerFrame frame = received.frame();
-      if (frame instanceof MessageFrame message) {
-        events.execute(() -> deliver(message.messageId(), () -> settings.listener.onMessage(message)));
-      } else if (frame instanceof ReceiptFrame receipt) {
-        events.execute(() -> deliver(receipt.messageId(), () -> settings.listener.onReceipt(receipt)));
-      } else if (frame instanceof Accepted accepted) {
-        PendingSend pending = accepted.id() == null ? null : sends.remove(accepted.id());
-        if (pending != null) {
-          pending.accepted.complete(accepted);
-        }
-      } else if (frame instanceof ErrorFrame error) {
-        onError(error, received.ref());
-      } else {
-        CompletableFuture<ServerFrame> reply = received.ref() == null ? null : requests.remove(received.ref());
-        if (reply != null) {
-          reply.complete(frame);
-        }
-      }
-    });
+    WireJson.parseFrame(text)
+        .ifPresent(
+            received -> {
+              ServerFrame frame = received.frame();
+              if (frame instanceof MessageFrame message) {
+                events.execute(
+                    () -> deliver(message.messageId(), () -> settings.listener.onMessage(message)));
+              } else if (frame instanceof ReceiptFrame receipt) {
+                events.execute(
+                    () -> deliver(receipt.messageId(), () -> settings.listener.onReceipt(receipt)));
+              } else if (frame instanceof Accepted accepted) {
+                PendingSend pending = accepted.id() == null ? null : sends.remove(accepted.id());
+                if (pending != null) {
+                  pending.accepted.complete(accepted);
+                }
+              } else if (frame instanceof ErrorFrame error) {
+                onError(error, received.ref());
+              } else {
+                CompletableFuture<ServerFrame> reply =
+                    received.ref() == null ? null : requests.remove(received.ref());
+                if (reply != null) {
+                  reply.complete(frame);
+                }
+              }
+            });
   }
 
   private void onError(ErrorFrame frame, String ref) {
-    CheckmarkException error = new CheckmarkException(frame.code(), frame.message(), frame.retryAfterSeconds(),
-        frame.attemptsLeft());
+    CheckmarkException error =
+        new CheckmarkException(
+            frame.code(), frame.message(), frame.retryAfterSeconds(), frame.attemptsLeft());
     if ("DEVICE_REPLACED".equals(frame.code())) {
       closed = true;
       firstSync.completeExceptionally(error);
@@ -284,10 +314,13 @@ public final class CheckmarkClient implements AutoCloseable {
     }
   }
 
-  /** The reply a request expects; another frame under its ref is a server fault, not a client one. */
+  /**
+   * The reply a request expects; another frame under its ref is a server fault, not a client one.
+   */
   private static <F extends ServerFrame> F expect(Class<F> type, ServerFrame reply) {
     if (!type.isInstance(reply)) {
-      throw new IllegalStateException("expected " + type.getSimpleName() + " but the server sent " + reply);
+      throw new IllegalStateException(
+          "expected " + type.getSimpleName() + " but the server sent " + reply);
     }
     return type.cast(reply);
   }
@@ -331,8 +364,10 @@ public final class CheckmarkClient implements AutoCloseable {
     List<CompletableFuture<ServerFrame>> confirmations = new ArrayList<>();
     for (int start = 0; start < due.size(); start += 100) {
       ObjectNode frame = WireJson.newRequest("ack");
-      due.subList(start, Math.min(due.size(), start + 100)).forEach(frame.putArray("messageIds")::add);
-      // An ack that does not arrive is harmless: the item comes back at the next sync and is acked then.
+      due.subList(start, Math.min(due.size(), start + 100))
+          .forEach(frame.putArray("messageIds")::add);
+      // An ack that does not arrive is harmless: the item comes back at the next sync and is acked
+      // then.
       confirmations.add(request(frame).exceptionally(failure -> null));
     }
     return CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new));
@@ -346,10 +381,12 @@ public final class CheckmarkClient implements AutoCloseable {
     };
   }
 
-  private record PendingSend(String id, String frame, CompletableFuture<Accepted> accepted) {
-  }
+  private record PendingSend(String id, String frame, CompletableFuture<Accepted> accepted) {}
 
-  /** One WebSocket connection: its writes serialized (the JDK allows one outstanding send), its timers. */
+  /**
+   * One WebSocket connection: its writes serialized (the JDK allows one outstanding send), its
+   * timers.
+   */
   private final class Session implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean open;
@@ -362,26 +399,36 @@ public final class CheckmarkClient implements AutoCloseable {
       open = true;
       session = this;
       connected();
-      timersOfSession.add(timers.scheduleAtFixedRate(() -> ping().exceptionally(failure -> null),
-          settings.pingInterval.toMillis(), settings.pingInterval.toMillis(), TimeUnit.MILLISECONDS));
+      timersOfSession.add(
+          timers.scheduleAtFixedRate(
+              () -> ping().exceptionally(failure -> null),
+              settings.pingInterval.toMillis(),
+              settings.pingInterval.toMillis(),
+              TimeUnit.MILLISECONDS));
       // Leave before API Gateway's 2-hour limit cuts the connection; the close reconnects at once.
-      timersOfSession.add(timers.schedule(this::close, settings.maxConnectionAge.toMillis(), TimeUnit.MILLISECONDS));
+      timersOfSession.add(
+          timers.schedule(
+              this::close, settings.maxConnectionAge.toMillis(), TimeUnit.MILLISECONDS));
       List<PendingSend> unanswered;
       synchronized (sends) {
         unanswered = new ArrayList<>(sends.values());
       }
       if (settings.loginAction && settings.phone != null) {
         // Log in before anything else is sent; until then the connection is anonymous.
-        ObjectNode login = WireJson.newRequest("login").put("phone", settings.phone)
-            .put("deviceKey", settings.deviceKey);
-        request(login).whenComplete((loggedIn, failure) -> {
-          if (failure != null) {
-            firstSync.completeExceptionally(failure);
-            return;
-          }
-          unanswered.forEach(pending -> write(pending.frame));
-          syncAll();
-        });
+        ObjectNode login =
+            WireJson.newRequest("login")
+                .put("phone", settings.phone)
+                .put("deviceKey", settings.deviceKey);
+        request(login)
+            .whenComplete(
+                (loggedIn, failure) -> {
+                  if (failure != null) {
+                    firstSync.completeExceptionally(failure);
+                    return;
+                  }
+                  unanswered.forEach(pending -> write(pending.frame));
+                  syncAll();
+                });
         return;
       }
       unanswered.forEach(pending -> write(pending.frame));
@@ -389,8 +436,14 @@ public final class CheckmarkClient implements AutoCloseable {
     }
 
     synchronized void write(String text) {
-      lastWrite = lastWrite.handle((ignored, failure) -> null)
-          .thenCompose(ignored -> open ? webSocket.sendText(text, true) : CompletableFuture.completedFuture(null));
+      lastWrite =
+          lastWrite
+              .handle((ignored, failure) -> null)
+              .thenCompose(
+                  ignored ->
+                      open
+                          ? webSocket.sendText(text, true)
+                          : CompletableFuture.completedFuture(null));
     }
 
     void close() {
@@ -436,7 +489,9 @@ public final class CheckmarkClient implements AutoCloseable {
       if (webSocket != null) {
         webSocket.abort();
       }
-      requests.values().forEach(reply -> reply.completeExceptionally(new IllegalStateException("disconnected")));
+      requests
+          .values()
+          .forEach(reply -> reply.completeExceptionally(new IllegalStateException("disconnected")));
       requests.clear();
       reconnectLater();
     }
@@ -447,7 +502,7 @@ public final class CheckmarkClient implements AutoCloseable {
     private final URI url;
     private String phone;
     private String deviceKey;
-    private Listener listener = new Listener() { };
+    private Listener listener = new Listener() {};
     private Duration pingInterval = Duration.ofMinutes(5);
     private Duration maxConnectionAge = Duration.ofMinutes(110);
     private Duration minBackoff = Duration.ofMillis(250);

@@ -6,7 +6,8 @@ public final class CheckmarkException extends RuntimeException {
   private final Integer retryAfterSeconds;
   private final Integer attemptsLeft;
 
-  public CheckmarkException(String code, String message, Integer retryAfterSeconds, Integer attemptsLeft) {
+  public CheckmarkException(
+      String code, String message, Integer retryAfterSeconds, Integer attemptsLeft) {
     super(code + ": " + message);
     this.code = code;
     this.retryAfterSeconds = retryAfterSeconds;

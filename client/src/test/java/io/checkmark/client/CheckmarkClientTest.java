@@ -1,7 +1,7 @@
 package io.checkmark.client;
 
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.MessageFrame;
@@ -21,22 +21,29 @@ class CheckmarkClientTest {
 
   private ScriptedServer server;
   private final List<String> heard = new CopyOnWriteArrayList<>();
-  private final Listener listener = new Listener() {
-    @Override
-    public void onMessage(MessageFrame message) {
-      heard.add("message " + message.messageId() + " " + message.body());
-    }
+  private final Listener listener =
+      new Listener() {
+        @Override
+        public void onMessage(MessageFrame message) {
+          heard.add("message " + message.messageId() + " " + message.body());
+        }
 
-    @Override
-    public void onReceipt(ReceiptFrame receipt) {
-      heard.add("receipt " + receipt.messageId() + " " + receipt.status() + " " + receipt.messageIds());
-    }
+        @Override
+        public void onReceipt(ReceiptFrame receipt) {
+          heard.add(
+              "receipt "
+                  + receipt.messageId()
+                  + " "
+                  + receipt.status()
+                  + " "
+                  + receipt.messageIds());
+        }
 
-    @Override
-    public void onDeviceReplaced() {
-      heard.add("replaced");
-    }
-  };
+        @Override
+        public void onDeviceReplaced() {
+          heard.add("replaced");
+        }
+      };
 
   @BeforeEach
   void startServer() throws Exception {
@@ -54,17 +61,23 @@ class CheckmarkClientTest {
       CompletableFuture<Void> synced = client.connect();
 
       ScriptedServer.Received firstSync = server.next("sync");
-      server.send("{\"type\":\"message\",\"messageId\":\"m1\",\"from\":\"+14155550001\",\"id\":\"c1\",\"body\":\"one\",\"ts\":1}");
-      server.send("{\"type\":\"receipt\",\"messageId\":\"r1\",\"status\":\"delivered\",\"by\":\"+14155550001\",\"messageIds\":[\"x\"],\"ts\":2}");
+      server.send(
+          "{\"type\":\"message\",\"messageId\":\"m1\",\"from\":\"+14155550001\",\"id\":\"c1\",\"body\":\"one\",\"ts\":1}");
+      server.send(
+          "{\"type\":\"receipt\",\"messageId\":\"r1\",\"status\":\"delivered\",\"by\":\"+14155550001\",\"messageIds\":[\"x\"],\"ts\":2}");
       server.reply(firstSync, "{\"type\":\"synced\",\"count\":2,\"more\":true}");
-      // The page's acks may come in one frame or, split by the ack timer, in two; all before the next sync.
+      // The page's acks may come in one frame or, split by the ack timer, in two; all before the
+      // next sync.
       List<String> acked = new ArrayList<>();
       while (acked.size() < 2) {
         ScriptedServer.Received ack = server.next();
         assertThat(ack.action()).as("the page is acked before the next sync").isEqualTo("ack");
         ack.frame().path("messageIds").forEach(id -> acked.add(id.asText()));
-        assertThat(heard).as("acked only after the listener returned").hasSizeGreaterThanOrEqualTo(acked.size());
-        server.reply(ack, "{\"type\":\"acked\",\"count\":" + ack.frame().path("messageIds").size() + "}");
+        assertThat(heard)
+            .as("acked only after the listener returned")
+            .hasSizeGreaterThanOrEqualTo(acked.size());
+        server.reply(
+            ack, "{\"type\":\"acked\",\"count\":" + ack.frame().path("messageIds").size() + "}");
       }
       assertThat(acked).containsExactly("m1", "r1");
       assertThat(heard).containsExactly("message m1 one", "receipt r1 delivered [x]");
@@ -81,8 +94,10 @@ class CheckmarkClientTest {
     try (CheckmarkClient client = client().build()) {
       client.connect();
       ScriptedServer.Received sync = server.next("sync");
-      server.send("{\"type\":\"message\",\"messageId\":\"m1\",\"from\":\"+14155550001\",\"id\":\"c1\",\"body\":\"hi\",\"ts\":1}");
-      server.send("{\"type\":\"message\",\"messageId\":\"m1\",\"from\":\"+14155550001\",\"id\":\"c1\",\"body\":\"hi\",\"ts\":1}");
+      server.send(
+          "{\"type\":\"message\",\"messageId\":\"m1\",\"from\":\"+14155550001\",\"id\":\"c1\",\"body\":\"hi\",\"ts\":1}");
+      server.send(
+          "{\"type\":\"message\",\"messageId\":\"m1\",\"from\":\"+14155550001\",\"id\":\"c1\",\"body\":\"hi\",\"ts\":1}");
       server.reply(sync, "{\"type\":\"synced\",\"count\":1,\"more\":false}");
 
       List<String> acked = new ArrayList<>();
@@ -108,7 +123,12 @@ class CheckmarkClientTest {
       assertThat(again.connection()).isEqualTo(first.connection() + 1);
       assertThat(again.frame().path("id").asText()).isEqualTo(first.frame().path("id").asText());
       String id = again.frame().path("id").asText();
-      server.send("{\"type\":\"accepted\",\"id\":\"" + id + "\",\"messageId\":\"m9\",\"to\":\"+14155550002\",\"ts\":5,\"ref\":\"" + id + "\"}");
+      server.send(
+          "{\"type\":\"accepted\",\"id\":\""
+              + id
+              + "\",\"messageId\":\"m9\",\"to\":\"+14155550002\",\"ts\":5,\"ref\":\""
+              + id
+              + "\"}");
       assertThat(accepted.get(5, TimeUnit.SECONDS).messageId()).isEqualTo("m9");
     }
   }
@@ -116,7 +136,8 @@ class CheckmarkClientTest {
   @Test
   void reconnectsWithGrowingBackoffAfterRefusals() throws Exception {
     server.refuseNextUpgrades(4);
-    try (CheckmarkClient client = client().backoff(Duration.ofMillis(40), Duration.ofSeconds(2)).build()) {
+    try (CheckmarkClient client =
+        client().backoff(Duration.ofMillis(40), Duration.ofSeconds(2)).build()) {
       client.connect();
       server.reply(server.next("sync"), "{\"type\":\"synced\",\"count\":0,\"more\":false}");
 
@@ -125,7 +146,9 @@ class CheckmarkClientTest {
       Duration firstGap = Duration.ofNanos(attempts.get(1) - attempts.get(0));
       Duration fourthGap = Duration.ofNanos(attempts.get(4) - attempts.get(3));
       // Ceilings 40, 80, 160, 320 ms; each delay is at least half its ceiling.
-      assertThat(firstGap).isGreaterThanOrEqualTo(Duration.ofMillis(20)).isLessThan(Duration.ofMillis(150));
+      assertThat(firstGap)
+          .isGreaterThanOrEqualTo(Duration.ofMillis(20))
+          .isLessThan(Duration.ofMillis(150));
       assertThat(fourthGap).isGreaterThanOrEqualTo(Duration.ofMillis(160)).isGreaterThan(firstGap);
       assertThat(client.isConnected()).isTrue();
     }
@@ -133,15 +156,20 @@ class CheckmarkClientTest {
 
   @Test
   void pingsBeforeTheIdleTimeoutAndReconnectsBeforeTheMaximumAge() throws Exception {
-    try (CheckmarkClient client = client().pingInterval(Duration.ofMillis(150)).maxConnectionAge(Duration.ofMillis(700))
-        .build()) {
+    try (CheckmarkClient client =
+        client()
+            .pingInterval(Duration.ofMillis(150))
+            .maxConnectionAge(Duration.ofMillis(700))
+            .build()) {
       client.connect();
       server.reply(server.next("sync"), "{\"type\":\"synced\",\"count\":0,\"more\":false}");
 
       ScriptedServer.Received ping = server.next("ping");
       assertThat(ping.connection()).isEqualTo(1);
       ScriptedServer.Received resync = server.next("sync");
-      assertThat(resync.connection()).as("a new connection, opened by the client before its age limit").isEqualTo(2);
+      assertThat(resync.connection())
+          .as("a new connection, opened by the client before its age limit")
+          .isEqualTo(2);
     }
   }
 
@@ -151,12 +179,15 @@ class CheckmarkClientTest {
       client.connect();
       server.reply(server.next("sync"), "{\"type\":\"synced\",\"count\":0,\"more\":false}");
 
-      server.send("{\"type\":\"error\",\"code\":\"DEVICE_REPLACED\",\"message\":\"registered elsewhere\"}");
+      server.send(
+          "{\"type\":\"error\",\"code\":\"DEVICE_REPLACED\",\"message\":\"registered elsewhere\"}");
       server.closeNewest();
 
       await().atMost(Duration.ofSeconds(5)).until(() -> heard.contains("replaced"));
       assertThat(heard).containsExactly("replaced");
-      await("no reconnect after DEVICE_REPLACED").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+      await("no reconnect after DEVICE_REPLACED")
+          .during(Duration.ofMillis(500))
+          .atMost(Duration.ofSeconds(2))
           .until(() -> server.connections() == 1);
     }
   }
@@ -184,16 +215,25 @@ class CheckmarkClientTest {
       CompletableFuture<Accepted> accepted = client.send("+14155550003", "hello?");
       String id = server.next("send").frame().path("id").asText();
 
-      server.send("{\"type\":\"error\",\"code\":\"UNKNOWN_RECIPIENT\",\"message\":\"no one\",\"action\":\"send\",\"id\":\"" + id + "\"}");
+      server.send(
+          "{\"type\":\"error\",\"code\":\"UNKNOWN_RECIPIENT\",\"message\":\"no one\",\"action\":\"send\",\"id\":\""
+              + id
+              + "\"}");
 
-      assertThat(accepted).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
-          .havingCause().isInstanceOfSatisfying(CheckmarkException.class,
-              e -> assertThat(e.code()).isEqualTo("UNKNOWN_RECIPIENT"));
+      assertThat(accepted)
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableThat()
+          .havingCause()
+          .isInstanceOfSatisfying(
+              CheckmarkException.class, e -> assertThat(e.code()).isEqualTo("UNKNOWN_RECIPIENT"));
     }
   }
 
   private CheckmarkClient.Settings client() {
-    return CheckmarkClient.builder(server.url()).credentials("+14155550000", "key").listener(listener)
-        .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).ackDelay(Duration.ofMillis(5));
+    return CheckmarkClient.builder(server.url())
+        .credentials("+14155550000", "key")
+        .listener(listener)
+        .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
+        .ackDelay(Duration.ofMillis(5));
   }
 }

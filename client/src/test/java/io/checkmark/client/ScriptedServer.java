@@ -41,15 +41,20 @@ final class ScriptedServer implements AutoCloseable {
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
-    server.setHandler(WebSocketUpgradeHandler.from(server, container -> container.addMapping("/ws",
-        (request, response, callback) -> {
-          upgradeAttempts.add(System.nanoTime());
-          if (refusalsLeft.getAndDecrement() > 0) {
-            Response.writeError(request, response, callback, 503);
-            return null;
-          }
-          return new Endpoint();
-        })));
+    server.setHandler(
+        WebSocketUpgradeHandler.from(
+            server,
+            container ->
+                container.addMapping(
+                    "/ws",
+                    (request, response, callback) -> {
+                      upgradeAttempts.add(System.nanoTime());
+                      if (refusalsLeft.getAndDecrement() > 0) {
+                        Response.writeError(request, response, callback, 503);
+                        return null;
+                      }
+                      return new Endpoint();
+                    })));
     server.start();
     url = URI.create("ws://127.0.0.1:" + connector.getLocalPort() + "/ws");
   }

@@ -26,23 +26,34 @@ public final class AccountsTable implements AccountStore {
 
   @Override
   public Optional<Account> find(String phone) {
-    Map<String, AttributeValue> item = client.getItem(r -> r.tableName(tableName).key(key(phone)).consistentRead(true))
-        .item();
+    Map<String, AttributeValue> item =
+        client.getItem(r -> r.tableName(tableName).key(key(phone)).consistentRead(true)).item();
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new Account(phone, item.get("keyHash").s(), Long.parseLong(item.get("keyGeneration").n())));
+    return Optional.of(
+        new Account(phone, item.get("keyHash").s(), Long.parseLong(item.get("keyGeneration").n())));
   }
 
   @Override
   public long replaceDeviceKey(String phone, String deviceKeyHash, Instant registeredAt) {
-    Map<String, AttributeValue> updated = client.updateItem(r -> r.tableName(tableName).key(key(phone))
-        .updateExpression("SET keyHash = :hash, registeredAt = :at ADD keyGeneration :one")
-        .expressionAttributeValues(Map.of(
-            ":hash", AttributeValue.fromS(deviceKeyHash),
-            ":at", AttributeValue.fromN(Long.toString(registeredAt.toEpochMilli())),
-            ":one", AttributeValue.fromN("1")))
-        .returnValues(ReturnValue.UPDATED_NEW)).attributes();
+    Map<String, AttributeValue> updated =
+        client
+            .updateItem(
+                r ->
+                    r.tableName(tableName)
+                        .key(key(phone))
+                        .updateExpression(
+                            "SET keyHash = :hash, registeredAt = :at ADD keyGeneration :one")
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":hash", AttributeValue.fromS(deviceKeyHash),
+                                ":at",
+                                    AttributeValue.fromN(
+                                        Long.toString(registeredAt.toEpochMilli())),
+                                ":one", AttributeValue.fromN("1")))
+                        .returnValues(ReturnValue.UPDATED_NEW))
+            .attributes();
     return Long.parseLong(updated.get("keyGeneration").n());
   }
 

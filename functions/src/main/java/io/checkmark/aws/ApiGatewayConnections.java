@@ -10,7 +10,10 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneExcepti
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.LimitExceededException;
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.PayloadTooLargeException;
 
-/** Posts frames, already written, to connections through API Gateway's management API, and closes connections. */
+/**
+ * Posts frames, already written, to connections through API Gateway's management API, and closes
+ * connections.
+ */
 public final class ApiGatewayConnections {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiGatewayConnections.class);
@@ -22,10 +25,10 @@ public final class ApiGatewayConnections {
   }
 
   /**
-   * Posts the frame. Throttling (429) and server errors are retried by the client's retry
-   * strategy ({@link AwsClients}); what still fails is {@code FAILED}, and the item stays queued
-   * for {@code sync}, so giving up loses nothing. A frame over API Gateway's 128 KB (413) is
-   * {@code TOO_LARGE}: no later try can push it.
+   * Posts the frame. Throttling (429) and server errors are retried by the client's retry strategy
+   * ({@link AwsClients}); what still fails is {@code FAILED}, and the item stays queued for {@code
+   * sync}, so giving up loses nothing. A frame over API Gateway's 128 KB (413) is {@code
+   * TOO_LARGE}: no later try can push it.
    */
   public PushResult post(String connectionId, String frame) {
     SdkBytes data = SdkBytes.fromUtf8String(frame);
@@ -35,13 +38,20 @@ public final class ApiGatewayConnections {
     } catch (GoneException gone) {
       return PushResult.GONE;
     } catch (PayloadTooLargeException tooLarge) {
-      LOG.warn("push to {} refused as too large ({} bytes)", connectionId, data.asByteArrayUnsafe().length);
+      LOG.warn(
+          "push to {} refused as too large ({} bytes)",
+          connectionId,
+          data.asByteArrayUnsafe().length);
       return PushResult.TOO_LARGE;
     } catch (LimitExceededException throttled) {
-      LOG.warn("push to {} still throttled after the client's retries; left for sync", connectionId);
+      LOG.warn(
+          "push to {} still throttled after the client's retries; left for sync", connectionId);
       return PushResult.FAILED;
     } catch (SdkException failure) {
-      LOG.warn("push to {} failed after the client's retries; left for sync: {}", connectionId, failure.toString());
+      LOG.warn(
+          "push to {} failed after the client's retries; left for sync: {}",
+          connectionId,
+          failure.toString());
       return PushResult.FAILED;
     }
   }

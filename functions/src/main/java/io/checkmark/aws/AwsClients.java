@@ -11,8 +11,8 @@ import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -24,14 +24,14 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * Builds the AWS SDK clients from a function's environment, with nothing looked up implicitly:
- * the region from {@code AWS_REGION}, the credentials from the variables Lambda sets, and the
- * one endpoint switch shared by the local stack, LocalStack and AWS: {@code AWS_ENDPOINT_URL_<SERVICE>},
- * else {@code AWS_ENDPOINT_URL}, else the service's public endpoint.
+ * Builds the AWS SDK clients from a function's environment, with nothing looked up implicitly: the
+ * region from {@code AWS_REGION}, the credentials from the variables Lambda sets, and the one
+ * endpoint switch shared by the local stack, LocalStack and AWS: {@code
+ * AWS_ENDPOINT_URL_<SERVICE>}, else {@code AWS_ENDPOINT_URL}, else the service's public endpoint.
  *
  * <p>Every client retries failed calls the same way, configured here and nowhere else: the SDK's
- * standard strategy (throttling, 5xx and network errors) with {@code SDK_MAX_ATTEMPTS} attempts
- * and capped exponential backoff with jitter; each attempt may take {@code SDK_ATTEMPT_TIMEOUT_MILLIS}
+ * standard strategy (throttling, 5xx and network errors) with {@code SDK_MAX_ATTEMPTS} attempts and
+ * capped exponential backoff with jitter; each attempt may take {@code SDK_ATTEMPT_TIMEOUT_MILLIS}
  * and the whole call, retries included, {@code SDK_API_CALL_TIMEOUT_MILLIS}, which keeps a call
  * well inside the function's 10-second timeout.
  */
@@ -40,23 +40,35 @@ public final class AwsClients {
   /** The retry and timeout settings, their environment variables and their defaults. */
   public record CallPolicy(int maxAttempts, Duration attemptTimeout, Duration apiCallTimeout) {
 
-    public static final CallPolicy DEFAULT = new CallPolicy(3, Duration.ofMillis(1_500), Duration.ofMillis(4_000));
+    public static final CallPolicy DEFAULT =
+        new CallPolicy(3, Duration.ofMillis(1_500), Duration.ofMillis(4_000));
 
     static CallPolicy from(Map<String, String> environment) {
       return new CallPolicy(
           (int) number(environment, "SDK_MAX_ATTEMPTS", DEFAULT.maxAttempts()),
-          Duration.ofMillis(number(environment, "SDK_ATTEMPT_TIMEOUT_MILLIS", DEFAULT.attemptTimeout().toMillis())),
-          Duration.ofMillis(number(environment, "SDK_API_CALL_TIMEOUT_MILLIS", DEFAULT.apiCallTimeout().toMillis())));
+          Duration.ofMillis(
+              number(
+                  environment, "SDK_ATTEMPT_TIMEOUT_MILLIS", DEFAULT.attemptTimeout().toMillis())),
+          Duration.ofMillis(
+              number(
+                  environment,
+                  "SDK_API_CALL_TIMEOUT_MILLIS",
+                  DEFAULT.apiCallTimeout().toMillis())));
     }
 
     /** The one retry and timeout configuration every client of a function gets. */
     public ClientOverrideConfiguration overrides() {
       return ClientOverrideConfiguration.builder()
-          .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-              .maxAttempts(maxAttempts)
-              .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(25), Duration.ofSeconds(1)))
-              .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(1)))
-              .build())
+          .retryStrategy(
+              AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                  .maxAttempts(maxAttempts)
+                  .backoffStrategy(
+                      BackoffStrategy.exponentialDelay(
+                          Duration.ofMillis(25), Duration.ofSeconds(1)))
+                  .throttlingBackoffStrategy(
+                      BackoffStrategy.exponentialDelay(
+                          Duration.ofMillis(100), Duration.ofSeconds(1)))
+                  .build())
           .apiCallAttemptTimeout(attemptTimeout)
           .apiCallTimeout(apiCallTimeout)
           .build();
@@ -74,7 +86,8 @@ public final class AwsClients {
         }
         return parsed;
       } catch (NumberFormatException notANumber) {
-        throw new IllegalStateException("environment variable " + name + " must be a positive whole number, not " + value);
+        throw new IllegalStateException(
+            "environment variable " + name + " must be a positive whole number, not " + value);
       }
     }
   }
@@ -89,7 +102,8 @@ public final class AwsClients {
     this.environment = environment;
     this.region = Region.of(required(environment, "AWS_REGION"));
     this.credentials = credentials(environment);
-    // The JDK's HttpURLConnection: no Apache or Netty in the Lambda jar, and the fastest cold start.
+    // The JDK's HttpURLConnection: no Apache or Netty in the Lambda jar, and the fastest cold
+    // start.
     this.httpClient = UrlConnectionHttpClient.create();
     this.callPolicy = CallPolicy.from(environment);
   }
@@ -109,17 +123,21 @@ public final class AwsClients {
     }
   }
 
-  /** The current value of a Secrets Manager secret (by ARN or name), read once with a client closed after. */
+  /**
+   * The current value of a Secrets Manager secret (by ARN or name), read once with a client closed
+   * after.
+   */
   public String secretString(String secretId) {
-    try (SecretsManagerClient secrets = configure(SecretsManagerClient.builder(), "SECRETSMANAGER").build()) {
+    try (SecretsManagerClient secrets =
+        configure(SecretsManagerClient.builder(), "SECRETSMANAGER").build()) {
       return secrets.getSecretValue(r -> r.secretId(secretId)).secretString();
     }
   }
 
   /**
-   * The management API of one WebSocket stage. {@code stageEndpoint} is the stage's own
-   * ({@code https://{api}.execute-api.{region}.amazonaws.com/{stage}}); an endpoint override
-   * replaces its scheme and host and keeps the stage path.
+   * The management API of one WebSocket stage. {@code stageEndpoint} is the stage's own ({@code
+   * https://{api}.execute-api.{region}.amazonaws.com/{stage}}); an endpoint override replaces its
+   * scheme and host and keeps the stage path.
    */
   public ApiGatewayManagementApiClient managementApi(URI stageEndpoint) {
     URI override = endpointFor("APIGATEWAYMANAGEMENTAPI");
@@ -129,14 +147,19 @@ public final class AwsClients {
         .build();
   }
 
-  /** The endpoint override for a service ({@code DYNAMODB}, {@code SNS}, ...), or null for AWS's own. */
+  /**
+   * The endpoint override for a service ({@code DYNAMODB}, {@code SNS}, ...), or null for AWS's
+   * own.
+   */
   public URI endpointFor(String service) {
     String specific = environment.get("AWS_ENDPOINT_URL_" + service.toUpperCase(Locale.ROOT));
-    String endpoint = specific != null && !specific.isBlank() ? specific : environment.get("AWS_ENDPOINT_URL");
+    String endpoint =
+        specific != null && !specific.isBlank() ? specific : environment.get("AWS_ENDPOINT_URL");
     return endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint);
   }
 
-  <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder, String service) {
+  <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(
+      B builder, String service) {
     builder.httpClient(httpClient);
     builder.region(region);
     builder.credentialsProvider(credentials);
@@ -153,15 +176,17 @@ public final class AwsClients {
     String secretKey = environment.get("AWS_SECRET_ACCESS_KEY");
     if (accessKey != null && secretKey != null) {
       String sessionToken = environment.get("AWS_SESSION_TOKEN");
-      return StaticCredentialsProvider.create(sessionToken == null
-          ? AwsBasicCredentials.create(accessKey, secretKey)
-          : AwsSessionCredentials.create(accessKey, secretKey, sessionToken));
+      return StaticCredentialsProvider.create(
+          sessionToken == null
+              ? AwsBasicCredentials.create(accessKey, secretKey)
+              : AwsSessionCredentials.create(accessKey, secretKey, sessionToken));
     }
     // Lambda SnapStart environments hand out credentials through the container endpoint instead.
     if (environment.containsKey("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
       return ContainerCredentialsProvider.builder().build();
     }
-    throw new IllegalStateException("no AWS credentials in the environment: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+    throw new IllegalStateException(
+        "no AWS credentials in the environment: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
   }
 
   static String required(Map<String, String> environment, String name) {

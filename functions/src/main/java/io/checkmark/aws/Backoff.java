@@ -12,7 +12,10 @@ record Backoff(Duration base, Duration cap, LongUnaryOperator jitter) {
 
   /** Uniform in {@code [0, ceiling]}: full jitter. */
   static Backoff fullJitter(Duration base, Duration cap) {
-    return new Backoff(base, cap, ceiling -> java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling + 1));
+    return new Backoff(
+        base,
+        cap,
+        ceiling -> java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling + 1));
   }
 
   /** The wait after failed attempt {@code attempt} (1, 2, ...). */

@@ -24,43 +24,73 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * The Connections table: one row per open WebSocket, keyed by connection id, with the phone it
- * is logged in as; the sparse index {@code byPhone} finds a phone's connections.
+ * The Connections table: one row per open WebSocket, keyed by connection id, with the phone it is
+ * logged in as; the sparse index {@code byPhone} finds a phone's connections.
  */
 public final class ConnectionsTable implements ConnectionStore {
 
   /** Binds update a row that exists: a connection deleted by {@code $disconnect} stays deleted. */
-  private static final Expression STILL_OPEN = Expression.builder().expression("attribute_exists(id)").build();
+  private static final Expression STILL_OPEN =
+      Expression.builder().expression("attribute_exists(id)").build();
 
   /**
-   * Rows outlive API Gateway's 2-hour connection maximum by an hour, so that a row whose
-   * {@code $disconnect} never ran still disappears by TTL.
+   * Rows outlive API Gateway's 2-hour connection maximum by an hour, so that a row whose {@code
+   * $disconnect} never ran still disappears by TTL.
    */
   static final Duration ROW_LIFETIME = Duration.ofHours(3);
+
   static final String BY_PHONE = "byPhone";
 
-  private static final TableSchema<ConnectionItem> SCHEMA = StaticTableSchema.builder(ConnectionItem.class)
-      .newItemSupplier(ConnectionItem::new)
-      .addAttribute(String.class, a -> a.name("id").getter(ConnectionItem::getId).setter(ConnectionItem::setId)
-          .tags(StaticAttributeTags.primaryPartitionKey()))
-      .addAttribute(Long.class, a -> a.name("connectedAt")
-          .getter(ConnectionItem::getConnectedAt).setter(ConnectionItem::setConnectedAt))
-      .addAttribute(String.class, a -> a.name("sourceIp")
-          .getter(ConnectionItem::getSourceIp).setter(ConnectionItem::setSourceIp))
-      .addAttribute(String.class, a -> a.name("phone").getter(ConnectionItem::getPhone).setter(ConnectionItem::setPhone)
-          .tags(StaticAttributeTags.secondaryPartitionKey(BY_PHONE)))
-      .addAttribute(Long.class, a -> a.name("keyGeneration")
-          .getter(ConnectionItem::getKeyGeneration).setter(ConnectionItem::setKeyGeneration))
-      .addAttribute(Long.class, a -> a.name("expiresAt")
-          .getter(ConnectionItem::getExpiresAt).setter(ConnectionItem::setExpiresAt))
-      .build();
+  private static final TableSchema<ConnectionItem> SCHEMA =
+      StaticTableSchema.builder(ConnectionItem.class)
+          .newItemSupplier(ConnectionItem::new)
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name("id")
+                      .getter(ConnectionItem::getId)
+                      .setter(ConnectionItem::setId)
+                      .tags(StaticAttributeTags.primaryPartitionKey()))
+          .addAttribute(
+              Long.class,
+              a ->
+                  a.name("connectedAt")
+                      .getter(ConnectionItem::getConnectedAt)
+                      .setter(ConnectionItem::setConnectedAt))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name("sourceIp")
+                      .getter(ConnectionItem::getSourceIp)
+                      .setter(ConnectionItem::setSourceIp))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name("phone")
+                      .getter(ConnectionItem::getPhone)
+                      .setter(ConnectionItem::setPhone)
+                      .tags(StaticAttributeTags.secondaryPartitionKey(BY_PHONE)))
+          .addAttribute(
+              Long.class,
+              a ->
+                  a.name("keyGeneration")
+                      .getter(ConnectionItem::getKeyGeneration)
+                      .setter(ConnectionItem::setKeyGeneration))
+          .addAttribute(
+              Long.class,
+              a ->
+                  a.name("expiresAt")
+                      .getter(ConnectionItem::getExpiresAt)
+                      .setter(ConnectionItem::setExpiresAt))
+          .build();
 
   private final DynamoDbTable<ConnectionItem> table;
   private final DynamoDbIndex<ConnectionItem> byPhone;
   private final Clock clock;
 
   public ConnectionsTable(DynamoDbClient client, String tableName, Clock clock) {
-    this.table = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, SCHEMA);
+    this.table =
+        DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, SCHEMA);
     this.byPhone = table.index(BY_PHONE);
     this.clock = clock;
   }
@@ -80,9 +110,17 @@ public final class ConnectionsTable implements ConnectionStore {
   @Override
   public Optional<Connection> find(String connectionId) {
     ConnectionItem item = table.getItem(r -> r.key(key(connectionId)).consistentRead(true));
-    return Optional.ofNullable(item).map(found -> new Connection(found.getId(),
-        found.getConnectedAt() == null ? null : Instant.ofEpochMilli(found.getConnectedAt()),
-        found.getSourceIp(), found.getPhone(), found.getKeyGeneration()));
+    return Optional.ofNullable(item)
+        .map(
+            found ->
+                new Connection(
+                    found.getId(),
+                    found.getConnectedAt() == null
+                        ? null
+                        : Instant.ofEpochMilli(found.getConnectedAt()),
+                    found.getSourceIp(),
+                    found.getPhone(),
+                    found.getKeyGeneration()));
   }
 
   @Override
@@ -95,7 +133,8 @@ public final class ConnectionsTable implements ConnectionStore {
     try {
       table.updateItem(r -> r.item(item).ignoreNulls(true).conditionExpression(STILL_OPEN));
     } catch (ConditionalCheckFailedException disconnected) {
-      // $disconnect deleted the row first: the connection is gone, and a bind must not bring it back.
+      // $disconnect deleted the row first: the connection is gone, and a bind must not bring it
+      // back.
     }
   }
 
@@ -112,11 +151,20 @@ public final class ConnectionsTable implements ConnectionStore {
    * session's phone and key generation: a login as another phone anywhere fails it.
    */
   TransactWriteItem stillBound(Session session) {
-    return TransactWriteItem.builder().conditionCheck(check -> check.tableName(table.tableName())
-        .key(Map.of("id", AttributeValue.fromS(session.connectionId())))
-        .conditionExpression("phone = :phone AND keyGeneration = :generation")
-        .expressionAttributeValues(Map.of(":phone", AttributeValue.fromS(session.phone()),
-            ":generation", AttributeValue.fromN(Long.toString(session.keyGeneration()))))).build();
+    return TransactWriteItem.builder()
+        .conditionCheck(
+            check ->
+                check
+                    .tableName(table.tableName())
+                    .key(Map.of("id", AttributeValue.fromS(session.connectionId())))
+                    .conditionExpression("phone = :phone AND keyGeneration = :generation")
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":phone",
+                            AttributeValue.fromS(session.phone()),
+                            ":generation",
+                            AttributeValue.fromN(Long.toString(session.keyGeneration())))))
+        .build();
   }
 
   @Override

@@ -12,7 +12,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  */
 public final class EmfMetrics implements Metrics {
 
-  private final software.amazon.lambda.powertools.metrics.Metrics powertools = MetricsFactory.getMetricsInstance();
+  private final software.amazon.lambda.powertools.metrics.Metrics powertools =
+      MetricsFactory.getMetricsInstance();
   private final String namespace;
   private final String serviceName;
   private final DimensionSet service;
@@ -30,7 +31,11 @@ public final class EmfMetrics implements Metrics {
 
   @Override
   public void count(String name, int count, String dimension, String value) {
-    powertools.flushSingleMetric(name, count, MetricUnit.COUNT, namespace,
+    powertools.flushSingleMetric(
+        name,
+        count,
+        MetricUnit.COUNT,
+        namespace,
         DimensionSet.of("service", serviceName, dimension, value));
   }
 

@@ -32,10 +32,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * {@code id} (the server message id, sorting in acceptance order), expiring by TTL after 30 days.
  * Items are kept small with short attribute names, spelled out below. Dedup records live in their
  * own partitions ({@code dedup#<sender>#<recipient>#<clientId>}), written in the same transaction
- * as the message and expiring with it. Items that can never be pushed are moved to
- * {@code undeliverable#<owner>} and kept, for diagnosis, until their own expiry. Every write a
- * connection sets off carries the Connections table's check that it is still bound to its session.
- * No local secondary index, so a queue is not capped at 10 GB.
+ * as the message and expiring with it. Items that can never be pushed are moved to {@code
+ * undeliverable#<owner>} and kept, for diagnosis, until their own expiry. Every write a connection
+ * sets off carries the Connections table's check that it is still bound to its session. No local
+ * secondary index, so a queue is not capped at 10 GB.
  */
 public final class MessagesTable implements MessageQueue {
 
@@ -69,12 +69,19 @@ public final class MessagesTable implements MessageQueue {
   private final RateLimitsTable rateLimits;
   private final Resubmission resubmission;
 
-  public MessagesTable(DynamoDbClient client, String tableName, ConnectionsTable connections,
+  public MessagesTable(
+      DynamoDbClient client,
+      String tableName,
+      ConnectionsTable connections,
       RateLimitsTable rateLimits) {
     this(client, tableName, connections, rateLimits, Resubmission.DEFAULT);
   }
 
-  MessagesTable(DynamoDbClient client, String tableName, ConnectionsTable connections, RateLimitsTable rateLimits,
+  MessagesTable(
+      DynamoDbClient client,
+      String tableName,
+      ConnectionsTable connections,
+      RateLimitsTable rateLimits,
       Resubmission resubmission) {
     this.client = client;
     this.tableName = tableName;
@@ -93,23 +100,35 @@ public final class MessagesTable implements MessageQueue {
 
   @Override
   public Stored storeOnce(Session sender, QueueItem.Message message, RateLimiter.Limit sendLimit) {
-    Map<String, AttributeValue> dedup = Map.of(
-        QUEUE, s(dedupKey(message.from(), message.owner(), message.clientId())),
-        ID, s(DEDUP_SORT_KEY),
-        DEDUP_MESSAGE_ID, s(message.messageId()),
-        DEDUP_TO, s(message.owner()),
-        ACCEPTED_AT, n(message.acceptedAt().toEpochMilli()),
-        EXPIRES_AT, n(expiresAt(message.acceptedAt())));
+    Map<String, AttributeValue> dedup =
+        Map.of(
+            QUEUE, s(dedupKey(message.from(), message.owner(), message.clientId())),
+            ID, s(DEDUP_SORT_KEY),
+            DEDUP_MESSAGE_ID, s(message.messageId()),
+            DEDUP_TO, s(message.owner()),
+            ACCEPTED_AT, n(message.acceptedAt().toEpochMilli()),
+            EXPIRES_AT, n(expiresAt(message.acceptedAt())));
     for (int attempt = 1; ; attempt++) {
       try {
-        client.transactWriteItems(r -> r.transactItems(
-            TransactWriteItem.builder().put(put -> put.tableName(tableName).item(dedup)
-                .conditionExpression("attribute_not_exists(" + QUEUE + ")")
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build(),
-            TransactWriteItem.builder().put(put -> put.tableName(tableName).item(itemOf(message))).build(),
-            connections.stillBound(sender),
-            rateLimits.hit(sendLimit)));
-        return new Stored(message.messageId(), message.owner(), message.acceptedAt().toEpochMilli(), false);
+        client.transactWriteItems(
+            r ->
+                r.transactItems(
+                    TransactWriteItem.builder()
+                        .put(
+                            put ->
+                                put.tableName(tableName)
+                                    .item(dedup)
+                                    .conditionExpression("attribute_not_exists(" + QUEUE + ")")
+                                    .returnValuesOnConditionCheckFailure(
+                                        ReturnValuesOnConditionCheckFailure.ALL_OLD))
+                        .build(),
+                    TransactWriteItem.builder()
+                        .put(put -> put.tableName(tableName).item(itemOf(message)))
+                        .build(),
+                    connections.stillBound(sender),
+                    rateLimits.hit(sendLimit)));
+        return new Stored(
+            message.messageId(), message.owner(), message.acceptedAt().toEpochMilli(), false);
       } catch (TransactionCanceledException cancelled) {
         if (failedCondition(cancelled, 2)) {
           throw new SessionChanged(sender.connectionId());
@@ -117,13 +136,17 @@ public final class MessagesTable implements MessageQueue {
         CancellationReason dedupOutcome = cancelled.cancellationReasons().get(0);
         if (CONDITION_FAILED.equals(dedupOutcome.code()) && dedupOutcome.hasItem()) {
           Map<String, AttributeValue> earlier = dedupOutcome.item();
-          return new Stored(earlier.get(DEDUP_MESSAGE_ID).s(), earlier.get(DEDUP_TO).s(),
-              Long.parseLong(earlier.get(ACCEPTED_AT).n()), true);
+          return new Stored(
+              earlier.get(DEDUP_MESSAGE_ID).s(),
+              earlier.get(DEDUP_TO).s(),
+              Long.parseLong(earlier.get(ACCEPTED_AT).n()),
+              true);
         }
         if (failedCondition(cancelled, 3)) {
           throw rateLimits.windowFull(sendLimit);
         }
-        // A conflict with a concurrent transaction on the same dedup record or counter: submit again.
+        // A conflict with a concurrent transaction on the same dedup record or counter: submit
+        // again.
         resubmission.beforeNext(attempt, "storing a message");
       }
     }
@@ -131,20 +154,32 @@ public final class MessagesTable implements MessageQueue {
 
   @Override
   public void add(Session by, QueueItem.Receipt receipt) {
-    transact(List.of(TransactWriteItem.builder().put(put -> put.tableName(tableName).item(itemOf(receipt))).build(),
-        connections.stillBound(by)), by, 1);
+    transact(
+        List.of(
+            TransactWriteItem.builder()
+                .put(put -> put.tableName(tableName).item(itemOf(receipt)))
+                .build(),
+            connections.stillBound(by)),
+        by,
+        1);
   }
 
   @Override
   public List<QueueItem> oldest(String owner, int limit) {
-    return client.query(r -> r.tableName(tableName)
-            .keyConditionExpression("#queue = :owner")
-            .expressionAttributeNames(Map.of("#queue", QUEUE))
-            .expressionAttributeValues(Map.of(":owner", s(owner)))
-            .scanIndexForward(true)
-            .consistentRead(true)
-            .limit(limit))
-        .items().stream().map(MessagesTable::itemFrom).toList();
+    return client
+        .query(
+            r ->
+                r.tableName(tableName)
+                    .keyConditionExpression("#queue = :owner")
+                    .expressionAttributeNames(Map.of("#queue", QUEUE))
+                    .expressionAttributeValues(Map.of(":owner", s(owner)))
+                    .scanIndexForward(true)
+                    .consistentRead(true)
+                    .limit(limit))
+        .items()
+        .stream()
+        .map(MessagesTable::itemFrom)
+        .toList();
   }
 
   @Override
@@ -152,14 +187,19 @@ public final class MessagesTable implements MessageQueue {
     List<QueueItem> found = new ArrayList<>();
     List<String> ids = List.copyOf(messageIds);
     for (int start = 0; start < ids.size(); start += BATCH_GET_LIMIT) {
-      List<Map<String, AttributeValue>> keys = ids.subList(start, Math.min(ids.size(), start + BATCH_GET_LIMIT))
-          .stream().map(id -> key(owner, id)).toList();
-      Map<String, KeysAndAttributes> request = Map.of(tableName,
-          KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+      List<Map<String, AttributeValue>> keys =
+          ids.subList(start, Math.min(ids.size(), start + BATCH_GET_LIMIT)).stream()
+              .map(id -> key(owner, id))
+              .toList();
+      Map<String, KeysAndAttributes> request =
+          Map.of(tableName, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
       for (int attempt = 1; !request.isEmpty(); attempt++) {
         Map<String, KeysAndAttributes> unprocessed = request;
         BatchGetItemResponse response = client.batchGetItem(r -> r.requestItems(unprocessed));
-        response.responses().getOrDefault(tableName, List.of()).forEach(item -> found.add(itemFrom(item)));
+        response
+            .responses()
+            .getOrDefault(tableName, List.of())
+            .forEach(item -> found.add(itemFrom(item)));
         request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
         if (!request.isEmpty()) {
           resubmission.beforeNext(attempt, "reading acked items");
@@ -178,10 +218,17 @@ public final class MessagesTable implements MessageQueue {
    * receipts). Conflicts with concurrent transactions are submitted again after a backoff.
    */
   @Override
-  public Removal remove(Session owner, Collection<String> receiptIds, List<QueueItem> items,
+  public Removal remove(
+      Session owner,
+      Collection<String> receiptIds,
+      List<QueueItem> items,
       Function<List<QueueItem.Message>, List<QueueItem.Receipt>> receiptsFor) {
     List<Acked> all = new ArrayList<>();
-    items.forEach(item -> all.add(new Acked(item.messageId(), item instanceof QueueItem.Message message ? message : null)));
+    items.forEach(
+        item ->
+            all.add(
+                new Acked(
+                    item.messageId(), item instanceof QueueItem.Message message ? message : null)));
     receiptIds.forEach(id -> all.add(new Acked(id, null)));
     int removed = 0;
     List<QueueItem.Receipt> queued = new ArrayList<>();
@@ -189,7 +236,8 @@ public final class MessagesTable implements MessageQueue {
     Set<String> chunkSenders = new HashSet<>();
     for (Acked acked : all) {
       String sender = acked.message() == null ? null : acked.message().from();
-      int receiptsAfter = chunkSenders.size() + (sender != null && !chunkSenders.contains(sender) ? 1 : 0);
+      int receiptsAfter =
+          chunkSenders.size() + (sender != null && !chunkSenders.contains(sender) ? 1 : 0);
       // The session check, the deletes, one receipt per sender.
       if (1 + chunk.size() + 1 + receiptsAfter > TRANSACTION_LIMIT) {
         removed += removeChunk(owner, chunk, receiptsFor, queued);
@@ -208,21 +256,38 @@ public final class MessagesTable implements MessageQueue {
   }
 
   /** An acked item's id, and the message when it is one (which sets off a receipt). */
-  private record Acked(String id, QueueItem.Message message) {
-  }
+  private record Acked(String id, QueueItem.Message message) {}
 
-  private int removeChunk(Session owner, List<Acked> chunk,
-      Function<List<QueueItem.Message>, List<QueueItem.Receipt>> receiptsFor, List<QueueItem.Receipt> queued) {
+  private int removeChunk(
+      Session owner,
+      List<Acked> chunk,
+      Function<List<QueueItem.Message>, List<QueueItem.Receipt>> receiptsFor,
+      List<QueueItem.Receipt> queued) {
     List<Acked> present = new ArrayList<>(chunk);
     for (int conflicts = 0; !present.isEmpty(); ) {
-      List<QueueItem.Message> messages = present.stream().map(Acked::message).filter(message -> message != null).toList();
-      List<QueueItem.Receipt> receipts = messages.isEmpty() ? List.of() : receiptsFor.apply(messages);
+      List<QueueItem.Message> messages =
+          present.stream().map(Acked::message).filter(message -> message != null).toList();
+      List<QueueItem.Receipt> receipts =
+          messages.isEmpty() ? List.of() : receiptsFor.apply(messages);
       List<TransactWriteItem> writes = new ArrayList<>();
       writes.add(connections.stillBound(owner));
-      present.forEach(acked -> writes.add(TransactWriteItem.builder().delete(delete -> delete.tableName(tableName)
-          .key(key(owner.phone(), acked.id())).conditionExpression("attribute_exists(" + ID + ")")).build()));
-      receipts.forEach(receipt -> writes.add(TransactWriteItem.builder()
-          .put(put -> put.tableName(tableName).item(itemOf(receipt))).build()));
+      present.forEach(
+          acked ->
+              writes.add(
+                  TransactWriteItem.builder()
+                      .delete(
+                          delete ->
+                              delete
+                                  .tableName(tableName)
+                                  .key(key(owner.phone(), acked.id()))
+                                  .conditionExpression("attribute_exists(" + ID + ")"))
+                      .build()));
+      receipts.forEach(
+          receipt ->
+              writes.add(
+                  TransactWriteItem.builder()
+                      .put(put -> put.tableName(tableName).item(itemOf(receipt)))
+                      .build()));
       try {
         client.transactWriteItems(r -> r.transactItems(writes));
         queued.addAll(receipts);
@@ -247,19 +312,37 @@ public final class MessagesTable implements MessageQueue {
     return 0;
   }
 
-  /** A copy under {@code undeliverable#<owner>} with the same expiry, and the queue's item deleted, in one transaction. */
+  /**
+   * A copy under {@code undeliverable#<owner>} with the same expiry, and the queue's item deleted,
+   * in one transaction.
+   */
   @Override
   public void setAside(QueueItem item) {
-    Map<String, AttributeValue> copy = new HashMap<>(item instanceof QueueItem.Message message
-        ? itemOf(message) : itemOf((QueueItem.Receipt) item));
+    Map<String, AttributeValue> copy =
+        new HashMap<>(
+            item instanceof QueueItem.Message message
+                ? itemOf(message)
+                : itemOf((QueueItem.Receipt) item));
     copy.put(QUEUE, s("undeliverable#" + item.owner()));
     try {
-      transact(List.of(
-          TransactWriteItem.builder().delete(delete -> delete.tableName(tableName).key(key(item.owner(), item.messageId()))
-              .conditionExpression("attribute_exists(" + ID + ")")).build(),
-          TransactWriteItem.builder().put(put -> put.tableName(tableName).item(copy)).build()), null, -1);
-      LOG.warn("item {} of queue {} can never be pushed (too large); moved to undeliverable#{}", item.messageId(),
-          item.owner(), item.owner());
+      transact(
+          List.of(
+              TransactWriteItem.builder()
+                  .delete(
+                      delete ->
+                          delete
+                              .tableName(tableName)
+                              .key(key(item.owner(), item.messageId()))
+                              .conditionExpression("attribute_exists(" + ID + ")"))
+                  .build(),
+              TransactWriteItem.builder().put(put -> put.tableName(tableName).item(copy)).build()),
+          null,
+          -1);
+      LOG.warn(
+          "item {} of queue {} can never be pushed (too large); moved to undeliverable#{}",
+          item.messageId(),
+          item.owner(),
+          item.owner());
     } catch (TransactionCanceledException | StorageUnavailable notMoved) {
       // Acked or moved aside meanwhile (its delete's condition failed), or still conflicting: then
       // it stays queued and the next sync moves it.
@@ -268,7 +351,8 @@ public final class MessagesTable implements MessageQueue {
 
   /**
    * Runs a transaction, submitted again after a backoff while it conflicts with another; a failed
-   * session check ({@code sessionCheckAt}) is {@link SessionChanged}; other failed conditions are thrown.
+   * session check ({@code sessionCheckAt}) is {@link SessionChanged}; other failed conditions are
+   * thrown.
    */
   private void transact(List<TransactWriteItem> writes, Session session, int sessionCheckAt) {
     for (int attempt = 1; ; attempt++) {
@@ -279,8 +363,9 @@ public final class MessagesTable implements MessageQueue {
         if (session != null && failedCondition(cancelled, sessionCheckAt)) {
           throw new SessionChanged(session.connectionId());
         }
-        boolean anyConditionFailed = cancelled.cancellationReasons().stream()
-            .anyMatch(reason -> CONDITION_FAILED.equals(reason.code()));
+        boolean anyConditionFailed =
+            cancelled.cancellationReasons().stream()
+                .anyMatch(reason -> CONDITION_FAILED.equals(reason.code()));
         if (anyConditionFailed) {
           throw cancelled;
         }
@@ -318,7 +403,9 @@ public final class MessagesTable implements MessageQueue {
     Map<String, AttributeValue> item = common(receipt, RECEIPT);
     item.put(STATUS, s(receipt.status()));
     item.put(BY, s(receipt.by()));
-    item.put(RECEIPT_IDS, AttributeValue.fromL(receipt.messageIds().stream().map(MessagesTable::s).toList()));
+    item.put(
+        RECEIPT_IDS,
+        AttributeValue.fromL(receipt.messageIds().stream().map(MessagesTable::s).toList()));
     return item;
   }
 
@@ -337,13 +424,26 @@ public final class MessagesTable implements MessageQueue {
     String messageId = item.get(ID).s();
     Instant acceptedAt = Instant.ofEpochMilli(Long.parseLong(item.get(ACCEPTED_AT).n()));
     if (RECEIPT.equals(item.get(KIND).s())) {
-      return new QueueItem.Receipt(owner, messageId, item.get(STATUS).s(), item.get(BY).s(),
-          item.get(RECEIPT_IDS).l().stream().map(AttributeValue::s).toList(), acceptedAt);
+      return new QueueItem.Receipt(
+          owner,
+          messageId,
+          item.get(STATUS).s(),
+          item.get(BY).s(),
+          item.get(RECEIPT_IDS).l().stream().map(AttributeValue::s).toList(),
+          acceptedAt);
     }
-    Attachment media = item.containsKey(MEDIA_URL)
-        ? new Attachment(item.get(MEDIA_URL).s(), text(item, MEDIA_TYPE), text(item, MEDIA_THUMBNAIL))
-        : null;
-    return new QueueItem.Message(owner, messageId, item.get(FROM).s(), item.get(CLIENT_ID).s(), text(item, BODY), media,
+    Attachment media =
+        item.containsKey(MEDIA_URL)
+            ? new Attachment(
+                item.get(MEDIA_URL).s(), text(item, MEDIA_TYPE), text(item, MEDIA_THUMBNAIL))
+            : null;
+    return new QueueItem.Message(
+        owner,
+        messageId,
+        item.get(FROM).s(),
+        item.get(CLIENT_ID).s(),
+        text(item, BODY),
+        media,
         acceptedAt);
   }
 
@@ -359,9 +459,6 @@ public final class MessagesTable implements MessageQueue {
   private static Map<String, AttributeValue> key(String owner, String messageId) {
     return Map.of(QUEUE, s(owner), ID, s(messageId));
   }
-
-
-
 
   private static AttributeValue s(String value) {
     return AttributeValue.fromS(value);

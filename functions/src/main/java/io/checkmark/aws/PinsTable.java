@@ -28,44 +28,71 @@ public final class PinsTable implements PinStore {
 
   @Override
   public void save(PendingPin pin) {
-    client.putItem(r -> r.tableName(tableName).item(Map.of(
-        "phone", AttributeValue.fromS(pin.phone()),
-        "pinHash", AttributeValue.fromS(pin.pinHash()),
-        "expiresAt", AttributeValue.fromN(Long.toString(pin.expiresAt().getEpochSecond())),
-        "attemptsLeft", AttributeValue.fromN(Integer.toString(pin.attemptsLeft())))));
+    client.putItem(
+        r ->
+            r.tableName(tableName)
+                .item(
+                    Map.of(
+                        "phone", AttributeValue.fromS(pin.phone()),
+                        "pinHash", AttributeValue.fromS(pin.pinHash()),
+                        "expiresAt",
+                            AttributeValue.fromN(Long.toString(pin.expiresAt().getEpochSecond())),
+                        "attemptsLeft",
+                            AttributeValue.fromN(Integer.toString(pin.attemptsLeft())))));
   }
 
   @Override
   public Attempt takeAttempt(String phone, Instant now) {
     try {
-      Map<String, AttributeValue> taken = client.updateItem(r -> r.tableName(tableName).key(key(phone))
-          .updateExpression("ADD attemptsLeft :minusOne")
-          .conditionExpression("attemptsLeft > :zero AND expiresAt > :now")
-          .expressionAttributeValues(Map.of(":minusOne", AttributeValue.fromN("-1"), ":zero", AttributeValue.fromN("0"),
-              ":now", AttributeValue.fromN(Long.toString(now.getEpochSecond()))))
-          .returnValues(ReturnValue.ALL_NEW)
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+      Map<String, AttributeValue> taken =
+          client
+              .updateItem(
+                  r ->
+                      r.tableName(tableName)
+                          .key(key(phone))
+                          .updateExpression("ADD attemptsLeft :minusOne")
+                          .conditionExpression("attemptsLeft > :zero AND expiresAt > :now")
+                          .expressionAttributeValues(
+                              Map.of(
+                                  ":minusOne",
+                                  AttributeValue.fromN("-1"),
+                                  ":zero",
+                                  AttributeValue.fromN("0"),
+                                  ":now",
+                                  AttributeValue.fromN(Long.toString(now.getEpochSecond()))))
+                          .returnValues(ReturnValue.ALL_NEW)
+                          .returnValuesOnConditionCheckFailure(
+                              ReturnValuesOnConditionCheckFailure.ALL_OLD))
+              .attributes();
       return new Attempt(Outcome.TAKEN, pendingPin(phone, taken));
     } catch (ConditionalCheckFailedException notTaken) {
       // A refusal returns the item (ALL_OLD); one that came without it (seen with DynamoDB Local
       // under a burst of concurrent guesses) is read again, so that a refusal is never mistaken
       // for "no PIN pending".
-      Map<String, AttributeValue> item = notTaken.hasItem() && !notTaken.item().isEmpty() ? notTaken.item()
-          : client.getItem(r -> r.tableName(tableName).key(key(phone)).consistentRead(true)).item();
+      Map<String, AttributeValue> item =
+          notTaken.hasItem() && !notTaken.item().isEmpty()
+              ? notTaken.item()
+              : client
+                  .getItem(r -> r.tableName(tableName).key(key(phone)).consistentRead(true))
+                  .item();
       if (item == null || item.isEmpty()) {
         return new Attempt(Outcome.NONE_PENDING, null);
       }
       PendingPin pending = pendingPin(phone, item);
-      return new Attempt(now.isBefore(pending.expiresAt()) ? Outcome.NO_TRIES_LEFT : Outcome.EXPIRED, null);
+      return new Attempt(
+          now.isBefore(pending.expiresAt()) ? Outcome.NO_TRIES_LEFT : Outcome.EXPIRED, null);
     }
   }
 
   @Override
   public boolean consume(PendingPin pin) {
     try {
-      client.deleteItem(r -> r.tableName(tableName).key(key(pin.phone()))
-          .conditionExpression("pinHash = :hash")
-          .expressionAttributeValues(Map.of(":hash", AttributeValue.fromS(pin.pinHash()))));
+      client.deleteItem(
+          r ->
+              r.tableName(tableName)
+                  .key(key(pin.phone()))
+                  .conditionExpression("pinHash = :hash")
+                  .expressionAttributeValues(Map.of(":hash", AttributeValue.fromS(pin.pinHash()))));
       return true;
     } catch (ConditionalCheckFailedException usedOrReplaced) {
       return false;
@@ -73,7 +100,10 @@ public final class PinsTable implements PinStore {
   }
 
   private static PendingPin pendingPin(String phone, Map<String, AttributeValue> item) {
-    return new PendingPin(phone, item.get("pinHash").s(), Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())),
+    return new PendingPin(
+        phone,
+        item.get("pinHash").s(),
+        Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())),
         Integer.parseInt(item.get("attemptsLeft").n()));
   }
 

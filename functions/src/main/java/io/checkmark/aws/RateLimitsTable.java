@@ -1,7 +1,7 @@
 package io.checkmark.aws;
 
-import io.checkmark.core.Refusal;
 import io.checkmark.core.RateLimiter;
+import io.checkmark.core.Refusal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -15,12 +15,12 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * The RateLimits table: one item per bucket, {@code bucket → windowStart, hits, expiresAt (TTL)}.
- * A window opens at a bucket's first hit (for limits met rarely, such as failures and PIN SMS), or,
+ * The RateLimits table: one item per bucket, {@code bucket → windowStart, hits, expiresAt (TTL)}. A
+ * window opens at a bucket's first hit (for limits met rarely, such as failures and PIN SMS), or,
  * for the per-account limits met on every message, each clock-aligned window is an item of its own
- * ({@code bucket#windowIndex → hits}), so a hit is always one conditional write that can ride in the
- * caller's transaction. Every change is a conditional write, so concurrent Lambdas never both take
- * the last slot.
+ * ({@code bucket#windowIndex → hits}), so a hit is always one conditional write that can ride in
+ * the caller's transaction. Every change is a conditional write, so concurrent Lambdas never both
+ * take the last slot.
  */
 public final class RateLimitsTable implements RateLimiter {
 
@@ -41,14 +41,25 @@ public final class RateLimitsTable implements RateLimiter {
     long now = clock.millis();
     try {
       // Within the current window, below the limit: one more hit.
-      client.updateItem(r -> r.tableName(tableName).key(key(bucket))
-          .updateExpression("ADD hits :one")
-          .conditionExpression(IN_WINDOW + " AND hits < :limit")
-          .expressionAttributeValues(Map.of(":one", number(1), ":limit", number(limit),
-              ":windowOpenedAfter", number(now - window.toMillis())))
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      client.updateItem(
+          r ->
+              r.tableName(tableName)
+                  .key(key(bucket))
+                  .updateExpression("ADD hits :one")
+                  .conditionExpression(IN_WINDOW + " AND hits < :limit")
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":one",
+                          number(1),
+                          ":limit",
+                          number(limit),
+                          ":windowOpenedAfter",
+                          number(now - window.toMillis())))
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
     } catch (ConditionalCheckFailedException notCounted) {
-      AttributeValue windowStart = notCounted.hasItem() ? notCounted.item().get("windowStart") : null;
+      AttributeValue windowStart =
+          notCounted.hasItem() ? notCounted.item().get("windowStart") : null;
       if (windowStart != null && Long.parseLong(windowStart.n()) > now - window.toMillis()) {
         throw limited(Long.parseLong(windowStart.n()), window, now);
       }
@@ -59,8 +70,8 @@ public final class RateLimitsTable implements RateLimiter {
   @Override
   public void requireBelow(String bucket, int limit, Duration window) {
     long now = clock.millis();
-    Map<String, AttributeValue> item = client.getItem(r -> r.tableName(tableName).key(key(bucket)).consistentRead(true))
-        .item();
+    Map<String, AttributeValue> item =
+        client.getItem(r -> r.tableName(tableName).key(key(bucket)).consistentRead(true)).item();
     if (item != null && !item.isEmpty()) {
       long windowStart = Long.parseLong(item.get("windowStart").n());
       if (windowStart > now - window.toMillis() && Long.parseLong(item.get("hits").n()) >= limit) {
@@ -77,7 +88,8 @@ public final class RateLimitsTable implements RateLimiter {
 
   /**
    * One conditional {@code UpdateItem}: the member joins the window's string set unless the set is
-   * full; a member already in it passes. The window is part of the key, so an old set needs no reset.
+   * full; a member already in it passes. The window is part of the key, so an old set needs no
+   * reset.
    */
   @Override
   public void acquireDistinct(String bucket, String member, int limit, Duration window) {
@@ -85,11 +97,23 @@ public final class RateLimitsTable implements RateLimiter {
     long windowIndex = now / window.toMillis();
     long windowEnd = (windowIndex + 1) * window.toMillis();
     try {
-      client.updateItem(r -> r.tableName(tableName).key(key(bucket + "#" + windowIndex))
-          .updateExpression("ADD members :member SET expiresAt = :expiresAt")
-          .conditionExpression("attribute_not_exists(members) OR size(members) < :limit OR contains(members, :one)")
-          .expressionAttributeValues(Map.of(":member", AttributeValue.fromSs(List.of(member)),
-              ":one", AttributeValue.fromS(member), ":limit", number(limit), ":expiresAt", number(windowEnd / 1000 + 1))));
+      client.updateItem(
+          r ->
+              r.tableName(tableName)
+                  .key(key(bucket + "#" + windowIndex))
+                  .updateExpression("ADD members :member SET expiresAt = :expiresAt")
+                  .conditionExpression(
+                      "attribute_not_exists(members) OR size(members) < :limit OR contains(members, :one)")
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":member",
+                          AttributeValue.fromSs(List.of(member)),
+                          ":one",
+                          AttributeValue.fromS(member),
+                          ":limit",
+                          number(limit),
+                          ":expiresAt",
+                          number(windowEnd / 1000 + 1))));
     } catch (ConditionalCheckFailedException full) {
       throw Refusal.rateLimited((windowEnd - now + 999) / 1000);
     }
@@ -106,14 +130,18 @@ public final class RateLimitsTable implements RateLimiter {
 
   /**
    * One hit in the limit's current aligned window as an item of a caller's transaction, so that the
-   * limit costs no request of its own; its condition fails when the window is full (then
-   * {@link #windowFull}).
+   * limit costs no request of its own; its condition fails when the window is full (then {@link
+   * #windowFull}).
    */
   TransactWriteItem hit(RateLimiter.Limit limit) {
     Update.Builder update = Update.builder();
     UpdateItemRequest hit = alignedHit(limit, clock.millis()).build();
-    update.tableName(hit.tableName()).key(hit.key()).updateExpression(hit.updateExpression())
-        .conditionExpression(hit.conditionExpression()).expressionAttributeValues(hit.expressionAttributeValues());
+    update
+        .tableName(hit.tableName())
+        .key(hit.key())
+        .updateExpression(hit.updateExpression())
+        .conditionExpression(hit.conditionExpression())
+        .expressionAttributeValues(hit.expressionAttributeValues());
     return TransactWriteItem.builder().update(update.build()).build();
   }
 
@@ -127,22 +155,44 @@ public final class RateLimitsTable implements RateLimiter {
   private UpdateItemRequest.Builder alignedHit(RateLimiter.Limit limit, long now) {
     long windowMillis = limit.window().toMillis();
     long windowIndex = now / windowMillis;
-    return UpdateItemRequest.builder().tableName(tableName).key(key(limit.bucket() + "#" + windowIndex))
+    return UpdateItemRequest.builder()
+        .tableName(tableName)
+        .key(key(limit.bucket() + "#" + windowIndex))
         .updateExpression("ADD hits :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)")
         .conditionExpression("attribute_not_exists(hits) OR hits < :limit")
-        .expressionAttributeValues(Map.of(":one", number(1), ":limit", number(limit.limit()),
-            ":expiresAt", number((windowIndex + 1) * windowMillis / 1000 + 1)));
+        .expressionAttributeValues(
+            Map.of(
+                ":one",
+                number(1),
+                ":limit",
+                number(limit.limit()),
+                ":expiresAt",
+                number((windowIndex + 1) * windowMillis / 1000 + 1)));
   }
 
-  /** Starts a new window with its first hit, unless another writer just did (then that window counts). */
+  /**
+   * Starts a new window with its first hit, unless another writer just did (then that window
+   * counts).
+   */
   private void openWindow(String bucket, Duration window, long now, int limit) {
     try {
-      client.updateItem(r -> r.tableName(tableName).key(key(bucket))
-          .updateExpression("SET windowStart = :now, hits = :one, expiresAt = :expiresAt")
-          .conditionExpression("attribute_not_exists(windowStart) OR NOT (" + IN_WINDOW + ")")
-          .expressionAttributeValues(Map.of(":now", number(now), ":one", number(1),
-              ":expiresAt", number((now + window.toMillis()) / 1000 + 1),
-              ":windowOpenedAfter", number(now - window.toMillis()))));
+      client.updateItem(
+          r ->
+              r.tableName(tableName)
+                  .key(key(bucket))
+                  .updateExpression("SET windowStart = :now, hits = :one, expiresAt = :expiresAt")
+                  .conditionExpression(
+                      "attribute_not_exists(windowStart) OR NOT (" + IN_WINDOW + ")")
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":now",
+                          number(now),
+                          ":one",
+                          number(1),
+                          ":expiresAt",
+                          number((now + window.toMillis()) / 1000 + 1),
+                          ":windowOpenedAfter",
+                          number(now - window.toMillis()))));
     } catch (ConditionalCheckFailedException openedMeanwhile) {
       acquire(bucket, limit, window);
     }

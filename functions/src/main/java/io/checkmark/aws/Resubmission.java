@@ -18,8 +18,10 @@ final class Resubmission {
     void sleep(Duration duration) throws InterruptedException;
   }
 
-  static final Resubmission DEFAULT = new Resubmission(Backoff.fullJitter(Duration.ofMillis(40), Duration.ofSeconds(1)),
-      duration -> Thread.sleep(duration.toMillis()));
+  static final Resubmission DEFAULT =
+      new Resubmission(
+          Backoff.fullJitter(Duration.ofMillis(40), Duration.ofSeconds(1)),
+          duration -> Thread.sleep(duration.toMillis()));
 
   private final Backoff backoff;
   private final Sleeper sleeper;
@@ -32,7 +34,8 @@ final class Resubmission {
   /** After failed attempt {@code attempt} of {@code what}: waits before the next, or gives up. */
   void beforeNext(int attempt, String what) {
     if (attempt >= MAX_ATTEMPTS) {
-      throw new StorageUnavailable("DynamoDB did not complete " + what + " in " + MAX_ATTEMPTS + " attempts");
+      throw new StorageUnavailable(
+          "DynamoDB did not complete " + what + " in " + MAX_ATTEMPTS + " attempts");
     }
     try {
       sleeper.sleep(backoff.delay(attempt));

@@ -12,7 +12,9 @@ public final class SnsSms implements SmsSender {
   private final SnsClient sns;
   private final Map<String, MessageAttributeValue> attributes;
 
-  /** @param senderId the alphanumeric sender id shown where carriers allow it, or null */
+  /**
+   * @param senderId the alphanumeric sender id shown where carriers allow it, or null
+   */
   public SnsSms(SnsClient sns, String senderId) {
     this.sns = sns;
     Map<String, MessageAttributeValue> attributes = new HashMap<>();

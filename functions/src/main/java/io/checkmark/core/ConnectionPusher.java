@@ -23,6 +23,9 @@ public interface ConnectionPusher {
    * push, ever (permanent); or it failed for now (throttling, a 5xx: worth a later try).
    */
   enum PushResult {
-    DELIVERED, GONE, TOO_LARGE, FAILED
+    DELIVERED,
+    GONE,
+    TOO_LARGE,
+    FAILED
   }
 }

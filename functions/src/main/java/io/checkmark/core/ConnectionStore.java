@@ -17,8 +17,8 @@ public interface ConnectionStore {
   void bind(String connectionId, String phone, long keyGeneration);
 
   /**
-   * The connections logged in as {@code phone}, each with its id and key generation only; may lag
-   * a just-bound connection by a moment.
+   * The connections logged in as {@code phone}, each with its id and key generation only; may lag a
+   * just-bound connection by a moment.
    */
   List<Connection> connectionsOf(String phone);
 

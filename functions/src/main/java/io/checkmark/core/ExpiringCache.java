@@ -8,16 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A small in-memory map whose entries are forgotten after a fixed time, and the least recently
- * used first once it is full. A warm function keeps what it has just read from DynamoDB here so
- * that the next frames of a conversation do not read it again; what may be cached, and for how
- * long, is each user's decision. Safe for concurrent use: the local stack calls one handler from
- * many threads.
+ * A small in-memory map whose entries are forgotten after a fixed time, and the least recently used
+ * first once it is full. A warm function keeps what it has just read from DynamoDB here so that the
+ * next frames of a conversation do not read it again; what may be cached, and for how long, is each
+ * user's decision. Safe for concurrent use: the local stack calls one handler from many threads.
  */
 public final class ExpiringCache<K, V> {
 
-  private record Entry<V>(V value, Instant storedAt) {
-  }
+  private record Entry<V>(V value, Instant storedAt) {}
 
   private final Duration lifetime;
   private final Clock clock;
@@ -26,12 +24,13 @@ public final class ExpiringCache<K, V> {
   public ExpiringCache(int capacity, Duration lifetime, Clock clock) {
     this.lifetime = lifetime;
     this.clock = clock;
-    this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, Entry<V>> eldest) {
-        return size() > capacity;
-      }
-    };
+    this.entries =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<K, Entry<V>> eldest) {
+            return size() > capacity;
+          }
+        };
   }
 
   public synchronized Optional<V> get(K key) {

@@ -12,16 +12,16 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Server message ids that sort as strings in acceptance order: the acceptance time in
- * microseconds, base 36, fixed width, then a random tail so that two Lambdas accepting in the same
- * microsecond still differ. A sender that waits for {@code accepted} before its next send has its
- * next message accepted at least a round trip later, far more than the clock skew between Lambdas.
+ * Server message ids that sort as strings in acceptance order: the acceptance time in microseconds,
+ * base 36, fixed width, then a random tail so that two Lambdas accepting in the same microsecond
+ * still differ. A sender that waits for {@code accepted} before its next send has its next message
+ * accepted at least a round trip later, far more than the clock skew between Lambdas.
  *
- * <p>A message id ends in a MAC: 64 bits of HMAC-SHA256, keyed by the deployment's secret, over
- * the sender, the conversation (the recipient's phone) and the sortable prefix. So {@code read}
- * can tell, without a table read, that a reader received an id from that sender; the fixed-width
- * prefix still orders ids. Receipt ids carry no MAC and end in {@value #RECEIPT_MARK}, so that an
- * ack can tell receipts (which set off nothing) from messages (which set off a receipt).
+ * <p>A message id ends in a MAC: 64 bits of HMAC-SHA256, keyed by the deployment's secret, over the
+ * sender, the conversation (the recipient's phone) and the sortable prefix. So {@code read} can
+ * tell, without a table read, that a reader received an id from that sender; the fixed-width prefix
+ * still orders ids. Receipt ids carry no MAC and end in {@value #RECEIPT_MARK}, so that an ack can
+ * tell receipts (which set off nothing) from messages (which set off a receipt).
  */
 public final class MessageIds {
 
@@ -59,17 +59,24 @@ public final class MessageIds {
     return prefix() + RECEIPT_MARK;
   }
 
-  /** Whether {@code id} is a message id this deployment minted for {@code sender} in {@code conversation}. */
+  /**
+   * Whether {@code id} is a message id this deployment minted for {@code sender} in {@code
+   * conversation}.
+   */
   public boolean isFrom(String id, String sender, String conversation) {
     if (id.length() != PREFIX_DIGITS + MAC_DIGITS) {
       return false;
     }
     String expected = mac(sender, conversation, id.substring(0, PREFIX_DIGITS));
-    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+    return MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.US_ASCII),
         id.substring(PREFIX_DIGITS).getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** Whether an id is a receipt's as {@link #nextReceipt()} makes them (ids from clients may be anything). */
+  /**
+   * Whether an id is a receipt's as {@link #nextReceipt()} makes them (ids from clients may be
+   * anything).
+   */
   public static boolean isReceipt(String id) {
     return id.length() == PREFIX_DIGITS + RECEIPT_MARK.length() && id.endsWith(RECEIPT_MARK);
   }
@@ -85,7 +92,8 @@ public final class MessageIds {
     if (key == null) {
       byte[] bytes = keySource.get();
       if (bytes == null || bytes.length < MIN_KEY_BYTES) {
-        throw new IllegalStateException("a message id key needs at least " + MIN_KEY_BYTES + " bytes");
+        throw new IllegalStateException(
+            "a message id key needs at least " + MIN_KEY_BYTES + " bytes");
       }
       key = new SecretKeySpec(bytes, MAC_ALGORITHM);
     }
@@ -97,7 +105,9 @@ public final class MessageIds {
       Mac mac = Mac.getInstance(MAC_ALGORITHM);
       mac.init(key());
       // Phones hold no newline, so the three fields cannot be confused with one another.
-      byte[] digest = mac.doFinal((sender + "\n" + conversation + "\n" + prefix).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          mac.doFinal(
+              (sender + "\n" + conversation + "\n" + prefix).getBytes(StandardCharsets.UTF_8));
       long truncated = 0;
       for (int i = 0; i < Long.BYTES; i++) {
         truncated = (truncated << 8) | (digest[i] & 0xff);

@@ -6,18 +6,17 @@ import java.util.function.Function;
 
 /**
  * Every phone's queue of messages and receipts (the Messages table in production). Every write a
- * logged-in connection sets off commits only while that connection is still bound to the
- * {@link Session} it acted as; otherwise it commits nothing and throws {@link SessionChanged}.
+ * logged-in connection sets off commits only while that connection is still bound to the {@link
+ * Session} it acted as; otherwise it commits nothing and throws {@link SessionChanged}.
  */
 public interface MessageQueue {
 
   /**
    * Stores a message unless its sender already sent one with the same client id to the same
-   * recipient: then nothing is stored and the earlier message's id and recipient come back.
-   * Atomic, so two racing sends of the same id store one message. The message counts one hit
-   * against {@code sendLimit} in the same write, so that the limit costs no request of its own; a
-   * limit already reached stores nothing and throws {@code RATE_LIMITED}, and a duplicate counts
-   * nothing.
+   * recipient: then nothing is stored and the earlier message's id and recipient come back. Atomic,
+   * so two racing sends of the same id store one message. The message counts one hit against {@code
+   * sendLimit} in the same write, so that the limit costs no request of its own; a limit already
+   * reached stores nothing and throws {@code RATE_LIMITED}, and a duplicate counts nothing.
    */
   Stored storeOnce(Session sender, QueueItem.Message message, RateLimiter.Limit sendLimit);
 
@@ -38,7 +37,10 @@ public interface MessageQueue {
    *
    * @param receiptIds ids of receipts to remove, which set off nothing (and need no read first)
    */
-  Removal remove(Session owner, Collection<String> receiptIds, List<QueueItem> items,
+  Removal remove(
+      Session owner,
+      Collection<String> receiptIds,
+      List<QueueItem> items,
       Function<List<QueueItem.Message>, List<QueueItem.Receipt>> receiptsFor);
 
   /**
@@ -48,10 +50,10 @@ public interface MessageQueue {
   void setAside(QueueItem item);
 
   /** The outcome of {@link #storeOnce}: the message id and recipient of the one stored message. */
-  record Stored(String messageId, String to, long acceptedAtMillis, boolean duplicate) {
-  }
+  record Stored(String messageId, String to, long acceptedAtMillis, boolean duplicate) {}
 
-  /** The outcome of {@link #remove}: how many items this call removed, and the receipts it queued. */
-  record Removal(int removed, List<QueueItem.Receipt> receipts) {
-  }
+  /**
+   * The outcome of {@link #remove}: how many items this call removed, and the receipts it queued.
+   */
+  record Removal(int removed, List<QueueItem.Receipt> receipts) {}
 }

@@ -15,31 +15,39 @@ import java.util.stream.Collectors;
 /**
  * One-to-one delivery, after WhatsApp and Signal-Server: a message is stored in its recipient's
  * queue before its sender hears {@code accepted}, pushed at once to the recipient's live
- * connections, and deleted only when the recipient acks it, in the same transaction that queues
- * its sender one {@code delivered} receipt. No push failure loses or duplicates a stored item:
- * whatever was not pushed waits for {@code sync}, and an item that can never be pushed is moved
- * aside so that it blocks nothing behind it.
+ * connections, and deleted only when the recipient acks it, in the same transaction that queues its
+ * sender one {@code delivered} receipt. No push failure loses or duplicates a stored item: whatever
+ * was not pushed waits for {@code sync}, and an item that can never be pushed is moved aside so
+ * that it blocks nothing behind it.
  */
 public final class MessagingService {
 
   /** API Gateway's limit on one message it pushes: a message frame as pushed, escapes and all. */
   public static final int MAX_PUSHED_MESSAGE_BYTES = 128 * 1024;
+
   public static final int MAX_IDS_PER_REQUEST = 100;
   public static final int DEFAULT_SYNC_LIMIT = 100;
   public static final int MAX_SYNC_LIMIT = 500;
-  /** Short clock-aligned windows: a burst cannot straddle two of them and pass twice the limit unseen. */
+
+  /**
+   * Short clock-aligned windows: a burst cannot straddle two of them and pass twice the limit
+   * unseen.
+   */
   private static final Duration RATE_WINDOW = Duration.ofSeconds(10);
+
   private static final Duration UNKNOWN_RECIPIENT_WINDOW = Duration.ofDays(1);
   private static final int MAX_ID_CHARS = 64;
   private static final int MAX_URL_CHARS = 2048;
   private static final int MAX_MIME_TYPE_CHARS = 255;
   private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
+
   /**
-   * How long a warm function reuses an account it has read. Accounts are never deleted, so a
-   * cached one proves the recipient exists; its key generation may lag a re-registration, which
-   * {@link #push} allows for.
+   * How long a warm function reuses an account it has read. Accounts are never deleted, so a cached
+   * one proves the recipient exists; its key generation may lag a re-registration, which {@link
+   * #push} allows for.
    */
   public static final Duration ACCOUNT_REUSE = Duration.ofMinutes(1);
+
   private static final int ACCOUNTS_KEPT = 10_000;
 
   private final MessageQueue queue;
@@ -53,8 +61,15 @@ public final class MessagingService {
   private final Clock clock;
   private final ExpiringCache<String, Account> recentAccounts;
 
-  public MessagingService(MessageQueue queue, AccountStore accounts, ConnectionStore connections,
-      ConnectionPusher pusher, RateLimiter limits, Limits perAccount, Metrics metrics, MessageIds messageIds,
+  public MessagingService(
+      MessageQueue queue,
+      AccountStore accounts,
+      ConnectionStore connections,
+      ConnectionPusher pusher,
+      RateLimiter limits,
+      Limits perAccount,
+      Metrics metrics,
+      MessageIds messageIds,
       Clock clock) {
     this.queue = queue;
     this.accounts = accounts;
@@ -69,32 +84,44 @@ public final class MessagingService {
   }
 
   /**
-   * Per-account limits: {@code send}s and {@code read}s per 10-second window, and distinct unregistered
-   * numbers an account may be told of ({@code UNKNOWN_RECIPIENT}) per day.
+   * Per-account limits: {@code send}s and {@code read}s per 10-second window, and distinct
+   * unregistered numbers an account may be told of ({@code UNKNOWN_RECIPIENT}) per day.
    */
-  public record Limits(int sendsPer10Seconds, int readsPer10Seconds, int unknownRecipientsPerDay) {
-  }
+  public record Limits(int sendsPer10Seconds, int readsPer10Seconds, int unknownRecipientsPerDay) {}
 
-  /** What one {@code sync} did: items pushed, and whether more wait (or a push failed and the page stopped). */
-  public record SyncPage(int sent, boolean more) {
-  }
+  /**
+   * What one {@code sync} did: items pushed, and whether more wait (or a push failed and the page
+   * stopped).
+   */
+  public record SyncPage(int sent, boolean more) {}
 
   /**
    * Stores the message in the recipient's queue (once per sender, recipient and client id), then
    * pushes it. Refused when the message as it will be pushed exceeds API Gateway's limit.
    */
-  public MessageQueue.Stored send(Session sender, String to, String clientId, String body, Attachment attachment) {
+  public MessageQueue.Stored send(
+      Session sender, String to, String clientId, String body, Attachment attachment) {
     String recipientPhone = requirePhone("to", to);
     requireId("id", clientId);
     if (body == null && attachment == null) {
       throw Refusal.invalid("a message needs a body or media");
     }
     requireAttachment(attachment);
-    QueueItem.Message message = new QueueItem.Message(recipientPhone, messageIds.next(sender.phone(), recipientPhone),
-        sender.phone(), clientId, body, attachment, clock.instant());
+    QueueItem.Message message =
+        new QueueItem.Message(
+            recipientPhone,
+            messageIds.next(sender.phone(), recipientPhone),
+            sender.phone(),
+            clientId,
+            body,
+            attachment,
+            clock.instant());
     if (pusher.sizeAsPushed(message) > MAX_PUSHED_MESSAGE_BYTES) {
-      throw Refusal.of(Refusal.Reason.MESSAGE_TOO_LARGE,
-          "the message as delivered (JSON, escapes included) may take at most " + MAX_PUSHED_MESSAGE_BYTES + " bytes");
+      throw Refusal.of(
+          Refusal.Reason.MESSAGE_TOO_LARGE,
+          "the message as delivered (JSON, escapes included) may take at most "
+              + MAX_PUSHED_MESSAGE_BYTES
+              + " bytes");
     }
     Optional<Account> found = account(recipientPhone);
     if (found.isEmpty()) {
@@ -102,8 +129,12 @@ public final class MessagingService {
       throw unknownRecipient(sender.phone(), recipientPhone);
     }
     Account recipient = found.get();
-    MessageQueue.Stored stored = queue.storeOnce(sender, message,
-        new RateLimiter.Limit("sends#" + sender.phone(), perAccount.sendsPer10Seconds(), RATE_WINDOW));
+    MessageQueue.Stored stored =
+        queue.storeOnce(
+            sender,
+            message,
+            new RateLimiter.Limit(
+                "sends#" + sender.phone(), perAccount.sendsPer10Seconds(), RATE_WINDOW));
     if (!stored.duplicate()) {
       metrics.count("MessagesAccepted", 1);
       push(recipient, message);
@@ -113,8 +144,8 @@ public final class MessagingService {
 
   /**
    * Sends the oldest queued items to the caller's connection, oldest first, then says whether more
-   * wait. An item too large to push is moved aside and the page goes on; any other failed push
-   * ends the page, so that order holds.
+   * wait. An item too large to push is moved aside and the page goes on; any other failed push ends
+   * the page, so that order holds.
    */
   public SyncPage sync(String owner, String connectionId, Integer limit) {
     int pageSize = limit == null ? DEFAULT_SYNC_LIMIT : limit;
@@ -125,7 +156,9 @@ public final class MessagingService {
     boolean more = items.size() > pageSize;
     List<QueueItem> page = more ? items.subList(0, pageSize) : items;
     if (!page.isEmpty()) {
-      metrics.seconds("OldestQueuedItemAge", Duration.between(page.get(0).acceptedAt(), clock.instant()).toMillis() / 1000.0);
+      metrics.seconds(
+          "OldestQueuedItemAge",
+          Duration.between(page.get(0).acceptedAt(), clock.instant()).toMillis() / 1000.0);
     }
     int sent = 0;
     boolean stopped = false;
@@ -152,15 +185,21 @@ public final class MessagingService {
    */
   public int ack(Session owner, List<String> ids) {
     List<String> requested = requireIds(ids);
-    Map<Boolean, List<String>> receiptOrNot = requested.stream().collect(Collectors.partitioningBy(MessageIds::isReceipt));
+    Map<Boolean, List<String>> receiptOrNot =
+        requested.stream().collect(Collectors.partitioningBy(MessageIds::isReceipt));
     List<String> messageIdsAcked = receiptOrNot.get(false);
-    List<QueueItem> found = messageIdsAcked.isEmpty() ? List.of() : queue.find(owner.phone(), messageIdsAcked);
+    List<QueueItem> found =
+        messageIdsAcked.isEmpty() ? List.of() : queue.find(owner.phone(), messageIdsAcked);
     if (found.isEmpty() && receiptOrNot.get(true).isEmpty()) {
       requireStillBound(owner);
       return 0;
     }
-    MessageQueue.Removal removal = queue.remove(owner, receiptOrNot.get(true), found,
-        removed -> deliveredReceipts(owner.phone(), removed));
+    MessageQueue.Removal removal =
+        queue.remove(
+            owner,
+            receiptOrNot.get(true),
+            found,
+            removed -> deliveredReceipts(owner.phone(), removed));
     for (QueueItem.Receipt receipt : removal.receipts()) {
       metrics.count("ReceiptsQueued", 1, "status", receipt.status());
       account(receipt.owner()).ifPresent(account -> push(account, receipt));
@@ -171,21 +210,24 @@ public final class MessagingService {
 
   /**
    * Queues the original sender one {@code read} receipt for those of the ids that are of messages
-   * the reader received from it (their ids carry a MAC over sender and conversation); other ids
-   * are ignored, and nothing is queued when none counts. Returns how many ids counted.
+   * the reader received from it (their ids carry a MAC over sender and conversation); other ids are
+   * ignored, and nothing is queued when none counts. Returns how many ids counted.
    */
   public int read(Session reader, String to, List<String> ids) {
     String sender = requirePhone("to", to);
     List<String> requested = requireIds(ids);
-    limits.acquireInAlignedWindow(new RateLimiter.Limit("reads#" + reader.phone(), perAccount.readsPer10Seconds(),
-        RATE_WINDOW));
-    List<String> received = requested.stream().filter(id -> messageIds.isFrom(id, sender, reader.phone())).toList();
+    limits.acquireInAlignedWindow(
+        new RateLimiter.Limit(
+            "reads#" + reader.phone(), perAccount.readsPer10Seconds(), RATE_WINDOW));
+    List<String> received =
+        requested.stream().filter(id -> messageIds.isFrom(id, sender, reader.phone())).toList();
     if (received.isEmpty()) {
       requireStillBound(reader);
       return 0;
     }
-    QueueItem.Receipt receipt = new QueueItem.Receipt(sender, messageIds.nextReceipt(), "read", reader.phone(), received,
-        clock.instant());
+    QueueItem.Receipt receipt =
+        new QueueItem.Receipt(
+            sender, messageIds.nextReceipt(), "read", reader.phone(), received, clock.instant());
     queue.add(reader, receipt);
     metrics.count("ReceiptsQueued", 1, "status", "read");
     account(sender).ifPresent(account -> push(account, receipt));
@@ -199,10 +241,14 @@ public final class MessagingService {
    * Costs one read, on these rare paths only.
    */
   private void requireStillBound(Session session) {
-    boolean bound = connections.find(session.connectionId())
-        .filter(connection -> session.phone().equals(connection.phone())
-            && Long.valueOf(session.keyGeneration()).equals(connection.keyGeneration()))
-        .isPresent();
+    boolean bound =
+        connections
+            .find(session.connectionId())
+            .filter(
+                connection ->
+                    session.phone().equals(connection.phone())
+                        && Long.valueOf(session.keyGeneration()).equals(connection.keyGeneration()))
+            .isPresent();
     if (!bound) {
       throw new SessionChanged(session.connectionId());
     }
@@ -211,11 +257,21 @@ public final class MessagingService {
   private List<QueueItem.Receipt> deliveredReceipts(String by, List<QueueItem.Message> delivered) {
     Map<String, List<String>> idsBySender = new LinkedHashMap<>();
     for (QueueItem.Message message : delivered) {
-      idsBySender.computeIfAbsent(message.from(), sender -> new ArrayList<>()).add(message.messageId());
+      idsBySender
+          .computeIfAbsent(message.from(), sender -> new ArrayList<>())
+          .add(message.messageId());
     }
     List<QueueItem.Receipt> receipts = new ArrayList<>();
-    idsBySender.forEach((sender, messages) -> receipts.add(new QueueItem.Receipt(sender, messageIds.nextReceipt(),
-        "delivered", by, List.copyOf(messages), clock.instant())));
+    idsBySender.forEach(
+        (sender, messages) ->
+            receipts.add(
+                new QueueItem.Receipt(
+                    sender,
+                    messageIds.nextReceipt(),
+                    "delivered",
+                    by,
+                    List.copyOf(messages),
+                    clock.instant())));
     return receipts;
   }
 
@@ -224,7 +280,10 @@ public final class MessagingService {
    * most so many distinct numbers a day; asking again about one it was told of costs nothing more.
    */
   private Refusal unknownRecipient(String asker, String to) {
-    limits.acquireDistinct("unknown-recipients#" + asker, to, perAccount.unknownRecipientsPerDay(),
+    limits.acquireDistinct(
+        "unknown-recipients#" + asker,
+        to,
+        perAccount.unknownRecipientsPerDay(),
         UNKNOWN_RECIPIENT_WINDOW);
     return Refusal.of(Refusal.Reason.UNKNOWN_RECIPIENT, "no one is registered as " + to);
   }
@@ -273,8 +332,9 @@ public final class MessagingService {
 
   /** The canonical E.164 form of a phone field. */
   private static String requirePhone(String field, String phone) {
-    return PhoneNumbers.canonical(phone).orElseThrow(() ->
-        Refusal.invalid(field + " must be a valid phone number in international form"));
+    return PhoneNumbers.canonical(phone)
+        .orElseThrow(
+            () -> Refusal.invalid(field + " must be a valid phone number in international form"));
   }
 
   private static void requireId(String field, String id) {
@@ -298,8 +358,11 @@ public final class MessagingService {
       return;
     }
     String url = attachment.url();
-    if (url == null || url.length() > MAX_URL_CHARS || !(url.startsWith("https://") || url.startsWith("http://"))) {
-      throw Refusal.invalid("media.url must be an http(s) link of at most " + MAX_URL_CHARS + " characters");
+    if (url == null
+        || url.length() > MAX_URL_CHARS
+        || !(url.startsWith("https://") || url.startsWith("http://"))) {
+      throw Refusal.invalid(
+          "media.url must be an http(s) link of at most " + MAX_URL_CHARS + " characters");
     }
     if (attachment.mimeType() != null && attachment.mimeType().length() > MAX_MIME_TYPE_CHARS) {
       throw Refusal.invalid("media.mimeType is too long");

@@ -7,19 +7,17 @@ package io.checkmark.core;
 public interface Metrics {
 
   /** For where metrics are switched off (the local stack's console). */
-  Metrics NONE = new Metrics() {
-    @Override
-    public void count(String name, int count) {
-    }
+  Metrics NONE =
+      new Metrics() {
+        @Override
+        public void count(String name, int count) {}
 
-    @Override
-    public void count(String name, int count, String dimension, String value) {
-    }
+        @Override
+        public void count(String name, int count, String dimension, String value) {}
 
-    @Override
-    public void seconds(String name, double seconds) {
-    }
-  };
+        @Override
+        public void seconds(String name, double seconds) {}
+      };
 
   void count(String name, int count);
 

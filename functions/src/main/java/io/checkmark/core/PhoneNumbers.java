@@ -10,22 +10,34 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Which phone numbers may register: international numbers, valid by libphonenumber's
- * metadata, not a premium-rate or shared-cost number (SMS pumping's favourite targets), and in an
- * allowed country when the deployment restricts countries.
+ * Which phone numbers may register: international numbers, valid by libphonenumber's metadata, not
+ * a premium-rate or shared-cost number (SMS pumping's favourite targets), and in an allowed country
+ * when the deployment restricts countries.
  */
 public final class PhoneNumbers {
 
   private static final Pattern INTERNATIONAL = Pattern.compile("\\+[0-9][0-9 ().-]*");
-  /** No phone number, however spelled with spaces and dashes, is longer: longer input is refused before parsing. */
+
+  /**
+   * No phone number, however spelled with spaces and dashes, is longer: longer input is refused
+   * before parsing.
+   */
   private static final int MAX_RAW_CHARS = 32;
-  private static final Set<PhoneNumberType> REFUSED_TYPES = Set.of(PhoneNumberType.PREMIUM_RATE,
-      PhoneNumberType.SHARED_COST, PhoneNumberType.UAN, PhoneNumberType.VOICEMAIL, PhoneNumberType.PAGER);
+
+  private static final Set<PhoneNumberType> REFUSED_TYPES =
+      Set.of(
+          PhoneNumberType.PREMIUM_RATE,
+          PhoneNumberType.SHARED_COST,
+          PhoneNumberType.UAN,
+          PhoneNumberType.VOICEMAIL,
+          PhoneNumberType.PAGER);
 
   private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
   private final Set<Integer> allowedCountryCodes;
 
-  /** @param allowedCountryCodes calling codes (1, 44, ...) that may register; empty allows all */
+  /**
+   * @param allowedCountryCodes calling codes (1, 44, ...) that may register; empty allows all
+   */
   public PhoneNumbers(Set<Integer> allowedCountryCodes) {
     this.allowedCountryCodes = Set.copyOf(allowedCountryCodes);
   }
@@ -35,7 +47,9 @@ public final class PhoneNumbers {
    * Everything registration keys by a phone (accounts, limits, PINs, the SMS) is keyed by this.
    */
   public String requireValid(String phone) {
-    PhoneNumber number = parse(phone).orElseThrow(() -> invalid("not a valid international phone number (+ and digits)"));
+    PhoneNumber number =
+        parse(phone)
+            .orElseThrow(() -> invalid("not a valid international phone number (+ and digits)"));
     if (REFUSED_TYPES.contains(UTIL.getNumberType(number))) {
       throw invalid("this kind of number cannot receive a PIN");
     }
@@ -56,7 +70,8 @@ public final class PhoneNumbers {
 
   /** The country calling code (1, 44, ...) of a canonical number. */
   public static int callingCode(String canonicalPhone) {
-    return parse(canonicalPhone).orElseThrow(() -> new IllegalArgumentException("not a canonical phone number"))
+    return parse(canonicalPhone)
+        .orElseThrow(() -> new IllegalArgumentException("not a canonical phone number"))
         .getCountryCode();
   }
 
@@ -65,7 +80,9 @@ public final class PhoneNumbers {
    * dots or parentheses. Letters are refused: libphonenumber would read them as a keypad's digits.
    */
   private static Optional<PhoneNumber> parse(String phone) {
-    if (phone == null || phone.length() > MAX_RAW_CHARS || !INTERNATIONAL.matcher(phone).matches()) {
+    if (phone == null
+        || phone.length() > MAX_RAW_CHARS
+        || !INTERNATIONAL.matcher(phone).matches()) {
       return Optional.empty();
     }
     try {

@@ -21,13 +21,17 @@ public interface PinStore {
   boolean consume(PendingPin pin);
 
   /** What {@link #takeAttempt} found. */
-  enum Outcome { TAKEN, NONE_PENDING, EXPIRED, NO_TRIES_LEFT }
+  enum Outcome {
+    TAKEN,
+    NONE_PENDING,
+    EXPIRED,
+    NO_TRIES_LEFT
+  }
 
   /**
    * @param outcome whether a guess was taken, or why not
    * @param pin the PIN the guess was taken from, its {@code attemptsLeft} already counting this
    *     guess; null unless {@code TAKEN}
    */
-  record Attempt(Outcome outcome, PendingPin pin) {
-  }
+  record Attempt(Outcome outcome, PendingPin pin) {}
 }

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * Counts hits per bucket in windows that start at a bucket's first hit (the RateLimits table in
- * production). Over a limit, methods throw {@code RATE_LIMITED} with the seconds until the
- * window ends.
+ * production). Over a limit, methods throw {@code RATE_LIMITED} with the seconds until the window
+ * ends.
  */
 public interface RateLimiter {
 
@@ -14,8 +14,7 @@ public interface RateLimiter {
    * to multiples of it since the epoch: a window's counter is an item of its own, so no counter is
    * ever reset and a hit is always one conditional write.
    */
-  record Limit(String bucket, int limit, Duration window) {
-  }
+  record Limit(String bucket, int limit, Duration window) {}
 
   /** Counts a hit in the current aligned window, or refuses it when that window is full. */
   void acquireInAlignedWindow(Limit limit);
@@ -31,8 +30,8 @@ public interface RateLimiter {
 
   /**
    * Adds {@code member} to the bucket's set for the current fixed window (windows are aligned to
-   * multiples of {@code window} since the epoch), or refuses when the set already holds
-   * {@code limit} other members; a member already in the set always passes.
+   * multiples of {@code window} since the epoch), or refuses when the set already holds {@code
+   * limit} other members; a member already in the set always passes.
    */
   void acquireDistinct(String bucket, String member, int limit, Duration window);
 }

@@ -2,8 +2,8 @@ package io.checkmark.core;
 
 /**
  * A request the rules refuse, and why: the catalogue of the domain's refusals. It carries what a
- * client needs to act on it (when to retry, how many PIN guesses remain) and a short message for
- * a person; the handler edge turns the reason into the wire's error code, in one place. A refusal
+ * client needs to act on it (when to retry, how many PIN guesses remain) and a short message for a
+ * person; the handler edge turns the reason into the wire's error code, in one place. A refusal
  * changes nothing and never closes the connection.
  */
 public final class Refusal extends RuntimeException {
@@ -56,8 +56,11 @@ public final class Refusal extends RuntimeException {
 
   /** At least one second, so that a client never retries at once. */
   public static Refusal rateLimited(long retryAfterSeconds) {
-    return new Refusal(Reason.RATE_LIMITED, "too many requests; retry after " + retryAfterSeconds + " s",
-        (int) Math.max(1, retryAfterSeconds), null);
+    return new Refusal(
+        Reason.RATE_LIMITED,
+        "too many requests; retry after " + retryAfterSeconds + " s",
+        (int) Math.max(1, retryAfterSeconds),
+        null);
   }
 
   public static Refusal wrongPin(int attemptsLeft) {

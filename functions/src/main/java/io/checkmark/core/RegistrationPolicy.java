@@ -14,13 +14,15 @@ import java.util.function.Supplier;
  *     that is deployed beside the function
  * @param pinRequestsPerIpPerHour requestPin calls one source address may make in an hour
  * @param smsPerPhonePerDay PIN SMS one number may receive in a day (one a minute at most besides)
- * @param smsPerCallingCodePerHour PIN SMS to all the numbers of one country calling code in an hour,
- *     which bounds what SMS pumping to an expensive country can cost
+ * @param smsPerCallingCodePerHour PIN SMS to all the numbers of one country calling code in an
+ *     hour, which bounds what SMS pumping to an expensive country can cost
  * @param authFailuresPerAddressPerHour wrong PINs and wrong device keys tolerated from one source
  *     address in an hour, whatever the phone
  * @param authFailuresPerPhoneAndAddressPerHour wrong PINs and wrong device keys tolerated for one
- *     phone from one source address in an hour (never per phone alone, so no one can lock an owner out)
- * @param anonymousConnectsPerAddressPerMinute connections without credentials one source address may open in a minute
+ *     phone from one source address in an hour (never per phone alone, so no one can lock an owner
+ *     out)
+ * @param anonymousConnectsPerAddressPerMinute connections without credentials one source address
+ *     may open in a minute
  */
 public record RegistrationPolicy(
     PhoneNumbers phoneNumbers,
@@ -30,5 +32,4 @@ public record RegistrationPolicy(
     int smsPerCallingCodePerHour,
     int authFailuresPerAddressPerHour,
     int authFailuresPerPhoneAndAddressPerHour,
-    int anonymousConnectsPerAddressPerMinute) {
-}
+    int anonymousConnectsPerAddressPerMinute) {}

@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Registration by SMS PIN and login by device key (OWASP ASVS V6, after Signal-Server): PINs and
- * keys are stored only as salted hashes and compared in constant time; PINs live ten minutes,
- * are used once and allow five guesses; SMS (per phone and per country calling code), PIN
- * requests, anonymous connections and failures (per source address, never per phone alone) are
- * rate limited; every phone is keyed by its canonical E.164 form;
- * registering a phone on a new device revokes the old device's key and closes its connections.
+ * keys are stored only as salted hashes and compared in constant time; PINs live ten minutes, are
+ * used once and allow five guesses; SMS (per phone and per country calling code), PIN requests,
+ * anonymous connections and failures (per source address, never per phone alone) are rate limited;
+ * every phone is keyed by its canonical E.164 form; registering a phone on a new device revokes the
+ * old device's key and closes its connections.
  */
 public final class RegistrationService {
 
@@ -27,8 +27,13 @@ public final class RegistrationService {
   private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
   private static final String BASIC = "basic ";
   private static final Duration FAILURE_WINDOW = Duration.ofHours(1);
-  /** The metric counted when a calling code's PIN SMS budget for the hour is spent (an alarm watches it). */
+
+  /**
+   * The metric counted when a calling code's PIN SMS budget for the hour is spent (an alarm watches
+   * it).
+   */
   private static final String SMS_BUDGET_EXHAUSTED = "PinSmsBudgetExhausted";
+
   private static final Logger LOG = LoggerFactory.getLogger(RegistrationService.class);
 
   private final RegistrationPolicy policy;
@@ -42,8 +47,16 @@ public final class RegistrationService {
   private final Clock clock;
   private final SecureRandom random;
 
-  public RegistrationService(RegistrationPolicy policy, AccountStore accounts, PinStore pins,
-      ConnectionStore connections, RateLimiter limits, SmsSender sms, Metrics metrics, Sessions sessions, Clock clock,
+  public RegistrationService(
+      RegistrationPolicy policy,
+      AccountStore accounts,
+      PinStore pins,
+      ConnectionStore connections,
+      RateLimiter limits,
+      SmsSender sms,
+      Metrics metrics,
+      Sessions sessions,
+      Clock clock,
       SecureRandom random) {
     this.policy = policy;
     this.accounts = accounts;
@@ -58,12 +71,10 @@ public final class RegistrationService {
   }
 
   /** A PIN was sent: to the canonical form of the number, valid for so long. */
-  public record PinIssued(String phone, Duration validFor) {
-  }
+  public record PinIssued(String phone, Duration validFor) {}
 
   /** A registered device: its phone, and its device key, which is stored only as a salted hash. */
-  public record NewDevice(String phone, String deviceKey) {
-  }
+  public record NewDevice(String phone, String deviceKey) {}
 
   /**
    * Sends a new PIN by SMS to the canonical form of the number. The answer says nothing of whether
@@ -72,7 +83,8 @@ public final class RegistrationService {
   public PinIssued requestPin(String rawPhone, String sourceIp) {
     String phone = policy.phoneNumbers().requireValid(rawPhone);
     if (sourceIp != null) {
-      limits.acquire("pin-requests-from#" + sourceIp, policy.pinRequestsPerIpPerHour(), Duration.ofHours(1));
+      limits.acquire(
+          "pin-requests-from#" + sourceIp, policy.pinRequestsPerIpPerHour(), Duration.ofHours(1));
     }
     String testPin = policy.testNumbers().get().get(phone);
     if (testPin == null) {
@@ -81,18 +93,21 @@ public final class RegistrationService {
       acquireCallingCodeBudget(phone);
     }
     String pin = testPin != null ? testPin : String.format("%06d", random.nextInt(1_000_000));
-    pins.save(new PendingPin(phone, SaltedHash.of(pin, random), clock.instant().plus(PIN_LIFETIME), PIN_TRIES));
+    pins.save(
+        new PendingPin(
+            phone, SaltedHash.of(pin, random), clock.instant().plus(PIN_LIFETIME), PIN_TRIES));
     if (testPin == null) {
-      sms.send(phone, "Your Checkmark code is " + pin + ". It expires in 10 minutes. Never share it.");
+      sms.send(
+          phone, "Your Checkmark code is " + pin + ". It expires in 10 minutes. Never share it.");
     }
     return new PinIssued(phone, PIN_LIFETIME);
   }
 
   /**
    * Checks the PIN; on success makes a new device key the phone's only one, logs this connection
-   * in, and closes the connections of the device it replaces. A guess is taken from the PIN's
-   * tries before it is compared, so at most {@link #PIN_TRIES} guesses are ever compared, however
-   * many arrive at once; the last of them may still be right.
+   * in, and closes the connections of the device it replaces. A guess is taken from the PIN's tries
+   * before it is compared, so at most {@link #PIN_TRIES} guesses are ever compared, however many
+   * arrive at once; the last of them may still be right.
    */
   public NewDevice verifyPin(String connectionId, String rawPhone, String pin, String sourceIp) {
     String phone = policy.phoneNumbers().requireValid(rawPhone);
@@ -102,10 +117,15 @@ public final class RegistrationService {
     requireFewFailures(phone, sourceIp);
     PinStore.Attempt attempt = pins.takeAttempt(phone, clock.instant());
     switch (attempt.outcome()) {
-      case NONE_PENDING -> throw Refusal.of(Refusal.Reason.PIN_EXPIRED, "no PIN is pending for this number; request one");
-      case EXPIRED -> throw Refusal.of(Refusal.Reason.PIN_EXPIRED, "the PIN has expired; request a new one");
-      case NO_TRIES_LEFT -> throw Refusal.of(Refusal.Reason.TOO_MANY_ATTEMPTS, "too many wrong PINs; request a new one");
-      case TAKEN -> { }
+      case NONE_PENDING ->
+          throw Refusal.of(
+              Refusal.Reason.PIN_EXPIRED, "no PIN is pending for this number; request one");
+      case EXPIRED ->
+          throw Refusal.of(Refusal.Reason.PIN_EXPIRED, "the PIN has expired; request a new one");
+      case NO_TRIES_LEFT ->
+          throw Refusal.of(
+              Refusal.Reason.TOO_MANY_ATTEMPTS, "too many wrong PINs; request a new one");
+      case TAKEN -> {}
     }
     PendingPin pending = attempt.pin();
     if (!SaltedHash.matches(pending.pinHash(), pin)) {
@@ -113,10 +133,12 @@ public final class RegistrationService {
       throw Refusal.wrongPin(pending.attemptsLeft());
     }
     if (!pins.consume(pending)) {
-      throw Refusal.of(Refusal.Reason.PIN_EXPIRED, "the PIN was replaced or used; request a new one");
+      throw Refusal.of(
+          Refusal.Reason.PIN_EXPIRED, "the PIN was replaced or used; request a new one");
     }
     String deviceKey = newDeviceKey();
-    long generation = accounts.replaceDeviceKey(phone, SaltedHash.of(deviceKey, random), clock.instant());
+    long generation =
+        accounts.replaceDeviceKey(phone, SaltedHash.of(deviceKey, random), clock.instant());
     connections.bind(connectionId, phone, generation);
     sessions.loggedIn(connectionId);
     closeReplacedConnections(phone, generation, connectionId);
@@ -125,10 +147,19 @@ public final class RegistrationService {
 
   /** Logs an anonymous connection in with the phone's device key; returns the canonical phone. */
   public String login(String connectionId, String rawPhone, String deviceKey, String sourceIp) {
-    String phone = PhoneNumbers.canonical(rawPhone)
-        .orElseThrow(() -> Refusal.of(Refusal.Reason.INVALID_PHONE, "not a valid international phone number (+ and digits)"));
-    Account account = authenticate(phone, deviceKey, sourceIp)
-        .orElseThrow(() -> Refusal.of(Refusal.Reason.WRONG_CREDENTIALS, "wrong phone number or device key"));
+    String phone =
+        PhoneNumbers.canonical(rawPhone)
+            .orElseThrow(
+                () ->
+                    Refusal.of(
+                        Refusal.Reason.INVALID_PHONE,
+                        "not a valid international phone number (+ and digits)"));
+    Account account =
+        authenticate(phone, deviceKey, sourceIp)
+            .orElseThrow(
+                () ->
+                    Refusal.of(
+                        Refusal.Reason.WRONG_CREDENTIALS, "wrong phone number or device key"));
     connections.bind(connectionId, phone, account.keyGeneration());
     sessions.loggedIn(connectionId);
     return phone;
@@ -137,14 +168,17 @@ public final class RegistrationService {
   /**
    * Records a new connection, reading {@code Authorization: Basic base64(phone:deviceKey)}: the
    * connection is anonymous without a header and logged in with a good one; a bad one records
-   * nothing and returns empty (refuse the upgrade with 401). Anonymous connections are limited
-   * per source address; logged-in ones are not.
+   * nothing and returns empty (refuse the upgrade with 401). Anonymous connections are limited per
+   * source address; logged-in ones are not.
    */
-  public Optional<Connection> connect(String connectionId, Instant connectedAt, String sourceIp, String authorization) {
+  public Optional<Connection> connect(
+      String connectionId, Instant connectedAt, String sourceIp, String authorization) {
     Optional<Connection> connection;
     if (authorization == null) {
       if (sourceIp != null) {
-        limits.acquire("anonymous-connects-from#" + sourceIp, policy.anonymousConnectsPerAddressPerMinute(),
+        limits.acquire(
+            "anonymous-connects-from#" + sourceIp,
+            policy.anonymousConnectsPerAddressPerMinute(),
             Duration.ofMinutes(1));
       }
       connection = Optional.of(Connection.anonymous(connectionId, connectedAt, sourceIp));
@@ -155,15 +189,17 @@ public final class RegistrationService {
     return connection;
   }
 
-  private Optional<Connection> authenticateHeader(String connectionId, Instant connectedAt, String sourceIp,
-      String authorization) {
+  private Optional<Connection> authenticateHeader(
+      String connectionId, Instant connectedAt, String sourceIp, String authorization) {
     if (!authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
       return Optional.empty();
     }
     String credentials;
     try {
-      credentials = new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).trim()),
-          StandardCharsets.UTF_8);
+      credentials =
+          new String(
+              Base64.getDecoder().decode(authorization.substring(BASIC.length()).trim()),
+              StandardCharsets.UTF_8);
     } catch (IllegalArgumentException notBase64) {
       return Optional.empty();
     }
@@ -176,7 +212,10 @@ public final class RegistrationService {
       return Optional.empty();
     }
     return authenticate(phone.get(), credentials.substring(colon + 1), sourceIp)
-        .map(account -> new Connection(connectionId, connectedAt, sourceIp, phone.get(), account.keyGeneration()));
+        .map(
+            account ->
+                new Connection(
+                    connectionId, connectedAt, sourceIp, phone.get(), account.keyGeneration()));
   }
 
   /**
@@ -185,20 +224,30 @@ public final class RegistrationService {
    * address, never per phone alone, so that no one can lock an owner out.
    */
   private Optional<Account> authenticate(String phone, String deviceKey, String sourceIp) {
-    Optional<Account> account = accounts.find(phone)
-        .filter(found -> SaltedHash.matches(found.deviceKeyHash(), deviceKey));
+    Optional<Account> account =
+        accounts.find(phone).filter(found -> SaltedHash.matches(found.deviceKeyHash(), deviceKey));
     if (account.isEmpty() && sourceIp != null) {
-      limits.acquire(failuresFrom(sourceIp), policy.authFailuresPerAddressPerHour(), FAILURE_WINDOW);
-      limits.acquire(failuresOf(phone, sourceIp), policy.authFailuresPerPhoneAndAddressPerHour(), FAILURE_WINDOW);
+      limits.acquire(
+          failuresFrom(sourceIp), policy.authFailuresPerAddressPerHour(), FAILURE_WINDOW);
+      limits.acquire(
+          failuresOf(phone, sourceIp),
+          policy.authFailuresPerPhoneAndAddressPerHour(),
+          FAILURE_WINDOW);
     }
     return account;
   }
 
-  /** Refuses a PIN guess from an address that has failed too often, before the guess takes a try. */
+  /**
+   * Refuses a PIN guess from an address that has failed too often, before the guess takes a try.
+   */
   private void requireFewFailures(String phone, String sourceIp) {
     if (sourceIp != null) {
-      limits.requireBelow(failuresFrom(sourceIp), policy.authFailuresPerAddressPerHour(), FAILURE_WINDOW);
-      limits.requireBelow(failuresOf(phone, sourceIp), policy.authFailuresPerPhoneAndAddressPerHour(), FAILURE_WINDOW);
+      limits.requireBelow(
+          failuresFrom(sourceIp), policy.authFailuresPerAddressPerHour(), FAILURE_WINDOW);
+      limits.requireBelow(
+          failuresOf(phone, sourceIp),
+          policy.authFailuresPerPhoneAndAddressPerHour(),
+          FAILURE_WINDOW);
     }
   }
 
@@ -217,7 +266,10 @@ public final class RegistrationService {
   private void acquireCallingCodeBudget(String phone) {
     int callingCode = PhoneNumbers.callingCode(phone);
     try {
-      limits.acquire("sms-calling-code#" + callingCode, policy.smsPerCallingCodePerHour(), Duration.ofHours(1));
+      limits.acquire(
+          "sms-calling-code#" + callingCode,
+          policy.smsPerCallingCodePerHour(),
+          Duration.ofHours(1));
     } catch (Refusal spent) {
       LOG.warn("PIN SMS budget of calling code +{} spent for this hour", callingCode);
       metrics.count(SMS_BUDGET_EXHAUSTED, 1);
@@ -225,9 +277,11 @@ public final class RegistrationService {
     }
   }
 
-  private void closeReplacedConnections(String phone, long currentGeneration, String keepConnectionId) {
+  private void closeReplacedConnections(
+      String phone, long currentGeneration, String keepConnectionId) {
     for (Connection connection : connections.connectionsOf(phone)) {
-      if (!connection.id().equals(keepConnectionId) && connection.keyGeneration() != null
+      if (!connection.id().equals(keepConnectionId)
+          && connection.keyGeneration() != null
           && connection.keyGeneration() < currentGeneration) {
         sessions.endReplaced(connection.id());
       }

@@ -17,8 +17,7 @@ public final class SaltedHash {
   private static final Base64.Encoder ENCODER = Base64.getEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getDecoder();
 
-  private SaltedHash() {
-  }
+  private SaltedHash() {}
 
   public static String of(String secret, SecureRandom random) {
     byte[] salt = new byte[SALT_BYTES];
@@ -26,7 +25,9 @@ public final class SaltedHash {
     return ENCODER.encodeToString(salt) + ":" + ENCODER.encodeToString(digest(salt, secret));
   }
 
-  /** True when {@code secret} is the one hashed into {@code stored}; false for anything malformed. */
+  /**
+   * True when {@code secret} is the one hashed into {@code stored}; false for anything malformed.
+   */
   public static boolean matches(String stored, String secret) {
     if (stored == null || secret == null) {
       return false;

@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Who a connection is logged in as, for the actions only logged-in connections may use, and the
- * end of a replaced device's connections. Kept apart from registration so that the message
- * functions load no SMS, PIN or rate-limit code.
+ * Who a connection is logged in as, for the actions only logged-in connections may use, and the end
+ * of a replaced device's connections. Kept apart from registration so that the message functions
+ * load no SMS, PIN or rate-limit code.
  */
 public final class Sessions {
 
@@ -18,6 +18,7 @@ public final class Sessions {
    * raced a re-registration.
    */
   public static final Duration LOGIN_RECHECK = Duration.ofMinutes(1);
+
   private static final int CHECKED_CONNECTIONS = 10_000;
 
   private final ConnectionStore connections;
@@ -25,7 +26,8 @@ public final class Sessions {
   private final ConnectionPusher pusher;
   private final ExpiringCache<String, Session> checkedLogins;
 
-  public Sessions(ConnectionStore connections, AccountStore accounts, ConnectionPusher pusher, Clock clock) {
+  public Sessions(
+      ConnectionStore connections, AccountStore accounts, ConnectionPusher pusher, Clock clock) {
     this.connections = connections;
     this.accounts = accounts;
     this.pusher = pusher;
@@ -36,8 +38,8 @@ public final class Sessions {
    * Who a connection is logged in as. A connection logged in with a key that has since been
    * replaced is told so and closed: API Gateway checks credentials only at connect. A warm function
    * checks each connection once per {@link #LOGIN_RECHECK}, not on every frame; the actions that
-   * change state commit only while the connection is still bound to the session (see
-   * {@link SessionChanged}), so a login elsewhere takes effect at once.
+   * change state commit only while the connection is still bound to the session (see {@link
+   * SessionChanged}), so a login elsewhere takes effect at once.
    */
   public Session session(String connectionId) {
     Optional<Session> checked = checkedLogins.get(connectionId);
@@ -46,9 +48,11 @@ public final class Sessions {
 
   /** As {@link #session}, read from the tables now, whatever was checked before. */
   public Session freshSession(String connectionId) {
-    Connection connection = connections.find(connectionId)
-        .filter(Connection::isLoggedIn)
-        .orElseThrow(() -> Refusal.of(Refusal.Reason.NOT_LOGGED_IN, "log in first"));
+    Connection connection =
+        connections
+            .find(connectionId)
+            .filter(Connection::isLoggedIn)
+            .orElseThrow(() -> Refusal.of(Refusal.Reason.NOT_LOGGED_IN, "log in first"));
     long current = accounts.find(connection.phone()).map(Account::keyGeneration).orElse(-1L);
     if (connection.keyGeneration() == null || connection.keyGeneration() != current) {
       endReplaced(connectionId);

@@ -5,7 +5,10 @@ import io.checkmark.protocol.Acked;
 import io.checkmark.protocol.ServerFrame;
 import java.util.List;
 
-/** {@code ack}: removes items from the caller's queue and queues the senders their {@code delivered} receipts. */
+/**
+ * {@code ack}: removes items from the caller's queue and queues the senders their {@code delivered}
+ * receipts.
+ */
 public final class AckHandler extends ActionHandler<AckHandler.AckRequest> {
 
   private final MessagingService messaging;
@@ -24,6 +27,5 @@ public final class AckHandler extends ActionHandler<AckHandler.AckRequest> {
     return new Acked(messaging.ack(caller.session(), request.messageIds()));
   }
 
-  public record AckRequest(List<String> messageIds) {
-  }
+  public record AckRequest(List<String> messageIds) {}
 }

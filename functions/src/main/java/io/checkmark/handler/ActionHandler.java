@@ -7,8 +7,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketRespons
 import io.checkmark.core.Refusal;
 import io.checkmark.core.Session;
 import io.checkmark.core.SessionChanged;
-import io.checkmark.core.StorageUnavailable;
 import io.checkmark.core.Sessions;
+import io.checkmark.core.StorageUnavailable;
 import io.checkmark.protocol.ClientRequest;
 import io.checkmark.protocol.ClientText;
 import io.checkmark.protocol.ErrorCode;
@@ -20,14 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shape of every handler of a client action: parse the frame into the action's request
- * record, call one service method, and send its reply back through the route response. Every
- * failure of a request becomes its error frame here: the wire's own refusals, the domain's
- * (through {@link Frames#code}) and faults; nothing a client sends can make a handler throw.
+ * The shape of every handler of a client action: parse the frame into the action's request record,
+ * call one service method, and send its reply back through the route response. Every failure of a
+ * request becomes its error frame here: the wire's own refusals, the domain's (through {@link
+ * Frames#code}) and faults; nothing a client sends can make a handler throw.
  *
  * @param <R> the action's request fields
  */
-public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+public abstract class ActionHandler<R>
+    implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ActionHandler.class);
 
@@ -35,7 +36,10 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
   protected enum Access {
     /** Any connection, anonymous or logged in. */
     ANYONE,
-    /** Only a connection logged in; others get {@code UNAUTHORIZED}, and the action acts as its session. */
+    /**
+     * Only a connection logged in; others get {@code UNAUTHORIZED}, and the action acts as its
+     * session.
+     */
     LOGGED_IN
   }
 
@@ -53,14 +57,18 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
   /** For an action with the given access, checked against {@code sessions}. */
   protected ActionHandler(Class<R> requestType, Access access, Sessions sessions) {
     if (access == Access.LOGGED_IN && sessions == null) {
-      throw new IllegalArgumentException("an action for logged-in connections needs the sessions to check them");
+      throw new IllegalArgumentException(
+          "an action for logged-in connections needs the sessions to check them");
     }
     this.requestType = requestType;
     this.access = access;
     this.sessions = sessions;
   }
 
-  /** Does what the action asks and returns the reply frame, or throws {@link Refusal} or {@link ProtocolException}. */
+  /**
+   * Does what the action asks and returns the reply frame, or throws {@link Refusal} or {@link
+   * ProtocolException}.
+   */
   protected abstract ServerFrame handle(Caller caller, R request);
 
   /** Who the connection acts as: the warm function's checked session, for most actions. */
@@ -69,7 +77,8 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
   }
 
   @Override
-  public final APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+  public final APIGatewayV2WebSocketResponse handleRequest(
+      APIGatewayV2WebSocketEvent event, Context context) {
     return Invocations.logged(event, context, () -> Invocations.reply(replyTo(event)));
   }
 
@@ -77,7 +86,8 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
     ClientRequest request = null;
     try {
       if (event.isIsBase64Encoded()) {
-        throw ProtocolException.badRequest("binary frames are not part of the protocol: send JSON in text frames");
+        throw ProtocolException.badRequest(
+            "binary frames are not part of the protocol: send JSON in text frames");
       }
       request = WireJson.parseRequest(event.getBody());
       Caller caller = Caller.of(event);
@@ -109,14 +119,15 @@ public abstract class ActionHandler<R> implements RequestHandler<APIGatewayV2Web
   }
 
   private static String internalError(ClientRequest request) {
-    ProtocolException internal = new ProtocolException(ErrorCode.INTERNAL,
-        "the server could not handle this request; it may be retried");
+    ProtocolException internal =
+        new ProtocolException(
+            ErrorCode.INTERNAL, "the server could not handle this request; it may be retried");
     return WireJson.write(ErrorFrame.of(internal, request), request == null ? null : request.ref());
   }
 
   private static String errorReply(ProtocolException refused, ClientRequest request) {
     ErrorFrame error = ErrorFrame.of(refused, request);
-      LOG.info("refused {}: {}", error.code(), ClientText.forLog(error.message()));
+    LOG.info("refused {}: {}", error.code(), ClientText.forLog(error.message()));
     return WireJson.write(error, request == null ? null : request.ref());
   }
 }

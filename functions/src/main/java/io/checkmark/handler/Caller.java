@@ -15,7 +15,8 @@ public record Caller(String connectionId, String sourceIp, Session session) {
       throw new IllegalArgumentException("the event has no requestContext.connectionId");
     }
     APIGatewayV2WebSocketEvent.RequestIdentity identity = context.getIdentity();
-    return new Caller(context.getConnectionId(), identity == null ? null : identity.getSourceIp(), null);
+    return new Caller(
+        context.getConnectionId(), identity == null ? null : identity.getSourceIp(), null);
   }
 
   Caller loggedInAs(Session loggedIn) {

@@ -34,12 +34,12 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The composition root: every object a function's handlers run on, built by plain constructor
- * calls from the function's environment. Lambda builds one per container ({@link #lambda}); the
- * local stack builds one per function from the template's environment; tests build one with their
- * own clock and clients through {@link #builder}. Handlers take it in their constructors and keep
- * what they need. The SDK clients a function may never use are built at their first use instead:
- * SNS at the first SMS, Secrets Manager at the first message id, SSM at the first PIN request.
+ * The composition root: every object a function's handlers run on, built by plain constructor calls
+ * from the function's environment. Lambda builds one per container ({@link #lambda}); the local
+ * stack builds one per function from the template's environment; tests build one with their own
+ * clock and clients through {@link #builder}. Handlers take it in their constructors and keep what
+ * they need. The SDK clients a function may never use are built at their first use instead: SNS at
+ * the first SMS, Secrets Manager at the first message id, SSM at the first PIN request.
  */
 public final class Composition {
 
@@ -48,8 +48,10 @@ public final class Composition {
   private final Map<String, String> environment;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+
   /** Built when the first SDK client is: tests that pass their own clients have no AWS settings. */
   private AwsClients aws;
+
   private final Metrics metrics;
   private final ConnectionsTable connections;
   private final AccountsTable accounts;
@@ -57,6 +59,7 @@ public final class Composition {
   private final MessagingService messagingService;
   private final RegistrationService registrationService;
   private final String testNumbersOverride;
+
   /** Held here because CRaC holds registered resources only weakly. */
   private SnapStartPriming priming;
 
@@ -65,8 +68,12 @@ public final class Composition {
     this.clock = builder.clock;
     this.testNumbersOverride = builder.testNumbers;
     DynamoDbClient dynamoDb = builder.dynamoDb != null ? builder.dynamoDb : aws().dynamoDb();
-    ConnectionPusher pusher = builder.pusher != null ? builder.pusher
-        : new FramePusher(new ApiGatewayConnections(aws().managementApi(URI.create(setting("CONNECTIONS_ENDPOINT")))));
+    ConnectionPusher pusher =
+        builder.pusher != null
+            ? builder.pusher
+            : new FramePusher(
+                new ApiGatewayConnections(
+                    aws().managementApi(URI.create(setting("CONNECTIONS_ENDPOINT")))));
     SmsSender sms = builder.sms != null ? builder.sms : new SmsOnFirstUse();
     this.metrics = builder.metrics != null ? builder.metrics : metricsFromEnvironment();
     this.connections = new ConnectionsTable(dynamoDb, setting("CONNECTIONS_TABLE"), clock);
@@ -74,22 +81,45 @@ public final class Composition {
     RateLimitsTable rateLimits = new RateLimitsTable(dynamoDb, setting("RATE_LIMITS_TABLE"), clock);
     this.sessions = new Sessions(connections, accounts, pusher, clock);
     byte[] givenKey = builder.messageIdKey;
-    Supplier<byte[]> messageIdKey = givenKey != null ? () -> givenKey
-        : () -> aws().secretString(setting("MESSAGE_ID_KEY_SECRET")).getBytes(StandardCharsets.UTF_8);
-    this.messagingService = new MessagingService(
-        new MessagesTable(dynamoDb, setting("MESSAGES_TABLE"), connections, rateLimits),
-        accounts, connections, pusher, rateLimits,
-        new Limits(number("SENDS_PER_ACCOUNT_PER_10_SECONDS", 160), number("READS_PER_ACCOUNT_PER_10_SECONDS", 160),
-            number("UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", 50)),
-        metrics, new MessageIds(clock, random, messageIdKey), clock);
-    this.registrationService = new RegistrationService(registrationPolicy(), accounts,
-        new PinsTable(dynamoDb, setting("PINS_TABLE")), connections, rateLimits, sms, metrics, sessions, clock, random);
+    Supplier<byte[]> messageIdKey =
+        givenKey != null
+            ? () -> givenKey
+            : () ->
+                aws()
+                    .secretString(setting("MESSAGE_ID_KEY_SECRET"))
+                    .getBytes(StandardCharsets.UTF_8);
+    this.messagingService =
+        new MessagingService(
+            new MessagesTable(dynamoDb, setting("MESSAGES_TABLE"), connections, rateLimits),
+            accounts,
+            connections,
+            pusher,
+            rateLimits,
+            new Limits(
+                number("SENDS_PER_ACCOUNT_PER_10_SECONDS", 160),
+                number("READS_PER_ACCOUNT_PER_10_SECONDS", 160),
+                number("UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", 50)),
+            metrics,
+            new MessageIds(clock, random, messageIdKey),
+            clock);
+    this.registrationService =
+        new RegistrationService(
+            registrationPolicy(),
+            accounts,
+            new PinsTable(dynamoDb, setting("PINS_TABLE")),
+            connections,
+            rateLimits,
+            sms,
+            metrics,
+            sessions,
+            clock,
+            random);
   }
 
   /**
    * The root of this Lambda container, built at the first handler's construction from the process
-   * environment, with {@link SnapStartPriming} registered for the snapshot: JSON only, or also
-   * one account read for a function allowed to read accounts.
+   * environment, with {@link SnapStartPriming} registered for the snapshot: JSON only, or also one
+   * account read for a function allowed to read accounts.
    */
   static synchronized Composition lambda(boolean readsAccounts) {
     if (lambda == null) {
@@ -134,7 +164,9 @@ public final class Composition {
     return messagingService;
   }
 
-  /** The test numbers, read at the first {@code requestPin} and kept: only that function reads them. */
+  /**
+   * The test numbers, read at the first {@code requestPin} and kept: only that function reads them.
+   */
   private final class TestNumbersOnFirstUse implements Supplier<Map<String, String>> {
     private Map<String, String> numbers;
 
@@ -160,19 +192,29 @@ public final class Composition {
     }
   }
 
-  /** EMF lines to standard output, which Lambda ships to CloudWatch; none where they are switched off. */
+  /**
+   * EMF lines to standard output, which Lambda ships to CloudWatch; none where they are switched
+   * off.
+   */
   private Metrics metricsFromEnvironment() {
     if (Boolean.parseBoolean(environment.get("POWERTOOLS_METRICS_DISABLED"))) {
       return Metrics.NONE;
     }
-    return new EmfMetrics(environment.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Checkmark"),
+    return new EmfMetrics(
+        environment.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Checkmark"),
         environment.getOrDefault("POWERTOOLS_SERVICE_NAME", "checkmark"));
   }
 
   private RegistrationPolicy registrationPolicy() {
-    Set<Integer> countries = Arrays.stream(environment.getOrDefault("ALLOWED_COUNTRY_CODES", "").split(","))
-        .map(String::trim).filter(code -> !code.isEmpty()).map(Integer::valueOf).collect(Collectors.toSet());
-    return new RegistrationPolicy(new PhoneNumbers(countries), new TestNumbersOnFirstUse(),
+    Set<Integer> countries =
+        Arrays.stream(environment.getOrDefault("ALLOWED_COUNTRY_CODES", "").split(","))
+            .map(String::trim)
+            .filter(code -> !code.isEmpty())
+            .map(Integer::valueOf)
+            .collect(Collectors.toSet());
+    return new RegistrationPolicy(
+        new PhoneNumbers(countries),
+        new TestNumbersOnFirstUse(),
         number("PIN_REQUESTS_PER_IP_PER_HOUR", 20),
         number("SMS_PER_PHONE_PER_DAY", 5),
         number("SMS_PER_CALLING_CODE_PER_HOUR", 1000),
@@ -183,9 +225,9 @@ public final class Composition {
 
   /**
    * The test numbers: the tests' own, else the SecureString parameter named by {@code
-   * TEST_NUMBERS_PARAMETER}, read once, at the first {@code requestPin}, and never put in the environment,
-   * where anyone allowed to read the function's configuration would see them. No parameter named,
-   * no SSM client built.
+   * TEST_NUMBERS_PARAMETER}, read once, at the first {@code requestPin}, and never put in the
+   * environment, where anyone allowed to read the function's configuration would see them. No
+   * parameter named, no SSM client built.
    */
   private String testNumbersSetting() {
     if (testNumbersOverride != null) {
@@ -211,10 +253,15 @@ public final class Composition {
       }
       int equals = trimmed.indexOf('=');
       if (equals < 1 || !trimmed.substring(equals + 1).matches("[0-9]{6}")) {
-        throw new IllegalStateException("the test numbers parameter holds +phone=six-digit-PIN entries separated by commas");
+        throw new IllegalStateException(
+            "the test numbers parameter holds +phone=six-digit-PIN entries separated by commas");
       }
-      String phone = PhoneNumbers.canonical(trimmed.substring(0, equals).trim())
-          .orElseThrow(() -> new IllegalStateException("the test numbers parameter has an entry that is not a valid phone number"));
+      String phone =
+          PhoneNumbers.canonical(trimmed.substring(0, equals).trim())
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "the test numbers parameter has an entry that is not a valid phone number"));
       numbers.put(phone, trimmed.substring(equals + 1));
     }
     return numbers;
@@ -233,7 +280,10 @@ public final class Composition {
     return value;
   }
 
-  /** Overrides for tests: a fixed clock, a client on DynamoDB Local, recording SMS and push boundaries, test numbers. */
+  /**
+   * Overrides for tests: a fixed clock, a client on DynamoDB Local, recording SMS and push
+   * boundaries, test numbers.
+   */
   public static final class Builder {
     private final Map<String, String> environment;
     private Clock clock = Clock.systemUTC();
@@ -273,13 +323,18 @@ public final class Composition {
       return this;
     }
 
-    /** Test numbers as the SecureString parameter would hold them ({@code +phone=PIN,...}), instead of reading it. */
+    /**
+     * Test numbers as the SecureString parameter would hold them ({@code +phone=PIN,...}), instead
+     * of reading it.
+     */
     public Builder testNumbers(String testNumbers) {
       this.testNumbers = testNumbers;
       return this;
     }
 
-    /** The message id MAC key, instead of reading the secret {@code MESSAGE_ID_KEY_SECRET} names. */
+    /**
+     * The message id MAC key, instead of reading the secret {@code MESSAGE_ID_KEY_SECRET} names.
+     */
     public Builder messageIdKey(byte[] messageIdKey) {
       this.messageIdKey = messageIdKey.clone();
       return this;

@@ -6,8 +6,8 @@ import io.checkmark.protocol.ProtocolException;
 import io.checkmark.protocol.ServerFrame;
 
 /**
- * {@code $default}: API Gateway sends here every frame whose {@code action} matches no route,
- * and every frame it cannot read an action from (not JSON, binary). It always answers an error.
+ * {@code $default}: API Gateway sends here every frame whose {@code action} matches no route, and
+ * every frame it cannot read an action from (not JSON, binary). It always answers an error.
  */
 public final class DefaultRouteHandler extends ActionHandler<DefaultRouteHandler.Unrouted> {
 
@@ -24,10 +24,10 @@ public final class DefaultRouteHandler extends ActionHandler<DefaultRouteHandler
     if (!action.isTextual()) {
       throw ProtocolException.badRequest("action must be a string");
     }
-    throw new ProtocolException(ErrorCode.UNKNOWN_ACTION, "there is no action named '" + action.textValue() + "'");
+    throw new ProtocolException(
+        ErrorCode.UNKNOWN_ACTION, "there is no action named '" + action.textValue() + "'");
   }
 
   /** Whatever {@code action} the frame had, of any JSON type. */
-  public record Unrouted(JsonNode action) {
-  }
+  public record Unrouted(JsonNode action) {}
 }

@@ -9,10 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code $disconnect}: forgets the connection. API Gateway runs it on a best-effort basis, so
- * rows it misses are cleaned up by TTL and by the first push that finds the connection gone.
+ * {@code $disconnect}: forgets the connection. API Gateway runs it on a best-effort basis, so rows
+ * it misses are cleaned up by TTL and by the first push that finds the connection gone.
  */
-public final class DisconnectHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+public final class DisconnectHandler
+    implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
 
   private static final Logger LOG = LoggerFactory.getLogger(DisconnectHandler.class);
 
@@ -27,15 +28,19 @@ public final class DisconnectHandler implements RequestHandler<APIGatewayV2WebSo
   }
 
   @Override
-  public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-    return Invocations.logged(event, context, () -> {
-      try {
-        connections.delete(Caller.of(event).connectionId());
-        return Invocations.status(200);
-      } catch (RuntimeException failure) {
-        LOG.error("disconnect failed", failure);
-        return Invocations.status(500);
-      }
-    });
+  public APIGatewayV2WebSocketResponse handleRequest(
+      APIGatewayV2WebSocketEvent event, Context context) {
+    return Invocations.logged(
+        event,
+        context,
+        () -> {
+          try {
+            connections.delete(Caller.of(event).connectionId());
+            return Invocations.status(200);
+          } catch (RuntimeException failure) {
+            LOG.error("disconnect failed", failure);
+            return Invocations.status(500);
+          }
+        });
   }
 }

@@ -15,22 +15,30 @@ import io.checkmark.protocol.WireJson;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The one mapping between the domain and the wire: queued items become the frames that carry
- * them, attachments and media convert both ways, and each reason for a refusal has its error code.
+ * The one mapping between the domain and the wire: queued items become the frames that carry them,
+ * attachments and media convert both ways, and each reason for a refusal has its error code.
  */
 public final class Frames {
 
-  private Frames() {
-  }
+  private Frames() {}
 
   /** The frame that carries a queued item to its owner. */
   public static ServerFrame of(QueueItem item) {
     if (item instanceof QueueItem.Message message) {
-      return new MessageFrame(message.messageId(), message.from(), message.clientId(), message.body(),
-          message.acceptedAt().toEpochMilli(), media(message.attachment()));
+      return new MessageFrame(
+          message.messageId(),
+          message.from(),
+          message.clientId(),
+          message.body(),
+          message.acceptedAt().toEpochMilli(),
+          media(message.attachment()));
     }
     QueueItem.Receipt receipt = (QueueItem.Receipt) item;
-    return new ReceiptFrame(receipt.messageId(), receipt.status(), receipt.by(), receipt.messageIds(),
+    return new ReceiptFrame(
+        receipt.messageId(),
+        receipt.status(),
+        receipt.by(),
+        receipt.messageIds(),
         receipt.acceptedAt().toEpochMilli());
   }
 
@@ -41,7 +49,8 @@ public final class Frames {
 
   /** What a connection of a replaced device is told before it is closed. */
   public static ServerFrame deviceReplaced() {
-    return new ErrorFrame(ErrorCode.DEVICE_REPLACED.name(), Sessions.DEVICE_REPLACED, null, null, null, null);
+    return new ErrorFrame(
+        ErrorCode.DEVICE_REPLACED.name(), Sessions.DEVICE_REPLACED, null, null, null, null);
   }
 
   static Attachment attachment(Media media) {
@@ -49,12 +58,17 @@ public final class Frames {
   }
 
   private static Media media(Attachment attachment) {
-    return attachment == null ? null : new Media(attachment.url(), attachment.mimeType(), attachment.thumbnail());
+    return attachment == null
+        ? null
+        : new Media(attachment.url(), attachment.mimeType(), attachment.thumbnail());
   }
 
   /** A refusal as the wire states it. */
   public static ProtocolException refused(Refusal refusal) {
-    return new ProtocolException(code(refusal.reason()), refusal.getMessage(), refusal.retryAfterSeconds(),
+    return new ProtocolException(
+        code(refusal.reason()),
+        refusal.getMessage(),
+        refusal.retryAfterSeconds(),
         refusal.attemptsLeft());
   }
 

@@ -7,29 +7,35 @@ import java.util.function.Supplier;
 import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
-/** Runs one invocation inside Powertools' structured logging, tagged with the connection and request ids. */
+/**
+ * Runs one invocation inside Powertools' structured logging, tagged with the connection and request
+ * ids.
+ */
 final class Invocations {
 
-  private Invocations() {
-  }
+  private Invocations() {}
 
-  static APIGatewayV2WebSocketResponse logged(APIGatewayV2WebSocketEvent event, Context context,
+  static APIGatewayV2WebSocketResponse logged(
+      APIGatewayV2WebSocketEvent event,
+      Context context,
       Supplier<APIGatewayV2WebSocketResponse> work) {
-    return PowertoolsLogging.withLogging(context, () -> {
-      APIGatewayV2WebSocketEvent.RequestContext request = event.getRequestContext();
-      if (request != null) {
-        putIfPresent("connectionId", request.getConnectionId());
-        putIfPresent("requestId", request.getRequestId());
-        putIfPresent("routeKey", request.getRouteKey());
-      }
-      try {
-        return work.get();
-      } finally {
-        MDC.remove("connectionId");
-        MDC.remove("requestId");
-        MDC.remove("routeKey");
-      }
-    });
+    return PowertoolsLogging.withLogging(
+        context,
+        () -> {
+          APIGatewayV2WebSocketEvent.RequestContext request = event.getRequestContext();
+          if (request != null) {
+            putIfPresent("connectionId", request.getConnectionId());
+            putIfPresent("requestId", request.getRequestId());
+            putIfPresent("routeKey", request.getRouteKey());
+          }
+          try {
+            return work.get();
+          } finally {
+            MDC.remove("connectionId");
+            MDC.remove("requestId");
+            MDC.remove("routeKey");
+          }
+        });
   }
 
   static APIGatewayV2WebSocketResponse status(int statusCode) {

@@ -20,9 +20,10 @@ public final class LoginHandler extends ActionHandler<LoginHandler.Login> {
 
   @Override
   protected ServerFrame handle(Caller caller, Login request) {
-    return new LoggedIn(registration.login(caller.connectionId(), request.phone(), request.deviceKey(), caller.sourceIp()));
+    return new LoggedIn(
+        registration.login(
+            caller.connectionId(), request.phone(), request.deviceKey(), caller.sourceIp()));
   }
 
-  public record Login(String phone, String deviceKey) {
-  }
+  public record Login(String phone, String deviceKey) {}
 }

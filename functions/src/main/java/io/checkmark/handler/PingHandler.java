@@ -17,6 +17,5 @@ public final class PingHandler extends ActionHandler<PingHandler.Ping> {
   }
 
   /** {@code ping} has no fields of its own. */
-  public record Ping() {
-  }
+  public record Ping() {}
 }

@@ -24,6 +24,5 @@ public final class ReadHandler extends ActionHandler<ReadHandler.ReadRequest> {
     return new ReceiptSent(messaging.read(caller.session(), request.to(), request.messageIds()));
   }
 
-  public record ReadRequest(String to, List<String> messageIds) {
-  }
+  public record ReadRequest(String to, List<String> messageIds) {}
 }

@@ -20,10 +20,10 @@ public final class RequestPinHandler extends ActionHandler<RequestPinHandler.Req
 
   @Override
   protected ServerFrame handle(Caller caller, RequestPin request) {
-    RegistrationService.PinIssued issued = registration.requestPin(request.phone(), caller.sourceIp());
+    RegistrationService.PinIssued issued =
+        registration.requestPin(request.phone(), caller.sourceIp());
     return new PinSent(issued.phone(), issued.validFor().toSeconds());
   }
 
-  public record RequestPin(String phone) {
-  }
+  public record RequestPin(String phone) {}
 }

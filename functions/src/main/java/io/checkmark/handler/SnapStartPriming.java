@@ -13,16 +13,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Work done once before Lambda takes a function's SnapStart snapshot, so that restored sandboxes
  * start warm instead of paying it on their first event: parsing and writing a protocol frame
- * (Jackson's serializers for the request and reply records), and, for functions that read
- * accounts, one {@code GetItem} for a number that cannot be registered, which loads and runs the
- * DynamoDB client's whole path: request marshalling, SigV4 signing, the HTTP client, TLS and
- * response unmarshalling. Open connections do not survive a snapshot; the SDK opens new ones
- * after restore. Priming never fails a snapshot: what it could not do is logged and left to the
- * first event.
+ * (Jackson's serializers for the request and reply records), and, for functions that read accounts,
+ * one {@code GetItem} for a number that cannot be registered, which loads and runs the DynamoDB
+ * client's whole path: request marshalling, SigV4 signing, the HTTP client, TLS and response
+ * unmarshalling. Open connections do not survive a snapshot; the SDK opens new ones after restore.
+ * Priming never fails a snapshot: what it could not do is logged and left to the first event.
  */
 final class SnapStartPriming implements Resource {
 
   private static final Logger LOG = LoggerFactory.getLogger(SnapStartPriming.class);
+
   /** Not E.164, so never a registered phone: the read finds nothing and changes nothing. */
   static final String UNREGISTERABLE_PHONE = "+0";
 
@@ -56,8 +56,9 @@ final class SnapStartPriming implements Resource {
 
   void prime() {
     try {
-      ClientRequest request = WireJson.parseRequest(
-          "{\"action\":\"send\",\"to\":\"+14155550100\",\"id\":\"priming\",\"body\":\"priming\",\"ref\":\"r\"}");
+      ClientRequest request =
+          WireJson.parseRequest(
+              "{\"action\":\"send\",\"to\":\"+14155550100\",\"id\":\"priming\",\"body\":\"priming\",\"ref\":\"r\"}");
       WireJson.fields(request, SendHandler.SendRequest.class);
       WireJson.write(new Accepted("priming", "priming", "+14155550100", 0), request.ref());
       if (readsAccounts) {

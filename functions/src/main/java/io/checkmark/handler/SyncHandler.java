@@ -20,7 +20,10 @@ public final class SyncHandler extends ActionHandler<SyncHandler.SyncRequest> {
     this.messaging = root.messagingService();
   }
 
-  /** Read now, not from the warm cache: sync pushes a queue to the connection, and none of its writes carries a session check. */
+  /**
+   * Read now, not from the warm cache: sync pushes a queue to the connection, and none of its
+   * writes carries a session check.
+   */
   @Override
   protected Session sessionOf(Sessions loggedIn, String connectionId) {
     return loggedIn.freshSession(connectionId);
@@ -28,10 +31,10 @@ public final class SyncHandler extends ActionHandler<SyncHandler.SyncRequest> {
 
   @Override
   protected ServerFrame handle(Caller caller, SyncRequest request) {
-    MessagingService.SyncPage page = messaging.sync(caller.phone(), caller.connectionId(), request.limit());
+    MessagingService.SyncPage page =
+        messaging.sync(caller.phone(), caller.connectionId(), request.limit());
     return new Synced(page.sent(), page.more());
   }
 
-  public record SyncRequest(Integer limit) {
-  }
+  public record SyncRequest(Integer limit) {}
 }

@@ -20,11 +20,11 @@ public final class VerifyPinHandler extends ActionHandler<VerifyPinHandler.Verif
 
   @Override
   protected ServerFrame handle(Caller caller, VerifyPin request) {
-    RegistrationService.NewDevice device = registration.verifyPin(caller.connectionId(), request.phone(), request.pin(),
-        caller.sourceIp());
+    RegistrationService.NewDevice device =
+        registration.verifyPin(
+            caller.connectionId(), request.phone(), request.pin(), caller.sourceIp());
     return new Registered(device.phone(), device.deviceKey());
   }
 
-  public record VerifyPin(String phone, String pin) {
-  }
+  public record VerifyPin(String phone, String pin) {}
 }

@@ -1,9 +1,9 @@
 package io.checkmark.aws;
 
-import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.checkmark.core.Connection;
+import io.checkmark.core.TestPhones;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -17,14 +17,16 @@ class ConnectionsTableTest {
 
   // Now, not a fixed date: DynamoDB Local sweeps away rows whose TTL has passed in real time.
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-  private static final String TABLE = TemplateTables.environmentOf("ConnectFunction").get("CONNECTIONS_TABLE");
+  private static final String TABLE =
+      TemplateTables.environmentOf("ConnectFunction").get("CONNECTIONS_TABLE");
 
   private final ConnectionsTable connections =
       new ConnectionsTable(TemplateTables.dynamoDb(), TABLE, Clock.fixed(NOW, ZoneOffset.UTC));
 
   @Test
   void savedConnectionIsFoundWithItsFields() {
-    Connection connection = new Connection(newId(), NOW.minusMillis(877), "203.0.113.9", "+14155550123", 3L);
+    Connection connection =
+        new Connection(newId(), NOW.minusMillis(877), "203.0.113.9", "+14155550123", 3L);
 
     connections.save(connection);
 
@@ -37,9 +39,12 @@ class ConnectionsTableTest {
 
     connections.save(Connection.anonymous(id, NOW, "203.0.113.9"));
 
-    Map<String, AttributeValue> raw = TemplateTables.dynamoDb()
-        .getItem(r -> r.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(id)))).item();
-    assertThat(raw.get("expiresAt").n()).isEqualTo(Long.toString(NOW.plusSeconds(3 * 3600).getEpochSecond()));
+    Map<String, AttributeValue> raw =
+        TemplateTables.dynamoDb()
+            .getItem(r -> r.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(id))))
+            .item();
+    assertThat(raw.get("expiresAt").n())
+        .isEqualTo(Long.toString(NOW.plusSeconds(3 * 3600).getEpochSecond()));
   }
 
   @Test
@@ -80,11 +85,13 @@ class ConnectionsTableTest {
     assertThat(connections.connectionsOf(phone))
         .extracting(found -> found.id() + "@" + found.keyGeneration())
         .containsExactlyInAnyOrder(first + "@1", second + "@2");
-    assertThat(connections.find(second)).hasValueSatisfying(found -> {
-      assertThat(found.phone()).isEqualTo(phone);
-      assertThat(found.keyGeneration()).isEqualTo(2L);
-      assertThat(found.connectedAt()).isEqualTo(NOW);
-    });
+    assertThat(connections.find(second))
+        .hasValueSatisfying(
+            found -> {
+              assertThat(found.phone()).isEqualTo(phone);
+              assertThat(found.keyGeneration()).isEqualTo(2L);
+              assertThat(found.connectedAt()).isEqualTo(NOW);
+            });
   }
 
   private static String newId() {

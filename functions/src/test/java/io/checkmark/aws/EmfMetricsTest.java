@@ -16,30 +16,52 @@ class EmfMetricsTest {
 
   @Test
   void countWithADimensionIsOneEmfLine() {
-    List<JsonNode> lines = emfLinesOf(() ->
-        new EmfMetrics("CheckmarkTest", "checkmark").count("PushFailures", 2, "cause", "gone"));
+    List<JsonNode> lines =
+        emfLinesOf(
+            () ->
+                new EmfMetrics("CheckmarkTest", "checkmark")
+                    .count("PushFailures", 2, "cause", "gone"));
 
-    assertThat(lines).singleElement().satisfies(line -> {
-      JsonNode directive = line.get("_aws").get("CloudWatchMetrics").get(0);
-      assertThat(directive.get("Namespace").asText()).isEqualTo("CheckmarkTest");
-      assertThat(directive.get("Metrics").get(0).get("Name").asText()).isEqualTo("PushFailures");
-      assertThat(directive.get("Metrics").get(0).get("Unit").asText()).isEqualTo("Count");
-      assertThat(directive.get("Dimensions").toString()).contains("service").contains("cause");
-      assertThat(line.get("PushFailures").asDouble()).isEqualTo(2.0);
-      assertThat(line.get("cause").asText()).isEqualTo("gone");
-      assertThat(line.get("service").asText()).isEqualTo("checkmark");
-    });
+    assertThat(lines)
+        .singleElement()
+        .satisfies(
+            line -> {
+              JsonNode directive = line.get("_aws").get("CloudWatchMetrics").get(0);
+              assertThat(directive.get("Namespace").asText()).isEqualTo("CheckmarkTest");
+              assertThat(directive.get("Metrics").get(0).get("Name").asText())
+                  .isEqualTo("PushFailures");
+              assertThat(directive.get("Metrics").get(0).get("Unit").asText()).isEqualTo("Count");
+              assertThat(directive.get("Dimensions").toString())
+                  .contains("service")
+                  .contains("cause");
+              assertThat(line.get("PushFailures").asDouble()).isEqualTo(2.0);
+              assertThat(line.get("cause").asText()).isEqualTo("gone");
+              assertThat(line.get("service").asText()).isEqualTo("checkmark");
+            });
   }
 
   @Test
   void ageIsInSeconds() {
-    List<JsonNode> lines = emfLinesOf(() -> new EmfMetrics("CheckmarkTest", "checkmark").seconds("OldestQueuedItemAge", 42.5));
+    List<JsonNode> lines =
+        emfLinesOf(
+            () ->
+                new EmfMetrics("CheckmarkTest", "checkmark").seconds("OldestQueuedItemAge", 42.5));
 
-    assertThat(lines).singleElement().satisfies(line -> {
-      assertThat(line.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").get(0).get("Unit").asText())
-          .isEqualTo("Seconds");
-      assertThat(line.get("OldestQueuedItemAge").asDouble()).isEqualTo(42.5);
-    });
+    assertThat(lines)
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(
+                      line.get("_aws")
+                          .get("CloudWatchMetrics")
+                          .get(0)
+                          .get("Metrics")
+                          .get(0)
+                          .get("Unit")
+                          .asText())
+                  .isEqualTo("Seconds");
+              assertThat(line.get("OldestQueuedItemAge").asDouble()).isEqualTo(42.5);
+            });
   }
 
   private static List<JsonNode> emfLinesOf(Runnable emit) {

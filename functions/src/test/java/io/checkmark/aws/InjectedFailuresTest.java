@@ -11,7 +11,6 @@ import io.checkmark.core.StorageUnavailable;
 import io.checkmark.core.TestPhones;
 import io.checkmark.template.SamTemplate;
 import io.checkmark.template.TableCreator;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
@@ -38,8 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 
 /**
- * The paths the SDK never retries (a batch's unprocessed keys), injected by an SDK interceptor
- * into real responses of DynamoDB Local: the resubmission is bounded, waits between attempts, and
+ * The paths the SDK never retries (a batch's unprocessed keys), injected by an SDK interceptor into
+ * real responses of DynamoDB Local: the resubmission is bounded, waits between attempts, and
  * reports the storage unavailable when the attempts are spent.
  */
 class InjectedFailuresTest {
@@ -56,8 +55,9 @@ class InjectedFailuresTest {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    server = ServerRunner.createServerFromCommandLineArgs(
-        new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+    server =
+        ServerRunner.createServerFromCommandLineArgs(
+            new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
     server.start();
     endpoint = URI.create("http://localhost:" + port);
     try (DynamoDbClient admin = client(null)) {
@@ -90,7 +90,8 @@ class InjectedFailuresTest {
     List<String> ids = queueTwoReceiptsFor(messages, owner);
     unprocessedResponsesLeft.set(Integer.MAX_VALUE);
 
-    assertThatThrownBy(() -> messages.find(owner, ids)).isInstanceOf(StorageUnavailable.class)
+    assertThatThrownBy(() -> messages.find(owner, ids))
+        .isInstanceOf(StorageUnavailable.class)
         .hasMessageContaining(Resubmission.MAX_ATTEMPTS + " attempts");
     assertThat(waits).hasSize(Resubmission.MAX_ATTEMPTS - 1);
   }
@@ -102,12 +103,21 @@ class InjectedFailuresTest {
     Clock clock = Clock.systemUTC();
     Map<String, String> environment = TemplateTables.environmentOf("AckFunction");
     connections = new ConnectionsTable(client, environment.get("CONNECTIONS_TABLE"), clock);
-    RateLimitsTable rateLimits = new RateLimitsTable(client, environment.get("RATE_LIMITS_TABLE"), clock);
-    return new MessagesTable(client, environment.get("MESSAGES_TABLE"), connections, rateLimits,
-        new Resubmission(Backoff.fullJitter(Duration.ofMillis(40), Duration.ofSeconds(1)), waits::add));
+    RateLimitsTable rateLimits =
+        new RateLimitsTable(client, environment.get("RATE_LIMITS_TABLE"), clock);
+    return new MessagesTable(
+        client,
+        environment.get("MESSAGES_TABLE"),
+        connections,
+        rateLimits,
+        new Resubmission(
+            Backoff.fullJitter(Duration.ofMillis(40), Duration.ofSeconds(1)), waits::add));
   }
 
-  /** Two read receipts queued for the owner by a logged-in reader (the ack path reads items back in one batch). */
+  /**
+   * Two read receipts queued for the owner by a logged-in reader (the ack path reads items back in
+   * one batch).
+   */
   private List<String> queueTwoReceiptsFor(MessagesTable messages, String owner) {
     List<String> ids = new ArrayList<>();
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -117,7 +127,8 @@ class InjectedFailuresTest {
     connections.bind(connection, reader, 1);
     for (int i = 0; i < 2; i++) {
       String id = "m-" + i + "-" + owner;
-      messages.add(new Session(connection, reader, 1),
+      messages.add(
+          new Session(connection, reader, 1),
           new QueueItem.Receipt(owner, id, "read", reader, List.of("x"), now));
       ids.add(id);
     }
@@ -127,10 +138,15 @@ class InjectedFailuresTest {
   /** Replaces a BatchGetItem response by one that read nothing and left every key unprocessed. */
   private final class UnprocessedKeysInjector implements ExecutionInterceptor {
     @Override
-    public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
-      if (context.response() instanceof BatchGetItemResponse && unprocessedResponsesLeft.getAndDecrement() > 0) {
+    public SdkResponse modifyResponse(
+        Context.ModifyResponse context, ExecutionAttributes attributes) {
+      if (context.response() instanceof BatchGetItemResponse
+          && unprocessedResponsesLeft.getAndDecrement() > 0) {
         BatchGetItemRequest request = (BatchGetItemRequest) context.request();
-        return BatchGetItemResponse.builder().responses(Map.of()).unprocessedKeys(request.requestItems()).build();
+        return BatchGetItemResponse.builder()
+            .responses(Map.of())
+            .unprocessedKeys(request.requestItems())
+            .build();
       }
       return context.response();
     }
@@ -140,13 +156,15 @@ class InjectedFailuresTest {
     return DynamoDbClient.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(c -> {
-          if (interceptor != null) {
-            c.addExecutionInterceptor(interceptor);
-          }
-        })
+        .overrideConfiguration(
+            c -> {
+              if (interceptor != null) {
+                c.addExecutionInterceptor(interceptor);
+              }
+            })
         .build();
   }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Amazon's DynamoDB Local, embedded in the test JVM (no network), with the tables exactly as
- * {@code template.yaml} declares them.
+ * Amazon's DynamoDB Local, embedded in the test JVM (no network), with the tables exactly as {@code
+ * template.yaml} declares them.
  */
 public final class TemplateTables {
 
@@ -17,8 +17,7 @@ public final class TemplateTables {
 
   private static final DynamoDbClient CLIENT = createWithTables();
 
-  private TemplateTables() {
-  }
+  private TemplateTables() {}
 
   public static DynamoDbClient dynamoDb() {
     return CLIENT;

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ExpiringCacheTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
-  private final ExpiringCache<String, Integer> cache = new ExpiringCache<>(2, Duration.ofMinutes(1), clock);
+  private final ExpiringCache<String, Integer> cache =
+      new ExpiringCache<>(2, Duration.ofMinutes(1), clock);
 
   @Test
   void entryIsServedUntilItsLifetimeEnds() {

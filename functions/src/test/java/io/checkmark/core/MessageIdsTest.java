@@ -14,7 +14,9 @@ class MessageIdsTest {
   private static final String ALICE = "+14155550100";
   private static final String BOB = "+14155550101";
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
-  private final MessageIds ids = new MessageIds(clock, new SecureRandom(), key("one deployment's key, at least 32 bytes long"));
+  private final MessageIds ids =
+      new MessageIds(
+          clock, new SecureRandom(), key("one deployment's key, at least 32 bytes long"));
 
   @Test
   void messagesAndReceiptsSortInAcceptanceOrderTogether() {
@@ -40,13 +42,17 @@ class MessageIdsTest {
   @Test
   void messageIdVerifiesOnlyForItsSenderConversationAndKey() {
     String id = ids.next(ALICE, BOB);
-    MessageIds otherDeployment = new MessageIds(clock, new SecureRandom(), key("another deployment's key, also 32 bytes long"));
+    MessageIds otherDeployment =
+        new MessageIds(
+            clock, new SecureRandom(), key("another deployment's key, also 32 bytes long"));
 
     assertThat(ids.isFrom(id, ALICE, BOB)).isTrue();
     assertThat(ids.isFrom(id, BOB, ALICE)).as("sender and conversation swapped").isFalse();
     assertThat(ids.isFrom(id, ALICE, "+14155550102")).as("another conversation").isFalse();
     assertThat(otherDeployment.isFrom(id, ALICE, BOB)).as("another key").isFalse();
-    assertThat(ids.isFrom(id.substring(0, 16) + "z" + id.substring(17), ALICE, BOB)).as("prefix altered").isFalse();
+    assertThat(ids.isFrom(id.substring(0, 16) + "z" + id.substring(17), ALICE, BOB))
+        .as("prefix altered")
+        .isFalse();
     assertThat(ids.isFrom(ids.nextReceipt(), ALICE, BOB)).isFalse();
   }
 

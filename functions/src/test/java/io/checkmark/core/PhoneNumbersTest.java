@@ -19,28 +19,31 @@ class PhoneNumbersTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {
-      "+1415555O123",        // a letter O
-      "call me maybe",
-      "14155550123",         // no +
-      "+1415",               // too short
-      "+0123456789",         // no country starts with 0
-      "+1415555012345678",   // 16 digits
-      "+15551234567",        // well-formed, but no such area code
-      "+19005550123",        // US premium rate
-      "+449098790000",       // UK premium rate
-      " +14155550123",
-      ""
-  })
+  @ValueSource(
+      strings = {
+        "+1415555O123", // a letter O
+        "call me maybe",
+        "14155550123", // no +
+        "+1415", // too short
+        "+0123456789", // no country starts with 0
+        "+1415555012345678", // 16 digits
+        "+15551234567", // well-formed, but no such area code
+        "+19005550123", // US premium rate
+        "+449098790000", // UK premium rate
+        " +14155550123",
+        ""
+      })
   void invalidOrRefusedNumbersGetInvalidPhone(String phone) {
     assertThatThrownBy(() -> anyCountry.requireValid(phone))
-        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.reason()).isEqualTo(Refusal.Reason.INVALID_PHONE));
+        .isInstanceOfSatisfying(
+            Refusal.class, e -> assertThat(e.reason()).isEqualTo(Refusal.Reason.INVALID_PHONE));
   }
 
   @Test
   void threeHundredCharactersGetInvalidPhone() {
     assertThatThrownBy(() -> anyCountry.requireValid("+" + "1".repeat(299)))
-        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.reason()).isEqualTo(Refusal.Reason.INVALID_PHONE));
+        .isInstanceOfSatisfying(
+            Refusal.class, e -> assertThat(e.reason()).isEqualTo(Refusal.Reason.INVALID_PHONE));
   }
 
   @Test
@@ -54,7 +57,8 @@ class PhoneNumbersTest {
 
     assertThat(usAndUk.requireValid("+14155550123")).isEqualTo("+14155550123");
     assertThatThrownBy(() -> usAndUk.requireValid("+33612345678"))
-        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.reason()).isEqualTo(Refusal.Reason.INVALID_PHONE));
+        .isInstanceOfSatisfying(
+            Refusal.class, e -> assertThat(e.reason()).isEqualTo(Refusal.Reason.INVALID_PHONE));
   }
 
   @ParameterizedTest
@@ -75,7 +79,8 @@ class PhoneNumbersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"+14155550123", "+1 415 555 0123", "+1-415-555-0123", "+1 (415) 555-0123"})
+  @ValueSource(
+      strings = {"+14155550123", "+1 415 555 0123", "+1-415-555-0123", "+1 (415) 555-0123"})
   void spellingsOfOneNumberHaveOneCanonicalForm(String spelling) {
     assertThat(PhoneNumbers.canonical(spelling)).contains("+14155550123");
   }
@@ -86,7 +91,14 @@ class PhoneNumbersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"14155550123", "+15551234567", "+1415", "call me", "+1415555012345678999999999999999999"})
+  @ValueSource(
+      strings = {
+        "14155550123",
+        "+15551234567",
+        "+1415",
+        "call me",
+        "+1415555012345678999999999999999999"
+      })
   void invalidNumbersHaveNoCanonicalForm(String phone) {
     assertThat(PhoneNumbers.canonical(phone)).isEmpty();
   }

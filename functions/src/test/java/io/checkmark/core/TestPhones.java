@@ -4,15 +4,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Phone numbers for tests that share one DynamoDB Local: each call gives a number no other test
- * of this JVM has had, so that no test sees another's PINs, accounts or connections.
+ * Phone numbers for tests that share one DynamoDB Local: each call gives a number no other test of
+ * this JVM has had, so that no test sees another's PINs, accounts or connections.
  */
 public final class TestPhones {
 
-  private static final AtomicInteger NEXT = new AtomicInteger(ThreadLocalRandom.current().nextInt(9000));
+  private static final AtomicInteger NEXT =
+      new AtomicInteger(ThreadLocalRandom.current().nextInt(9000));
 
-  private TestPhones() {
-  }
+  private TestPhones() {}
 
   /** A valid US number, {@code +1415555xxxx}; 9000 of them before any repeats. */
   public static String next() {

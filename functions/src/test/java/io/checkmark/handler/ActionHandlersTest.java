@@ -40,20 +40,21 @@ class ActionHandlersTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {
-      "not json at all",
-      "[1,2,3]",
-      "\"just a string\"",
-      "42",
-      "{\"action\":\"ping\",\"action\":\"send\"}",
-      "{\"action\":\"ping\"} trailing",
-      "{\"noAction\":true}",
-      "{\"action\":17}",
-      "{\"action\":\"ping\",\"ref\":{\"nested\":1}}",
-      "{\"action\":\"x\",\"ref\":\"0123456789012345678901234567890123456789012345678901234567890123456789\"}",
-      "\u0000\u0001\u00ff garbage",
-      ""
-  })
+  @ValueSource(
+      strings = {
+        "not json at all",
+        "[1,2,3]",
+        "\"just a string\"",
+        "42",
+        "{\"action\":\"ping\",\"action\":\"send\"}",
+        "{\"action\":\"ping\"} trailing",
+        "{\"noAction\":true}",
+        "{\"action\":17}",
+        "{\"action\":\"ping\",\"ref\":{\"nested\":1}}",
+        "{\"action\":\"x\",\"ref\":\"0123456789012345678901234567890123456789012345678901234567890123456789\"}",
+        "\u0000\u0001\u00ff garbage",
+        ""
+      })
   void malformedFramesGetBadRequest(String body) {
     JsonNode reply = reply(unrouted, body);
 

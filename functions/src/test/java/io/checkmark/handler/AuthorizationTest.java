@@ -1,11 +1,11 @@
 package io.checkmark.handler;
 
-import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkmark.aws.TemplateTables;
 import io.checkmark.core.RegistrationService;
+import io.checkmark.core.TestPhones;
 import io.checkmark.protocol.LoggedIn;
 import io.checkmark.protocol.ServerFrame;
 import io.checkmark.protocol.WireJson;
@@ -18,16 +18,20 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * An action only logged-in connections may use, as {@link ActionHandler} guards it: anonymous
- * connections get UNAUTHORIZED, and a connection logged in with a key that has since been
- * replaced gets DEVICE_REPLACED and is closed.
+ * connections get UNAUTHORIZED, and a connection logged in with a key that has since been replaced
+ * gets DEVICE_REPLACED and is closed.
  */
 class AuthorizationTest {
 
   private final Map<String, String> environment = environment();
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
-  private final Composition backend = Composition.builder(environment).dynamoDb(TemplateTables.dynamoDb())
-      .sms(sms).pusher(pusher).build();
+  private final Composition backend =
+      Composition.builder(environment)
+          .dynamoDb(TemplateTables.dynamoDb())
+          .sms(sms)
+          .pusher(pusher)
+          .build();
   private final RegistrationService registration = backend.registrationService();
   private final WhoAmIHandler whoAmI = new WhoAmIHandler(backend);
 
@@ -42,8 +46,7 @@ class AuthorizationTest {
       return new LoggedIn(caller.phone());
     }
 
-    record WhoAmI() {
-    }
+    record WhoAmI() {}
   }
 
   @Test
@@ -76,10 +79,13 @@ class AuthorizationTest {
     registration.requestPin(phone, null);
     registration.verifyPin(connection, phone, sms.lastPinTo(phone), null);
     // The account moves on to a newer key while this connection stays bound to the first.
-    TemplateTables.dynamoDb().updateItem(r -> r.tableName(environment.get("ACCOUNTS_TABLE"))
-        .key(Map.of("phone", AttributeValue.fromS(phone)))
-        .updateExpression("ADD keyGeneration :one")
-        .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+    TemplateTables.dynamoDb()
+        .updateItem(
+            r ->
+                r.tableName(environment.get("ACCOUNTS_TABLE"))
+                    .key(Map.of("phone", AttributeValue.fromS(phone)))
+                    .updateExpression("ADD keyGeneration :one")
+                    .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
 
     JsonNode reply = call(connection);
 
@@ -89,17 +95,22 @@ class AuthorizationTest {
   }
 
   private JsonNode call(String connectionId) {
-    var response = whoAmI.handleRequest(TestEvents.message(connectionId, "{\"action\":\"whoAmI\"}"), TestEvents.CONTEXT);
+    var response =
+        whoAmI.handleRequest(
+            TestEvents.message(connectionId, "{\"action\":\"whoAmI\"}"), TestEvents.CONTEXT);
     return WireJson.readTree(response.getBody());
   }
 
   private String connect() {
-    return registration.connect(UUID.randomUUID().toString(), Instant.now(), null, null).orElseThrow().id();
+    return registration
+        .connect(UUID.randomUUID().toString(), Instant.now(), null, null)
+        .orElseThrow()
+        .id();
   }
 
-
   private static Map<String, String> environment() {
-    Map<String, String> environment = new HashMap<>(TemplateTables.environmentOf("VerifyPinFunction"));
+    Map<String, String> environment =
+        new HashMap<>(TemplateTables.environmentOf("VerifyPinFunction"));
     environment.put("PIN_REQUESTS_PER_IP_PER_HOUR", "1000");
     return environment;
   }

@@ -11,7 +11,10 @@ import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
-/** Takes every event of every logger at the most verbose level: message, context data and exception alike. */
+/**
+ * Takes every event of every logger at the most verbose level: message, context data and exception
+ * alike.
+ */
 final class CapturedLogs extends AbstractAppender {
   final List<String> lines = new CopyOnWriteArrayList<>();
   private Level rootLevel;
@@ -22,8 +25,14 @@ final class CapturedLogs extends AbstractAppender {
 
   @Override
   public void append(LogEvent event) {
-    lines.add(event.getLoggerName() + " " + event.getMessage().getFormattedMessage() + " "
-        + event.getContextData() + " " + (event.getThrown() == null ? "" : event.getThrown().toString()));
+    lines.add(
+        event.getLoggerName()
+            + " "
+            + event.getMessage().getFormattedMessage()
+            + " "
+            + event.getContextData()
+            + " "
+            + (event.getThrown() == null ? "" : event.getThrown().toString()));
   }
 
   void attach() {

@@ -12,11 +12,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** $connect and $disconnect against DynamoDB Local with the template's Connections table. */
 class ConnectionLifecycleTest {
 
-  private static final Map<String, String> ENVIRONMENT = TemplateTables.environmentOf("ConnectFunction");
+  private static final Map<String, String> ENVIRONMENT =
+      TemplateTables.environmentOf("ConnectFunction");
   private static final String TABLE = ENVIRONMENT.get("CONNECTIONS_TABLE");
 
-  private final Composition backend = Composition.builder(ENVIRONMENT).dynamoDb(TemplateTables.dynamoDb())
-      .sms(new Recorders.RecordingSms()).pusher(new Recorders.RecordingPusher()).build();
+  private final Composition backend =
+      Composition.builder(ENVIRONMENT)
+          .dynamoDb(TemplateTables.dynamoDb())
+          .sms(new Recorders.RecordingSms())
+          .pusher(new Recorders.RecordingPusher())
+          .build();
   private final ConnectHandler connect = new ConnectHandler(backend);
   private final DisconnectHandler disconnect = new DisconnectHandler(backend);
 
@@ -24,7 +29,8 @@ class ConnectionLifecycleTest {
   void connectRecordsTheConnectionAndAccepts() {
     String id = UUID.randomUUID().toString();
 
-    var response = connect.handleRequest(TestEvents.event("CONNECT", "$connect", id), TestEvents.CONTEXT);
+    var response =
+        connect.handleRequest(TestEvents.event("CONNECT", "$connect", id), TestEvents.CONTEXT);
 
     assertThat(response.getStatusCode()).isEqualTo(200);
     Map<String, AttributeValue> row = row(id);
@@ -37,7 +43,9 @@ class ConnectionLifecycleTest {
     String id = UUID.randomUUID().toString();
     connect.handleRequest(TestEvents.event("CONNECT", "$connect", id), TestEvents.CONTEXT);
 
-    var response = disconnect.handleRequest(TestEvents.event("DISCONNECT", "$disconnect", id), TestEvents.CONTEXT);
+    var response =
+        disconnect.handleRequest(
+            TestEvents.event("DISCONNECT", "$disconnect", id), TestEvents.CONTEXT);
 
     assertThat(response.getStatusCode()).isEqualTo(200);
     assertThat(row(id)).isEmpty();
@@ -47,16 +55,26 @@ class ConnectionLifecycleTest {
   void connectRefusesWith500WhenTheTableIsUnavailable() {
     Map<String, String> broken = new HashMap<>(ENVIRONMENT);
     broken.put("CONNECTIONS_TABLE", "NoSuchTable");
-    ConnectHandler failing = new ConnectHandler(Composition.builder(broken).dynamoDb(TemplateTables.dynamoDb())
-        .sms(new Recorders.RecordingSms()).pusher(new Recorders.RecordingPusher()).build());
+    ConnectHandler failing =
+        new ConnectHandler(
+            Composition.builder(broken)
+                .dynamoDb(TemplateTables.dynamoDb())
+                .sms(new Recorders.RecordingSms())
+                .pusher(new Recorders.RecordingPusher())
+                .build());
 
-    var response = failing.handleRequest(TestEvents.event("CONNECT", "$connect", "c-broken"), TestEvents.CONTEXT);
+    var response =
+        failing.handleRequest(
+            TestEvents.event("CONNECT", "$connect", "c-broken"), TestEvents.CONTEXT);
 
     assertThat(response.getStatusCode()).isEqualTo(500);
   }
 
   private static Map<String, AttributeValue> row(String id) {
     return TemplateTables.dynamoDb()
-        .getItem(r -> r.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(id))).consistentRead(true)).item();
+        .getItem(
+            r ->
+                r.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(id))).consistentRead(true))
+        .item();
   }
 }

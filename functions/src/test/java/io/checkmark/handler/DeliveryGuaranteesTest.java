@@ -1,21 +1,19 @@
 package io.checkmark.handler;
 
-import io.checkmark.core.MessageQueue;
-import io.checkmark.core.Refusal;
-import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.checkmark.aws.TemplateTables;
+import io.checkmark.core.MessageQueue;
 import io.checkmark.core.MessagingService;
 import io.checkmark.core.MutableClock;
+import io.checkmark.core.Refusal;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.core.Session;
-import io.checkmark.protocol.Accepted;
+import io.checkmark.core.TestPhones;
 import io.checkmark.protocol.ErrorCode;
 import io.checkmark.protocol.MessageFrame;
-import io.checkmark.protocol.ProtocolException;
 import io.checkmark.protocol.WireJson;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,16 +34,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The delivery guarantees of protocol v2's clarifications of v1, on DynamoDB Local: sizes as
- * pushed, dedup per conversation, one delivered receipt per message under concurrent acks,
- * checked read receipts, an identity switch that takes effect at once, and per-account limits.
+ * pushed, dedup per conversation, one delivered receipt per message under concurrent acks, checked
+ * read receipts, an identity switch that takes effect at once, and per-account limits.
  */
 class DeliveryGuaranteesTest {
 
   private static final String TEST_PIN = "123456";
   private static final int PUSH_LIMIT_BYTES = 128 * 1024;
 
-  // Now, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiresAt has passed in real time.
-  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  // Now, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiresAt has passed in
+  // real time.
+  private final MutableClock clock =
+      new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
   private final ExecutorService threads = Executors.newFixedThreadPool(4);
@@ -63,7 +63,9 @@ class DeliveryGuaranteesTest {
     // 24,000 bytes of content (under the old content-only limit), six bytes each once escaped.
     String controlCharacters = "\u0001".repeat(24_000);
 
-    assertRefused(() -> functions.messaging.send(alice, bob.phone(), "c-1", controlCharacters, null), ErrorCode.MESSAGE_TOO_LARGE);
+    assertRefused(
+        () -> functions.messaging.send(alice, bob.phone(), "c-1", controlCharacters, null),
+        ErrorCode.MESSAGE_TOO_LARGE);
 
     assertThat(queued(bob.phone())).isEmpty();
   }
@@ -74,7 +76,8 @@ class DeliveryGuaranteesTest {
     Session alice = functions.register();
     Session bob = functions.register();
 
-    MessageQueue.Stored accepted = functions.messaging.send(alice, bob.phone(), "c-1", "x".repeat(100_000), null);
+    MessageQueue.Stored accepted =
+        functions.messaging.send(alice, bob.phone(), "c-1", "x".repeat(100_000), null);
 
     assertThat(queued(bob.phone())).containsExactly(accepted.messageId());
   }
@@ -86,9 +89,12 @@ class DeliveryGuaranteesTest {
     Session bob = functions.register();
     Session carol = functions.register();
 
-    MessageQueue.Stored toBob = functions.messaging.send(alice, bob.phone(), "same-id", "for bob", null);
-    MessageQueue.Stored toCarol = functions.messaging.send(alice, carol.phone(), "same-id", "for carol", null);
-    MessageQueue.Stored retryToBob = functions.messaging.send(alice, bob.phone(), "same-id", "for bob", null);
+    MessageQueue.Stored toBob =
+        functions.messaging.send(alice, bob.phone(), "same-id", "for bob", null);
+    MessageQueue.Stored toCarol =
+        functions.messaging.send(alice, carol.phone(), "same-id", "for carol", null);
+    MessageQueue.Stored retryToBob =
+        functions.messaging.send(alice, bob.phone(), "same-id", "for bob", null);
 
     assertThat(toCarol.messageId()).isNotEqualTo(toBob.messageId());
     assertThat(toCarol.to()).isEqualTo(carol.phone());
@@ -104,13 +110,18 @@ class DeliveryGuaranteesTest {
     Session bob = functions.register();
     Session stranger = functions.register();
     String toBob = functions.messaging.send(alice, bob.phone(), "c-1", "for bob", null).messageId();
-    String toStranger = functions.messaging.send(bob, stranger.phone(), "c-2", "from bob", null).messageId();
+    String toStranger =
+        functions.messaging.send(bob, stranger.phone(), "c-2", "from bob", null).messageId();
 
-    assertThat(functions.messaging.read(stranger, alice.phone(), List.of(toBob, toStranger, "made-up")))
-        .as("ids the stranger never received from alice").isZero();
+    assertThat(
+            functions.messaging.read(
+                stranger, alice.phone(), List.of(toBob, toStranger, "made-up")))
+        .as("ids the stranger never received from alice")
+        .isZero();
     assertThat(queued(alice.phone())).as("no receipt queued when none counted").isEmpty();
 
-    assertThat(functions.messaging.read(bob, alice.phone(), List.of(toBob, "made-up"))).isEqualTo(1);
+    assertThat(functions.messaging.read(bob, alice.phone(), List.of(toBob, "made-up")))
+        .isEqualTo(1);
     assertThat(queued(alice.phone())).hasSize(1);
   }
 
@@ -123,17 +134,23 @@ class DeliveryGuaranteesTest {
     for (int round = 0; round < 10; round++) {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
-        ids.add(functions.messaging.send(alice, bob.phone(), "r" + round + "-" + i, "m", null).messageId());
+        ids.add(
+            functions
+                .messaging
+                .send(alice, bob.phone(), "r" + round + "-" + i, "m", null)
+                .messageId());
         clock.advance(Duration.ofMillis(1));
       }
       sent.addAll(ids);
       CountDownLatch start = new CountDownLatch(1);
       List<Future<Integer>> acks = new ArrayList<>();
       for (int ackers = 0; ackers < 4; ackers++) {
-        acks.add(threads.submit(() -> {
-          start.await();
-          return functions.messaging.ack(bob, ids);
-        }));
+        acks.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  return functions.messaging.ack(bob, ids);
+                }));
       }
       start.countDown();
       int acked = 0;
@@ -147,25 +164,39 @@ class DeliveryGuaranteesTest {
     for (Map<String, AttributeValue> receipt : queuedItems(alice.phone())) {
       receipt.get("ids").l().forEach(id -> receipted.add(id.s()));
     }
-    assertThat(receipted).as("message ids in alice's delivered receipts").containsExactlyInAnyOrderElementsOf(sent);
+    assertThat(receipted)
+        .as("message ids in alice's delivered receipts")
+        .containsExactlyInAnyOrderElementsOf(sent);
   }
 
   @Test
   void loginAsAnotherPhoneSwitchesTheConnectionsNextSendAndSyncInAWarmFunction() {
     Switch world = new Switch();
     SyncHandler sync = new SyncHandler(world.messagingFunction.backend);
-    String forBob = world.registration.messaging.send(world.carol, world.bob.phone(), "c-1", "for bob", null).messageId();
+    String forBob =
+        world
+            .registration
+            .messaging
+            .send(world.carol, world.bob.phone(), "c-1", "for bob", null)
+            .messageId();
 
     world.logInAsBob();
 
     world.send("b-1", "as bob");
-    assertThat(pusher.pushed).map(Recorders.Push::frame).filteredOn(MessageFrame.class::isInstance)
-        .map(frame -> (MessageFrame) frame).filteredOn(frame -> frame.body().equals("as bob"))
-        .singleElement().extracting(MessageFrame::from).isEqualTo(world.bob.phone());
+    assertThat(pusher.pushed)
+        .map(Recorders.Push::frame)
+        .filteredOn(MessageFrame.class::isInstance)
+        .map(frame -> (MessageFrame) frame)
+        .filteredOn(frame -> frame.body().equals("as bob"))
+        .singleElement()
+        .extracting(MessageFrame::from)
+        .isEqualTo(world.bob.phone());
     pusher.pushed.clear();
     reply(sync, world.connection, "{\"action\":\"sync\"}");
-    assertThat(pusher.pushed).filteredOn(push -> push.connectionId().equals(world.connection))
-        .map(push -> ((MessageFrame) push.frame()).messageId()).containsExactly(forBob);
+    assertThat(pusher.pushed)
+        .filteredOn(push -> push.connectionId().equals(world.connection))
+        .map(push -> ((MessageFrame) push.frame()).messageId())
+        .containsExactly(forBob);
   }
 
   @Test
@@ -173,15 +204,28 @@ class DeliveryGuaranteesTest {
     Switch world = new Switch();
     AckHandler ack = new AckHandler(world.messagingFunction.backend);
     ReadHandler read = new ReadHandler(world.messagingFunction.backend);
-    String forBob = world.registration.messaging.send(world.carol, world.bob.phone(), "c-1", "for bob", null).messageId();
+    String forBob =
+        world
+            .registration
+            .messaging
+            .send(world.carol, world.bob.phone(), "c-1", "for bob", null)
+            .messageId();
 
     world.logInAsBob();
 
-    JsonNode acked = reply(ack, world.connection, "{\"action\":\"ack\",\"messageIds\":[\"" + forBob + "\"]}");
+    JsonNode acked =
+        reply(ack, world.connection, "{\"action\":\"ack\",\"messageIds\":[\"" + forBob + "\"]}");
     assertThat(acked.path("count").asInt()).as("ack as bob: %s", acked).isEqualTo(1);
     assertThat(queued(world.bob.phone())).doesNotContain(forBob);
-    JsonNode readReply = reply(read, world.connection,
-        "{\"action\":\"read\",\"to\":\"" + world.carol.phone() + "\",\"messageIds\":[\"" + forBob + "\"]}");
+    JsonNode readReply =
+        reply(
+            read,
+            world.connection,
+            "{\"action\":\"read\",\"to\":\""
+                + world.carol.phone()
+                + "\",\"messageIds\":[\""
+                + forBob
+                + "\"]}");
     assertThat(readReply.path("count").asInt()).as("read as bob: %s", readReply).isEqualTo(1);
   }
 
@@ -195,10 +239,12 @@ class DeliveryGuaranteesTest {
     }
 
     assertThatThrownBy(() -> functions.messaging.send(alice, bob.phone(), "c-5", "m", null))
-        .isInstanceOfSatisfying(Refusal.class, e -> {
-          assertThat(Frames.code(e.reason())).isEqualTo(ErrorCode.RATE_LIMITED);
-          assertThat(e.retryAfterSeconds()).isBetween(1, 60);
-        });
+        .isInstanceOfSatisfying(
+            Refusal.class,
+            e -> {
+              assertThat(Frames.code(e.reason())).isEqualTo(ErrorCode.RATE_LIMITED);
+              assertThat(e.retryAfterSeconds()).isBetween(1, 60);
+            });
     assertThat(queued(bob.phone())).hasSize(5);
     clock.advance(Duration.ofMinutes(1));
     functions.messaging.send(alice, bob.phone(), "c-5", "m", null);
@@ -241,24 +287,33 @@ class DeliveryGuaranteesTest {
       functions.messaging.read(bob, alice.phone(), List.of(messageId));
     }
 
-    assertRefused(() -> functions.messaging.read(bob, alice.phone(), List.of(messageId)), ErrorCode.RATE_LIMITED);
+    assertRefused(
+        () -> functions.messaging.read(bob, alice.phone(), List.of(messageId)),
+        ErrorCode.RATE_LIMITED);
   }
 
   @Test
   void unknownRecipientAnswersAreCappedAsDistinctNumbersPerAccountPerDay() {
     Functions functions = new Functions(Map.of("UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", "3"));
     Session alice = functions.register();
-    List<String> unregistered = List.of(TestPhones.next(), TestPhones.next(),
-        TestPhones.next(), TestPhones.next());
+    List<String> unregistered =
+        List.of(TestPhones.next(), TestPhones.next(), TestPhones.next(), TestPhones.next());
     for (int i = 0; i < 3; i++) {
       String to = unregistered.get(i);
-      assertRefused(() -> functions.messaging.send(alice, to, "c", "m", null), ErrorCode.UNKNOWN_RECIPIENT);
+      assertRefused(
+          () -> functions.messaging.send(alice, to, "c", "m", null), ErrorCode.UNKNOWN_RECIPIENT);
     }
 
-    assertRefused(() -> functions.messaging.send(alice, unregistered.get(3), "c", "m", null), ErrorCode.RATE_LIMITED);
-    assertRefused(() -> functions.messaging.send(alice, unregistered.get(0), "c", "m", null), ErrorCode.UNKNOWN_RECIPIENT);
+    assertRefused(
+        () -> functions.messaging.send(alice, unregistered.get(3), "c", "m", null),
+        ErrorCode.RATE_LIMITED);
+    assertRefused(
+        () -> functions.messaging.send(alice, unregistered.get(0), "c", "m", null),
+        ErrorCode.UNKNOWN_RECIPIENT);
     clock.advance(Duration.ofDays(1));
-    assertRefused(() -> functions.messaging.send(alice, unregistered.get(3), "c", "m", null), ErrorCode.UNKNOWN_RECIPIENT);
+    assertRefused(
+        () -> functions.messaging.send(alice, unregistered.get(3), "c", "m", null),
+        ErrorCode.UNKNOWN_RECIPIENT);
   }
 
   @Test
@@ -267,13 +322,16 @@ class DeliveryGuaranteesTest {
     Session alice = functions.register();
     Session bob = functions.register();
     String number = bob.phone();
-    String spelledOut = "+1 (" + number.substring(2, 5) + ") " + number.substring(5, 8) + "-" + number.substring(8);
+    String spelledOut =
+        "+1 (" + number.substring(2, 5) + ") " + number.substring(5, 8) + "-" + number.substring(8);
 
     MessageQueue.Stored accepted = functions.messaging.send(alice, spelledOut, "c-1", "hi", null);
 
     assertThat(accepted.to()).isEqualTo(number);
     assertThat(queued(bob.phone())).containsExactly(accepted.messageId());
-    assertRefused(() -> functions.messaging.send(alice, "+1415555", "c-2", "hi", null), ErrorCode.BAD_REQUEST);
+    assertRefused(
+        () -> functions.messaging.send(alice, "+1415555", "c-2", "hi", null),
+        ErrorCode.BAD_REQUEST);
   }
 
   /** One function instance: its own backend (and warm caches) over the shared DynamoDB Local. */
@@ -284,8 +342,10 @@ class DeliveryGuaranteesTest {
   private final class Switch {
     final Functions registration = new Functions(Map.of());
     final Functions messagingFunction = new Functions(Map.of());
+
     /** Registered first: hers is the connection that switches. */
     final Session alice = registration.register();
+
     final String connection = registration.lastConnection;
     final Session bob = registration.register();
     final String bobsKey = registration.lastDeviceKey;
@@ -298,8 +358,16 @@ class DeliveryGuaranteesTest {
     }
 
     JsonNode send(String clientId, String body) {
-      return reply(send, connection, "{\"action\":\"send\",\"to\":\"" + carol.phone() + "\",\"id\":\"" + clientId
-          + "\",\"body\":\"" + body + "\"}");
+      return reply(
+          send,
+          connection,
+          "{\"action\":\"send\",\"to\":\""
+              + carol.phone()
+              + "\",\"id\":\""
+              + clientId
+              + "\",\"body\":\""
+              + body
+              + "\"}");
     }
 
     void logInAsBob() {
@@ -318,9 +386,15 @@ class DeliveryGuaranteesTest {
       Map<String, String> environment = new HashMap<>(TemplateTables.environmentOf("SendFunction"));
       environment.put("PIN_REQUESTS_PER_IP_PER_HOUR", "1000");
       environment.putAll(settings);
-      this.backend = Composition.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
-          .sms(sms).pusher(pusher).metrics(new MessagingTest.CountingMetrics())
-          .messageIdKey(Recorders.MESSAGE_ID_KEY).build();
+      this.backend =
+          Composition.builder(environment)
+              .clock(clock)
+              .dynamoDb(TemplateTables.dynamoDb())
+              .sms(sms)
+              .pusher(pusher)
+              .metrics(new MessagingTest.CountingMetrics())
+              .messageIdKey(Recorders.MESSAGE_ID_KEY)
+              .build();
       this.registration = backend.registrationService();
       this.messaging = backend.messagingService();
     }
@@ -330,17 +404,22 @@ class DeliveryGuaranteesTest {
       String connection = connect();
       lastConnection = connection;
       registration.requestPin(phone, null);
-      lastDeviceKey = registration.verifyPin(connection, phone, sms.lastPinTo(phone), null).deviceKey();
+      lastDeviceKey =
+          registration.verifyPin(connection, phone, sms.lastPinTo(phone), null).deviceKey();
       return backend.sessions().session(connection);
     }
 
     String connect() {
-      return registration.connect(UUID.randomUUID().toString(), clock.instant(), null, null).orElseThrow().id();
+      return registration
+          .connect(UUID.randomUUID().toString(), clock.instant(), null, null)
+          .orElseThrow()
+          .id();
     }
   }
 
   private static JsonNode reply(ActionHandler<?> handler, String connection, String frame) {
-    return WireJson.readTree(handler.handleRequest(TestEvents.message(connection, frame), TestEvents.CONTEXT).getBody());
+    return WireJson.readTree(
+        handler.handleRequest(TestEvents.message(connection, frame), TestEvents.CONTEXT).getBody());
   }
 
   private static List<String> queued(String owner) {
@@ -348,12 +427,20 @@ class DeliveryGuaranteesTest {
   }
 
   private static List<Map<String, AttributeValue>> queuedItems(String owner) {
-    return TemplateTables.dynamoDb().query(r -> r.tableName(TemplateTables.environmentOf("SendFunction").get("MESSAGES_TABLE"))
-        .keyConditionExpression("#q = :owner").expressionAttributeNames(Map.of("#q", "queue"))
-        .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner))).consistentRead(true)).items();
+    return TemplateTables.dynamoDb()
+        .query(
+            r ->
+                r.tableName(TemplateTables.environmentOf("SendFunction").get("MESSAGES_TABLE"))
+                    .keyConditionExpression("#q = :owner")
+                    .expressionAttributeNames(Map.of("#q", "queue"))
+                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner)))
+                    .consistentRead(true))
+        .items();
   }
 
   private static void assertRefused(ThrowingCallable call, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(Refusal.class, e -> assertThat(Frames.code(e.reason())).isEqualTo(code));
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            Refusal.class, e -> assertThat(Frames.code(e.reason())).isEqualTo(code));
   }
 }

@@ -1,23 +1,22 @@
 package io.checkmark.handler;
 
-import io.checkmark.core.Attachment;
-import io.checkmark.core.MessageQueue;
-import io.checkmark.core.Refusal;
-import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.checkmark.aws.TemplateTables;
+import io.checkmark.core.Attachment;
 import io.checkmark.core.MessageIds;
+import io.checkmark.core.MessageQueue;
+import io.checkmark.core.MessagingService;
 import io.checkmark.core.Metrics;
 import io.checkmark.core.MutableClock;
+import io.checkmark.core.Refusal;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.core.Session;
-import io.checkmark.core.MessagingService;
+import io.checkmark.core.TestPhones;
 import io.checkmark.protocol.ErrorCode;
 import io.checkmark.protocol.Media;
 import io.checkmark.protocol.MessageFrame;
-import io.checkmark.protocol.ProtocolException;
 import io.checkmark.protocol.ReceiptFrame;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,14 +40,23 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Delivery through the real Messages table on DynamoDB Local, with a recording management API. */
 class MessagingTest {
 
-  // Now, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiresAt has passed in real time.
-  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  // Now, not a fixed date: DynamoDB Local's TTL sweeper deletes items whose expiresAt has passed in
+  // real time.
+  private final MutableClock clock =
+      new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
   private final CountingMetrics metrics = new CountingMetrics();
   private final Map<String, String> environment = environment();
-  private final Composition backend = Composition.builder(environment).clock(clock).dynamoDb(TemplateTables.dynamoDb())
-      .sms(sms).pusher(pusher).metrics(metrics).messageIdKey(Recorders.MESSAGE_ID_KEY).build();
+  private final Composition backend =
+      Composition.builder(environment)
+          .clock(clock)
+          .dynamoDb(TemplateTables.dynamoDb())
+          .sms(sms)
+          .pusher(pusher)
+          .metrics(metrics)
+          .messageIdKey(Recorders.MESSAGE_ID_KEY)
+          .build();
   private final RegistrationService registration = backend.registrationService();
   private final MessagingService messaging = backend.messagingService();
 
@@ -62,12 +70,16 @@ class MessagingTest {
     assertThat(accepted.to()).isEqualTo(bob.phone);
     assertThat(accepted.acceptedAtMillis()).isEqualTo(clock.millis());
     assertThat(queued(bob.phone)).containsExactly(accepted.messageId());
-    assertThat(framesTo(bob.connection)).singleElement().isInstanceOfSatisfying(MessageFrame.class, message -> {
-      assertThat(message.messageId()).isEqualTo(accepted.messageId());
-      assertThat(message.from()).isEqualTo(alice.phone);
-      assertThat(message.id()).isEqualTo("c-1");
-      assertThat(message.body()).isEqualTo("hello");
-    });
+    assertThat(framesTo(bob.connection))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            MessageFrame.class,
+            message -> {
+              assertThat(message.messageId()).isEqualTo(accepted.messageId());
+              assertThat(message.from()).isEqualTo(alice.phone);
+              assertThat(message.id()).isEqualTo("c-1");
+              assertThat(message.body()).isEqualTo("hello");
+            });
     assertThat(metrics.counts).containsEntry("MessagesAccepted", 1).containsEntry("ItemsPushed", 1);
   }
 
@@ -80,7 +92,12 @@ class MessagingTest {
     clock.advance(Duration.ofMillis(1));
     messaging.send(alice.session, bob.phone, "c-2", "two", null);
     clock.advance(Duration.ofMillis(1));
-    messaging.send(alice.session, bob.phone, "c-3", "three", new Attachment("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
+    messaging.send(
+        alice.session,
+        bob.phone,
+        "c-3",
+        "three",
+        new Attachment("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
     assertThat(framesTo(bob.connection)).as("pushes to an offline phone").isEmpty();
     String laterConnection = connect();
     clock.advance(Duration.ofSeconds(30));
@@ -90,12 +107,16 @@ class MessagingTest {
 
     assertThat(first).isEqualTo(new MessagingService.SyncPage(2, true));
     assertThat(second).isEqualTo(new MessagingService.SyncPage(2, true));
-    assertThat(framesTo(laterConnection)).extracting(frame -> ((MessageFrame) frame).body())
+    assertThat(framesTo(laterConnection))
+        .extracting(frame -> ((MessageFrame) frame).body())
         .containsExactly("one", "two", "one", "two");
-    assertThat(metrics.seconds.get("OldestQueuedItemAge")).as("the first message waited 30.002 s").isEqualTo(30.002);
+    assertThat(metrics.seconds.get("OldestQueuedItemAge"))
+        .as("the first message waited 30.002 s")
+        .isEqualTo(30.002);
     messaging.sync(bob.phone, laterConnection, 500);
     MessageFrame withMedia = (MessageFrame) framesTo(laterConnection).get(6);
-    assertThat(withMedia.media()).isEqualTo(new Media("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
+    assertThat(withMedia.media())
+        .isEqualTo(new Media("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
   }
 
   @Test
@@ -109,11 +130,15 @@ class MessagingTest {
     assertThat(messaging.ack(bob.session, List.of(first, second))).isEqualTo(2);
 
     assertThat(queued(bob.phone)).isEmpty();
-    assertThat(framesTo(alice.connection)).singleElement().isInstanceOfSatisfying(ReceiptFrame.class, receipt -> {
-      assertThat(receipt.status()).isEqualTo("delivered");
-      assertThat(receipt.by()).isEqualTo(bob.phone);
-      assertThat(receipt.messageIds()).containsExactly(first, second);
-    });
+    assertThat(framesTo(alice.connection))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ReceiptFrame.class,
+            receipt -> {
+              assertThat(receipt.status()).isEqualTo("delivered");
+              assertThat(receipt.by()).isEqualTo(bob.phone);
+              assertThat(receipt.messageIds()).containsExactly(first, second);
+            });
     assertThat(queued(alice.phone)).hasSize(1);
   }
 
@@ -128,7 +153,9 @@ class MessagingTest {
     assertThat(MessageIds.isReceipt(receipt)).isTrue();
     assertThat(MessageIds.isReceipt(message)).isFalse();
 
-    assertThat(messaging.ack(carol.session, List.of(receipt))).as("someone else's receipt").isZero();
+    assertThat(messaging.ack(carol.session, List.of(receipt)))
+        .as("someone else's receipt")
+        .isZero();
     assertThat(queued(alice.phone)).containsExactly(receipt);
     assertThat(messaging.ack(alice.session, List.of(receipt))).isEqualTo(1);
     assertThat(messaging.ack(alice.session, List.of(receipt))).as("acked again").isZero();
@@ -142,7 +169,8 @@ class MessagingTest {
     Device alice = register();
     Device bob = register();
     for (int i = 0; i < 3; i++) {
-      String message = messaging.send(alice.session, bob.phone, "c-" + i, "m" + i, null).messageId();
+      String message =
+          messaging.send(alice.session, bob.phone, "c-" + i, "m" + i, null).messageId();
       messaging.ack(bob.session, List.of(message));
       clock.advance(Duration.ofMillis(1));
     }
@@ -161,7 +189,8 @@ class MessagingTest {
     Device bob = register();
     Device carol = register();
     String toBob = messaging.send(alice.session, bob.phone, "c-1", "for bob", null).messageId();
-    String toCarol = messaging.send(alice.session, carol.phone, "c-2", "for carol", null).messageId();
+    String toCarol =
+        messaging.send(alice.session, carol.phone, "c-2", "for carol", null).messageId();
     messaging.ack(bob.session, List.of(toBob));
     int receiptsBefore = queued(alice.phone).size();
 
@@ -178,12 +207,17 @@ class MessagingTest {
     Device bob = register();
     String messageId = messaging.send(alice.session, bob.phone, "c-1", "read me", null).messageId();
 
-    assertThat(messaging.read(bob.session, alice.phone, List.of(messageId, messageId))).isEqualTo(1);
+    assertThat(messaging.read(bob.session, alice.phone, List.of(messageId, messageId)))
+        .isEqualTo(1);
 
-    assertThat(framesTo(alice.connection)).singleElement().isInstanceOfSatisfying(ReceiptFrame.class, receipt -> {
-      assertThat(receipt.status()).isEqualTo("read");
-      assertThat(receipt.messageIds()).containsExactly(messageId);
-    });
+    assertThat(framesTo(alice.connection))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ReceiptFrame.class,
+            receipt -> {
+              assertThat(receipt.status()).isEqualTo("read");
+              assertThat(receipt.messageIds()).containsExactly(messageId);
+            });
   }
 
   @Test
@@ -191,10 +225,11 @@ class MessagingTest {
     Device alice = register();
     Device bob = register();
     CountDownLatch start = new CountDownLatch(1);
-    Callable<MessageQueue.Stored> send = () -> {
-      start.await();
-      return messaging.send(alice.session, bob.phone, "same-id", "once", null);
-    };
+    Callable<MessageQueue.Stored> send =
+        () -> {
+          start.await();
+          return messaging.send(alice.session, bob.phone, "same-id", "once", null);
+        };
     ExecutorService threads = Executors.newFixedThreadPool(2);
     List<Future<MessageQueue.Stored>> racing = List.of(threads.submit(send), threads.submit(send));
     start.countDown();
@@ -205,7 +240,9 @@ class MessagingTest {
     results.add(messaging.send(alice.session, bob.phone, "same-id", "once", null));
     threads.shutdown();
 
-    assertThat(results).extracting(MessageQueue.Stored::messageId).containsOnly(results.get(0).messageId());
+    assertThat(results)
+        .extracting(MessageQueue.Stored::messageId)
+        .containsOnly(results.get(0).messageId());
     assertThat(queued(bob.phone)).containsExactly(results.get(0).messageId());
     assertThat(metrics.counts).containsEntry("MessagesAccepted", 1);
   }
@@ -219,8 +256,15 @@ class MessagingTest {
     String messageId = messaging.send(alice.session, bob.phone, "c-1", "later", null).messageId();
 
     assertThat(queued(bob.phone)).containsExactly(messageId);
-    assertThat(TemplateTables.dynamoDb().getItem(r -> r.tableName(environment.get("CONNECTIONS_TABLE"))
-        .key(Map.of("id", AttributeValue.fromS(bob.connection))).consistentRead(true)).item()).isEmpty();
+    assertThat(
+            TemplateTables.dynamoDb()
+                .getItem(
+                    r ->
+                        r.tableName(environment.get("CONNECTIONS_TABLE"))
+                            .key(Map.of("id", AttributeValue.fromS(bob.connection)))
+                            .consistentRead(true))
+                .item())
+        .isEmpty();
     assertThat(metrics.counts).containsEntry("PushFailures.gone", 1);
   }
 
@@ -228,14 +272,16 @@ class MessagingTest {
   void messagesQueuedBeforeReregistrationStayForTheNewDevice() {
     Device alice = register();
     Device bob = register();
-    String messageId = messaging.send(alice.session, bob.phone, "c-1", "still here", null).messageId();
+    String messageId =
+        messaging.send(alice.session, bob.phone, "c-1", "still here", null).messageId();
     clock.advance(Duration.ofMinutes(2));
 
     Device bobsNewPhone = register(bob.phone);
 
     assertThat(queued(bob.phone)).containsExactly(messageId);
     messaging.sync(bob.phone, bobsNewPhone.connection, 10);
-    assertThat(framesTo(bobsNewPhone.connection)).extracting(frame -> ((MessageFrame) frame).messageId())
+    assertThat(framesTo(bobsNewPhone.connection))
+        .extracting(frame -> ((MessageFrame) frame).messageId())
         .containsExactly(messageId);
   }
 
@@ -245,16 +291,40 @@ class MessagingTest {
     Device bob = register();
     String unregistered = TestPhones.next();
 
-    assertRefused(() -> messaging.send(alice.session, unregistered, "c", "x", null), ErrorCode.UNKNOWN_RECIPIENT);
-    assertRefused(() -> messaging.send(alice.session, bob.phone, "c", "x".repeat(MessagingService.MAX_PUSHED_MESSAGE_BYTES),
-        null), ErrorCode.MESSAGE_TOO_LARGE);
-    assertRefused(() -> messaging.send(alice.session, "bob", "c", "x", null), ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.send(alice.session, bob.phone, "", "x", null), ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.send(alice.session, bob.phone, "i".repeat(65), "x", null), ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.send(alice.session, bob.phone, "c", null, null), ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.send(alice.session, bob.phone, "c", "x", new Attachment("ftp://x", null, null)),
+    assertRefused(
+        () -> messaging.send(alice.session, unregistered, "c", "x", null),
+        ErrorCode.UNKNOWN_RECIPIENT);
+    assertRefused(
+        () ->
+            messaging.send(
+                alice.session,
+                bob.phone,
+                "c",
+                "x".repeat(MessagingService.MAX_PUSHED_MESSAGE_BYTES),
+                null),
+        ErrorCode.MESSAGE_TOO_LARGE);
+    assertRefused(
+        () -> messaging.send(alice.session, "bob", "c", "x", null), ErrorCode.BAD_REQUEST);
+    assertRefused(
+        () -> messaging.send(alice.session, bob.phone, "", "x", null), ErrorCode.BAD_REQUEST);
+    assertRefused(
+        () -> messaging.send(alice.session, bob.phone, "i".repeat(65), "x", null),
         ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.send(alice.session, bob.phone, "c", "x", new Attachment("https://x", null, "not base64!")),
+    assertRefused(
+        () -> messaging.send(alice.session, bob.phone, "c", null, null), ErrorCode.BAD_REQUEST);
+    assertRefused(
+        () ->
+            messaging.send(
+                alice.session, bob.phone, "c", "x", new Attachment("ftp://x", null, null)),
+        ErrorCode.BAD_REQUEST);
+    assertRefused(
+        () ->
+            messaging.send(
+                alice.session,
+                bob.phone,
+                "c",
+                "x",
+                new Attachment("https://x", null, "not base64!")),
         ErrorCode.BAD_REQUEST);
     assertRefused(() -> messaging.sync(bob.phone, bob.connection, 0), ErrorCode.BAD_REQUEST);
     assertRefused(() -> messaging.sync(bob.phone, bob.connection, 501), ErrorCode.BAD_REQUEST);
@@ -265,38 +335,56 @@ class MessagingTest {
     assertThat(queued(unregistered)).isEmpty();
   }
 
-  private record Device(String phone, String connection, Session session) {
-  }
+  private record Device(String phone, String connection, Session session) {}
 
   private Device register() {
     return register(TestPhones.next());
   }
 
   private Device register(String phone) {
-    String connection = registration.connect(UUID.randomUUID().toString(), clock.instant(), null, null).orElseThrow().id();
+    String connection =
+        registration
+            .connect(UUID.randomUUID().toString(), clock.instant(), null, null)
+            .orElseThrow()
+            .id();
     registration.requestPin(phone, null);
     registration.verifyPin(connection, phone, sms.lastPinTo(phone), null);
     return new Device(phone, connection, backend.sessions().session(connection));
   }
 
   private String connect() {
-    return registration.connect(UUID.randomUUID().toString(), clock.instant(), null, null).orElseThrow().id();
+    return registration
+        .connect(UUID.randomUUID().toString(), clock.instant(), null, null)
+        .orElseThrow()
+        .id();
   }
 
   private List<io.checkmark.protocol.ServerFrame> framesTo(String connectionId) {
-    return pusher.pushed.stream().filter(push -> push.connectionId().equals(connectionId))
-        .map(Recorders.Push::frame).toList();
+    return pusher.pushed.stream()
+        .filter(push -> push.connectionId().equals(connectionId))
+        .map(Recorders.Push::frame)
+        .toList();
   }
 
   private List<String> queued(String owner) {
-    return TemplateTables.dynamoDb().query(r -> r.tableName(environment.get("MESSAGES_TABLE"))
-            .keyConditionExpression("#q = :owner").expressionAttributeNames(Map.of("#q", "queue"))
-            .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner))).consistentRead(true))
-        .items().stream().map(item -> item.get("id").s()).toList();
+    return TemplateTables.dynamoDb()
+        .query(
+            r ->
+                r.tableName(environment.get("MESSAGES_TABLE"))
+                    .keyConditionExpression("#q = :owner")
+                    .expressionAttributeNames(Map.of("#q", "queue"))
+                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner)))
+                    .consistentRead(true))
+        .items()
+        .stream()
+        .map(item -> item.get("id").s())
+        .toList();
   }
 
   private static void assertRefused(ThrowingCallable call, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(Refusal.class, e -> assertThat(Frames.code(e.reason())).isEqualTo(code));
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            Refusal.class, e -> assertThat(Frames.code(e.reason())).isEqualTo(code));
   }
 
   private static Map<String, String> environment() {

@@ -11,17 +11,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Recording stand-ins for the SMS and push boundaries; pushes are recorded as the frames they would post. */
+/**
+ * Recording stand-ins for the SMS and push boundaries; pushes are recorded as the frames they would
+ * post.
+ */
 final class Recorders {
 
   /** The message id MAC key tests give their backends instead of a Secrets Manager secret. */
-  static final byte[] MESSAGE_ID_KEY = "a test key for message id MACs, 32+ bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  static final byte[] MESSAGE_ID_KEY =
+      "a test key for message id MACs, 32+ bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
-  private Recorders() {
-  }
+  private Recorders() {}
 
-  record Sms(String phone, String text) {
-  }
+  record Sms(String phone, String text) {}
 
   static final class RecordingSms implements SmsSender {
     private static final Pattern PIN = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
@@ -50,8 +52,7 @@ final class Recorders {
     }
   }
 
-  record Push(String connectionId, ServerFrame frame) {
-  }
+  record Push(String connectionId, ServerFrame frame) {}
 
   static final class RecordingPusher implements ConnectionPusher {
     final List<Push> pushed = new CopyOnWriteArrayList<>();

@@ -1,7 +1,5 @@
 package io.checkmark.handler;
 
-import io.checkmark.core.Refusal;
-import io.checkmark.core.TestPhones;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,12 +7,13 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import io.checkmark.aws.TemplateTables;
 import io.checkmark.core.Connection;
 import io.checkmark.core.MutableClock;
+import io.checkmark.core.Refusal;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.core.Sessions;
+import io.checkmark.core.TestPhones;
 import io.checkmark.protocol.ErrorCode;
 import io.checkmark.protocol.ErrorFrame;
 import io.checkmark.protocol.ProtocolException;
-import io.checkmark.protocol.Registered;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,16 +45,27 @@ class RegistrationTest {
   private static final Pattern SIX_DIGITS = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
   private static final String TEST_NUMBER = "+14155550100";
 
-  /** Starts at the real time: DynamoDB Local deletes items whose TTL has passed, as DynamoDB does. */
+  /**
+   * Starts at the real time: DynamoDB Local deletes items whose TTL has passed, as DynamoDB does.
+   */
   private final MutableClock clock = new MutableClock(Instant.now());
+
   private final Recorders.RecordingSms sms = new Recorders.RecordingSms();
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
-  private final Map<String, String> environment = environment(Map.of(
-      "PIN_REQUESTS_PER_IP_PER_HOUR", "3",
-      "AUTH_FAILURES_PER_PHONE_AND_ADDRESS_PER_HOUR", "8",
-      "AUTH_FAILURES_PER_ADDRESS_PER_HOUR", "12"));
-  private final Composition backend = Composition.builder(environment).clock(clock).testNumbers(TEST_NUMBER + "=246810")
-      .dynamoDb(TemplateTables.dynamoDb()).sms(sms).pusher(pusher).build();
+  private final Map<String, String> environment =
+      environment(
+          Map.of(
+              "PIN_REQUESTS_PER_IP_PER_HOUR", "3",
+              "AUTH_FAILURES_PER_PHONE_AND_ADDRESS_PER_HOUR", "8",
+              "AUTH_FAILURES_PER_ADDRESS_PER_HOUR", "12"));
+  private final Composition backend =
+      Composition.builder(environment)
+          .clock(clock)
+          .testNumbers(TEST_NUMBER + "=246810")
+          .dynamoDb(TemplateTables.dynamoDb())
+          .sms(sms)
+          .pusher(pusher)
+          .build();
   private final RegistrationService registration = backend.registrationService();
   private final Sessions sessions = backend.sessions();
 
@@ -67,13 +77,16 @@ class RegistrationTest {
 
     assertThat(reply.phone()).isEqualTo(phone);
     assertThat(reply.validFor().toSeconds()).isEqualTo(600);
-    assertThat(sms.to(phone)).singleElement().satisfies(message -> {
-      assertThat(message.text().length()).isLessThanOrEqualTo(160);
-      assertThat(message.text()).matches("[A-Za-z0-9 .,:'-]+");
-      Matcher pins = SIX_DIGITS.matcher(message.text());
-      assertThat(pins.find()).isTrue();
-      assertThat(pins.find()).as("a second 6-digit run").isFalse();
-    });
+    assertThat(sms.to(phone))
+        .singleElement()
+        .satisfies(
+            message -> {
+              assertThat(message.text().length()).isLessThanOrEqualTo(160);
+              assertThat(message.text()).matches("[A-Za-z0-9 .,:'-]+");
+              Matcher pins = SIX_DIGITS.matcher(message.text());
+              assertThat(pins.find()).isTrue();
+              assertThat(pins.find()).as("a second 6-digit run").isFalse();
+            });
   }
 
   @Test
@@ -82,10 +95,12 @@ class RegistrationTest {
     String connection = connectAnonymously();
     registration.requestPin(phone, newAddress());
 
-    RegistrationService.NewDevice registered = registration.verifyPin(connection, phone, sms.lastPinTo(phone), newAddress());
+    RegistrationService.NewDevice registered =
+        registration.verifyPin(connection, phone, sms.lastPinTo(phone), newAddress());
 
     assertThat(registered.phone()).isEqualTo(phone);
-    assertThat(Base64.getUrlDecoder().decode(registered.deviceKey())).hasSizeGreaterThanOrEqualTo(16);
+    assertThat(Base64.getUrlDecoder().decode(registered.deviceKey()))
+        .hasSizeGreaterThanOrEqualTo(16);
     assertThat(sessions.session(connection).phone()).isEqualTo(phone);
   }
 
@@ -98,10 +113,14 @@ class RegistrationTest {
 
     for (int left = 4; left >= 0; left--) {
       int expected = left;
-      assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, wrong, newAddress()), ErrorCode.INVALID_PIN)
+      assertRefused(
+              () -> registration.verifyPin(connectAnonymously(), phone, wrong, newAddress()),
+              ErrorCode.INVALID_PIN)
           .satisfies(e -> assertThat(e.attemptsLeft()).isEqualTo(expected));
     }
-    assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, pin, newAddress()), ErrorCode.TOO_MANY_ATTEMPTS);
+    assertRefused(
+        () -> registration.verifyPin(connectAnonymously(), phone, pin, newAddress()),
+        ErrorCode.TOO_MANY_ATTEMPTS);
   }
 
   @Test
@@ -110,7 +129,10 @@ class RegistrationTest {
     registration.requestPin(phone, newAddress());
     clock.advance(RegistrationService.PIN_LIFETIME);
 
-    assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, sms.lastPinTo(phone), newAddress()), ErrorCode.PIN_EXPIRED);
+    assertRefused(
+        () ->
+            registration.verifyPin(connectAnonymously(), phone, sms.lastPinTo(phone), newAddress()),
+        ErrorCode.PIN_EXPIRED);
   }
 
   @Test
@@ -120,7 +142,9 @@ class RegistrationTest {
     String pin = sms.lastPinTo(phone);
     registration.verifyPin(connectAnonymously(), phone, pin, newAddress());
 
-    assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, pin, newAddress()), ErrorCode.PIN_EXPIRED);
+    assertRefused(
+        () -> registration.verifyPin(connectAnonymously(), phone, pin, newAddress()),
+        ErrorCode.PIN_EXPIRED);
   }
 
   @Test
@@ -171,15 +195,21 @@ class RegistrationTest {
     for (int i = 0; i < 25; i++) {
       refusedEither(() -> registration.login(connectAnonymously(), phone, "wrong-key", attacker));
       String elsewhere = newAddress();
-      refusedEither(() -> assertThat(registration.connect(newId(), clock.instant(), elsewhere, basic(phone, "wrong-key")))
-          .isEmpty());
+      refusedEither(
+          () ->
+              assertThat(
+                      registration.connect(
+                          newId(), clock.instant(), elsewhere, basic(phone, "wrong-key")))
+                  .isEmpty());
     }
     String owner = newAddress();
 
     assertThat(registration.login(connectAnonymously(), phone, key, owner)).isEqualTo(phone);
     assertThat(registration.login(connectAnonymously(), phone, key, attacker)).isEqualTo(phone);
-    assertThat(registration.connect(newId(), clock.instant(), owner, basic(phone, key))).isPresent();
-    assertThat(registration.connect(newId(), clock.instant(), attacker, basic(phone, key))).isPresent();
+    assertThat(registration.connect(newId(), clock.instant(), owner, basic(phone, key)))
+        .isPresent();
+    assertThat(registration.connect(newId(), clock.instant(), attacker, basic(phone, key)))
+        .isPresent();
   }
 
   @Test
@@ -188,14 +218,21 @@ class RegistrationTest {
     register(phone);
     String attacker = newAddress();
     for (int i = 0; i < 8; i++) {
-      assertRefused(() -> registration.login(connectAnonymously(), phone, "wrong-key", attacker), ErrorCode.UNAUTHORIZED);
+      assertRefused(
+          () -> registration.login(connectAnonymously(), phone, "wrong-key", attacker),
+          ErrorCode.UNAUTHORIZED);
     }
 
-    assertRefused(() -> registration.login(connectAnonymously(), phone, "wrong-key", attacker), ErrorCode.RATE_LIMITED)
+    assertRefused(
+            () -> registration.login(connectAnonymously(), phone, "wrong-key", attacker),
+            ErrorCode.RATE_LIMITED)
         .satisfies(e -> assertThat(e.retryAfterSeconds()).isBetween(1, 3600));
-    assertRefused(() -> registration.connect(newId(), clock.instant(), attacker, basic(phone, "wrong-key")),
+    assertRefused(
+        () -> registration.connect(newId(), clock.instant(), attacker, basic(phone, "wrong-key")),
         ErrorCode.RATE_LIMITED);
-    assertRefused(() -> registration.login(connectAnonymously(), phone, "wrong-key", newAddress()), ErrorCode.UNAUTHORIZED);
+    assertRefused(
+        () -> registration.login(connectAnonymously(), phone, "wrong-key", newAddress()),
+        ErrorCode.UNAUTHORIZED);
   }
 
   @Test
@@ -203,10 +240,14 @@ class RegistrationTest {
     String attacker = newAddress();
     for (int i = 0; i < 12; i++) {
       String phone = TestPhones.next();
-      assertRefused(() -> registration.login(connectAnonymously(), phone, "wrong-key", attacker), ErrorCode.UNAUTHORIZED);
+      assertRefused(
+          () -> registration.login(connectAnonymously(), phone, "wrong-key", attacker),
+          ErrorCode.UNAUTHORIZED);
     }
 
-    assertRefused(() -> registration.login(connectAnonymously(), TestPhones.next(), "wrong-key", attacker), ErrorCode.RATE_LIMITED);
+    assertRefused(
+        () -> registration.login(connectAnonymously(), TestPhones.next(), "wrong-key", attacker),
+        ErrorCode.RATE_LIMITED);
   }
 
   @Test
@@ -215,20 +256,28 @@ class RegistrationTest {
     for (int i = 0; i < 12; i++) {
       String phone = TestPhones.next();
       registration.requestPin(phone, newAddress());
-      assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, wrongPin(sms.lastPinTo(phone)), attacker),
+      assertRefused(
+          () ->
+              registration.verifyPin(
+                  connectAnonymously(), phone, wrongPin(sms.lastPinTo(phone)), attacker),
           ErrorCode.INVALID_PIN);
     }
     String victim = TestPhones.next();
     registration.requestPin(victim, newAddress());
 
-    assertRefused(() -> registration.verifyPin(connectAnonymously(), victim, sms.lastPinTo(victim), attacker),
+    assertRefused(
+        () -> registration.verifyPin(connectAnonymously(), victim, sms.lastPinTo(victim), attacker),
         ErrorCode.RATE_LIMITED);
-    assertThat(registration.verifyPin(connectAnonymously(), victim, sms.lastPinTo(victim), newAddress()).phone())
+    assertThat(
+            registration
+                .verifyPin(connectAnonymously(), victim, sms.lastPinTo(victim), newAddress())
+                .phone())
         .isEqualTo(victim);
   }
 
   @Test
-  void aBurstOfConcurrentWrongGuessesHasExactlyFiveEvaluatedAndTheRestTooManyAttempts() throws Exception {
+  void aBurstOfConcurrentWrongGuessesHasExactlyFiveEvaluatedAndTheRestTooManyAttempts()
+      throws Exception {
     String phone = TestPhones.next();
     registration.requestPin(phone, newAddress());
     String pin = sms.lastPinTo(phone);
@@ -237,15 +286,26 @@ class RegistrationTest {
       guesses.add(String.format("%06d", (Integer.parseInt(pin) + i) % 1_000_000));
     }
 
-    List<ProtocolException> refusals = guessAtOnce(phone, guesses).stream()
-        .map(outcome -> (ProtocolException) outcome).toList();
+    List<ProtocolException> refusals =
+        guessAtOnce(phone, guesses).stream().map(outcome -> (ProtocolException) outcome).toList();
 
-    assertThat(refusals.stream().filter(e -> e.code() == ErrorCode.INVALID_PIN).map(ProtocolException::attemptsLeft))
-        .as("tries left after each INVALID_PIN; all replies %s", refusals.stream().map(e -> e.code() + " " + e.getMessage()).toList())
+    assertThat(
+            refusals.stream()
+                .filter(e -> e.code() == ErrorCode.INVALID_PIN)
+                .map(ProtocolException::attemptsLeft))
+        .as(
+            "tries left after each INVALID_PIN; all replies %s",
+            refusals.stream().map(e -> e.code() + " " + e.getMessage()).toList())
         .containsExactlyInAnyOrder(4, 3, 2, 1, 0);
-    assertThat(refusals.stream().map(ProtocolException::code).filter(code -> code != ErrorCode.INVALID_PIN))
-        .hasSize(25).containsOnly(ErrorCode.TOO_MANY_ATTEMPTS);
-    assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, pin, newAddress()), ErrorCode.TOO_MANY_ATTEMPTS);
+    assertThat(
+            refusals.stream()
+                .map(ProtocolException::code)
+                .filter(code -> code != ErrorCode.INVALID_PIN))
+        .hasSize(25)
+        .containsOnly(ErrorCode.TOO_MANY_ATTEMPTS);
+    assertRefused(
+        () -> registration.verifyPin(connectAnonymously(), phone, pin, newAddress()),
+        ErrorCode.TOO_MANY_ATTEMPTS);
   }
 
   @Test
@@ -261,14 +321,21 @@ class RegistrationTest {
 
     List<Object> outcomes = guessAtOnce(phone, guesses);
 
-    long registered = outcomes.stream().filter(RegistrationService.NewDevice.class::isInstance).count();
-    List<ErrorCode> codes = outcomes.stream().filter(ProtocolException.class::isInstance)
-        .map(outcome -> ((ProtocolException) outcome).code()).toList();
+    long registered =
+        outcomes.stream().filter(RegistrationService.NewDevice.class::isInstance).count();
+    List<ErrorCode> codes =
+        outcomes.stream()
+            .filter(ProtocolException.class::isInstance)
+            .map(outcome -> ((ProtocolException) outcome).code())
+            .toList();
     long evaluated = registered + codes.stream().filter(ErrorCode.INVALID_PIN::equals).count();
     assertThat(evaluated).isLessThanOrEqualTo(5);
     // Once the right guess has used the PIN, no PIN is pending for the ones after it.
-    assertThat(codes).isSubsetOf(ErrorCode.INVALID_PIN, ErrorCode.TOO_MANY_ATTEMPTS,
-        registered == 1 ? ErrorCode.PIN_EXPIRED : ErrorCode.TOO_MANY_ATTEMPTS);
+    assertThat(codes)
+        .isSubsetOf(
+            ErrorCode.INVALID_PIN,
+            ErrorCode.TOO_MANY_ATTEMPTS,
+            registered == 1 ? ErrorCode.PIN_EXPIRED : ErrorCode.TOO_MANY_ATTEMPTS);
     if (registered == 0) {
       assertThat(evaluated).isEqualTo(5);
     }
@@ -280,10 +347,13 @@ class RegistrationTest {
     registration.requestPin(phone, newAddress());
     String pin = sms.lastPinTo(phone);
     for (int i = 0; i < 4; i++) {
-      assertRefused(() -> registration.verifyPin(connectAnonymously(), phone, wrongPin(pin), newAddress()), ErrorCode.INVALID_PIN);
+      assertRefused(
+          () -> registration.verifyPin(connectAnonymously(), phone, wrongPin(pin), newAddress()),
+          ErrorCode.INVALID_PIN);
     }
 
-    assertThat(registration.verifyPin(connectAnonymously(), phone, pin, newAddress()).phone()).isEqualTo(phone);
+    assertThat(registration.verifyPin(connectAnonymously(), phone, pin, newAddress()).phone())
+        .isEqualTo(phone);
   }
 
   @Test
@@ -297,15 +367,20 @@ class RegistrationTest {
     assertRefused(() -> registration.requestPin(canonical, newAddress()), ErrorCode.RATE_LIMITED);
     assertThat(sms.sent).noneMatch(message -> message.phone().equals(withTrunkPrefix));
 
-    RegistrationService.NewDevice registered = registration.verifyPin(connectAnonymously(), withTrunkPrefix, sms.lastPinTo(canonical),
-        newAddress());
+    RegistrationService.NewDevice registered =
+        registration.verifyPin(
+            connectAnonymously(), withTrunkPrefix, sms.lastPinTo(canonical), newAddress());
     assertThat(registered.phone()).isEqualTo(canonical);
     assertThat(rawItem("ACCOUNTS_TABLE", canonical)).isNotEmpty();
     assertThat(rawItem("ACCOUNTS_TABLE", withTrunkPrefix)).isNullOrEmpty();
     String key = registered.deviceKey();
-    assertThat(registration.login(connectAnonymously(), withTrunkPrefix, key, newAddress())).isEqualTo(canonical);
-    assertThat(registration.login(connectAnonymously(), canonical, key, newAddress())).isEqualTo(canonical);
-    assertThat(registration.connect(newId(), clock.instant(), newAddress(), basic(withTrunkPrefix, key)))
+    assertThat(registration.login(connectAnonymously(), withTrunkPrefix, key, newAddress()))
+        .isEqualTo(canonical);
+    assertThat(registration.login(connectAnonymously(), canonical, key, newAddress()))
+        .isEqualTo(canonical);
+    assertThat(
+            registration.connect(
+                newId(), clock.instant(), newAddress(), basic(withTrunkPrefix, key)))
         .hasValueSatisfying(connection -> assertThat(connection.phone()).isEqualTo(canonical));
   }
 
@@ -313,16 +388,23 @@ class RegistrationTest {
   void testNumbersAreFoundWhateverTheSpelling() {
     registration.requestPin("+1 415-555-0100", newAddress());
 
-    assertThat(registration.verifyPin(connectAnonymously(), "+1-415-555-0100", "246810", newAddress()).phone())
+    assertThat(
+            registration
+                .verifyPin(connectAnonymously(), "+1-415-555-0100", "246810", newAddress())
+                .phone())
         .isEqualTo(TEST_NUMBER);
     assertThat(sms.sent).isEmpty();
   }
 
   @Test
   void aNumberThatIsNoValidNumberIsInvalidPhoneAtLoginAndRefusedAtConnect() {
-    assertRefused(() -> registration.login(connectAnonymously(), "+15551234567", "any-key", newAddress()),
+    assertRefused(
+        () -> registration.login(connectAnonymously(), "+15551234567", "any-key", newAddress()),
         ErrorCode.INVALID_PHONE);
-    assertThat(registration.connect(newId(), clock.instant(), newAddress(), basic("+15551234567", "any-key"))).isEmpty();
+    assertThat(
+            registration.connect(
+                newId(), clock.instant(), newAddress(), basic("+15551234567", "any-key")))
+        .isEmpty();
   }
 
   @Test
@@ -330,8 +412,15 @@ class RegistrationTest {
     MessagingTest.CountingMetrics metrics = new MessagingTest.CountingMetrics();
     Map<String, String> budgeted = new HashMap<>(environment);
     budgeted.put("SMS_PER_CALLING_CODE_PER_HOUR", "3");
-    RegistrationService withBudget = Composition.builder(budgeted).clock(clock).dynamoDb(TemplateTables.dynamoDb())
-        .sms(sms).pusher(pusher).metrics(metrics).build().registrationService();
+    RegistrationService withBudget =
+        Composition.builder(budgeted)
+            .clock(clock)
+            .dynamoDb(TemplateTables.dynamoDb())
+            .sms(sms)
+            .pusher(pusher)
+            .metrics(metrics)
+            .build()
+            .registrationService();
     for (int i = 0; i < 3; i++) {
       withBudget.requestPin(newFrenchPhone(), newAddress());
     }
@@ -361,8 +450,11 @@ class RegistrationTest {
 
     APIGatewayV2WebSocketEvent connect = TestEvents.event("CONNECT", "$connect", newId());
     connect.getRequestContext().getIdentity().setSourceIp(address);
-    assertThat(new ConnectHandler(backend).handleRequest(connect, TestEvents.CONTEXT).getStatusCode()).isEqualTo(429);
-    assertThat(registration.connect(newId(), clock.instant(), address, basic(phone, key))).isPresent();
+    assertThat(
+            new ConnectHandler(backend).handleRequest(connect, TestEvents.CONTEXT).getStatusCode())
+        .isEqualTo(429);
+    assertThat(registration.connect(newId(), clock.instant(), address, basic(phone, key)))
+        .isPresent();
 
     clock.advance(Duration.ofMinutes(1));
     assertThat(registration.connect(newId(), clock.instant(), address, null)).isPresent();
@@ -370,7 +462,8 @@ class RegistrationTest {
 
   @Test
   void invalidPhoneGetsNoSms() {
-    assertRefused(() -> registration.requestPin("+19005550123", newAddress()), ErrorCode.INVALID_PHONE);
+    assertRefused(
+        () -> registration.requestPin("+19005550123", newAddress()), ErrorCode.INVALID_PHONE);
     assertThat(sms.sent).isEmpty();
   }
 
@@ -379,7 +472,8 @@ class RegistrationTest {
     String connection = connectAnonymously();
     registration.requestPin(TEST_NUMBER, newAddress());
 
-    RegistrationService.NewDevice registered = registration.verifyPin(connection, TEST_NUMBER, "246810", newAddress());
+    RegistrationService.NewDevice registered =
+        registration.verifyPin(connection, TEST_NUMBER, "246810", newAddress());
 
     assertThat(registered.phone()).isEqualTo(TEST_NUMBER);
     assertThat(sms.sent).isEmpty();
@@ -391,7 +485,9 @@ class RegistrationTest {
     String key = register(phone).deviceKey();
     String connection = connectAnonymously();
 
-    assertRefused(() -> registration.login(connection, phone, key + "x", newAddress()), ErrorCode.UNAUTHORIZED);
+    assertRefused(
+        () -> registration.login(connection, phone, key + "x", newAddress()),
+        ErrorCode.UNAUTHORIZED);
     assertThat(registration.login(connection, phone, key, newAddress())).isEqualTo(phone);
     assertThat(sessions.session(connection).phone()).isEqualTo(phone);
   }
@@ -401,13 +497,19 @@ class RegistrationTest {
     String phone = TestPhones.next();
     String key = register(phone).deviceKey();
 
-    Optional<Connection> good = registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, key));
-    assertThat(good).hasValueSatisfying(connection -> assertThat(connection.phone()).isEqualTo(phone));
+    Optional<Connection> good =
+        registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, key));
+    assertThat(good)
+        .hasValueSatisfying(connection -> assertThat(connection.phone()).isEqualTo(phone));
     assertThat(sessions.session(good.get().id()).phone()).isEqualTo(phone);
 
-    assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, "bad"))).isEmpty();
-    assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", "Basic !!!not-base64")).isEmpty();
-    assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", "Bearer " + key)).isEmpty();
+    assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, "bad")))
+        .isEmpty();
+    assertThat(
+            registration.connect(newId(), clock.instant(), "198.51.100.1", "Basic !!!not-base64"))
+        .isEmpty();
+    assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", "Bearer " + key))
+        .isEmpty();
     assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", null))
         .hasValueSatisfying(connection -> assertThat(connection.isLoggedIn()).isFalse());
   }
@@ -416,36 +518,56 @@ class RegistrationTest {
   void reregistrationRevokesTheOldKeyAndClosesTheOldDevicesConnections() {
     String phone = TestPhones.next();
     String oldKey = register(phone).deviceKey();
-    String oldConnection = registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, oldKey))
-        .orElseThrow().id();
+    String oldConnection =
+        registration
+            .connect(newId(), clock.instant(), "198.51.100.1", basic(phone, oldKey))
+            .orElseThrow()
+            .id();
     clock.advance(Duration.ofMinutes(2));
 
     String newKey = register(phone).deviceKey();
 
-    assertThat(pusher.pushed).anySatisfy(push -> {
-      assertThat(push.connectionId()).isEqualTo(oldConnection);
-      assertThat(((ErrorFrame) push.frame()).code()).isEqualTo("DEVICE_REPLACED");
-    });
+    assertThat(pusher.pushed)
+        .anySatisfy(
+            push -> {
+              assertThat(push.connectionId()).isEqualTo(oldConnection);
+              assertThat(((ErrorFrame) push.frame()).code()).isEqualTo("DEVICE_REPLACED");
+            });
     assertThat(pusher.closed).contains(oldConnection);
-    assertRefused(() -> registration.login(connectAnonymously(), phone, oldKey, newAddress()), ErrorCode.UNAUTHORIZED);
-    assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, oldKey))).isEmpty();
-    assertThat(registration.login(connectAnonymously(), phone, newKey, newAddress())).isEqualTo(phone);
+    assertRefused(
+        () -> registration.login(connectAnonymously(), phone, oldKey, newAddress()),
+        ErrorCode.UNAUTHORIZED);
+    assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, oldKey)))
+        .isEmpty();
+    assertThat(registration.login(connectAnonymously(), phone, newKey, newAddress()))
+        .isEqualTo(phone);
   }
 
   @Test
   void connectionStillBoundToAReplacedKeyIsRefusedOnItsNextActionAndClosed() {
     String phone = TestPhones.next();
     String oldKey = register(phone).deviceKey();
-    String oldConnection = registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, oldKey))
-        .orElseThrow().id();
+    String oldConnection =
+        registration
+            .connect(newId(), clock.instant(), "198.51.100.1", basic(phone, oldKey))
+            .orElseThrow()
+            .id();
     clock.advance(Duration.ofMinutes(2));
     register(phone);
     // As if the connection had slipped past the replacement (it connected while it ran).
     registration.connect(oldConnection, clock.instant(), "198.51.100.1", null);
-    TemplateTables.dynamoDb().updateItem(r -> r.tableName(environment.get("CONNECTIONS_TABLE"))
-        .key(Map.of("id", AttributeValue.fromS(oldConnection)))
-        .updateExpression("SET phone = :phone, keyGeneration = :first")
-        .expressionAttributeValues(Map.of(":phone", AttributeValue.fromS(phone), ":first", AttributeValue.fromN("1"))));
+    TemplateTables.dynamoDb()
+        .updateItem(
+            r ->
+                r.tableName(environment.get("CONNECTIONS_TABLE"))
+                    .key(Map.of("id", AttributeValue.fromS(oldConnection)))
+                    .updateExpression("SET phone = :phone, keyGeneration = :first")
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":phone",
+                            AttributeValue.fromS(phone),
+                            ":first",
+                            AttributeValue.fromN("1"))));
 
     assertRefused(() -> sessions.session(oldConnection), ErrorCode.DEVICE_REPLACED);
     assertThat(pusher.closed).contains(oldConnection);
@@ -495,14 +617,16 @@ class RegistrationTest {
       for (String guess : guesses) {
         String connection = connectAnonymously();
         String address = newAddress();
-        outcomes.add(threads.submit(() -> {
-          start.await();
-          try {
-            return registration.verifyPin(connection, phone, guess, address);
-          } catch (Refusal refused) {
-            return Frames.refused(refused);
-          }
-        }));
+        outcomes.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  try {
+                    return registration.verifyPin(connection, phone, guess, address);
+                  } catch (Refusal refused) {
+                    return Frames.refused(refused);
+                  }
+                }));
       }
       start.countDown();
       List<Object> results = new ArrayList<>();
@@ -520,7 +644,8 @@ class RegistrationTest {
     try {
       call.call();
     } catch (Refusal refused) {
-      assertThat(Frames.code(refused.reason())).isIn(ErrorCode.UNAUTHORIZED, ErrorCode.RATE_LIMITED);
+      assertThat(Frames.code(refused.reason()))
+          .isIn(ErrorCode.UNAUTHORIZED, ErrorCode.RATE_LIMITED);
     } catch (Throwable unexpected) {
       throw new AssertionError(unexpected);
     }
@@ -543,31 +668,40 @@ class RegistrationTest {
     return registration.connect(newId(), clock.instant(), newAddress(), null).orElseThrow().id();
   }
 
-
   private Map<String, AttributeValue> rawItem(String tableVariable, String phone) {
-    return TemplateTables.dynamoDb().getItem(r -> r.tableName(environment.get(tableVariable))
-        .key(Map.of("phone", AttributeValue.fromS(phone)))).item();
+    return TemplateTables.dynamoDb()
+        .getItem(
+            r ->
+                r.tableName(environment.get(tableVariable))
+                    .key(Map.of("phone", AttributeValue.fromS(phone))))
+        .item();
   }
 
-  private static org.assertj.core.api.ObjectAssert<ProtocolException> assertRefused(ThrowingCallable call,
-      ErrorCode code) {
+  private static org.assertj.core.api.ObjectAssert<ProtocolException> assertRefused(
+      ThrowingCallable call, ErrorCode code) {
     ProtocolException[] thrown = new ProtocolException[1];
-    assertThatThrownBy(call).isInstanceOfSatisfying(Refusal.class, refusal -> {
-      ProtocolException e = Frames.refused(refusal);
-      assertThat(e.code()).isEqualTo(code);
-      thrown[0] = e;
-    });
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            Refusal.class,
+            refusal -> {
+              ProtocolException e = Frames.refused(refusal);
+              assertThat(e.code()).isEqualTo(code);
+              thrown[0] = e;
+            });
     return org.assertj.core.api.Assertions.assertThatObject(thrown[0]);
   }
 
   static String basic(String phone, String key) {
-    return "Basic " + Base64.getEncoder().encodeToString((phone + ":" + key).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder().encodeToString((phone + ":" + key).getBytes(StandardCharsets.UTF_8));
   }
 
   /** A number no other test of this run has used, so that no test meets another's rate limits. */
-
   private static String newAddress() {
-    return "203.0." + ThreadLocalRandom.current().nextInt(256) + "." + ThreadLocalRandom.current().nextInt(256);
+    return "203.0."
+        + ThreadLocalRandom.current().nextInt(256)
+        + "."
+        + ThreadLocalRandom.current().nextInt(256);
   }
 
   private static String newId() {
@@ -575,7 +709,8 @@ class RegistrationTest {
   }
 
   private static Map<String, String> environment(Map<String, String> overrides) {
-    Map<String, String> environment = new HashMap<>(TemplateTables.environmentOf("VerifyPinFunction"));
+    Map<String, String> environment =
+        new HashMap<>(TemplateTables.environmentOf("VerifyPinFunction"));
     environment.putAll(overrides);
     return environment;
   }

@@ -18,19 +18,28 @@ class SnapStartPrimingTest {
 
   @Test
   void beforeCheckpointReadsOneUnregisterableAccountAndWritesNothing() {
-    SnapStartPriming priming = SnapStartPriming.register(backend(recordingReads(TemplateTables.dynamoDb())).accounts(), true);
+    SnapStartPriming priming =
+        SnapStartPriming.register(
+            backend(recordingReads(TemplateTables.dynamoDb())).accounts(), true);
 
     priming.beforeCheckpoint(null);
 
-    assertThat(reads).singleElement().satisfies(read -> {
-      assertThat(read.tableName()).isEqualTo(TemplateTables.environmentOf("SendFunction").get("ACCOUNTS_TABLE"));
-      assertThat(read.key().get("phone").s()).isEqualTo(SnapStartPriming.UNREGISTERABLE_PHONE);
-    });
+    assertThat(reads)
+        .singleElement()
+        .satisfies(
+            read -> {
+              assertThat(read.tableName())
+                  .isEqualTo(TemplateTables.environmentOf("SendFunction").get("ACCOUNTS_TABLE"));
+              assertThat(read.key().get("phone").s())
+                  .isEqualTo(SnapStartPriming.UNREGISTERABLE_PHONE);
+            });
   }
 
   @Test
   void functionThatMayNotReadAccountsIsPrimedWithoutCallingDynamoDb() {
-    SnapStartPriming priming = SnapStartPriming.register(backend(recordingReads(TemplateTables.dynamoDb())).accounts(), false);
+    SnapStartPriming priming =
+        SnapStartPriming.register(
+            backend(recordingReads(TemplateTables.dynamoDb())).accounts(), false);
 
     priming.beforeCheckpoint(null);
 
@@ -39,23 +48,26 @@ class SnapStartPrimingTest {
 
   @Test
   void failingDynamoDbDoesNotFailTheSnapshot() {
-    DynamoDbClient unreachable = new DynamoDbClient() {
-      @Override
-      public GetItemResponse getItem(GetItemRequest request) {
-        throw new IllegalStateException("no network while the snapshot is taken");
-      }
+    DynamoDbClient unreachable =
+        new DynamoDbClient() {
+          @Override
+          public GetItemResponse getItem(GetItemRequest request) {
+            throw new IllegalStateException("no network while the snapshot is taken");
+          }
 
-      @Override
-      public String serviceName() {
-        return "dynamodb";
-      }
+          @Override
+          public String serviceName() {
+            return "dynamodb";
+          }
 
-      @Override
-      public void close() {
-      }
-    };
+          @Override
+          public void close() {}
+        };
 
-    assertThatCode(() -> SnapStartPriming.register(backend(unreachable).accounts(), true).beforeCheckpoint(null))
+    assertThatCode(
+            () ->
+                SnapStartPriming.register(backend(unreachable).accounts(), true)
+                    .beforeCheckpoint(null))
         .doesNotThrowAnyException();
   }
 
@@ -73,13 +85,15 @@ class SnapStartPrimingTest {
       }
 
       @Override
-      public void close() {
-      }
+      public void close() {}
     };
   }
 
   private static Composition backend(DynamoDbClient dynamoDb) {
-    return Composition.builder(TemplateTables.environmentOf("SendFunction")).dynamoDb(dynamoDb)
-        .sms(new Recorders.RecordingSms()).pusher(new Recorders.RecordingPusher()).build();
+    return Composition.builder(TemplateTables.environmentOf("SendFunction"))
+        .dynamoDb(dynamoDb)
+        .sms(new Recorders.RecordingSms())
+        .pusher(new Recorders.RecordingPusher())
+        .build();
   }
 }

@@ -43,20 +43,29 @@ import software.amazon.awscdk.services.sns.CfnTopic;
 import software.constructs.Construct;
 
 /**
- * The Checkmark stack of {@code template.yaml}, built with CDK: the same WebSocket routes, functions
- * (from the same jar), tables, permissions, alarms and canary deployments. A parity test holds the
- * two to each other.
+ * The Checkmark stack of {@code template.yaml}, built with CDK: the same WebSocket routes,
+ * functions (from the same jar), tables, permissions, alarms and canary deployments. A parity test
+ * holds the two to each other.
  */
 public final class CheckmarkStack extends Stack {
 
-  public static final String DESCRIPTION = "Checkmark: WhatsApp-style messaging on API Gateway WebSockets, Lambda and DynamoDB.";
+  public static final String DESCRIPTION =
+      "Checkmark: WhatsApp-style messaging on API Gateway WebSockets, Lambda and DynamoDB.";
   public static final String DEFAULT_FUNCTION_JAR = "../functions/target/checkmark-functions.jar";
+
   /** The routes and handlers come from here: template.yaml is their one list. */
   public static final String DEFAULT_TEMPLATE = "../template.yaml";
+
   /** The retentions CloudWatch Logs accepts, in days. */
-  private static final List<String> LOG_RETENTION_DAYS = List.of("1", "3", "5", "7", "14", "30", "60", "90", "120", "150",
-      "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653");
-  /** The routes whose functions read the test numbers (requestPin skips the SMS, verifyPin takes the fixed PIN). */
+  private static final List<String> LOG_RETENTION_DAYS =
+      List.of(
+          "1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545",
+          "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653");
+
+  /**
+   * The routes whose functions read the test numbers (requestPin skips the SMS, verifyPin takes the
+   * fixed PIN).
+   */
   private static final Set<String> READS_TEST_NUMBERS = Set.of("RequestPin");
 
   private final Map<String, CfnTable> tables = new LinkedHashMap<>();
@@ -68,78 +77,209 @@ public final class CheckmarkStack extends Stack {
   private final CfnParameter readsPer10Seconds;
   private final CfnParameter unknownRecipientsPerDay;
 
-  public CheckmarkStack(Construct scope, String id, StackProps props, String functionJar, SamTemplate template) {
+  public CheckmarkStack(
+      Construct scope, String id, StackProps props, String functionJar, SamTemplate template) {
     super(scope, id, props);
-    stageName = parameter("StageName", "String", "dev", "Stage of the WebSocket API; part of the WebSocket URL.");
-    CfnParameter logLevel = parameter("LogLevel", "String", "INFO", "Level of the functions' structured JSON logs.");
-    CfnParameter countries = parameter("AllowedCountryCodes", "String", "", "Calling codes that may register; empty allows all.");
-    CfnParameter logRetention = CfnParameter.Builder.create(this, "LogRetentionDays").type("Number").defaultValue(30)
-        .allowedValues(LOG_RETENTION_DAYS).description("Days CloudWatch keeps each function's logs.").build();
-    CfnParameter testNumbers = CfnParameter.Builder.create(this, "TestNumbersParameterName").type("String").defaultValue("")
-        .allowedPattern("(/[A-Za-z0-9_.-]+)*")
-        .description("SSM SecureString parameter (from its leading slash) of test numbers with fixed PINs; empty for none.")
-        .build();
-    CfnParameter perAddress = CfnParameter.Builder.create(this, "PinRequestsPerAddressPerHour").type("Number")
-        .defaultValue(20).minValue(1).description("requestPin calls one source IP address may make in an hour.").build();
-    CfnParameter smsPerCallingCode = CfnParameter.Builder.create(this, "PinSmsPerCallingCodePerHour").type("Number")
-        .defaultValue(1000).minValue(1).description("PIN SMS to all numbers of one calling code in an hour.").build();
-    CfnParameter failuresPerAddress = CfnParameter.Builder.create(this, "AuthFailuresPerAddressPerHour").type("Number")
-        .defaultValue(100).minValue(1).description("Wrong PINs and device keys one source IP address may send in an hour.").build();
-    CfnParameter failuresPerPhoneAndAddress = CfnParameter.Builder.create(this, "AuthFailuresPerPhoneAndAddressPerHour")
-        .type("Number").defaultValue(20).minValue(1)
-        .description("Wrong PINs and device keys for one phone from one source IP address in an hour.").build();
-    CfnParameter anonymousConnects = CfnParameter.Builder.create(this, "AnonymousConnectsPerAddressPerMinute").type("Number")
-        .defaultValue(60).minValue(20).description("Connections without credentials one source IP address may open in a minute.")
-        .build();
-    sendsPer10Seconds = CfnParameter.Builder.create(this, "SendsPerAccountPer10Seconds").type("Number").defaultValue(160)
-        .minValue(1).description("sends one account may make in each 10-second window (a burst of 50 on 10/s always fits).")
-        .build();
-    readsPer10Seconds = CfnParameter.Builder.create(this, "ReadsPerAccountPer10Seconds").type("Number").defaultValue(160)
-        .minValue(1).description("reads one account may make in each 10-second window.").build();
-    unknownRecipientsPerDay = CfnParameter.Builder.create(this, "UnknownRecipientsPerAccountPerDay").type("Number")
-        .defaultValue(50).minValue(1).description("Distinct unregistered numbers one account may be told of in a UTC day.")
-        .build();
-    CfnParameter senderId = parameter("SmsSenderId", "String", "", "Alphanumeric sender id of the PIN SMS; empty for none.");
-    CfnParameter alarmEmail = parameter("AlarmEmail", "String", "", "Address that alarms are mailed to; empty for none.");
-    CfnParameter backlogSeconds = CfnParameter.Builder.create(this, "BacklogAgeAlarmSeconds").type("Number")
-        .defaultValue(900).minValue(60).description("Alarm when a sync finds a queued item older than this.").build();
-    CfnParameter smsSpend = CfnParameter.Builder.create(this, "SmsMonthlySpendAlarmUsd").type("Number")
-        .defaultValue(50).minValue(1).description("Alarm when this month's SMS spend passes this many dollars.").build();
-    CfnParameter deletionProtection = CfnParameter.Builder.create(this, "DeletionProtection").type("String")
-        .defaultValue("true").allowedValues(List.of("true", "false")).description("Deletion protection of the tables.").build();
-    CfnCondition hasAlarmEmail = CfnCondition.Builder.create(this, "HasAlarmEmail")
-        .expression(Fn.conditionNot(Fn.conditionEquals(alarmEmail.getValueAsString(), ""))).build();
-    CfnCondition hasTestNumbers = CfnCondition.Builder.create(this, "HasTestNumbers")
-        .expression(Fn.conditionNot(Fn.conditionEquals(testNumbers.getValueAsString(), ""))).build();
+    stageName =
+        parameter(
+            "StageName", "String", "dev", "Stage of the WebSocket API; part of the WebSocket URL.");
+    CfnParameter logLevel =
+        parameter("LogLevel", "String", "INFO", "Level of the functions' structured JSON logs.");
+    CfnParameter countries =
+        parameter(
+            "AllowedCountryCodes",
+            "String",
+            "",
+            "Calling codes that may register; empty allows all.");
+    CfnParameter logRetention =
+        CfnParameter.Builder.create(this, "LogRetentionDays")
+            .type("Number")
+            .defaultValue(30)
+            .allowedValues(LOG_RETENTION_DAYS)
+            .description("Days CloudWatch keeps each function's logs.")
+            .build();
+    CfnParameter testNumbers =
+        CfnParameter.Builder.create(this, "TestNumbersParameterName")
+            .type("String")
+            .defaultValue("")
+            .allowedPattern("(/[A-Za-z0-9_.-]+)*")
+            .description(
+                "SSM SecureString parameter (from its leading slash) of test numbers with fixed PINs; empty for none.")
+            .build();
+    CfnParameter perAddress =
+        CfnParameter.Builder.create(this, "PinRequestsPerAddressPerHour")
+            .type("Number")
+            .defaultValue(20)
+            .minValue(1)
+            .description("requestPin calls one source IP address may make in an hour.")
+            .build();
+    CfnParameter smsPerCallingCode =
+        CfnParameter.Builder.create(this, "PinSmsPerCallingCodePerHour")
+            .type("Number")
+            .defaultValue(1000)
+            .minValue(1)
+            .description("PIN SMS to all numbers of one calling code in an hour.")
+            .build();
+    CfnParameter failuresPerAddress =
+        CfnParameter.Builder.create(this, "AuthFailuresPerAddressPerHour")
+            .type("Number")
+            .defaultValue(100)
+            .minValue(1)
+            .description("Wrong PINs and device keys one source IP address may send in an hour.")
+            .build();
+    CfnParameter failuresPerPhoneAndAddress =
+        CfnParameter.Builder.create(this, "AuthFailuresPerPhoneAndAddressPerHour")
+            .type("Number")
+            .defaultValue(20)
+            .minValue(1)
+            .description(
+                "Wrong PINs and device keys for one phone from one source IP address in an hour.")
+            .build();
+    CfnParameter anonymousConnects =
+        CfnParameter.Builder.create(this, "AnonymousConnectsPerAddressPerMinute")
+            .type("Number")
+            .defaultValue(60)
+            .minValue(20)
+            .description(
+                "Connections without credentials one source IP address may open in a minute.")
+            .build();
+    sendsPer10Seconds =
+        CfnParameter.Builder.create(this, "SendsPerAccountPer10Seconds")
+            .type("Number")
+            .defaultValue(160)
+            .minValue(1)
+            .description(
+                "sends one account may make in each 10-second window (a burst of 50 on 10/s always fits).")
+            .build();
+    readsPer10Seconds =
+        CfnParameter.Builder.create(this, "ReadsPerAccountPer10Seconds")
+            .type("Number")
+            .defaultValue(160)
+            .minValue(1)
+            .description("reads one account may make in each 10-second window.")
+            .build();
+    unknownRecipientsPerDay =
+        CfnParameter.Builder.create(this, "UnknownRecipientsPerAccountPerDay")
+            .type("Number")
+            .defaultValue(50)
+            .minValue(1)
+            .description("Distinct unregistered numbers one account may be told of in a UTC day.")
+            .build();
+    CfnParameter senderId =
+        parameter(
+            "SmsSenderId", "String", "", "Alphanumeric sender id of the PIN SMS; empty for none.");
+    CfnParameter alarmEmail =
+        parameter("AlarmEmail", "String", "", "Address that alarms are mailed to; empty for none.");
+    CfnParameter backlogSeconds =
+        CfnParameter.Builder.create(this, "BacklogAgeAlarmSeconds")
+            .type("Number")
+            .defaultValue(900)
+            .minValue(60)
+            .description("Alarm when a sync finds a queued item older than this.")
+            .build();
+    CfnParameter smsSpend =
+        CfnParameter.Builder.create(this, "SmsMonthlySpendAlarmUsd")
+            .type("Number")
+            .defaultValue(50)
+            .minValue(1)
+            .description("Alarm when this month's SMS spend passes this many dollars.")
+            .build();
+    CfnParameter deletionProtection =
+        CfnParameter.Builder.create(this, "DeletionProtection")
+            .type("String")
+            .defaultValue("true")
+            .allowedValues(List.of("true", "false"))
+            .description("Deletion protection of the tables.")
+            .build();
+    CfnCondition hasAlarmEmail =
+        CfnCondition.Builder.create(this, "HasAlarmEmail")
+            .expression(Fn.conditionNot(Fn.conditionEquals(alarmEmail.getValueAsString(), "")))
+            .build();
+    CfnCondition hasTestNumbers =
+        CfnCondition.Builder.create(this, "HasTestNumbers")
+            .expression(Fn.conditionNot(Fn.conditionEquals(testNumbers.getValueAsString(), "")))
+            .build();
 
-    api = CfnApi.Builder.create(this, "WebSocketApi").name(Aws.STACK_NAME + "-websocket").protocolType("WEBSOCKET")
-        .routeSelectionExpression("$request.body.action").build();
+    api =
+        CfnApi.Builder.create(this, "WebSocketApi")
+            .name(Aws.STACK_NAME + "-websocket")
+            .protocolType("WEBSOCKET")
+            .routeSelectionExpression("$request.body.action")
+            .build();
     api.addPropertyOverride("Name", Fn.sub("${AWS::StackName}-websocket"));
 
-    table("ConnectionsTable", "CONNECTIONS_TABLE", deletionProtection, List.of(key("id", "HASH")), List.of("id", "phone"),
-        "expiresAt", List.of(CfnTable.GlobalSecondaryIndexProperty.builder().indexName("byPhone")
-            .keySchema(List.of(key("phone", "HASH")))
-            .projection(CfnTable.ProjectionProperty.builder().projectionType("INCLUDE").nonKeyAttributes(List.of("keyGeneration")).build())
-            .build()));
-    table("AccountsTable", "ACCOUNTS_TABLE", deletionProtection, List.of(key("phone", "HASH")), List.of("phone"), null, List.of());
-    table("PinsTable", "PINS_TABLE", deletionProtection, List.of(key("phone", "HASH")), List.of("phone"), "expiresAt", List.of());
-    table("MessagesTable", "MESSAGES_TABLE", deletionProtection, List.of(key("queue", "HASH"), key("id", "RANGE")),
-        List.of("queue", "id"), "expiresAt", List.of());
-    table("RateLimitsTable", "RATE_LIMITS_TABLE", deletionProtection, List.of(key("bucket", "HASH")), List.of("bucket"),
-        "expiresAt", List.of());
-    messageIdKey = CfnSecret.Builder.create(this, "MessageIdKeySecret")
-        .description("Checkmark's key for the MACs in message ids (HMAC-SHA256).")
-        .generateSecretString(CfnSecret.GenerateSecretStringProperty.builder().passwordLength(64).excludePunctuation(true)
-            .build())
-        .build();
-    environment.put("CONNECTIONS_ENDPOINT", Fn.sub("https://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}"));
+    table(
+        "ConnectionsTable",
+        "CONNECTIONS_TABLE",
+        deletionProtection,
+        List.of(key("id", "HASH")),
+        List.of("id", "phone"),
+        "expiresAt",
+        List.of(
+            CfnTable.GlobalSecondaryIndexProperty.builder()
+                .indexName("byPhone")
+                .keySchema(List.of(key("phone", "HASH")))
+                .projection(
+                    CfnTable.ProjectionProperty.builder()
+                        .projectionType("INCLUDE")
+                        .nonKeyAttributes(List.of("keyGeneration"))
+                        .build())
+                .build()));
+    table(
+        "AccountsTable",
+        "ACCOUNTS_TABLE",
+        deletionProtection,
+        List.of(key("phone", "HASH")),
+        List.of("phone"),
+        null,
+        List.of());
+    table(
+        "PinsTable",
+        "PINS_TABLE",
+        deletionProtection,
+        List.of(key("phone", "HASH")),
+        List.of("phone"),
+        "expiresAt",
+        List.of());
+    table(
+        "MessagesTable",
+        "MESSAGES_TABLE",
+        deletionProtection,
+        List.of(key("queue", "HASH"), key("id", "RANGE")),
+        List.of("queue", "id"),
+        "expiresAt",
+        List.of());
+    table(
+        "RateLimitsTable",
+        "RATE_LIMITS_TABLE",
+        deletionProtection,
+        List.of(key("bucket", "HASH")),
+        List.of("bucket"),
+        "expiresAt",
+        List.of());
+    messageIdKey =
+        CfnSecret.Builder.create(this, "MessageIdKeySecret")
+            .description("Checkmark's key for the MACs in message ids (HMAC-SHA256).")
+            .generateSecretString(
+                CfnSecret.GenerateSecretStringProperty.builder()
+                    .passwordLength(64)
+                    .excludePunctuation(true)
+                    .build())
+            .build();
+    environment.put(
+        "CONNECTIONS_ENDPOINT",
+        Fn.sub(
+            "https://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}"));
     environment.put("ALLOWED_COUNTRY_CODES", countries.getValueAsString());
     environment.put("SMS_SENDER_ID", senderId.getValueAsString());
     environment.put("PIN_REQUESTS_PER_IP_PER_HOUR", perAddress.getValueAsString());
     environment.put("SMS_PER_CALLING_CODE_PER_HOUR", smsPerCallingCode.getValueAsString());
     environment.put("AUTH_FAILURES_PER_ADDRESS_PER_HOUR", failuresPerAddress.getValueAsString());
-    environment.put("AUTH_FAILURES_PER_PHONE_AND_ADDRESS_PER_HOUR", failuresPerPhoneAndAddress.getValueAsString());
-    environment.put("ANONYMOUS_CONNECTS_PER_ADDRESS_PER_MINUTE", anonymousConnects.getValueAsString());
+    environment.put(
+        "AUTH_FAILURES_PER_PHONE_AND_ADDRESS_PER_HOUR",
+        failuresPerPhoneAndAddress.getValueAsString());
+    environment.put(
+        "ANONYMOUS_CONNECTS_PER_ADDRESS_PER_MINUTE", anonymousConnects.getValueAsString());
     environment.put("SDK_MAX_ATTEMPTS", "3");
     environment.put("SDK_ATTEMPT_TIMEOUT_MILLIS", "1500");
     environment.put("SDK_API_CALL_TIMEOUT_MILLIS", "4000");
@@ -148,155 +288,302 @@ public final class CheckmarkStack extends Stack {
     environment.put("POWERTOOLS_LOG_LEVEL", logLevel.getValueAsString());
     environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
 
-    CfnTopic topic = CfnTopic.Builder.create(this, "AlarmTopic")
-        .subscription(List.of(CfnTopic.SubscriptionProperty.builder().protocol("email").endpoint(alarmEmail.getValueAsString()).build()))
-        .build();
+    CfnTopic topic =
+        CfnTopic.Builder.create(this, "AlarmTopic")
+            .subscription(
+                List.of(
+                    CfnTopic.SubscriptionProperty.builder()
+                        .protocol("email")
+                        .endpoint(alarmEmail.getValueAsString())
+                        .build()))
+            .build();
     topic.getCfnOptions().setCondition(hasAlarmEmail);
-    Object alarmActions = Fn.conditionIf(hasAlarmEmail.getLogicalId(), List.of(topic.getRef()), Aws.NO_VALUE);
+    Object alarmActions =
+        Fn.conditionIf(hasAlarmEmail.getLogicalId(), List.of(topic.getRef()), Aws.NO_VALUE);
 
     List<Function> functions = new ArrayList<>();
     List<Route> routes = routes(template);
     List<CfnRoute> cfnRoutes = new ArrayList<>();
     List<Alias> aliases = new ArrayList<>();
     for (Route route : routes) {
-      // Its own log group with a retention, not /aws/lambda/<name> (which Lambda could create first); see template.yaml.
-      CfnLogGroup logGroup = CfnLogGroup.Builder.create(this, route.name + "FunctionLogGroup")
-          .logGroupName(Fn.sub("/aws/lambda/${AWS::StackName}/" + route.name + "Function"))
-          .retentionInDays(logRetention.getValueAsNumber()).build();
+      // Its own log group with a retention, not /aws/lambda/<name> (which Lambda could create
+      // first); see template.yaml.
+      CfnLogGroup logGroup =
+          CfnLogGroup.Builder.create(this, route.name + "FunctionLogGroup")
+              .logGroupName(Fn.sub("/aws/lambda/${AWS::StackName}/" + route.name + "Function"))
+              .retentionInDays(logRetention.getValueAsNumber())
+              .build();
       Map<String, String> functionEnvironment = with(environment, route.environment);
       if (READS_TEST_NUMBERS.contains(route.name)) {
         functionEnvironment.put("TEST_NUMBERS_PARAMETER", testNumbers.getValueAsString());
       }
-      Function function = Function.Builder.create(this, route.name + "Function")
-          .runtime(Runtime.JAVA_21)
-          .architecture(Architecture.ARM_64)
-          .memorySize(1024)
-          .timeout(Duration.seconds(10))
-          .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-          .code(Code.fromAsset(functionJar))
-          .handler(route.handler)
-          .environment(functionEnvironment)
-          .build();
+      Function function =
+          Function.Builder.create(this, route.name + "Function")
+              .runtime(Runtime.JAVA_21)
+              .architecture(Architecture.ARM_64)
+              .memorySize(1024)
+              .timeout(Duration.seconds(10))
+              .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+              .code(Code.fromAsset(functionJar))
+              .handler(route.handler)
+              .environment(functionEnvironment)
+              .build();
       ((CfnFunction) function.getNode().getDefaultChild())
-          .setLoggingConfig(CfnFunction.LoggingConfigProperty.builder().logGroup(logGroup.getRef()).build());
+          .setLoggingConfig(
+              CfnFunction.LoggingConfigProperty.builder().logGroup(logGroup.getRef()).build());
       route.statements.forEach(function::addToRolePolicy);
       if (READS_TEST_NUMBERS.contains(route.name)) {
-        Policy readTestNumbers = Policy.Builder.create(this, route.name + "FunctionTestNumbersPolicy")
-            .statements(List.of(allow(List.of("ssm:GetParameter"),
-                Fn.sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${TestNumbersParameterName}"))))
-            .roles(List.of(function.getRole())).build();
-        ((CfnPolicy) readTestNumbers.getNode().getDefaultChild()).getCfnOptions().setCondition(hasTestNumbers);
+        Policy readTestNumbers =
+            Policy.Builder.create(this, route.name + "FunctionTestNumbersPolicy")
+                .statements(
+                    List.of(
+                        allow(
+                            List.of("ssm:GetParameter"),
+                            Fn.sub(
+                                "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${TestNumbersParameterName}"))))
+                .roles(List.of(function.getRole()))
+                .build();
+        ((CfnPolicy) readTestNumbers.getNode().getDefaultChild())
+            .getCfnOptions()
+            .setCondition(hasTestNumbers);
       }
-      Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
-          "every deploy publishes a version through the live alias below");
-      Alias alias = Alias.Builder.create(this, route.name + "FunctionAliaslive").aliasName("live")
-          .version(function.getCurrentVersion()).build();
-      CfnIntegration integration = CfnIntegration.Builder.create(this, route.name + "Integration")
-          .apiId(api.getRef()).integrationType("AWS_PROXY")
-          .integrationUri(Fn.join("", List.of("arn:", Aws.PARTITION, ":apigateway:", Aws.REGION,
-              ":lambda:path/2015-03-31/functions/", alias.getFunctionArn(), "/invocations")))
-          .build();
-      CfnRoute cfnRoute = CfnRoute.Builder.create(this, route.name + "Route").apiId(api.getRef()).routeKey(route.routeKey)
-          .authorizationType("NONE").target("integrations/" + integration.getRef()).build();
+      Annotations.of(function)
+          .acknowledgeWarning(
+              "@aws-cdk/aws-lambda:snapStartRequirePublish",
+              "every deploy publishes a version through the live alias below");
+      Alias alias =
+          Alias.Builder.create(this, route.name + "FunctionAliaslive")
+              .aliasName("live")
+              .version(function.getCurrentVersion())
+              .build();
+      CfnIntegration integration =
+          CfnIntegration.Builder.create(this, route.name + "Integration")
+              .apiId(api.getRef())
+              .integrationType("AWS_PROXY")
+              .integrationUri(
+                  Fn.join(
+                      "",
+                      List.of(
+                          "arn:",
+                          Aws.PARTITION,
+                          ":apigateway:",
+                          Aws.REGION,
+                          ":lambda:path/2015-03-31/functions/",
+                          alias.getFunctionArn(),
+                          "/invocations")))
+              .build();
+      CfnRoute cfnRoute =
+          CfnRoute.Builder.create(this, route.name + "Route")
+              .apiId(api.getRef())
+              .routeKey(route.routeKey)
+              .authorizationType("NONE")
+              .target("integrations/" + integration.getRef())
+              .build();
       if (route.twoWay) {
         cfnRoute.setRouteResponseSelectionExpression("$default");
-        CfnRouteResponse.Builder.create(this, route.name + "RouteResponse").apiId(api.getRef())
-            .routeId(cfnRoute.getRef()).routeResponseKey("$default").build();
+        CfnRouteResponse.Builder.create(this, route.name + "RouteResponse")
+            .apiId(api.getRef())
+            .routeId(cfnRoute.getRef())
+            .routeResponseKey("$default")
+            .build();
       }
-      CfnPermission.Builder.create(this, route.name + "Permission").action("lambda:InvokeFunction")
-          .functionName(alias.getFunctionArn()).principal("apigateway.amazonaws.com")
-          .sourceArn(Fn.sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/*/" + route.routeKey))
+      CfnPermission.Builder.create(this, route.name + "Permission")
+          .action("lambda:InvokeFunction")
+          .functionName(alias.getFunctionArn())
+          .principal("apigateway.amazonaws.com")
+          .sourceArn(
+              Fn.sub(
+                  "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/*/"
+                      + route.routeKey))
           .build();
       functions.add(function);
       aliases.add(alias);
       cfnRoutes.add(cfnRoute);
     }
 
-    CfnDeployment deployment = CfnDeployment.Builder.create(this, "Deployment").apiId(api.getRef()).build();
+    CfnDeployment deployment =
+        CfnDeployment.Builder.create(this, "Deployment").apiId(api.getRef()).build();
     cfnRoutes.forEach(route -> deployment.getNode().addDependency(route));
-    CfnLogGroup accessLogs = CfnLogGroup.Builder.create(this, "AccessLogGroup")
-        .logGroupName(Fn.sub("/aws/apigateway/${AWS::StackName}-websocket")).retentionInDays(30).build();
-    CfnStage.Builder.create(this, "Stage").apiId(api.getRef()).stageName(stageName.getValueAsString())
+    CfnLogGroup accessLogs =
+        CfnLogGroup.Builder.create(this, "AccessLogGroup")
+            .logGroupName(Fn.sub("/aws/apigateway/${AWS::StackName}-websocket"))
+            .retentionInDays(30)
+            .build();
+    CfnStage.Builder.create(this, "Stage")
+        .apiId(api.getRef())
+        .stageName(stageName.getValueAsString())
         .deploymentId(deployment.getRef())
-        .accessLogSettings(CfnStage.AccessLogSettingsProperty.builder().destinationArn(accessLogs.getAttrArn())
-            .format("{\"requestId\":\"$context.requestId\",\"connectionId\":\"$context.connectionId\","
-                + "\"eventType\":\"$context.eventType\",\"routeKey\":\"$context.routeKey\",\"status\":\"$context.status\","
-                + "\"integrationStatus\":\"$context.integration.status\",\"integrationLatency\":\"$context.integration.latency\","
-                + "\"sourceIp\":\"$context.identity.sourceIp\",\"requestTime\":\"$context.requestTime\"}")
-            .build())
-        .defaultRouteSettings(CfnStage.RouteSettingsProperty.builder().throttlingBurstLimit(2000).throttlingRateLimit(1000)
-            .detailedMetricsEnabled(true).build())
+        .accessLogSettings(
+            CfnStage.AccessLogSettingsProperty.builder()
+                .destinationArn(accessLogs.getAttrArn())
+                .format(
+                    "{\"requestId\":\"$context.requestId\",\"connectionId\":\"$context.connectionId\","
+                        + "\"eventType\":\"$context.eventType\",\"routeKey\":\"$context.routeKey\",\"status\":\"$context.status\","
+                        + "\"integrationStatus\":\"$context.integration.status\",\"integrationLatency\":\"$context.integration.latency\","
+                        + "\"sourceIp\":\"$context.identity.sourceIp\",\"requestTime\":\"$context.requestTime\"}")
+                .build())
+        .defaultRouteSettings(
+            CfnStage.RouteSettingsProperty.builder()
+                .throttlingBurstLimit(2000)
+                .throttlingRateLimit(1000)
+                .detailedMetricsEnabled(true)
+                .build())
         .build();
 
     CfnAlarm.Builder.create(this, "QueueBacklogAlarm")
-        .alarmDescription("Half the syncs of 5 minutes found items queued longer than BacklogAgeAlarmSeconds.")
-        .namespace("Checkmark").metricName("OldestQueuedItemAge")
-        .dimensions(List.of(CfnAlarm.DimensionProperty.builder().name("service").value("checkmark").build()))
-        .extendedStatistic("p50").period(300).evaluationPeriods(1).threshold(backlogSeconds.getValueAsNumber())
-        .comparisonOperator("GreaterThanThreshold").treatMissingData("notBreaching").build()
+        .alarmDescription(
+            "Half the syncs of 5 minutes found items queued longer than BacklogAgeAlarmSeconds.")
+        .namespace("Checkmark")
+        .metricName("OldestQueuedItemAge")
+        .dimensions(
+            List.of(
+                CfnAlarm.DimensionProperty.builder().name("service").value("checkmark").build()))
+        .extendedStatistic("p50")
+        .period(300)
+        .evaluationPeriods(1)
+        .threshold(backlogSeconds.getValueAsNumber())
+        .comparisonOperator("GreaterThanThreshold")
+        .treatMissingData("notBreaching")
+        .build()
         .addPropertyOverride("AlarmActions", alarmActions);
-    CfnAlarm integrationErrors = CfnAlarm.Builder.create(this, "IntegrationErrorsAlarm")
-        .alarmDescription("Functions behind the WebSocket API failed or timed out.")
-        .namespace("AWS/ApiGateway").metricName("IntegrationError")
-        .dimensions(List.of(CfnAlarm.DimensionProperty.builder().name("ApiId").value(api.getRef()).build(),
-            CfnAlarm.DimensionProperty.builder().name("Stage").value(stageName.getValueAsString()).build()))
-        .statistic("Sum").period(60).evaluationPeriods(2).threshold(5)
-        .comparisonOperator("GreaterThanOrEqualToThreshold").treatMissingData("notBreaching").build();
+    CfnAlarm integrationErrors =
+        CfnAlarm.Builder.create(this, "IntegrationErrorsAlarm")
+            .alarmDescription("Functions behind the WebSocket API failed or timed out.")
+            .namespace("AWS/ApiGateway")
+            .metricName("IntegrationError")
+            .dimensions(
+                List.of(
+                    CfnAlarm.DimensionProperty.builder().name("ApiId").value(api.getRef()).build(),
+                    CfnAlarm.DimensionProperty.builder()
+                        .name("Stage")
+                        .value(stageName.getValueAsString())
+                        .build()))
+            .statistic("Sum")
+            .period(60)
+            .evaluationPeriods(2)
+            .threshold(5)
+            .comparisonOperator("GreaterThanOrEqualToThreshold")
+            .treatMissingData("notBreaching")
+            .build();
     integrationErrors.addPropertyOverride("AlarmActions", alarmActions);
     List<CfnAlarm.MetricDataQueryProperty> throttles = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < functions.size(); i++) {
       ids.add("t" + i);
-      throttles.add(CfnAlarm.MetricDataQueryProperty.builder().id("t" + i).returnData(false)
-          .metricStat(CfnAlarm.MetricStatProperty.builder().period(60).stat("Sum")
-              .metric(CfnAlarm.MetricProperty.builder().namespace("AWS/Lambda").metricName("Throttles")
-                  .dimensions(List.of(CfnAlarm.DimensionProperty.builder().name("FunctionName")
-                      .value(functions.get(i).getFunctionName()).build()))
-                  .build())
-              .build())
-          .build());
+      throttles.add(
+          CfnAlarm.MetricDataQueryProperty.builder()
+              .id("t" + i)
+              .returnData(false)
+              .metricStat(
+                  CfnAlarm.MetricStatProperty.builder()
+                      .period(60)
+                      .stat("Sum")
+                      .metric(
+                          CfnAlarm.MetricProperty.builder()
+                              .namespace("AWS/Lambda")
+                              .metricName("Throttles")
+                              .dimensions(
+                                  List.of(
+                                      CfnAlarm.DimensionProperty.builder()
+                                          .name("FunctionName")
+                                          .value(functions.get(i).getFunctionName())
+                                          .build()))
+                              .build())
+                      .build())
+              .build());
     }
-    throttles.add(CfnAlarm.MetricDataQueryProperty.builder().id("throttles").expression("SUM([" + String.join(",", ids) + "])")
-        .label("Throttles of all Checkmark functions").returnData(true).build());
-    CfnAlarm functionThrottles = CfnAlarm.Builder.create(this, "FunctionThrottlesAlarm")
-        .alarmDescription("Lambda throttled Checkmark's functions.")
-        .metrics(throttles).evaluationPeriods(2).threshold(10)
-        .comparisonOperator("GreaterThanOrEqualToThreshold").treatMissingData("notBreaching").build();
+    throttles.add(
+        CfnAlarm.MetricDataQueryProperty.builder()
+            .id("throttles")
+            .expression("SUM([" + String.join(",", ids) + "])")
+            .label("Throttles of all Checkmark functions")
+            .returnData(true)
+            .build());
+    CfnAlarm functionThrottles =
+        CfnAlarm.Builder.create(this, "FunctionThrottlesAlarm")
+            .alarmDescription("Lambda throttled Checkmark's functions.")
+            .metrics(throttles)
+            .evaluationPeriods(2)
+            .threshold(10)
+            .comparisonOperator("GreaterThanOrEqualToThreshold")
+            .treatMissingData("notBreaching")
+            .build();
     functionThrottles.addPropertyOverride("AlarmActions", alarmActions);
     CfnAlarm.Builder.create(this, "PinSmsBudgetAlarm")
-        .alarmDescription("A country calling code spent its hourly PIN SMS budget (PinSmsPerCallingCodePerHour).")
-        .namespace("Checkmark").metricName("PinSmsBudgetExhausted")
-        .dimensions(List.of(CfnAlarm.DimensionProperty.builder().name("service").value("checkmark").build()))
-        .statistic("Sum").period(300).evaluationPeriods(1).threshold(1)
-        .comparisonOperator("GreaterThanOrEqualToThreshold").treatMissingData("notBreaching").build()
+        .alarmDescription(
+            "A country calling code spent its hourly PIN SMS budget (PinSmsPerCallingCodePerHour).")
+        .namespace("Checkmark")
+        .metricName("PinSmsBudgetExhausted")
+        .dimensions(
+            List.of(
+                CfnAlarm.DimensionProperty.builder().name("service").value("checkmark").build()))
+        .statistic("Sum")
+        .period(300)
+        .evaluationPeriods(1)
+        .threshold(1)
+        .comparisonOperator("GreaterThanOrEqualToThreshold")
+        .treatMissingData("notBreaching")
+        .build()
         .addPropertyOverride("AlarmActions", alarmActions);
-    CfnAlarm smsSpendAlarm = CfnAlarm.Builder.create(this, "SmsSpendAlarm")
-        .alarmDescription("This month's SMS spend passed SmsMonthlySpendAlarmUsd.")
-        .namespace("AWS/SNS").metricName("SMSMonthToDateSpentUSD").statistic("Maximum").period(300).evaluationPeriods(1)
-        .threshold(smsSpend.getValueAsNumber()).comparisonOperator("GreaterThanThreshold").treatMissingData("notBreaching")
-        .build();
+    CfnAlarm smsSpendAlarm =
+        CfnAlarm.Builder.create(this, "SmsSpendAlarm")
+            .alarmDescription("This month's SMS spend passed SmsMonthlySpendAlarmUsd.")
+            .namespace("AWS/SNS")
+            .metricName("SMSMonthToDateSpentUSD")
+            .statistic("Maximum")
+            .period(300)
+            .evaluationPeriods(1)
+            .threshold(smsSpend.getValueAsNumber())
+            .comparisonOperator("GreaterThanThreshold")
+            .treatMissingData("notBreaching")
+            .build();
     smsSpendAlarm.addPropertyOverride("AlarmActions", alarmActions);
 
-    // Canary deploys, rolled back by the error and throttle alarms, as SAM's DeploymentPreference does.
+    // Canary deploys, rolled back by the error and throttle alarms, as SAM's DeploymentPreference
+    // does.
     for (int i = 0; i < aliases.size(); i++) {
-      LambdaDeploymentGroup.Builder.create(this, routes.get(i).name + "FunctionDeploymentGroup").alias(aliases.get(i))
+      LambdaDeploymentGroup.Builder.create(this, routes.get(i).name + "FunctionDeploymentGroup")
+          .alias(aliases.get(i))
           .deploymentConfig(LambdaDeploymentConfig.CANARY_10_PERCENT_5_MINUTES)
-          .alarms(List.of(Alarm.fromAlarmArn(this, routes.get(i).name + "ErrorsAlarmRef", integrationErrors.getAttrArn()),
-              Alarm.fromAlarmArn(this, routes.get(i).name + "ThrottlesAlarmRef", functionThrottles.getAttrArn())))
+          .alarms(
+              List.of(
+                  Alarm.fromAlarmArn(
+                      this, routes.get(i).name + "ErrorsAlarmRef", integrationErrors.getAttrArn()),
+                  Alarm.fromAlarmArn(
+                      this,
+                      routes.get(i).name + "ThrottlesAlarmRef",
+                      functionThrottles.getAttrArn())))
           .build();
     }
 
-    CfnOutput.Builder.create(this, "WebSocketUrl").description("URL the clients connect to.")
-        .value(Fn.sub("wss://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}")).build();
-    CfnOutput.Builder.create(this, "ManagementEndpoint").description("Endpoint of the management API for this stage.")
-        .value(Fn.sub("https://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}")).build();
-    tables.forEach((name, table) -> CfnOutput.Builder.create(this, name + "Name").value(table.getRef()).build());
+    CfnOutput.Builder.create(this, "WebSocketUrl")
+        .description("URL the clients connect to.")
+        .value(
+            Fn.sub(
+                "wss://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}"))
+        .build();
+    CfnOutput.Builder.create(this, "ManagementEndpoint")
+        .description("Endpoint of the management API for this stage.")
+        .value(
+            Fn.sub(
+                "https://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}"))
+        .build();
+    tables.forEach(
+        (name, table) ->
+            CfnOutput.Builder.create(this, name + "Name").value(table.getRef()).build());
   }
 
-  /** A route of template.yaml with its function's handler, and what this stack grants and sets for it. */
-  private record Route(String name, String routeKey, String handler, boolean twoWay, List<PolicyStatement> statements,
-      Map<String, String> environment) {
-  }
+  /**
+   * A route of template.yaml with its function's handler, and what this stack grants and sets for
+   * it.
+   */
+  private record Route(
+      String name,
+      String routeKey,
+      String handler,
+      boolean twoWay,
+      List<PolicyStatement> statements,
+      Map<String, String> environment) {}
 
   /** What a route's function may do (exactly the actions it uses) and the settings of its own. */
   private record Grants(List<PolicyStatement> statements, Map<String, String> environment) {
@@ -307,28 +594,44 @@ public final class CheckmarkStack extends Stack {
   }
 
   /**
-   * The routes of template.yaml, in its order, with the handlers it names; each with its grants.
-   * A route of the template without grants here fails the synthesis, so a new route cannot
-   * deploy with permissions nobody wrote down.
+   * The routes of template.yaml, in its order, with the handlers it names; each with its grants. A
+   * route of the template without grants here fails the synthesis, so a new route cannot deploy
+   * with permissions nobody wrote down.
    */
   private List<Route> routes(SamTemplate template) {
     Map<String, Grants> grants = grants();
     List<Route> routes = new ArrayList<>();
     for (SamTemplate.Route route : template.routes()) {
       String function = route.functionLogicalId();
-      String name = function.endsWith("Function") ? function.substring(0, function.length() - "Function".length()) : function;
+      String name =
+          function.endsWith("Function")
+              ? function.substring(0, function.length() - "Function".length())
+              : function;
       Grants granted = grants.get(name);
       if (granted == null) {
-        throw new IllegalStateException("template.yaml has a route " + route.routeKey() + " to " + function
-            + ", but CheckmarkStack grants it nothing: add its permissions to grants()");
+        throw new IllegalStateException(
+            "template.yaml has a route "
+                + route.routeKey()
+                + " to "
+                + function
+                + ", but CheckmarkStack grants it nothing: add its permissions to grants()");
       }
-      routes.add(new Route(name, route.routeKey(), template.functions().get(function).handler(), route.twoWay(),
-          granted.statements(), granted.environment()));
+      routes.add(
+          new Route(
+              name,
+              route.routeKey(),
+              template.functions().get(function).handler(),
+              route.twoWay(),
+              granted.statements(),
+              granted.environment()));
     }
     return routes;
   }
 
-  /** Per route's function: exactly the DynamoDB, SNS, Secrets Manager and management API actions it uses. */
+  /**
+   * Per route's function: exactly the DynamoDB, SNS, Secrets Manager and management API actions it
+   * uses.
+   */
   private Map<String, Grants> grants() {
     String connections = arn("ConnectionsTable");
     String accounts = arn("AccountsTable");
@@ -337,60 +640,141 @@ public final class CheckmarkStack extends Stack {
     String messages = arn("MessagesTable");
     String byPhone = connections + "/index/byPhone";
     PolicyStatement session = allow(List.of("dynamodb:GetItem"), connections, accounts);
-    PolicyStatement manageConnections = allow(List.of("execute-api:ManageConnections"),
-        Fn.sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/${StageName}/*/@connections/*"));
-    List<PolicyStatement> push = List.of(allow(List.of("dynamodb:Query"), byPhone),
-        allow(List.of("dynamodb:DeleteItem"), connections), manageConnections);
+    PolicyStatement manageConnections =
+        allow(
+            List.of("execute-api:ManageConnections"),
+            Fn.sub(
+                "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/${StageName}/*/@connections/*"));
+    List<PolicyStatement> push =
+        List.of(
+            allow(List.of("dynamodb:Query"), byPhone),
+            allow(List.of("dynamodb:DeleteItem"), connections),
+            manageConnections);
     Map<String, Grants> grants = new LinkedHashMap<>();
-    grants.put("Connect", new Grants(List.of(
-        allow(List.of("dynamodb:PutItem"), connections), allow(List.of("dynamodb:GetItem"), accounts),
-        allow(List.of("dynamodb:UpdateItem"), rateLimits))));
-    grants.put("Disconnect", new Grants(List.of(allow(List.of("dynamodb:DeleteItem"), connections))));
+    grants.put(
+        "Connect",
+        new Grants(
+            List.of(
+                allow(List.of("dynamodb:PutItem"), connections),
+                allow(List.of("dynamodb:GetItem"), accounts),
+                allow(List.of("dynamodb:UpdateItem"), rateLimits))));
+    grants.put(
+        "Disconnect", new Grants(List.of(allow(List.of("dynamodb:DeleteItem"), connections))));
     grants.put("Default", new Grants(List.of()));
     grants.put("Ping", new Grants(List.of()));
-    grants.put("RequestPin", new Grants(List.of(
-        allow(List.of("dynamodb:PutItem"), pins), allow(List.of("dynamodb:UpdateItem"), rateLimits),
-        allow(List.of("sns:Publish"), "*"))));
-    grants.put("VerifyPin", new Grants(List.of(
-        allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"), pins),
-        allow(List.of("dynamodb:UpdateItem"), accounts),
-        allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits),
-        allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
-        allow(List.of("dynamodb:Query"), byPhone), manageConnections)));
-    grants.put("Login", new Grants(List.of(
-        allow(List.of("dynamodb:GetItem"), accounts), allow(List.of("dynamodb:UpdateItem"), rateLimits),
-        allow(List.of("dynamodb:UpdateItem"), connections))));
+    grants.put(
+        "RequestPin",
+        new Grants(
+            List.of(
+                allow(List.of("dynamodb:PutItem"), pins),
+                allow(List.of("dynamodb:UpdateItem"), rateLimits),
+                allow(List.of("sns:Publish"), "*"))));
+    grants.put(
+        "VerifyPin",
+        new Grants(
+            List.of(
+                allow(
+                    List.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+                    pins),
+                allow(List.of("dynamodb:UpdateItem"), accounts),
+                allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits),
+                allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
+                allow(List.of("dynamodb:Query"), byPhone),
+                manageConnections)));
+    grants.put(
+        "Login",
+        new Grants(
+            List.of(
+                allow(List.of("dynamodb:GetItem"), accounts),
+                allow(List.of("dynamodb:UpdateItem"), rateLimits),
+                allow(List.of("dynamodb:UpdateItem"), connections))));
     PolicyStatement stillBound = allow(List.of("dynamodb:ConditionCheckItem"), connections);
     PolicyStatement countHits = allow(List.of("dynamodb:UpdateItem"), rateLimits);
-    PolicyStatement readKey = allow(List.of("secretsmanager:GetSecretValue"), messageIdKey.getRef());
+    PolicyStatement readKey =
+        allow(List.of("secretsmanager:GetSecretValue"), messageIdKey.getRef());
     String keyArn = messageIdKey.getRef();
-    grants.put("Send", new Grants(with(session, allow(List.of("dynamodb:PutItem"), messages), concat(List.of(stillBound, countHits, readKey), push)),
-        Map.of("MESSAGE_ID_KEY_SECRET", keyArn, "SENDS_PER_ACCOUNT_PER_10_SECONDS", sendsPer10Seconds.getValueAsString(),
-            "UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", unknownRecipientsPerDay.getValueAsString())));
-    grants.put("Sync", new Grants(List.of(session, allow(List.of("dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages),
-            allow(List.of("dynamodb:DeleteItem"), connections), manageConnections)));
-    grants.put("Ack", new Grants(with(session, allow(List.of("dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages),
-            concat(List.of(stillBound), push))));
-    grants.put("Read", new Grants(with(session, allow(List.of("dynamodb:PutItem"), messages), concat(List.of(stillBound, countHits, readKey), push)),
-        Map.of("MESSAGE_ID_KEY_SECRET", keyArn, "READS_PER_ACCOUNT_PER_10_SECONDS", readsPer10Seconds.getValueAsString())));
+    grants.put(
+        "Send",
+        new Grants(
+            with(
+                session,
+                allow(List.of("dynamodb:PutItem"), messages),
+                concat(List.of(stillBound, countHits, readKey), push)),
+            Map.of(
+                "MESSAGE_ID_KEY_SECRET",
+                keyArn,
+                "SENDS_PER_ACCOUNT_PER_10_SECONDS",
+                sendsPer10Seconds.getValueAsString(),
+                "UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY",
+                unknownRecipientsPerDay.getValueAsString())));
+    grants.put(
+        "Sync",
+        new Grants(
+            List.of(
+                session,
+                allow(
+                    List.of("dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages),
+                allow(List.of("dynamodb:DeleteItem"), connections),
+                manageConnections)));
+    grants.put(
+        "Ack",
+        new Grants(
+            with(
+                session,
+                allow(
+                    List.of("dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:PutItem"),
+                    messages),
+                concat(List.of(stillBound), push))));
+    grants.put(
+        "Read",
+        new Grants(
+            with(
+                session,
+                allow(List.of("dynamodb:PutItem"), messages),
+                concat(List.of(stillBound, countHits, readKey), push)),
+            Map.of(
+                "MESSAGE_ID_KEY_SECRET",
+                keyArn,
+                "READS_PER_ACCOUNT_PER_10_SECONDS",
+                readsPer10Seconds.getValueAsString())));
     return grants;
   }
 
-  private void table(String name, String environmentVariable, CfnParameter deletionProtection, List<CfnTable.KeySchemaProperty> keys,
-      List<String> stringAttributes, String ttlAttribute, List<CfnTable.GlobalSecondaryIndexProperty> indexes) {
-    CfnTable.Builder table = CfnTable.Builder.create(this, name)
-        .billingMode("PAY_PER_REQUEST")
-        .attributeDefinitions(stringAttributes.stream()
-            .map(attribute -> (Object) CfnTable.AttributeDefinitionProperty.builder().attributeName(attribute).attributeType("S").build())
-            .toList())
-        .keySchema(new ArrayList<Object>(keys))
-        .pointInTimeRecoverySpecification(CfnTable.PointInTimeRecoverySpecificationProperty.builder()
-            .pointInTimeRecoveryEnabled(true).build());
+  private void table(
+      String name,
+      String environmentVariable,
+      CfnParameter deletionProtection,
+      List<CfnTable.KeySchemaProperty> keys,
+      List<String> stringAttributes,
+      String ttlAttribute,
+      List<CfnTable.GlobalSecondaryIndexProperty> indexes) {
+    CfnTable.Builder table =
+        CfnTable.Builder.create(this, name)
+            .billingMode("PAY_PER_REQUEST")
+            .attributeDefinitions(
+                stringAttributes.stream()
+                    .map(
+                        attribute ->
+                            (Object)
+                                CfnTable.AttributeDefinitionProperty.builder()
+                                    .attributeName(attribute)
+                                    .attributeType("S")
+                                    .build())
+                    .toList())
+            .keySchema(new ArrayList<Object>(keys))
+            .pointInTimeRecoverySpecification(
+                CfnTable.PointInTimeRecoverySpecificationProperty.builder()
+                    .pointInTimeRecoveryEnabled(true)
+                    .build());
     if (!indexes.isEmpty()) {
       table.globalSecondaryIndexes(new ArrayList<Object>(indexes));
     }
     if (ttlAttribute != null) {
-      table.timeToLiveSpecification(CfnTable.TimeToLiveSpecificationProperty.builder().attributeName(ttlAttribute).enabled(true).build());
+      table.timeToLiveSpecification(
+          CfnTable.TimeToLiveSpecificationProperty.builder()
+              .attributeName(ttlAttribute)
+              .enabled(true)
+              .build());
     }
     CfnTable created = table.build();
     created.addPropertyOverride("DeletionProtectionEnabled", deletionProtection.getValueAsString());
@@ -402,8 +786,13 @@ public final class CheckmarkStack extends Stack {
     return tables.get(tableName).getAttrArn();
   }
 
-  private CfnParameter parameter(String name, String type, String defaultValue, String description) {
-    return CfnParameter.Builder.create(this, name).type(type).defaultValue(defaultValue).description(description).build();
+  private CfnParameter parameter(
+      String name, String type, String defaultValue, String description) {
+    return CfnParameter.Builder.create(this, name)
+        .type(type)
+        .defaultValue(defaultValue)
+        .description(description)
+        .build();
   }
 
   private static CfnTable.KeySchemaProperty key(String attribute, String type) {
@@ -414,7 +803,8 @@ public final class CheckmarkStack extends Stack {
     return PolicyStatement.Builder.create().actions(actions).resources(List.of(resources)).build();
   }
 
-  private static List<PolicyStatement> concat(List<PolicyStatement> first, List<PolicyStatement> second) {
+  private static List<PolicyStatement> concat(
+      List<PolicyStatement> first, List<PolicyStatement> second) {
     List<PolicyStatement> all = new ArrayList<>(first);
     all.addAll(second);
     return all;
@@ -426,7 +816,8 @@ public final class CheckmarkStack extends Stack {
     return all;
   }
 
-  private static List<PolicyStatement> with(PolicyStatement first, PolicyStatement second, List<PolicyStatement> rest) {
+  private static List<PolicyStatement> with(
+      PolicyStatement first, PolicyStatement second, List<PolicyStatement> rest) {
     List<PolicyStatement> all = new ArrayList<>(List.of(first, second));
     all.addAll(rest);
     return all;

@@ -20,29 +20,48 @@ class CheckmarkStackTest {
 
   @Test
   void webSocketApiRoutesByAction() {
-    SynthesizedStack.TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Api", Map.of(
-        "ProtocolType", "WEBSOCKET", "RouteSelectionExpression", "$request.body.action"));
+    SynthesizedStack.TEMPLATE.hasResourceProperties(
+        "AWS::ApiGatewayV2::Api",
+        Map.of("ProtocolType", "WEBSOCKET", "RouteSelectionExpression", "$request.body.action"));
     SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", 11);
     SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::RouteResponse", 9);
   }
 
   @Test
-  void routeOfTheTemplateThatThisStackGrantsNothingStopsTheSynthesis(@TempDir Path directory) throws IOException {
+  void routeOfTheTemplateThatThisStackGrantsNothingStopsTheSynthesis(@TempDir Path directory)
+      throws IOException {
     Path template = Path.of(System.getProperty("checkmark.template"));
     Path renamed = directory.resolve("template.yaml");
     Files.writeString(renamed, Files.readString(template).replace("PingFunction", "PongFunction"));
 
-    assertThatThrownBy(() -> new CheckmarkStack(new App(), "Checkmark", StackProps.builder().build(),
-        SynthesizedStack.FUNCTION_JAR.toString(), SamTemplate.load(renamed)))
-        .hasMessageContaining("route ping to PongFunction").hasMessageContaining("grants()");
+    assertThatThrownBy(
+            () ->
+                new CheckmarkStack(
+                    new App(),
+                    "Checkmark",
+                    StackProps.builder().build(),
+                    SynthesizedStack.FUNCTION_JAR.toString(),
+                    SamTemplate.load(renamed)))
+        .hasMessageContaining("route ping to PongFunction")
+        .hasMessageContaining("grants()");
   }
 
   @Test
   void functionsRunJava21OnArm64WithSnapStartBehindALiveAlias() {
     SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Function", 11);
-    SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Function", Map.of(
-        "Runtime", "java21", "Architectures", List.of("arm64"), "MemorySize", 1024, "Timeout", 10,
-        "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
+    SynthesizedStack.TEMPLATE.allResourcesProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Runtime",
+            "java21",
+            "Architectures",
+            List.of("arm64"),
+            "MemorySize",
+            1024,
+            "Timeout",
+            10,
+            "SnapStart",
+            Map.of("ApplyOn", "PublishedVersions")));
     SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Alias", 11);
     SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
   }
@@ -50,54 +69,81 @@ class CheckmarkStackTest {
   @Test
   void everyPermissionIsScopedToThisApi() {
     SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Permission", 11);
-    SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Permission", Map.of(
-        "Principal", "apigateway.amazonaws.com", "SourceArn", Match.anyValue()));
+    SynthesizedStack.TEMPLATE.allResourcesProperties(
+        "AWS::Lambda::Permission",
+        Map.of("Principal", "apigateway.amazonaws.com", "SourceArn", Match.anyValue()));
   }
 
   @Test
   void tablesAreOnDemandWithPointInTimeRecoveryAndDeletionProtectionAsAParameter() {
     SynthesizedStack.TEMPLATE.resourceCountIs("AWS::DynamoDB::Table", 5);
-    SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::DynamoDB::Table", Map.of(
-        "BillingMode", "PAY_PER_REQUEST",
-        "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
-        "DeletionProtectionEnabled", Map.of("Ref", "DeletionProtection")));
+    SynthesizedStack.TEMPLATE.allResourcesProperties(
+        "AWS::DynamoDB::Table",
+        Map.of(
+            "BillingMode", "PAY_PER_REQUEST",
+            "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+            "DeletionProtectionEnabled", Map.of("Ref", "DeletionProtection")));
   }
 
   @Test
   void canaryDeploymentsRollBackOnTheAlarms() {
     SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 11);
-    SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::CodeDeploy::DeploymentGroup", Map.of(
-        "AlarmConfiguration", Match.objectLike(Map.of("Enabled", true)),
-        "AutoRollbackConfiguration", Match.objectLike(Map.of("Enabled", true))));
-    assertThat(SynthesizedStack.json().toString()).contains("CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    SynthesizedStack.TEMPLATE.allResourcesProperties(
+        "AWS::CodeDeploy::DeploymentGroup",
+        Map.of(
+            "AlarmConfiguration", Match.objectLike(Map.of("Enabled", true)),
+            "AutoRollbackConfiguration", Match.objectLike(Map.of("Enabled", true))));
+    assertThat(SynthesizedStack.json().toString())
+        .contains("CodeDeployDefault.LambdaCanary10Percent5Minutes");
   }
 
   @Test
   void testNumbersParameterIsReadableOnlyWhenNamedAndNothingWaitsForThatGrant() {
-    Map<String, Map<String, Object>> grants = SynthesizedStack.TEMPLATE.findResources("AWS::IAM::Policy", Map.of(
-        "Condition", "HasTestNumbers"));
-    assertThat(grants).as("requestPin's, the only function that uses test numbers").hasSize(1).allSatisfy((id, grant) -> assertThat(grant.toString())
-        .contains("Action=ssm:GetParameter", "parameter${TestNumbersParameterName}").doesNotContain("kms:"));
+    Map<String, Map<String, Object>> grants =
+        SynthesizedStack.TEMPLATE.findResources(
+            "AWS::IAM::Policy", Map.of("Condition", "HasTestNumbers"));
+    assertThat(grants)
+        .as("requestPin's, the only function that uses test numbers")
+        .hasSize(1)
+        .allSatisfy(
+            (id, grant) ->
+                assertThat(grant.toString())
+                    .contains("Action=ssm:GetParameter", "parameter${TestNumbersParameterName}")
+                    .doesNotContain("kms:"));
     // A resource that depended on a grant left out (no parameter named) would fail the deploy; the
     // function reads the parameter at its first request, not at start-up, so it needs no such wait.
-    assertThat(SynthesizedStack.json().get("Resources").toString()).doesNotContainPattern(
-        "DependsOn=\\[[^]]*(" + String.join("|", grants.keySet()) + ")");
+    assertThat(SynthesizedStack.json().get("Resources").toString())
+        .doesNotContainPattern("DependsOn=\\[[^]]*(" + String.join("|", grants.keySet()) + ")");
   }
 
   @Test
   void everyFunctionLogsToItsOwnGroupKeptForLogRetentionDays() {
     SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Logs::LogGroup", 12);
-    SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Function", Map.of(
-        "LoggingConfig", Map.of("LogGroup", Map.of("Ref", Match.stringLikeRegexp(".*FunctionLogGroup.*")))));
-    assertThat(SynthesizedStack.TEMPLATE.findResources("AWS::Logs::LogGroup", Map.of(
-        "Properties", Map.of("RetentionInDays", Map.of("Ref", "LogRetentionDays"))))).hasSize(11);
+    SynthesizedStack.TEMPLATE.allResourcesProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "LoggingConfig",
+            Map.of("LogGroup", Map.of("Ref", Match.stringLikeRegexp(".*FunctionLogGroup.*")))));
+    assertThat(
+            SynthesizedStack.TEMPLATE.findResources(
+                "AWS::Logs::LogGroup",
+                Map.of("Properties", Map.of("RetentionInDays", Map.of("Ref", "LogRetentionDays")))))
+        .hasSize(11);
   }
 
   @Test
   void stageLogsAccessAndThrottlesByDefault() {
-    SynthesizedStack.TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
-        "AccessLogSettings", Match.objectLike(Map.of("DestinationArn", Match.anyValue())),
-        "DefaultRouteSettings", Map.of("ThrottlingBurstLimit", 2000, "ThrottlingRateLimit", 1000,
-            "DetailedMetricsEnabled", true)));
+    SynthesizedStack.TEMPLATE.hasResourceProperties(
+        "AWS::ApiGatewayV2::Stage",
+        Map.of(
+            "AccessLogSettings", Match.objectLike(Map.of("DestinationArn", Match.anyValue())),
+            "DefaultRouteSettings",
+                Map.of(
+                    "ThrottlingBurstLimit",
+                    2000,
+                    "ThrottlingRateLimit",
+                    1000,
+                    "DetailedMetricsEnabled",
+                    true)));
   }
 }

@@ -23,8 +23,7 @@ class ParityTest {
   private static final Path SAM = Path.of(System.getProperty("checkmark.template"));
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   @Test
   void samTemplateAndCdkStackAgree() throws IOException {
@@ -33,22 +32,32 @@ class ParityTest {
 
     for (StackShape side : List.of(sam, cdk)) {
       assertThat(side.routeSelection()).isEqualTo("$request.body.action");
-      assertThat(side.handlerByRoute()).hasSize(11)
+      assertThat(side.handlerByRoute())
+          .hasSize(11)
           .containsEntry("send", "io.checkmark.handler.SendHandler::handleRequest");
-      assertThat(side.tableByVariable()).hasSize(5)
+      assertThat(side.tableByVariable())
+          .hasSize(5)
           .containsEntry("MESSAGES_TABLE", "queue:HASH id:RANGE ttl expiresAt");
       assertThat(side.actionsByHandler().get("io.checkmark.handler.SendHandler::handleRequest"))
           .contains("dynamodb:PutItem", "dynamodb:Query", "execute-api:ManageConnections");
-      assertThat(side.actionsByHandler().get("io.checkmark.handler.RequestPinHandler::handleRequest"))
+      assertThat(
+              side.actionsByHandler().get("io.checkmark.handler.RequestPinHandler::handleRequest"))
           .contains("sns:Publish", "ssm:GetParameter if HasTestNumbers");
-      assertThat(side.actionsByHandler().get("io.checkmark.handler.VerifyPinHandler::handleRequest"))
+      assertThat(
+              side.actionsByHandler().get("io.checkmark.handler.VerifyPinHandler::handleRequest"))
           .doesNotContain("ssm:GetParameter if HasTestNumbers");
-      assertThat(side.variablesByHandler().get("io.checkmark.handler.RequestPinHandler::handleRequest"))
-          .contains("TEST_NUMBERS_PARAMETER").doesNotContain("TEST_NUMBERS");
+      assertThat(
+              side.variablesByHandler()
+                  .get("io.checkmark.handler.RequestPinHandler::handleRequest"))
+          .contains("TEST_NUMBERS_PARAMETER")
+          .doesNotContain("TEST_NUMBERS");
       assertThat(side.variablesByHandler().get("io.checkmark.handler.SendHandler::handleRequest"))
           .doesNotContain("TEST_NUMBERS_PARAMETER", "TEST_NUMBERS");
-      assertThat(side.logRetentionByHandler()).as("every function's log group keeps logs for LogRetentionDays")
-          .hasSize(11).allSatisfy((handler, retention) -> assertThat(retention).isEqualTo("{Ref=LogRetentionDays}"));
+      assertThat(side.logRetentionByHandler())
+          .as("every function's log group keeps logs for LogRetentionDays")
+          .hasSize(11)
+          .allSatisfy(
+              (handler, retention) -> assertThat(retention).isEqualTo("{Ref=LogRetentionDays}"));
       assertThat(side.alarms()).hasSize(5);
     }
     assertThat(sam.differencesFrom(cdk)).isEmpty();
@@ -56,35 +65,46 @@ class ParityTest {
 
   @Test
   void routeOnOneSideOnlyIsCaught() throws IOException {
-    assertThat(samAfter("RouteKey: read\n", "RouteKey: readAll\n").differencesFrom(cdk(SynthesizedStack.json())))
+    assertThat(
+            samAfter("RouteKey: read\n", "RouteKey: readAll\n")
+                .differencesFrom(cdk(SynthesizedStack.json())))
         .anyMatch(difference -> difference.startsWith("routes and handlers"));
   }
 
   @Test
   void tableKeyOnOneSideOnlyIsCaught() throws IOException {
-    assertThat(samAfter("        - AttributeName: id\n          KeyType: RANGE\n", "").differencesFrom(cdk(SynthesizedStack.json())))
+    assertThat(
+            samAfter("        - AttributeName: id\n          KeyType: RANGE\n", "")
+                .differencesFrom(cdk(SynthesizedStack.json())))
         .anyMatch(difference -> difference.startsWith("tables"));
   }
 
   @Test
   void iamActionOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam = samAfter("Action: [dynamodb:BatchGetItem, dynamodb:DeleteItem, dynamodb:PutItem]",
-        "Action: [dynamodb:BatchGetItem, dynamodb:DeleteItem]");
+    StackShape sam =
+        samAfter(
+            "Action: [dynamodb:BatchGetItem, dynamodb:DeleteItem, dynamodb:PutItem]",
+            "Action: [dynamodb:BatchGetItem, dynamodb:DeleteItem]");
     assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
         .anyMatch(difference -> difference.startsWith("IAM actions per handler"));
   }
 
   @Test
   void logRetentionOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam = samAfter("      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/SendFunction\n      RetentionInDays: !Ref LogRetentionDays\n",
-        "      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/SendFunction\n      RetentionInDays: 7\n");
+    StackShape sam =
+        samAfter(
+            "      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/SendFunction\n      RetentionInDays: !Ref LogRetentionDays\n",
+            "      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/SendFunction\n      RetentionInDays: 7\n");
     assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
         .anyMatch(difference -> difference.startsWith("log retention per handler"));
   }
 
   @Test
   void environmentVariableOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam = samAfter("          TEST_NUMBERS_PARAMETER: !Ref TestNumbersParameterName\n", "          UNUSED: x\n");
+    StackShape sam =
+        samAfter(
+            "          TEST_NUMBERS_PARAMETER: !Ref TestNumbersParameterName\n",
+            "          UNUSED: x\n");
     assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
         .anyMatch(difference -> difference.startsWith("environment variables per handler"));
   }
@@ -102,12 +122,20 @@ class ParityTest {
   void routeMissingFromTheCdkSideIsCaught() throws IOException {
     Map<String, Object> cdk = copy(SynthesizedStack.json());
     Map<String, Object> resources = resources(cdk);
-    String pingRoute = resources.entrySet().stream()
-        .filter(entry -> "ping".equals(properties(entry.getValue()).get("RouteKey"))).findFirst().orElseThrow().getKey();
+    String pingRoute =
+        resources.entrySet().stream()
+            .filter(entry -> "ping".equals(properties(entry.getValue()).get("RouteKey")))
+            .findFirst()
+            .orElseThrow()
+            .getKey();
     resources.remove(pingRoute);
-    resources.values().removeIf(resource -> String.valueOf(properties(resource).get("RouteId")).contains(pingRoute));
+    resources
+        .values()
+        .removeIf(
+            resource -> String.valueOf(properties(resource).get("RouteId")).contains(pingRoute));
 
-    assertThat(StackShape.of(SAM).differencesFrom(cdk(cdk))).anyMatch(difference -> difference.startsWith("routes and handlers"));
+    assertThat(StackShape.of(SAM).differencesFrom(cdk(cdk)))
+        .anyMatch(difference -> difference.startsWith("routes and handlers"));
   }
 
   @Test
@@ -115,7 +143,8 @@ class ParityTest {
     Map<String, Object> cdk = copy(SynthesizedStack.json());
     resources(cdk).remove("QueueBacklogAlarm");
 
-    assertThat(StackShape.of(SAM).differencesFrom(cdk(cdk))).anyMatch(difference -> difference.startsWith("alarms"));
+    assertThat(StackShape.of(SAM).differencesFrom(cdk(cdk)))
+        .anyMatch(difference -> difference.startsWith("alarms"));
   }
 
   private StackShape samAfter(String find, String replace) throws IOException {

@@ -10,12 +10,12 @@ import software.amazon.awscdk.assertions.Template;
 /** The CDK stack synthesized once per test JVM (synthesis starts a Node.js process). */
 final class SynthesizedStack {
 
-  static final Path FUNCTION_JAR = Path.of(System.getProperty("checkmark.template")).resolveSibling(
-      "functions/target/checkmark-functions.jar");
+  static final Path FUNCTION_JAR =
+      Path.of(System.getProperty("checkmark.template"))
+          .resolveSibling("functions/target/checkmark-functions.jar");
   static final Template TEMPLATE = synthesize();
 
-  private SynthesizedStack() {
-  }
+  private SynthesizedStack() {}
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> json() {
@@ -24,8 +24,13 @@ final class SynthesizedStack {
 
   private static Template synthesize() {
     App app = new App();
-    CheckmarkStack stack = new CheckmarkStack(app, "Checkmark", StackProps.builder().build(), FUNCTION_JAR.toString(),
-        SamTemplate.load(Path.of(System.getProperty("checkmark.template"))));
+    CheckmarkStack stack =
+        new CheckmarkStack(
+            app,
+            "Checkmark",
+            StackProps.builder().build(),
+            FUNCTION_JAR.toString(),
+            SamTemplate.load(Path.of(System.getProperty("checkmark.template"))));
     return Template.fromStack(stack);
   }
 }

@@ -21,16 +21,22 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
 
   private static final Pattern ACCESS_KEY = Pattern.compile("Credential=([^/]+)/");
   static final Set<Call> CALLS = ConcurrentHashMap.newKeySet();
-  /** DynamoDB requests signed by the local stack's functions (not by tests), counted one per HTTP request. */
-  static final java.util.concurrent.atomic.AtomicLong FUNCTION_DYNAMODB_REQUESTS = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * DynamoDB requests signed by the local stack's functions (not by tests), counted one per HTTP
+   * request.
+   */
+  static final java.util.concurrent.atomic.AtomicLong FUNCTION_DYNAMODB_REQUESTS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** One permission a call needed: who signed it, the IAM action, and the resource it names. */
-  record Call(String signer, String action, String resource) {
-  }
+  record Call(String signer, String action, String resource) {}
 
   @Override
-  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-    Matcher key = ACCESS_KEY.matcher(context.httpRequest().firstMatchingHeader("Authorization").orElse(""));
+  public void beforeTransmission(
+      Context.BeforeTransmission context, ExecutionAttributes attributes) {
+    Matcher key =
+        ACCESS_KEY.matcher(context.httpRequest().firstMatchingHeader("Authorization").orElse(""));
     if (!key.find()) {
       return;
     }
@@ -39,43 +45,83 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     SdkRequest request = context.request();
     switch (service.toLowerCase(java.util.Locale.ROOT)) {
-      case "apigatewaymanagementapi" -> CALLS.add(new Call(signer, "execute-api:ManageConnections",
-          context.httpRequest().method() + " " + context.httpRequest().encodedPath()));
+      case "apigatewaymanagementapi" ->
+          CALLS.add(
+              new Call(
+                  signer,
+                  "execute-api:ManageConnections",
+                  context.httpRequest().method() + " " + context.httpRequest().encodedPath()));
       case "dynamodb" -> {
         if (signer.endsWith("Function")) {
           FUNCTION_DYNAMODB_REQUESTS.incrementAndGet();
         }
         if (request instanceof TransactWriteItemsRequest transaction) {
           // A transaction needs the action of each of its items.
-          transaction.transactItems().forEach(item -> {
-            if (item.put() != null) {
-              CALLS.add(new Call(signer, "dynamodb:PutItem", "table/" + item.put().tableName()));
-            }
-            if (item.update() != null) {
-              CALLS.add(new Call(signer, "dynamodb:UpdateItem", "table/" + item.update().tableName()));
-            }
-            if (item.delete() != null) {
-              CALLS.add(new Call(signer, "dynamodb:DeleteItem", "table/" + item.delete().tableName()));
-            }
-            if (item.conditionCheck() != null) {
-              CALLS.add(new Call(signer, "dynamodb:ConditionCheckItem", "table/" + item.conditionCheck().tableName()));
-            }
-          });
+          transaction
+              .transactItems()
+              .forEach(
+                  item -> {
+                    if (item.put() != null) {
+                      CALLS.add(
+                          new Call(signer, "dynamodb:PutItem", "table/" + item.put().tableName()));
+                    }
+                    if (item.update() != null) {
+                      CALLS.add(
+                          new Call(
+                              signer, "dynamodb:UpdateItem", "table/" + item.update().tableName()));
+                    }
+                    if (item.delete() != null) {
+                      CALLS.add(
+                          new Call(
+                              signer, "dynamodb:DeleteItem", "table/" + item.delete().tableName()));
+                    }
+                    if (item.conditionCheck() != null) {
+                      CALLS.add(
+                          new Call(
+                              signer,
+                              "dynamodb:ConditionCheckItem",
+                              "table/" + item.conditionCheck().tableName()));
+                    }
+                  });
           return;
         }
         String table = request.getValueForField("TableName", String.class).orElse(null);
         if (table != null) {
-          String index = request.getValueForField("IndexName", String.class).map(name -> "/index/" + name).orElse("");
+          String index =
+              request
+                  .getValueForField("IndexName", String.class)
+                  .map(name -> "/index/" + name)
+                  .orElse("");
           CALLS.add(new Call(signer, "dynamodb:" + operation, "table/" + table + index));
         }
-        request.getValueForField("RequestItems", java.util.Map.class).ifPresent(items -> ((java.util.Map<?, ?>) items)
-            .keySet().forEach(name -> CALLS.add(new Call(signer, "dynamodb:" + operation, "table/" + name))));
+        request
+            .getValueForField("RequestItems", java.util.Map.class)
+            .ifPresent(
+                items ->
+                    ((java.util.Map<?, ?>) items)
+                        .keySet()
+                        .forEach(
+                            name ->
+                                CALLS.add(
+                                    new Call(signer, "dynamodb:" + operation, "table/" + name))));
       }
       // A parameter's ARN ends in parameter/<name without its leading slash>.
-      case "ssm" -> CALLS.add(new Call(signer, "ssm:" + operation, "parameter/"
-          + request.getValueForField("Name", String.class).orElse("").replaceFirst("^/", "")));
-      case "secretsmanager" -> CALLS.add(new Call(signer, "secretsmanager:" + operation,
-          request.getValueForField("SecretId", String.class).orElse("*")));
+      case "ssm" ->
+          CALLS.add(
+              new Call(
+                  signer,
+                  "ssm:" + operation,
+                  "parameter/"
+                      + request
+                          .getValueForField("Name", String.class)
+                          .orElse("")
+                          .replaceFirst("^/", "")));
+      case "secretsmanager" ->
+          CALLS.add(
+              new Call(
+                  signer,
+                  "secretsmanager:" + operation,
+                  request.getValueForField("SecretId", String.class).orElse("*")));
       default -> CALLS.add(new Call(signer, service.toLowerCase() + ":" + operation, "*"));
     }
   }

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Whatever a client sends, it gets an error frame or API Gateway's close code, and the stack
- * goes on serving: checked after every test by a fresh connection's ping.
+ * Whatever a client sends, it gets an error frame or API Gateway's close code, and the stack goes
+ * on serving: checked after every test by a fresh connection's ping.
  */
 class BadInputTest {
 
@@ -29,8 +29,12 @@ class BadInputTest {
 
   @BeforeAll
   static void startStack() {
-    stack = LocalStack.start(LocalStackOptions.builder().port(0)
-        .template(Path.of(System.getProperty("checkmark.template"))).build());
+    stack =
+        LocalStack.start(
+            LocalStackOptions.builder()
+                .port(0)
+                .template(Path.of(System.getProperty("checkmark.template")))
+                .build());
   }
 
   @AfterAll
@@ -41,23 +45,25 @@ class BadInputTest {
   @AfterEach
   void stackStillServes() throws Exception {
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
-      assertThat(JSON.readTree(socket.send("{\"action\":\"ping\"}").next()).get("type").asText()).isEqualTo("pong");
+      assertThat(JSON.readTree(socket.send("{\"action\":\"ping\"}").next()).get("type").asText())
+          .isEqualTo("pong");
     }
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {
-      "garbage ~!@#$%^&*()",
-      "\u0000\u0001\u0002\u0003",
-      "{\"action\":",
-      "{\"action\":\"ping\"}}",
-      "[\"action\",\"ping\"]",
-      "null",
-      "{\"action\":\"ping\",\"action\":\"ping\"}",
-      "{\"action\":{\"$ne\":1}}",
-      "{\"action\":\"ping\",\"ref\":12}",
-      "\uFEFF{\"x\":1}"
-  })
+  @ValueSource(
+      strings = {
+        "garbage ~!@#$%^&*()",
+        "\u0000\u0001\u0002\u0003",
+        "{\"action\":",
+        "{\"action\":\"ping\"}}",
+        "[\"action\",\"ping\"]",
+        "null",
+        "{\"action\":\"ping\",\"action\":\"ping\"}",
+        "{\"action\":{\"$ne\":1}}",
+        "{\"action\":\"ping\",\"ref\":12}",
+        "\uFEFF{\"x\":1}"
+      })
   void malformedTextGetsBadRequest(String frame) throws Exception {
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
       JsonNode reply = JSON.readTree(socket.send(frame).next());

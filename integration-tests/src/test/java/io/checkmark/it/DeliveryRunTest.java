@@ -1,15 +1,15 @@
 package io.checkmark.it;
 
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import io.checkmark.protocol.MessageFrame;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.Listener;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
+import io.checkmark.protocol.MessageFrame;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,11 +37,20 @@ class DeliveryRunTest {
 
   @Test
   void thousandMessagesAreAllDeliveredExactlyOnce() throws Exception {
-    try (LocalStack stack = LocalStack.start(LocalStackOptions.builder().port(0)
-        .template(Path.of(System.getProperty("checkmark.template")))
-        .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "100000",
-            // Hundreds of sends from one account within a minute: explicitly more than the default limit.
-            "SendsPerAccountPer10Seconds", "100000")).build())) {
+    try (LocalStack stack =
+        LocalStack.start(
+            LocalStackOptions.builder()
+                .port(0)
+                .template(Path.of(System.getProperty("checkmark.template")))
+                .parameterOverrides(
+                    Map.of(
+                        "PinRequestsPerAddressPerHour",
+                        "100000",
+                        // Hundreds of sends from one account within a minute: explicitly more than
+                        // the default limit.
+                        "SendsPerAccountPer10Seconds",
+                        "100000"))
+                .build())) {
       int total = SEQUENTIAL_MESSAGES + PAIRS * MESSAGES_PER_PAIR;
       CountDownLatch delivered = new CountDownLatch(total);
       Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -55,21 +64,27 @@ class DeliveryRunTest {
         for (int pair = 0; pair < PAIRS; pair++) {
           String recipient = Devices.newPhone();
           String sender = Devices.newPhone();
-          Listener counting = new Listener() {
-            @Override
-            public void onMessage(MessageFrame message) {
-              long sentAt = Long.parseLong(message.body().substring(message.body().indexOf('@') + 1));
-              if (seen.add(message.messageId())) {
-                latencies[latencyCount.getAndIncrement()] = System.nanoTime() - sentAt;
-                delivered.countDown();
-              } else {
-                duplicates.incrementAndGet();
-              }
-            }
-          };
-          CheckmarkClient recipientClient = CheckmarkClient.builder(stack.webSocketUrl())
-              .credentials(recipient, Devices.register(stack, recipient)).listener(counting).build();
-          CheckmarkClient senderClient = Devices.client(stack, sender, Devices.register(stack, sender), new Devices.Inbox());
+          Listener counting =
+              new Listener() {
+                @Override
+                public void onMessage(MessageFrame message) {
+                  long sentAt =
+                      Long.parseLong(message.body().substring(message.body().indexOf('@') + 1));
+                  if (seen.add(message.messageId())) {
+                    latencies[latencyCount.getAndIncrement()] = System.nanoTime() - sentAt;
+                    delivered.countDown();
+                  } else {
+                    duplicates.incrementAndGet();
+                  }
+                }
+              };
+          CheckmarkClient recipientClient =
+              CheckmarkClient.builder(stack.webSocketUrl())
+                  .credentials(recipient, Devices.register(stack, recipient))
+                  .listener(counting)
+                  .build();
+          CheckmarkClient senderClient =
+              Devices.client(stack, sender, Devices.register(stack, sender), new Devices.Inbox());
           recipientClient.connect().join();
           senderClient.connect().join();
           clients.add(recipientClient);
@@ -80,7 +95,10 @@ class DeliveryRunTest {
 
         for (int i = 0; i < SEQUENTIAL_MESSAGES; i++) {
           long awaited = delivered.getCount() - 1;
-          senders.get(0).send(recipients.get(0), "s" + i + "@" + System.nanoTime()).get(10, TimeUnit.SECONDS);
+          senders
+              .get(0)
+              .send(recipients.get(0), "s" + i + "@" + System.nanoTime())
+              .get(10, TimeUnit.SECONDS);
           while (delivered.getCount() > awaited) {
             Thread.onSpinWait();
           }
@@ -94,44 +112,62 @@ class DeliveryRunTest {
         for (int pair = 0; pair < PAIRS; pair++) {
           CheckmarkClient sender = senders.get(pair);
           String recipient = recipients.get(pair);
-          sending.add(CompletableFuture.runAsync(() -> {
-            List<CompletableFuture<?>> window = new ArrayList<>();
-            for (int i = 0; i < MESSAGES_PER_PAIR; i++) {
-              window.add(sender.send(recipient, i + "@" + System.nanoTime()));
-              if (window.size() == IN_FLIGHT_PER_SENDER) {
-                CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)).join();
-                window.clear();
-              }
-            }
-            CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)).join();
-          }));
+          sending.add(
+              CompletableFuture.runAsync(
+                  () -> {
+                    List<CompletableFuture<?>> window = new ArrayList<>();
+                    for (int i = 0; i < MESSAGES_PER_PAIR; i++) {
+                      window.add(sender.send(recipient, i + "@" + System.nanoTime()));
+                      if (window.size() == IN_FLIGHT_PER_SENDER) {
+                        CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)).join();
+                        window.clear();
+                      }
+                    }
+                    CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)).join();
+                  }));
         }
-        CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new))
+            .get(120, TimeUnit.SECONDS);
         assertThat(delivered.await(60, TimeUnit.SECONDS)).as("all %d delivered", total).isTrue();
         double seconds = (System.nanoTime() - start) / 1e9;
-        // The senders ack the last receipts a moment after they arrive: wait until no request is made for 300 ms.
+        // The senders ack the last receipts a moment after they arrive: wait until no request is
+        // made for 300 ms.
         long[] lastSeen = {-1};
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
-          long now = AwsCallRecorder.FUNCTION_DYNAMODB_REQUESTS.get();
-          boolean settled = now == lastSeen[0];
-          lastSeen[0] = now;
-          return settled;
-        });
-        // Send, push, the recipient's ack, the receipt, the sender's ack of it: all the requests a delivery costs.
-        double requestsPerMessage = (AwsCallRecorder.FUNCTION_DYNAMODB_REQUESTS.get() - requestsBefore)
-            / (double) (total - SEQUENTIAL_MESSAGES);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(300))
+            .until(
+                () -> {
+                  long now = AwsCallRecorder.FUNCTION_DYNAMODB_REQUESTS.get();
+                  boolean settled = now == lastSeen[0];
+                  lastSeen[0] = now;
+                  return settled;
+                });
+        // Send, push, the recipient's ack, the receipt, the sender's ack of it: all the requests a
+        // delivery costs.
+        double requestsPerMessage =
+            (AwsCallRecorder.FUNCTION_DYNAMODB_REQUESTS.get() - requestsBefore)
+                / (double) (total - SEQUENTIAL_MESSAGES);
 
         assertThat(seen).hasSize(total);
         assertThat(duplicates.get()).as("duplicates handed to listeners").isZero();
         long[] loaded = Arrays.copyOfRange(latencies, SEQUENTIAL_MESSAGES, latencyCount.get());
         Arrays.sort(loaded);
         int concurrent = total - SEQUENTIAL_MESSAGES;
-        System.out.printf("DELIVERY RUN: one at a time: send->deliver p50 %.1f ms, p99 %.1f ms (%d messages);"
+        System.out.printf(
+            "DELIVERY RUN: one at a time: send->deliver p50 %.1f ms, p99 %.1f ms (%d messages);"
                 + " %d in flight: %d messages in %.2f s = %.0f msg/s, send->deliver p50 %.1f ms, p99 %.1f ms;"
                 + " %.1f DynamoDB requests per delivered message; lost 0, duplicated %d%n",
-            unloaded[unloaded.length / 2] / 1e6, unloaded[(int) (unloaded.length * 0.99)] / 1e6, SEQUENTIAL_MESSAGES,
-            PAIRS * IN_FLIGHT_PER_SENDER, concurrent, seconds, concurrent / seconds,
-            loaded[loaded.length / 2] / 1e6, loaded[(int) (loaded.length * 0.99)] / 1e6, requestsPerMessage,
+            unloaded[unloaded.length / 2] / 1e6,
+            unloaded[(int) (unloaded.length * 0.99)] / 1e6,
+            SEQUENTIAL_MESSAGES,
+            PAIRS * IN_FLIGHT_PER_SENDER,
+            concurrent,
+            seconds,
+            concurrent / seconds,
+            loaded[loaded.length / 2] / 1e6,
+            loaded[(int) (loaded.length * 0.99)] / 1e6,
+            requestsPerMessage,
             duplicates.get());
       } finally {
         clients.forEach(CheckmarkClient::close);

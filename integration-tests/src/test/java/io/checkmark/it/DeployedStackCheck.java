@@ -2,10 +2,10 @@ package io.checkmark.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.checkmark.client.CheckmarkClient;
 import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
-import io.checkmark.client.CheckmarkClient;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +33,10 @@ class DeployedStackCheck {
     String bobKey = Devices.register(url, bob, () -> numbers[1][1]);
     Devices.Inbox aliceInbox = new Devices.Inbox();
     Devices.Inbox bobInbox = new Devices.Inbox();
-    try (CheckmarkClient aliceClient = CheckmarkClient.builder(url).credentials(alice, aliceKey).listener(aliceInbox).build();
-         CheckmarkClient bobClient = CheckmarkClient.builder(url).credentials(bob, bobKey).listener(bobInbox).build()) {
+    try (CheckmarkClient aliceClient =
+            CheckmarkClient.builder(url).credentials(alice, aliceKey).listener(aliceInbox).build();
+        CheckmarkClient bobClient =
+            CheckmarkClient.builder(url).credentials(bob, bobKey).listener(bobInbox).build()) {
       aliceClient.connect().get(30, TimeUnit.SECONDS);
       bobClient.connect().get(30, TimeUnit.SECONDS);
 
@@ -53,7 +55,8 @@ class DeployedStackCheck {
     }
   }
 
-  private static MessageFrame awaitMessage(Devices.Inbox inbox, String messageId) throws InterruptedException {
+  private static MessageFrame awaitMessage(Devices.Inbox inbox, String messageId)
+      throws InterruptedException {
     while (true) {
       MessageFrame message = inbox.nextMessage();
       if (message.messageId().equals(messageId)) {
@@ -62,8 +65,10 @@ class DeployedStackCheck {
     }
   }
 
-
-  /** {@code checkmark.url}, else the {@code WebSocketUrl} output of the stack {@code checkmark.stack}. */
+  /**
+   * {@code checkmark.url}, else the {@code WebSocketUrl} output of the stack {@code
+   * checkmark.stack}.
+   */
   private static URI webSocketUrl() {
     String url = System.getProperty("checkmark.url", "");
     if (!url.isBlank() && !url.startsWith("${")) {
@@ -71,16 +76,27 @@ class DeployedStackCheck {
     }
     String stack = System.getProperty("checkmark.stack", "");
     if (stack.isBlank() || stack.startsWith("${")) {
-      throw new IllegalStateException("give -Dcheckmark.stack=<stack name> or -Dcheckmark.url=<wss URL>");
+      throw new IllegalStateException(
+          "give -Dcheckmark.stack=<stack name> or -Dcheckmark.url=<wss URL>");
     }
     String region = System.getProperty("checkmark.region", "");
-    try (CloudFormationClient cloudFormation = CloudFormationClient.builder()
-        .region(Region.of(region.isBlank() || region.startsWith("${") ? "us-east-1" : region))
-        .httpClient(UrlConnectionHttpClient.create()).build()) {
-      return cloudFormation.describeStacks(r -> r.stackName(stack)).stacks().get(0).outputs().stream()
+    try (CloudFormationClient cloudFormation =
+        CloudFormationClient.builder()
+            .region(Region.of(region.isBlank() || region.startsWith("${") ? "us-east-1" : region))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
+      return cloudFormation
+          .describeStacks(r -> r.stackName(stack))
+          .stacks()
+          .get(0)
+          .outputs()
+          .stream()
           .filter(output -> output.outputKey().equals("WebSocketUrl"))
-          .map(Output::outputValue).map(URI::create).findFirst()
-          .orElseThrow(() -> new IllegalStateException("stack " + stack + " has no WebSocketUrl output"));
+          .map(Output::outputValue)
+          .map(URI::create)
+          .findFirst()
+          .orElseThrow(
+              () -> new IllegalStateException("stack " + stack + " has no WebSocketUrl output"));
     }
   }
 
@@ -92,8 +108,9 @@ class DeployedStackCheck {
     String setting = System.getProperty("checkmark.testNumbers", "");
     String[] entries = setting.startsWith("${") ? new String[0] : setting.split(",");
     if (entries.length < 2) {
-      throw new IllegalStateException("give -Dcheckmark.testNumbers=+phone=PIN,+phone=PIN, the value of the SSM parameter"
-          + " the stack's TestNumbersParameterName names (aws ssm get-parameter --with-decryption)");
+      throw new IllegalStateException(
+          "give -Dcheckmark.testNumbers=+phone=PIN,+phone=PIN, the value of the SSM parameter"
+              + " the stack's TestNumbersParameterName names (aws ssm get-parameter --with-decryption)");
     }
     String[][] numbers = new String[entries.length][];
     for (int i = 0; i < entries.length; i++) {

@@ -1,26 +1,28 @@
 package io.checkmark.it;
 
-import io.checkmark.protocol.MessageFrame;
-import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.Listener;
 import io.checkmark.local.LocalStack;
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ReceiptFrame;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-/** Registered devices on a local stack, through the client SDK, reading PINs from the captured SMS. */
+/**
+ * Registered devices on a local stack, through the client SDK, reading PINs from the captured SMS.
+ */
 final class Devices {
 
-  private static final AtomicInteger NEXT_PHONE = new AtomicInteger(ThreadLocalRandom.current().nextInt(9000));
+  private static final AtomicInteger NEXT_PHONE =
+      new AtomicInteger(ThreadLocalRandom.current().nextInt(9000));
 
-  private Devices() {
-  }
+  private Devices() {}
 
   /** A phone number registered on the stack; returns its device key. */
   static String register(LocalStack stack, String phone) {
@@ -33,8 +35,8 @@ final class Devices {
   }
 
   /**
-   * Registers a phone through an anonymous client: requests a PIN, then verifies the one
-   * {@code pinAfterRequest} gives (read from an SMS, or a test number's fixed PIN); returns the key.
+   * Registers a phone through an anonymous client: requests a PIN, then verifies the one {@code
+   * pinAfterRequest} gives (read from an SMS, or a test number's fixed PIN); returns the key.
    */
   static String register(URI url, String phone, Supplier<String> pinAfterRequest) {
     try (CheckmarkClient anonymous = CheckmarkClient.builder(url).build()) {
@@ -45,8 +47,11 @@ final class Devices {
   }
 
   static CheckmarkClient client(LocalStack stack, String phone, String deviceKey, Inbox inbox) {
-    return CheckmarkClient.builder(stack.webSocketUrl()).credentials(phone, deviceKey).listener(inbox)
-        .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).build();
+    return CheckmarkClient.builder(stack.webSocketUrl())
+        .credentials(phone, deviceKey)
+        .listener(inbox)
+        .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
+        .build();
   }
 
   /** A number no other test of this run has used, so that no test meets another's rate limits. */

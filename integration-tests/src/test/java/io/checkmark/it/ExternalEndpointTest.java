@@ -16,9 +16,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The local stack in front of an external AWS endpoint, as with LocalStack
- * ({@code AWS_ENDPOINT_URL=http://localhost:4566}). LocalStack cannot run here, so a second local
- * stack plays it: its port serves DynamoDB and SNS the same way.
+ * The local stack in front of an external AWS endpoint, as with LocalStack ({@code
+ * AWS_ENDPOINT_URL=http://localhost:4566}). LocalStack cannot run here, so a second local stack
+ * plays it: its port serves DynamoDB and SNS the same way.
  */
 class ExternalEndpointTest {
 
@@ -26,10 +26,21 @@ class ExternalEndpointTest {
   void tablesAndSmsGoToTheExternalEndpointWhileWebSocketsStayLocal() throws Exception {
     Path template = Path.of(System.getProperty("checkmark.template"));
     Map<String, String> parameters = Map.of("PinRequestsPerAddressPerHour", "1000");
-    try (LocalStack external = LocalStack.start(LocalStackOptions.builder().port(0).template(template)
-        .parameterOverrides(parameters).build());
-         LocalStack stack = LocalStack.start(LocalStackOptions.builder().port(0).template(template)
-             .parameterOverrides(parameters).externalEndpoint(external.endpoint()).build())) {
+    try (LocalStack external =
+            LocalStack.start(
+                LocalStackOptions.builder()
+                    .port(0)
+                    .template(template)
+                    .parameterOverrides(parameters)
+                    .build());
+        LocalStack stack =
+            LocalStack.start(
+                LocalStackOptions.builder()
+                    .port(0)
+                    .template(template)
+                    .parameterOverrides(parameters)
+                    .externalEndpoint(external.endpoint())
+                    .build())) {
       assertThat(stack.dynamoDbEndpoint()).isEqualTo(external.endpoint());
       String alice = Devices.newPhone();
       String bob = Devices.newPhone();
@@ -40,19 +51,30 @@ class ExternalEndpointTest {
 
       String bobKey = Devices.register(external, bob, stack);
       Devices.Inbox bobInbox = new Devices.Inbox();
-      try (CheckmarkClient aliceClient = Devices.client(stack, alice, aliceKey, new Devices.Inbox());
-           CheckmarkClient bobClient = Devices.client(stack, bob, bobKey, bobInbox)) {
+      try (CheckmarkClient aliceClient =
+              Devices.client(stack, alice, aliceKey, new Devices.Inbox());
+          CheckmarkClient bobClient = Devices.client(stack, bob, bobKey, bobInbox)) {
         aliceClient.connect().join();
         bobClient.connect().join();
-        String messageId = aliceClient.send(bob, "through the external endpoint").get(10, TimeUnit.SECONDS).messageId();
+        String messageId =
+            aliceClient
+                .send(bob, "through the external endpoint")
+                .get(10, TimeUnit.SECONDS)
+                .messageId();
 
         assertThat(bobInbox.nextMessage().messageId()).isEqualTo(messageId);
       }
-      try (DynamoDbClient externalDynamoDb = DynamoDbClient.builder().endpointOverride(external.endpoint())
-          .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
-          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
+      try (DynamoDbClient externalDynamoDb =
+          DynamoDbClient.builder()
+              .endpointOverride(external.endpoint())
+              .region(Region.US_EAST_1)
+              .httpClient(UrlConnectionHttpClient.create())
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+              .build()) {
         assertThat(externalDynamoDb.scan(r -> r.tableName("AccountsTable")).items())
-            .as("accounts stored in the external DynamoDB").hasSizeGreaterThanOrEqualTo(2);
+            .as("accounts stored in the external DynamoDB")
+            .hasSizeGreaterThanOrEqualTo(2);
       }
     }
   }

@@ -1,9 +1,8 @@
 package io.checkmark.it;
 
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkmark.local.LocalStack;
@@ -13,6 +12,7 @@ import io.checkmark.template.SamTemplate;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +23,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every AWS call the functions make, through every route and the paths that push, fail and
- * replace, is allowed by that function's own policy in template.yaml: the least-privilege
- * policies are exactly wide enough. (Each local function signs with its own key; {@link
- * AwsCallRecorder} tells the calls apart.)
+ * Every AWS call the functions make, through every route and the paths that push, fail and replace,
+ * is allowed by that function's own policy in template.yaml: the least-privilege policies are
+ * exactly wide enough. (Each local function signs with its own key; {@link AwsCallRecorder} tells
+ * the calls apart.)
  */
 class LeastPrivilegeTest {
 
@@ -35,21 +35,30 @@ class LeastPrivilegeTest {
   private static final String TEST_NUMBER = "+14155550188";
   private static final String TEST_PIN = "864200";
   private static final String TEST_NUMBERS_PARAMETER = "/checkmark/least-privilege/test-numbers";
-  private static final Map<String, String> TEMPLATE_PARAMETERS = Map.of("PinRequestsPerAddressPerHour", "1000",
-      "TestNumbersParameterName", TEST_NUMBERS_PARAMETER);
+  private static final Map<String, String> TEMPLATE_PARAMETERS =
+      Map.of(
+          "PinRequestsPerAddressPerHour",
+          "1000",
+          "TestNumbersParameterName",
+          TEST_NUMBERS_PARAMETER);
 
   @Test
   void everyCallOfEveryFunctionIsGrantedByItsPolicy() throws Exception {
     // Only this stack's calls: stacks of other tests in this JVM ran with other parameters.
     AwsCallRecorder.CALLS.clear();
-    try (LocalStack stack = LocalStack.start(LocalStackOptions.builder().port(0).template(TEMPLATE)
-        .parameterOverrides(TEMPLATE_PARAMETERS)
-        .ssmParameters(Map.of(TEST_NUMBERS_PARAMETER, TEST_NUMBER + "=" + TEST_PIN))
-        .build())) {
+    try (LocalStack stack =
+        LocalStack.start(
+            LocalStackOptions.builder()
+                .port(0)
+                .template(TEMPLATE)
+                .parameterOverrides(TEMPLATE_PARAMETERS)
+                .ssmParameters(Map.of(TEST_NUMBERS_PARAMETER, TEST_NUMBER + "=" + TEST_PIN))
+                .build())) {
       exerciseEveryRoute(stack);
     }
 
-    SamTemplate template = SamTemplate.load(TEMPLATE, TEMPLATE_PARAMETERS, "us-east-1", "checkmark-local");
+    SamTemplate template =
+        SamTemplate.load(TEMPLATE, TEMPLATE_PARAMETERS, "us-east-1", "checkmark-local");
     Set<String> functionIds = template.functions().keySet();
     List<String> denied = new ArrayList<>();
     Set<String> callers = new TreeSet<>();
@@ -63,11 +72,23 @@ class LeastPrivilegeTest {
       }
     }
 
-    assertThat(callers).as("functions seen calling AWS").containsAll(List.of("ConnectFunction", "DisconnectFunction",
-        "RequestPinFunction", "VerifyPinFunction", "LoginFunction", "SendFunction", "SyncFunction", "AckFunction",
-        "ReadFunction"));
-    assertThat(AwsCallRecorder.CALLS).as("the test numbers, read by the only function that uses them")
-        .filteredOn(call -> call.action().startsWith("ssm:")).extracting(call -> call.signer() + " " + call.action())
+    assertThat(callers)
+        .as("functions seen calling AWS")
+        .containsAll(
+            List.of(
+                "ConnectFunction",
+                "DisconnectFunction",
+                "RequestPinFunction",
+                "VerifyPinFunction",
+                "LoginFunction",
+                "SendFunction",
+                "SyncFunction",
+                "AckFunction",
+                "ReadFunction"));
+    assertThat(AwsCallRecorder.CALLS)
+        .as("the test numbers, read by the only function that uses them")
+        .filteredOn(call -> call.action().startsWith("ssm:"))
+        .extracting(call -> call.signer() + " " + call.action())
         .containsOnly("RequestPinFunction ssm:GetParameter");
     assertThat(denied).as("calls their function's policy does not allow").isEmpty();
   }
@@ -79,42 +100,73 @@ class LeastPrivilegeTest {
     try (TestSocket anonymous = TestSocket.connect(stack.webSocketUrl())) {
       reply(anonymous, "{\"action\":\"requestPin\",\"phone\":\"" + carol + "\"}");
       reply(anonymous, "{\"action\":\"verifyPin\",\"phone\":\"" + carol + "\",\"pin\":\"000001\"}");
-      reply(anonymous, "{\"action\":\"login\",\"phone\":\"" + carol + "\",\"deviceKey\":\"wrong\"}");
+      reply(
+          anonymous, "{\"action\":\"login\",\"phone\":\"" + carol + "\",\"deviceKey\":\"wrong\"}");
       reply(anonymous, "{\"action\":\"ping\"}");
       reply(anonymous, "{\"action\":\"nothing\"}");
     }
     String aliceKey = Devices.register(stack, alice);
     String bobKey = Devices.register(stack, bob);
-    try (TestSocket aliceSocket = TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(alice, aliceKey));
-         TestSocket bobSocket = TestSocket.connect(stack.webSocketUrl())) {
-      reply(bobSocket, "{\"action\":\"login\",\"phone\":\"" + bob + "\",\"deviceKey\":\"" + bobKey + "\"}");
-      String messageId = reply(aliceSocket, "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"p-1\",\"body\":\"hi\"}")
-          .get("messageId").asText();
-      reply(aliceSocket, "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"p-1\",\"body\":\"hi\"}");
+    try (TestSocket aliceSocket =
+            TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(alice, aliceKey));
+        TestSocket bobSocket = TestSocket.connect(stack.webSocketUrl())) {
+      reply(
+          bobSocket,
+          "{\"action\":\"login\",\"phone\":\"" + bob + "\",\"deviceKey\":\"" + bobKey + "\"}");
+      String messageId =
+          reply(
+                  aliceSocket,
+                  "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"p-1\",\"body\":\"hi\"}")
+              .get("messageId")
+              .asText();
+      reply(
+          aliceSocket,
+          "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"p-1\",\"body\":\"hi\"}");
       bobSocket.next();
       bobSocket.send("{\"action\":\"sync\"}");
       while (!JSON.readTree(bobSocket.next()).path("type").asText().equals("synced")) {
         // the queued message, then synced
       }
       reply(bobSocket, "{\"action\":\"ack\",\"messageIds\":[\"" + messageId + "\"]}");
-      reply(bobSocket, "{\"action\":\"read\",\"to\":\"" + alice + "\",\"messageIds\":[\"" + messageId + "\"]}");
+      reply(
+          bobSocket,
+          "{\"action\":\"read\",\"to\":\"" + alice + "\",\"messageIds\":[\"" + messageId + "\"]}");
       // A stale connection, found gone on push.
       Set<String> beforeDrop = stack.openConnectionIds();
       aliceSocket.close();
-      await().atMost(Duration.ofSeconds(5))
-          .until(() -> beforeDrop.stream().filter(stack.openConnectionIds()::contains).count() == 1);
-      String bobsConnection = beforeDrop.stream().filter(stack.openConnectionIds()::contains).findFirst().orElseThrow();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> beforeDrop.stream().filter(stack.openConnectionIds()::contains).count() == 1);
+      String bobsConnection =
+          beforeDrop.stream().filter(stack.openConnectionIds()::contains).findFirst().orElseThrow();
       stack.dropWithoutDisconnect(bobsConnection);
     }
-    try (TestSocket aliceSocket = TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(alice, aliceKey))) {
-      reply(aliceSocket, "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"p-2\",\"body\":\"gone?\"}");
+    try (TestSocket aliceSocket =
+        TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(alice, aliceKey))) {
+      reply(
+          aliceSocket,
+          "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"p-2\",\"body\":\"gone?\"}");
     }
     // Re-registration closes the old device's connection.
-    try (TestSocket first = TestSocket.connect(stack.webSocketUrl()); TestSocket second = TestSocket.connect(stack.webSocketUrl())) {
+    try (TestSocket first = TestSocket.connect(stack.webSocketUrl());
+        TestSocket second = TestSocket.connect(stack.webSocketUrl())) {
       reply(first, "{\"action\":\"requestPin\",\"phone\":\"" + TEST_NUMBER + "\"}");
-      reply(first, "{\"action\":\"verifyPin\",\"phone\":\"" + TEST_NUMBER + "\",\"pin\":\"" + TEST_PIN + "\"}");
+      reply(
+          first,
+          "{\"action\":\"verifyPin\",\"phone\":\""
+              + TEST_NUMBER
+              + "\",\"pin\":\""
+              + TEST_PIN
+              + "\"}");
       reply(second, "{\"action\":\"requestPin\",\"phone\":\"" + TEST_NUMBER + "\"}");
-      reply(second, "{\"action\":\"verifyPin\",\"phone\":\"" + TEST_NUMBER + "\",\"pin\":\"" + TEST_PIN + "\"}");
+      reply(
+          second,
+          "{\"action\":\"verifyPin\",\"phone\":\""
+              + TEST_NUMBER
+              + "\",\"pin\":\""
+              + TEST_PIN
+              + "\"}");
       first.closeCode(java.time.Duration.ofSeconds(5));
     }
     // The last disconnects run their function before the stack stops.
@@ -125,11 +177,15 @@ class LeastPrivilegeTest {
     return JSON.readTree(socket.send(frame).next());
   }
 
-  /** IAM's matching, enough for these policies: an action listed and a resource pattern with {@code *}. */
+  /**
+   * IAM's matching, enough for these policies: an action listed and a resource pattern with {@code
+   * *}.
+   */
   private static boolean allowed(List<Map<String, Object>> statements, AwsCallRecorder.Call call) {
     String arn = arnOf(call);
     for (Map<String, Object> statement : statements) {
-      if (!"Allow".equals(statement.get("Effect")) || !values(statement.get("Action")).contains(call.action())) {
+      if (!"Allow".equals(statement.get("Effect"))
+          || !values(statement.get("Action")).contains(call.action())) {
         continue;
       }
       for (String resource : values(statement.get("Resource"))) {
@@ -151,7 +207,13 @@ class LeastPrivilegeTest {
       String[] methodAndPath = call.resource().split(" ", 2);
       String path = URLDecoder.decode(methodAndPath[1], StandardCharsets.UTF_8).substring(1);
       int slash = path.indexOf('/');
-      return prefix + "execute-api" + region + "WebSocketApi/" + path.substring(0, slash) + "/" + methodAndPath[0]
+      return prefix
+          + "execute-api"
+          + region
+          + "WebSocketApi/"
+          + path.substring(0, slash)
+          + "/"
+          + methodAndPath[0]
           + path.substring(slash);
     }
     if (call.action().startsWith("ssm:")) {

@@ -1,7 +1,7 @@
 package io.checkmark.it;
 
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class LocalStackProcessTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern READY = Pattern.compile("ready: (ws://\\S+) \\(HTTP and AWS endpoint (http://\\S+),");
+  private static final Pattern READY =
+      Pattern.compile("ready: (ws://\\S+) \\(HTTP and AWS endpoint (http://\\S+),");
 
   private static Process process;
   private static URI webSocketUrl;
@@ -46,18 +47,31 @@ class LocalStackProcessTest {
   static void startJar() throws Exception {
     Path jar = Path.of(System.getProperty("checkmark.local.jar"));
     assertThat(jar).as("the local stack jar, built by the local module").exists();
-    process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString(), "--port", "0", "--template", System.getProperty("checkmark.template")))
-        .redirectErrorStream(true)
-        .start();
+    process =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar",
+                    jar.toString(),
+                    "--port",
+                    "0",
+                    "--template",
+                    System.getProperty("checkmark.template")))
+            .redirectErrorStream(true)
+            .start();
     String line = awaitReadiness(process, Duration.ofSeconds(60));
     Matcher ready = READY.matcher(line);
     assertThat(ready.find()).as("readiness line: %s", line).isTrue();
     webSocketUrl = URI.create(ready.group(1));
     endpoint = URI.create(ready.group(2));
-    dynamoDb = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClient(UrlConnectionHttpClient.create()).build();
+    dynamoDb =
+        DynamoDbClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
   }
 
   @AfterAll
@@ -105,34 +119,41 @@ class LocalStackProcessTest {
     }
 
     String closed = connectionId;
-    await("row of " + closed + " removed by $disconnect").atMost(Duration.ofSeconds(10))
+    await("row of " + closed + " removed by $disconnect")
+        .atMost(Duration.ofSeconds(10))
         .until(() -> !connectionIds().contains(closed));
   }
 
   private static List<String> connectionIds() {
     return dynamoDb.scan(r -> r.tableName("ConnectionsTable").consistentRead(true)).items().stream()
-        .map(item -> item.get("id")).map(AttributeValue::s).toList();
+        .map(item -> item.get("id"))
+        .map(AttributeValue::s)
+        .toList();
   }
 
   private static String awaitReadiness(Process process, Duration limit) throws Exception {
-    BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<String> readiness = CompletableFuture.supplyAsync(() -> {
-      try {
-        StringBuilder seen = new StringBuilder();
-        for (String line = output.readLine(); line != null; line = output.readLine()) {
-          if (line.contains("Checkmark local stack ready")) {
-            Thread drain = new Thread(() -> drain(output), "local-stack-output");
-            drain.setDaemon(true);
-            drain.start();
-            return line;
-          }
-          seen.append(line).append('\n');
-        }
-        throw new IllegalStateException("the local stack exited before it was ready:\n" + seen);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    BufferedReader output =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> readiness =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                StringBuilder seen = new StringBuilder();
+                for (String line = output.readLine(); line != null; line = output.readLine()) {
+                  if (line.contains("Checkmark local stack ready")) {
+                    Thread drain = new Thread(() -> drain(output), "local-stack-output");
+                    drain.setDaemon(true);
+                    drain.start();
+                    return line;
+                  }
+                  seen.append(line).append('\n');
+                }
+                throw new IllegalStateException(
+                    "the local stack exited before it was ready:\n" + seen);
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     return readiness.get(limit.toSeconds(), TimeUnit.SECONDS);
   }
 

@@ -2,15 +2,15 @@ package io.checkmark.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.checkmark.protocol.Accepted;
-import io.checkmark.protocol.MessageFrame;
-import io.checkmark.protocol.ReceiptFrame;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
 import io.checkmark.local.TestSocket;
+import io.checkmark.protocol.Accepted;
+import io.checkmark.protocol.MessageFrame;
+import io.checkmark.protocol.ReceiptFrame;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,24 +39,40 @@ class MessagingEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TEST_NUMBER = "+14155550199";
   private static final String TEST_PIN = "135790";
+
   /** What one WebSocket frame may carry (32 KB); longer messages go in several. */
   private static final int FRAME_CHARS = 32_000;
+
   private static LocalStack stack;
   private static DynamoDbClient dynamoDb;
 
   @BeforeAll
   static void startStack() {
-    stack = LocalStack.start(LocalStackOptions.builder().port(0)
-        .template(Path.of(System.getProperty("checkmark.template")))
-        .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "100000",
-            // Hundreds of sends from one account within a minute: explicitly more than the default limit.
-            "SendsPerAccountPer10Seconds", "100000",
-            "TestNumbersParameterName", "/checkmark/test-numbers"))
-        .ssmParameters(Map.of("/checkmark/test-numbers", TEST_NUMBER + "=" + TEST_PIN))
-        .build());
-    dynamoDb = DynamoDbClient.builder().endpointOverride(stack.dynamoDbEndpoint()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClient(UrlConnectionHttpClient.create()).build();
+    stack =
+        LocalStack.start(
+            LocalStackOptions.builder()
+                .port(0)
+                .template(Path.of(System.getProperty("checkmark.template")))
+                .parameterOverrides(
+                    Map.of(
+                        "PinRequestsPerAddressPerHour",
+                        "100000",
+                        // Hundreds of sends from one account within a minute: explicitly more than
+                        // the default limit.
+                        "SendsPerAccountPer10Seconds",
+                        "100000",
+                        "TestNumbersParameterName",
+                        "/checkmark/test-numbers"))
+                .ssmParameters(Map.of("/checkmark/test-numbers", TEST_NUMBER + "=" + TEST_PIN))
+                .build());
+    dynamoDb =
+        DynamoDbClient.builder()
+            .endpointOverride(stack.dynamoDbEndpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
   }
 
   @AfterAll
@@ -71,8 +87,10 @@ class MessagingEndToEndTest {
     String bob = Devices.newPhone();
     Devices.Inbox aliceInbox = new Devices.Inbox();
     Devices.Inbox bobInbox = new Devices.Inbox();
-    try (CheckmarkClient aliceClient = Devices.client(stack, alice, Devices.register(stack, alice), aliceInbox);
-         CheckmarkClient bobClient = Devices.client(stack, bob, Devices.register(stack, bob), bobInbox)) {
+    try (CheckmarkClient aliceClient =
+            Devices.client(stack, alice, Devices.register(stack, alice), aliceInbox);
+        CheckmarkClient bobClient =
+            Devices.client(stack, bob, Devices.register(stack, bob), bobInbox)) {
       aliceClient.connect().join();
       bobClient.connect().join();
 
@@ -97,9 +115,14 @@ class MessagingEndToEndTest {
     String bob = Devices.newPhone();
     String bobKey = Devices.register(stack, bob);
     Devices.Inbox bobInbox = new Devices.Inbox();
-    try (CheckmarkClient aliceClient = Devices.client(stack, alice, Devices.register(stack, alice), new Devices.Inbox());
-         CheckmarkClient bobClient = CheckmarkClient.builder(stack.webSocketUrl()).credentials(bob, bobKey)
-             .loginWithAction().listener(bobInbox).build()) {
+    try (CheckmarkClient aliceClient =
+            Devices.client(stack, alice, Devices.register(stack, alice), new Devices.Inbox());
+        CheckmarkClient bobClient =
+            CheckmarkClient.builder(stack.webSocketUrl())
+                .credentials(bob, bobKey)
+                .loginWithAction()
+                .listener(bobInbox)
+                .build()) {
       aliceClient.connect().join();
       bobClient.connect().get(10, TimeUnit.SECONDS);
 
@@ -114,9 +137,14 @@ class MessagingEndToEndTest {
     String alice = Devices.newPhone();
     registerTestNumber();
     String messageId;
-    try (CheckmarkClient aliceClient = Devices.client(stack, alice, Devices.register(stack, alice), new Devices.Inbox())) {
+    try (CheckmarkClient aliceClient =
+        Devices.client(stack, alice, Devices.register(stack, alice), new Devices.Inbox())) {
       aliceClient.connect().join();
-      messageId = aliceClient.send(TEST_NUMBER, "for whoever holds this number").get(10, TimeUnit.SECONDS).messageId();
+      messageId =
+          aliceClient
+              .send(TEST_NUMBER, "for whoever holds this number")
+              .get(10, TimeUnit.SECONDS)
+              .messageId();
     }
 
     String newKey = registerTestNumber();
@@ -134,16 +162,22 @@ class MessagingEndToEndTest {
   }
 
   @Test
-  void twoHundredMessagesToAnOfflinePhoneSyncInOrderAndTheOfflineSenderGetsItsReceiptsLater() throws Exception {
+  void twoHundredMessagesToAnOfflinePhoneSyncInOrderAndTheOfflineSenderGetsItsReceiptsLater()
+      throws Exception {
     String alice = Devices.newPhone();
     String bob = Devices.newPhone();
     String aliceKey = Devices.register(stack, alice);
     String bobKey = Devices.register(stack, bob);
     List<String> sent = new ArrayList<>();
-    try (CheckmarkClient aliceClient = Devices.client(stack, alice, aliceKey, new Devices.Inbox())) {
+    try (CheckmarkClient aliceClient =
+        Devices.client(stack, alice, aliceKey, new Devices.Inbox())) {
       aliceClient.connect().join();
       for (int i = 0; i < 200; i++) {
-        sent.add(aliceClient.send(bob, String.format("m-%03d", i)).get(10, TimeUnit.SECONDS).messageId());
+        sent.add(
+            aliceClient
+                .send(bob, String.format("m-%03d", i))
+                .get(10, TimeUnit.SECONDS)
+                .messageId());
       }
     }
 
@@ -153,8 +187,10 @@ class MessagingEndToEndTest {
       List<MessageFrame> received = new ArrayList<>();
       bobInbox.messages.drainTo(received);
 
-      assertThat(received).extracting(MessageFrame::body)
-          .containsExactlyElementsOf(sent.stream().map(id -> String.format("m-%03d", sent.indexOf(id))).toList());
+      assertThat(received)
+          .extracting(MessageFrame::body)
+          .containsExactlyElementsOf(
+              sent.stream().map(id -> String.format("m-%03d", sent.indexOf(id))).toList());
       assertThat(received).extracting(MessageFrame::messageId).containsExactlyElementsOf(sent);
       assertThat(queued(bob)).as("bob's queue after his acks").isEmpty();
     }
@@ -165,10 +201,11 @@ class MessagingEndToEndTest {
       Set<String> deliveredIds = new HashSet<>();
       List<ReceiptFrame> receipts = new ArrayList<>();
       aliceInbox.receipts.drainTo(receipts);
-      receipts.forEach(receipt -> {
-        assertThat(receipt.status()).isEqualTo("delivered");
-        deliveredIds.addAll(receipt.messageIds());
-      });
+      receipts.forEach(
+          receipt -> {
+            assertThat(receipt.status()).isEqualTo("delivered");
+            deliveredIds.addAll(receipt.messageIds());
+          });
       assertThat(deliveredIds).containsExactlyInAnyOrderElementsOf(sent);
     }
   }
@@ -179,16 +216,21 @@ class MessagingEndToEndTest {
     String bob = Devices.newPhone();
     String aliceKey = Devices.register(stack, alice);
     Devices.register(stack, bob);
-    String frame = "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"dup-1\",\"body\":\"once\"}";
+    String frame =
+        "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"dup-1\",\"body\":\"once\"}";
     try (TestSocket first = TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey));
-         TestSocket second = TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey))) {
+        TestSocket second = TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey))) {
       CompletableFuture<String> one = CompletableFuture.supplyAsync(() -> first.send(frame).next());
-      CompletableFuture<String> two = CompletableFuture.supplyAsync(() -> second.send(frame).next());
-      List<JsonNode> replies = new ArrayList<>(List.of(JSON.readTree(one.get()), JSON.readTree(two.get())));
+      CompletableFuture<String> two =
+          CompletableFuture.supplyAsync(() -> second.send(frame).next());
+      List<JsonNode> replies =
+          new ArrayList<>(List.of(JSON.readTree(one.get()), JSON.readTree(two.get())));
       replies.add(JSON.readTree(first.send(frame).next()));
 
       assertThat(replies).extracting(reply -> reply.get("type").asText()).containsOnly("accepted");
-      assertThat(replies).extracting(reply -> reply.get("messageId").asText()).containsOnly(replies.get(0).get("messageId").asText());
+      assertThat(replies)
+          .extracting(reply -> reply.get("messageId").asText())
+          .containsOnly(replies.get(0).get("messageId").asText());
       assertThat(queued(bob)).containsExactly(replies.get(0).get("messageId").asText());
     }
   }
@@ -199,12 +241,14 @@ class MessagingEndToEndTest {
     Devices.Inbox bobInbox = new Devices.Inbox();
     List<String> senders = new ArrayList<>();
     List<CheckmarkClient> senderClients = new ArrayList<>();
-    try (CheckmarkClient bobClient = Devices.client(stack, bob, Devices.register(stack, bob), bobInbox)) {
+    try (CheckmarkClient bobClient =
+        Devices.client(stack, bob, Devices.register(stack, bob), bobInbox)) {
       bobClient.connect().join();
       for (int s = 0; s < 10; s++) {
         String sender = Devices.newPhone();
         senders.add(sender);
-        CheckmarkClient client = Devices.client(stack, sender, Devices.register(stack, sender), new Devices.Inbox());
+        CheckmarkClient client =
+            Devices.client(stack, sender, Devices.register(stack, sender), new Devices.Inbox());
         client.connect().join();
         senderClients.add(client);
       }
@@ -212,11 +256,13 @@ class MessagingEndToEndTest {
       for (int s = 0; s < 10; s++) {
         CheckmarkClient client = senderClients.get(s);
         int senderIndex = s;
-        sending.add(CompletableFuture.runAsync(() -> {
-          for (int i = 0; i < 50; i++) {
-            client.send(bob, senderIndex + ":" + i).join();
-          }
-        }));
+        sending.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  for (int i = 0; i < 50; i++) {
+                    client.send(bob, senderIndex + ":" + i).join();
+                  }
+                }));
       }
       CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
@@ -226,7 +272,9 @@ class MessagingEndToEndTest {
         MessageFrame message = bobInbox.nextMessage();
         assertThat(messageIds.add(message.messageId())).as("delivered once: %s", message).isTrue();
         String[] parts = message.body().split(":");
-        bySender.computeIfAbsent(message.from(), from -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
+        bySender
+            .computeIfAbsent(message.from(), from -> new ArrayList<>())
+            .add(Integer.parseInt(parts[1]));
       }
       assertThat(bobInbox.messages.poll(300, TimeUnit.MILLISECONDS)).as("a 501st message").isNull();
       assertThat(bySender.keySet()).containsExactlyInAnyOrderElementsOf(senders);
@@ -255,9 +303,16 @@ class MessagingEndToEndTest {
     assertThat(connectionsOf(bob)).as("the stale row, with no $disconnect to remove it").hasSize(1);
 
     String messageId;
-    try (TestSocket aliceSocket = TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey))) {
-      JsonNode accepted = JSON.readTree(aliceSocket.send(
-          "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"s-1\",\"body\":\"are you there?\"}").next());
+    try (TestSocket aliceSocket =
+        TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey))) {
+      JsonNode accepted =
+          JSON.readTree(
+              aliceSocket
+                  .send(
+                      "{\"action\":\"send\",\"to\":\""
+                          + bob
+                          + "\",\"id\":\"s-1\",\"body\":\"are you there?\"}")
+                  .next());
       assertThat(accepted.get("type").asText()).isEqualTo("accepted");
       messageId = accepted.get("messageId").asText();
     }
@@ -280,20 +335,47 @@ class MessagingEndToEndTest {
     String bobKey = Devices.register(stack, bob);
     String carolKey = Devices.register(stack, carol);
     try (TestSocket aliceSocket = TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey));
-         TestSocket bobSocket = TestSocket.connect(stack.webSocketUrl(), basic(bob, bobKey));
-         TestSocket carolSocket = TestSocket.connect(stack.webSocketUrl(), basic(carol, carolKey))) {
-      String messageId = JSON.readTree(aliceSocket.send(
-          "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"a-1\",\"body\":\"hi\"}").next()).get("messageId").asText();
+        TestSocket bobSocket = TestSocket.connect(stack.webSocketUrl(), basic(bob, bobKey));
+        TestSocket carolSocket = TestSocket.connect(stack.webSocketUrl(), basic(carol, carolKey))) {
+      String messageId =
+          JSON.readTree(
+                  aliceSocket
+                      .send(
+                          "{\"action\":\"send\",\"to\":\""
+                              + bob
+                              + "\",\"id\":\"a-1\",\"body\":\"hi\"}")
+                      .next())
+              .get("messageId")
+              .asText();
       assertThat(JSON.readTree(bobSocket.next()).get("messageId").asText()).isEqualTo(messageId);
 
-      assertThat(reply(carolSocket, "{\"action\":\"ack\",\"messageIds\":[\"" + messageId + "\"]}").get("count").asInt()).isZero();
+      assertThat(
+              reply(carolSocket, "{\"action\":\"ack\",\"messageIds\":[\"" + messageId + "\"]}")
+                  .get("count")
+                  .asInt())
+          .isZero();
       assertThat(queued(bob)).containsExactly(messageId);
-      assertThat(reply(bobSocket, "{\"action\":\"ack\",\"messageIds\":[\"" + messageId + "\"]}").get("count").asInt()).isEqualTo(1);
-      assertThat(reply(bobSocket, "{\"action\":\"ack\",\"messageIds\":[\"" + messageId + "\"]}").get("count").asInt()).isZero();
+      assertThat(
+              reply(bobSocket, "{\"action\":\"ack\",\"messageIds\":[\"" + messageId + "\"]}")
+                  .get("count")
+                  .asInt())
+          .isEqualTo(1);
+      assertThat(
+              reply(bobSocket, "{\"action\":\"ack\",\"messageIds\":[\"" + messageId + "\"]}")
+                  .get("count")
+                  .asInt())
+          .isZero();
 
       JsonNode delivered = JSON.readTree(aliceSocket.next());
       assertThat(delivered.get("status").asText()).isEqualTo("delivered");
-      JsonNode receiptSent = reply(bobSocket, "{\"action\":\"read\",\"to\":\"" + alice + "\",\"messageIds\":[\"" + messageId + "\"]}");
+      JsonNode receiptSent =
+          reply(
+              bobSocket,
+              "{\"action\":\"read\",\"to\":\""
+                  + alice
+                  + "\",\"messageIds\":[\""
+                  + messageId
+                  + "\"]}");
       assertThat(receiptSent.get("type").asText()).isEqualTo("receiptSent");
       JsonNode read = JSON.readTree(aliceSocket.next());
       assertThat(read.get("status").asText()).isEqualTo("read");
@@ -312,31 +394,52 @@ class MessagingEndToEndTest {
     Map<String, String> cases = new LinkedHashMap<>();
     cases.put("{\"action\":\"send\",\"to\":\"" + bob + "\",\"body\":\"no id\"}", "BAD_REQUEST");
     cases.put("{\"action\":\"send\",\"id\":\"x\",\"body\":\"no to\"}", "BAD_REQUEST");
-    cases.put("{\"action\":\"send\",\"to\":14155550123,\"id\":\"x\",\"body\":\"number\"}", "BAD_REQUEST");
-    cases.put("{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":[1],\"body\":\"array id\"}", "BAD_REQUEST");
-    // A client message just under 128 KB whose message frame, with the fields the server adds, is just over.
-    cases.put("{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":\"x\",\"body\":\"" + "b".repeat(131_000) + "\"}",
+    cases.put(
+        "{\"action\":\"send\",\"to\":14155550123,\"id\":\"x\",\"body\":\"number\"}", "BAD_REQUEST");
+    cases.put(
+        "{\"action\":\"send\",\"to\":\"" + bob + "\",\"id\":[1],\"body\":\"array id\"}",
+        "BAD_REQUEST");
+    // A client message just under 128 KB whose message frame, with the fields the server adds, is
+    // just over.
+    cases.put(
+        "{\"action\":\"send\",\"to\":\""
+            + bob
+            + "\",\"id\":\"x\",\"body\":\""
+            + "b".repeat(131_000)
+            + "\"}",
         "MESSAGE_TOO_LARGE");
-    cases.put("{\"action\":\"send\",\"to\":\"" + Devices.newPhone() + "\",\"id\":\"x\",\"body\":\"who?\"}",
+    cases.put(
+        "{\"action\":\"send\",\"to\":\""
+            + Devices.newPhone()
+            + "\",\"id\":\"x\",\"body\":\"who?\"}",
         "UNKNOWN_RECIPIENT");
     cases.put("{\"action\":\"ack\",\"messageIds\":\"not a list\"}", "BAD_REQUEST");
     cases.put("{\"action\":\"sync\",\"limit\":1000}", "BAD_REQUEST");
-    try (TestSocket aliceSocket = TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey))) {
+    try (TestSocket aliceSocket =
+        TestSocket.connect(stack.webSocketUrl(), basic(alice, aliceKey))) {
       for (Map.Entry<String, String> badFrame : cases.entrySet()) {
         String frame = badFrame.getKey();
         for (int start = 0; start < frame.length(); start += FRAME_CHARS) {
-          aliceSocket.sendFragment(frame.substring(start, Math.min(frame.length(), start + FRAME_CHARS)),
+          aliceSocket.sendFragment(
+              frame.substring(start, Math.min(frame.length(), start + FRAME_CHARS)),
               start + FRAME_CHARS >= frame.length());
         }
         JsonNode error = JSON.readTree(aliceSocket.next());
-        assertThat(error.get("code").asText()).as(badFrame.getKey().substring(0, Math.min(80, badFrame.getKey().length())))
+        assertThat(error.get("code").asText())
+            .as(badFrame.getKey().substring(0, Math.min(80, badFrame.getKey().length())))
             .isEqualTo(badFrame.getValue());
       }
     }
     try (TestSocket anonymous = TestSocket.connect(stack.webSocketUrl())) {
       for (String action : List.of("send", "sync", "ack", "read")) {
-        JsonNode error = reply(anonymous, "{\"action\":\"" + action + "\",\"to\":\"" + bob
-            + "\",\"id\":\"x\",\"body\":\"hi\",\"messageIds\":[\"x\"]}");
+        JsonNode error =
+            reply(
+                anonymous,
+                "{\"action\":\""
+                    + action
+                    + "\",\"to\":\""
+                    + bob
+                    + "\",\"id\":\"x\",\"body\":\"hi\",\"messageIds\":[\"x\"]}");
         assertThat(error.get("code").asText()).as(action).isEqualTo("UNAUTHORIZED");
       }
     }
@@ -348,20 +451,32 @@ class MessagingEndToEndTest {
   }
 
   private static List<String> queued(String owner) {
-    return dynamoDb.query(r -> r.tableName("MessagesTable").keyConditionExpression("#q = :owner")
-            .expressionAttributeNames(Map.of("#q", "queue"))
-            .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner))).consistentRead(true))
-        .items().stream().map(item -> item.get("id").s()).toList();
+    return dynamoDb
+        .query(
+            r ->
+                r.tableName("MessagesTable")
+                    .keyConditionExpression("#q = :owner")
+                    .expressionAttributeNames(Map.of("#q", "queue"))
+                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner)))
+                    .consistentRead(true))
+        .items()
+        .stream()
+        .map(item -> item.get("id").s())
+        .toList();
   }
 
   private static List<String> connectionsOf(String phone) {
     return dynamoDb.scan(r -> r.tableName("ConnectionsTable").consistentRead(true)).items().stream()
         .filter(item -> item.containsKey("phone") && item.get("phone").s().equals(phone))
-        .map(item -> item.get("id").s()).toList();
+        .map(item -> item.get("id").s())
+        .toList();
   }
 
   static Map<String, String> basic(String phone, String key) {
-    return Map.of("Authorization",
-        "Basic " + Base64.getEncoder().encodeToString((phone + ":" + key).getBytes(StandardCharsets.UTF_8)));
+    return Map.of(
+        "Authorization",
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString((phone + ":" + key).getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -3,12 +3,12 @@ package io.checkmark.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.checkmark.protocol.Accepted;
-import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.CheckmarkException;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
+import io.checkmark.protocol.Accepted;
+import io.checkmark.protocol.ReceiptFrame;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,11 +24,11 @@ class PersistenceTest {
 
   private static final Path TEMPLATE = Path.of(System.getProperty("checkmark.template"));
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   @Test
-  void accountsQueuedMessagesAndTheMessageIdKeySurviveARestartOnTheSameDirectory() throws Exception {
+  void accountsQueuedMessagesAndTheMessageIdKeySurviveARestartOnTheSameDirectory()
+      throws Exception {
     String alice = Devices.newPhone();
     String bob = Devices.newPhone();
     String aliceKey;
@@ -37,7 +37,8 @@ class PersistenceTest {
     try (LocalStack first = start(directory)) {
       aliceKey = Devices.register(first, alice);
       bobKey = Devices.register(first, bob);
-      try (CheckmarkClient aliceClient = Devices.client(first, alice, aliceKey, new Devices.Inbox())) {
+      try (CheckmarkClient aliceClient =
+          Devices.client(first, alice, aliceKey, new Devices.Inbox())) {
         aliceClient.connect().get(10, TimeUnit.SECONDS);
         accepted = aliceClient.send(bob, "kept while the stack was down").get(10, TimeUnit.SECONDS);
       }
@@ -45,7 +46,7 @@ class PersistenceTest {
 
     Devices.Inbox bobInbox = new Devices.Inbox();
     try (LocalStack second = start(directory);
-         CheckmarkClient bobClient = Devices.client(second, bob, bobKey, bobInbox)) {
+        CheckmarkClient bobClient = Devices.client(second, bob, bobKey, bobInbox)) {
       bobClient.connect().get(10, TimeUnit.SECONDS);
 
       var message = bobInbox.nextMessage();
@@ -76,15 +77,22 @@ class PersistenceTest {
     }
 
     try (LocalStack second = start(null);
-         CheckmarkClient bobClient = Devices.client(second, bob, bobKey, new Devices.Inbox())) {
+        CheckmarkClient bobClient = Devices.client(second, bob, bobKey, new Devices.Inbox())) {
       assertThatThrownBy(() -> bobClient.connect().get(10, TimeUnit.SECONDS))
-          .as("the account is gone: its key is refused at connect").cause()
-          .isInstanceOfSatisfying(CheckmarkException.class, refused -> assertThat(refused.code()).isEqualTo("UNAUTHORIZED"));
+          .as("the account is gone: its key is refused at connect")
+          .cause()
+          .isInstanceOfSatisfying(
+              CheckmarkException.class,
+              refused -> assertThat(refused.code()).isEqualTo("UNAUTHORIZED"));
     }
   }
 
   private static LocalStack start(Path persistDirectory) {
-    return LocalStack.start(LocalStackOptions.builder().port(0).template(TEMPLATE)
-        .persistDirectory(persistDirectory).build());
+    return LocalStack.start(
+        LocalStackOptions.builder()
+            .port(0)
+            .template(TEMPLATE)
+            .persistDirectory(persistDirectory)
+            .build());
   }
 }

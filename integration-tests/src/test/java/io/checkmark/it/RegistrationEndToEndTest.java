@@ -42,14 +42,18 @@ class RegistrationEndToEndTest {
 
   @BeforeAll
   static void startStack() {
-    stack = LocalStack.start(LocalStackOptions.builder().port(0)
-        .template(Path.of(System.getProperty("checkmark.template")))
-        .parameterOverrides(Map.of(
-            // Every test connects from 127.0.0.1.
-            "PinRequestsPerAddressPerHour", "1000",
-            "TestNumbersParameterName", "/checkmark/test-numbers"))
-        .ssmParameters(Map.of("/checkmark/test-numbers", TEST_NUMBER + "=" + TEST_PIN))
-        .build());
+    stack =
+        LocalStack.start(
+            LocalStackOptions.builder()
+                .port(0)
+                .template(Path.of(System.getProperty("checkmark.template")))
+                .parameterOverrides(
+                    Map.of(
+                        // Every test connects from 127.0.0.1.
+                        "PinRequestsPerAddressPerHour", "1000",
+                        "TestNumbersParameterName", "/checkmark/test-numbers"))
+                .ssmParameters(Map.of("/checkmark/test-numbers", TEST_NUMBER + "=" + TEST_PIN))
+                .build());
   }
 
   @AfterAll
@@ -62,29 +66,48 @@ class RegistrationEndToEndTest {
     String phone = newPhone();
     String deviceKey;
     try (TestSocket phoneSocket = TestSocket.connect(stack.webSocketUrl())) {
-      JsonNode pinSent = request(phoneSocket, "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\",\"ref\":\"r1\"}");
+      JsonNode pinSent =
+          request(
+              phoneSocket,
+              "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\",\"ref\":\"r1\"}");
       assertThat(pinSent.get("type").asText()).isEqualTo("pinSent");
       assertThat(pinSent.get("expiresInSeconds").asInt()).isEqualTo(600);
       assertThat(pinSent.get("ref").asText()).isEqualTo("r1");
 
       JsonNode sms = capturedSms(phone).get(0);
-      assertThat(sms.get("MessageAttributes").get("AWS.SNS.SMS.SMSType").get("StringValue").asText())
+      assertThat(
+              sms.get("MessageAttributes").get("AWS.SNS.SMS.SMSType").get("StringValue").asText())
           .isEqualTo("Transactional");
-      JsonNode registered = request(phoneSocket,
-          "{\"action\":\"verifyPin\",\"phone\":\"" + phone + "\",\"pin\":\"" + pinIn(sms) + "\"}");
+      JsonNode registered =
+          request(
+              phoneSocket,
+              "{\"action\":\"verifyPin\",\"phone\":\""
+                  + phone
+                  + "\",\"pin\":\""
+                  + pinIn(sms)
+                  + "\"}");
       assertThat(registered.get("type").asText()).isEqualTo("registered");
       assertThat(registered.get("phone").asText()).isEqualTo(phone);
       deviceKey = registered.get("deviceKey").asText();
       assertThat(Base64.getUrlDecoder().decode(deviceKey)).hasSizeGreaterThanOrEqualTo(16);
     }
 
-    try (TestSocket withHeader = TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(phone, deviceKey)))) {
-      assertThat(request(withHeader, "{\"action\":\"ping\"}").get("type").asText()).isEqualTo("pong");
+    try (TestSocket withHeader =
+        TestSocket.connect(
+            stack.webSocketUrl(), Map.of("Authorization", basic(phone, deviceKey)))) {
+      assertThat(request(withHeader, "{\"action\":\"ping\"}").get("type").asText())
+          .isEqualTo("pong");
     }
 
     try (TestSocket anonymous = TestSocket.connect(stack.webSocketUrl())) {
-      JsonNode loggedIn = request(anonymous,
-          "{\"action\":\"login\",\"phone\":\"" + phone + "\",\"deviceKey\":\"" + deviceKey + "\"}");
+      JsonNode loggedIn =
+          request(
+              anonymous,
+              "{\"action\":\"login\",\"phone\":\""
+                  + phone
+                  + "\",\"deviceKey\":\""
+                  + deviceKey
+                  + "\"}");
       assertThat(loggedIn.get("type").asText()).isEqualTo("loggedIn");
       assertThat(loggedIn.get("phone").asText()).isEqualTo(phone);
     }
@@ -92,10 +115,16 @@ class RegistrationEndToEndTest {
 
   @Test
   void badHeaderRefusesTheUpgradeWith401() {
-    assertThatThrownBy(() -> TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(newPhone(), "nope"))))
-        .isInstanceOfSatisfying(TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(401));
-    assertThatThrownBy(() -> TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", "Basic %%%")))
-        .isInstanceOfSatisfying(TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(401));
+    assertThatThrownBy(
+            () ->
+                TestSocket.connect(
+                    stack.webSocketUrl(), Map.of("Authorization", basic(newPhone(), "nope"))))
+        .isInstanceOfSatisfying(
+            TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(401));
+    assertThatThrownBy(
+            () -> TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", "Basic %%%")))
+        .isInstanceOfSatisfying(
+            TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(401));
   }
 
   @Test
@@ -105,7 +134,10 @@ class RegistrationEndToEndTest {
       request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\"}");
       String wrong = pinIn(capturedSms(phone).get(0)).equals("000000") ? "111111" : "000000";
 
-      JsonNode error = request(socket, "{\"action\":\"verifyPin\",\"phone\":\"" + phone + "\",\"pin\":\"" + wrong + "\"}");
+      JsonNode error =
+          request(
+              socket,
+              "{\"action\":\"verifyPin\",\"phone\":\"" + phone + "\",\"pin\":\"" + wrong + "\"}");
 
       assertThat(error.get("code").asText()).isEqualTo("INVALID_PIN");
       assertThat(error.get("attemptsLeft").asInt()).isEqualTo(4);
@@ -141,7 +173,10 @@ class RegistrationEndToEndTest {
   void threeHundredCharacterPhoneGetsInvalidPhone() throws Exception {
     String phone = "+" + "4".repeat(299);
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
-      assertThat(request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\"}").get("code").asText())
+      assertThat(
+              request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\"}")
+                  .get("code")
+                  .asText())
           .isEqualTo("INVALID_PHONE");
     }
   }
@@ -150,9 +185,10 @@ class RegistrationEndToEndTest {
   void registeringOnASecondDeviceClosesTheFirstAndRevokesItsKey() throws Exception {
     try (TestSocket firstDevice = TestSocket.connect(stack.webSocketUrl())) {
       String oldKey = registerTestNumber(firstDevice);
-      try (TestSocket firstDeviceAgain = TestSocket.connect(stack.webSocketUrl(),
-          Map.of("Authorization", basic(TEST_NUMBER, oldKey)));
-           TestSocket secondDevice = TestSocket.connect(stack.webSocketUrl())) {
+      try (TestSocket firstDeviceAgain =
+              TestSocket.connect(
+                  stack.webSocketUrl(), Map.of("Authorization", basic(TEST_NUMBER, oldKey)));
+          TestSocket secondDevice = TestSocket.connect(stack.webSocketUrl())) {
         request(firstDeviceAgain, "{\"action\":\"ping\"}");
 
         String newKey = registerTestNumber(secondDevice);
@@ -164,13 +200,25 @@ class RegistrationEndToEndTest {
           assertThat(replaced.closeCode(Duration.ofSeconds(5))).isEqualTo(1000);
         }
         try (TestSocket anonymous = TestSocket.connect(stack.webSocketUrl())) {
-          JsonNode refused = request(anonymous,
-              "{\"action\":\"login\",\"phone\":\"" + TEST_NUMBER + "\",\"deviceKey\":\"" + oldKey + "\"}");
+          JsonNode refused =
+              request(
+                  anonymous,
+                  "{\"action\":\"login\",\"phone\":\""
+                      + TEST_NUMBER
+                      + "\",\"deviceKey\":\""
+                      + oldKey
+                      + "\"}");
           assertThat(refused.get("code").asText()).isEqualTo("UNAUTHORIZED");
         }
-        assertThatThrownBy(() -> TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(TEST_NUMBER, oldKey))))
-            .isInstanceOfSatisfying(TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(401));
-        TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(TEST_NUMBER, newKey))).close();
+        assertThatThrownBy(
+                () ->
+                    TestSocket.connect(
+                        stack.webSocketUrl(), Map.of("Authorization", basic(TEST_NUMBER, oldKey))))
+            .isInstanceOfSatisfying(
+                TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(401));
+        TestSocket.connect(
+                stack.webSocketUrl(), Map.of("Authorization", basic(TEST_NUMBER, newKey)))
+            .close();
       }
     }
   }
@@ -181,15 +229,22 @@ class RegistrationEndToEndTest {
     String key = Devices.register(stack, phone);
     try (TestSocket attacker = TestSocket.connect(stack.webSocketUrl())) {
       for (int i = 0; i < 25; i++) {
-        assertThat(request(attacker, login(phone, "wrong-key")).get("code").asText()).isIn("UNAUTHORIZED", "RATE_LIMITED");
+        assertThat(request(attacker, login(phone, "wrong-key")).get("code").asText())
+            .isIn("UNAUTHORIZED", "RATE_LIMITED");
       }
-      assertThat(request(attacker, login(phone, "wrong-key")).get("code").asText()).isEqualTo("RATE_LIMITED");
-      assertThatThrownBy(() -> TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(phone, "wrong-key"))))
-          .isInstanceOfSatisfying(TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(429));
+      assertThat(request(attacker, login(phone, "wrong-key")).get("code").asText())
+          .isEqualTo("RATE_LIMITED");
+      assertThatThrownBy(
+              () ->
+                  TestSocket.connect(
+                      stack.webSocketUrl(), Map.of("Authorization", basic(phone, "wrong-key"))))
+          .isInstanceOfSatisfying(
+              TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(429));
 
       assertThat(request(attacker, login(phone, key)).get("type").asText()).isEqualTo("loggedIn");
     }
-    try (TestSocket owner = TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(phone, key)))) {
+    try (TestSocket owner =
+        TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(phone, key)))) {
       assertThat(request(owner, "{\"action\":\"ping\"}").get("type").asText()).isEqualTo("pong");
     }
   }
@@ -211,20 +266,37 @@ class RegistrationEndToEndTest {
       guesses.add(15, pin);
 
       for (int i = 0; i < guesses.size(); i++) {
-        sockets.get(i % sockets.size())
-            .send("{\"action\":\"verifyPin\",\"phone\":\"" + phone + "\",\"pin\":\"" + guesses.get(i) + "\"}");
+        sockets
+            .get(i % sockets.size())
+            .send(
+                "{\"action\":\"verifyPin\",\"phone\":\""
+                    + phone
+                    + "\",\"pin\":\""
+                    + guesses.get(i)
+                    + "\"}");
       }
       List<JsonNode> replies = new ArrayList<>();
       for (int i = 0; i < guesses.size(); i++) {
         replies.add(JSON.readTree(sockets.get(i % sockets.size()).next()));
       }
 
-      long registered = replies.stream().filter(reply -> reply.path("type").asText().equals("registered")).count();
-      List<String> codes = replies.stream().map(reply -> reply.path("code").asText()).filter(code -> !code.isEmpty()).toList();
+      long registered =
+          replies.stream()
+              .filter(reply -> reply.path("type").asText().equals("registered"))
+              .count();
+      List<String> codes =
+          replies.stream()
+              .map(reply -> reply.path("code").asText())
+              .filter(code -> !code.isEmpty())
+              .toList();
       long evaluated = registered + codes.stream().filter("INVALID_PIN"::equals).count();
       assertThat(evaluated).isLessThanOrEqualTo(5);
       // Once the right guess has used the PIN, no PIN is pending for the ones after it.
-      assertThat(codes).isSubsetOf("INVALID_PIN", "TOO_MANY_ATTEMPTS", registered == 1 ? "PIN_EXPIRED" : "TOO_MANY_ATTEMPTS");
+      assertThat(codes)
+          .isSubsetOf(
+              "INVALID_PIN",
+              "TOO_MANY_ATTEMPTS",
+              registered == 1 ? "PIN_EXPIRED" : "TOO_MANY_ATTEMPTS");
       if (registered == 0) {
         assertThat(evaluated).isEqualTo(5);
       }
@@ -237,11 +309,23 @@ class RegistrationEndToEndTest {
   void twoSpellingsOfOneNumberGetOneSmsDestinationAndOneLimit() throws Exception {
     String national = newPhone().substring(2);
     String canonical = "+1" + national;
-    String spaced = "+1 " + national.substring(0, 3) + " " + national.substring(3, 6) + " " + national.substring(6);
+    String spaced =
+        "+1 "
+            + national.substring(0, 3)
+            + " "
+            + national.substring(3, 6)
+            + " "
+            + national.substring(6);
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
-      assertThat(request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + spaced + "\"}").get("phone").asText())
+      assertThat(
+              request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + spaced + "\"}")
+                  .get("phone")
+                  .asText())
           .isEqualTo(canonical);
-      assertThat(request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + canonical + "\"}").get("code").asText())
+      assertThat(
+              request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + canonical + "\"}")
+                  .get("code")
+                  .asText())
           .isEqualTo("RATE_LIMITED");
       assertThat(capturedSms(canonical)).hasSize(1);
       assertThat(capturedSms(spaced)).isEmpty();
@@ -249,10 +333,19 @@ class RegistrationEndToEndTest {
   }
 
   private static String registerTestNumber(TestSocket socket) throws Exception {
-    assertThat(request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + TEST_NUMBER + "\"}").get("type").asText())
+    assertThat(
+            request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + TEST_NUMBER + "\"}")
+                .get("type")
+                .asText())
         .isEqualTo("pinSent");
-    JsonNode registered = request(socket,
-        "{\"action\":\"verifyPin\",\"phone\":\"" + TEST_NUMBER + "\",\"pin\":\"" + TEST_PIN + "\"}");
+    JsonNode registered =
+        request(
+            socket,
+            "{\"action\":\"verifyPin\",\"phone\":\""
+                + TEST_NUMBER
+                + "\",\"pin\":\""
+                + TEST_PIN
+                + "\"}");
     assertThat(registered.get("type").asText()).isEqualTo("registered");
     return registered.get("deviceKey").asText();
   }
@@ -267,8 +360,11 @@ class RegistrationEndToEndTest {
 
   private static JsonNode capturedSms(String phone) throws Exception {
     URI uri = stack.endpoint().resolve("/_aws/sns/sms-messages");
-    JsonNode listing = JSON.readTree(HTTP.send(HttpRequest.newBuilder(uri).GET().build(),
-        HttpResponse.BodyHandlers.ofString()).body());
+    JsonNode listing =
+        JSON.readTree(
+            HTTP.send(
+                    HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString())
+                .body());
     JsonNode messages = listing.get("sms_messages").get(phone);
     return messages == null ? JSON.createArrayNode() : messages;
   }
@@ -280,7 +376,8 @@ class RegistrationEndToEndTest {
   }
 
   private static String basic(String phone, String key) {
-    return "Basic " + Base64.getEncoder().encodeToString((phone + ":" + key).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder().encodeToString((phone + ":" + key).getBytes(StandardCharsets.UTF_8));
   }
 
   private static String newPhone() {

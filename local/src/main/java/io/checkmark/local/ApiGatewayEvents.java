@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Builds the events API Gateway sends a WebSocket route's Lambda proxy integration, field for
- * field: the {@code requestContext} of every event, headers and query string on CONNECT, the
- * body on MESSAGE, the close code and reason on DISCONNECT.
+ * field: the {@code requestContext} of every event, headers and query string on CONNECT, the body
+ * on MESSAGE, the close code and reason on DISCONNECT.
  */
 final class ApiGatewayEvents {
 
@@ -24,7 +24,10 @@ final class ApiGatewayEvents {
     this.stage = stage;
   }
 
-  String connect(LocalConnection connection, String domainName, Map<String, List<String>> headers,
+  String connect(
+      LocalConnection connection,
+      String domainName,
+      Map<String, List<String>> headers,
       Map<String, List<String>> query) {
     ObjectNode event = JSON.createObjectNode();
     putMultiValue(event, "headers", "multiValueHeaders", headers);
@@ -36,7 +39,8 @@ final class ApiGatewayEvents {
     return write(event);
   }
 
-  String message(LocalConnection connection, String domainName, String routeKey, String body, boolean base64) {
+  String message(
+      LocalConnection connection, String domainName, String routeKey, String body, boolean base64) {
     ObjectNode event = JSON.createObjectNode();
     ObjectNode context = requestContext(event, routeKey, "MESSAGE", connection, domainName);
     context.put("messageId", ApiGatewayIds.newId());
@@ -53,7 +57,9 @@ final class ApiGatewayEvents {
     headers.put("X-Forwarded-For", "");
     headers.put("x-restapi", "");
     ObjectNode multiValueHeaders = event.putObject("multiValueHeaders");
-    headers.properties().forEach(header -> multiValueHeaders.putArray(header.getKey()).add(header.getValue()));
+    headers
+        .properties()
+        .forEach(header -> multiValueHeaders.putArray(header.getKey()).add(header.getValue()));
     ObjectNode context = requestContext(event, "$disconnect", "DISCONNECT", connection, domainName);
     context.put("disconnectStatusCode", statusCode);
     context.put("disconnectReason", reason == null ? "" : reason);
@@ -61,7 +67,11 @@ final class ApiGatewayEvents {
     return write(event);
   }
 
-  private ObjectNode requestContext(ObjectNode event, String routeKey, String eventType, LocalConnection connection,
+  private ObjectNode requestContext(
+      ObjectNode event,
+      String routeKey,
+      String eventType,
+      LocalConnection connection,
       String domainName) {
     Instant now = Instant.now();
     String requestId = ApiGatewayIds.newId();
@@ -86,13 +96,15 @@ final class ApiGatewayEvents {
     return context;
   }
 
-  private static void putMultiValue(ObjectNode event, String single, String multi, Map<String, List<String>> values) {
+  private static void putMultiValue(
+      ObjectNode event, String single, String multi, Map<String, List<String>> values) {
     ObjectNode singleValues = event.putObject(single);
     ObjectNode multiValues = event.putObject(multi);
-    values.forEach((name, list) -> {
-      singleValues.put(name, list.get(list.size() - 1));
-      list.forEach(multiValues.withArrayProperty(name)::add);
-    });
+    values.forEach(
+        (name, list) -> {
+          singleValues.put(name, list.get(list.size() - 1));
+          list.forEach(multiValues.withArrayProperty(name)::add);
+        });
   }
 
   private static String write(ObjectNode event) {

@@ -11,12 +11,13 @@ import java.util.Locale;
 final class ApiGatewayIds {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+
   /** API Gateway's requestTime, such as {@code 25/Nov/2026:02:37:52 +0000}. */
   private static final DateTimeFormatter REQUEST_TIME =
-      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
+          .withZone(ZoneOffset.UTC);
 
-  private ApiGatewayIds() {
-  }
+  private ApiGatewayIds() {}
 
   /**
    * A 16-character id like API Gateway's ({@code L0SM9cOFvHcCIhw=}); URL-safe, because clients put

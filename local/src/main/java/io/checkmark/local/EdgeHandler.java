@@ -9,8 +9,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The one HTTP port's plain requests (WebSocket upgrades are taken before they get here), sent
  * where an AWS SDK pointed at {@code AWS_ENDPOINT_URL} expects them: DynamoDB's JSON protocol by
- * its {@code X-Amz-Target} header (to the wrapped DynamoDB Local handler), SSM's {@code GetParameter}
- * and Secrets Manager's {@code GetSecretValue} by the same header, the management API
+ * its {@code X-Amz-Target} header (to the wrapped DynamoDB Local handler), SSM's {@code
+ * GetParameter} and Secrets Manager's {@code GetSecretValue} by the same header, the management API
  * by its {@code @connections} path, SNS's query protocol by its form body, and LocalStack's SMS
  * listing by its path.
  */
@@ -21,7 +21,12 @@ final class EdgeHandler extends Handler.Wrapper {
   private final SsmParameters ssm;
   private final LocalSecrets secrets;
 
-  EdgeHandler(Handler dynamoDb, ManagementApi managementApi, SmsCapture sms, SsmParameters ssm, LocalSecrets secrets) {
+  EdgeHandler(
+      Handler dynamoDb,
+      ManagementApi managementApi,
+      SmsCapture sms,
+      SsmParameters ssm,
+      LocalSecrets secrets) {
     super(dynamoDb);
     this.managementApi = managementApi;
     this.sms = sms;
@@ -36,7 +41,11 @@ final class EdgeHandler extends Handler.Wrapper {
       if (getHandler() != null) {
         return super.handle(request, response, callback);
       }
-      HttpResponses.message(response, callback, 404, "DynamoDB is served by the external endpoint this stack was started with");
+      HttpResponses.message(
+          response,
+          callback,
+          404,
+          "DynamoDB is served by the external endpoint this stack was started with");
       return true;
     }
     if (target != null && target.startsWith(SsmParameters.TARGET_PREFIX)) {
@@ -55,7 +64,10 @@ final class EdgeHandler extends Handler.Wrapper {
     } else if ("POST".equals(request.getMethod()) && "/".equals(path) && isForm(request)) {
       sms.handlePublish(request, response, callback);
     } else {
-      HttpResponses.message(response, callback, 404,
+      HttpResponses.message(
+          response,
+          callback,
+          404,
           "nothing is served at " + path + "; WebSocket clients connect to the stage path");
     }
     return true;

@@ -13,10 +13,10 @@ final class HttpResponses {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private HttpResponses() {
-  }
+  private HttpResponses() {}
 
-  static void write(Response response, Callback callback, int status, String contentType, String body) {
+  static void write(
+      Response response, Callback callback, int status, String contentType, String body) {
     response.setStatus(status);
     if (body == null || body.isEmpty()) {
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
@@ -48,8 +48,11 @@ final class HttpResponses {
     }
   }
 
-  /** An error in the AWS REST-JSON protocol: the SDK reads its type from {@code x-amzn-ErrorType}. */
-  static void awsJsonError(Response response, Callback callback, int status, String errorType, String message) {
+  /**
+   * An error in the AWS REST-JSON protocol: the SDK reads its type from {@code x-amzn-ErrorType}.
+   */
+  static void awsJsonError(
+      Response response, Callback callback, int status, String errorType, String message) {
     response.getHeaders().put("x-amzn-ErrorType", errorType);
     message(response, callback, status, message);
   }

@@ -8,7 +8,10 @@ import org.eclipse.jetty.websocket.api.Session;
 /** One open client WebSocket, as the emulator and its management API see it. */
 final class LocalConnection {
 
-  /** Characters per outgoing frame; UTF-8 takes up to 4 bytes a character, so frames stay within 32 KB. */
+  /**
+   * Characters per outgoing frame; UTF-8 takes up to 4 bytes a character, so frames stay within 32
+   * KB.
+   */
   private static final int FRAGMENT_CHARS = 8 * 1024;
 
   private final String id;
@@ -20,7 +23,8 @@ final class LocalConnection {
   private volatile Instant lastActiveAt;
   private final Traffic traffic;
 
-  LocalConnection(String id, Instant connectedAt, String sourceIp, String userAgent, Traffic traffic) {
+  LocalConnection(
+      String id, Instant connectedAt, String sourceIp, String userAgent, Traffic traffic) {
     this.traffic = traffic;
     this.id = id;
     this.connectedAt = connectedAt;

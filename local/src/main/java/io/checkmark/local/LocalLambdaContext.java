@@ -10,17 +10,18 @@ import java.util.UUID;
 /** The Lambda {@link Context} of one in-process invocation. */
 final class LocalLambdaContext implements Context {
 
-  private static final LambdaLogger CONSOLE_LOGGER = new LambdaLogger() {
-    @Override
-    public void log(String message) {
-      System.out.print(message);
-    }
+  private static final LambdaLogger CONSOLE_LOGGER =
+      new LambdaLogger() {
+        @Override
+        public void log(String message) {
+          System.out.print(message);
+        }
 
-    @Override
-    public void log(byte[] message) {
-      log(new String(message, StandardCharsets.UTF_8));
-    }
-  };
+        @Override
+        public void log(byte[] message) {
+          log(new String(message, StandardCharsets.UTF_8));
+        }
+      };
 
   private final String requestId = UUID.randomUUID().toString();
   private final String functionName;
@@ -28,7 +29,8 @@ final class LocalLambdaContext implements Context {
   private final int memoryMegabytes;
   private final long deadlineMillis;
 
-  LocalLambdaContext(String functionName, String functionArn, int memoryMegabytes, int timeoutSeconds) {
+  LocalLambdaContext(
+      String functionName, String functionArn, int memoryMegabytes, int timeoutSeconds) {
     this.functionName = functionName;
     this.functionArn = functionArn;
     this.memoryMegabytes = memoryMegabytes;

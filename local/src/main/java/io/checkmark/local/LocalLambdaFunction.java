@@ -18,9 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * One function of the template, run in this process the way the Lambda Java runtime runs it:
- * the handler class is instantiated once, and each invocation turns the event JSON into the
- * handler's input type and its output back into JSON with the runtime's own serializers.
+ * One function of the template, run in this process the way the Lambda Java runtime runs it: the
+ * handler class is instantiated once, and each invocation turns the event JSON into the handler's
+ * input type and its output back into JSON with the runtime's own serializers.
  */
 final class LocalLambdaFunction {
 
@@ -35,18 +35,36 @@ final class LocalLambdaFunction {
   }
 
   /** Loads and instantiates the handler with the function's environment. */
-  static LocalLambdaFunction load(SamTemplate.LambdaFunction definition, Map<String, String> environment, String region) {
-    String arn = "arn:aws:lambda:" + region + ":" + SamTemplate.LOCAL_ACCOUNT_ID + ":function:" + definition.logicalId();
+  static LocalLambdaFunction load(
+      SamTemplate.LambdaFunction definition, Map<String, String> environment, String region) {
+    String arn =
+        "arn:aws:lambda:"
+            + region
+            + ":"
+            + SamTemplate.LOCAL_ACCOUNT_ID
+            + ":function:"
+            + definition.logicalId();
     try {
       Class<?> handlerClass = Class.forName(definition.handlerClass());
       Object handler = instantiate(handlerClass, environment);
       return new LocalLambdaFunction(definition, arn, invokerFor(handler));
     } catch (ClassNotFoundException e) {
-      throw new IllegalStateException("function " + definition.logicalId() + ": handler class "
-          + definition.handlerClass() + " is not on the classpath", e);
+      throw new IllegalStateException(
+          "function "
+              + definition.logicalId()
+              + ": handler class "
+              + definition.handlerClass()
+              + " is not on the classpath",
+          e);
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("function " + definition.logicalId() + ": cannot instantiate "
-          + definition.handlerClass() + ": " + e, e);
+      throw new IllegalStateException(
+          "function "
+              + definition.logicalId()
+              + ": cannot instantiate "
+              + definition.handlerClass()
+              + ": "
+              + e,
+          e);
     }
   }
 
@@ -54,17 +72,20 @@ final class LocalLambdaFunction {
     return definition.logicalId();
   }
 
-  /** Invokes the handler with an event; returns the response JSON, or throws what the handler threw. */
+  /**
+   * Invokes the handler with an event; returns the response JSON, or throws what the handler threw.
+   */
   String invoke(String eventJson) throws Exception {
-    LocalLambdaContext context = new LocalLambdaContext(definition.logicalId(), arn, definition.memoryMegabytes(),
-        definition.timeoutSeconds());
+    LocalLambdaContext context =
+        new LocalLambdaContext(
+            definition.logicalId(), arn, definition.memoryMegabytes(), definition.timeoutSeconds());
     return invoker.invoke(eventJson, context);
   }
 
   /**
-   * Prefers the constructor the project's handlers offer for the local stack, taking the
-   * {@link Composition} root built from the function's environment; else the no-argument one
-   * Lambda uses (handlers that need nothing built, and other projects' handlers).
+   * Prefers the constructor the project's handlers offer for the local stack, taking the {@link
+   * Composition} root built from the function's environment; else the no-argument one Lambda uses
+   * (handlers that need nothing built, and other projects' handlers).
    */
   private static Object instantiate(Class<?> handlerClass, Map<String, String> environment)
       throws ReflectiveOperationException {
@@ -81,7 +102,8 @@ final class LocalLambdaFunction {
     if (handler instanceof RequestStreamHandler streamHandler) {
       return (event, context) -> {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        streamHandler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), output, context);
+        streamHandler.handleRequest(
+            new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), output, context);
         return output.toString(StandardCharsets.UTF_8);
       };
     }
@@ -96,11 +118,15 @@ final class LocalLambdaFunction {
         return json.toString(StandardCharsets.UTF_8);
       };
     }
-    throw new IllegalStateException(handler.getClass().getName()
-        + " implements neither RequestHandler nor RequestStreamHandler");
+    throw new IllegalStateException(
+        handler.getClass().getName()
+            + " implements neither RequestHandler nor RequestStreamHandler");
   }
 
-  /** The same choice the Lambda runtime makes: its event serializers for AWS events, plain Jackson otherwise. */
+  /**
+   * The same choice the Lambda runtime makes: its event serializers for AWS events, plain Jackson
+   * otherwise.
+   */
   private static PojoSerializer<?> serializerFor(Class<?> type) {
     if (LambdaEventSerializers.isLambdaSupportedEvent(type.getName())) {
       return LambdaEventSerializers.serializerFor(type, type.getClassLoader());
@@ -108,7 +134,9 @@ final class LocalLambdaFunction {
     return JacksonFactory.getInstance().getSerializer(type);
   }
 
-  /** The input and output classes of {@code handleRequest}, read from the handler's declared method. */
+  /**
+   * The input and output classes of {@code handleRequest}, read from the handler's declared method.
+   */
   private static Class<?>[] requestHandlerTypes(Class<?> handlerClass) {
     for (Class<?> type = handlerClass; type != null; type = type.getSuperclass()) {
       for (Type implemented : type.getGenericInterfaces()) {
@@ -122,7 +150,9 @@ final class LocalLambdaFunction {
       }
     }
     for (Method method : handlerClass.getMethods()) {
-      if (method.getName().equals("handleRequest") && method.getParameterCount() == 2 && !method.isBridge()) {
+      if (method.getName().equals("handleRequest")
+          && method.getParameterCount() == 2
+          && !method.isBridge()) {
         return new Class<?>[] {method.getParameterTypes()[0], method.getReturnType()};
       }
     }

@@ -22,13 +22,14 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Secrets Manager's {@code GetSecretValue} (AWS JSON 1.1, {@code X-Amz-Target:
  * secretsmanager.GetSecretValue}) for the secrets the template declares, by ARN or name, so that
- * the functions' real {@code SecretsManagerClient} works through the endpoint override. The
- * values are given at construction: random ones per start, or values kept from an earlier run.
+ * the functions' real {@code SecretsManagerClient} works through the endpoint override. The values
+ * are given at construction: random ones per start, or values kept from an earlier run.
  */
 final class LocalSecrets {
 
   static final String TARGET_PREFIX = "secretsmanager.";
-  private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final String ALPHANUMERIC =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private static final int GENERATED_LENGTH = 64;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String KEPT_FILE = "secrets.json";
@@ -36,24 +37,27 @@ final class LocalSecrets {
   private final Map<String, String> valuesByArn;
   private final Instant createdAt = Instant.now();
 
-  /** @param valuesByArn each declared secret's ARN (as {@code Ref} gives it) and its value */
+  /**
+   * @param valuesByArn each declared secret's ARN (as {@code Ref} gives it) and its value
+   */
   LocalSecrets(Map<String, String> valuesByArn) {
     this.valuesByArn = Map.copyOf(valuesByArn);
   }
 
   /**
-   * The secrets the template declares: with a persistence directory, the values kept in its
-   * {@value #KEPT_FILE} (new secrets get new values, written back), so that what was minted with a
-   * secret, such as message ids, stays valid across restarts; without one, fresh values.
+   * The secrets the template declares: with a persistence directory, the values kept in its {@value
+   * #KEPT_FILE} (new secrets get new values, written back), so that what was minted with a secret,
+   * such as message ids, stays valid across restarts; without one, fresh values.
    */
-  static LocalSecrets forTemplate(Collection<String> arns, Path persistDirectory) throws IOException {
+  static LocalSecrets forTemplate(Collection<String> arns, Path persistDirectory)
+      throws IOException {
     if (persistDirectory == null) {
       return new LocalSecrets(generated(arns));
     }
     Path kept = persistDirectory.resolve(KEPT_FILE);
     Map<String, String> values = new LinkedHashMap<>();
     if (Files.exists(kept)) {
-      values.putAll(JSON.readValue(kept.toFile(), new TypeReference<Map<String, String>>() { }));
+      values.putAll(JSON.readValue(kept.toFile(), new TypeReference<Map<String, String>>() {}));
     }
     List<String> missing = arns.stream().filter(arn -> !values.containsKey(arn)).toList();
     if (!missing.isEmpty()) {
@@ -64,7 +68,10 @@ final class LocalSecrets {
     return new LocalSecrets(values);
   }
 
-  /** A fresh random value (64 letters and digits, as the template's GenerateSecretString) for each ARN. */
+  /**
+   * A fresh random value (64 letters and digits, as the template's GenerateSecretString) for each
+   * ARN.
+   */
   static Map<String, String> generated(Collection<String> arns) {
     SecureRandom random = new SecureRandom();
     Map<String, String> values = new LinkedHashMap<>();
@@ -78,19 +85,30 @@ final class LocalSecrets {
     return values;
   }
 
-  void handle(String target, Request request, Response response, Callback callback) throws Exception {
+  void handle(String target, Request request, Response response, Callback callback)
+      throws Exception {
     if (!"secretsmanager.GetSecretValue".equals(target)) {
-      HttpResponses.awsJsonError(response, callback, 400, "InvalidRequestException",
+      HttpResponses.awsJsonError(
+          response,
+          callback,
+          400,
+          "InvalidRequestException",
           target + " is not served here; the local stack serves GetSecretValue only");
       return;
     }
     JsonNode body = JSON.readTree(Content.Source.asString(request));
     String secretId = body.path("SecretId").asText("");
-    Optional<Map.Entry<String, String>> secret = valuesByArn.entrySet().stream()
-        .filter(entry -> entry.getKey().equals(secretId) || nameOf(entry.getKey()).equals(secretId))
-        .findFirst();
+    Optional<Map.Entry<String, String>> secret =
+        valuesByArn.entrySet().stream()
+            .filter(
+                entry -> entry.getKey().equals(secretId) || nameOf(entry.getKey()).equals(secretId))
+            .findFirst();
     if (secret.isEmpty()) {
-      HttpResponses.awsJsonError(response, callback, 400, "ResourceNotFoundException",
+      HttpResponses.awsJsonError(
+          response,
+          callback,
+          400,
+          "ResourceNotFoundException",
           "Secrets Manager can't find the specified secret.");
       return;
     }

@@ -35,17 +35,23 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Checkmark's local stack: the template's WebSocket API emulated on one loopback port, its
- * functions running in this process, DynamoDB Local with the template's tables, SMS capture and
- * the management API, all behind that port as LocalStack serves its services behind 4566.
- * {@link #start} returns once the stack is ready; {@link #close} stops all of it.
+ * functions running in this process, DynamoDB Local with the template's tables, SMS capture and the
+ * management API, all behind that port as LocalStack serves its services behind 4566. {@link
+ * #start} returns once the stack is ready; {@link #close} stops all of it.
  */
 public final class LocalStack implements AutoCloseable {
 
-  /** Concurrent invocations, like a Lambda concurrency limit: enough for the benchmarks, bounded for the machine. */
+  /**
+   * Concurrent invocations, like a Lambda concurrency limit: enough for the benchmarks, bounded for
+   * the machine.
+   */
   private static final int INVOCATION_THREADS = 64;
+
   private static final Pattern PIN = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
+
   /** Held so that the level set on it is not lost to garbage collection. */
-  private static final java.util.logging.Logger SQLITE_LOG = java.util.logging.Logger.getLogger("com.almworks.sqlite4java");
+  private static final java.util.logging.Logger SQLITE_LOG =
+      java.util.logging.Logger.getLogger("com.almworks.sqlite4java");
 
   private final Parts parts;
 
@@ -55,11 +61,13 @@ public final class LocalStack implements AutoCloseable {
 
   public static LocalStack start(LocalStackOptions options) {
     if (options.externalEndpoint() != null && options.persistDirectory() != null) {
-      throw new IllegalArgumentException("--persist keeps the built-in DynamoDB Local's data; an external endpoint"
-          + " (LocalStack) keeps its own");
+      throw new IllegalArgumentException(
+          "--persist keeps the built-in DynamoDB Local's data; an external endpoint"
+              + " (LocalStack) keeps its own");
     }
-    SamTemplate template = SamTemplate.load(options.template(), options.parameterOverrides(), options.region(),
-        "checkmark-local");
+    SamTemplate template =
+        SamTemplate.load(
+            options.template(), options.parameterOverrides(), options.region(), "checkmark-local");
     Parts parts = new Parts();
     parts.stage = template.stageName();
     QueuedThreadPool threads = new QueuedThreadPool(400, 8);
@@ -73,27 +81,41 @@ public final class LocalStack implements AutoCloseable {
       // Bind first: the functions' environment needs the port, and --port 0 picks it now.
       connector.open();
       parts.endpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort());
-      parts.dynamoDbEndpoint = options.externalEndpoint() == null ? parts.endpoint : options.externalEndpoint();
-      parts.dynamoDbLocal = options.externalEndpoint() == null ? startDynamoDbLocal(options.persistDirectory()) : null;
+      parts.dynamoDbEndpoint =
+          options.externalEndpoint() == null ? parts.endpoint : options.externalEndpoint();
+      parts.dynamoDbLocal =
+          options.externalEndpoint() == null
+              ? startDynamoDbLocal(options.persistDirectory())
+              : null;
       parts.persistDirectory = options.persistDirectory();
 
       parts.invocations = Executors.newFixedThreadPool(INVOCATION_THREADS, daemonThreads("lambda"));
       parts.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("connection-timer"));
       parts.connections = new ConnectionRegistry();
       parts.sms = new SmsCapture(options.region(), options.console());
-      WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(parts.server, container -> {
-        container.setIdleTimeout(options.idleTimeout());
-        // The gateway enforces API Gateway's frame and message limits itself; Jetty only caps what it buffers.
-        container.setMaxFrameSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
-        container.setAutoFragment(false);
-        container.setMaxTextMessageSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
-        container.setMaxBinaryMessageSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
-      });
-      webSockets.setHandler(new EdgeHandler(parts.dynamoDbLocal, new ManagementApi(parts.connections), parts.sms,
-          new SsmParameters(options.ssmParameters(), options.region(), SamTemplate.LOCAL_ACCOUNT_ID),
-          LocalSecrets.forTemplate(template.secrets().values(), options.persistDirectory())));
+      WebSocketUpgradeHandler webSockets =
+          WebSocketUpgradeHandler.from(
+              parts.server,
+              container -> {
+                container.setIdleTimeout(options.idleTimeout());
+                // The gateway enforces API Gateway's frame and message limits itself; Jetty only
+                // caps what it buffers.
+                container.setMaxFrameSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
+                container.setAutoFragment(false);
+                container.setMaxTextMessageSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
+                container.setMaxBinaryMessageSize(2L * WebSocketGateway.MAX_MESSAGE_BYTES);
+              });
+      webSockets.setHandler(
+          new EdgeHandler(
+              parts.dynamoDbLocal,
+              new ManagementApi(parts.connections),
+              parts.sms,
+              new SsmParameters(
+                  options.ssmParameters(), options.region(), SamTemplate.LOCAL_ACCOUNT_ID),
+              LocalSecrets.forTemplate(template.secrets().values(), options.persistDirectory())));
       parts.server.setHandler(webSockets);
-      // The AWS endpoints serve before the functions start: a function may read its parameters at start-up.
+      // The AWS endpoints serve before the functions start: a function may read its parameters at
+      // start-up.
       parts.server.start();
 
       List<TableDefinition> tables = template.tables();
@@ -104,14 +126,27 @@ public final class LocalStack implements AutoCloseable {
 
       Map<String, LocalLambdaFunction> functions = new LinkedHashMap<>();
       parts.functionEnvironments = new LinkedHashMap<>();
-      template.functions().forEach((id, function) -> {
-        Map<String, String> environment = functionEnvironment(function, options, parts.endpoint);
-        parts.functionEnvironments.put(id, Map.copyOf(environment));
-        functions.put(id, LocalLambdaFunction.load(function, environment, options.region()));
-      });
-      WebSocketGateway gateway = new WebSocketGateway(template, functions,
-          new ApiGatewayEvents("local" + Integer.toHexString(connector.getLocalPort()), parts.stage),
-          parts.connections, parts.invocations, parts.timers, options.maxConnectionDuration(), parts.traffic);
+      template
+          .functions()
+          .forEach(
+              (id, function) -> {
+                Map<String, String> environment =
+                    functionEnvironment(function, options, parts.endpoint);
+                parts.functionEnvironments.put(id, Map.copyOf(environment));
+                functions.put(
+                    id, LocalLambdaFunction.load(function, environment, options.region()));
+              });
+      WebSocketGateway gateway =
+          new WebSocketGateway(
+              template,
+              functions,
+              new ApiGatewayEvents(
+                  "local" + Integer.toHexString(connector.getLocalPort()), parts.stage),
+              parts.connections,
+              parts.invocations,
+              parts.timers,
+              options.maxConnectionDuration(),
+              parts.traffic);
       parts.routeKeys = gateway.routeKeys();
       webSockets.getServerWebSocketContainer().addMapping("/" + parts.stage, gateway);
       return new LocalStack(parts);
@@ -132,8 +167,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * The environment a function runs with here, template variables resolved: what a process needs
-   * to run that function's handler against this stack (the cold-start benchmark's child JVMs).
+   * The environment a function runs with here, template variables resolved: what a process needs to
+   * run that function's handler against this stack (the cold-start benchmark's child JVMs).
    */
   public Map<String, String> environmentOf(String functionLogicalId) {
     Map<String, String> environment = parts.functionEnvironments.get(functionLogicalId);
@@ -143,7 +178,9 @@ public final class LocalStack implements AutoCloseable {
     return environment;
   }
 
-  /** The HTTP endpoint for AWS SDKs ({@code AWS_ENDPOINT_URL}), the management API and SMS capture. */
+  /**
+   * The HTTP endpoint for AWS SDKs ({@code AWS_ENDPOINT_URL}), the management API and SMS capture.
+   */
   public URI endpoint() {
     return parts.endpoint;
   }
@@ -180,7 +217,8 @@ public final class LocalStack implements AutoCloseable {
     }
     Matcher pin = PIN.matcher(texts.get(texts.size() - 1));
     if (!pin.find()) {
-      throw new IllegalStateException("no PIN in the last SMS to " + phoneNumber + ": " + texts.get(texts.size() - 1));
+      throw new IllegalStateException(
+          "no PIN in the last SMS to " + phoneNumber + ": " + texts.get(texts.size() - 1));
     }
     return pin.group();
   }
@@ -197,19 +235,30 @@ public final class LocalStack implements AutoCloseable {
    */
   public boolean dropWithoutDisconnect(String connectionId) {
     Optional<LocalConnection> connection = parts.connections.find(connectionId);
-    connection.ifPresent(found -> {
-      parts.connections.remove(connectionId);
-      found.dropSilently();
-    });
+    connection.ifPresent(
+        found -> {
+          parts.connections.remove(connectionId);
+          found.dropSilently();
+        });
     return connection.isPresent();
   }
 
   /** The line printed when the stack is ready. */
   public String readinessLine() {
-    return "Checkmark local stack ready: " + webSocketUrl() + " (HTTP and AWS endpoint " + parts.endpoint + ", "
-        + parts.routeKeys.size() + " routes, " + parts.tableNames.size() + " tables"
-        + (parts.dynamoDbEndpoint.equals(parts.endpoint) ? "" : ", DynamoDB at " + parts.dynamoDbEndpoint)
-        + (parts.persistDirectory == null ? "" : ", data kept in " + parts.persistDirectory) + ")";
+    return "Checkmark local stack ready: "
+        + webSocketUrl()
+        + " (HTTP and AWS endpoint "
+        + parts.endpoint
+        + ", "
+        + parts.routeKeys.size()
+        + " routes, "
+        + parts.tableNames.size()
+        + " tables"
+        + (parts.dynamoDbEndpoint.equals(parts.endpoint)
+            ? ""
+            : ", DynamoDB at " + parts.dynamoDbEndpoint)
+        + (parts.persistDirectory == null ? "" : ", data kept in " + parts.persistDirectory)
+        + ")";
   }
 
   @Override
@@ -217,16 +266,18 @@ public final class LocalStack implements AutoCloseable {
     parts.stopAll();
   }
 
-  private static Map<String, String> functionEnvironment(SamTemplate.LambdaFunction function, LocalStackOptions options,
-      URI endpoint) {
+  private static Map<String, String> functionEnvironment(
+      SamTemplate.LambdaFunction function, LocalStackOptions options, URI endpoint) {
     Map<String, String> environment = new LinkedHashMap<>(function.environment());
     environment.put("AWS_REGION", options.region());
     environment.put("AWS_DEFAULT_REGION", options.region());
-    // Each function signs with its own key, as each Lambda has its own role: requests can be told apart.
+    // Each function signs with its own key, as each Lambda has its own role: requests can be told
+    // apart.
     environment.putIfAbsent("AWS_ACCESS_KEY_ID", function.logicalId());
     environment.putIfAbsent("AWS_SECRET_ACCESS_KEY", "test");
     environment.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
-    environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMegabytes()));
+    environment.put(
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMegabytes()));
     environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
     // EMF lines would bury the console; the metrics code itself is covered by the functions' tests.
     environment.putIfAbsent("POWERTOOLS_METRICS_DISABLED", "true");
@@ -250,24 +301,28 @@ public final class LocalStack implements AutoCloseable {
    * -dbPath}), where the tables of an earlier run are found again. The subdirectory leaves the
    * persistence directory room for what other emulated services keep.
    */
-  private static AbstractLocalDynamoDBServerHandler startDynamoDbLocal(Path persistDirectory) throws Exception {
+  private static AbstractLocalDynamoDBServerHandler startDynamoDbLocal(Path persistDirectory)
+      throws Exception {
     Telemetry.configureTelemetry("LocalStack", "in-process", false);
     SQLITE_LOG.setLevel(java.util.logging.Level.SEVERE);
     boolean inMemory = persistDirectory == null;
     String dbPath = null;
     if (!inMemory) {
-      dbPath = Files.createDirectories(persistDirectory.resolve("dynamodb")).toAbsolutePath().toString();
+      dbPath =
+          Files.createDirectories(persistDirectory.resolve("dynamodb")).toAbsolutePath().toString();
     }
     // One database for every access key (DynamoDB Local would keep one per key): the functions, the
     // tests and a developer's own AWS CLI all see the same tables.
-    return new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0, inMemory, dbPath, true, false), null);
+    return new LocalDynamoDBServerHandler(
+        new LocalDynamoDBRequestHandler(0, inMemory, dbPath, true, false), null);
   }
 
   private static DynamoDbClient adminClient(URI endpoint, String region) {
     return DynamoDbClient.builder()
         .endpointOverride(endpoint)
         .region(Region.of(region))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }
@@ -299,7 +354,8 @@ public final class LocalStack implements AutoCloseable {
     List<String> tableNames;
 
     void stopAll() {
-      // Invocations first, so that the connections the server closes do not start $disconnect on a stopping stack.
+      // Invocations first, so that the connections the server closes do not start $disconnect on a
+      // stopping stack.
       if (invocations != null) {
         invocations.shutdownNow();
       }

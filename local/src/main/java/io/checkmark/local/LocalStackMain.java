@@ -15,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalStackMain {
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: java -jar local/target/checkmark-local.jar [options]
         --port N                 HTTP and WebSocket port on 127.0.0.1 (default 3001; 0 picks a free one)
         --template PATH          SAM template to run (default ./template.yaml)
@@ -32,8 +33,7 @@ public final class LocalStackMain {
                                  when the stack stops)
       """;
 
-  private LocalStackMain() {
-  }
+  private LocalStackMain() {}
 
   public static void main(String[] args) throws InterruptedException {
     System.setProperty("log4j2.configurationFile", "checkmark-local-log4j2.xml");
@@ -60,10 +60,14 @@ public final class LocalStackMain {
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stack.close();
-      stopped.countDown();
-    }, "local-stack-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stack.close();
+                  stopped.countDown();
+                },
+                "local-stack-shutdown"));
     System.out.println(stack.readinessLine());
     stopped.await();
   }
@@ -104,7 +108,8 @@ public final class LocalStackMain {
   }
 
   /** {@code NAME=VALUE}, split at the first {@code =}: a value may hold more. */
-  private static void putNameAndValue(String option, String nameAndValue, Map<String, String> into) {
+  private static void putNameAndValue(
+      String option, String nameAndValue, Map<String, String> into) {
     int equals = nameAndValue.indexOf('=');
     if (equals < 1) {
       throw new IllegalArgumentException(option + " takes NAME=VALUE");

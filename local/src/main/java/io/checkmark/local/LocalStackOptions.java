@@ -12,14 +12,15 @@ import java.util.Map;
  *
  * @param port the HTTP and WebSocket port on 127.0.0.1; 0 picks a free one
  * @param template the SAM template to run
- * @param externalEndpoint an AWS endpoint (LocalStack's) for DynamoDB and SNS instead of the built-in ones, or null
+ * @param externalEndpoint an AWS endpoint (LocalStack's) for DynamoDB and SNS instead of the
+ *     built-in ones, or null
  * @param region the region the functions see
  * @param idleTimeout how long a connection may stay silent before it is closed
  * @param maxConnectionDuration how long a connection may stay open at all
  * @param parameterOverrides template parameter values
  * @param ssmParameters values of the SSM parameters the stack serves (SecureStrings), by name
- * @param persistDirectory where DynamoDB Local keeps its data across restarts (in {@code dynamodb/}), or null
- *     to keep everything in memory
+ * @param persistDirectory where DynamoDB Local keeps its data across restarts (in {@code
+ *     dynamodb/}), or null to keep everything in memory
  * @param console where SMS and the readiness line are printed
  */
 public record LocalStackOptions(
@@ -88,13 +89,19 @@ public record LocalStackOptions(
       return this;
     }
 
-    /** SSM parameter values by name, such as the test numbers a {@code TestNumbersParameterName} names. */
+    /**
+     * SSM parameter values by name, such as the test numbers a {@code TestNumbersParameterName}
+     * names.
+     */
     public Builder ssmParameters(Map<String, String> ssmParameters) {
       this.ssmParameters = Map.copyOf(ssmParameters);
       return this;
     }
 
-    /** Keeps DynamoDB Local's data in this directory, so that it survives a restart; null keeps it in memory. */
+    /**
+     * Keeps DynamoDB Local's data in this directory, so that it survives a restart; null keeps it
+     * in memory.
+     */
     public Builder persistDirectory(Path persistDirectory) {
       this.persistDirectory = persistDirectory;
       return this;
@@ -106,8 +113,17 @@ public record LocalStackOptions(
     }
 
     public LocalStackOptions build() {
-      return new LocalStackOptions(port, template, externalEndpoint, region, idleTimeout, maxConnectionDuration,
-          parameterOverrides, ssmParameters, persistDirectory, console);
+      return new LocalStackOptions(
+          port,
+          template,
+          externalEndpoint,
+          region,
+          idleTimeout,
+          maxConnectionDuration,
+          parameterOverrides,
+          ssmParameters,
+          persistDirectory,
+          console);
     }
   }
 }

@@ -14,15 +14,16 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.StatusCode;
 
 /**
- * The API Gateway management API ({@code POST}, {@code GET}, {@code DELETE} on
- * {@code [/{stage}]/@connections/{id}}), answering as API Gateway does so that the handlers' real
- * {@code ApiGatewayManagementApiClient} works through an endpoint override: 410
- * {@code GoneException} for a connection that is not open, 413 for a payload over 128 KB.
+ * The API Gateway management API ({@code POST}, {@code GET}, {@code DELETE} on {@code
+ * [/{stage}]/@connections/{id}}), answering as API Gateway does so that the handlers' real {@code
+ * ApiGatewayManagementApiClient} works through an endpoint override: 410 {@code GoneException} for
+ * a connection that is not open, 413 for a payload over 128 KB.
  */
 final class ManagementApi {
 
   static final int MAX_PAYLOAD_BYTES = 128 * 1024;
-  private static final Pattern CONNECTIONS_PATH = Pattern.compile("^(?:/[^/@]+)?/@connections/([^/]+)$");
+  private static final Pattern CONNECTIONS_PATH =
+      Pattern.compile("^(?:/[^/@]+)?/@connections/([^/]+)$");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ConnectionRegistry connections;
@@ -44,7 +45,8 @@ final class ManagementApi {
     String connectionId = URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8);
     Optional<LocalConnection> found = connections.find(connectionId);
     if (found.isEmpty()) {
-      HttpResponses.awsJsonError(response, callback, 410, "GoneException", "connection " + connectionId + " is gone");
+      HttpResponses.awsJsonError(
+          response, callback, 410, "GoneException", "connection " + connectionId + " is gone");
       return;
     }
     LocalConnection connection = found.get();
@@ -52,7 +54,11 @@ final class ManagementApi {
       case "POST" -> {
         String payload = Content.Source.asString(request, StandardCharsets.UTF_8);
         if (payload.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
-          HttpResponses.awsJsonError(response, callback, 413, "PayloadTooLargeException",
+          HttpResponses.awsJsonError(
+              response,
+              callback,
+              413,
+              "PayloadTooLargeException",
               "a message may hold at most " + MAX_PAYLOAD_BYTES + " bytes");
           return;
         }
@@ -74,8 +80,13 @@ final class ManagementApi {
         connection.close(StatusCode.NORMAL, "");
         HttpResponses.write(response, callback, 204, null, null);
       }
-      default -> HttpResponses.awsJsonError(response, callback, 405, "MethodNotAllowedException",
-          request.getMethod() + " is not a management API method");
+      default ->
+          HttpResponses.awsJsonError(
+              response,
+              callback,
+              405,
+              "MethodNotAllowedException",
+              request.getMethod() + " is not a management API method");
     }
   }
 }

@@ -18,9 +18,9 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Amazon SNS for SMS, captured instead of sent: accepts the SNS query-protocol {@code Publish}
- * to a {@code PhoneNumber} (what {@code SnsClient.publish} sends), prints each SMS on the
- * console, and lists them at {@code /_aws/sns/sms-messages} in LocalStack's JSON shape.
+ * Amazon SNS for SMS, captured instead of sent: accepts the SNS query-protocol {@code Publish} to a
+ * {@code PhoneNumber} (what {@code SnsClient.publish} sends), prints each SMS on the console, and
+ * lists them at {@code /_aws/sns/sms-messages} in LocalStack's JSON shape.
  */
 final class SmsCapture {
 
@@ -39,7 +39,9 @@ final class SmsCapture {
   /** The captured SMS texts sent to one phone, oldest first. */
   synchronized List<String> messagesTo(String phoneNumber) {
     List<String> texts = new ArrayList<>();
-    byPhone.getOrDefault(phoneNumber, List.of()).forEach(sms -> texts.add(String.valueOf(sms.get("Message"))));
+    byPhone
+        .getOrDefault(phoneNumber, List.of())
+        .forEach(sms -> texts.add(String.valueOf(sms.get("Message"))));
     return texts;
   }
 
@@ -67,14 +69,22 @@ final class SmsCapture {
     Map<String, String> form = form(Content.Source.asString(request, StandardCharsets.UTF_8));
     String action = form.get("Action");
     if (!"Publish".equals(action)) {
-      queryError(response, callback, 400, "InvalidAction", "the local stack captures SMS only; "
-          + action + " is not supported");
+      queryError(
+          response,
+          callback,
+          400,
+          "InvalidAction",
+          "the local stack captures SMS only; " + action + " is not supported");
       return;
     }
     String phone = form.get("PhoneNumber");
     String message = form.get("Message");
     if (phone == null || phone.isBlank() || message == null) {
-      queryError(response, callback, 400, "InvalidParameter",
+      queryError(
+          response,
+          callback,
+          400,
+          "InvalidParameter",
           "the local stack captures Publish to a PhoneNumber, with a Message");
       return;
     }
@@ -100,15 +110,19 @@ final class SmsCapture {
     ObjectNode body = JSON.createObjectNode();
     body.put("region", region);
     ObjectNode messages = body.putObject("sms_messages");
-    byPhone.forEach((number, list) -> {
-      if (phone == null || phone.equals(number)) {
-        messages.set(number, JSON.valueToTree(list));
-      }
-    });
+    byPhone.forEach(
+        (number, list) -> {
+          if (phone == null || phone.equals(number)) {
+            messages.set(number, JSON.valueToTree(list));
+          }
+        });
     return HttpResponses.toJson(body);
   }
 
-  /** {@code MessageAttributes.entry.N.Name/Value.DataType/Value.StringValue}, as SNS's JSON shows them. */
+  /**
+   * {@code MessageAttributes.entry.N.Name/Value.DataType/Value.StringValue}, as SNS's JSON shows
+   * them.
+   */
   private static Map<String, Object> attributes(Map<String, String> form) {
     Map<String, Object> attributes = new TreeMap<>();
     for (int n = 1; form.containsKey("MessageAttributes.entry." + n + ".Name"); n++) {
@@ -128,14 +142,17 @@ final class SmsCapture {
         continue;
       }
       int equals = pair.indexOf('=');
-      String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-      String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+      String name =
+          URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+      String value =
+          equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
       form.put(name, value);
     }
     return form;
   }
 
-  private static void queryError(Response response, Callback callback, int status, String code, String message) {
+  private static void queryError(
+      Response response, Callback callback, int status, String code, String message) {
     HttpResponses.write(response, callback, status, "text/xml", SnsReplies.error(code, message));
   }
 }

@@ -12,15 +12,17 @@ final class SnsReplies {
   static final String NAMESPACE = "http://sns.amazonaws.com/doc/2010-03-31/";
   private static final XmlMapper XML = new XmlMapper();
 
-  private SnsReplies() {
-  }
+  private SnsReplies() {}
 
   static String published(String messageId) {
-    return write(new PublishResponse(new PublishResult(messageId), new ResponseMetadata(UUID.randomUUID().toString())));
+    return write(
+        new PublishResponse(
+            new PublishResult(messageId), new ResponseMetadata(UUID.randomUUID().toString())));
   }
 
   static String error(String code, String message) {
-    return write(new ErrorResponse(new Error("Sender", code, message), UUID.randomUUID().toString()));
+    return write(
+        new ErrorResponse(new Error("Sender", code, message), UUID.randomUUID().toString()));
   }
 
   private static String write(Object reply) {
@@ -34,24 +36,22 @@ final class SnsReplies {
   @JacksonXmlRootElement(localName = "PublishResponse", namespace = NAMESPACE)
   record PublishResponse(
       @JacksonXmlProperty(localName = "PublishResult", namespace = NAMESPACE) PublishResult result,
-      @JacksonXmlProperty(localName = "ResponseMetadata", namespace = NAMESPACE) ResponseMetadata metadata) {
-  }
+      @JacksonXmlProperty(localName = "ResponseMetadata", namespace = NAMESPACE)
+          ResponseMetadata metadata) {}
 
-  record PublishResult(@JacksonXmlProperty(localName = "MessageId", namespace = NAMESPACE) String messageId) {
-  }
+  record PublishResult(
+      @JacksonXmlProperty(localName = "MessageId", namespace = NAMESPACE) String messageId) {}
 
-  record ResponseMetadata(@JacksonXmlProperty(localName = "RequestId", namespace = NAMESPACE) String requestId) {
-  }
+  record ResponseMetadata(
+      @JacksonXmlProperty(localName = "RequestId", namespace = NAMESPACE) String requestId) {}
 
   @JacksonXmlRootElement(localName = "ErrorResponse", namespace = NAMESPACE)
   record ErrorResponse(
       @JacksonXmlProperty(localName = "Error", namespace = NAMESPACE) Error error,
-      @JacksonXmlProperty(localName = "RequestId", namespace = NAMESPACE) String requestId) {
-  }
+      @JacksonXmlProperty(localName = "RequestId", namespace = NAMESPACE) String requestId) {}
 
   record Error(
       @JacksonXmlProperty(localName = "Type", namespace = NAMESPACE) String type,
       @JacksonXmlProperty(localName = "Code", namespace = NAMESPACE) String code,
-      @JacksonXmlProperty(localName = "Message", namespace = NAMESPACE) String message) {
-  }
+      @JacksonXmlProperty(localName = "Message", namespace = NAMESPACE) String message) {}
 }

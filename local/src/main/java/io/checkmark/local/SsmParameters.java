@@ -32,29 +32,41 @@ final class SsmParameters {
     this.arnPrefix = "arn:aws:ssm:" + region + ":" + accountId + ":parameter";
   }
 
-  void handle(Request request, Response response, Callback callback, String target) throws Exception {
+  void handle(Request request, Response response, Callback callback, String target)
+      throws Exception {
     if (!target.equals(TARGET_PREFIX + "GetParameter")) {
-      error(response, callback, "InvalidAction", target + " is not emulated by the local stack; only GetParameter is");
+      error(
+          response,
+          callback,
+          "InvalidAction",
+          target + " is not emulated by the local stack; only GetParameter is");
       return;
     }
     JsonNode body = JSON.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
     String name = body.path("Name").asText("");
     String value = values.get(name);
     if (value == null) {
-      error(response, callback, "ParameterNotFound", "no parameter " + name
-          + " (give it to the local stack with --ssm-parameter NAME=VALUE)");
+      error(
+          response,
+          callback,
+          "ParameterNotFound",
+          "no parameter " + name + " (give it to the local stack with --ssm-parameter NAME=VALUE)");
       return;
     }
-    ObjectNode parameter = JSON.createObjectNode()
-        .put("Name", name)
-        .put("Type", "SecureString")
-        // Without decryption AWS returns the ciphertext: something unreadable stands in for it.
-        .put("Value", body.path("WithDecryption").asBoolean(false)
-            ? value : Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)))
-        .put("Version", 1)
-        .put("LastModifiedDate", startedAt.getEpochSecond())
-        .put("ARN", arnPrefix + (name.startsWith("/") ? name : "/" + name))
-        .put("DataType", "text");
+    ObjectNode parameter =
+        JSON.createObjectNode()
+            .put("Name", name)
+            .put("Type", "SecureString")
+            // Without decryption AWS returns the ciphertext: something unreadable stands in for it.
+            .put(
+                "Value",
+                body.path("WithDecryption").asBoolean(false)
+                    ? value
+                    : Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)))
+            .put("Version", 1)
+            .put("LastModifiedDate", startedAt.getEpochSecond())
+            .put("ARN", arnPrefix + (name.startsWith("/") ? name : "/" + name))
+            .put("DataType", "text");
     ObjectNode reply = JSON.createObjectNode();
     reply.set("Parameter", parameter);
     HttpResponses.write(response, callback, 200, JSON_1_1, reply.toString());

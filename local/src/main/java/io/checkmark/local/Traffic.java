@@ -6,9 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the gateway has carried, counted as API Gateway bills it: messages in from clients,
- * messages out to them (route replies and management-API posts), and function invocations by
- * route. The benchmarks turn these into cost per delivered message.
+ * What the gateway has carried, counted as API Gateway bills it: messages in from clients, messages
+ * out to them (route replies and management-API posts), and function invocations by route. The
+ * benchmarks turn these into cost per delivered message.
  */
 public final class Traffic {
 
@@ -21,9 +21,11 @@ public final class Traffic {
 
     public Snapshot since(Snapshot earlier) {
       Map<String, Long> invocations = new TreeMap<>(invocationsByRoute);
-      earlier.invocationsByRoute.forEach((route, count) -> invocations.merge(route, -count, Long::sum));
+      earlier.invocationsByRoute.forEach(
+          (route, count) -> invocations.merge(route, -count, Long::sum));
       invocations.values().removeIf(count -> count == 0);
-      return new Snapshot(invocations, messagesIn - earlier.messagesIn, messagesOut - earlier.messagesOut);
+      return new Snapshot(
+          invocations, messagesIn - earlier.messagesIn, messagesOut - earlier.messagesOut);
     }
   }
 

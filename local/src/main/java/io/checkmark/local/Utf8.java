@@ -3,8 +3,7 @@ package io.checkmark.local;
 /** The UTF-8 size of text, without encoding it. */
 final class Utf8 {
 
-  private Utf8() {
-  }
+  private Utf8() {}
 
   static int length(CharSequence text) {
     int bytes = 0;

@@ -34,12 +34,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The API Gateway WebSocket API, emulated: {@code $connect} decides the upgrade, each text
- * frame is routed by the template's route selection expression (falling back to
- * {@code $default}) to its function, a route's reply goes back to the client only where the
- * template gives that route a route response, and {@code $disconnect} runs on every close.
- * Invocations run concurrently, as Lambda runs them, so no client may rely on one connection's
- * frames being handled in order.
+ * The API Gateway WebSocket API, emulated: {@code $connect} decides the upgrade, each text frame is
+ * routed by the template's route selection expression (falling back to {@code $default}) to its
+ * function, a route's reply goes back to the client only where the template gives that route a
+ * route response, and {@code $disconnect} runs on every close. Invocations run concurrently, as
+ * Lambda runs them, so no client may rely on one connection's frames being handled in order.
  */
 final class WebSocketGateway implements WebSocketCreator {
 
@@ -58,20 +57,31 @@ final class WebSocketGateway implements WebSocketCreator {
   private final Duration maxConnectionDuration;
   private final Traffic traffic;
 
-  WebSocketGateway(SamTemplate template, Map<String, LocalLambdaFunction> functions, ApiGatewayEvents events,
-      ConnectionRegistry connections, ExecutorService invocations, ScheduledExecutorService timers,
-      Duration maxConnectionDuration, Traffic traffic) {
+  WebSocketGateway(
+      SamTemplate template,
+      Map<String, LocalLambdaFunction> functions,
+      ApiGatewayEvents events,
+      ConnectionRegistry connections,
+      ExecutorService invocations,
+      ScheduledExecutorService timers,
+      Duration maxConnectionDuration,
+      Traffic traffic) {
     this.traffic = traffic;
     String expression = template.routeSelectionExpression();
     if (expression == null || !expression.startsWith(REQUEST_BODY_PREFIX)) {
-      throw new IllegalArgumentException("only $request.body.* route selection is emulated, not " + expression);
+      throw new IllegalArgumentException(
+          "only $request.body.* route selection is emulated, not " + expression);
     }
     this.selectionPath = List.of(expression.substring(REQUEST_BODY_PREFIX.length()).split("\\."));
     for (SamTemplate.Route route : template.routes()) {
       LocalLambdaFunction function = functions.get(route.functionLogicalId());
       if (function == null) {
-        throw new IllegalArgumentException("route " + route.routeKey() + " invokes " + route.functionLogicalId()
-            + ", which is not a function of the template");
+        throw new IllegalArgumentException(
+            "route "
+                + route.routeKey()
+                + " invokes "
+                + route.functionLogicalId()
+                + ", which is not a function of the template");
       }
       routes.put(route.routeKey(), new RouteTarget(route.routeKey(), function, route.twoWay()));
     }
@@ -88,10 +98,17 @@ final class WebSocketGateway implements WebSocketCreator {
   }
 
   @Override
-  public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
-    String domainName = Optional.ofNullable(request.getHeaders().get(HttpHeader.HOST)).orElse("localhost");
-    LocalConnection connection = new LocalConnection(ApiGatewayIds.newId(), Instant.now(),
-        Request.getRemoteAddr(request), request.getHeaders().get(HttpHeader.USER_AGENT), traffic);
+  public Object createWebSocket(
+      ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    String domainName =
+        Optional.ofNullable(request.getHeaders().get(HttpHeader.HOST)).orElse("localhost");
+    LocalConnection connection =
+        new LocalConnection(
+            ApiGatewayIds.newId(),
+            Instant.now(),
+            Request.getRemoteAddr(request),
+            request.getHeaders().get(HttpHeader.USER_AGENT),
+            traffic);
     RouteTarget connect = routes.get("$connect");
     if (connect != null) {
       String event = events.connect(connection, domainName, headers(request), query(request));
@@ -101,14 +118,18 @@ final class WebSocketGateway implements WebSocketCreator {
         Response.writeError(request, response, callback, status);
         return null;
       }
-      result.map(reply -> reply.path("headers").path("Sec-WebSocket-Protocol"))
+      result
+          .map(reply -> reply.path("headers").path("Sec-WebSocket-Protocol"))
           .filter(JsonNode::isTextual)
           .ifPresent(protocol -> response.setAcceptedSubProtocol(protocol.textValue()));
     }
     return new Endpoint(connection, domainName);
   }
 
-  /** Each connection's listener; Jetty delivers its frames one at a time. Public because Jetty binds its methods by reflection. */
+  /**
+   * Each connection's listener; Jetty delivers its frames one at a time. Public because Jetty binds
+   * its methods by reflection.
+   */
   public final class Endpoint implements Session.Listener.AutoDemanding {
     private final LocalConnection connection;
     private final String domainName;
@@ -127,13 +148,16 @@ final class WebSocketGateway implements WebSocketCreator {
     public void onWebSocketOpen(Session session) {
       connection.attach(session);
       connections.add(connection);
-      maximumDuration = timers.schedule(() -> connection.close(StatusCode.SHUTDOWN, "Going away"),
-          maxConnectionDuration.toMillis(), TimeUnit.MILLISECONDS);
+      maximumDuration =
+          timers.schedule(
+              () -> connection.close(StatusCode.SHUTDOWN, "Going away"),
+              maxConnectionDuration.toMillis(),
+              TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Jetty hands over each frame's text as it arrives, so that API Gateway's limits can be
-     * applied as API Gateway applies them: a frame over 32 KB or a message over 128 KB closes the
+     * Jetty hands over each frame's text as it arrives, so that API Gateway's limits can be applied
+     * as API Gateway applies them: a frame over 32 KB or a message over 128 KB closes the
      * connection with 1009.
      */
     @Override
@@ -150,7 +174,8 @@ final class WebSocketGateway implements WebSocketCreator {
     }
 
     @Override
-    public void onWebSocketPartialBinary(ByteBuffer fragment, boolean last, org.eclipse.jetty.websocket.api.Callback callback) {
+    public void onWebSocketPartialBinary(
+        ByteBuffer fragment, boolean last, org.eclipse.jetty.websocket.api.Callback callback) {
       if (accept(fragment.remaining(), last)) {
         byte[] bytes = new byte[fragment.remaining()];
         fragment.get(bytes);
@@ -166,7 +191,10 @@ final class WebSocketGateway implements WebSocketCreator {
       callback.succeed();
     }
 
-    /** Counts a frame against API Gateway's limits; false once the connection is being closed for them. */
+    /**
+     * Counts a frame against API Gateway's limits; false once the connection is being closed for
+     * them.
+     */
     private boolean accept(int frameBytes, boolean last) {
       if (tooLarge) {
         return false;
@@ -174,7 +202,9 @@ final class WebSocketGateway implements WebSocketCreator {
       messageBytes += frameBytes;
       if (frameBytes > MAX_FRAME_BYTES || messageBytes > MAX_MESSAGE_BYTES) {
         tooLarge = true;
-        connection.close(StatusCode.MESSAGE_TOO_LARGE, frameBytes > MAX_FRAME_BYTES ? "Frame too big" : "Message too big");
+        connection.close(
+            StatusCode.MESSAGE_TOO_LARGE,
+            frameBytes > MAX_FRAME_BYTES ? "Frame too big" : "Message too big");
         return false;
       }
       if (last) {
@@ -221,27 +251,33 @@ final class WebSocketGateway implements WebSocketCreator {
     return routes.get("$default");
   }
 
-  private void dispatch(LocalConnection connection, String domainName, RouteTarget route, String body, boolean base64) {
+  private void dispatch(
+      LocalConnection connection,
+      String domainName,
+      RouteTarget route,
+      String body,
+      boolean base64) {
     traffic.messageIn();
     if (route == null) {
       connection.send(gatewayMessage("Forbidden", connection.id()));
       return;
     }
     String event = events.message(connection, domainName, route.routeKey(), body, base64);
-    submit(() -> {
-      Optional<JsonNode> result = invoke(route, event);
-      if (!connection.isOpen()) {
-        return;
-      }
-      if (result.isEmpty()) {
-        connection.send(gatewayMessage("Internal server error", connection.id()));
-      } else if (route.twoWay()) {
-        JsonNode reply = result.get().path("body");
-        if (reply.isTextual()) {
-          connection.send(reply.textValue());
-        }
-      }
-    });
+    submit(
+        () -> {
+          Optional<JsonNode> result = invoke(route, event);
+          if (!connection.isOpen()) {
+            return;
+          }
+          if (result.isEmpty()) {
+            connection.send(gatewayMessage("Internal server error", connection.id()));
+          } else if (route.twoWay()) {
+            JsonNode reply = result.get().path("body");
+            if (reply.isTextual()) {
+              connection.send(reply.textValue());
+            }
+          }
+        });
   }
 
   private void submit(Runnable invocation) {
@@ -252,15 +288,20 @@ final class WebSocketGateway implements WebSocketCreator {
     }
   }
 
-  /** The function's result as JSON, or empty when it threw or returned something API Gateway cannot use. */
+  /**
+   * The function's result as JSON, or empty when it threw or returned something API Gateway cannot
+   * use.
+   */
   private Optional<JsonNode> invoke(RouteTarget route, String event) {
     traffic.invoked(route.routeKey());
     try {
       String output = route.function().invoke(event);
-      JsonNode result = output == null || output.isBlank() ? JSON.createObjectNode() : JSON.readTree(output);
+      JsonNode result =
+          output == null || output.isBlank() ? JSON.createObjectNode() : JSON.readTree(output);
       return Optional.of(result);
     } catch (Exception failure) {
-      LOG.error("function {} failed on route {}", route.function().name(), route.routeKey(), failure);
+      LOG.error(
+          "function {} failed on route {}", route.function().name(), route.routeKey(), failure);
       return Optional.empty();
     }
   }
@@ -282,7 +323,9 @@ final class WebSocketGateway implements WebSocketCreator {
   private static Map<String, List<String>> headers(ServerUpgradeRequest request) {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (HttpField field : request.getHeaders()) {
-      headers.computeIfAbsent(field.getName(), name -> new java.util.ArrayList<>()).add(field.getValue());
+      headers
+          .computeIfAbsent(field.getName(), name -> new java.util.ArrayList<>())
+          .add(field.getValue());
     }
     headers.putIfAbsent("X-Forwarded-For", List.of(Request.getRemoteAddr(request)));
     headers.putIfAbsent("X-Forwarded-Port", List.of(String.valueOf(Request.getLocalPort(request))));
@@ -299,6 +342,5 @@ final class WebSocketGateway implements WebSocketCreator {
     return query;
   }
 
-  private record RouteTarget(String routeKey, LocalLambdaFunction function, boolean twoWay) {
-  }
+  private record RouteTarget(String routeKey, LocalLambdaFunction function, boolean twoWay) {}
 }

@@ -1,8 +1,8 @@
 package io.checkmark.local;
 
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,13 +53,15 @@ class EmulatorConformanceTest {
 
   @BeforeAll
   static void startStack() {
-    stack = LocalStack.start(LocalStackOptions.builder()
-        .port(0)
-        .template(Path.of("src/test/resources/emulator-template.yaml"))
-        .idleTimeout(IDLE_TIMEOUT)
-        .ssmParameters(Map.of("/checkmark/test-numbers", "+15550001111=123456"))
-        .console(new PrintStream(CONSOLE, true, StandardCharsets.UTF_8))
-        .build());
+    stack =
+        LocalStack.start(
+            LocalStackOptions.builder()
+                .port(0)
+                .template(Path.of("src/test/resources/emulator-template.yaml"))
+                .idleTimeout(IDLE_TIMEOUT)
+                .ssmParameters(Map.of("/checkmark/test-numbers", "+15550001111=123456"))
+                .console(new PrintStream(CONSOLE, true, StandardCharsets.UTF_8))
+                .build());
   }
 
   @AfterAll
@@ -71,7 +73,8 @@ class EmulatorConformanceTest {
   void framesAreRoutedByActionWithDefaultFallbackForUnknownAndNonJsonBodies() throws Exception {
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
       assertThat(routeOf(socket.send("{\"action\":\"echo\"}").next())).isEqualTo("echo");
-      assertThat(routeOf(socket.send("{\"action\":\"nothing-here\"}").next())).isEqualTo("$default");
+      assertThat(routeOf(socket.send("{\"action\":\"nothing-here\"}").next()))
+          .isEqualTo("$default");
       assertThat(routeOf(socket.send("{\"noAction\":1}").next())).isEqualTo("$default");
       assertThat(routeOf(socket.send("this is not JSON").next())).isEqualTo("$default");
       assertThat(routeOf(socket.send("{\"action\":\"$connect\"}").next())).isEqualTo("$default");
@@ -86,15 +89,16 @@ class EmulatorConformanceTest {
       socket.send("{\"action\":\"echo\"}").next();
       socket.send("{\"action\":\"echo\"}").next();
     }
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> stack.traffic().since(before).invocationsByRoute().containsKey("$disconnect"));
 
     Traffic.Snapshot traffic = stack.traffic().since(before);
 
     assertThat(traffic.messagesIn()).isEqualTo(2);
     assertThat(traffic.messagesOut()).isEqualTo(2);
-    assertThat(traffic.invocationsByRoute()).containsExactlyInAnyOrderEntriesOf(
-        Map.of("$connect", 1L, "echo", 2L, "$disconnect", 1L));
+    assertThat(traffic.invocationsByRoute())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("$connect", 1L, "echo", 2L, "$disconnect", 1L));
   }
 
   @Test
@@ -108,11 +112,14 @@ class EmulatorConformanceTest {
       assertThat(context.get("stage").asText()).isEqualTo("emu");
       assertThat(context.get("connectionId").asText()).hasSize(16);
       assertThat(context.get("connectedAt").asLong()).isPositive();
-      assertThat(context.get("requestTimeEpoch").asLong()).isGreaterThanOrEqualTo(context.get("connectedAt").asLong());
+      assertThat(context.get("requestTimeEpoch").asLong())
+          .isGreaterThanOrEqualTo(context.get("connectedAt").asLong());
       assertThat(context.get("messageDirection").asText()).isEqualTo("IN");
       assertThat(context.get("identity").get("sourceIp").asText()).isEqualTo("127.0.0.1");
-      assertThat(context.get("requestTime").asText()).matches("\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000");
-      for (String field : new String[] {"requestId", "messageId", "domainName", "apiId", "extendedRequestId"}) {
+      assertThat(context.get("requestTime").asText())
+          .matches("\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000");
+      for (String field :
+          new String[] {"requestId", "messageId", "domainName", "apiId", "extendedRequestId"}) {
         assertThat(context.get(field).asText()).as(field).isNotBlank();
       }
       assertThat(event.get("body").asText()).isEqualTo("{\"action\":\"echo\",\"x\":1}");
@@ -133,14 +140,29 @@ class EmulatorConformanceTest {
 
   @Test
   void capturedSmsIsOneConsoleLineWhateverItsPhoneAndText() throws Exception {
-    try (SnsClient sns = SnsClient.builder().endpointOverride(stack.endpoint()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClient(UrlConnectionHttpClient.create()).build()) {
+    try (SnsClient sns =
+        SnsClient.builder()
+            .endpointOverride(stack.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
 
-      sns.publish(r -> r.phoneNumber("+15550002222\n12:00:00.000 INFO forged").message("code 123456\r\n\u001b[2Jforged"));
+      sns.publish(
+          r ->
+              r.phoneNumber("+15550002222\n12:00:00.000 INFO forged")
+                  .message("code 123456\r\n\u001b[2Jforged"));
 
-      assertThat(CONSOLE.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("forged")))
-          .singleElement().asString().doesNotContain("\u001b").contains("SMS to +15550002222\\n12:00");
+      assertThat(
+              CONSOLE
+                  .toString(StandardCharsets.UTF_8)
+                  .lines()
+                  .filter(line -> line.contains("forged")))
+          .singleElement()
+          .asString()
+          .doesNotContain("\u001b")
+          .contains("SMS to +15550002222\\n12:00");
     }
   }
 
@@ -153,9 +175,11 @@ class EmulatorConformanceTest {
       JsonNode connect = awaitEvent(connectionId, "$connect");
       assertThat(connect.get("requestContext").get("eventType").asText()).isEqualTo("CONNECT");
       assertThat(connect.get("headers").get("X-Client-Version").asText()).isEqualTo("7");
-      assertThat(connect.get("multiValueHeaders").get("X-Client-Version").get(0).asText()).isEqualTo("7");
+      assertThat(connect.get("multiValueHeaders").get("X-Client-Version").get(0).asText())
+          .isEqualTo("7");
       assertThat(connect.get("queryStringParameters").get("client").asText()).isEqualTo("cli");
-      assertThat(connect.get("multiValueQueryStringParameters").get("v").get(0).asText()).isEqualTo("2");
+      assertThat(connect.get("multiValueQueryStringParameters").get("v").get(0).asText())
+          .isEqualTo("2");
       assertThat(connect.has("body")).isFalse();
     }
   }
@@ -163,9 +187,11 @@ class EmulatorConformanceTest {
   @Test
   void connectRefusalCarriesTheFunctionsStatus() {
     assertThatThrownBy(() -> TestSocket.connect(URI.create(stack.webSocketUrl() + "?status=403")))
-        .isInstanceOfSatisfying(TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(403));
+        .isInstanceOfSatisfying(
+            TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(403));
     assertThatThrownBy(() -> TestSocket.connect(URI.create(stack.webSocketUrl() + "?status=401")))
-        .isInstanceOfSatisfying(TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(401));
+        .isInstanceOfSatisfying(
+            TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(401));
   }
 
   @Test
@@ -174,7 +200,8 @@ class EmulatorConformanceTest {
       socket.send("{\"action\":\"oneway\"}");
       String connectionId = connectionIdOf(socket);
 
-      assertThat(awaitEvent(connectionId, "oneway").path("body").asText()).isEqualTo("{\"action\":\"oneway\"}");
+      assertThat(awaitEvent(connectionId, "oneway").path("body").asText())
+          .isEqualTo("{\"action\":\"oneway\"}");
       assertThat(socket.poll(Duration.ofMillis(300))).isNull();
     }
   }
@@ -197,20 +224,23 @@ class EmulatorConformanceTest {
 
       assertThat(event.get("requestContext").get("routeKey").asText()).isEqualTo("$default");
       assertThat(event.get("isBase64Encoded").asBoolean()).isTrue();
-      assertThat(Base64.getDecoder().decode(event.get("body").asText())).containsExactly(0, 1, 2, 255);
+      assertThat(Base64.getDecoder().decode(event.get("body").asText()))
+          .containsExactly(0, 1, 2, 255);
     }
   }
 
   @Test
   void managementApiPostsDescribesAndDeletesThroughTheRealSdkClient() throws Exception {
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl());
-         ApiGatewayManagementApiClient management = managementClient()) {
+        ApiGatewayManagementApiClient management = managementClient()) {
       String connectionId = connectionIdOf(socket);
 
-      management.postToConnection(r -> r.connectionId(connectionId).data(SdkBytes.fromUtf8String("{\"type\":\"hello\"}")));
+      management.postToConnection(
+          r -> r.connectionId(connectionId).data(SdkBytes.fromUtf8String("{\"type\":\"hello\"}")));
       assertThat(socket.next()).isEqualTo("{\"type\":\"hello\"}");
 
-      GetConnectionResponse description = management.getConnection(r -> r.connectionId(connectionId));
+      GetConnectionResponse description =
+          management.getConnection(r -> r.connectionId(connectionId));
       assertThat(description.identity().sourceIp()).isEqualTo("127.0.0.1");
       assertThat(description.connectedAt()).isNotNull();
       assertThat(description.lastActiveAt()).isAfterOrEqualTo(description.connectedAt());
@@ -218,18 +248,25 @@ class EmulatorConformanceTest {
       management.deleteConnection(r -> r.connectionId(connectionId));
       assertThat(socket.closeCode(Duration.ofSeconds(5))).isEqualTo(1000);
       JsonNode disconnect = awaitEvent(connectionId, "$disconnect");
-      assertThat(disconnect.get("requestContext").get("eventType").asText()).isEqualTo("DISCONNECT");
+      assertThat(disconnect.get("requestContext").get("eventType").asText())
+          .isEqualTo("DISCONNECT");
 
-      assertThatThrownBy(() -> management.postToConnection(r -> r.connectionId(connectionId)
-          .data(SdkBytes.fromUtf8String("{}")))).isInstanceOf(GoneException.class);
+      assertThatThrownBy(
+              () ->
+                  management.postToConnection(
+                      r -> r.connectionId(connectionId).data(SdkBytes.fromUtf8String("{}"))))
+          .isInstanceOf(GoneException.class);
     }
   }
 
   @Test
   void unknownConnectionIsGoneForEveryManagementMethod() {
     try (ApiGatewayManagementApiClient management = managementClient()) {
-      assertThatThrownBy(() -> management.postToConnection(r -> r.connectionId("AAAAAAAAAAAAAAA=")
-          .data(SdkBytes.fromUtf8String("{}")))).isInstanceOf(GoneException.class);
+      assertThatThrownBy(
+              () ->
+                  management.postToConnection(
+                      r -> r.connectionId("AAAAAAAAAAAAAAA=").data(SdkBytes.fromUtf8String("{}"))))
+          .isInstanceOf(GoneException.class);
       assertThatThrownBy(() -> management.getConnection(r -> r.connectionId("AAAAAAAAAAAAAAA=")))
           .isInstanceOf(GoneException.class);
       assertThatThrownBy(() -> management.deleteConnection(r -> r.connectionId("AAAAAAAAAAAAAAA=")))
@@ -261,8 +298,12 @@ class EmulatorConformanceTest {
       String body = "{\"action\":\"oneway\",\"x\":\"" + "a".repeat(30 * 1024) + "\"}";
       socket.sendSingleFrame(body);
 
-      await("oneway event with the 30 KB frame").atMost(Duration.ofSeconds(5))
-          .until(() -> RecordingHandler.EVENTS.stream().anyMatch(event -> event.path("body").asText().equals(body)));
+      await("oneway event with the 30 KB frame")
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  RecordingHandler.EVENTS.stream()
+                      .anyMatch(event -> event.path("body").asText().equals(body)));
     }
   }
 
@@ -274,7 +315,8 @@ class EmulatorConformanceTest {
       socket.sendFragment(fragment + "\"}", true);
 
       JsonNode event = JSON.readTree(socket.next());
-      assertThat(event.get("body").asText()).hasSize(2 * 30 * 1024 + "{\"action\":\"echo\",\"x\":\"\"}".length());
+      assertThat(event.get("body").asText())
+          .hasSize(2 * 30 * 1024 + "{\"action\":\"echo\",\"x\":\"\"}".length());
     }
   }
 
@@ -287,7 +329,8 @@ class EmulatorConformanceTest {
 
       assertThat(code).isEqualTo(1001);
       JsonNode disconnect = awaitEvent(connectionId, "$disconnect");
-      assertThat(disconnect.get("requestContext").get("disconnectStatusCode").asInt()).isEqualTo(1001);
+      assertThat(disconnect.get("requestContext").get("disconnectStatusCode").asInt())
+          .isEqualTo(1001);
       assertThat(stack.openConnectionIds()).doesNotContain(connectionId);
     }
   }
@@ -300,14 +343,15 @@ class EmulatorConformanceTest {
     }
 
     JsonNode disconnect = awaitEvent(connectionId, "$disconnect");
-    assertThat(disconnect.get("requestContext").get("disconnectStatusCode").asInt()).isEqualTo(1000);
+    assertThat(disconnect.get("requestContext").get("disconnectStatusCode").asInt())
+        .isEqualTo(1000);
     assertThat(disconnect.get("headers").has("Host")).isTrue();
   }
 
   @Test
   void droppedConnectionRunsNoDisconnectAndIsGone() throws Exception {
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl());
-         ApiGatewayManagementApiClient management = managementClient()) {
+        ApiGatewayManagementApiClient management = managementClient()) {
       String connectionId = connectionIdOf(socket);
 
       assertThat(stack.dropWithoutDisconnect(connectionId)).isTrue();
@@ -324,66 +368,115 @@ class EmulatorConformanceTest {
   void realSnsClientPublishesSmsThatTheCaptureEndpointLists() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     URI messages = stack.endpoint().resolve("/_aws/sns/sms-messages");
-    try (SnsClient sns = SnsClient.builder().endpointOverride(stack.endpoint()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClient(UrlConnectionHttpClient.create()).build()) {
+    try (SnsClient sns =
+        SnsClient.builder()
+            .endpointOverride(stack.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
 
-      String messageId = sns.publish(r -> r.phoneNumber("+15550001111").message("Your code is 123456")
-          .messageAttributes(Map.of("AWS.SNS.SMS.SMSType",
-              MessageAttributeValue.builder().dataType("String").stringValue("Transactional").build()))).messageId();
+      String messageId =
+          sns.publish(
+                  r ->
+                      r.phoneNumber("+15550001111")
+                          .message("Your code is 123456")
+                          .messageAttributes(
+                              Map.of(
+                                  "AWS.SNS.SMS.SMSType",
+                                  MessageAttributeValue.builder()
+                                      .dataType("String")
+                                      .stringValue("Transactional")
+                                      .build())))
+              .messageId();
 
-      JsonNode listing = JSON.readTree(http.send(HttpRequest.newBuilder(messages).GET().build(),
-          HttpResponse.BodyHandlers.ofString()).body());
+      JsonNode listing =
+          JSON.readTree(
+              http.send(
+                      HttpRequest.newBuilder(messages).GET().build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
       JsonNode sms = listing.get("sms_messages").get("+15550001111").get(0);
       assertThat(sms.get("Message").asText()).isEqualTo("Your code is 123456");
       assertThat(sms.get("PhoneNumber").asText()).isEqualTo("+15550001111");
       assertThat(sms.get("MessageId").asText()).isEqualTo(messageId);
-      assertThat(sms.get("MessageAttributes").get("AWS.SNS.SMS.SMSType").get("StringValue").asText())
+      assertThat(
+              sms.get("MessageAttributes").get("AWS.SNS.SMS.SMSType").get("StringValue").asText())
           .isEqualTo("Transactional");
       assertThat(stack.smsTo("+15550001111")).containsExactly("Your code is 123456");
       assertThat(stack.lastPinSentTo("+15550001111")).isEqualTo("123456");
-      assertThat(CONSOLE.toString(StandardCharsets.UTF_8)).contains("+15550001111", "Your code is 123456");
+      assertThat(CONSOLE.toString(StandardCharsets.UTF_8))
+          .contains("+15550001111", "Your code is 123456");
 
-      int deleted = http.send(HttpRequest.newBuilder(messages).DELETE().build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+      int deleted =
+          http.send(
+                  HttpRequest.newBuilder(messages).DELETE().build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode();
       assertThat(deleted).isEqualTo(204);
-      JsonNode afterDelete = JSON.readTree(http.send(HttpRequest.newBuilder(messages).GET().build(),
-          HttpResponse.BodyHandlers.ofString()).body());
+      JsonNode afterDelete =
+          JSON.readTree(
+              http.send(
+                      HttpRequest.newBuilder(messages).GET().build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
       assertThat(afterDelete.get("sms_messages").size()).isZero();
     }
   }
 
   @Test
   void templateTablesAreCreatedWithKeysIndexesAndTtl() {
-    try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(stack.dynamoDbEndpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClient(UrlConnectionHttpClient.create()).build()) {
+    try (DynamoDbClient dynamoDb =
+        DynamoDbClient.builder()
+            .endpointOverride(stack.dynamoDbEndpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
 
-      TableDescription table = dynamoDb.describeTable(r -> r.tableName("checkmark-local-fixture")).table();
+      TableDescription table =
+          dynamoDb.describeTable(r -> r.tableName("checkmark-local-fixture")).table();
 
-      assertThat(table.keySchema()).extracting(key -> key.attributeName() + ":" + key.keyTypeAsString())
+      assertThat(table.keySchema())
+          .extracting(key -> key.attributeName() + ":" + key.keyTypeAsString())
           .containsExactly("pk:HASH", "sk:RANGE");
-      assertThat(table.globalSecondaryIndexes()).extracting(index -> index.indexName()).containsExactly("byOwner");
-      assertThat(dynamoDb.describeTimeToLive(r -> r.tableName("checkmark-local-fixture"))
-          .timeToLiveDescription().timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
+      assertThat(table.globalSecondaryIndexes())
+          .extracting(index -> index.indexName())
+          .containsExactly("byOwner");
+      assertThat(
+              dynamoDb
+                  .describeTimeToLive(r -> r.tableName("checkmark-local-fixture"))
+                  .timeToLiveDescription()
+                  .timeToLiveStatus())
+          .isEqualTo(TimeToLiveStatus.ENABLED);
     }
   }
 
   @Test
   void ssmServesTheGivenSecureStringsDecryptedThroughTheRealSdkClient() {
-    try (SsmClient ssm = SsmClient.builder().endpointOverride(stack.endpoint()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClient(UrlConnectionHttpClient.create()).build()) {
+    try (SsmClient ssm =
+        SsmClient.builder()
+            .endpointOverride(stack.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
 
-      Parameter parameter = ssm.getParameter(r -> r.name("/checkmark/test-numbers").withDecryption(true)).parameter();
+      Parameter parameter =
+          ssm.getParameter(r -> r.name("/checkmark/test-numbers").withDecryption(true)).parameter();
 
       assertThat(parameter.value()).isEqualTo("+15550001111=123456");
       assertThat(parameter.type()).isEqualTo(ParameterType.SECURE_STRING);
-      assertThat(parameter.arn()).isEqualTo("arn:aws:ssm:us-east-1:000000000000:parameter/checkmark/test-numbers");
+      assertThat(parameter.arn())
+          .isEqualTo("arn:aws:ssm:us-east-1:000000000000:parameter/checkmark/test-numbers");
       assertThat(ssm.getParameter(r -> r.name("/checkmark/test-numbers")).parameter().value())
-          .as("not decrypted").isNotEqualTo("+15550001111=123456");
-      assertThatThrownBy(() -> ssm.getParameter(r -> r.name("/checkmark/unknown").withDecryption(true)))
+          .as("not decrypted")
+          .isNotEqualTo("+15550001111=123456");
+      assertThatThrownBy(
+              () -> ssm.getParameter(r -> r.name("/checkmark/unknown").withDecryption(true)))
           .isInstanceOf(ParameterNotFoundException.class);
     }
   }
@@ -392,7 +485,8 @@ class EmulatorConformanceTest {
     return ApiGatewayManagementApiClient.builder()
         .endpointOverride(URI.create(stack.endpoint() + "/" + stack.stage()))
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }
@@ -404,28 +498,40 @@ class EmulatorConformanceTest {
   /** The traffic once no connection is open and nothing has moved for 200 ms. */
   private static Traffic.Snapshot quietTraffic() {
     Traffic.Snapshot[] last = {stack.traffic()};
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      Traffic.Snapshot now = stack.traffic();
-      boolean quiet = stack.openConnectionIds().isEmpty()
-          && now.invocationsByRoute().equals(last[0].invocationsByRoute());
-      last[0] = now;
-      return quiet;
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              Traffic.Snapshot now = stack.traffic();
+              boolean quiet =
+                  stack.openConnectionIds().isEmpty()
+                      && now.invocationsByRoute().equals(last[0].invocationsByRoute());
+              last[0] = now;
+              return quiet;
+            });
     return last[0];
   }
 
   private static String connectionIdOf(TestSocket socket) throws Exception {
-    return JSON.readTree(socket.send("{\"action\":\"echo\"}").next()).get("requestContext").get("connectionId").asText();
+    return JSON.readTree(socket.send("{\"action\":\"echo\"}").next())
+        .get("requestContext")
+        .get("connectionId")
+        .asText();
   }
 
   private static JsonNode awaitEvent(String connectionId, String routeKey) {
-    return await(routeKey + " event for " + connectionId).atMost(Duration.ofSeconds(5))
-        .until(() -> findEvent(connectionId, routeKey), Optional::isPresent).orElseThrow();
+    return await(routeKey + " event for " + connectionId)
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> findEvent(connectionId, routeKey), Optional::isPresent)
+        .orElseThrow();
   }
 
   private static Optional<JsonNode> findEvent(String connectionId, String routeKey) {
     return RecordingHandler.EVENTS.stream()
-        .filter(event -> event.path("requestContext").path("connectionId").asText().equals(connectionId))
+        .filter(
+            event ->
+                event.path("requestContext").path("connectionId").asText().equals(connectionId))
         .filter(event -> event.path("requestContext").path("routeKey").asText().equals(routeKey))
         .findFirst();
   }

@@ -13,9 +13,21 @@ class LocalStackMainTest {
 
   @Test
   void optionsAndEnvironmentBecomeTheStacksOptions() {
-    LocalStackOptions options = LocalStackMain.parse(new String[] {"--port", "0", "--template", "../template.yaml",
-        "--idle-timeout", "30", "--parameter", "StageName=beta", "--region", "eu-west-1"},
-        Map.of("AWS_ENDPOINT_URL", "http://localhost:4566"));
+    LocalStackOptions options =
+        LocalStackMain.parse(
+            new String[] {
+              "--port",
+              "0",
+              "--template",
+              "../template.yaml",
+              "--idle-timeout",
+              "30",
+              "--parameter",
+              "StageName=beta",
+              "--region",
+              "eu-west-1"
+            },
+            Map.of("AWS_ENDPOINT_URL", "http://localhost:4566"));
 
     assertThat(options.port()).isZero();
     assertThat(options.template()).isEqualTo(Path.of("../template.yaml"));
@@ -27,14 +39,24 @@ class LocalStackMainTest {
 
   @Test
   void persistDirectoryAndSsmParameterValuesAreOptions() {
-    LocalStackOptions options = LocalStackMain.parse(new String[] {"--persist", "build/local-data",
-        "--ssm-parameter", "/checkmark/test-numbers=+14155550100=123456,+14155550101=654321",
-        "--parameter", "TestNumbersParameterName=/checkmark/test-numbers"}, Map.of());
+    LocalStackOptions options =
+        LocalStackMain.parse(
+            new String[] {
+              "--persist",
+              "build/local-data",
+              "--ssm-parameter",
+              "/checkmark/test-numbers=+14155550100=123456,+14155550101=654321",
+              "--parameter",
+              "TestNumbersParameterName=/checkmark/test-numbers"
+            },
+            Map.of());
 
     assertThat(options.persistDirectory()).isEqualTo(Path.of("build/local-data"));
     assertThat(options.ssmParameters())
-        .containsExactly(Map.entry("/checkmark/test-numbers", "+14155550100=123456,+14155550101=654321"));
-    assertThat(options.parameterOverrides()).containsEntry("TestNumbersParameterName", "/checkmark/test-numbers");
+        .containsExactly(
+            Map.entry("/checkmark/test-numbers", "+14155550100=123456,+14155550101=654321"));
+    assertThat(options.parameterOverrides())
+        .containsEntry("TestNumbersParameterName", "/checkmark/test-numbers");
   }
 
   @Test
@@ -51,12 +73,17 @@ class LocalStackMainTest {
 
   @Test
   void badOptionsAreRefusedWithAReason() {
-    assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--port"}, Map.of())).hasMessageContaining("needs a value");
-    assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--port", "x"}, Map.of())).hasMessageContaining("whole number");
-    assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--template", "/no/such/file"}, Map.of()))
+    assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--port"}, Map.of()))
+        .hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--port", "x"}, Map.of()))
+        .hasMessageContaining("whole number");
+    assertThatThrownBy(
+            () -> LocalStackMain.parse(new String[] {"--template", "/no/such/file"}, Map.of()))
         .hasMessageContaining("no template");
-    assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--bogus", "1"}, Map.of())).hasMessageContaining("unknown option");
-    assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--ssm-parameter", "novalue"}, Map.of()))
+    assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--bogus", "1"}, Map.of()))
+        .hasMessageContaining("unknown option");
+    assertThatThrownBy(
+            () -> LocalStackMain.parse(new String[] {"--ssm-parameter", "novalue"}, Map.of()))
         .hasMessageContaining("NAME=VALUE");
   }
 }

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * A bare WebSocket client that writes frames exactly as told: the JDK's client splits what it
- * sends into 16 KB frames, so only this one can send the oversized frame API Gateway refuses.
+ * A bare WebSocket client that writes frames exactly as told: the JDK's client splits what it sends
+ * into 16 KB frames, so only this one can send the oversized frame API Gateway refuses.
  */
 public final class RawWebSocket implements AutoCloseable {
 
@@ -24,10 +24,19 @@ public final class RawWebSocket implements AutoCloseable {
     socket.setSoTimeout(10_000);
     out = socket.getOutputStream();
     in = new DataInputStream(socket.getInputStream());
-    String key = Base64.getEncoder().encodeToString("checkmark-test-k".getBytes(StandardCharsets.US_ASCII));
-    out.write(("GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-        + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    String key =
+        Base64.getEncoder().encodeToString("checkmark-test-k".getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET "
+                + uri.getPath()
+                + " HTTP/1.1\r\nHost: "
+                + uri.getHost()
+                + ":"
+                + uri.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                + key
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     String status = readLine(in);
     if (!status.contains(" 101 ")) {

@@ -25,8 +25,7 @@ public final class TestSocket implements AutoCloseable {
   private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   private WebSocket webSocket;
 
-  private TestSocket() {
-  }
+  private TestSocket() {}
 
   public static TestSocket connect(URI uri) {
     return connect(uri, Map.of());
@@ -37,7 +36,8 @@ public final class TestSocket implements AutoCloseable {
     WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
     headers.forEach(builder::header);
     try {
-      socket.webSocket = builder.buildAsync(uri, socket.new Listener()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      socket.webSocket =
+          builder.buildAsync(uri, socket.new Listener()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
       return socket;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException refused) {
@@ -69,8 +69,8 @@ public final class TestSocket implements AutoCloseable {
   }
 
   /**
-   * Sends a message the server is expected to refuse part-way, by closing the connection: the
-   * send may then fail, and the close code tells what happened.
+   * Sends a message the server is expected to refuse part-way, by closing the connection: the send
+   * may then fail, and the close code tells what happened.
    */
   public void sendUntilClosed(String text) {
     try {
@@ -116,7 +116,9 @@ public final class TestSocket implements AutoCloseable {
     return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** The close code the server sent (or 1006 for an abnormal closure), waiting up to {@code wait}. */
+  /**
+   * The close code the server sent (or 1006 for an abnormal closure), waiting up to {@code wait}.
+   */
   public int closeCode(Duration wait) {
     try {
       return closeCode.get(wait.toMillis(), TimeUnit.MILLISECONDS);

@@ -7,5 +7,4 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * reply, the client's {@code id} (echoed in errors, so a client can tell which send failed), and
  * the whole object for the action's own fields.
  */
-public record ClientRequest(String action, String ref, String id, ObjectNode fields) {
-}
+public record ClientRequest(String action, String ref, String id, ObjectNode fields) {}

@@ -1,24 +1,25 @@
 package io.checkmark.protocol;
 
 /**
- * What the server does with text a client sent: accepts it only when it is well-formed UTF-16
- * (so that it is stored and pushed exactly as sent, never as {@code ?}), cuts it short before
- * echoing it, and escapes it before logging it, so that no frame can forge a log line or send a
- * terminal control sequence to whoever reads the logs.
+ * What the server does with text a client sent: accepts it only when it is well-formed UTF-16 (so
+ * that it is stored and pushed exactly as sent, never as {@code ?}), cuts it short before echoing
+ * it, and escapes it before logging it, so that no frame can forge a log line or send a terminal
+ * control sequence to whoever reads the logs.
  */
 public final class ClientText {
 
   /** Ends text that was cut short. */
   public static final String TRUNCATION_MARKER = "…";
 
-  private ClientText() {
-  }
+  private ClientText() {}
 
   /** True when every surrogate in the text is half of a high-low pair. */
   public static boolean isWellFormed(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return false;
@@ -27,7 +28,10 @@ public final class ClientText {
     return true;
   }
 
-  /** The text with each unpaired surrogate replaced by U+FFFD, as a UTF-8 encoder would, so that it can be sent as it is. */
+  /**
+   * The text with each unpaired surrogate replaced by U+FFFD, as a UTF-8 encoder would, so that it
+   * can be sent as it is.
+   */
   public static String wellFormed(String text) {
     if (text == null || isWellFormed(text)) {
       return text;
@@ -35,7 +39,9 @@ public final class ClientText {
     StringBuilder repaired = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         repaired.append(c).append(text.charAt(++i));
       } else {
         repaired.append(Character.isSurrogate(c) ? '\ufffd' : c);
@@ -44,7 +50,10 @@ public final class ClientText {
     return repaired.toString();
   }
 
-  /** The text if it holds at most {@code maxChars} characters, else its start and the marker in that many; never half a pair. */
+  /**
+   * The text if it holds at most {@code maxChars} characters, else its start and the marker in that
+   * many; never half a pair.
+   */
   public static String truncate(String text, int maxChars) {
     if (text == null || text.length() <= maxChars) {
       return text;
@@ -68,7 +77,10 @@ public final class ClientText {
     StringBuilder escaped = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+      boolean pair =
+          Character.isHighSurrogate(c)
+              && i + 1 < text.length()
+              && Character.isLowSurrogate(text.charAt(i + 1));
       String escape = pair ? null : escape(c);
       if (escape != null && escaped == null) {
         escaped = new StringBuilder(text.length() + 16).append(text, 0, i);
@@ -100,8 +112,10 @@ public final class ClientText {
         return "\\t";
       default:
         int type = Character.getType(c);
-        if (Character.isISOControl(c) || Character.isSurrogate(c)
-            || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+        if (Character.isISOControl(c)
+            || Character.isSurrogate(c)
+            || type == Character.LINE_SEPARATOR
+            || type == Character.PARAGRAPH_SEPARATOR) {
           return String.format("\\u%04x", (int) c);
         }
         return null;

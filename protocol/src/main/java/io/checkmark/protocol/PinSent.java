@@ -1,5 +1,4 @@
 package io.checkmark.protocol;
 
 /** The reply to {@code requestPin}. */
-public record PinSent(String phone, long expiresInSeconds) implements ServerFrame {
-}
+public record PinSent(String phone, long expiresInSeconds) implements ServerFrame {}

@@ -1,5 +1,4 @@
 package io.checkmark.protocol;
 
 /** The reply to {@code ping}. */
-public record Pong() implements ServerFrame {
-}
+public record Pong() implements ServerFrame {}

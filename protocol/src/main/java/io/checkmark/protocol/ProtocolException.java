@@ -14,7 +14,8 @@ public class ProtocolException extends RuntimeException {
     this(code, message, null, null);
   }
 
-  public ProtocolException(ErrorCode code, String message, Integer retryAfterSeconds, Integer attemptsLeft) {
+  public ProtocolException(
+      ErrorCode code, String message, Integer retryAfterSeconds, Integer attemptsLeft) {
     super(message, null, false, false);
     this.code = code;
     this.retryAfterSeconds = retryAfterSeconds;
@@ -24,7 +25,6 @@ public class ProtocolException extends RuntimeException {
   public static ProtocolException badRequest(String message) {
     return new ProtocolException(ErrorCode.BAD_REQUEST, message);
   }
-
 
   public ErrorCode code() {
     return code;

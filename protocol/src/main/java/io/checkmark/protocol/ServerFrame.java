@@ -1,11 +1,19 @@
 package io.checkmark.protocol;
 
 /**
- * A frame the server sends to a client. Its {@code type} is the record's name in lower camel
- * case, without a trailing "Frame" ({@code ErrorFrame} is {@code "error"}); {@link WireJson}
- * writes it first.
+ * A frame the server sends to a client. Its {@code type} is the record's name in lower camel case,
+ * without a trailing "Frame" ({@code ErrorFrame} is {@code "error"}); {@link WireJson} writes it
+ * first.
  */
 public sealed interface ServerFrame
-    permits Accepted, Acked, ErrorFrame, LoggedIn, MessageFrame, PinSent, Pong, ReceiptFrame, ReceiptSent, Registered,
-    Synced {
-}
+    permits Accepted,
+        Acked,
+        ErrorFrame,
+        LoggedIn,
+        MessageFrame,
+        PinSent,
+        Pong,
+        ReceiptFrame,
+        ReceiptSent,
+        Registered,
+        Synced {}

@@ -1,5 +1,4 @@
 package io.checkmark.protocol;
 
 /** Ends a {@code sync}: how many items were sent, and whether more are queued. */
-public record Synced(int count, boolean more) implements ServerFrame {
-}
+public record Synced(int count, boolean more) implements ServerFrame {}

@@ -22,9 +22,8 @@ import java.util.Optional;
 
 /**
  * The one JSON configuration of the wire protocol. Reading is bounded (API Gateway already caps a
- * message at 128 KB; these limits keep a hostile frame from costing more than it must) and
- * strict: duplicate keys, trailing tokens and type coercions are refused, so a frame means one
- * thing only.
+ * message at 128 KB; these limits keep a hostile frame from costing more than it must) and strict:
+ * duplicate keys, trailing tokens and type coercions are refused, so a frame means one thing only.
  */
 public final class WireJson {
 
@@ -35,39 +34,44 @@ public final class WireJson {
   private static final ObjectMapper MAPPER = createMapper();
   private static final ObjectWriter FRAME_WRITER = MAPPER.writerFor(ServerFrame.class);
 
-  private WireJson() {
-  }
+  private WireJson() {}
 
   private static ObjectMapper createMapper() {
-    JsonFactory factory = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(MAX_NESTING_DEPTH)
-            .maxStringLength(MAX_FRAME_CHARS)
-            .maxNumberLength(32)
-            .maxNameLength(256)
-            .maxDocumentLength(4L * MAX_FRAME_CHARS)
-            .build())
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .build();
-    JsonMapper mapper = JsonMapper.builder(factory)
-        .serializationInclusion(JsonInclude.Include.NON_NULL)
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .addMixIn(ServerFrame.class, TypedFrame.class)
-        .build();
-    mapper.coercionConfigFor(LogicalType.Textual)
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxStringLength(MAX_FRAME_CHARS)
+                    .maxNumberLength(32)
+                    .maxNameLength(256)
+                    .maxDocumentLength(4L * MAX_FRAME_CHARS)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    JsonMapper mapper =
+        JsonMapper.builder(factory)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .addMixIn(ServerFrame.class, TypedFrame.class)
+            .build();
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
     for (LogicalType number : new LogicalType[] {LogicalType.Integer, LogicalType.Float}) {
-      mapper.coercionConfigFor(number)
+      mapper
+          .coercionConfigFor(number)
           .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
           .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
           .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
     }
-    mapper.coercionConfigFor(LogicalType.Boolean)
+    mapper
+        .coercionConfigFor(LogicalType.Boolean)
         .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
     for (Class<?> frame : ServerFrame.class.getPermittedSubclasses()) {
@@ -76,10 +80,11 @@ public final class WireJson {
     return mapper;
   }
 
-  /** Jackson reads the frame type from this mix-in, so that frames themselves stay plain records. */
+  /**
+   * Jackson reads the frame type from this mix-in, so that frames themselves stay plain records.
+   */
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
-  private interface TypedFrame {
-  }
+  private interface TypedFrame {}
 
   static String typeName(Class<?> frame) {
     String name = frame.getSimpleName();
@@ -89,13 +94,18 @@ public final class WireJson {
     return Character.toLowerCase(name.charAt(0)) + name.substring(1);
   }
 
-  /** Parses a client frame; anything but one JSON object with well-formed envelope fields is {@code BAD_REQUEST}. */
+  /**
+   * Parses a client frame; anything but one JSON object with well-formed envelope fields is {@code
+   * BAD_REQUEST}.
+   */
   public static ClientRequest parseRequest(String body) {
     if (body == null || body.isBlank()) {
       throw ProtocolException.badRequest("a frame must be a JSON object; this one is empty");
     }
     if (body.length() > MAX_FRAME_CHARS) {
-      throw new ProtocolException(ErrorCode.MESSAGE_TOO_LARGE, "a frame may hold at most " + MAX_FRAME_CHARS + " characters");
+      throw new ProtocolException(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          "a frame may hold at most " + MAX_FRAME_CHARS + " characters");
     }
     JsonNode node;
     try {
@@ -107,25 +117,29 @@ public final class WireJson {
       throw ProtocolException.badRequest("a frame must be a JSON object");
     }
     if (!isWellFormedText(object)) {
-      throw ProtocolException.badRequest("every string must be well-formed UTF-16: a lone surrogate such as \\ud800 is not text");
+      throw ProtocolException.badRequest(
+          "every string must be well-formed UTF-16: a lone surrogate such as \\ud800 is not text");
     }
     JsonNode ref = object.get("ref");
     if (ref != null && (!ref.isTextual() || ref.textValue().length() > MAX_REF_CHARS)) {
-      throw ProtocolException.badRequest("ref must be a string of at most " + MAX_REF_CHARS + " characters");
+      throw ProtocolException.badRequest(
+          "ref must be a string of at most " + MAX_REF_CHARS + " characters");
     }
     JsonNode action = object.get("action");
     JsonNode id = object.get("id");
     return new ClientRequest(
         action != null && action.isTextual() ? action.textValue() : null,
         ref == null ? null : ref.textValue(),
-        id != null && id.isTextual() && id.textValue().length() <= MAX_REF_CHARS ? id.textValue() : null,
+        id != null && id.isTextual() && id.textValue().length() <= MAX_REF_CHARS
+            ? id.textValue()
+            : null,
         object);
   }
 
   /**
    * Whether every string in the tree, field names included, is well-formed UTF-16. Jackson
-   * unescapes a lone surrogate without complaint, and UTF-8 cannot encode it, so it would be
-   * stored and pushed as {@code ?}. The depth is bounded by {@link #MAX_NESTING_DEPTH}.
+   * unescapes a lone surrogate without complaint, and UTF-8 cannot encode it, so it would be stored
+   * and pushed as {@code ?}. The depth is bounded by {@link #MAX_NESTING_DEPTH}.
    */
   private static boolean isWellFormedText(JsonNode node) {
     if (node.isTextual()) {
@@ -174,9 +188,11 @@ public final class WireJson {
     return write(frame, null);
   }
 
-  /** A frame as a client receives it: the typed frame, and the {@code ref} of the request it answers, if any. */
-  public record Received(ServerFrame frame, String ref) {
-  }
+  /**
+   * A frame as a client receives it: the typed frame, and the {@code ref} of the request it
+   * answers, if any.
+   */
+  public record Received(ServerFrame frame, String ref) {}
 
   /**
    * Reads a server frame under the same limits as a request. Anything that is not a frame of a
@@ -190,7 +206,8 @@ public final class WireJson {
       }
       ServerFrame frame = MAPPER.treeToValue(object, ServerFrame.class);
       JsonNode ref = object.get("ref");
-      return Optional.of(new Received(frame, ref != null && ref.isTextual() ? ref.textValue() : null));
+      return Optional.of(
+          new Received(frame, ref != null && ref.isTextual() ? ref.textValue() : null));
     } catch (JsonProcessingException | IllegalArgumentException unreadable) {
       return Optional.empty();
     }
@@ -201,7 +218,9 @@ public final class WireJson {
     return JsonNodeFactory.instance.objectNode().put("action", action);
   }
 
-  /** A record (such as {@link Media}) as a JSON tree, absent fields left out, to put in a request. */
+  /**
+   * A record (such as {@link Media}) as a JSON tree, absent fields left out, to put in a request.
+   */
   public static JsonNode tree(Object value) {
     return MAPPER.valueToTree(value);
   }
@@ -224,7 +243,8 @@ public final class WireJson {
   }
 
   private static String brief(Exception e) {
-    String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+    String message =
+        e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
     if (message == null) {
       return e.getClass().getSimpleName();
     }

@@ -9,23 +9,30 @@ class ErrorFrameTest {
 
   @Test
   void messageAndEchoedFieldsTogetherHoldAtMostTwoHundredCharactersAndKeepTheCode() {
-    ClientRequest request = new ClientRequest("a".repeat(5_000), "r", "i".repeat(64), JsonNodeFactory.instance.objectNode());
+    ClientRequest request =
+        new ClientRequest(
+            "a".repeat(5_000), "r", "i".repeat(64), JsonNodeFactory.instance.objectNode());
 
     ErrorFrame frame = ErrorFrame.of(ProtocolException.badRequest("m".repeat(5_000)), request);
 
     assertThat(frame.code()).isEqualTo("BAD_REQUEST");
-    assertThat(frame.message().length() + frame.action().length() + frame.id().length()).isLessThanOrEqualTo(200);
+    assertThat(frame.message().length() + frame.action().length() + frame.id().length())
+        .isLessThanOrEqualTo(200);
     assertThat(frame.message()).startsWith("mmm").endsWith("…");
     assertThat(frame.action()).startsWith("aaa").endsWith("…");
   }
 
   @Test
   void shortMessageAndFieldsAreEchoedWhole() {
-    ClientRequest request = new ClientRequest("teleport", null, "m-1", JsonNodeFactory.instance.objectNode());
+    ClientRequest request =
+        new ClientRequest("teleport", null, "m-1", JsonNodeFactory.instance.objectNode());
 
-    ErrorFrame frame = ErrorFrame.of(new ProtocolException(ErrorCode.UNKNOWN_ACTION, "no such action"), request);
+    ErrorFrame frame =
+        ErrorFrame.of(new ProtocolException(ErrorCode.UNKNOWN_ACTION, "no such action"), request);
 
-    assertThat(frame).isEqualTo(new ErrorFrame("UNKNOWN_ACTION", "no such action", "teleport", "m-1", null, null));
+    assertThat(frame)
+        .isEqualTo(
+            new ErrorFrame("UNKNOWN_ACTION", "no such action", "teleport", "m-1", null, null));
   }
 
   @Test
@@ -40,7 +47,9 @@ class ErrorFrameTest {
 
   @Test
   void aLoneSurrogateQuotedInTheMessageIsSentAsTheReplacementCharacter() {
-    ErrorFrame frame = ErrorFrame.of(ProtocolException.badRequest("malformed JSON: Unexpected character ('\udc00')"), null);
+    ErrorFrame frame =
+        ErrorFrame.of(
+            ProtocolException.badRequest("malformed JSON: Unexpected character ('\udc00')"), null);
 
     assertThat(frame.message()).isEqualTo("malformed JSON: Unexpected character ('\ufffd')");
   }

@@ -9,8 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class WireJsonTest {
 
-  record Fields(String phone, Integer limit) {
-  }
+  record Fields(String phone, Integer limit) {}
 
   @Test
   void frameTypeIsTheRecordNameWithoutFrameSuffix() {
@@ -23,12 +22,14 @@ class WireJsonTest {
     ErrorFrame frame = new ErrorFrame("BAD_REQUEST", "no", null, null, null, 3);
 
     assertThat(WireJson.write(frame, "r"))
-        .isEqualTo("{\"type\":\"error\",\"code\":\"BAD_REQUEST\",\"message\":\"no\",\"attemptsLeft\":3,\"ref\":\"r\"}");
+        .isEqualTo(
+            "{\"type\":\"error\",\"code\":\"BAD_REQUEST\",\"message\":\"no\",\"attemptsLeft\":3,\"ref\":\"r\"}");
   }
 
   @Test
   void parsesEnvelopeFields() {
-    ClientRequest request = WireJson.parseRequest("{\"action\":\"send\",\"ref\":\"a\",\"id\":\"m-1\",\"to\":\"+1\"}");
+    ClientRequest request =
+        WireJson.parseRequest("{\"action\":\"send\",\"ref\":\"a\",\"id\":\"m-1\",\"to\":\"+1\"}");
 
     assertThat(request.action()).isEqualTo("send");
     assertThat(request.ref()).isEqualTo("a");
@@ -37,45 +38,54 @@ class WireJsonTest {
 
   @Test
   void readsActionFieldsWithoutCoercingTypes() {
-    ClientRequest good = WireJson.parseRequest("{\"action\":\"x\",\"phone\":\"+15551234567\",\"limit\":5}");
+    ClientRequest good =
+        WireJson.parseRequest("{\"action\":\"x\",\"phone\":\"+15551234567\",\"limit\":5}");
     assertThat(WireJson.fields(good, Fields.class)).isEqualTo(new Fields("+15551234567", 5));
 
     ClientRequest numberAsPhone = WireJson.parseRequest("{\"action\":\"x\",\"phone\":15551234567}");
     assertThatThrownBy(() -> WireJson.fields(numberAsPhone, Fields.class))
-        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+        .isInstanceOfSatisfying(
+            ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
 
     ClientRequest stringAsLimit = WireJson.parseRequest("{\"action\":\"x\",\"limit\":\"5\"}");
     assertThatThrownBy(() -> WireJson.fields(stringAsLimit, Fields.class))
-        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+        .isInstanceOfSatisfying(
+            ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
 
     ClientRequest fractionAsLimit = WireJson.parseRequest("{\"action\":\"x\",\"limit\":5.5}");
     assertThatThrownBy(() -> WireJson.fields(fractionAsLimit, Fields.class))
-        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+        .isInstanceOfSatisfying(
+            ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
   }
 
   @Test
   void duplicateKeysAreRefused() {
     assertThatThrownBy(() -> WireJson.parseRequest("{\"action\":\"a\",\"action\":\"b\"}"))
-        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+        .isInstanceOfSatisfying(
+            ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {
-      "{\"action\":\"send\",\"body\":\"\\ud800\"}",
-      "{\"action\":\"send\",\"body\":\"\\udc00\"}",
-      "{\"action\":\"send\",\"body\":\"a\\ud800b\"}",
-      "{\"action\":\"send\",\"body\":\"\\ude00\\ud83d\"}",
-      "{\"action\":\"send\",\"x\\ud800\":1}",
-      "{\"action\":\"send\",\"media\":{\"list\":[1,{\"deep\":\"\\udbff\"}]}}",
-      "{\"action\":\"send\",\"body\":\"raw \ud800 surrogate\"}"})
+  @ValueSource(
+      strings = {
+        "{\"action\":\"send\",\"body\":\"\\ud800\"}",
+        "{\"action\":\"send\",\"body\":\"\\udc00\"}",
+        "{\"action\":\"send\",\"body\":\"a\\ud800b\"}",
+        "{\"action\":\"send\",\"body\":\"\\ude00\\ud83d\"}",
+        "{\"action\":\"send\",\"x\\ud800\":1}",
+        "{\"action\":\"send\",\"media\":{\"list\":[1,{\"deep\":\"\\udbff\"}]}}",
+        "{\"action\":\"send\",\"body\":\"raw \ud800 surrogate\"}"
+      })
   void aLoneSurrogateAnywhereInTheFrameIsBadRequest(String frame) {
     assertThatThrownBy(() -> WireJson.parseRequest(frame))
-        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+        .isInstanceOfSatisfying(
+            ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
   }
 
   @Test
   void surrogatePairsAreText() {
-    ClientRequest request = WireJson.parseRequest("{\"action\":\"send\",\"body\":\"\\ud83d\\ude00 \ud83d\ude00\"}");
+    ClientRequest request =
+        WireJson.parseRequest("{\"action\":\"send\",\"body\":\"\\ud83d\\ude00 \ud83d\ude00\"}");
 
     assertThat(request.fields().get("body").textValue()).isEqualTo("\ud83d\ude00 \ud83d\ude00");
   }
@@ -83,14 +93,21 @@ class WireJsonTest {
   @Test
   void everyServerFrameReadsBackAsTheRecordItWasWrittenFrom() {
     ServerFrame[] frames = {
-        new Accepted("c-1", "m-1", "+14155550100", 5),
-        new MessageFrame("m-1", "+14155550101", "c-1", "hi \"there\"", 5, new Media("https://x/y", "image/png", "AAEC")),
-        new ReceiptFrame("r-1", "delivered", "+14155550100", java.util.List.of("m-1", "m-2"), 6),
-        new ErrorFrame("RATE_LIMITED", "slow down", "send", "c-2", 3, null),
-        new Synced(2, true),
+      new Accepted("c-1", "m-1", "+14155550100", 5),
+      new MessageFrame(
+          "m-1",
+          "+14155550101",
+          "c-1",
+          "hi \"there\"",
+          5,
+          new Media("https://x/y", "image/png", "AAEC")),
+      new ReceiptFrame("r-1", "delivered", "+14155550100", java.util.List.of("m-1", "m-2"), 6),
+      new ErrorFrame("RATE_LIMITED", "slow down", "send", "c-2", 3, null),
+      new Synced(2, true),
     };
     for (ServerFrame frame : frames) {
-      WireJson.Received received = WireJson.parseFrame(WireJson.write(frame, "ref-1")).orElseThrow();
+      WireJson.Received received =
+          WireJson.parseFrame(WireJson.write(frame, "ref-1")).orElseThrow();
 
       assertThat(received.frame()).isEqualTo(frame);
       assertThat(received.ref()).isEqualTo("ref-1");
@@ -98,21 +115,25 @@ class WireJsonTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "{\"type\":\"typing\",\"from\":\"+14155550100\"}",
-      "{\"messageId\":\"m-1\"}",
-      "[1,2]",
-      "not json",
-      "{\"type\":\"synced\",\"count\":\"2\"}",
-  })
+  @ValueSource(
+      strings = {
+        "{\"type\":\"typing\",\"from\":\"+14155550100\"}",
+        "{\"messageId\":\"m-1\"}",
+        "[1,2]",
+        "not json",
+        "{\"type\":\"synced\",\"count\":\"2\"}",
+      })
   void frameOfAnUnknownTypeOrUnreadableIsSkippedNotThrown(String frame) {
     assertThat(WireJson.parseFrame(frame)).isEmpty();
   }
 
   @Test
   void framesAreReadUnderTheSameNestingLimitAsRequests() {
-    String deep = "{\"type\":\"synced\",\"count\":1,\"more\":false,\"x\":" + "[".repeat(WireJson.MAX_NESTING_DEPTH + 1)
-        + "]".repeat(WireJson.MAX_NESTING_DEPTH + 1) + "}";
+    String deep =
+        "{\"type\":\"synced\",\"count\":1,\"more\":false,\"x\":"
+            + "[".repeat(WireJson.MAX_NESTING_DEPTH + 1)
+            + "]".repeat(WireJson.MAX_NESTING_DEPTH + 1)
+            + "}";
 
     assertThat(WireJson.parseFrame(deep)).isEmpty();
   }

@@ -19,18 +19,33 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Loads a CloudFormation/SAM YAML document, turning the short-form tags ({@code !Ref},
- * {@code !GetAtt}, {@code !Sub}, ...) into their long JSON forms ({@code {"Ref": ...}}), so that
- * one evaluator handles both spellings.
+ * Loads a CloudFormation/SAM YAML document, turning the short-form tags ({@code !Ref}, {@code
+ * !GetAtt}, {@code !Sub}, ...) into their long JSON forms ({@code {"Ref": ...}}), so that one
+ * evaluator handles both spellings.
  */
 public final class CloudFormationYaml {
 
-  private static final List<String> FUNCTION_TAGS = List.of(
-      "Base64", "Cidr", "FindInMap", "GetAZs", "ImportValue", "Join", "Select", "Split", "Sub",
-      "Transform", "And", "Equals", "If", "Not", "Or", "ToJsonString", "Length");
+  private static final List<String> FUNCTION_TAGS =
+      List.of(
+          "Base64",
+          "Cidr",
+          "FindInMap",
+          "GetAZs",
+          "ImportValue",
+          "Join",
+          "Select",
+          "Split",
+          "Sub",
+          "Transform",
+          "And",
+          "Equals",
+          "If",
+          "Not",
+          "Or",
+          "ToJsonString",
+          "Length");
 
-  private CloudFormationYaml() {
-  }
+  private CloudFormationYaml() {}
 
   public static Map<String, Object> load(Path path) {
     try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
@@ -83,7 +98,10 @@ public final class CloudFormationYaml {
       }
     }
 
-    /** {@code !GetAtt Resource.Attribute} is the one tag whose scalar form differs from its long form. */
+    /**
+     * {@code !GetAtt Resource.Attribute} is the one tag whose scalar form differs from its long
+     * form.
+     */
     private class GetAttLongForm extends AbstractConstruct {
       @Override
       public Object construct(Node node) {

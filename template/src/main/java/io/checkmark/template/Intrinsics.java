@@ -11,14 +11,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Evaluates the CloudFormation intrinsic functions a template uses to wire itself together
- * ({@code Ref}, {@code Fn::GetAtt}, {@code Fn::Sub}, {@code Fn::Join}, {@code Fn::Select},
- * {@code Fn::Split}, {@code Fn::If} and the condition functions) against local values.
+ * Evaluates the CloudFormation intrinsic functions a template uses to wire itself together ({@code
+ * Ref}, {@code Fn::GetAtt}, {@code Fn::Sub}, {@code Fn::Join}, {@code Fn::Select}, {@code
+ * Fn::Split}, {@code Fn::If} and the condition functions) against local values.
  */
 final class Intrinsics {
 
   /** Marks a value removed by {@code AWS::NoValue}. */
   private static final Object NO_VALUE = new Object();
+
   private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
 
   private final Map<String, Object> pseudoAndParameters;
@@ -26,8 +27,11 @@ final class Intrinsics {
   private final Function<String, String> resourceRef;
   private final BiFunction<String, String, String> resourceAttribute;
 
-  Intrinsics(Map<String, Object> pseudoAndParameters, Map<String, Object> conditions,
-      Function<String, String> resourceRef, BiFunction<String, String, String> resourceAttribute) {
+  Intrinsics(
+      Map<String, Object> pseudoAndParameters,
+      Map<String, Object> conditions,
+      Function<String, String> resourceRef,
+      BiFunction<String, String, String> resourceAttribute) {
     this.pseudoAndParameters = pseudoAndParameters;
     this.conditions = conditions;
     this.resourceRef = resourceRef;
@@ -54,12 +58,13 @@ final class Intrinsics {
         }
       }
       Map<String, Object> result = new LinkedHashMap<>();
-      map.forEach((k, v) -> {
-        Object resolved = evaluate(v);
-        if (resolved != NO_VALUE) {
-          result.put(String.valueOf(k), resolved);
-        }
-      });
+      map.forEach(
+          (k, v) -> {
+            Object resolved = evaluate(v);
+            if (resolved != NO_VALUE) {
+              result.put(String.valueOf(k), resolved);
+            }
+          });
       return result;
     }
     if (value instanceof List<?> list) {
@@ -79,37 +84,47 @@ final class Intrinsics {
     switch (name) {
       case "Ref":
         return ref(String.valueOf(argument));
-      case "Fn::GetAtt": {
-        List<?> parts = list(name, argument, 2);
-        return resourceAttribute.apply(String.valueOf(parts.get(0)), String.valueOf(evaluate(parts.get(1))));
-      }
+      case "Fn::GetAtt":
+        {
+          List<?> parts = list(name, argument, 2);
+          return resourceAttribute.apply(
+              String.valueOf(parts.get(0)), String.valueOf(evaluate(parts.get(1))));
+        }
       case "Fn::Sub":
         return sub(argument);
-      case "Fn::Join": {
-        List<?> parts = list(name, argument, 2);
-        List<String> items = new ArrayList<>();
-        for (Object item : list(name, evaluate(parts.get(1)), 0)) {
-          items.add(String.valueOf(item));
+      case "Fn::Join":
+        {
+          List<?> parts = list(name, argument, 2);
+          List<String> items = new ArrayList<>();
+          for (Object item : list(name, evaluate(parts.get(1)), 0)) {
+            items.add(String.valueOf(item));
+          }
+          return String.join(String.valueOf(parts.get(0)), items);
         }
-        return String.join(String.valueOf(parts.get(0)), items);
-      }
-      case "Fn::Select": {
-        List<?> parts = list(name, argument, 2);
-        int index = Integer.parseInt(String.valueOf(evaluate(parts.get(0))));
-        return list(name, evaluate(parts.get(1)), 0).get(index);
-      }
-      case "Fn::Split": {
-        List<?> parts = list(name, argument, 2);
-        return List.of(String.valueOf(evaluate(parts.get(1))).split(Pattern.quote(String.valueOf(parts.get(0))), -1));
-      }
-      case "Fn::If": {
-        List<?> parts = list(name, argument, 3);
-        return evaluate(condition(String.valueOf(parts.get(0))) ? parts.get(1) : parts.get(2));
-      }
-      case "Fn::Equals": {
-        List<?> parts = list(name, argument, 2);
-        return Objects.equals(String.valueOf(evaluate(parts.get(0))), String.valueOf(evaluate(parts.get(1))));
-      }
+      case "Fn::Select":
+        {
+          List<?> parts = list(name, argument, 2);
+          int index = Integer.parseInt(String.valueOf(evaluate(parts.get(0))));
+          return list(name, evaluate(parts.get(1)), 0).get(index);
+        }
+      case "Fn::Split":
+        {
+          List<?> parts = list(name, argument, 2);
+          return List.of(
+              String.valueOf(evaluate(parts.get(1)))
+                  .split(Pattern.quote(String.valueOf(parts.get(0))), -1));
+        }
+      case "Fn::If":
+        {
+          List<?> parts = list(name, argument, 3);
+          return evaluate(condition(String.valueOf(parts.get(0))) ? parts.get(1) : parts.get(2));
+        }
+      case "Fn::Equals":
+        {
+          List<?> parts = list(name, argument, 2);
+          return Objects.equals(
+              String.valueOf(evaluate(parts.get(0))), String.valueOf(evaluate(parts.get(1))));
+        }
       case "Fn::Not":
         return !truth(list(name, argument, 1).get(0));
       case "Fn::And":
@@ -164,7 +179,8 @@ final class Intrinsics {
         replacement = String.valueOf(evaluate(variables.get(variable)));
       } else if (variable.contains(".") && !variable.startsWith("AWS::")) {
         int dot = variable.indexOf('.');
-        replacement = resourceAttribute.apply(variable.substring(0, dot), variable.substring(dot + 1));
+        replacement =
+            resourceAttribute.apply(variable.substring(0, dot), variable.substring(dot + 1));
       } else {
         replacement = String.valueOf(ref(variable));
       }
@@ -176,7 +192,8 @@ final class Intrinsics {
 
   private static List<?> list(String function, Object argument, int minimumSize) {
     if (!(argument instanceof List<?> list) || list.size() < minimumSize) {
-      throw new TemplateException(function + " needs a list of at least " + minimumSize + " items, got " + argument);
+      throw new TemplateException(
+          function + " needs a list of at least " + minimumSize + " items, got " + argument);
     }
     return list;
   }

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The stack described by {@code template.yaml}: its WebSocket routes with the functions behind
  * them, each function's handler and environment, and its DynamoDB tables, with every intrinsic
- * function resolved against local values. The local stack and the tests read the stack only
- * through this class, so a route or table added to the template needs no code change.
+ * function resolved against local values. The local stack and the tests read the stack only through
+ * this class, so a route or table added to the template needs no code change.
  */
 public final class SamTemplate {
 
@@ -27,7 +27,10 @@ public final class SamTemplate {
   private final Intrinsics intrinsics;
   private final String region;
 
-  private SamTemplate(Map<String, Object> document, Map<String, String> parameterOverrides, String region,
+  private SamTemplate(
+      Map<String, Object> document,
+      Map<String, String> parameterOverrides,
+      String region,
       String stackName) {
     this.document = document;
     this.resources = resourcesOf(document);
@@ -36,18 +39,27 @@ public final class SamTemplate {
     values.put("AWS::Region", region);
     values.put("AWS::AccountId", LOCAL_ACCOUNT_ID);
     values.put("AWS::StackName", stackName);
-    values.put("AWS::StackId", "arn:aws:cloudformation:" + region + ":" + LOCAL_ACCOUNT_ID + ":stack/" + stackName);
+    values.put(
+        "AWS::StackId",
+        "arn:aws:cloudformation:" + region + ":" + LOCAL_ACCOUNT_ID + ":stack/" + stackName);
     values.put("AWS::Partition", "aws");
     values.put("AWS::URLSuffix", "amazonaws.com");
-    section("Parameters").forEach((name, definition) -> {
-      Object defaultValue = definition instanceof Map<?, ?> map ? map.get("Default") : null;
-      values.put(name, parameterOverrides.getOrDefault(name, defaultValue == null ? "" : String.valueOf(defaultValue)));
-    });
+    section("Parameters")
+        .forEach(
+            (name, definition) -> {
+              Object defaultValue = definition instanceof Map<?, ?> map ? map.get("Default") : null;
+              values.put(
+                  name,
+                  parameterOverrides.getOrDefault(
+                      name, defaultValue == null ? "" : String.valueOf(defaultValue)));
+            });
     parameterOverrides.forEach(values::putIfAbsent);
-    this.intrinsics = new Intrinsics(values, section("Conditions"), this::physicalId, this::attribute);
+    this.intrinsics =
+        new Intrinsics(values, section("Conditions"), this::physicalId, this::attribute);
   }
 
-  public static SamTemplate load(Path path, Map<String, String> parameterOverrides, String region, String stackName) {
+  public static SamTemplate load(
+      Path path, Map<String, String> parameterOverrides, String region, String stackName) {
     return new SamTemplate(CloudFormationYaml.load(path), parameterOverrides, region, stackName);
   }
 
@@ -82,21 +94,32 @@ public final class SamTemplate {
   /** Every route of the WebSocket API with the function its integration invokes. */
   public List<Route> routes() {
     List<String> routesWithResponses = new ArrayList<>();
-    resourcesOfType("AWS::ApiGatewayV2::RouteResponse").forEach((id, properties) ->
-        routesWithResponses.add(intrinsics.resolveString(properties.get("RouteId"))));
+    resourcesOfType("AWS::ApiGatewayV2::RouteResponse")
+        .forEach(
+            (id, properties) ->
+                routesWithResponses.add(intrinsics.resolveString(properties.get("RouteId"))));
     List<Route> routes = new ArrayList<>();
-    resourcesOfType("AWS::ApiGatewayV2::Route").forEach((id, properties) -> {
-      String routeKey = intrinsics.resolveString(properties.get("RouteKey"));
-      String target = intrinsics.resolveString(properties.get("Target"));
-      if (target == null) {
-        throw new TemplateException("route " + id + " (" + routeKey + ") has no integration Target");
-      }
-      Matcher integration = INTEGRATION_TARGET.matcher(target);
-      if (!integration.matches()) {
-        throw new TemplateException("route " + id + " targets " + target + ", not integrations/<id>");
-      }
-      routes.add(new Route(id, routeKey, functionOfIntegration(integration.group(1)), routesWithResponses.contains(id)));
-    });
+    resourcesOfType("AWS::ApiGatewayV2::Route")
+        .forEach(
+            (id, properties) -> {
+              String routeKey = intrinsics.resolveString(properties.get("RouteKey"));
+              String target = intrinsics.resolveString(properties.get("Target"));
+              if (target == null) {
+                throw new TemplateException(
+                    "route " + id + " (" + routeKey + ") has no integration Target");
+              }
+              Matcher integration = INTEGRATION_TARGET.matcher(target);
+              if (!integration.matches()) {
+                throw new TemplateException(
+                    "route " + id + " targets " + target + ", not integrations/<id>");
+              }
+              routes.add(
+                  new Route(
+                      id,
+                      routeKey,
+                      functionOfIntegration(integration.group(1)),
+                      routesWithResponses.contains(id)));
+            });
     return routes;
   }
 
@@ -104,29 +127,44 @@ public final class SamTemplate {
   public Map<String, LambdaFunction> functions() {
     Map<String, Object> globals = mapOrEmpty(mapOrEmpty(document.get("Globals")).get("Function"));
     Map<String, LambdaFunction> functions = new LinkedHashMap<>();
-    resources.forEach((id, resource) -> {
-      Object type = resource.get("Type");
-      if (!"AWS::Serverless::Function".equals(type) && !"AWS::Lambda::Function".equals(type)) {
-        return;
-      }
-      Map<String, Object> properties = properties(resource);
-      boolean sam = "AWS::Serverless::Function".equals(type);
-      Map<String, String> environment = new LinkedHashMap<>();
-      if (sam) {
-        environment.putAll(variables(globals));
-      }
-      environment.putAll(variables(properties));
-      String handler = intrinsics.resolveString(sam ? properties.getOrDefault("Handler", globals.get("Handler"))
-          : properties.get("Handler"));
-      Object timeout = sam ? properties.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3)) : properties.getOrDefault("Timeout", 3);
-      Object memory = sam ? properties.getOrDefault("MemorySize", globals.getOrDefault("MemorySize", 128))
-          : properties.getOrDefault("MemorySize", 128);
-      if (handler == null) {
-        throw new TemplateException("function " + id + " has no Handler");
-      }
-      functions.put(id, new LambdaFunction(id, handler, environment,
-          Integer.parseInt(intrinsics.resolveString(timeout)), Integer.parseInt(intrinsics.resolveString(memory))));
-    });
+    resources.forEach(
+        (id, resource) -> {
+          Object type = resource.get("Type");
+          if (!"AWS::Serverless::Function".equals(type) && !"AWS::Lambda::Function".equals(type)) {
+            return;
+          }
+          Map<String, Object> properties = properties(resource);
+          boolean sam = "AWS::Serverless::Function".equals(type);
+          Map<String, String> environment = new LinkedHashMap<>();
+          if (sam) {
+            environment.putAll(variables(globals));
+          }
+          environment.putAll(variables(properties));
+          String handler =
+              intrinsics.resolveString(
+                  sam
+                      ? properties.getOrDefault("Handler", globals.get("Handler"))
+                      : properties.get("Handler"));
+          Object timeout =
+              sam
+                  ? properties.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3))
+                  : properties.getOrDefault("Timeout", 3);
+          Object memory =
+              sam
+                  ? properties.getOrDefault("MemorySize", globals.getOrDefault("MemorySize", 128))
+                  : properties.getOrDefault("MemorySize", 128);
+          if (handler == null) {
+            throw new TemplateException("function " + id + " has no Handler");
+          }
+          functions.put(
+              id,
+              new LambdaFunction(
+                  id,
+                  handler,
+                  environment,
+                  Integer.parseInt(intrinsics.resolveString(timeout)),
+                  Integer.parseInt(intrinsics.resolveString(memory))));
+        });
     return functions;
   }
 
@@ -147,61 +185,77 @@ public final class SamTemplate {
   }
 
   /**
-   * The ARN of every Secrets Manager secret the template declares, by logical id: what a
-   * function's {@code !Ref} to it resolves to.
+   * The ARN of every Secrets Manager secret the template declares, by logical id: what a function's
+   * {@code !Ref} to it resolves to.
    */
   public Map<String, String> secrets() {
     Map<String, String> secrets = new LinkedHashMap<>();
-    resourcesOfType("AWS::SecretsManager::Secret").forEach((id, properties) -> secrets.put(id, physicalId(id)));
+    resourcesOfType("AWS::SecretsManager::Secret")
+        .forEach((id, properties) -> secrets.put(id, physicalId(id)));
     return secrets;
   }
 
   /** Every DynamoDB table with its keys, indexes and TTL. */
   public List<TableDefinition> tables() {
     List<TableDefinition> tables = new ArrayList<>();
-    resourcesOfType("AWS::DynamoDB::Table").forEach((id, properties) -> {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> resolved = (Map<String, Object>) intrinsics.resolve(properties);
-      tables.add(TableDefinition.fromProperties(id, physicalId(id), resolved));
-    });
+    resourcesOfType("AWS::DynamoDB::Table")
+        .forEach(
+            (id, properties) -> {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> resolved = (Map<String, Object>) intrinsics.resolve(properties);
+              tables.add(TableDefinition.fromProperties(id, physicalId(id), resolved));
+            });
     return tables;
   }
 
   private Map.Entry<String, Map<String, Object>> webSocketApi() {
     return resources.entrySet().stream()
         .filter(entry -> "AWS::ApiGatewayV2::Api".equals(entry.getValue().get("Type")))
-        .filter(entry -> "WEBSOCKET".equals(intrinsics.resolveString(properties(entry.getValue()).get("ProtocolType"))))
+        .filter(
+            entry ->
+                "WEBSOCKET"
+                    .equals(
+                        intrinsics.resolveString(properties(entry.getValue()).get("ProtocolType"))))
         .findFirst()
-        .orElseThrow(() -> new TemplateException("the template has no WebSocket AWS::ApiGatewayV2::Api"));
+        .orElseThrow(
+            () -> new TemplateException("the template has no WebSocket AWS::ApiGatewayV2::Api"));
   }
 
   private String functionOfIntegration(String integrationId) {
-    Map<String, Object> integration = Optional.ofNullable(resources.get(integrationId))
-        .filter(resource -> "AWS::ApiGatewayV2::Integration".equals(resource.get("Type")))
-        .orElseThrow(() -> new TemplateException("no AWS::ApiGatewayV2::Integration named " + integrationId));
+    Map<String, Object> integration =
+        Optional.ofNullable(resources.get(integrationId))
+            .filter(resource -> "AWS::ApiGatewayV2::Integration".equals(resource.get("Type")))
+            .orElseThrow(
+                () ->
+                    new TemplateException(
+                        "no AWS::ApiGatewayV2::Integration named " + integrationId));
     String uri = intrinsics.resolveString(properties(integration).get("IntegrationUri"));
     Matcher function = FUNCTION_IN_ARN.matcher(uri == null ? "" : uri);
     if (!function.find()) {
-      throw new TemplateException("integration " + integrationId + " does not invoke a Lambda function: " + uri);
+      throw new TemplateException(
+          "integration " + integrationId + " does not invoke a Lambda function: " + uri);
     }
     return function.group(1);
   }
 
   private Map<String, String> variables(Map<String, Object> functionProperties) {
-    Map<String, Object> declared = mapOrEmpty(mapOrEmpty(functionProperties.get("Environment")).get("Variables"));
+    Map<String, Object> declared =
+        mapOrEmpty(mapOrEmpty(functionProperties.get("Environment")).get("Variables"));
     Map<String, String> environment = new LinkedHashMap<>();
-    declared.forEach((name, value) -> {
-      String resolved = intrinsics.resolveString(value);
-      if (resolved != null) {
-        environment.put(name, resolved);
-      }
-    });
+    declared.forEach(
+        (name, value) -> {
+          String resolved = intrinsics.resolveString(value);
+          if (resolved != null) {
+            environment.put(name, resolved);
+          }
+        });
     return environment;
   }
 
   /**
    * What {@code Ref} gives for a resource here: a table's name, a secret's ARN, else its logical
-   * id; SAM's {@code Function.Alias} and {@code Function.Version} give the function's qualified ARN.
+   * id; SAM's {@code Function.Alias} and {@code Function.Version} give the function's qualified
+   * ARN.
    */
   private String physicalId(String logicalId) {
     int dot = logicalId.indexOf('.');
@@ -210,17 +264,30 @@ public final class SamTemplate {
     }
     Map<String, Object> resource = resources.get(logicalId);
     if (resource == null) {
-      throw new TemplateException("Ref to " + logicalId + ", which is neither a parameter nor a resource");
+      throw new TemplateException(
+          "Ref to " + logicalId + ", which is neither a parameter nor a resource");
     }
     if ("AWS::Lambda::Alias".equals(resource.get("Type"))) {
       // A plain CloudFormation alias (as CDK writes it): its ARN is the function's, qualified.
       Map<String, Object> alias = properties(resource);
-      return "arn:aws:lambda:" + region + ":" + LOCAL_ACCOUNT_ID + ":function:"
-          + intrinsics.resolveString(alias.get("FunctionName")) + ":" + intrinsics.resolveString(alias.get("Name"));
+      return "arn:aws:lambda:"
+          + region
+          + ":"
+          + LOCAL_ACCOUNT_ID
+          + ":function:"
+          + intrinsics.resolveString(alias.get("FunctionName"))
+          + ":"
+          + intrinsics.resolveString(alias.get("Name"));
     }
     if ("AWS::SecretsManager::Secret".equals(resource.get("Type"))) {
       // Ref gives a secret's ARN; AWS ends it in six random characters, fixed here.
-      return "arn:aws:secretsmanager:" + region + ":" + LOCAL_ACCOUNT_ID + ":secret:" + logicalId + "-local0";
+      return "arn:aws:secretsmanager:"
+          + region
+          + ":"
+          + LOCAL_ACCOUNT_ID
+          + ":secret:"
+          + logicalId
+          + "-local0";
     }
     if ("AWS::DynamoDB::Table".equals(resource.get("Type"))) {
       Object tableName = properties(resource).get("TableName");
@@ -252,16 +319,32 @@ public final class SamTemplate {
       }
     }
     if (attribute.equals("Arn") && type.equals("AWS::DynamoDB::Table")) {
-      return prefix + "dynamodb:" + region + ":" + LOCAL_ACCOUNT_ID + ":table/" + physicalId(logicalId);
+      return prefix
+          + "dynamodb:"
+          + region
+          + ":"
+          + LOCAL_ACCOUNT_ID
+          + ":table/"
+          + physicalId(logicalId);
     }
-    return prefix + type.toLowerCase().replace("::", "-") + ":" + region + ":" + LOCAL_ACCOUNT_ID + ":" + logicalId + "/" + attribute;
+    return prefix
+        + type.toLowerCase().replace("::", "-")
+        + ":"
+        + region
+        + ":"
+        + LOCAL_ACCOUNT_ID
+        + ":"
+        + logicalId
+        + "/"
+        + attribute;
   }
 
   /** The alias SAM publishes for a function: its own AutoPublishAlias, else the Globals one. */
   private String autoPublishAlias(Map<String, Object> function) {
     Object alias = properties(function).get("AutoPublishAlias");
     if (alias == null) {
-      alias = mapOrEmpty(mapOrEmpty(document.get("Globals")).get("Function")).get("AutoPublishAlias");
+      alias =
+          mapOrEmpty(mapOrEmpty(document.get("Globals")).get("Function")).get("AutoPublishAlias");
     }
     if (alias == null) {
       throw new TemplateException("a function without AutoPublishAlias has no .Alias to refer to");
@@ -271,11 +354,12 @@ public final class SamTemplate {
 
   private Map<String, Map<String, Object>> resourcesOfType(String type) {
     Map<String, Map<String, Object>> result = new LinkedHashMap<>();
-    resources.forEach((id, resource) -> {
-      if (type.equals(resource.get("Type"))) {
-        result.put(id, properties(resource));
-      }
-    });
+    resources.forEach(
+        (id, resource) -> {
+          if (type.equals(resource.get("Type"))) {
+            result.put(id, properties(resource));
+          }
+        });
     return result;
   }
 
@@ -301,13 +385,20 @@ public final class SamTemplate {
     return value instanceof Map ? (Map<String, Object>) value : Map.of();
   }
 
-  /** A WebSocket route; {@code twoWay} when a route response sends the integration's reply to the client. */
-  public record Route(String logicalId, String routeKey, String functionLogicalId, boolean twoWay) {
-  }
+  /**
+   * A WebSocket route; {@code twoWay} when a route response sends the integration's reply to the
+   * client.
+   */
+  public record Route(
+      String logicalId, String routeKey, String functionLogicalId, boolean twoWay) {}
 
   /** A Lambda function: its handler ({@code class::method}), environment, timeout and memory. */
-  public record LambdaFunction(String logicalId, String handler, Map<String, String> environment,
-      int timeoutSeconds, int memoryMegabytes) {
+  public record LambdaFunction(
+      String logicalId,
+      String handler,
+      Map<String, String> environment,
+      int timeoutSeconds,
+      int memoryMegabytes) {
 
     public String handlerClass() {
       int separator = handler.indexOf("::");

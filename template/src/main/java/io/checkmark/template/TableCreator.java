@@ -7,8 +7,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 /** Creates a template's tables, with their indexes and TTL, on any DynamoDB endpoint. */
 public final class TableCreator {
 
-  private TableCreator() {
-  }
+  private TableCreator() {}
 
   /** Creates each table that does not exist yet and waits until all are active. */
   public static void createTables(DynamoDbClient dynamoDb, List<TableDefinition> tables) {
@@ -16,13 +15,20 @@ public final class TableCreator {
       try {
         dynamoDb.createTable(table.createTableRequest());
       } catch (ResourceInUseException alreadyThere) {
-        // Running against a persistent endpoint (LocalStack) a second time: the table is kept as it is.
+        // Running against a persistent endpoint (LocalStack) a second time: the table is kept as it
+        // is.
         continue;
       }
       dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(table.tableName()));
-      table.timeToLiveAttribute().ifPresent(attribute -> dynamoDb.updateTimeToLive(r -> r
-          .tableName(table.tableName())
-          .timeToLiveSpecification(ttl -> ttl.attributeName(attribute).enabled(true))));
+      table
+          .timeToLiveAttribute()
+          .ifPresent(
+              attribute ->
+                  dynamoDb.updateTimeToLive(
+                      r ->
+                          r.tableName(table.tableName())
+                              .timeToLiveSpecification(
+                                  ttl -> ttl.attributeName(attribute).enabled(true))));
     }
   }
 }

@@ -22,47 +22,60 @@ public record TableDefinition(
     List<LocalSecondaryIndex> localSecondaryIndexes,
     Optional<String> timeToLiveAttribute) {
 
-  static TableDefinition fromProperties(String logicalId, String tableName, Map<String, Object> properties) {
+  static TableDefinition fromProperties(
+      String logicalId, String tableName, Map<String, Object> properties) {
     List<AttributeDefinition> attributes = new ArrayList<>();
     for (Map<String, Object> attribute : maps(properties.get("AttributeDefinitions"))) {
-      attributes.add(AttributeDefinition.builder()
-          .attributeName(String.valueOf(attribute.get("AttributeName")))
-          .attributeType(String.valueOf(attribute.get("AttributeType")))
-          .build());
+      attributes.add(
+          AttributeDefinition.builder()
+              .attributeName(String.valueOf(attribute.get("AttributeName")))
+              .attributeType(String.valueOf(attribute.get("AttributeType")))
+              .build());
     }
     List<GlobalSecondaryIndex> globalIndexes = new ArrayList<>();
     for (Map<String, Object> index : maps(properties.get("GlobalSecondaryIndexes"))) {
-      globalIndexes.add(GlobalSecondaryIndex.builder()
-          .indexName(String.valueOf(index.get("IndexName")))
-          .keySchema(keySchema(index.get("KeySchema")))
-          .projection(projection(index.get("Projection")))
-          .build());
+      globalIndexes.add(
+          GlobalSecondaryIndex.builder()
+              .indexName(String.valueOf(index.get("IndexName")))
+              .keySchema(keySchema(index.get("KeySchema")))
+              .projection(projection(index.get("Projection")))
+              .build());
     }
     List<LocalSecondaryIndex> localIndexes = new ArrayList<>();
     for (Map<String, Object> index : maps(properties.get("LocalSecondaryIndexes"))) {
-      localIndexes.add(LocalSecondaryIndex.builder()
-          .indexName(String.valueOf(index.get("IndexName")))
-          .keySchema(keySchema(index.get("KeySchema")))
-          .projection(projection(index.get("Projection")))
-          .build());
+      localIndexes.add(
+          LocalSecondaryIndex.builder()
+              .indexName(String.valueOf(index.get("IndexName")))
+              .keySchema(keySchema(index.get("KeySchema")))
+              .projection(projection(index.get("Projection")))
+              .build());
     }
     Map<String, Object> ttl = SamTemplate.mapOrEmpty(properties.get("TimeToLiveSpecification"));
-    Optional<String> ttlAttribute = Boolean.parseBoolean(String.valueOf(ttl.get("Enabled")))
-        ? Optional.of(String.valueOf(ttl.get("AttributeName")))
-        : Optional.empty();
-    TableDefinition table = new TableDefinition(logicalId, tableName, attributes, keySchema(properties.get("KeySchema")),
-        globalIndexes, localIndexes, ttlAttribute);
+    Optional<String> ttlAttribute =
+        Boolean.parseBoolean(String.valueOf(ttl.get("Enabled")))
+            ? Optional.of(String.valueOf(ttl.get("AttributeName")))
+            : Optional.empty();
+    TableDefinition table =
+        new TableDefinition(
+            logicalId,
+            tableName,
+            attributes,
+            keySchema(properties.get("KeySchema")),
+            globalIndexes,
+            localIndexes,
+            ttlAttribute);
     table.checkKeysAreDefined();
     return table;
   }
 
   /** The request that creates this table on demand, as every Checkmark table is billed. */
   public CreateTableRequest createTableRequest() {
-    CreateTableRequest.Builder request = CreateTableRequest.builder()
-        .tableName(tableName)
-        .attributeDefinitions(attributes)
-        .keySchema(keySchema)
-        .billingMode(BillingMode.PAY_PER_REQUEST);
+    CreateTableRequest.Builder request =
+        CreateTableRequest.builder()
+            .tableName(tableName)
+            .attributeDefinitions(attributes)
+            .keySchema(keySchema)
+            .billingMode(BillingMode.PAY_PER_REQUEST);
     if (!globalSecondaryIndexes.isEmpty()) {
       request.globalSecondaryIndexes(globalSecondaryIndexes);
     }
@@ -77,10 +90,15 @@ public record TableDefinition(
     globalSecondaryIndexes.forEach(index -> allKeys.addAll(index.keySchema()));
     localSecondaryIndexes.forEach(index -> allKeys.addAll(index.keySchema()));
     for (KeySchemaElement key : allKeys) {
-      boolean defined = attributes.stream().anyMatch(a -> a.attributeName().equals(key.attributeName()));
+      boolean defined =
+          attributes.stream().anyMatch(a -> a.attributeName().equals(key.attributeName()));
       if (!defined) {
-        throw new TemplateException("table " + logicalId + " uses key attribute " + key.attributeName()
-            + " that its AttributeDefinitions do not define");
+        throw new TemplateException(
+            "table "
+                + logicalId
+                + " uses key attribute "
+                + key.attributeName()
+                + " that its AttributeDefinitions do not define");
       }
     }
   }
@@ -88,18 +106,20 @@ public record TableDefinition(
   private static List<KeySchemaElement> keySchema(Object declared) {
     List<KeySchemaElement> keys = new ArrayList<>();
     for (Map<String, Object> key : maps(declared)) {
-      keys.add(KeySchemaElement.builder()
-          .attributeName(String.valueOf(key.get("AttributeName")))
-          .keyType(String.valueOf(key.get("KeyType")))
-          .build());
+      keys.add(
+          KeySchemaElement.builder()
+              .attributeName(String.valueOf(key.get("AttributeName")))
+              .keyType(String.valueOf(key.get("KeyType")))
+              .build());
     }
     return keys;
   }
 
   private static Projection projection(Object declared) {
     Map<String, Object> projection = SamTemplate.mapOrEmpty(declared);
-    Projection.Builder builder = Projection.builder()
-        .projectionType(String.valueOf(projection.getOrDefault("ProjectionType", "ALL")));
+    Projection.Builder builder =
+        Projection.builder()
+            .projectionType(String.valueOf(projection.getOrDefault("ProjectionType", "ALL")));
     Object nonKey = projection.get("NonKeyAttributes");
     if (nonKey instanceof List<?> names && !names.isEmpty()) {
       builder.nonKeyAttributes(names.stream().map(String::valueOf).toList());

@@ -9,16 +9,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Offline checks of a SAM template, for the mistakes that otherwise surface only in the middle of
- * a deploy: a reference to nothing, a route without an integration, a key attribute not defined,
- * a Lambda permission open to any API, a wildcard resource where a specific ARN exists, a function
+ * Offline checks of a SAM template, for the mistakes that otherwise surface only in the middle of a
+ * deploy: a reference to nothing, a route without an integration, a key attribute not defined, a
+ * Lambda permission open to any API, a wildcard resource where a specific ARN exists, a function
  * whose logs would be kept forever.
  */
 public final class TemplateChecks {
 
   /** Actions that have no resource to name: SMS to a phone number, metrics, logs and traces. */
-  private static final Set<String> ACTIONS_WITHOUT_RESOURCES = Set.of(
-      "sns:Publish", "cloudwatch:PutMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords");
+  private static final Set<String> ACTIONS_WITHOUT_RESOURCES =
+      Set.of(
+          "sns:Publish",
+          "cloudwatch:PutMetricData",
+          "xray:PutTraceSegments",
+          "xray:PutTelemetryRecords");
+
   private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
   private static final Set<String> SAM_FUNCTION_PROPERTIES = Set.of("Alias", "Version");
 
@@ -57,27 +62,33 @@ public final class TemplateChecks {
         switch (key) {
           case "Ref" -> checkName(where, "Ref", String.valueOf(argument));
           case "Fn::GetAtt" -> {
-            if (argument instanceof List<?> parts && !parts.isEmpty() && !resources.containsKey(String.valueOf(parts.get(0)))) {
+            if (argument instanceof List<?> parts
+                && !parts.isEmpty()
+                && !resources.containsKey(String.valueOf(parts.get(0)))) {
               problems.add(where + ": !GetAtt names " + parts.get(0) + ", which is not a resource");
             }
           }
           case "Fn::Sub" -> checkSub(where, argument);
           case "Fn::If" -> {
-            if (argument instanceof List<?> parts && !parts.isEmpty() && !conditions.containsKey(String.valueOf(parts.get(0)))) {
+            if (argument instanceof List<?> parts
+                && !parts.isEmpty()
+                && !conditions.containsKey(String.valueOf(parts.get(0)))) {
               problems.add(where + ": !If names " + parts.get(0) + ", which is not a condition");
             }
           }
-          default -> {
-          }
+          default -> {}
         }
       }
       // Both a resource's Condition and the !Condition intrinsic are a "Condition" key naming one.
-      map.forEach((key, nested) -> {
-        if ("Condition".equals(key) && nested instanceof String name && !conditions.containsKey(name)) {
-          problems.add(where + ": Condition " + name + " is not defined");
-        }
-        checkReferences(where, nested);
-      });
+      map.forEach(
+          (key, nested) -> {
+            if ("Condition".equals(key)
+                && nested instanceof String name
+                && !conditions.containsKey(name)) {
+              problems.add(where + ": Condition " + name + " is not defined");
+            }
+            checkReferences(where, nested);
+          });
     } else if (value instanceof List<?> list) {
       list.forEach(item -> checkReferences(where, item));
     }
@@ -103,7 +114,10 @@ public final class TemplateChecks {
     }
   }
 
-  /** A name a Ref or Sub may use: a parameter, a pseudo parameter, a resource, or a resource's attribute. */
+  /**
+   * A name a Ref or Sub may use: a parameter, a pseudo parameter, a resource, or a resource's
+   * attribute.
+   */
   private void checkName(String where, String how, String name) {
     if (name.startsWith("AWS::") || parameters.containsKey(name) || resources.containsKey(name)) {
       return;
@@ -115,41 +129,55 @@ public final class TemplateChecks {
       }
       return;
     }
-    problems.add(where + ": " + how + " names " + name + ", which is neither a parameter nor a resource");
+    problems.add(
+        where + ": " + how + " names " + name + ", which is neither a parameter nor a resource");
   }
 
   private void checkDependsOn() {
-    resources.forEach((id, resource) -> {
-      Object dependsOn = SamTemplate.mapOrEmpty(resource).get("DependsOn");
-      List<?> names = dependsOn instanceof List<?> list ? list : dependsOn == null ? List.of() : List.of(dependsOn);
-      names.stream().map(String::valueOf).filter(name -> !resources.containsKey(name))
-          .forEach(name -> problems.add(id + ": DependsOn names " + name + ", which is not a resource"));
-    });
+    resources.forEach(
+        (id, resource) -> {
+          Object dependsOn = SamTemplate.mapOrEmpty(resource).get("DependsOn");
+          List<?> names =
+              dependsOn instanceof List<?> list
+                  ? list
+                  : dependsOn == null ? List.of() : List.of(dependsOn);
+          names.stream()
+              .map(String::valueOf)
+              .filter(name -> !resources.containsKey(name))
+              .forEach(
+                  name ->
+                      problems.add(id + ": DependsOn names " + name + ", which is not a resource"));
+        });
   }
 
   private void checkPermissions() {
-    resources.forEach((id, resource) -> {
-      Map<String, Object> value = SamTemplate.mapOrEmpty(resource);
-      if ("AWS::Lambda::Permission".equals(value.get("Type"))
-          && !SamTemplate.mapOrEmpty(value.get("Properties")).containsKey("SourceArn")) {
-        problems.add(id + ": a Lambda permission without SourceArn lets any API of any account invoke the function");
-      }
-    });
+    resources.forEach(
+        (id, resource) -> {
+          Map<String, Object> value = SamTemplate.mapOrEmpty(resource);
+          if ("AWS::Lambda::Permission".equals(value.get("Type"))
+              && !SamTemplate.mapOrEmpty(value.get("Properties")).containsKey("SourceArn")) {
+            problems.add(
+                id
+                    + ": a Lambda permission without SourceArn lets any API of any account invoke the function");
+          }
+        });
   }
 
   private void checkPolicies() {
-    resources.forEach((id, resource) -> {
-      Map<String, Object> properties = SamTemplate.mapOrEmpty(SamTemplate.mapOrEmpty(resource).get("Properties"));
-      Object policies = properties.get("Policies");
-      if (policies instanceof List<?> list) {
-        for (Object policy : list) {
-          Object statements = SamTemplate.mapOrEmpty(policy).get("Statement");
-          if (statements instanceof List<?> each) {
-            each.forEach(statement -> checkStatement(id, SamTemplate.mapOrEmpty(statement)));
+    resources.forEach(
+        (id, resource) -> {
+          Map<String, Object> properties =
+              SamTemplate.mapOrEmpty(SamTemplate.mapOrEmpty(resource).get("Properties"));
+          Object policies = properties.get("Policies");
+          if (policies instanceof List<?> list) {
+            for (Object policy : list) {
+              Object statements = SamTemplate.mapOrEmpty(policy).get("Statement");
+              if (statements instanceof List<?> each) {
+                each.forEach(statement -> checkStatement(id, SamTemplate.mapOrEmpty(statement)));
+              }
+            }
           }
-        }
-      }
-    });
+        });
   }
 
   /**
@@ -157,25 +185,39 @@ public final class TemplateChecks {
    * creates {@code /aws/lambda/<name>} itself and CloudWatch keeps its logs forever.
    */
   private void checkLogGroups() {
-    resources.forEach((id, resource) -> {
-      Map<String, Object> value = SamTemplate.mapOrEmpty(resource);
-      if (!"AWS::Serverless::Function".equals(value.get("Type")) && !"AWS::Lambda::Function".equals(value.get("Type"))) {
-        return;
-      }
-      Map<String, Object> properties = SamTemplate.mapOrEmpty(value.get("Properties"));
-      Object logGroup = SamTemplate.mapOrEmpty(SamTemplate.mapOrEmpty(properties.get("LoggingConfig")).get("LogGroup")).get("Ref");
-      Map<String, Object> group = SamTemplate.mapOrEmpty(resources.get(String.valueOf(logGroup)));
-      if (!"AWS::Logs::LogGroup".equals(group.get("Type"))
-          || !SamTemplate.mapOrEmpty(group.get("Properties")).containsKey("RetentionInDays")) {
-        problems.add(id + ": logs to no log group of this template with a retention"
-            + " (LoggingConfig.LogGroup: !Ref an AWS::Logs::LogGroup with RetentionInDays)");
-      }
-    });
+    resources.forEach(
+        (id, resource) -> {
+          Map<String, Object> value = SamTemplate.mapOrEmpty(resource);
+          if (!"AWS::Serverless::Function".equals(value.get("Type"))
+              && !"AWS::Lambda::Function".equals(value.get("Type"))) {
+            return;
+          }
+          Map<String, Object> properties = SamTemplate.mapOrEmpty(value.get("Properties"));
+          Object logGroup =
+              SamTemplate.mapOrEmpty(
+                      SamTemplate.mapOrEmpty(properties.get("LoggingConfig")).get("LogGroup"))
+                  .get("Ref");
+          Map<String, Object> group =
+              SamTemplate.mapOrEmpty(resources.get(String.valueOf(logGroup)));
+          if (!"AWS::Logs::LogGroup".equals(group.get("Type"))
+              || !SamTemplate.mapOrEmpty(group.get("Properties")).containsKey("RetentionInDays")) {
+            problems.add(
+                id
+                    + ": logs to no log group of this template with a retention"
+                    + " (LoggingConfig.LogGroup: !Ref an AWS::Logs::LogGroup with RetentionInDays)");
+          }
+        });
   }
 
   private void checkStatement(String id, Map<String, Object> statement) {
-    List<?> resourcesNamed = statement.get("Resource") instanceof List<?> list ? list : List.of(String.valueOf(statement.get("Resource")));
-    List<?> actions = statement.get("Action") instanceof List<?> list ? list : List.of(String.valueOf(statement.get("Action")));
+    List<?> resourcesNamed =
+        statement.get("Resource") instanceof List<?> list
+            ? list
+            : List.of(String.valueOf(statement.get("Resource")));
+    List<?> actions =
+        statement.get("Action") instanceof List<?> list
+            ? list
+            : List.of(String.valueOf(statement.get("Action")));
     boolean wildcard = resourcesNamed.stream().anyMatch("*"::equals);
     for (Object action : actions) {
       if (String.valueOf(action).endsWith("*")) {
@@ -187,7 +229,10 @@ public final class TemplateChecks {
     }
   }
 
-  /** What the local stack needs to run the template: routes with integrations, tables with defined keys. */
+  /**
+   * What the local stack needs to run the template: routes with integrations, tables with defined
+   * keys.
+   */
   private void checkStack(Path template) {
     try {
       SamTemplate stack = SamTemplate.load(template);

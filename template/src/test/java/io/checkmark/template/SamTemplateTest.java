@@ -25,7 +25,9 @@ class SamTemplateTest {
     assertThat(template.routeSelectionExpression()).isEqualTo("$request.body.action");
     assertThat(template.stageName()).isEqualTo("dev");
     assertThat(template.routes())
-        .extracting(route -> route.routeKey() + " -> " + functions.get(route.functionLogicalId()).handlerClass())
+        .extracting(
+            route ->
+                route.routeKey() + " -> " + functions.get(route.functionLogicalId()).handlerClass())
         .contains(
             "$connect -> io.checkmark.handler.ConnectHandler",
             "$disconnect -> io.checkmark.handler.DisconnectHandler",
@@ -37,8 +39,11 @@ class SamTemplateTest {
   void projectTemplateGivesRouteResponsesToActionsButNotToConnect() {
     SamTemplate template = SamTemplate.load(PROJECT_TEMPLATE);
 
-    assertThat(template.routes()).filteredOn(SamTemplate.Route::twoWay)
-        .extracting(SamTemplate.Route::routeKey).contains("ping", "$default").doesNotContain("$connect", "$disconnect");
+    assertThat(template.routes())
+        .filteredOn(SamTemplate.Route::twoWay)
+        .extracting(SamTemplate.Route::routeKey)
+        .contains("ping", "$default")
+        .doesNotContain("$connect", "$disconnect");
   }
 
   @Test
@@ -48,20 +53,34 @@ class SamTemplateTest {
     assertThat(template.functions().get("ConnectFunction").environment())
         .containsEntry("CONNECTIONS_TABLE", "ConnectionsTable")
         .containsEntry("POWERTOOLS_LOG_LEVEL", "INFO");
-    TableDefinition connections = template.tables().stream()
-        .filter(table -> table.logicalId().equals("ConnectionsTable")).findFirst().orElseThrow();
-    assertThat(connections.keySchema()).extracting(key -> key.attributeName() + ":" + key.keyTypeAsString())
+    TableDefinition connections =
+        template.tables().stream()
+            .filter(table -> table.logicalId().equals("ConnectionsTable"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(connections.keySchema())
+        .extracting(key -> key.attributeName() + ":" + key.keyTypeAsString())
         .containsExactly("id:HASH");
     assertThat(connections.timeToLiveAttribute()).contains("expiresAt");
   }
 
   @Test
   void noFunctionGetsTestNumbersInItsEnvironment() {
-    SamTemplate template = SamTemplate.load(PROJECT_TEMPLATE,
-        Map.of("TestNumbersParameterName", "/checkmark/test-numbers"), "us-east-1", "checkmark-local");
+    SamTemplate template =
+        SamTemplate.load(
+            PROJECT_TEMPLATE,
+            Map.of("TestNumbersParameterName", "/checkmark/test-numbers"),
+            "us-east-1",
+            "checkmark-local");
 
-    template.functions().values().forEach(function -> assertThat(function.environment())
-        .as(function.logicalId()).doesNotContainKey("TEST_NUMBERS"));
+    template
+        .functions()
+        .values()
+        .forEach(
+            function ->
+                assertThat(function.environment())
+                    .as(function.logicalId())
+                    .doesNotContainKey("TEST_NUMBERS"));
     assertThat(template.functions().get("RequestPinFunction").environment())
         .containsEntry("TEST_NUMBERS_PARAMETER", "/checkmark/test-numbers");
     assertThat(template.functions().get("VerifyPinFunction").environment())
@@ -70,18 +89,30 @@ class SamTemplateTest {
 
   @Test
   void onlyRequestPinMayReadTheTestNumbersParameterAndOnlyWhenOneIsNamed() {
-    SamTemplate configured = SamTemplate.load(PROJECT_TEMPLATE,
-        Map.of("TestNumbersParameterName", "/checkmark/test-numbers"), "us-east-1", "checkmark-local");
+    SamTemplate configured =
+        SamTemplate.load(
+            PROJECT_TEMPLATE,
+            Map.of("TestNumbersParameterName", "/checkmark/test-numbers"),
+            "us-east-1",
+            "checkmark-local");
     SamTemplate unconfigured = SamTemplate.load(PROJECT_TEMPLATE);
-    String parameterArn = "arn:aws:ssm:us-east-1:" + SamTemplate.LOCAL_ACCOUNT_ID + ":parameter/checkmark/test-numbers";
+    String parameterArn =
+        "arn:aws:ssm:us-east-1:"
+            + SamTemplate.LOCAL_ACCOUNT_ID
+            + ":parameter/checkmark/test-numbers";
 
     for (String function : configured.functions().keySet()) {
       boolean readsTestNumbers = function.equals("RequestPinFunction");
-      assertThat(configured.policyStatements(function)).as(function)
+      assertThat(configured.policyStatements(function))
+          .as(function)
           .filteredOn(statement -> String.valueOf(statement.get("Action")).contains("ssm:"))
           .extracting(statement -> statement.get("Action") + " on " + statement.get("Resource"))
-          .isEqualTo(readsTestNumbers ? java.util.List.of("ssm:GetParameter on " + parameterArn) : java.util.List.of());
-      assertThat(unconfigured.policyStatements(function)).as(function)
+          .isEqualTo(
+              readsTestNumbers
+                  ? java.util.List.of("ssm:GetParameter on " + parameterArn)
+                  : java.util.List.of());
+      assertThat(unconfigured.policyStatements(function))
+          .as(function)
           .noneMatch(statement -> String.valueOf(statement.get("Action")).contains("ssm:"));
     }
   }
@@ -101,13 +132,16 @@ class SamTemplateTest {
         .containsEntry("MODE", "production")
         .containsEntry("LITERAL", "keep ${Literal} for eu-west-1")
         .doesNotContainKey("DEBUG");
-    assertThat(template.routes()).extracting(route -> route.routeKey() + ":" + route.functionLogicalId() + ":" + route.twoWay())
+    assertThat(template.routes())
+        .extracting(
+            route -> route.routeKey() + ":" + route.functionLogicalId() + ":" + route.twoWay())
         .containsExactly("echo:EchoFunction:true", "quiet:EchoFunction:false");
   }
 
   @Test
   void parameterOverridesChangeConditions() {
-    SamTemplate template = SamTemplate.load(fixture(), Map.of("Env", "dev", "StageName", "alpha"), "us-east-1", "s");
+    SamTemplate template =
+        SamTemplate.load(fixture(), Map.of("Env", "dev", "StageName", "alpha"), "us-east-1", "s");
 
     assertThat(template.functions().get("EchoFunction").environment())
         .containsEntry("DEBUG", "yes")
@@ -121,12 +155,17 @@ class SamTemplateTest {
 
     CreateTableRequest request = table.createTableRequest();
     assertThat(request.tableName()).isEqualTo("s-indexed");
-    assertThat(request.keySchema()).extracting(key -> key.attributeName()).containsExactly("pk", "sk");
-    assertThat(request.globalSecondaryIndexes()).singleElement().satisfies(index -> {
-      assertThat(index.indexName()).isEqualTo("byPhone");
-      assertThat(index.projection().projectionType()).isEqualTo(ProjectionType.INCLUDE);
-      assertThat(index.projection().nonKeyAttributes()).containsExactly("sk");
-    });
+    assertThat(request.keySchema())
+        .extracting(key -> key.attributeName())
+        .containsExactly("pk", "sk");
+    assertThat(request.globalSecondaryIndexes())
+        .singleElement()
+        .satisfies(
+            index -> {
+              assertThat(index.indexName()).isEqualTo("byPhone");
+              assertThat(index.projection().projectionType()).isEqualTo(ProjectionType.INCLUDE);
+              assertThat(index.projection().nonKeyAttributes()).containsExactly("sk");
+            });
     assertThat(table.timeToLiveAttribute()).contains("expiresAt");
   }
 
@@ -141,7 +180,8 @@ class SamTemplateTest {
 
   @Test
   void routeWithoutIntegrationIsRefused(@TempDir Path directory) throws IOException {
-    Path broken = copyOfFixture(directory, "Target: !Join ['/', [integrations, !Ref EchoIntegration]]", "");
+    Path broken =
+        copyOfFixture(directory, "Target: !Join ['/', [integrations, !Ref EchoIntegration]]", "");
 
     assertThatThrownBy(() -> SamTemplate.load(broken).routes())
         .isInstanceOf(TemplateException.class)
@@ -165,7 +205,8 @@ class SamTemplateTest {
     }
   }
 
-  private static Path copyOfFixture(Path directory, String find, String replace) throws IOException {
+  private static Path copyOfFixture(Path directory, String find, String replace)
+      throws IOException {
     String text = Files.readString(fixture());
     assertThat(text).contains(find);
     Path copy = directory.resolve("template.yaml");

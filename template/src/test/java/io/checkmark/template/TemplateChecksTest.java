@@ -14,14 +14,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The project's template passes the offline checks, and each check catches its mistake in a mutated copy. */
+/**
+ * The project's template passes the offline checks, and each check catches its mistake in a mutated
+ * copy.
+ */
 class TemplateChecksTest {
 
   private static final Path PROJECT_TEMPLATE = Path.of("..", "template.yaml");
-  private static final String SENDS_WRITE = "              Action: dynamodb:PutItem\n              Resource: !GetAtt MessagesTable.Arn";
+  private static final String SENDS_WRITE =
+      "              Action: dynamodb:PutItem\n              Resource: !GetAtt MessagesTable.Arn";
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   @Test
   void projectTemplatePasses() {
@@ -30,36 +33,72 @@ class TemplateChecksTest {
 
   static List<Arguments> mistakes() {
     return List.of(
-        Arguments.of("a Ref to a missing resource",
-            "CONNECTIONS_TABLE: !Ref ConnectionsTable", "CONNECTIONS_TABLE: !Ref ConnectionTable", "ConnectionTable"),
-        Arguments.of("a Sub variable naming nothing", "${PingFunction.Alias}", "${PingFunctin.Alias}", "PingFunctin"),
-        Arguments.of("a GetAtt of a missing resource",
-            "DestinationArn: !GetAtt AccessLogGroup.Arn", "DestinationArn: !GetAtt AccessLogs.Arn", "AccessLogs"),
-        Arguments.of("a route without an integration", "      Target: !Sub integrations/${PingIntegration}\n", "", "PingRoute"),
-        Arguments.of("a key attribute not defined", "        - AttributeName: queue\n          AttributeType: S\n", "", "queue"),
-        Arguments.of("a permission without SourceArn",
+        Arguments.of(
+            "a Ref to a missing resource",
+            "CONNECTIONS_TABLE: !Ref ConnectionsTable",
+            "CONNECTIONS_TABLE: !Ref ConnectionTable",
+            "ConnectionTable"),
+        Arguments.of(
+            "a Sub variable naming nothing",
+            "${PingFunction.Alias}",
+            "${PingFunctin.Alias}",
+            "PingFunctin"),
+        Arguments.of(
+            "a GetAtt of a missing resource",
+            "DestinationArn: !GetAtt AccessLogGroup.Arn",
+            "DestinationArn: !GetAtt AccessLogs.Arn",
+            "AccessLogs"),
+        Arguments.of(
+            "a route without an integration",
+            "      Target: !Sub integrations/${PingIntegration}\n",
+            "",
+            "PingRoute"),
+        Arguments.of(
+            "a key attribute not defined",
+            "        - AttributeName: queue\n          AttributeType: S\n",
+            "",
+            "queue"),
+        Arguments.of(
+            "a permission without SourceArn",
             "      SourceArn: !Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/*/ping\n",
-            "", "PingPermission"),
-        Arguments.of("a wildcard resource where a table ARN exists",
-            SENDS_WRITE, "              Action: dynamodb:PutItem\n              Resource: '*'", "dynamodb:PutItem on Resource '*'"),
-        Arguments.of("a condition that is not defined",
-            "Condition: HasAlarmEmail\n    Properties:", "Condition: HasAlarmMail\n    Properties:", "HasAlarmMail"),
-        Arguments.of("a function without its own log group",
-            "      LoggingConfig:\n        LogGroup: !Ref PingFunctionLogGroup\n", "", "PingFunction"),
-        Arguments.of("a log group without a retention",
+            "",
+            "PingPermission"),
+        Arguments.of(
+            "a wildcard resource where a table ARN exists",
+            SENDS_WRITE,
+            "              Action: dynamodb:PutItem\n              Resource: '*'",
+            "dynamodb:PutItem on Resource '*'"),
+        Arguments.of(
+            "a condition that is not defined",
+            "Condition: HasAlarmEmail\n    Properties:",
+            "Condition: HasAlarmMail\n    Properties:",
+            "HasAlarmMail"),
+        Arguments.of(
+            "a function without its own log group",
+            "      LoggingConfig:\n        LogGroup: !Ref PingFunctionLogGroup\n",
+            "",
+            "PingFunction"),
+        Arguments.of(
+            "a log group without a retention",
             "      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/PingFunction\n      RetentionInDays: !Ref LogRetentionDays\n",
-            "      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/PingFunction\n", "PingFunction"),
-        Arguments.of("a wildcard action",
-            SENDS_WRITE, "              Action: dynamodb:*\n              Resource: !GetAtt MessagesTable.Arn", "dynamodb:*"));
+            "      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/PingFunction\n",
+            "PingFunction"),
+        Arguments.of(
+            "a wildcard action",
+            SENDS_WRITE,
+            "              Action: dynamodb:*\n              Resource: !GetAtt MessagesTable.Arn",
+            "dynamodb:*"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("mistakes")
-  void mistakeInACopyIsCaught(String mistake, String find, String replace, String named) throws IOException {
+  void mistakeInACopyIsCaught(String mistake, String find, String replace, String named)
+      throws IOException {
     String text = Files.readString(PROJECT_TEMPLATE);
     assertThat(text).as("the mutation's target").contains(find);
     Path mutated = directory.resolve("template.yaml");
-    Files.writeString(mutated, text.replaceFirst(Pattern.quote(find), Matcher.quoteReplacement(replace)));
+    Files.writeString(
+        mutated, text.replaceFirst(Pattern.quote(find), Matcher.quoteReplacement(replace)));
 
     assertThat(TemplateChecks.problems(mutated)).anyMatch(problem -> problem.contains(named));
   }

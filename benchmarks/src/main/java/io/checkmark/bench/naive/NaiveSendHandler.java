@@ -27,23 +27,30 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * The cold-start benchmark's naive {@code send}: the same DynamoDB work as the real handler (read
- * the caller's connection and account, check the recipient, store message and dedup record in
- * one transaction, look up the recipient's connections and push), written the way a first
- * version often is: reflective bean schemas built on every call with {@code TableSchema.fromBean},
- * the Apache HTTP client, the default credentials provider chain and region lookup, a new
- * {@link ObjectMapper} per call. It exists to be measured against, not deployed.
+ * the caller's connection and account, check the recipient, store message and dedup record in one
+ * transaction, look up the recipient's connections and push), written the way a first version often
+ * is: reflective bean schemas built on every call with {@code TableSchema.fromBean}, the Apache
+ * HTTP client, the default credentials provider chain and region lookup, a new {@link ObjectMapper}
+ * per call. It exists to be measured against, not deployed.
  */
-public class NaiveSendHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+public class NaiveSendHandler
+    implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
 
   private static final Logger LOG = LoggerFactory.getLogger(NaiveSendHandler.class);
 
-  private final DynamoDbClient dynamoDb = DynamoDbClient.builder().httpClient(ApacheHttpClient.create()).build();
-  private final ApiGatewayManagementApiClient connections = ApiGatewayManagementApiClient.builder()
-      .httpClient(ApacheHttpClient.create()).endpointOverride(URI.create(System.getenv("CONNECTIONS_ENDPOINT"))).build();
+  private final DynamoDbClient dynamoDb =
+      DynamoDbClient.builder().httpClient(ApacheHttpClient.create()).build();
+  private final ApiGatewayManagementApiClient connections =
+      ApiGatewayManagementApiClient.builder()
+          .httpClient(ApacheHttpClient.create())
+          .endpointOverride(URI.create(System.getenv("CONNECTIONS_ENDPOINT")))
+          .build();
 
   @Override
-  public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-    // Logging as the real handler does it, so that the two differ only in their DynamoDB and HTTP choices.
+  public APIGatewayV2WebSocketResponse handleRequest(
+      APIGatewayV2WebSocketEvent event, Context context) {
+    // Logging as the real handler does it, so that the two differ only in their DynamoDB and HTTP
+    // choices.
     return PowertoolsLogging.withLogging(context, () -> send(event));
   }
 
@@ -51,17 +58,22 @@ public class NaiveSendHandler implements RequestHandler<APIGatewayV2WebSocketEve
     try {
       ObjectMapper json = new ObjectMapper();
       JsonNode frame = json.readTree(event.getBody());
-      DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build();
+      DynamoDbEnhancedClient enhanced =
+          DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build();
       DynamoDbTable<NaiveConnection> connectionTable =
-          enhanced.table(System.getenv("CONNECTIONS_TABLE"), TableSchema.fromBean(NaiveConnection.class));
+          enhanced.table(
+              System.getenv("CONNECTIONS_TABLE"), TableSchema.fromBean(NaiveConnection.class));
       DynamoDbTable<NaiveAccount> accounts =
           enhanced.table(System.getenv("ACCOUNTS_TABLE"), TableSchema.fromBean(NaiveAccount.class));
       DynamoDbTable<NaiveQueueItem> messages =
-          enhanced.table(System.getenv("MESSAGES_TABLE"), TableSchema.fromBean(NaiveQueueItem.class));
+          enhanced.table(
+              System.getenv("MESSAGES_TABLE"), TableSchema.fromBean(NaiveQueueItem.class));
 
-      NaiveConnection caller = connectionTable.getItem(Key.builder()
-          .partitionValue(event.getRequestContext().getConnectionId()).build());
-      NaiveAccount account = accounts.getItem(Key.builder().partitionValue(caller.getPhone()).build());
+      NaiveConnection caller =
+          connectionTable.getItem(
+              Key.builder().partitionValue(event.getRequestContext().getConnectionId()).build());
+      NaiveAccount account =
+          accounts.getItem(Key.builder().partitionValue(caller.getPhone()).build());
       if (account == null || !account.getKeyGeneration().equals(caller.getKeyGeneration())) {
         return reply("{\"type\":\"error\",\"code\":\"DEVICE_REPLACED\"}");
       }
@@ -70,7 +82,9 @@ public class NaiveSendHandler implements RequestHandler<APIGatewayV2WebSocketEve
         return reply("{\"type\":\"error\",\"code\":\"UNKNOWN_RECIPIENT\"}");
       }
       Instant now = Instant.now();
-      String messageId = Long.toString(now.toEpochMilli() * 1000, 36) + UUID.randomUUID().toString().substring(0, 8);
+      String messageId =
+          Long.toString(now.toEpochMilli() * 1000, 36)
+              + UUID.randomUUID().toString().substring(0, 8);
       NaiveQueueItem dedup = new NaiveQueueItem();
       dedup.setQueue("dedup#" + caller.getPhone() + "#" + frame.get("id").asText());
       dedup.setId("-");
@@ -87,21 +101,50 @@ public class NaiveSendHandler implements RequestHandler<APIGatewayV2WebSocketEve
       message.setBody(frame.get("body").asText());
       message.setAcceptedAt(now.toEpochMilli());
       message.setExpiresAt(dedup.getExpiresAt());
-      enhanced.transactWriteItems(transaction -> transaction
-          .addPutItem(messages, PutItemEnhancedRequest.builder(NaiveQueueItem.class).item(dedup)
-              .conditionExpression(Expression.builder().expression("attribute_not_exists(#q)")
-                  .putExpressionName("#q", "queue").build()).build())
-          .addPutItem(messages, message));
+      enhanced.transactWriteItems(
+          transaction ->
+              transaction
+                  .addPutItem(
+                      messages,
+                      PutItemEnhancedRequest.builder(NaiveQueueItem.class)
+                          .item(dedup)
+                          .conditionExpression(
+                              Expression.builder()
+                                  .expression("attribute_not_exists(#q)")
+                                  .putExpressionName("#q", "queue")
+                                  .build())
+                          .build())
+                  .addPutItem(messages, message));
 
-      ObjectNode pushed = json.createObjectNode().put("type", "message").put("messageId", messageId)
-          .put("from", caller.getPhone()).put("id", message.getClientId()).put("body", message.getBody())
-          .put("ts", now.toEpochMilli());
-      connectionTable.index("byPhone").query(QueryConditional.keyEqualTo(k -> k.partitionValue(to)))
-          .forEach(page -> page.items().forEach(live -> connections.postToConnection(post -> post
-              .connectionId(live.getId()).data(SdkBytes.fromUtf8String(pushed.toString())))));
+      ObjectNode pushed =
+          json.createObjectNode()
+              .put("type", "message")
+              .put("messageId", messageId)
+              .put("from", caller.getPhone())
+              .put("id", message.getClientId())
+              .put("body", message.getBody())
+              .put("ts", now.toEpochMilli());
+      connectionTable
+          .index("byPhone")
+          .query(QueryConditional.keyEqualTo(k -> k.partitionValue(to)))
+          .forEach(
+              page ->
+                  page.items()
+                      .forEach(
+                          live ->
+                              connections.postToConnection(
+                                  post ->
+                                      post.connectionId(live.getId())
+                                          .data(SdkBytes.fromUtf8String(pushed.toString())))));
 
-      return reply(json.createObjectNode().put("type", "accepted").put("id", message.getClientId())
-          .put("messageId", messageId).put("to", to).put("ts", now.toEpochMilli()).toString());
+      return reply(
+          json.createObjectNode()
+              .put("type", "accepted")
+              .put("id", message.getClientId())
+              .put("messageId", messageId)
+              .put("to", to)
+              .put("ts", now.toEpochMilli())
+              .toString());
     } catch (Exception e) {
       LOG.error("send failed", e);
       return reply("{\"type\":\"error\",\"code\":\"INTERNAL\"}");

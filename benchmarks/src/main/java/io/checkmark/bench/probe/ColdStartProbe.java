@@ -10,12 +10,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketRespons
  * event; the benchmark times both lines from the moment it spawned this JVM. Runs in a JVM whose
  * class path is the handler's jar plus this class and {@link ProbeContext} only.
  *
- * <p>Arguments: handler class, connection id of a logged-in sender, recipient phone, client message id.
+ * <p>Arguments: handler class, connection id of a logged-in sender, recipient phone, client message
+ * id.
  */
 public final class ColdStartProbe {
 
-  private ColdStartProbe() {
-  }
+  private ColdStartProbe() {}
 
   @SuppressWarnings("unchecked")
   public static void main(String[] args) throws Exception {
@@ -24,9 +24,14 @@ public final class ColdStartProbe {
             Class.forName(args[0]).getDeclaredConstructor().newInstance();
     System.out.println("READY");
     APIGatewayV2WebSocketEvent event = new APIGatewayV2WebSocketEvent();
-    event.setBody("{\"action\":\"send\",\"to\":\"" + args[2] + "\",\"id\":\"" + args[3]
-        + "\",\"body\":\"first message of a new sandbox\"}");
-    APIGatewayV2WebSocketEvent.RequestContext request = new APIGatewayV2WebSocketEvent.RequestContext();
+    event.setBody(
+        "{\"action\":\"send\",\"to\":\""
+            + args[2]
+            + "\",\"id\":\""
+            + args[3]
+            + "\",\"body\":\"first message of a new sandbox\"}");
+    APIGatewayV2WebSocketEvent.RequestContext request =
+        new APIGatewayV2WebSocketEvent.RequestContext();
     request.setConnectionId(args[1]);
     request.setRouteKey("send");
     request.setEventType("MESSAGE");
