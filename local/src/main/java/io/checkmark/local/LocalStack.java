@@ -281,6 +281,10 @@ public final class LocalStack implements AutoCloseable {
     environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
     // EMF lines would bury the console; the metrics code itself is covered by the functions' tests.
     environment.putIfAbsent("POWERTOOLS_METRICS_DISABLED", "true");
+    // DynamoDB Local shares this process's cores with every function and client: under a burst an
+    // attempt can take seconds where DynamoDB answers in milliseconds, so calls get more time here.
+    environment.put("SDK_ATTEMPT_TIMEOUT_MILLIS", "10000");
+    environment.put("SDK_API_CALL_TIMEOUT_MILLIS", "30000");
     if (options.externalEndpoint() == null) {
       environment.put("AWS_ENDPOINT_URL", endpoint.toString());
     } else {
