@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -86,8 +85,7 @@ class CheckmarkCliTest {
   private void register(Path home, String phone) throws Exception {
     Terminal terminal = new Terminal(home, "register", phone);
     terminal.awaitOutput("PIN: ");
-    List<String> sms = stack.smsTo(phone);
-    terminal.type(sms.get(sms.size() - 1).replaceAll(".*?([0-9]{6}).*", "$1"));
+    terminal.type(stack.lastPinSentTo(phone));
     assertThat(terminal.end()).isZero();
     assertThat(terminal.output()).contains("Registered " + phone);
   }

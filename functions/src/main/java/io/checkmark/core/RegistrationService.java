@@ -25,6 +25,10 @@ public final class RegistrationService {
   public static final int PIN_TRIES = 5;
   private static final int DEVICE_KEY_BYTES = 32;
   private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
+
+  /** Where the PIN sits in its SMS: the text's one run of six digits. */
+  public static final Pattern PIN_IN_SMS = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
+
   private static final String BASIC = "basic ";
   private static final Duration FAILURE_WINDOW = Duration.ofHours(1);
 

@@ -32,7 +32,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -397,11 +396,9 @@ class MessagingTest {
   static final class CountingMetrics implements Metrics {
     final Map<String, Integer> counts = new ConcurrentHashMap<>();
     final Map<String, Double> seconds = new ConcurrentHashMap<>();
-    final AtomicInteger calls = new AtomicInteger();
 
     @Override
     public void count(String name, int count) {
-      calls.incrementAndGet();
       counts.merge(name, count, Integer::sum);
     }
 

@@ -2,6 +2,7 @@ package io.checkmark.handler;
 
 import io.checkmark.core.ConnectionPusher;
 import io.checkmark.core.QueueItem;
+import io.checkmark.core.RegistrationService;
 import io.checkmark.core.SmsSender;
 import io.checkmark.protocol.ServerFrame;
 import java.util.List;
@@ -9,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Recording stand-ins for the SMS and push boundaries; pushes are recorded as the frames they would
@@ -26,7 +26,6 @@ final class Recorders {
   record Sms(String phone, String text) {}
 
   static final class RecordingSms implements SmsSender {
-    private static final Pattern PIN = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
     final List<Sms> sent = new CopyOnWriteArrayList<>();
 
     @Override
@@ -44,7 +43,7 @@ final class Recorders {
       if (texts.isEmpty()) {
         throw new AssertionError("no SMS to " + phone);
       }
-      Matcher pin = PIN.matcher(texts.get(texts.size() - 1).text());
+      Matcher pin = RegistrationService.PIN_IN_SMS.matcher(texts.get(texts.size() - 1).text());
       if (!pin.find()) {
         throw new AssertionError("no PIN in " + texts.get(texts.size() - 1).text());
       }

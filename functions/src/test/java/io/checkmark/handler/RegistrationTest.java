@@ -31,7 +31,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -42,7 +41,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class RegistrationTest {
 
-  private static final Pattern SIX_DIGITS = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
   private static final String TEST_NUMBER = "+14155550100";
 
   /**
@@ -83,7 +81,7 @@ class RegistrationTest {
             message -> {
               assertThat(message.text().length()).isLessThanOrEqualTo(160);
               assertThat(message.text()).matches("[A-Za-z0-9 .,:'-]+");
-              Matcher pins = SIX_DIGITS.matcher(message.text());
+              Matcher pins = RegistrationService.PIN_IN_SMS.matcher(message.text());
               assertThat(pins.find()).isTrue();
               assertThat(pins.find()).as("a second 6-digit run").isFalse();
             });

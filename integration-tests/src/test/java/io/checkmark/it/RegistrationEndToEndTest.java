@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.checkmark.core.RegistrationService;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
 import io.checkmark.local.TestSocket;
@@ -20,7 +21,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,6 @@ class RegistrationEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final Pattern PIN = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
   private static final String TEST_NUMBER = "+14155550100";
   private static final String TEST_PIN = "246810";
   private static LocalStack stack;
@@ -370,7 +369,7 @@ class RegistrationEndToEndTest {
   }
 
   private static String pinIn(JsonNode sms) {
-    Matcher pin = PIN.matcher(sms.get("Message").asText());
+    Matcher pin = RegistrationService.PIN_IN_SMS.matcher(sms.get("Message").asText());
     assertThat(pin.find()).as("a 6-digit PIN in %s", sms).isTrue();
     return pin.group();
   }

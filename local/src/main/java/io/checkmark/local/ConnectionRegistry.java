@@ -25,8 +25,4 @@ final class ConnectionRegistry {
   Collection<LocalConnection> all() {
     return open.values();
   }
-
-  int size() {
-    return open.size();
-  }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.dynamodbv2.local.monitoring.Telemetry;
 import com.amazonaws.services.dynamodbv2.local.server.AbstractLocalDynamoDBServerHandler;
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
+import io.checkmark.core.RegistrationService;
 import io.checkmark.template.SamTemplate;
 import io.checkmark.template.TableCreator;
 import io.checkmark.template.TableDefinition;
@@ -22,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -46,8 +46,6 @@ public final class LocalStack implements AutoCloseable {
    * the machine.
    */
   private static final int INVOCATION_THREADS = 64;
-
-  private static final Pattern PIN = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
 
   /** Held so that the level set on it is not lost to garbage collection. */
   private static final java.util.logging.Logger SQLITE_LOG =
@@ -193,14 +191,6 @@ public final class LocalStack implements AutoCloseable {
     return parts.stage;
   }
 
-  public List<String> routeKeys() {
-    return parts.routeKeys;
-  }
-
-  public List<String> tableNames() {
-    return parts.tableNames;
-  }
-
   /** The SMS texts captured for one phone number, oldest first. */
   public List<String> smsTo(String phoneNumber) {
     return parts.sms.messagesTo(phoneNumber);
@@ -215,7 +205,7 @@ public final class LocalStack implements AutoCloseable {
     if (texts.isEmpty()) {
       throw new IllegalStateException("no SMS was sent to " + phoneNumber);
     }
-    Matcher pin = PIN.matcher(texts.get(texts.size() - 1));
+    Matcher pin = RegistrationService.PIN_IN_SMS.matcher(texts.get(texts.size() - 1));
     if (!pin.find()) {
       throw new IllegalStateException(
           "no PIN in the last SMS to " + phoneNumber + ": " + texts.get(texts.size() - 1));

@@ -67,15 +67,6 @@ public final class SamTemplate {
     return load(path, Map.of(), "us-east-1", "checkmark-local");
   }
 
-  /** The raw document, short-form tags already turned into their long forms. */
-  public Map<String, Object> document() {
-    return document;
-  }
-
-  public String region() {
-    return region;
-  }
-
   /** The WebSocket API's route selection expression, such as {@code $request.body.action}. */
   public String routeSelectionExpression() {
     Map<String, Object> api = webSocketApi().getValue();
