@@ -1,0 +1,71 @@
+package io.checkmark.core;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** The core's services on in-memory ports and a hand-moved clock: no DynamoDB, no network. */
+final class CoreFixture {
+
+  static final String TEST_NUMBER = "+14155550100";
+  static final String TEST_PIN = "246810";
+  static final MessagingService.Limits LIMITS = new MessagingService.Limits(5, 5, 2);
+
+  final MutableClock clock = new MutableClock(Instant.now());
+  final InMemoryPorts ports = new InMemoryPorts(clock);
+  final MessageIds messageIds =
+      new MessageIds(
+          clock,
+          new SecureRandom(),
+          () -> "a key for message id MACs in the core's tests".getBytes(StandardCharsets.UTF_8));
+  final Sessions sessions = new Sessions(ports.connections, ports.accounts, ports.pusher, clock);
+  final MessagingService messaging =
+      new MessagingService(
+          ports.queue,
+          ports.accounts,
+          ports.connections,
+          ports.pusher,
+          ports.limits,
+          LIMITS,
+          Metrics.NONE,
+          messageIds,
+          clock);
+  final RegistrationService registration =
+      new RegistrationService(
+          new RegistrationPolicy(
+              new PhoneNumbers(Set.of()),
+              () -> Map.of(TEST_NUMBER, TEST_PIN),
+              20,
+              5,
+              1000,
+              100,
+              3,
+              60),
+          ports.accounts,
+          ports.pins,
+          ports.connections,
+          ports.limits,
+          ports.sms,
+          Metrics.NONE,
+          sessions,
+          clock,
+          new SecureRandom());
+
+  /** A new anonymous connection's id. */
+  String connect() {
+    String id = UUID.randomUUID().toString();
+    registration.connect(id, clock.instant(), null, null).orElseThrow();
+    return id;
+  }
+
+  /** Registers the phone by SMS PIN on a new connection and returns that connection's session. */
+  Session register(String phone) {
+    String connection = connect();
+    registration.requestPin(phone, null);
+    registration.verifyPin(connection, phone, ports.sms.lastPinTo(phone), null);
+    return sessions.session(connection);
+  }
+}

@@ -1,0 +1,364 @@
+package io.checkmark.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The core's ports in memory, keeping the contracts their Javadoc states (and the DynamoDB tables
+ * keep): dedup by sender, recipient and client id; removal of only what is still there, with its
+ * receipt; every write of a session checked against the connection's binding; windows of the rate
+ * limits on the clock. Each method is synchronized on its store, as each DynamoDB write is atomic,
+ * so that racing callers see what they would see on the tables.
+ */
+final class InMemoryPorts {
+
+  final Clock clock;
+  final Accounts accounts = new Accounts();
+  final Connections connections = new Connections();
+  final Queue queue = new Queue();
+  final Pins pins = new Pins();
+  final Limits limits;
+  final Pusher pusher = new Pusher();
+  final Texts sms = new Texts();
+
+  InMemoryPorts(Clock clock) {
+    this.clock = clock;
+    this.limits = new Limits(clock);
+  }
+
+  final class Accounts implements AccountStore {
+    private final Map<String, Account> byPhone = new HashMap<>();
+
+    @Override
+    public synchronized Optional<Account> find(String phone) {
+      return Optional.ofNullable(byPhone.get(phone));
+    }
+
+    @Override
+    public synchronized long replaceDeviceKey(
+        String phone, String deviceKeyHash, Instant registeredAt) {
+      long generation = byPhone.containsKey(phone) ? byPhone.get(phone).keyGeneration() + 1 : 1;
+      byPhone.put(phone, new Account(phone, deviceKeyHash, generation));
+      return generation;
+    }
+  }
+
+  final class Connections implements ConnectionStore {
+    private final Map<String, Connection> byId = new HashMap<>();
+
+    @Override
+    public synchronized void save(Connection connection) {
+      byId.put(connection.id(), connection);
+    }
+
+    @Override
+    public synchronized Optional<Connection> find(String connectionId) {
+      return Optional.ofNullable(byId.get(connectionId));
+    }
+
+    @Override
+    public synchronized void bind(String connectionId, String phone, long keyGeneration) {
+      Connection open = byId.get(connectionId);
+      if (open != null) {
+        byId.put(
+            connectionId,
+            new Connection(
+                connectionId, open.connectedAt(), open.sourceIp(), phone, keyGeneration));
+      }
+    }
+
+    @Override
+    public synchronized List<Connection> connectionsOf(String phone) {
+      return byId.values().stream().filter(connection -> phone.equals(connection.phone())).toList();
+    }
+
+    @Override
+    public synchronized void delete(String connectionId) {
+      byId.remove(connectionId);
+    }
+
+    /** The write-time check every session's write carries (ConnectionsTable.stillBound). */
+    synchronized void requireBound(Session session) {
+      Connection connection = byId.get(session.connectionId());
+      if (connection == null
+          || !session.phone().equals(connection.phone())
+          || !Long.valueOf(session.keyGeneration()).equals(connection.keyGeneration())) {
+        throw new SessionChanged(session.connectionId());
+      }
+    }
+  }
+
+  final class Queue implements MessageQueue {
+    /** Per owner, items by id (ids sort in acceptance order). */
+    private final Map<String, TreeMap<String, QueueItem>> byOwner = new HashMap<>();
+
+    private final Map<String, Stored> dedup = new HashMap<>();
+    final List<QueueItem> setAside = new ArrayList<>();
+
+    @Override
+    public Stored storeOnce(
+        Session sender, QueueItem.Message message, RateLimiter.Limit sendLimit) {
+      synchronized (InMemoryPorts.this) {
+        connections.requireBound(sender);
+        String key = message.from() + "#" + message.owner() + "#" + message.clientId();
+        Stored earlier = dedup.get(key);
+        if (earlier != null) {
+          return new Stored(earlier.messageId(), earlier.to(), earlier.acceptedAtMillis(), true);
+        }
+        limits.acquireInAlignedWindow(sendLimit);
+        Stored stored =
+            new Stored(
+                message.messageId(), message.owner(), message.acceptedAt().toEpochMilli(), false);
+        dedup.put(key, stored);
+        put(message);
+        return stored;
+      }
+    }
+
+    @Override
+    public void add(Session by, QueueItem.Receipt receipt) {
+      synchronized (InMemoryPorts.this) {
+        connections.requireBound(by);
+        put(receipt);
+      }
+    }
+
+    @Override
+    public synchronized List<QueueItem> oldest(String owner, int limit) {
+      return byOwner.getOrDefault(owner, new TreeMap<>()).values().stream().limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<QueueItem> find(String owner, Collection<String> messageIds) {
+      TreeMap<String, QueueItem> items = byOwner.getOrDefault(owner, new TreeMap<>());
+      return new LinkedHashSet<>(messageIds)
+          .stream().sorted().map(items::get).filter(item -> item != null).toList();
+    }
+
+    @Override
+    public Removal remove(
+        Session owner,
+        Collection<String> receiptIds,
+        List<QueueItem> items,
+        Function<List<QueueItem.Message>, List<QueueItem.Receipt>> receiptsFor) {
+      synchronized (InMemoryPorts.this) {
+        connections.requireBound(owner);
+        TreeMap<String, QueueItem> queued = byOwner.getOrDefault(owner.phone(), new TreeMap<>());
+        int removed = 0;
+        List<QueueItem.Message> removedMessages = new ArrayList<>();
+        for (QueueItem item : items) {
+          if (queued.remove(item.messageId()) != null) {
+            removed++;
+            if (item instanceof QueueItem.Message message) {
+              removedMessages.add(message);
+            }
+          }
+        }
+        for (String receiptId : new HashSet<>(receiptIds)) {
+          if (queued.remove(receiptId) != null) {
+            removed++;
+          }
+        }
+        List<QueueItem.Receipt> receipts =
+            removedMessages.isEmpty() ? List.of() : receiptsFor.apply(removedMessages);
+        receipts.forEach(this::put);
+        return new Removal(removed, receipts);
+      }
+    }
+
+    @Override
+    public synchronized void setAside(QueueItem item) {
+      if (byOwner.getOrDefault(item.owner(), new TreeMap<>()).remove(item.messageId()) != null) {
+        setAside.add(item);
+      }
+    }
+
+    synchronized List<QueueItem> all(String owner) {
+      return List.copyOf(byOwner.getOrDefault(owner, new TreeMap<>()).values());
+    }
+
+    private void put(QueueItem item) {
+      byOwner.computeIfAbsent(item.owner(), owner -> new TreeMap<>()).put(item.messageId(), item);
+    }
+  }
+
+  static final class Pins implements PinStore {
+    private final Map<String, PendingPin> byPhone = new HashMap<>();
+
+    @Override
+    public synchronized void save(PendingPin pin) {
+      byPhone.put(pin.phone(), pin);
+    }
+
+    @Override
+    public synchronized Attempt takeAttempt(String phone, Instant now) {
+      PendingPin pin = byPhone.get(phone);
+      if (pin == null) {
+        return new Attempt(Outcome.NONE_PENDING, null);
+      }
+      if (!now.isBefore(pin.expiresAt())) {
+        return new Attempt(Outcome.EXPIRED, null);
+      }
+      if (pin.attemptsLeft() <= 0) {
+        return new Attempt(Outcome.NO_TRIES_LEFT, null);
+      }
+      PendingPin taken =
+          new PendingPin(phone, pin.pinHash(), pin.expiresAt(), pin.attemptsLeft() - 1);
+      byPhone.put(phone, taken);
+      return new Attempt(Outcome.TAKEN, taken);
+    }
+
+    @Override
+    public synchronized boolean consume(PendingPin pin) {
+      PendingPin pending = byPhone.get(pin.phone());
+      if (pending == null || !pending.pinHash().equals(pin.pinHash())) {
+        return false;
+      }
+      byPhone.remove(pin.phone());
+      return true;
+    }
+  }
+
+  /** Windows by bucket: aligned windows keyed by their start, others from a bucket's first hit. */
+  static final class Limits implements RateLimiter {
+    private final Clock clock;
+    private final Map<String, long[]> windows = new HashMap<>();
+    private final Map<String, Set<String>> members = new HashMap<>();
+
+    Limits(Clock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public synchronized void acquireInAlignedWindow(Limit limit) {
+      long now = clock.millis();
+      long size = limit.window().toMillis();
+      long start = now / size * size;
+      long[] window =
+          windows.computeIfAbsent(limit.bucket() + "@" + start, key -> new long[] {start, 0});
+      if (window[1] >= limit.limit()) {
+        throw Refusal.rateLimited((start + size - now + 999) / 1000);
+      }
+      window[1]++;
+    }
+
+    @Override
+    public synchronized void acquire(String bucket, int limit, Duration window) {
+      requireBelow(bucket, limit, window);
+      record(bucket, window);
+    }
+
+    @Override
+    public synchronized void requireBelow(String bucket, int limit, Duration window) {
+      long[] current = current(bucket, window);
+      if (current[1] >= limit) {
+        throw Refusal.rateLimited((current[0] + window.toMillis() - clock.millis() + 999) / 1000);
+      }
+    }
+
+    @Override
+    public synchronized void record(String bucket, Duration window) {
+      current(bucket, window)[1]++;
+    }
+
+    @Override
+    public synchronized void acquireDistinct(
+        String bucket, String member, int limit, Duration window) {
+      long now = clock.millis();
+      long size = window.toMillis();
+      long start = now / size * size;
+      Set<String> set = members.computeIfAbsent(bucket + "@" + start, key -> new HashSet<>());
+      if (!set.contains(member) && set.size() >= limit) {
+        throw Refusal.rateLimited((start + size - now + 999) / 1000);
+      }
+      set.add(member);
+    }
+
+    private long[] current(String bucket, Duration window) {
+      long now = clock.millis();
+      long[] current = windows.get(bucket);
+      if (current == null || now >= current[0] + window.toMillis()) {
+        current = new long[] {now, 0};
+        windows.put(bucket, current);
+      }
+      return current;
+    }
+  }
+
+  /** Records what is pushed; a connection may be made to answer with another result. */
+  static final class Pusher implements ConnectionPusher {
+    final List<String> pushed = new ArrayList<>();
+    final Map<String, List<QueueItem>> items = new ConcurrentHashMap<>();
+    final Set<String> replacedNotices = ConcurrentHashMap.newKeySet();
+    final Set<String> closed = ConcurrentHashMap.newKeySet();
+    final Map<String, PushResult> answers = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized PushResult push(String connectionId, QueueItem item) {
+      PushResult result = answers.getOrDefault(connectionId, PushResult.DELIVERED);
+      if (result == PushResult.DELIVERED) {
+        pushed.add(connectionId + ":" + item.messageId());
+        items.computeIfAbsent(connectionId, id -> new ArrayList<>()).add(item);
+      }
+      return result;
+    }
+
+    @Override
+    public PushResult pushDeviceReplaced(String connectionId) {
+      replacedNotices.add(connectionId);
+      return PushResult.DELIVERED;
+    }
+
+    /**
+     * The body's characters and a fixed envelope: enough to tell a large message from a small one.
+     */
+    @Override
+    public int sizeAsPushed(QueueItem item) {
+      int body =
+          item instanceof QueueItem.Message message && message.body() != null
+              ? message.body().length()
+              : 0;
+      return 200 + body;
+    }
+
+    @Override
+    public void close(String connectionId) {
+      closed.add(connectionId);
+    }
+
+    List<QueueItem> to(String connectionId) {
+      return items.getOrDefault(connectionId, List.of());
+    }
+  }
+
+  static final class Texts implements SmsSender {
+    final Map<String, List<String>> byPhone = new ConcurrentHashMap<>();
+
+    @Override
+    public void send(String phone, String text) {
+      byPhone.computeIfAbsent(phone, p -> new ArrayList<>()).add(text);
+    }
+
+    String lastPinTo(String phone) {
+      List<String> texts = byPhone.getOrDefault(phone, List.of());
+      var pin = RegistrationService.PIN_IN_SMS.matcher(texts.get(texts.size() - 1));
+      if (!pin.find()) {
+        throw new AssertionError("no PIN in " + texts);
+      }
+      return pin.group();
+    }
+  }
+}
