@@ -1,7 +1,6 @@
 package io.checkmark.bench;
 
 import io.checkmark.bench.probe.ColdStartProbe;
-import io.checkmark.bench.probe.ProbeContext;
 import io.checkmark.local.LocalStack;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -163,12 +162,12 @@ final class ColdStartBenchmark {
   }
 
   /**
-   * The probe's two classes, copied out so that the real variant's class path is the Lambda jar and
-   * them only.
+   * The probe's class, copied out so that the real variant's class path is the Lambda jar and them
+   * only.
    */
   private static Path probeClasses() throws IOException {
     Path directory = Files.createTempDirectory("checkmark-probe");
-    for (Class<?> type : List.of(ColdStartProbe.class, ProbeContext.class)) {
+    for (Class<?> type : List.of(ColdStartProbe.class)) {
       String resource = type.getName().replace('.', '/') + ".class";
       Path target = directory.resolve(resource);
       Files.createDirectories(target.getParent());

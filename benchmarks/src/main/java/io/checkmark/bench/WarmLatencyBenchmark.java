@@ -4,7 +4,6 @@ import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
-import io.checkmark.bench.probe.ProbeContext;
 import io.checkmark.core.ConnectionPusher;
 import io.checkmark.core.Metrics;
 import io.checkmark.core.QueueItem;
@@ -12,6 +11,7 @@ import io.checkmark.core.RegistrationService;
 import io.checkmark.handler.AckHandler;
 import io.checkmark.handler.Composition;
 import io.checkmark.handler.Frames;
+import io.checkmark.handler.OutsideLambdaContext;
 import io.checkmark.handler.SendHandler;
 import io.checkmark.local.LocalStack;
 import io.checkmark.protocol.WireJson;
@@ -165,7 +165,15 @@ final class WarmLatencyBenchmark {
     request.setEventType("MESSAGE");
     request.setRequestId(UUID.randomUUID().toString());
     event.setRequestContext(request);
-    return handler.handleRequest(event, new ProbeContext()).getBody();
+    return handler
+        .handleRequest(
+            event,
+            new OutsideLambdaContext(
+                "SendFunction",
+                "arn:aws:lambda:us-east-1:000000000000:function:SendFunction",
+                1024,
+                10))
+        .getBody();
   }
 
   private static String sendFrame(String to, String clientId) {

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import io.checkmark.handler.Composition;
+import io.checkmark.handler.OutsideLambdaContext;
 import io.checkmark.template.SamTemplate;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -76,8 +77,8 @@ final class LocalLambdaFunction {
    * Invokes the handler with an event; returns the response JSON, or throws what the handler threw.
    */
   String invoke(String eventJson) throws Exception {
-    LocalLambdaContext context =
-        new LocalLambdaContext(
+    OutsideLambdaContext context =
+        new OutsideLambdaContext(
             definition.logicalId(), arn, definition.memoryMegabytes(), definition.timeoutSeconds());
     return invoker.invoke(eventJson, context);
   }
@@ -161,6 +162,6 @@ final class LocalLambdaFunction {
 
   @FunctionalInterface
   private interface Invoker {
-    String invoke(String eventJson, LocalLambdaContext context) throws IOException;
+    String invoke(String eventJson, OutsideLambdaContext context) throws IOException;
   }
 }

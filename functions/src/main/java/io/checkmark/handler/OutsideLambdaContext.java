@@ -1,4 +1,4 @@
-package io.checkmark.local;
+package io.checkmark.handler;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -7,8 +7,12 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** The Lambda {@link Context} of one in-process invocation. */
-final class LocalLambdaContext implements Context {
+/**
+ * The Lambda {@link Context} of one invocation outside Lambda: the local stack's, the tests' and
+ * the cold-start probe's (which runs with nothing but the Lambda jar, so this class lives in it).
+ * The remaining time counts down from the function's timeout; the logger writes to standard output.
+ */
+public final class OutsideLambdaContext implements Context {
 
   private static final LambdaLogger CONSOLE_LOGGER =
       new LambdaLogger() {
@@ -29,7 +33,7 @@ final class LocalLambdaContext implements Context {
   private final int memoryMegabytes;
   private final long deadlineMillis;
 
-  LocalLambdaContext(
+  public OutsideLambdaContext(
       String functionName, String functionArn, int memoryMegabytes, int timeoutSeconds) {
     this.functionName = functionName;
     this.functionArn = functionArn;
