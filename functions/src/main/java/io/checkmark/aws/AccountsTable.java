@@ -5,6 +5,12 @@ import io.checkmark.core.AccountStore;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -16,23 +22,52 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  */
 public final class AccountsTable implements AccountStore {
 
+  /** The item as read; the key replacement writes it with an update expression (ADD). */
+  private static final TableSchema<AccountItem> SCHEMA =
+      StaticTableSchema.builder(AccountItem.class)
+          .newItemSupplier(AccountItem::new)
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name("phone")
+                      .getter(AccountItem::getPhone)
+                      .setter(AccountItem::setPhone)
+                      .tags(StaticAttributeTags.primaryPartitionKey()))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name("keyHash").getter(AccountItem::getKeyHash).setter(AccountItem::setKeyHash))
+          .addAttribute(
+              Long.class,
+              a ->
+                  a.name("keyGeneration")
+                      .getter(AccountItem::getKeyGeneration)
+                      .setter(AccountItem::setKeyGeneration))
+          .addAttribute(
+              Long.class,
+              a ->
+                  a.name("registeredAt")
+                      .getter(AccountItem::getRegisteredAt)
+                      .setter(AccountItem::setRegisteredAt))
+          .build();
+
   private final DynamoDbClient client;
   private final String tableName;
+  private final DynamoDbTable<AccountItem> table;
 
   public AccountsTable(DynamoDbClient client, String tableName) {
     this.client = client;
     this.tableName = tableName;
+    this.table =
+        DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, SCHEMA);
   }
 
   @Override
   public Optional<Account> find(String phone) {
-    Map<String, AttributeValue> item =
-        client.getItem(r -> r.tableName(tableName).key(key(phone)).consistentRead(true)).item();
-    if (item == null || item.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new Account(phone, item.get("keyHash").s(), Long.parseLong(item.get("keyGeneration").n())));
+    AccountItem item =
+        table.getItem(r -> r.key(Key.builder().partitionValue(phone).build()).consistentRead(true));
+    return Optional.ofNullable(item)
+        .map(found -> new Account(found.getPhone(), found.getKeyHash(), found.getKeyGeneration()));
   }
 
   @Override
@@ -59,5 +94,45 @@ public final class AccountsTable implements AccountStore {
 
   private static Map<String, AttributeValue> key(String phone) {
     return Map.of("phone", AttributeValue.fromS(phone));
+  }
+
+  /** The stored shape of an account. */
+  private static final class AccountItem {
+    private String phone;
+    private String keyHash;
+    private Long keyGeneration;
+    private Long registeredAt;
+
+    String getPhone() {
+      return phone;
+    }
+
+    void setPhone(String phone) {
+      this.phone = phone;
+    }
+
+    String getKeyHash() {
+      return keyHash;
+    }
+
+    void setKeyHash(String keyHash) {
+      this.keyHash = keyHash;
+    }
+
+    Long getKeyGeneration() {
+      return keyGeneration;
+    }
+
+    void setKeyGeneration(Long keyGeneration) {
+      this.keyGeneration = keyGeneration;
+    }
+
+    Long getRegisteredAt() {
+      return registeredAt;
+    }
+
+    void setRegisteredAt(Long registeredAt) {
+      this.registeredAt = registeredAt;
+    }
   }
 }

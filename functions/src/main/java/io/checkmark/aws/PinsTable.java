@@ -4,6 +4,13 @@ import io.checkmark.core.PendingPin;
 import io.checkmark.core.PinStore;
 import java.time.Instant;
 import java.util.Map;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -18,27 +25,50 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  */
 public final class PinsTable implements PinStore {
 
+  /** The item as stored; read and written through this schema, built once. */
+  private static final TableSchema<PinItem> SCHEMA =
+      StaticTableSchema.builder(PinItem.class)
+          .newItemSupplier(PinItem::new)
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name("phone")
+                      .getter(PinItem::getPhone)
+                      .setter(PinItem::setPhone)
+                      .tags(StaticAttributeTags.primaryPartitionKey()))
+          .addAttribute(
+              String.class,
+              a -> a.name("pinHash").getter(PinItem::getPinHash).setter(PinItem::setPinHash))
+          .addAttribute(
+              Long.class,
+              a -> a.name("expiresAt").getter(PinItem::getExpiresAt).setter(PinItem::setExpiresAt))
+          .addAttribute(
+              Integer.class,
+              a ->
+                  a.name("attemptsLeft")
+                      .getter(PinItem::getAttemptsLeft)
+                      .setter(PinItem::setAttemptsLeft))
+          .build();
+
   private final DynamoDbClient client;
   private final String tableName;
+  private final DynamoDbTable<PinItem> table;
 
   public PinsTable(DynamoDbClient client, String tableName) {
     this.client = client;
     this.tableName = tableName;
+    this.table =
+        DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, SCHEMA);
   }
 
   @Override
   public void save(PendingPin pin) {
-    client.putItem(
-        r ->
-            r.tableName(tableName)
-                .item(
-                    Map.of(
-                        "phone", AttributeValue.fromS(pin.phone()),
-                        "pinHash", AttributeValue.fromS(pin.pinHash()),
-                        "expiresAt",
-                            AttributeValue.fromN(Long.toString(pin.expiresAt().getEpochSecond())),
-                        "attemptsLeft",
-                            AttributeValue.fromN(Integer.toString(pin.attemptsLeft())))));
+    PinItem item = new PinItem();
+    item.setPhone(pin.phone());
+    item.setPinHash(pin.pinHash());
+    item.setExpiresAt(pin.expiresAt().getEpochSecond());
+    item.setAttemptsLeft(pin.attemptsLeft());
+    table.putItem(item);
   }
 
   @Override
@@ -64,7 +94,7 @@ public final class PinsTable implements PinStore {
                           .returnValuesOnConditionCheckFailure(
                               ReturnValuesOnConditionCheckFailure.ALL_OLD))
               .attributes();
-      return new Attempt(Outcome.TAKEN, pendingPin(phone, taken));
+      return new Attempt(Outcome.TAKEN, pendingPin(taken));
     } catch (ConditionalCheckFailedException notTaken) {
       // A refusal returns the item (ALL_OLD); one that came without it (seen with DynamoDB Local
       // under a burst of concurrent guesses) is read again, so that a refusal is never mistaken
@@ -78,7 +108,7 @@ public final class PinsTable implements PinStore {
       if (item == null || item.isEmpty()) {
         return new Attempt(Outcome.NONE_PENDING, null);
       }
-      PendingPin pending = pendingPin(phone, item);
+      PendingPin pending = pendingPin(item);
       return new Attempt(
           now.isBefore(pending.expiresAt()) ? Outcome.NO_TRIES_LEFT : Outcome.EXPIRED, null);
     }
@@ -86,28 +116,73 @@ public final class PinsTable implements PinStore {
 
   @Override
   public boolean consume(PendingPin pin) {
+    Expression stillThisPin =
+        Expression.builder()
+            .expression("pinHash = :hash")
+            .putExpressionValue(":hash", AttributeValue.fromS(pin.pinHash()))
+            .build();
     try {
-      client.deleteItem(
+      table.deleteItem(
           r ->
-              r.tableName(tableName)
-                  .key(key(pin.phone()))
-                  .conditionExpression("pinHash = :hash")
-                  .expressionAttributeValues(Map.of(":hash", AttributeValue.fromS(pin.pinHash()))));
+              r.key(Key.builder().partitionValue(pin.phone()).build())
+                  .conditionExpression(stillThisPin));
       return true;
     } catch (ConditionalCheckFailedException usedOrReplaced) {
       return false;
     }
   }
 
-  private static PendingPin pendingPin(String phone, Map<String, AttributeValue> item) {
+  /** An item the low-level calls returned, read through the same schema. */
+  private static PendingPin pendingPin(Map<String, AttributeValue> attributes) {
+    PinItem item = SCHEMA.mapToItem(attributes);
     return new PendingPin(
-        phone,
-        item.get("pinHash").s(),
-        Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())),
-        Integer.parseInt(item.get("attemptsLeft").n()));
+        item.getPhone(),
+        item.getPinHash(),
+        Instant.ofEpochSecond(item.getExpiresAt()),
+        item.getAttemptsLeft());
   }
 
   private static Map<String, AttributeValue> key(String phone) {
     return Map.of("phone", AttributeValue.fromS(phone));
+  }
+
+  /** The stored shape of a pending PIN. */
+  private static final class PinItem {
+    private String phone;
+    private String pinHash;
+    private Long expiresAt;
+    private Integer attemptsLeft;
+
+    String getPhone() {
+      return phone;
+    }
+
+    void setPhone(String phone) {
+      this.phone = phone;
+    }
+
+    String getPinHash() {
+      return pinHash;
+    }
+
+    void setPinHash(String pinHash) {
+      this.pinHash = pinHash;
+    }
+
+    Long getExpiresAt() {
+      return expiresAt;
+    }
+
+    void setExpiresAt(Long expiresAt) {
+      this.expiresAt = expiresAt;
+    }
+
+    Integer getAttemptsLeft() {
+      return attemptsLeft;
+    }
+
+    void setAttemptsLeft(Integer attemptsLeft) {
+      this.attemptsLeft = attemptsLeft;
+    }
   }
 }
