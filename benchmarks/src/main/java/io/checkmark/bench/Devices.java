@@ -3,11 +3,11 @@ package io.checkmark.bench;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.handler.Composition;
 import io.checkmark.local.LocalStack;
+import io.checkmark.testsupport.Phones;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Registers phones on a local stack through the production registration service, reading each PIN
@@ -23,9 +23,6 @@ final class Devices {
   private final Composition backend;
   private final RegistrationService registration;
 
-  /** Shared by every benchmark of the run: a phone may get one SMS a minute. */
-  private static final AtomicInteger NEXT_PHONE = new AtomicInteger();
-
   Devices(LocalStack stack) {
     this.stack = stack;
     Map<String, String> environment = new HashMap<>(stack.environmentOf("VerifyPinFunction"));
@@ -39,7 +36,8 @@ final class Devices {
    * keepConnection}.
    */
   Device register(boolean keepConnection) {
-    String phone = String.format("+1415555%04d", 1000 + NEXT_PHONE.getAndIncrement());
+    // A number of its own: a phone may get one SMS a minute.
+    String phone = Phones.next();
     String connectionId = "benchmark-" + UUID.randomUUID();
     registration.connect(connectionId, Instant.now(), null, null);
     registration.requestPin(phone, null);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.checkmark.local.LocalStack;
-import io.checkmark.local.LocalStackOptions;
+import io.checkmark.testsupport.ProjectStack;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -37,9 +37,7 @@ class CheckmarkCliTest {
   static void startStack() {
     stack =
         LocalStack.start(
-            LocalStackOptions.builder()
-                .port(0)
-                .template(Path.of(System.getProperty("checkmark.template")))
+            ProjectStack.options()
                 .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "1000"))
                 .build());
   }

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkmark.local.LocalStack;
-import io.checkmark.local.LocalStackOptions;
 import io.checkmark.local.RawWebSocket;
 import io.checkmark.local.TestSocket;
-import java.nio.file.Path;
+import io.checkmark.testsupport.ProjectStack;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -29,12 +28,7 @@ class BadInputTest {
 
   @BeforeAll
   static void startStack() {
-    stack =
-        LocalStack.start(
-            LocalStackOptions.builder()
-                .port(0)
-                .template(Path.of(System.getProperty("checkmark.template")))
-                .build());
+    stack = LocalStack.start(ProjectStack.options().build());
   }
 
   @AfterAll

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkmark.local.LocalStack;
-import io.checkmark.local.LocalStackOptions;
 import io.checkmark.local.TestSocket;
-import java.nio.file.Path;
+import io.checkmark.testsupport.Phones;
+import io.checkmark.testsupport.ProjectStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -40,19 +36,10 @@ class DeliveryGuaranteesEndToEndTest {
   static void startStack() {
     stack =
         LocalStack.start(
-            LocalStackOptions.builder()
-                .port(0)
-                .template(Path.of(System.getProperty("checkmark.template")))
+            ProjectStack.options()
                 .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "100000"))
                 .build());
-    dynamoDb =
-        DynamoDbClient.builder()
-            .endpointOverride(stack.dynamoDbEndpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
+    dynamoDb = ProjectStack.dynamoDb(stack);
     messagesTable = stack.environmentOf("SendFunction").get("MESSAGES_TABLE");
   }
 
@@ -65,8 +52,8 @@ class DeliveryGuaranteesEndToEndTest {
   @Test
   void twoConnectionsOfOneDeviceAckingTheSameIdsAtOnceQueueOneDeliveredReceiptPerMessage()
       throws Exception {
-    String alice = Devices.newPhone();
-    String bob = Devices.newPhone();
+    String alice = Phones.next();
+    String bob = Phones.next();
     String aliceKey = Devices.register(stack, alice);
     String bobKey = Devices.register(stack, bob);
     List<String> sent = new ArrayList<>();
@@ -117,9 +104,9 @@ class DeliveryGuaranteesEndToEndTest {
 
   @Test
   void loginAsAnotherPhoneSwitchesTheConnectionsNextSendAndSync() throws Exception {
-    String alice = Devices.newPhone();
-    String bob = Devices.newPhone();
-    String carol = Devices.newPhone();
+    String alice = Phones.next();
+    String bob = Phones.next();
+    String carol = Phones.next();
     String aliceKey = Devices.register(stack, alice);
     String bobKey = Devices.register(stack, bob);
     String carolKey = Devices.register(stack, carol);
@@ -159,8 +146,8 @@ class DeliveryGuaranteesEndToEndTest {
 
   @Test
   void itemStoredTooLargeToPushIsSetAsideAndTheItemsAfterItAreSynced() throws Exception {
-    String alice = Devices.newPhone();
-    String bob = Devices.newPhone();
+    String alice = Phones.next();
+    String bob = Phones.next();
     String aliceKey = Devices.register(stack, alice);
     String bobKey = Devices.register(stack, bob);
     // As a send before the size check counted escapes could store it: 30,000 bytes, 180,000 once

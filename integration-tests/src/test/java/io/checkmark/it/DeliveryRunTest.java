@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.Listener;
 import io.checkmark.local.LocalStack;
-import io.checkmark.local.LocalStackOptions;
 import io.checkmark.protocol.MessageFrame;
-import java.nio.file.Path;
+import io.checkmark.testsupport.Phones;
+import io.checkmark.testsupport.ProjectStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,9 +39,7 @@ class DeliveryRunTest {
   void thousandMessagesAreAllDeliveredExactlyOnce() throws Exception {
     try (LocalStack stack =
         LocalStack.start(
-            LocalStackOptions.builder()
-                .port(0)
-                .template(Path.of(System.getProperty("checkmark.template")))
+            ProjectStack.options()
                 .parameterOverrides(
                     Map.of(
                         "PinRequestsPerAddressPerHour",
@@ -62,8 +60,8 @@ class DeliveryRunTest {
       List<String> recipients = new ArrayList<>();
       try {
         for (int pair = 0; pair < PAIRS; pair++) {
-          String recipient = Devices.newPhone();
-          String sender = Devices.newPhone();
+          String recipient = Phones.next();
+          String sender = Phones.next();
           Listener counting =
               new Listener() {
                 @Override

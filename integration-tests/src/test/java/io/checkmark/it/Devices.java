@@ -9,18 +9,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * Registered devices on a local stack, through the client SDK, reading PINs from the captured SMS.
  */
 final class Devices {
-
-  private static final AtomicInteger NEXT_PHONE =
-      new AtomicInteger(ThreadLocalRandom.current().nextInt(9000));
 
   private Devices() {}
 
@@ -52,11 +47,6 @@ final class Devices {
         .listener(inbox)
         .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
         .build();
-  }
-
-  /** A number no other test of this run has used, so that no test meets another's rate limits. */
-  static String newPhone() {
-    return "+1415555" + (1000 + NEXT_PHONE.getAndIncrement() % 9000);
   }
 
   /** Everything a device's listener hears. */

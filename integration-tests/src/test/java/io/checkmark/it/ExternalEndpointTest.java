@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
+import io.checkmark.testsupport.Phones;
+import io.checkmark.testsupport.ProjectStack;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +26,7 @@ class ExternalEndpointTest {
 
   @Test
   void tablesAndSmsGoToTheExternalEndpointWhileWebSocketsStayLocal() throws Exception {
-    Path template = Path.of(System.getProperty("checkmark.template"));
+    Path template = ProjectStack.template();
     Map<String, String> parameters = Map.of("PinRequestsPerAddressPerHour", "1000");
     try (LocalStack external =
             LocalStack.start(
@@ -42,8 +44,8 @@ class ExternalEndpointTest {
                     .externalEndpoint(external.endpoint())
                     .build())) {
       assertThat(stack.dynamoDbEndpoint()).isEqualTo(external.endpoint());
-      String alice = Devices.newPhone();
-      String bob = Devices.newPhone();
+      String alice = Phones.next();
+      String bob = Phones.next();
 
       String aliceKey = Devices.register(external, alice, stack);
       assertThat(stack.smsTo(alice)).as("SMS captured by the stack in front").isEmpty();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.checkmark.template.SamTemplate;
+import io.checkmark.testsupport.ProjectStack;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The deployable jar that template.yaml's CodeUri names. */
 class LambdaJarTest {
 
-  private static final Path TEMPLATE = Path.of(System.getProperty("checkmark.template"));
+  private static final Path TEMPLATE = ProjectStack.template();
   private static final Path JAR =
       TEMPLATE.resolveSibling("functions/target/checkmark-functions.jar");
 

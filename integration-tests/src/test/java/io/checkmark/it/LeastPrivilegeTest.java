@@ -9,6 +9,8 @@ import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
 import io.checkmark.local.TestSocket;
 import io.checkmark.template.SamTemplate;
+import io.checkmark.testsupport.Phones;
+import io.checkmark.testsupport.ProjectStack;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class LeastPrivilegeTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path TEMPLATE = Path.of(System.getProperty("checkmark.template"));
+  private static final Path TEMPLATE = ProjectStack.template();
   private static final String TEST_NUMBER = "+14155550188";
   private static final String TEST_PIN = "864200";
   private static final String TEST_NUMBERS_PARAMETER = "/checkmark/least-privilege/test-numbers";
@@ -94,9 +96,9 @@ class LeastPrivilegeTest {
   }
 
   private static void exerciseEveryRoute(LocalStack stack) throws Exception {
-    String alice = Devices.newPhone();
-    String bob = Devices.newPhone();
-    String carol = Devices.newPhone();
+    String alice = Phones.next();
+    String bob = Phones.next();
+    String carol = Phones.next();
     try (TestSocket anonymous = TestSocket.connect(stack.webSocketUrl())) {
       reply(anonymous, "{\"action\":\"requestPin\",\"phone\":\"" + carol + "\"}");
       reply(anonymous, "{\"action\":\"verifyPin\",\"phone\":\"" + carol + "\",\"pin\":\"000001\"}");

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.local.LocalStack;
-import io.checkmark.local.LocalStackOptions;
 import io.checkmark.local.TestSocket;
 import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
+import io.checkmark.testsupport.Phones;
+import io.checkmark.testsupport.ProjectStack;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,10 +26,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -50,9 +46,7 @@ class MessagingEndToEndTest {
   static void startStack() {
     stack =
         LocalStack.start(
-            LocalStackOptions.builder()
-                .port(0)
-                .template(Path.of(System.getProperty("checkmark.template")))
+            ProjectStack.options()
                 .parameterOverrides(
                     Map.of(
                         "PinRequestsPerAddressPerHour",
@@ -65,14 +59,7 @@ class MessagingEndToEndTest {
                         "/checkmark/test-numbers"))
                 .ssmParameters(Map.of("/checkmark/test-numbers", TEST_NUMBER + "=" + TEST_PIN))
                 .build());
-    dynamoDb =
-        DynamoDbClient.builder()
-            .endpointOverride(stack.dynamoDbEndpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
+    dynamoDb = ProjectStack.dynamoDb(stack);
   }
 
   @AfterAll
@@ -83,8 +70,8 @@ class MessagingEndToEndTest {
 
   @Test
   void liveMessageIsDeliveredAndTheSenderGetsAcceptedThenDelivered() throws Exception {
-    String alice = Devices.newPhone();
-    String bob = Devices.newPhone();
+    String alice = Phones.next();
+    String bob = Phones.next();
     Devices.Inbox aliceInbox = new Devices.Inbox();
     Devices.Inbox bobInbox = new Devices.Inbox();
     try (CheckmarkClient aliceClient =
@@ -111,8 +98,8 @@ class MessagingEndToEndTest {
 
   @Test
   void clientThatLogsInWithTheLoginActionReceivesToo() throws Exception {
-    String alice = Devices.newPhone();
-    String bob = Devices.newPhone();
+    String alice = Phones.next();
+    String bob = Phones.next();
     String bobKey = Devices.register(stack, bob);
     Devices.Inbox bobInbox = new Devices.Inbox();
     try (CheckmarkClient aliceClient =
@@ -134,7 +121,7 @@ class MessagingEndToEndTest {
 
   @Test
   void messagesQueuedForANumberWaitThroughItsReregistrationForTheNewDevice() throws Exception {
-    String alice = Devices.newPhone();
+    String alice = Phones.next();
     registerTestNumber();
     String messageId;
     try (CheckmarkClient aliceClient =
@@ -164,8 +151,8 @@ class MessagingEndToEndTest {
   @Test
   void twoHundredMessagesToAnOfflinePhoneSyncInOrderAndTheOfflineSenderGetsItsReceiptsLater()
       throws Exception {
-    String alice = Devices.newPhone();
-    String bob = Devices.newPhone();
+    String alice = Phones.next();
+    String bob = Phones.next();
     String aliceKey = Devices.register(stack, alice);
     String bobKey = Devices.register(stack, bob);
     List<String> sent = new ArrayList<>();
@@ -212,8 +199,8 @@ class MessagingEndToEndTest {
 
   @Test
   void theSameIdSentThreeTimesTwiceConcurrentlyStoresOneMessage() throws Exception {
-    String alice = Devices.newPhone();
-    String bob = Devices.newPhone();
+    String alice = Phones.next();
+    String bob = Phones.next();
     String aliceKey = Devices.register(stack, alice);
     Devices.register(stack, bob);
     String frame =
@@ -237,7 +224,7 @@ class MessagingEndToEndTest {
 
   @Test
   void tenSendersFiftyMessagesEachAllDeliveredOnceAndInEachSendersOrder() throws Exception {
-    String bob = Devices.newPhone();
+    String bob = Phones.next();
     Devices.Inbox bobInbox = new Devices.Inbox();
     List<String> senders = new ArrayList<>();
     List<CheckmarkClient> senderClients = new ArrayList<>();
@@ -245,7 +232,7 @@ class MessagingEndToEndTest {
         Devices.client(stack, bob, Devices.register(stack, bob), bobInbox)) {
       bobClient.connect().join();
       for (int s = 0; s < 10; s++) {
-        String sender = Devices.newPhone();
+        String sender = Phones.next();
         senders.add(sender);
         CheckmarkClient client =
             Devices.client(stack, sender, Devices.register(stack, sender), new Devices.Inbox());
@@ -290,8 +277,8 @@ class MessagingEndToEndTest {
 
   @Test
   void staleConnectionIsRemovedOnPushAndTheMessageWaitsForSync() throws Exception {
-    String alice = Devices.newPhone();
-    String bob = Devices.newPhone();
+    String alice = Phones.next();
+    String bob = Phones.next();
     String aliceKey = Devices.register(stack, alice);
     String bobKey = Devices.register(stack, bob);
     try (TestSocket bobSocket = TestSocket.connect(stack.webSocketUrl(), basic(bob, bobKey))) {
@@ -328,9 +315,9 @@ class MessagingEndToEndTest {
 
   @Test
   void foreignAndRepeatedAcksChangeNothingAndReadSendsOneReadReceipt() throws Exception {
-    String alice = Devices.newPhone();
-    String bob = Devices.newPhone();
-    String carol = Devices.newPhone();
+    String alice = Phones.next();
+    String bob = Phones.next();
+    String carol = Phones.next();
     String aliceKey = Devices.register(stack, alice);
     String bobKey = Devices.register(stack, bob);
     String carolKey = Devices.register(stack, carol);
@@ -387,8 +374,8 @@ class MessagingEndToEndTest {
 
   @Test
   void badSendsGetTheRightErrorAndStoreNothing() throws Exception {
-    String alice = Devices.newPhone();
-    String bob = Devices.newPhone();
+    String alice = Phones.next();
+    String bob = Phones.next();
     String aliceKey = Devices.register(stack, alice);
     Devices.register(stack, bob);
     Map<String, String> cases = new LinkedHashMap<>();
@@ -409,9 +396,7 @@ class MessagingEndToEndTest {
             + "\"}",
         "MESSAGE_TOO_LARGE");
     cases.put(
-        "{\"action\":\"send\",\"to\":\""
-            + Devices.newPhone()
-            + "\",\"id\":\"x\",\"body\":\"who?\"}",
+        "{\"action\":\"send\",\"to\":\"" + Phones.next() + "\",\"id\":\"x\",\"body\":\"who?\"}",
         "UNKNOWN_RECIPIENT");
     cases.put("{\"action\":\"ack\",\"messageIds\":\"not a list\"}", "BAD_REQUEST");
     cases.put("{\"action\":\"sync\",\"limit\":1000}", "BAD_REQUEST");

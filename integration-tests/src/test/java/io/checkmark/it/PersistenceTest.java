@@ -9,6 +9,8 @@ import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
 import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.ReceiptFrame;
+import io.checkmark.testsupport.Phones;
+import io.checkmark.testsupport.ProjectStack;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,15 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PersistenceTest {
 
-  private static final Path TEMPLATE = Path.of(System.getProperty("checkmark.template"));
+  private static final Path TEMPLATE = ProjectStack.template();
 
   @TempDir Path directory;
 
   @Test
   void accountsQueuedMessagesAndTheMessageIdKeySurviveARestartOnTheSameDirectory()
       throws Exception {
-    String alice = Devices.newPhone();
-    String bob = Devices.newPhone();
+    String alice = Phones.next();
+    String bob = Phones.next();
     String aliceKey;
     String bobKey;
     Accepted accepted;
@@ -70,7 +72,7 @@ class PersistenceTest {
 
   @Test
   void withoutAPersistenceDirectoryNothingSurvivesARestart() throws Exception {
-    String bob = Devices.newPhone();
+    String bob = Phones.next();
     String bobKey;
     try (LocalStack first = start(null)) {
       bobKey = Devices.register(first, bob);

@@ -7,14 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.local.LocalStack;
-import io.checkmark.local.LocalStackOptions;
 import io.checkmark.local.TestSocket;
+import io.checkmark.testsupport.Phones;
+import io.checkmark.testsupport.ProjectStack;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -43,9 +43,7 @@ class RegistrationEndToEndTest {
   static void startStack() {
     stack =
         LocalStack.start(
-            LocalStackOptions.builder()
-                .port(0)
-                .template(Path.of(System.getProperty("checkmark.template")))
+            ProjectStack.options()
                 .parameterOverrides(
                     Map.of(
                         // Every test connects from 127.0.0.1.
@@ -62,7 +60,7 @@ class RegistrationEndToEndTest {
 
   @Test
   void registerThenReconnectWithTheBasicHeaderThenLogInAnonymously() throws Exception {
-    String phone = newPhone();
+    String phone = Phones.next();
     String deviceKey;
     try (TestSocket phoneSocket = TestSocket.connect(stack.webSocketUrl())) {
       JsonNode pinSent =
@@ -117,7 +115,7 @@ class RegistrationEndToEndTest {
     assertThatThrownBy(
             () ->
                 TestSocket.connect(
-                    stack.webSocketUrl(), Map.of("Authorization", basic(newPhone(), "nope"))))
+                    stack.webSocketUrl(), Map.of("Authorization", basic(Phones.next(), "nope"))))
         .isInstanceOfSatisfying(
             TestSocket.Refused.class, refused -> assertThat(refused.status()).isEqualTo(401));
     assertThatThrownBy(
@@ -128,7 +126,7 @@ class RegistrationEndToEndTest {
 
   @Test
   void wrongPinCountsDown() throws Exception {
-    String phone = newPhone();
+    String phone = Phones.next();
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
       request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\"}");
       String wrong = pinIn(capturedSms(phone).get(0)).equals("000000") ? "111111" : "000000";
@@ -145,7 +143,7 @@ class RegistrationEndToEndTest {
 
   @Test
   void secondRequestWithinAMinuteIsRateLimitedAndNoSecondSmsIsCaptured() throws Exception {
-    String phone = newPhone();
+    String phone = Phones.next();
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
       request(socket, "{\"action\":\"requestPin\",\"phone\":\"" + phone + "\"}");
 
@@ -224,7 +222,7 @@ class RegistrationEndToEndTest {
 
   @Test
   void wrongLoginsFromItsOwnAddressNeverLockTheOwnerOut() throws Exception {
-    String phone = newPhone();
+    String phone = Phones.next();
     String key = Devices.register(stack, phone);
     try (TestSocket attacker = TestSocket.connect(stack.webSocketUrl())) {
       for (int i = 0; i < 25; i++) {
@@ -250,7 +248,7 @@ class RegistrationEndToEndTest {
 
   @Test
   void aBurstOfGuessesFromSeveralConnectionsHasAtMostFiveEvaluated() throws Exception {
-    String phone = newPhone();
+    String phone = Phones.next();
     List<TestSocket> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < 8; i++) {
@@ -306,7 +304,7 @@ class RegistrationEndToEndTest {
 
   @Test
   void twoSpellingsOfOneNumberGetOneSmsDestinationAndOneLimit() throws Exception {
-    String national = newPhone().substring(2);
+    String national = Phones.next().substring(2);
     String canonical = "+1" + national;
     String spaced =
         "+1 "
@@ -377,9 +375,5 @@ class RegistrationEndToEndTest {
   private static String basic(String phone, String key) {
     return "Basic "
         + Base64.getEncoder().encodeToString((phone + ":" + key).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String newPhone() {
-    return Devices.newPhone();
   }
 }
