@@ -14,6 +14,10 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Runs every benchmark in one go and records the run: {@code docs/benchmarks.md} gets the figures
@@ -48,8 +52,48 @@ public final class BenchmarkSuite {
 
   private BenchmarkSuite() {}
 
+  /** The command line, as picocli reads it. */
+  @Command(
+      name = "java -jar benchmarks/target/checkmark-benchmarks.jar",
+      description = "Runs every benchmark and writes docs/benchmarks.md and its chart.")
+  static final class Arguments {
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "show these options")
+    boolean help;
+
+    @Option(names = "--quick", description = "the CI smoke run: small numbers, targets not checked")
+    boolean quick;
+
+    @Option(
+        names = "--root",
+        paramLabel = "DIR",
+        defaultValue = ".",
+        description = "the project, built (default: the current directory)")
+    Path root;
+
+    @Option(
+        names = "--docs",
+        paramLabel = "DIR",
+        description = "where the results are written (default: DIR/docs)")
+    Path docs;
+  }
+
   public static void main(String[] args) throws Exception {
-    Options options = parse(args);
+    CommandLine commandLine = new CommandLine(new Arguments());
+    Options options;
+    try {
+      commandLine.parseArgs(args);
+      if (commandLine.printHelpIfRequested(commandLine.getParseResult())) {
+        return;
+      }
+      options = optionsOf(commandLine.getCommand());
+    } catch (ParameterException refused) {
+      System.err.println(refused.getMessage() + " (--help lists the options)");
+      System.exit(2);
+      return;
+    }
     List<Report.Target> targets;
     try {
       targets = run(options, System.out);
@@ -66,21 +110,11 @@ public final class BenchmarkSuite {
     System.exit(0);
   }
 
-  static Options parse(String[] args) {
-    Path root = Path.of(".");
-    Path docs = null;
-    Size size = Size.FULL;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--quick" -> size = Size.QUICK;
-        case "--root" -> root = Path.of(args[++i]);
-        case "--docs" -> docs = Path.of(args[++i]);
-        default ->
-            throw new IllegalArgumentException(
-                "usage: [--quick] [--root DIR] [--docs DIR]; unknown " + args[i]);
-      }
-    }
-    return new Options(root, docs == null ? root.resolve("docs") : docs, size);
+  private static Options optionsOf(Arguments arguments) {
+    return new Options(
+        arguments.root,
+        arguments.docs == null ? arguments.root.resolve("docs") : arguments.docs,
+        arguments.quick ? Size.QUICK : Size.FULL);
   }
 
   static List<Report.Target> run(Options options, PrintStream console) throws Exception {

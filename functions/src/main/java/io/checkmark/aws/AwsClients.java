@@ -2,6 +2,7 @@ package io.checkmark.aws;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -109,7 +111,16 @@ public final class AwsClients {
   }
 
   public DynamoDbClient dynamoDb() {
-    return configure(DynamoDbClient.builder(), "DYNAMODB").build();
+    return dynamoDb(List.of());
+  }
+
+  /** The DynamoDB client, with {@code faults} seeing every exchange first (tests inject them). */
+  DynamoDbClient dynamoDb(List<ExecutionInterceptor> faults) {
+    ClientOverrideConfiguration.Builder overrides = callPolicy.overrides().toBuilder();
+    faults.forEach(overrides::addExecutionInterceptor);
+    return configure(DynamoDbClient.builder(), "DYNAMODB")
+        .overrideConfiguration(overrides.build())
+        .build();
   }
 
   public SnsClient sns() {

@@ -18,6 +18,14 @@ import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -63,8 +71,104 @@ public final class MessagesTable implements MessageQueue {
   private static final String CONDITION_FAILED = "ConditionalCheckFailed";
   private static final Logger LOG = LoggerFactory.getLogger(MessagesTable.class);
 
+  /** Every item of the table in one shape; which attributes an item has depends on its kind. */
+  private static final TableSchema<StoredItem> SCHEMA =
+      StaticTableSchema.builder(StoredItem.class)
+          .newItemSupplier(StoredItem::new)
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(QUEUE)
+                      .getter(item -> item.queue)
+                      .setter((item, value) -> item.queue = value)
+                      .tags(StaticAttributeTags.primaryPartitionKey()))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(ID)
+                      .getter(item -> item.id)
+                      .setter((item, value) -> item.id = value)
+                      .tags(StaticAttributeTags.primarySortKey()))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(KIND).getter(item -> item.kind).setter((item, value) -> item.kind = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(FROM).getter(item -> item.from).setter((item, value) -> item.from = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(CLIENT_ID)
+                      .getter(item -> item.clientId)
+                      .setter((item, value) -> item.clientId = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(BODY).getter(item -> item.body).setter((item, value) -> item.body = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(MEDIA_URL)
+                      .getter(item -> item.mediaUrl)
+                      .setter((item, value) -> item.mediaUrl = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(MEDIA_TYPE)
+                      .getter(item -> item.mediaType)
+                      .setter((item, value) -> item.mediaType = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(MEDIA_THUMBNAIL)
+                      .getter(item -> item.mediaThumbnail)
+                      .setter((item, value) -> item.mediaThumbnail = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(STATUS)
+                      .getter(item -> item.status)
+                      .setter((item, value) -> item.status = value))
+          .addAttribute(
+              String.class,
+              a -> a.name(BY).getter(item -> item.by).setter((item, value) -> item.by = value))
+          .addAttribute(
+              EnhancedType.listOf(String.class),
+              a ->
+                  a.name(RECEIPT_IDS)
+                      .getter(item -> item.receiptIds)
+                      .setter((item, value) -> item.receiptIds = value))
+          .addAttribute(
+              Long.class,
+              a ->
+                  a.name(ACCEPTED_AT)
+                      .getter(item -> item.acceptedAt)
+                      .setter((item, value) -> item.acceptedAt = value))
+          .addAttribute(
+              Long.class,
+              a ->
+                  a.name(EXPIRES_AT)
+                      .getter(item -> item.expiresAt)
+                      .setter((item, value) -> item.expiresAt = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(DEDUP_MESSAGE_ID)
+                      .getter(item -> item.dedupMessageId)
+                      .setter((item, value) -> item.dedupMessageId = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(DEDUP_TO)
+                      .getter(item -> item.dedupTo)
+                      .setter((item, value) -> item.dedupTo = value))
+          .build();
+
   private final DynamoDbClient client;
   private final String tableName;
+  private final DynamoDbTable<StoredItem> table;
   private final ConnectionsTable connections;
   private final RateLimitsTable rateLimits;
   private final Resubmission resubmission;
@@ -85,6 +189,8 @@ public final class MessagesTable implements MessageQueue {
       Resubmission resubmission) {
     this.client = client;
     this.tableName = tableName;
+    this.table =
+        DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, SCHEMA);
     this.connections = connections;
     this.rateLimits = rateLimits;
     this.resubmission = resubmission;
@@ -100,14 +206,14 @@ public final class MessagesTable implements MessageQueue {
 
   @Override
   public Stored storeOnce(Session sender, QueueItem.Message message, RateLimiter.Limit sendLimit) {
-    Map<String, AttributeValue> dedup =
-        Map.of(
-            QUEUE, s(dedupKey(message.from(), message.owner(), message.clientId())),
-            ID, s(DEDUP_SORT_KEY),
-            DEDUP_MESSAGE_ID, s(message.messageId()),
-            DEDUP_TO, s(message.owner()),
-            ACCEPTED_AT, n(message.acceptedAt().toEpochMilli()),
-            EXPIRES_AT, n(expiresAt(message.acceptedAt())));
+    StoredItem record = new StoredItem();
+    record.queue = dedupKey(message.from(), message.owner(), message.clientId());
+    record.id = DEDUP_SORT_KEY;
+    record.dedupMessageId = message.messageId();
+    record.dedupTo = message.owner();
+    record.acceptedAt = message.acceptedAt().toEpochMilli();
+    record.expiresAt = expiresAt(message.acceptedAt());
+    Map<String, AttributeValue> dedup = SCHEMA.itemToMap(record, true);
     for (int attempt = 1; ; attempt++) {
       try {
         client.transactWriteItems(
@@ -135,12 +241,8 @@ public final class MessagesTable implements MessageQueue {
         }
         CancellationReason dedupOutcome = cancelled.cancellationReasons().get(0);
         if (CONDITION_FAILED.equals(dedupOutcome.code()) && dedupOutcome.hasItem()) {
-          Map<String, AttributeValue> earlier = dedupOutcome.item();
-          return new Stored(
-              earlier.get(DEDUP_MESSAGE_ID).s(),
-              earlier.get(DEDUP_TO).s(),
-              Long.parseLong(earlier.get(ACCEPTED_AT).n()),
-              true);
+          StoredItem earlier = SCHEMA.mapToItem(dedupOutcome.item());
+          return new Stored(earlier.dedupMessageId, earlier.dedupTo, earlier.acceptedAt, true);
         }
         if (failedCondition(cancelled, 3)) {
           throw rateLimits.windowFull(sendLimit);
@@ -166,19 +268,20 @@ public final class MessagesTable implements MessageQueue {
 
   @Override
   public List<QueueItem> oldest(String owner, int limit) {
-    return client
+    // The first page only: one request, up to the limit.
+    return table
         .query(
             r ->
-                r.tableName(tableName)
-                    .keyConditionExpression("#queue = :owner")
-                    .expressionAttributeNames(Map.of("#queue", QUEUE))
-                    .expressionAttributeValues(Map.of(":owner", s(owner)))
+                r.queryConditional(
+                        QueryConditional.keyEqualTo(Key.builder().partitionValue(owner).build()))
                     .scanIndexForward(true)
                     .consistentRead(true)
                     .limit(limit))
+        .iterator()
+        .next()
         .items()
         .stream()
-        .map(MessagesTable::itemFrom)
+        .map(MessagesTable::queueItemOf)
         .toList();
   }
 
@@ -199,7 +302,7 @@ public final class MessagesTable implements MessageQueue {
         response
             .responses()
             .getOrDefault(tableName, List.of())
-            .forEach(item -> found.add(itemFrom(item)));
+            .forEach(item -> found.add(queueItemOf(SCHEMA.mapToItem(item))));
         request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
         if (!request.isEmpty()) {
           resubmission.beforeNext(attempt, "reading acked items");
@@ -380,80 +483,53 @@ public final class MessagesTable implements MessageQueue {
   }
 
   private static Map<String, AttributeValue> itemOf(QueueItem.Message message) {
-    Map<String, AttributeValue> item = common(message, MESSAGE);
-    item.put(FROM, s(message.from()));
-    item.put(CLIENT_ID, s(message.clientId()));
-    if (message.body() != null) {
-      item.put(BODY, s(message.body()));
-    }
+    StoredItem item = common(message, MESSAGE);
+    item.from = message.from();
+    item.clientId = message.clientId();
+    item.body = message.body();
     Attachment media = message.attachment();
     if (media != null) {
-      item.put(MEDIA_URL, s(media.url()));
-      if (media.mimeType() != null) {
-        item.put(MEDIA_TYPE, s(media.mimeType()));
-      }
-      if (media.thumbnail() != null) {
-        item.put(MEDIA_THUMBNAIL, s(media.thumbnail()));
-      }
+      item.mediaUrl = media.url();
+      item.mediaType = media.mimeType();
+      item.mediaThumbnail = media.thumbnail();
     }
-    return item;
+    return SCHEMA.itemToMap(item, true);
   }
 
   private static Map<String, AttributeValue> itemOf(QueueItem.Receipt receipt) {
-    Map<String, AttributeValue> item = common(receipt, RECEIPT);
-    item.put(STATUS, s(receipt.status()));
-    item.put(BY, s(receipt.by()));
-    item.put(
-        RECEIPT_IDS,
-        AttributeValue.fromL(receipt.messageIds().stream().map(MessagesTable::s).toList()));
+    StoredItem item = common(receipt, RECEIPT);
+    item.status = receipt.status();
+    item.by = receipt.by();
+    item.receiptIds = receipt.messageIds();
+    return SCHEMA.itemToMap(item, true);
+  }
+
+  private static StoredItem common(QueueItem queued, String kind) {
+    StoredItem item = new StoredItem();
+    item.queue = queued.owner();
+    item.id = queued.messageId();
+    item.kind = kind;
+    item.acceptedAt = queued.acceptedAt().toEpochMilli();
+    item.expiresAt = expiresAt(queued.acceptedAt());
     return item;
   }
 
-  private static Map<String, AttributeValue> common(QueueItem queued, String kind) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put(QUEUE, s(queued.owner()));
-    item.put(ID, s(queued.messageId()));
-    item.put(KIND, s(kind));
-    item.put(ACCEPTED_AT, n(queued.acceptedAt().toEpochMilli()));
-    item.put(EXPIRES_AT, n(expiresAt(queued.acceptedAt())));
-    return item;
-  }
-
-  private static QueueItem itemFrom(Map<String, AttributeValue> item) {
-    String owner = item.get(QUEUE).s();
-    String messageId = item.get(ID).s();
-    Instant acceptedAt = Instant.ofEpochMilli(Long.parseLong(item.get(ACCEPTED_AT).n()));
-    if (RECEIPT.equals(item.get(KIND).s())) {
+  private static QueueItem queueItemOf(StoredItem item) {
+    Instant acceptedAt = Instant.ofEpochMilli(item.acceptedAt);
+    if (RECEIPT.equals(item.kind)) {
       return new QueueItem.Receipt(
-          owner,
-          messageId,
-          item.get(STATUS).s(),
-          item.get(BY).s(),
-          item.get(RECEIPT_IDS).l().stream().map(AttributeValue::s).toList(),
-          acceptedAt);
+          item.queue, item.id, item.status, item.by, List.copyOf(item.receiptIds), acceptedAt);
     }
     Attachment media =
-        item.containsKey(MEDIA_URL)
-            ? new Attachment(
-                item.get(MEDIA_URL).s(), text(item, MEDIA_TYPE), text(item, MEDIA_THUMBNAIL))
-            : null;
+        item.mediaUrl == null
+            ? null
+            : new Attachment(item.mediaUrl, item.mediaType, item.mediaThumbnail);
     return new QueueItem.Message(
-        owner,
-        messageId,
-        item.get(FROM).s(),
-        item.get(CLIENT_ID).s(),
-        text(item, BODY),
-        media,
-        acceptedAt);
+        item.queue, item.id, item.from, item.clientId, item.body, media, acceptedAt);
   }
 
   private static long expiresAt(Instant acceptedAt) {
     return acceptedAt.plus(QueueItem.RETENTION).getEpochSecond();
-  }
-
-  private static String text(Map<String, AttributeValue> item, String name) {
-    AttributeValue value = item.get(name);
-    return value == null ? null : value.s();
   }
 
   private static Map<String, AttributeValue> key(String owner, String messageId) {
@@ -464,7 +540,23 @@ public final class MessagesTable implements MessageQueue {
     return AttributeValue.fromS(value);
   }
 
-  private static AttributeValue n(long value) {
-    return AttributeValue.fromN(Long.toString(value));
+  /** The stored shape of an item: see the attribute names above. */
+  private static final class StoredItem {
+    private String queue;
+    private String id;
+    private String kind;
+    private String from;
+    private String clientId;
+    private String body;
+    private String mediaUrl;
+    private String mediaType;
+    private String mediaThumbnail;
+    private String status;
+    private String by;
+    private List<String> receiptIds;
+    private Long acceptedAt;
+    private Long expiresAt;
+    private String dedupMessageId;
+    private String dedupTo;
   }
 }

@@ -6,13 +6,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.Update;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * The RateLimits table: one item per bucket, {@code bucket → windowStart, hits, expiresAt (TTL)}. A
@@ -25,14 +29,48 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 public final class RateLimitsTable implements RateLimiter {
 
   private static final String IN_WINDOW = "windowStart > :windowOpenedAfter";
+  private static final String ALIGNED_HIT =
+      "ADD hits :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)";
+  private static final String ALIGNED_ROOM = "attribute_not_exists(hits) OR hits < :limit";
+
+  /**
+   * A window opened at a bucket's first hit, as read; every change is an update expression
+   * (conditional ADD).
+   */
+  private static final TableSchema<WindowItem> WINDOW =
+      StaticTableSchema.builder(WindowItem.class)
+          .newItemSupplier(WindowItem::new)
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name("bucket")
+                      .getter(item -> item.bucket)
+                      .setter((item, value) -> item.bucket = value)
+                      .tags(StaticAttributeTags.primaryPartitionKey()))
+          .addAttribute(
+              Long.class,
+              a ->
+                  a.name("windowStart")
+                      .getter(item -> item.windowStart)
+                      .setter((item, value) -> item.windowStart = value))
+          .addAttribute(
+              Long.class,
+              a ->
+                  a.name("hits")
+                      .getter(item -> item.hits)
+                      .setter((item, value) -> item.hits = value))
+          .build();
 
   private final DynamoDbClient client;
   private final String tableName;
+  private final DynamoDbTable<WindowItem> windows;
   private final Clock clock;
 
   public RateLimitsTable(DynamoDbClient client, String tableName, Clock clock) {
     this.client = client;
     this.tableName = tableName;
+    this.windows =
+        DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, WINDOW);
     this.clock = clock;
   }
 
@@ -70,13 +108,15 @@ public final class RateLimitsTable implements RateLimiter {
   @Override
   public void requireBelow(String bucket, int limit, Duration window) {
     long now = clock.millis();
-    Map<String, AttributeValue> item =
-        client.getItem(r -> r.tableName(tableName).key(key(bucket)).consistentRead(true)).item();
-    if (item != null && !item.isEmpty()) {
-      long windowStart = Long.parseLong(item.get("windowStart").n());
-      if (windowStart > now - window.toMillis() && Long.parseLong(item.get("hits").n()) >= limit) {
-        throw limited(windowStart, window, now);
-      }
+    WindowItem item =
+        windows.getItem(
+            r -> r.key(Key.builder().partitionValue(bucket).build()).consistentRead(true));
+    if (item != null
+        && item.windowStart != null
+        && item.windowStart > now - window.toMillis()
+        && item.hits != null
+        && item.hits >= limit) {
+      throw limited(item.windowStart, window, now);
     }
   }
 
@@ -121,28 +161,36 @@ public final class RateLimitsTable implements RateLimiter {
 
   @Override
   public void acquireInAlignedWindow(RateLimiter.Limit limit) {
+    AlignedHit hit = alignedHit(limit, clock.millis());
     try {
-      client.updateItem(alignedHit(limit, clock.millis()).build());
+      client.updateItem(
+          r ->
+              r.tableName(tableName)
+                  .key(hit.key())
+                  .updateExpression(ALIGNED_HIT)
+                  .conditionExpression(ALIGNED_ROOM)
+                  .expressionAttributeValues(hit.values()));
     } catch (ConditionalCheckFailedException full) {
       throw windowFull(limit);
     }
   }
 
   /**
-   * One hit in the limit's current aligned window as an item of a caller's transaction, so that the
-   * limit costs no request of its own; its condition fails when the window is full (then {@link
-   * #windowFull}).
+   * The same hit as an item of a caller's transaction, so that the limit costs no request of its
+   * own; its condition fails when the window is full (then {@link #windowFull}).
    */
   TransactWriteItem hit(RateLimiter.Limit limit) {
-    Update.Builder update = Update.builder();
-    UpdateItemRequest hit = alignedHit(limit, clock.millis()).build();
-    update
-        .tableName(hit.tableName())
-        .key(hit.key())
-        .updateExpression(hit.updateExpression())
-        .conditionExpression(hit.conditionExpression())
-        .expressionAttributeValues(hit.expressionAttributeValues());
-    return TransactWriteItem.builder().update(update.build()).build();
+    AlignedHit hit = alignedHit(limit, clock.millis());
+    return TransactWriteItem.builder()
+        .update(
+            update ->
+                update
+                    .tableName(tableName)
+                    .key(hit.key())
+                    .updateExpression(ALIGNED_HIT)
+                    .conditionExpression(ALIGNED_ROOM)
+                    .expressionAttributeValues(hit.values()))
+        .build();
   }
 
   /** {@code RATE_LIMITED} until the limit's current aligned window ends. */
@@ -152,22 +200,21 @@ public final class RateLimitsTable implements RateLimiter {
     return Refusal.rateLimited(((now / windowMillis + 1) * windowMillis - now + 999) / 1000);
   }
 
-  private UpdateItemRequest.Builder alignedHit(RateLimiter.Limit limit, long now) {
+  /** The key of the limit's window item at {@code now}, and the values its expressions use. */
+  private record AlignedHit(Map<String, AttributeValue> key, Map<String, AttributeValue> values) {}
+
+  private static AlignedHit alignedHit(RateLimiter.Limit limit, long now) {
     long windowMillis = limit.window().toMillis();
     long windowIndex = now / windowMillis;
-    return UpdateItemRequest.builder()
-        .tableName(tableName)
-        .key(key(limit.bucket() + "#" + windowIndex))
-        .updateExpression("ADD hits :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)")
-        .conditionExpression("attribute_not_exists(hits) OR hits < :limit")
-        .expressionAttributeValues(
-            Map.of(
-                ":one",
-                number(1),
-                ":limit",
-                number(limit.limit()),
-                ":expiresAt",
-                number((windowIndex + 1) * windowMillis / 1000 + 1)));
+    return new AlignedHit(
+        key(limit.bucket() + "#" + windowIndex),
+        Map.of(
+            ":one",
+            number(1),
+            ":limit",
+            number(limit.limit()),
+            ":expiresAt",
+            number((windowIndex + 1) * windowMillis / 1000 + 1)));
   }
 
   /**
@@ -209,5 +256,12 @@ public final class RateLimitsTable implements RateLimiter {
 
   private static Map<String, AttributeValue> key(String bucket) {
     return Map.of("bucket", AttributeValue.fromS(bucket));
+  }
+
+  /** The stored shape of a window opened at its first hit. */
+  private static final class WindowItem {
+    private String bucket;
+    private Long windowStart;
+    private Long hits;
   }
 }

@@ -10,4 +10,8 @@ public final class StorageUnavailable extends RuntimeException {
   public StorageUnavailable(String message) {
     super(message);
   }
+
+  public StorageUnavailable(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

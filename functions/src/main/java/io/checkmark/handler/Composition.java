@@ -9,6 +9,7 @@ import io.checkmark.aws.MessagesTable;
 import io.checkmark.aws.PinsTable;
 import io.checkmark.aws.RateLimitsTable;
 import io.checkmark.aws.SnsSms;
+import io.checkmark.aws.StorageFailures;
 import io.checkmark.core.AccountStore;
 import io.checkmark.core.ConnectionPusher;
 import io.checkmark.core.ConnectionStore;
@@ -67,7 +68,8 @@ public final class Composition {
     this.environment = Map.copyOf(builder.environment);
     this.clock = builder.clock;
     this.testNumbersOverride = builder.testNumbers;
-    DynamoDbClient dynamoDb = builder.dynamoDb != null ? builder.dynamoDb : aws().dynamoDb();
+    DynamoDbClient dynamoDb =
+        StorageFailures.reported(builder.dynamoDb != null ? builder.dynamoDb : aws().dynamoDb());
     ConnectionPusher pusher =
         builder.pusher != null
             ? builder.pusher

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import io.checkmark.core.MessageQueue;
 import io.checkmark.core.QueueItem;
+import io.checkmark.core.RateLimiter;
 import io.checkmark.core.Session;
 import io.checkmark.core.StorageUnavailable;
 import io.checkmark.core.TestPhones;
@@ -24,22 +26,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
- * The paths the SDK never retries (a batch's unprocessed keys), injected by an SDK interceptor into
- * real responses of DynamoDB Local: the resubmission is bounded, waits between attempts, and
- * reports the storage unavailable when the attempts are spent.
+ * DynamoDB's failures, injected by SDK interceptors into real exchanges with DynamoDB Local, on the
+ * client a function gets: throttling is retried by the SDK, what it never retries (a batch's
+ * unprocessed keys, a transaction cancelled by a conflict) is submitted again by the tables, a
+ * bounded number of times with a wait between attempts, and what outlasts the retries is reported
+ * as {@link StorageUnavailable}, with nothing half-stored.
  */
 class InjectedFailuresTest {
 
@@ -60,7 +64,7 @@ class InjectedFailuresTest {
             new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
     server.start();
     endpoint = URI.create("http://localhost:" + port);
-    try (DynamoDbClient admin = client(null)) {
+    try (DynamoDbClient admin = awsClients(endpoint).dynamoDb()) {
       TableCreator.createTables(admin, SamTemplate.load(TemplateTables.TEMPLATE).tables());
     }
   }
@@ -96,10 +100,138 @@ class InjectedFailuresTest {
     assertThat(waits).hasSize(Resubmission.MAX_ATTEMPTS - 1);
   }
 
+  @Test
+  void throttledCallsAreRetriedByTheSdkAndSucceed() {
+    MessagesTable messages = messagesTable();
+    String owner = TestPhones.next();
+    List<String> ids = queueTwoReceiptsFor(messages, owner);
+    faults.throttle(QueryRequest.class, AwsClients.CallPolicy.DEFAULT.maxAttempts() - 1);
+
+    List<QueueItem> oldest = messages.oldest(owner, 10);
+
+    assertThat(oldest).extracting(QueueItem::messageId).containsExactlyElementsOf(ids);
+    assertThat(faults.attempts(QueryRequest.class))
+        .isEqualTo(AwsClients.CallPolicy.DEFAULT.maxAttempts());
+  }
+
+  @Test
+  void throttlingThatOutlastsTheSdkRetriesIsStorageUnavailable() {
+    MessagesTable messages = messagesTable();
+    String owner = TestPhones.next();
+    queueTwoReceiptsFor(messages, owner);
+    faults.throttle(QueryRequest.class, Integer.MAX_VALUE);
+
+    assertThatThrownBy(() -> messages.oldest(owner, 10))
+        .isInstanceOf(StorageUnavailable.class)
+        .hasCauseInstanceOf(ProvisionedThroughputExceededException.class);
+    assertThat(faults.attempts(QueryRequest.class))
+        .isEqualTo(AwsClients.CallPolicy.DEFAULT.maxAttempts());
+  }
+
+  @Test
+  void aDynamoDbThatCannotBeReachedIsStorageUnavailable() throws Exception {
+    int closedPort;
+    try (ServerSocket free = new ServerSocket(0)) {
+      closedPort = free.getLocalPort();
+    }
+    DynamoDbClient unreachable = clientAt(URI.create("http://localhost:" + closedPort));
+    AccountsTable accounts = new AccountsTable(unreachable, "Accounts");
+
+    assertThatThrownBy(() -> accounts.find(TestPhones.next()))
+        .isInstanceOf(StorageUnavailable.class)
+        .hasCauseInstanceOf(SdkClientException.class);
+  }
+
+  @Test
+  void aConditionThatFailsIsNotMistakenForUnavailableStorage() {
+    MessagesTable messages = messagesTable();
+    String owner = TestPhones.next();
+    String id = queueTwoReceiptsFor(messages, owner).get(0);
+    QueueItem receipt = messages.find(owner, List.of(id)).get(0);
+    Session stale = new Session("c-gone-" + owner, owner, 1);
+
+    assertThatThrownBy(() -> messages.add(stale, (QueueItem.Receipt) receipt))
+        .isInstanceOf(io.checkmark.core.SessionChanged.class);
+  }
+
+  @Test
+  void aMessageWhoseTransactionConflictsIsSubmittedAgainAndStoredOnce() {
+    MessagesTable messages = messagesTable();
+    String owner = TestPhones.next();
+    Session sender = loggedIn(TestPhones.next());
+    QueueItem.Message message = messageTo(owner, sender.phone(), "c-1");
+    faults.conflictTransactions(2);
+
+    MessageQueue.Stored stored = messages.storeOnce(sender, message, sendLimit());
+
+    assertThat(stored.duplicate()).isFalse();
+    assertThat(waits).as("one wait before each resubmission").hasSize(2);
+    assertThat(messages.oldest(owner, 10))
+        .extracting(QueueItem::messageId)
+        .containsExactly(message.messageId());
+  }
+
+  @Test
+  void aTransactionThatKeepsConflictingIsStorageUnavailableAndStoresNothing() {
+    MessagesTable messages = messagesTable();
+    String owner = TestPhones.next();
+    Session sender = loggedIn(TestPhones.next());
+    faults.conflictTransactions(Integer.MAX_VALUE);
+
+    assertThatThrownBy(
+            () -> messages.storeOnce(sender, messageTo(owner, sender.phone(), "c-1"), sendLimit()))
+        .isInstanceOf(StorageUnavailable.class)
+        .hasMessageContaining(Resubmission.MAX_ATTEMPTS + " attempts");
+    assertThat(faults.attempts(TransactWriteItemsRequest.class))
+        .isEqualTo(Resubmission.MAX_ATTEMPTS);
+    assertThat(messages.oldest(owner, 10)).isEmpty();
+  }
+
+  @Test
+  void anAckWhoseTransactionConflictsIsSubmittedAgainAndRemovesTheItems() {
+    MessagesTable messages = messagesTable();
+    String owner = TestPhones.next();
+    List<String> ids = queueTwoReceiptsFor(messages, owner);
+    Session ownerSession = loggedIn(owner);
+    faults.conflictTransactions(1);
+
+    MessageQueue.Removal removal =
+        messages.remove(ownerSession, ids, List.of(), acked -> List.of());
+
+    assertThat(removal.removed()).isEqualTo(2);
+    assertThat(waits).hasSize(1);
+    assertThat(messages.oldest(owner, 10)).isEmpty();
+  }
+
+  private Session loggedIn(String phone) {
+    String connection = "c-" + phone;
+    connections.save(
+        io.checkmark.core.Connection.anonymous(connection, Instant.now(), "203.0.113.9"));
+    connections.bind(connection, phone, 1);
+    return new Session(connection, phone, 1);
+  }
+
+  private static QueueItem.Message messageTo(String owner, String from, String clientId) {
+    return new QueueItem.Message(
+        owner,
+        "m-" + clientId + "-" + owner,
+        from,
+        clientId,
+        "hello",
+        null,
+        Instant.now().truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  private static RateLimiter.Limit sendLimit() {
+    return new RateLimiter.Limit("send#" + TestPhones.next(), 100, Duration.ofMinutes(1));
+  }
+
   private ConnectionsTable connections;
 
+  private final DynamoDbFaults faults = new DynamoDbFaults();
+
   private MessagesTable messagesTable() {
-    DynamoDbClient client = client(new UnprocessedKeysInjector());
+    DynamoDbClient client = client(new UnprocessedKeysInjector(), faults);
     Clock clock = Clock.systemUTC();
     Map<String, String> environment = TemplateTables.environmentOf("AckFunction");
     connections = new ConnectionsTable(client, environment.get("CONNECTIONS_TABLE"), clock);
@@ -152,19 +284,21 @@ class InjectedFailuresTest {
     }
   }
 
-  private static DynamoDbClient client(ExecutionInterceptor interceptor) {
-    return DynamoDbClient.builder()
-        .endpointOverride(endpoint)
-        .region(Region.US_EAST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(
-            c -> {
-              if (interceptor != null) {
-                c.addExecutionInterceptor(interceptor);
-              }
-            })
-        .build();
+  /** The DynamoDB client as a function's tables get it, with the given fault injectors. */
+  private static DynamoDbClient client(ExecutionInterceptor... faults) {
+    return clientAt(endpoint, faults);
+  }
+
+  private static DynamoDbClient clientAt(URI at, ExecutionInterceptor... faults) {
+    return StorageFailures.reported(awsClients(at).dynamoDb(List.of(faults)));
+  }
+
+  private static AwsClients awsClients(URI at) {
+    return new AwsClients(
+        Map.of(
+            "AWS_REGION", "us-east-1",
+            "AWS_ACCESS_KEY_ID", "test",
+            "AWS_SECRET_ACCESS_KEY", "test",
+            "AWS_ENDPOINT_URL", at.toString()));
   }
 }

@@ -4,49 +4,101 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
- * {@code java -jar local/target/checkmark-local.jar [--port N] [--template PATH]
- * [--dynamodb-endpoint URL] [--region R] [--idle-timeout SECONDS] [--parameter NAME=VALUE]...
- * [--ssm-parameter NAME=VALUE]... [--persist DIR]}
+ * {@code java -jar local/target/checkmark-local.jar [options]}: starts the local stack, prints its
+ * readiness line, and runs until stopped. {@code --help} lists the options.
  */
 public final class LocalStackMain {
 
-  private static final String USAGE =
-      """
-      usage: java -jar local/target/checkmark-local.jar [options]
-        --port N                 HTTP and WebSocket port on 127.0.0.1 (default 3001; 0 picks a free one)
-        --template PATH          SAM template to run (default ./template.yaml)
-        --dynamodb-endpoint URL  use this DynamoDB and SNS (LocalStack's) instead of the built-in ones;
-                                 AWS_ENDPOINT_URL in the environment does the same
-        --region REGION          region the functions see (default us-east-1)
-        --idle-timeout SECONDS   close silent connections after this long (default 600, as API Gateway)
-        --parameter NAME=VALUE   template parameter value; may be repeated
-        --ssm-parameter NAME=VALUE
-                                 an SSM SecureString parameter the functions can read (the test numbers
-                                 TestNumbersParameterName names); may be repeated
-        --persist DIR            keep DynamoDB Local's data (accounts, queued messages) and the
-                                 template's secrets in DIR across restarts (default: in memory, gone
-                                 when the stack stops)
-      """;
+  /** The command line, as picocli reads it; unset options keep {@link LocalStackOptions}' own. */
+  @Command(
+      name = "java -jar local/target/checkmark-local.jar",
+      sortOptions = false,
+      description = "Runs template.yaml's functions behind a local API Gateway WebSocket stage.")
+  static final class Arguments {
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "show these options")
+    boolean help;
+
+    @Option(
+        names = "--port",
+        paramLabel = "N",
+        description = "HTTP and WebSocket port on 127.0.0.1 (default 3001; 0 picks a free one)")
+    Integer port;
+
+    @Option(
+        names = "--template",
+        paramLabel = "PATH",
+        description = "SAM template to run (default ./template.yaml)")
+    Path template;
+
+    @Option(
+        names = "--dynamodb-endpoint",
+        paramLabel = "URL",
+        description =
+            "use this DynamoDB and SNS (LocalStack's) instead of the built-in ones;"
+                + " AWS_ENDPOINT_URL in the environment does the same")
+    URI externalEndpoint;
+
+    @Option(
+        names = "--region",
+        paramLabel = "REGION",
+        description = "region the functions see (default us-east-1)")
+    String region;
+
+    @Option(
+        names = "--idle-timeout",
+        paramLabel = "SECONDS",
+        description = "close silent connections after this long (default 600, as API Gateway)")
+    Integer idleTimeoutSeconds;
+
+    @Option(
+        names = "--parameter",
+        paramLabel = "NAME=VALUE",
+        description = "template parameter value; may be repeated")
+    Map<String, String> parameters = new LinkedHashMap<>();
+
+    @Option(
+        names = "--ssm-parameter",
+        paramLabel = "NAME=VALUE",
+        description =
+            "an SSM SecureString parameter the functions can read (the test numbers"
+                + " TestNumbersParameterName names); may be repeated")
+    Map<String, String> ssmParameters = new LinkedHashMap<>();
+
+    @Option(
+        names = "--persist",
+        paramLabel = "DIR",
+        description =
+            "keep DynamoDB Local's data (accounts, queued messages) and the template's secrets"
+                + " in DIR across restarts (default: in memory, gone when the stack stops)")
+    Path persistDirectory;
+  }
 
   private LocalStackMain() {}
 
   public static void main(String[] args) throws InterruptedException {
     System.setProperty("log4j2.configurationFile", "checkmark-local-log4j2.xml");
-    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      System.out.print(USAGE);
-      return;
-    }
+    CommandLine commandLine = new CommandLine(new Arguments());
     LocalStackOptions options;
     try {
-      options = parse(args, System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.print(USAGE);
+      commandLine.parseArgs(args);
+      if (commandLine.printHelpIfRequested(commandLine.getParseResult())) {
+        return;
+      }
+      options = optionsOf(commandLine.getCommand(), System.getenv(), commandLine);
+    } catch (ParameterException refused) {
+      System.err.println(refused.getMessage() + " (--help lists the options)");
       System.exit(2);
       return;
     }
@@ -72,60 +124,54 @@ public final class LocalStackMain {
     stopped.await();
   }
 
+  /** The options {@code args} and the environment give, or a {@link ParameterException}. */
   static LocalStackOptions parse(String[] args, Map<String, String> environment) {
+    CommandLine commandLine = new CommandLine(new Arguments());
+    commandLine.parseArgs(args);
+    return optionsOf(commandLine.getCommand(), environment, commandLine);
+  }
+
+  private static LocalStackOptions optionsOf(
+      Arguments arguments, Map<String, String> environment, CommandLine commandLine) {
     LocalStackOptions.Builder options = LocalStackOptions.builder();
     String external = environment.get("AWS_ENDPOINT_URL");
     if (external != null && !external.isBlank()) {
       options.externalEndpoint(URI.create(external));
     }
-    Map<String, String> parameters = new HashMap<>();
-    Map<String, String> ssmParameters = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String option = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      String value = args[++i];
-      switch (option) {
-        case "--port" -> options.port(number(option, value));
-        case "--template" -> {
-          Path template = Path.of(value);
-          if (!Files.isRegularFile(template)) {
-            throw new IllegalArgumentException("no template at " + template.toAbsolutePath());
-          }
-          options.template(template);
-        }
-        case "--dynamodb-endpoint" -> options.externalEndpoint(URI.create(value));
-        case "--region" -> options.region(value);
-        case "--idle-timeout" -> options.idleTimeout(Duration.ofSeconds(number(option, value)));
-        case "--parameter" -> putNameAndValue(option, value, parameters);
-        case "--ssm-parameter" -> putNameAndValue(option, value, ssmParameters);
-        case "--persist" -> options.persistDirectory(Path.of(value));
-        default -> throw new IllegalArgumentException("unknown option " + option);
-      }
+    if (arguments.externalEndpoint != null) {
+      options.externalEndpoint(arguments.externalEndpoint);
     }
-    return options.parameterOverrides(parameters).ssmParameters(ssmParameters).build();
-  }
-
-  /** {@code NAME=VALUE}, split at the first {@code =}: a value may hold more. */
-  private static void putNameAndValue(
-      String option, String nameAndValue, Map<String, String> into) {
-    int equals = nameAndValue.indexOf('=');
-    if (equals < 1) {
-      throw new IllegalArgumentException(option + " takes NAME=VALUE");
-    }
-    into.put(nameAndValue.substring(0, equals), nameAndValue.substring(equals + 1));
-  }
-
-  private static int number(String option, String value) {
-    try {
-      int number = Integer.parseInt(value);
-      if (number < 0) {
-        throw new NumberFormatException();
+    if (arguments.port != null) {
+      if (arguments.port < 0 || arguments.port > 65_535) {
+        throw new ParameterException(commandLine, "--port takes 0 to 65535, not " + arguments.port);
       }
-      return number;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " takes a whole number, not " + value);
+      options.port(arguments.port);
     }
+    if (arguments.template != null) {
+      if (!Files.isRegularFile(arguments.template)) {
+        throw new ParameterException(
+            commandLine, "no template at " + arguments.template.toAbsolutePath());
+      }
+      options.template(arguments.template);
+    }
+    if (arguments.region != null) {
+      options.region(arguments.region);
+    }
+    if (arguments.idleTimeoutSeconds != null) {
+      if (arguments.idleTimeoutSeconds < 1) {
+        throw new ParameterException(
+            commandLine,
+            "--idle-timeout takes a number of seconds above 0, not "
+                + arguments.idleTimeoutSeconds);
+      }
+      options.idleTimeout(Duration.ofSeconds(arguments.idleTimeoutSeconds));
+    }
+    if (arguments.persistDirectory != null) {
+      options.persistDirectory(arguments.persistDirectory);
+    }
+    return options
+        .parameterOverrides(arguments.parameters)
+        .ssmParameters(arguments.ssmParameters)
+        .build();
   }
 }

@@ -74,16 +74,20 @@ class LocalStackMainTest {
   @Test
   void badOptionsAreRefusedWithAReason() {
     assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--port"}, Map.of()))
-        .hasMessageContaining("needs a value");
+        .hasMessageContaining("Missing required parameter for option '--port'");
     assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--port", "x"}, Map.of()))
-        .hasMessageContaining("whole number");
+        .hasMessageContaining("'x' is not an int");
+    assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--port", "-1"}, Map.of()))
+        .hasMessageContaining("0 to 65535");
+    assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--idle-timeout", "0"}, Map.of()))
+        .hasMessageContaining("above 0");
     assertThatThrownBy(
             () -> LocalStackMain.parse(new String[] {"--template", "/no/such/file"}, Map.of()))
         .hasMessageContaining("no template");
     assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--bogus", "1"}, Map.of()))
-        .hasMessageContaining("unknown option");
+        .hasMessageContaining("Unknown options: '--bogus'");
     assertThatThrownBy(
             () -> LocalStackMain.parse(new String[] {"--ssm-parameter", "novalue"}, Map.of()))
-        .hasMessageContaining("NAME=VALUE");
+        .hasMessageContaining("KEY=VALUE");
   }
 }
