@@ -1,11 +1,14 @@
 package io.checkmark.local;
 
+import io.checkmark.template.SamTemplate;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +34,7 @@ public final class LocalStackMain {
     boolean help;
 
     @Option(
-        names = "--port",
+        names = {"-p", "--port"},
         paramLabel = "N",
         description = "HTTP and WebSocket port on 127.0.0.1 (default 3001; 0 picks a free one)")
     Integer port;
@@ -90,12 +93,14 @@ public final class LocalStackMain {
   public static void main(String[] args) throws InterruptedException {
     System.setProperty("log4j2.configurationFile", "checkmark-local-log4j2.xml");
     CommandLine commandLine = new CommandLine(new Arguments());
+    // Help wins over everything else on the line, even options that would be refused.
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      commandLine.usage(System.out);
+      return;
+    }
     LocalStackOptions options;
     try {
       commandLine.parseArgs(args);
-      if (commandLine.printHelpIfRequested(commandLine.getParseResult())) {
-        return;
-      }
       options = optionsOf(commandLine.getCommand(), System.getenv(), commandLine);
     } catch (ParameterException refused) {
       System.err.println(refused.getMessage() + " (--help lists the options)");
@@ -148,10 +153,6 @@ public final class LocalStackMain {
       options.port(arguments.port);
     }
     if (arguments.template != null) {
-      if (!Files.isRegularFile(arguments.template)) {
-        throw new ParameterException(
-            commandLine, "no template at " + arguments.template.toAbsolutePath());
-      }
       options.template(arguments.template);
     }
     if (arguments.region != null) {
@@ -169,9 +170,37 @@ public final class LocalStackMain {
     if (arguments.persistDirectory != null) {
       options.persistDirectory(arguments.persistDirectory);
     }
-    return options
-        .parameterOverrides(arguments.parameters)
-        .ssmParameters(arguments.ssmParameters)
-        .build();
+    LocalStackOptions built =
+        options
+            .parameterOverrides(arguments.parameters)
+            .ssmParameters(arguments.ssmParameters)
+            .build();
+    requireTemplateDeclaring(built.template(), arguments.parameters.keySet(), commandLine);
+    return built;
+  }
+
+  /** The template is there, and declares every parameter given a value. */
+  private static void requireTemplateDeclaring(
+      Path template, Set<String> parameters, CommandLine commandLine) {
+    if (!Files.isRegularFile(template)) {
+      throw new ParameterException(
+          commandLine,
+          "no SAM template at "
+              + template.toAbsolutePath().normalize()
+              + ": run from the project's root, or pass --template PATH");
+    }
+    Set<String> declared = SamTemplate.load(template).parameterNames();
+    for (String name : parameters) {
+      if (!declared.contains(name)) {
+        throw new ParameterException(
+            commandLine,
+            "--parameter "
+                + name
+                + ": "
+                + template
+                + " declares no such parameter; it declares "
+                + String.join(", ", declared));
+      }
+    }
   }
 }

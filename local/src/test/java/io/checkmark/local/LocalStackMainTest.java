@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class LocalStackMainTest {
@@ -42,6 +44,8 @@ class LocalStackMainTest {
     LocalStackOptions options =
         LocalStackMain.parse(
             new String[] {
+              "--template",
+              "../template.yaml",
               "--persist",
               "build/local-data",
               "--ssm-parameter",
@@ -60,8 +64,26 @@ class LocalStackMainTest {
   }
 
   @Test
+  void portHasAShortFormAndTakesAnEqualsSign() {
+    String[] template = {"--template", "../template.yaml"};
+
+    assertThat(LocalStackMain.parse(concat(template, "-p", "3002"), Map.of()).port())
+        .isEqualTo(3002);
+    assertThat(LocalStackMain.parse(concat(template, "--port=3003"), Map.of()).port())
+        .isEqualTo(3003);
+  }
+
+  @Test
+  void withoutATemplateInTheWorkingDirectoryTheErrorSaysWhereToRunFrom() {
+    // The module's directory has no template.yaml of its own.
+    assertThatThrownBy(() -> LocalStackMain.parse(new String[0], Map.of()))
+        .hasMessageContaining("run from the project's root, or pass --template PATH");
+  }
+
+  @Test
   void defaultsAreApiGatewaysLimitsAndPort3001() {
-    LocalStackOptions options = LocalStackMain.parse(new String[0], Map.of());
+    LocalStackOptions options =
+        LocalStackMain.parse(new String[] {"--template", "../template.yaml"}, Map.of());
 
     assertThat(options.port()).isEqualTo(3001);
     assertThat(options.idleTimeout()).isEqualTo(Duration.ofMinutes(10));
@@ -83,11 +105,23 @@ class LocalStackMainTest {
         .hasMessageContaining("above 0");
     assertThatThrownBy(
             () -> LocalStackMain.parse(new String[] {"--template", "/no/such/file"}, Map.of()))
-        .hasMessageContaining("no template");
+        .hasMessageContaining("no SAM template at /no/such/file")
+        .hasMessageContaining("--template");
+    assertThatThrownBy(
+            () ->
+                LocalStackMain.parse(
+                    new String[] {"--template", "../template.yaml", "--parameter", "Stage=x"},
+                    Map.of()))
+        .hasMessageContaining("declares no such parameter")
+        .hasMessageContaining("StageName");
     assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--bogus", "1"}, Map.of()))
         .hasMessageContaining("Unknown options: '--bogus'");
     assertThatThrownBy(
             () -> LocalStackMain.parse(new String[] {"--ssm-parameter", "novalue"}, Map.of()))
         .hasMessageContaining("KEY=VALUE");
+  }
+
+  private static String[] concat(String[] first, String... then) {
+    return Stream.concat(Arrays.stream(first), Arrays.stream(then)).toArray(String[]::new);
   }
 }

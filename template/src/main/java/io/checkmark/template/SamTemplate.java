@@ -2,10 +2,13 @@ package io.checkmark.template;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,6 +68,11 @@ public final class SamTemplate {
 
   public static SamTemplate load(Path path) {
     return load(path, Map.of(), "us-east-1", "checkmark-local");
+  }
+
+  /** The names of the template's parameters, in the order it declares them. */
+  public Set<String> parameterNames() {
+    return Collections.unmodifiableSet(new LinkedHashSet<>(section("Parameters").keySet()));
   }
 
   /** The WebSocket API's route selection expression, such as {@code $request.body.action}. */
