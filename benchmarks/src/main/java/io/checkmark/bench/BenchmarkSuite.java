@@ -54,15 +54,11 @@ public final class BenchmarkSuite {
 
   /** The command line, as picocli reads it. */
   @Command(
+      mixinStandardHelpOptions = true,
+      version = "checkmark benchmarks 0.1",
       name = "java -jar benchmarks/target/checkmark-benchmarks.jar",
       description = "Runs every benchmark and writes docs/benchmarks.md and its chart.")
   static final class Arguments {
-    @Option(
-        names = {"-h", "--help"},
-        usageHelp = true,
-        description = "show these options")
-    boolean help;
-
     @Option(names = "--quick", description = "the CI smoke run: small numbers, targets not checked")
     boolean quick;
 

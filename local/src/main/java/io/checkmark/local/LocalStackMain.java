@@ -23,16 +23,12 @@ public final class LocalStackMain {
 
   /** The command line, as picocli reads it; unset options keep {@link LocalStackOptions}' own. */
   @Command(
+      mixinStandardHelpOptions = true,
+      version = "checkmark local stack 0.1",
       name = "java -jar local/target/checkmark-local.jar",
       sortOptions = false,
       description = "Runs template.yaml's functions behind a local API Gateway WebSocket stage.")
   static final class Arguments {
-    @Option(
-        names = {"-h", "--help"},
-        usageHelp = true,
-        description = "show these options")
-    boolean help;
-
     @Option(
         names = {"-p", "--port"},
         paramLabel = "N",
@@ -101,6 +97,9 @@ public final class LocalStackMain {
     LocalStackOptions options;
     try {
       commandLine.parseArgs(args);
+      if (commandLine.printHelpIfRequested(commandLine.getParseResult())) {
+        return;
+      }
       options = optionsOf(commandLine.getCommand(), System.getenv(), commandLine);
     } catch (ParameterException refused) {
       System.err.println(refused.getMessage() + " (--help lists the options)");
