@@ -2,6 +2,7 @@ package io.checkmark.cli;
 
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.CheckmarkException;
+import io.checkmark.client.ConnectionFailed;
 import io.checkmark.client.Listener;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
@@ -15,12 +16,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,8 +41,19 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     version = "checkmark 0.1",
     description = "Chat over Checkmark from a terminal.",
-    subcommands = {CheckmarkCli.Register.class, CheckmarkCli.Chat.class})
+    subcommands = {
+      CheckmarkCli.Register.class,
+      CheckmarkCli.Chat.class,
+      CommandLine.HelpCommand.class
+    })
 public final class CheckmarkCli {
+
+  private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+
+  /** A wrong address must not keep a newcomer waiting: connecting gives up after this. */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(4);
+
+  private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
@@ -55,6 +71,12 @@ public final class CheckmarkCli {
       description = "Where device keys are kept (default: ~/.checkmark)")
   Path home;
 
+  @Option(
+      names = "--debug",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Show the full trace of a failure")
+  boolean debug;
+
   private final InputStream in;
   private final PrintStream out;
 
@@ -69,70 +91,147 @@ public final class CheckmarkCli {
 
   static int run(InputStream in, PrintStream out, String... args) {
     java.io.PrintWriter screen = new java.io.PrintWriter(out, true);
-    return new CommandLine(new CheckmarkCli(in, out)).setOut(screen).setErr(screen).execute(args);
+    return new CommandLine(new CheckmarkCli(in, out))
+        .setOut(screen)
+        .setErr(screen)
+        // One line and what to do next, not the whole usage.
+        .setParameterExceptionHandler(
+            (refused, refusedArgs) -> {
+              String command = refused.getCommandLine().getCommandName();
+              screen.println(
+                  refused.getMessage()
+                      + " (see: "
+                      + (command.equals("checkmark")
+                          ? "checkmark --help"
+                          : "checkmark help " + command)
+                      + ")");
+              return 2;
+            })
+        .execute(args);
+  }
+
+  private Path keyDirectory() {
+    return home != null ? home : Path.of(System.getProperty("user.home"), ".checkmark");
   }
 
   private Path keyFile(String phone) {
-    Path directory = home != null ? home : Path.of(System.getProperty("user.home"), ".checkmark");
-    return directory.resolve(phone + ".key");
+    return keyDirectory().resolve(phone + ".key");
+  }
+
+  /** The phone in E.164 form, or a refusal before anything is sent. */
+  static String requirePhone(CommandLine commandLine, String what, String phone) {
+    if (!E164.matcher(phone).matches()) {
+      throw new CommandLine.ParameterException(
+          commandLine,
+          what
+              + " '"
+              + phone
+              + "' is not a phone number in E.164 form: a plus, the country code and the number,"
+              + " digits only, such as +14155550123");
+    }
+    return phone;
+  }
+
+  /** The URL, if a WebSocket one. */
+  static void requireWebSocketUrl(CommandLine commandLine, URI url) {
+    String scheme = url.getScheme();
+    if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
+      throw new CommandLine.ParameterException(
+          commandLine,
+          "--url "
+              + url
+              + " is not a WebSocket URL: it starts with ws:// or wss://, such as"
+              + " ws://127.0.0.1:3001/dev or wss://<api-id>.execute-api.<region>.amazonaws.com/<stage>");
+    }
   }
 
   @Command(
       name = "register",
+      mixinStandardHelpOptions = true,
       description = "Register a phone number on this computer; asks for the PIN sent by SMS.")
-  static final class Register implements java.util.concurrent.Callable<Integer> {
+  static final class Register implements Callable<Integer> {
     @CommandLine.ParentCommand CheckmarkCli cli;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", description = "Phone number in E.164 form, such as +14155550123")
+    @Parameters(
+        index = "0",
+        paramLabel = "PHONE",
+        description = "Phone number in E.164 form, such as +14155550123")
     String phone;
 
+    @Option(
+        names = "--pin",
+        description = "The PIN from the SMS, for scripts (default: asked for, again if wrong)")
+    String pin;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+      requirePhone(spec.commandLine(), "PHONE", phone);
+      requireWebSocketUrl(spec.commandLine(), cli.url);
       BufferedReader input =
           new BufferedReader(new InputStreamReader(cli.in, StandardCharsets.UTF_8));
-      try (CheckmarkClient client = CheckmarkClient.builder(cli.url).build()) {
-        client.connect().get(30, TimeUnit.SECONDS);
-        long validFor = client.requestPin(phone).join();
+      try (CheckmarkClient client = cli.client().build()) {
+        client.connect().get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
+        long validFor = client.requestPin(phone).get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
         cli.out.printf(
-            "A PIN is on its way to %s by SMS (valid %d minutes; on the local stack it is on the stack's console).%n",
+            "A PIN is on its way to %s by SMS (valid %d minutes; on the local stack it is on the"
+                + " stack's console).%n",
             phone, validFor / 60);
-        cli.out.print("PIN: ");
-        cli.out.flush();
-        String pin = input.readLine();
-        if (pin == null) {
-          cli.out.println("No PIN given.");
-          return 1;
+        for (String given = pin; ; given = null) {
+          if (given == null) {
+            cli.out.print("PIN: ");
+            cli.out.flush();
+            given = input.readLine();
+            if (given == null) {
+              cli.out.println("No PIN given.");
+              return 1;
+            }
+          }
+          try {
+            String deviceKey =
+                client.verifyPin(phone, given.trim()).get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
+            Path keyFile = cli.saveKey(phone, deviceKey);
+            cli.out.printf("Registered %s. Its device key is in %s.%n", phone, keyFile);
+            return 0;
+          } catch (ExecutionException failed) {
+            if (pin != null
+                || !(failed.getCause() instanceof CheckmarkException refused)
+                || !"INVALID_PIN".equals(refused.code())
+                || refused.attemptsLeft() == null
+                || refused.attemptsLeft() < 1) {
+              throw failed;
+            }
+            cli.out.printf(
+                "That PIN is wrong; %d %s left.%n",
+                refused.attemptsLeft(), refused.attemptsLeft() == 1 ? "attempt" : "attempts");
+          }
         }
-        String deviceKey = client.verifyPin(phone, pin.trim()).join();
-        Path keyFile = cli.keyFile(phone);
-        Files.createDirectories(keyFile.getParent());
-        Files.writeString(keyFile, deviceKey, StandardCharsets.UTF_8);
-        restrictToOwner(keyFile);
-        cli.out.printf("Registered %s. Its device key is in %s.%n", phone, keyFile);
-        return 0;
-      } catch (CompletionException failed) {
-        return failure(cli.out, failed.getCause());
-      } catch (Exception failed) {
-        return failure(cli.out, failed);
+      } catch (ExecutionException | TimeoutException | ConnectionFailed failed) {
+        return cli.failure(failed, phone);
       }
     }
   }
 
   @Command(
       name = "chat",
+      mixinStandardHelpOptions = true,
       description =
           "Chat with one phone number: lines you type are sent; messages to you are shown.")
-  static final class Chat implements java.util.concurrent.Callable<Integer> {
+  static final class Chat implements Callable<Integer> {
     @CommandLine.ParentCommand CheckmarkCli cli;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--as", required = true, description = "Your registered phone number")
     String me;
 
-    @Parameters(index = "0", description = "The phone number to chat with")
+    @Parameters(index = "0", paramLabel = "PHONE", description = "The phone number to chat with")
     String peer;
 
     @Override
     public Integer call() throws Exception {
+      requirePhone(spec.commandLine(), "--as", me);
+      requirePhone(spec.commandLine(), "PHONE", peer);
+      requireWebSocketUrl(spec.commandLine(), cli.url);
       Path keyFile = cli.keyFile(me);
       if (!Files.exists(keyFile)) {
         cli.out.printf("%s is not registered here; run: checkmark register %s%n", me, me);
@@ -169,12 +268,12 @@ public final class CheckmarkCli {
             }
           };
       try (CheckmarkClient client =
-          CheckmarkClient.builder(cli.url)
+          cli.client()
               .credentials(me, Files.readString(keyFile, StandardCharsets.UTF_8).trim())
               .listener(screen)
               .build()) {
         self[0] = client;
-        client.connect().get(30, TimeUnit.SECONDS);
+        client.connect().get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
         out.printf(
             "Chatting with %s as %s. Type a line and press Enter; end with Ctrl-D.%n", peer, me);
         BufferedReader input =
@@ -184,30 +283,53 @@ public final class CheckmarkCli {
             continue;
           }
           try {
-            client.send(peer, line).get(30, TimeUnit.SECONDS);
+            client.send(peer, line).get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
             out.println("  ✓ sent");
-          } catch (java.util.concurrent.ExecutionException refused) {
-            failure(out, refused.getCause());
+          } catch (ExecutionException | TimeoutException refused) {
+            cli.failure(refused, me);
           }
         }
         return 0;
-      } catch (java.util.concurrent.ExecutionException failed) {
-        return failure(out, failed.getCause());
+      } catch (ExecutionException | TimeoutException | ConnectionFailed failed) {
+        return cli.failure(failed, me);
       }
     }
   }
 
-  private static int failure(PrintStream out, Throwable cause) {
-    out.println(
-        cause instanceof CheckmarkException refused
-            ? "Refused: " + refused.getMessage()
-            : "Failed: " + cause);
+  private CheckmarkClient.Settings client() {
+    return CheckmarkClient.builder(url).connectTimeout(CONNECT_TIMEOUT);
+  }
+
+  /** Writes the key where only its owner can read it, in a directory only its owner can list. */
+  private Path saveKey(String phone, String deviceKey) throws IOException {
+    Path directory = keyDirectory();
+    if (!Files.isDirectory(directory)) {
+      Files.createDirectories(directory);
+    }
+    // The file names say which numbers are registered here.
+    restrictToOwner(directory, "rwx------");
+    Path keyFile = keyFile(phone);
+    Files.writeString(keyFile, deviceKey, StandardCharsets.UTF_8);
+    restrictToOwner(keyFile, "rw-------");
+    return keyFile;
+  }
+
+  /** One line saying what went wrong and what to do; the trace only with {@code --debug}. */
+  private int failure(Exception failed, String phone) {
+    Throwable cause =
+        failed instanceof ExecutionException && failed.getCause() != null
+            ? failed.getCause()
+            : failed;
+    out.println(Failures.explain(cause, url, phone));
+    if (debug) {
+      cause.printStackTrace(out);
+    }
     return 1;
   }
 
-  private static void restrictToOwner(Path file) throws IOException {
+  private static void restrictToOwner(Path file, String permissions) throws IOException {
     try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
     } catch (UnsupportedOperationException notPosix) {
       // Windows: the user's profile directory is private already.
     }

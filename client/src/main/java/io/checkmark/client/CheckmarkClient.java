@@ -70,6 +70,7 @@ public final class CheckmarkClient implements AutoCloseable {
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private volatile Session session;
   private volatile boolean closed;
+  private volatile boolean connectedOnce;
   private int failedAttempts;
 
   private CheckmarkClient(Settings settings) {
@@ -83,7 +84,11 @@ public final class CheckmarkClient implements AutoCloseable {
     return new Settings(url);
   }
 
-  /** Connects; the future completes once the queue has been synced (at once when anonymous). */
+  /**
+   * Connects; the future completes once the queue has been synced (at once when anonymous), or
+   * fails with {@link ConnectionFailed} when the first connection cannot be made. Once connected, a
+   * lost connection is made again by the client itself.
+   */
   public CompletableFuture<Void> connect() {
     open();
     return firstSync;
@@ -179,12 +184,22 @@ public final class CheckmarkClient implements AutoCloseable {
             (webSocket, failure) -> {
               if (failure != null) {
                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                if (cause instanceof WebSocketHandshakeException refused
-                    && refused.getResponse().statusCode() == 401) {
+                int status =
+                    cause instanceof WebSocketHandshakeException refused
+                        ? refused.getResponse().statusCode()
+                        : 0;
+                if (status == 401) {
                   // Wrong or revoked credentials: retrying cannot help.
                   firstSync.completeExceptionally(
                       new CheckmarkException(
                           "UNAUTHORIZED", "the server refused the credentials", null, null));
+                  closed = true;
+                  return;
+                }
+                if (!connectedOnce) {
+                  // A wrong address or a stopped server: say so now rather than retry unseen.
+                  firstSync.completeExceptionally(
+                      new ConnectionFailed(settings.url, status, cause));
                   closed = true;
                   return;
                 }
@@ -212,6 +227,7 @@ public final class CheckmarkClient implements AutoCloseable {
   }
 
   private synchronized void connected() {
+    connectedOnce = true;
     failedAttempts = 0;
   }
 
@@ -551,6 +567,12 @@ public final class CheckmarkClient implements AutoCloseable {
     public Settings backoff(Duration min, Duration max) {
       this.minBackoff = min;
       this.maxBackoff = max;
+      return this;
+    }
+
+    /** How long opening a connection may take before it counts as failed. */
+    public Settings connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
       return this;
     }
 

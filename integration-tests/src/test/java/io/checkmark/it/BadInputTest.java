@@ -68,13 +68,18 @@ class BadInputTest {
   }
 
   @Test
-  void randomBytesAsBinaryFramesGetBadRequest() throws Exception {
+  void aBinaryFrameClosesTheConnectionWith1003AndTheNextConnectionWorks() throws Exception {
     byte[] bytes = new byte[4096];
     new Random(7).nextBytes(bytes);
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
-      JsonNode reply = JSON.readTree(socket.sendBinary(bytes).next());
+      socket.sendBinary(bytes);
 
-      assertThat(reply.get("code").asText()).isEqualTo("BAD_REQUEST");
+      assertThat(socket.closeCode(Duration.ofSeconds(10))).isEqualTo(1003);
+    }
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      JsonNode reply = JSON.readTree(socket.send("{\"action\":\"ping\"}").next());
+
+      assertThat(reply.get("type").asText()).isEqualTo("pong");
     }
   }
 

@@ -39,13 +39,13 @@ final class ApiGatewayEvents {
     return write(event);
   }
 
-  String message(
-      LocalConnection connection, String domainName, String routeKey, String body, boolean base64) {
+  /** A text frame's event: API Gateway takes no binary frames, so a body is never base64. */
+  String message(LocalConnection connection, String domainName, String routeKey, String body) {
     ObjectNode event = JSON.createObjectNode();
     ObjectNode context = requestContext(event, routeKey, "MESSAGE", connection, domainName);
     context.put("messageId", ApiGatewayIds.newId());
     event.put("body", body);
-    event.put("isBase64Encoded", base64);
+    event.put("isBase64Encoded", false);
     return write(event);
   }
 

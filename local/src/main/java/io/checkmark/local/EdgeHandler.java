@@ -20,8 +20,10 @@ final class EdgeHandler extends Handler.Wrapper {
   private final SmsCapture sms;
   private final SsmParameters ssm;
   private final LocalSecrets secrets;
+  private final String stagePath;
 
   EdgeHandler(
+      String stage,
       Handler dynamoDb,
       ManagementApi managementApi,
       SmsCapture sms,
@@ -32,6 +34,7 @@ final class EdgeHandler extends Handler.Wrapper {
     this.sms = sms;
     this.ssm = ssm;
     this.secrets = secrets;
+    this.stagePath = "/" + stage;
   }
 
   @Override
@@ -64,11 +67,23 @@ final class EdgeHandler extends Handler.Wrapper {
     } else if ("POST".equals(request.getMethod()) && "/".equals(path) && isForm(request)) {
       sms.handlePublish(request, response, callback);
     } else {
-      HttpResponses.message(
-          response,
-          callback,
-          404,
-          "nothing is served at " + path + "; WebSocket clients connect to the stage path");
+      String stageUrl = "ws://" + request.getHeaders().get(HttpHeader.HOST) + stagePath;
+      if (stagePath.equals(path)) {
+        HttpResponses.message(
+            response,
+            callback,
+            426,
+            stagePath
+                + " is the stage's WebSocket endpoint: connect with a WebSocket client, for"
+                + " example wscat -c "
+                + stageUrl);
+      } else {
+        HttpResponses.message(
+            response,
+            callback,
+            404,
+            "nothing is served at " + path + "; the WebSocket stage is " + stageUrl);
+      }
     }
     return true;
   }

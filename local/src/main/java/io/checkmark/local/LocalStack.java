@@ -105,6 +105,7 @@ public final class LocalStack implements AutoCloseable {
               });
       webSockets.setHandler(
           new EdgeHandler(
+              parts.stage,
               parts.dynamoDbLocal,
               new ManagementApi(parts.connections),
               parts.sms,

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkmark.protocol.ClientText;
 import io.checkmark.template.SamTemplate;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +107,9 @@ final class WebSocketGateway implements WebSocketCreator {
             Request.getRemoteAddr(request),
             request.getHeaders().get(HttpHeader.USER_AGENT),
             traffic);
+    // API Gateway negotiates no WebSocket extension: a client offering permessage-deflate talks
+    // uncompressed, and API Gateway's frame and message limits count the bytes as sent.
+    response.setExtensions(List.of());
     RouteTarget connect = routes.get("$connect");
     if (connect != null) {
       String event = events.connect(connection, domainName, headers(request), query(request));
@@ -134,10 +135,9 @@ final class WebSocketGateway implements WebSocketCreator {
     private final LocalConnection connection;
     private final String domainName;
     private final StringBuilder text = new StringBuilder();
-    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
     private ScheduledFuture<?> maximumDuration;
     private long messageBytes;
-    private boolean tooLarge;
+    private boolean closing;
 
     Endpoint(LocalConnection connection, String domainName) {
       this.connection = connection;
@@ -168,27 +168,20 @@ final class WebSocketGateway implements WebSocketCreator {
           String message = text.toString();
           text.setLength(0);
           connection.touch();
-          dispatch(connection, domainName, selectRoute(message), message, false);
+          dispatch(connection, domainName, selectRoute(message), message);
         }
       }
     }
 
+    /** API Gateway accepts no binary frame: it closes the connection with 1003, and so do we. */
     @Override
     public void onWebSocketPartialBinary(
         ByteBuffer fragment, boolean last, org.eclipse.jetty.websocket.api.Callback callback) {
-      if (accept(fragment.remaining(), last)) {
-        byte[] bytes = new byte[fragment.remaining()];
-        fragment.get(bytes);
-        binary.writeBytes(bytes);
-        if (last) {
-          String message = Base64.getEncoder().encodeToString(binary.toByteArray());
-          binary.reset();
-          connection.touch();
-          // A binary frame has no JSON body to select a route from.
-          dispatch(connection, domainName, routes.get("$default"), message, true);
-        }
-      }
       callback.succeed();
+      if (!closing) {
+        closing = true;
+        connection.close(StatusCode.BAD_DATA, "Binary frames are not supported");
+      }
     }
 
     /**
@@ -196,12 +189,12 @@ final class WebSocketGateway implements WebSocketCreator {
      * them.
      */
     private boolean accept(int frameBytes, boolean last) {
-      if (tooLarge) {
+      if (closing) {
         return false;
       }
       messageBytes += frameBytes;
       if (frameBytes > MAX_FRAME_BYTES || messageBytes > MAX_MESSAGE_BYTES) {
-        tooLarge = true;
+        closing = true;
         connection.close(
             StatusCode.MESSAGE_TOO_LARGE,
             frameBytes > MAX_FRAME_BYTES ? "Frame too big" : "Message too big");
@@ -252,17 +245,13 @@ final class WebSocketGateway implements WebSocketCreator {
   }
 
   private void dispatch(
-      LocalConnection connection,
-      String domainName,
-      RouteTarget route,
-      String body,
-      boolean base64) {
+      LocalConnection connection, String domainName, RouteTarget route, String body) {
     traffic.messageIn();
     if (route == null) {
       connection.send(gatewayMessage("Forbidden", connection.id()));
       return;
     }
-    String event = events.message(connection, domainName, route.routeKey(), body, base64);
+    String event = events.message(connection, domainName, route.routeKey(), body);
     submit(
         () -> {
           Optional<JsonNode> result = invoke(route, event);

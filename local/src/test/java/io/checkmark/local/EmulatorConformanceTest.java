@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -218,14 +217,34 @@ class EmulatorConformanceTest {
   }
 
   @Test
-  void binaryFrameGoesToDefaultBase64Encoded() throws Exception {
-    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
-      JsonNode event = JSON.readTree(socket.sendBinary(new byte[] {0, 1, 2, (byte) 255}).next());
+  void plainHttpGetOfTheStageSaysItIsAWebSocketEndpointAndHowToConnect() throws Exception {
+    HttpResponse<String> stage = get("/" + stack.stage());
+    HttpResponse<String> elsewhere = get("/no-such-stage");
 
-      assertThat(event.get("requestContext").get("routeKey").asText()).isEqualTo("$default");
-      assertThat(event.get("isBase64Encoded").asBoolean()).isTrue();
-      assertThat(Base64.getDecoder().decode(event.get("body").asText()))
-          .containsExactly(0, 1, 2, 255);
+    assertThat(stage.statusCode()).isEqualTo(426);
+    assertThat(JSON.readTree(stage.body()).get("message").asText())
+        .contains("WebSocket endpoint")
+        .contains("wscat -c " + stack.webSocketUrl());
+    assertThat(elsewhere.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(elsewhere.body()).get("message").asText())
+        .isEqualTo(
+            "nothing is served at /no-such-stage; the WebSocket stage is " + stack.webSocketUrl());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(stack.endpoint().resolve(path)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void binaryFrameClosesTheConnectionWith1003AsApiGatewayDoes() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      socket.sendBinary(new byte[] {0, 1, 2, (byte) 255});
+
+      assertThat(socket.closeCode(Duration.ofSeconds(10))).isEqualTo(1003);
+      assertThat(socket.poll(Duration.ofMillis(200))).as("no function was invoked").isNull();
     }
   }
 

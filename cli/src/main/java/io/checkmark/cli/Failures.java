@@ -1,0 +1,132 @@
+package io.checkmark.cli;
+
+import io.checkmark.client.CheckmarkException;
+import io.checkmark.client.ConnectionFailed;
+import io.checkmark.protocol.WireJson;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/** What a failure means to someone at the terminal, and what to do about it, in one line. */
+final class Failures {
+
+  private static final String START_STACK =
+      "start the local stack (java -jar local/target/checkmark-local.jar) or pass --url";
+  private static final Duration ASK_WAIT = Duration.ofSeconds(2);
+
+  private Failures() {}
+
+  static String explain(Throwable failure, URI url, String phone) {
+    if (failure instanceof ConnectionFailed failed) {
+      return connectionFailed(failed, url);
+    }
+    if (failure instanceof CheckmarkException refused) {
+      return refused(refused, phone);
+    }
+    if (failure instanceof TimeoutException) {
+      return "No answer from " + url + " in time; check the server and try again.";
+    }
+    return "Failed: " + failure.getMessage() + " (--debug shows the details)";
+  }
+
+  private static String connectionFailed(ConnectionFailed failed, URI url) {
+    String address = url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
+    int status = failed.refusedWithStatus();
+    if (status == 404 || status == 403) {
+      String said = whatTheServerSays(url);
+      return "Nothing at "
+          + url.getPath()
+          + " on "
+          + address
+          + " (HTTP "
+          + status
+          + (said == null ? "" : ": " + said)
+          + "); check the stage in --url.";
+    }
+    if (status != 0) {
+      return address + " refused the WebSocket connection with HTTP " + status + ".";
+    }
+    // The JDK's client reports a timeout as a ConnectException too: the narrower test first.
+    if (hasCause(failed, HttpConnectTimeoutException.class)) {
+      return "No answer from " + address + " in time: check the host and port in --url.";
+    }
+    if (hasCause(failed, UnresolvedAddressException.class)
+        || hasCause(failed, UnknownHostException.class)) {
+      return "Unknown host " + url.getHost() + ": check --url.";
+    }
+    if (hasCause(failed, ConnectException.class)) {
+      return "Cannot connect to " + address + " (connection refused): " + START_STACK + ".";
+    }
+    return "Cannot connect to "
+        + address
+        + " ("
+        + describe(failed.getCause())
+        + "): "
+        + START_STACK
+        + ".";
+  }
+
+  private static String refused(CheckmarkException refused, String phone) {
+    return switch (refused.code()) {
+      case "RATE_LIMITED" ->
+          "Too many attempts for now; try again in " + refused.retryAfterSeconds() + " seconds.";
+      case "UNAUTHORIZED", "DEVICE_REPLACED" ->
+          "The server no longer accepts this computer's key for "
+              + phone
+              + " (registered again elsewhere?); register again: checkmark register "
+              + phone;
+      case "INVALID_PIN" -> "That PIN is wrong; run checkmark register " + phone + " again.";
+      case "PIN_EXPIRED", "TOO_MANY_ATTEMPTS" ->
+          refused.getMessage() + "; ask for a new PIN: checkmark register " + phone;
+      default -> "Refused: " + refused.getMessage();
+    };
+  }
+
+  /**
+   * The message with which the server answers a plain HTTP request for the URL (the local stack
+   * names its stage there; API Gateway says "Forbidden"), or null.
+   */
+  private static String whatTheServerSays(URI url) {
+    URI http = URI.create(url.toString().replaceFirst("^ws", "http"));
+    try {
+      HttpResponse<String> answer =
+          HttpClient.newBuilder()
+              .connectTimeout(ASK_WAIT)
+              .build()
+              .send(
+                  HttpRequest.newBuilder(http).timeout(ASK_WAIT).GET().build(),
+                  HttpResponse.BodyHandlers.ofString());
+      String message = WireJson.readTree(answer.body()).path("message").asText("");
+      return message.isBlank() ? null : message;
+    } catch (IOException | RuntimeException notReadable) {
+      return null;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String describe(Throwable cause) {
+    if (cause == null) {
+      return "no reason given";
+    }
+    return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,188 @@
+package io.checkmark.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.checkmark.local.LocalStack;
+import io.checkmark.testsupport.Phones;
+import io.checkmark.testsupport.ProjectStack;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged CLI, run as a newcomer runs it ({@code java -jar cli/target/checkmark-cli.jar}):
+ * every mistake gets one line naming the cause and what to do, fast, and never a stack trace.
+ */
+class CliJarTest {
+
+  private static final Path JAR =
+      ProjectStack.template().resolveSibling("cli/target/checkmark-cli.jar");
+  private static final Duration ONE_LINE_WITHIN = Duration.ofSeconds(5);
+  private static final String TEST_NUMBER = "+14155550100";
+  private static final String TEST_PIN = "123456";
+  private static LocalStack stack;
+
+  @TempDir Path home;
+
+  @BeforeAll
+  static void startStack() {
+    stack =
+        LocalStack.start(
+            ProjectStack.options()
+                .parameterOverrides(
+                    Map.of(
+                        "PinRequestsPerAddressPerHour",
+                        "1000",
+                        "TestNumbersParameterName",
+                        "/checkmark/test-numbers"))
+                .ssmParameters(Map.of("/checkmark/test-numbers", TEST_NUMBER + "=" + TEST_PIN))
+                .build());
+  }
+
+  @AfterAll
+  static void stopStack() {
+    stack.close();
+  }
+
+  @Test
+  void aStoppedServerIsOneLineSayingConnectionRefusedAndHowToStartTheStack() throws Exception {
+    int deadPort;
+    try (ServerSocket free = new ServerSocket(0)) {
+      deadPort = free.getLocalPort();
+    }
+
+    Run run = cli("", "register", Phones.next(), "--url=ws://127.0.0.1:" + deadPort + "/dev");
+
+    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.lines())
+        .containsExactly(
+            "Cannot connect to 127.0.0.1:"
+                + deadPort
+                + " (connection refused): start the local stack (java -jar"
+                + " local/target/checkmark-local.jar) or pass --url.");
+    assertThat(run.took).isLessThan(ONE_LINE_WITHIN);
+  }
+
+  @Test
+  void aWrongStageIsOneLineNamingTheStageTheServerHas() throws Exception {
+    String wrong = stack.webSocketUrl().resolve("/prod").toString();
+
+    Run run = cli("", "register", Phones.next(), "--url=" + wrong);
+
+    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.lines()).hasSize(1);
+    assertThat(run.lines().get(0))
+        .startsWith("Nothing at /prod on " + stack.webSocketUrl().getAuthority() + " (HTTP 404")
+        .contains("the WebSocket stage is " + stack.webSocketUrl())
+        .endsWith("check the stage in --url.");
+    assertThat(run.took).isLessThan(ONE_LINE_WITHIN);
+  }
+
+  @Test
+  void anHttpUrlOrAMalformedPhoneIsRefusedBeforeConnecting() throws Exception {
+    Run http = cli("", "register", Phones.next(), "--url=http://127.0.0.1:1/dev");
+    Run phone = cli("", "register", "4155550123", "--url=" + stack.webSocketUrl());
+
+    assertThat(http.exitCode).isEqualTo(2);
+    assertThat(http.lines()).singleElement().asString().contains("is not a WebSocket URL");
+    assertThat(phone.exitCode).isEqualTo(2);
+    assertThat(phone.lines())
+        .singleElement()
+        .asString()
+        .contains("'4155550123' is not a phone number in E.164 form")
+        .endsWith("(see: checkmark help register)");
+  }
+
+  @Test
+  void helpWorksOnEverySubcommandWithoutItsRequiredArguments() throws Exception {
+    for (List<String> help :
+        List.of(
+            List.of("register", "--help"),
+            List.of("chat", "--help"),
+            List.of("help", "chat"),
+            List.of("--help"))) {
+      Run run = cli("", help.toArray(String[]::new));
+
+      assertThat(run.exitCode).as(String.join(" ", help)).isZero();
+      assertThat(run.output).as(String.join(" ", help)).contains("Usage: checkmark");
+    }
+  }
+
+  @Test
+  void aWrongPinIsAskedForAgainWithTheAttemptsLeftAndTheKeyDirectoryIsPrivate() throws Exception {
+    String phone = Phones.next();
+    Process register =
+        start("register", phone, "--url=" + stack.webSocketUrl(), "--home", home.toString());
+    OutputStream keyboard = register.getOutputStream();
+    await().atMost(Duration.ofSeconds(15)).until(() -> !stack.smsTo(phone).isEmpty());
+    String pin = stack.lastPinSentTo(phone);
+    String wrong = pin.equals("000000") ? "111111" : "000000";
+    keyboard.write((wrong + "\n" + pin + "\n").getBytes(StandardCharsets.UTF_8));
+    keyboard.flush();
+
+    assertThat(register.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    String output = new String(register.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(register.exitValue()).as(output).isZero();
+    assertThat(output)
+        .contains("That PIN is wrong; 4 attempts left.")
+        .contains("Registered " + phone);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home)))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
+  void aPinOptionRegistersATestNumberWithoutAPromptAndAWrongOneSaysWhatToDo() throws Exception {
+    String url = "--url=" + stack.webSocketUrl();
+
+    Run wrong = cli("", "register", TEST_NUMBER, url, "--home", home.toString(), "--pin", "999999");
+    Run right = cli("", "register", TEST_NUMBER, url, "--home", home.toString(), "--pin", TEST_PIN);
+
+    assertThat(wrong.exitCode).isEqualTo(1);
+    assertThat(wrong.lines())
+        .last()
+        .isEqualTo("That PIN is wrong; run checkmark register " + TEST_NUMBER + " again.");
+    assertThat(right.exitCode).as(right.output).isZero();
+    assertThat(right.output).contains("Registered " + TEST_NUMBER).doesNotContain("PIN: ");
+  }
+
+  private record Run(int exitCode, String output, Duration took) {
+    List<String> lines() {
+      return output.lines().filter(line -> !line.isBlank()).toList();
+    }
+  }
+
+  private Run cli(String keyboard, String... args) throws Exception {
+    Instant start = Instant.now();
+    Process process = start(args);
+    try (OutputStream in = process.getOutputStream()) {
+      in.write(keyboard.getBytes(StandardCharsets.UTF_8));
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the CLI ends").isTrue();
+    return new Run(process.exitValue(), output, Duration.between(start, Instant.now()));
+  }
+
+  private static Process start(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-jar");
+    command.add(JAR.toString());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+}
