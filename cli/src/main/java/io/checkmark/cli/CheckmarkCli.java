@@ -20,9 +20,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
@@ -238,7 +245,11 @@ public final class CheckmarkCli {
         return 1;
       }
       PrintStream out = cli.out;
+      Ticks ticks = new Ticks(out);
+      CompletableFuture<Integer> loggedOut = new CompletableFuture<>();
+      Set<String> unreadFromPeer = ConcurrentHashMap.newKeySet();
       CheckmarkClient[] self = new CheckmarkClient[1];
+      boolean[] disconnected = new boolean[1];
       Listener screen =
           new Listener() {
             @Override
@@ -249,50 +260,133 @@ public final class CheckmarkCli {
                   TIME.format(Instant.ofEpochMilli(message.ts())),
                   message.body() == null ? "(media) " + message.media().url() : message.body());
               if (message.from().equals(peer)) {
-                self[0].markRead(message.from(), List.of(message.messageId()));
+                unreadFromPeer.add(message.messageId());
+              }
+            }
+
+            @Override
+            public void onAcked(List<String> messageIds) {
+              // Read only once the server has it as delivered: a read receipt never overtakes.
+              List<String> read = messageIds.stream().filter(unreadFromPeer::remove).toList();
+              if (!read.isEmpty()) {
+                self[0].markRead(peer, read);
               }
             }
 
             @Override
             public void onReceipt(ReceiptFrame receipt) {
-              out.printf(
-                  "  %s %s by %s%n",
-                  receipt.status().equals("read") ? "✓✓ read" : "✓✓ delivered",
-                  receipt.messageIds().size() == 1 ? "" : receipt.messageIds().size() + " messages",
-                  receipt.by());
+              ticks.receipt(receipt);
+            }
+
+            @Override
+            public void onDisconnected() {
+              disconnected[0] = true;
+              out.println("disconnected — reconnecting…");
+            }
+
+            @Override
+            public void onSynced() {
+              if (disconnected[0]) {
+                disconnected[0] = false;
+                out.println("reconnected");
+              }
             }
 
             @Override
             public void onDeviceReplaced() {
-              out.println("This number was registered on another device; this one is logged out.");
+              out.printf(
+                  "%s was registered on another device, so this computer is logged out. To chat"
+                      + " from here again: checkmark register %s%n",
+                  me, me);
+              loggedOut.complete(1);
             }
           };
       try (CheckmarkClient client =
           cli.client()
               .credentials(me, Files.readString(keyFile, StandardCharsets.UTF_8).trim())
+              .backoff(Duration.ofMillis(250), Duration.ofSeconds(5))
               .listener(screen)
               .build()) {
         self[0] = client;
         client.connect().get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
         out.printf(
             "Chatting with %s as %s. Type a line and press Enter; end with Ctrl-D.%n", peer, me);
-        BufferedReader input =
-            new BufferedReader(new InputStreamReader(cli.in, StandardCharsets.UTF_8));
-        for (String line = input.readLine(); line != null; line = input.readLine()) {
-          if (line.isBlank()) {
+        BlockingQueue<Optional<String>> typed = keyboard(cli.in);
+        List<CompletableFuture<?>> sending = new ArrayList<>();
+        while (!loggedOut.isDone()) {
+          Optional<String> line = typed.poll(200, TimeUnit.MILLISECONDS);
+          if (line == null) {
             continue;
           }
-          try {
-            client.send(peer, line).get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
-            out.println("  ✓ sent");
-          } catch (ExecutionException | TimeoutException refused) {
-            cli.failure(refused, me);
+          if (line.isEmpty()) {
+            return awaitAccepted(sending, loggedOut, out);
           }
+          String text = line.get();
+          if (text.isBlank()) {
+            continue;
+          }
+          ticks.sending();
+          // Sent at once, or, while disconnected, as soon as the client is connected again: the
+          // same id each time, so the server stores it once.
+          sending.add(
+              client
+                  .send(peer, text)
+                  .whenComplete(
+                      (accepted, refused) -> {
+                        if (refused == null) {
+                          ticks.accepted(accepted.messageId(), text);
+                        } else {
+                          ticks.notAccepted();
+                          out.println(Failures.explain(refused, cli.url, me));
+                        }
+                      }));
         }
-        return 0;
+        return loggedOut.join();
       } catch (ExecutionException | TimeoutException | ConnectionFailed failed) {
         return cli.failure(failed, me);
       }
+    }
+
+    /** Lines typed, read on a thread of their own so that a logout ends the chat at once. */
+    private static BlockingQueue<Optional<String>> keyboard(InputStream in) {
+      BlockingQueue<Optional<String>> typed = new LinkedBlockingQueue<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader input =
+                    new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                  for (String line = input.readLine(); line != null; line = input.readLine()) {
+                    typed.add(Optional.of(line));
+                  }
+                } catch (IOException closed) {
+                  // The terminal went away: as the end of input.
+                }
+                typed.add(Optional.empty());
+              },
+              "keyboard");
+      reader.setDaemon(true);
+      reader.start();
+      return typed;
+    }
+
+    /** At the end of input, every typed line still on its way is waited for: none is lost. */
+    private static int awaitAccepted(
+        List<CompletableFuture<?>> sending, CompletableFuture<Integer> loggedOut, PrintStream out)
+        throws InterruptedException {
+      long waiting = sending.stream().filter(send -> !send.isDone()).count();
+      if (waiting > 0) {
+        out.printf("Waiting for %d line(s) to be accepted…%n", waiting);
+      }
+      CompletableFuture<Void> all =
+          CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new));
+      while (!all.isDone() && !loggedOut.isDone()) {
+        try {
+          all.get(200, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException notYetOrRefused) {
+          // Refusals were shown as they came; keep waiting for the others.
+        }
+      }
+      return loggedOut.isDone() ? loggedOut.join() : 0;
     }
   }
 

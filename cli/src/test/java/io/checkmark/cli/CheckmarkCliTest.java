@@ -1,30 +1,20 @@
 package io.checkmark.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.checkmark.local.LocalStack;
 import io.checkmark.testsupport.ProjectStack;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The README's two-terminal chat, with the terminals played by pipes, against the local stack. */
 class CheckmarkCliTest {
@@ -56,17 +46,21 @@ class CheckmarkCliTest {
                 Files.getPosixFilePermissions(home.resolve(ALICE + ".key"))))
         .isEqualTo("rw-------");
 
-    Terminal bob = new Terminal(home, "chat", "--as", BOB, ALICE);
+    Terminal bob = new Terminal(stack.webSocketUrl(), home, "chat", "--as", BOB, ALICE);
     bob.awaitOutput("Chatting with");
-    Terminal alice = new Terminal(home, "chat", "--as", ALICE, BOB);
+    Terminal alice = new Terminal(stack.webSocketUrl(), home, "chat", "--as", ALICE, BOB);
     alice.awaitOutput("Chatting with");
 
     alice.type("hello bob");
     bob.awaitOutput("[" + ALICE);
     assertThat(bob.output()).contains("hello bob");
-    alice.awaitOutput("✓ sent");
-    alice.awaitOutput("✓✓ delivered");
-    alice.awaitOutput("✓✓ read");
+    alice.awaitOutput("✓✓ read: \"hello bob\"");
+    String ticks = alice.output();
+    assertThat(ticks.indexOf("✓ sent: \"hello bob\""))
+        .isNotNegative()
+        .isLessThan(ticks.indexOf("✓✓ delivered: \"hello bob\""));
+    assertThat(ticks.indexOf("✓✓ delivered: \"hello bob\""))
+        .isLessThan(ticks.indexOf("✓✓ read: \"hello bob\""));
 
     assertThat(alice.end()).isZero();
     assertThat(bob.end()).isZero();
@@ -74,63 +68,56 @@ class CheckmarkCliTest {
 
   @Test
   void chatWithoutRegistrationSaysWhatToDo(@TempDir Path home) throws Exception {
-    Terminal stranger = new Terminal(home, "chat", "--as", "+14155552673", ALICE);
+    Terminal stranger =
+        new Terminal(stack.webSocketUrl(), home, "chat", "--as", "+14155552673", ALICE);
 
     assertThat(stranger.end()).isEqualTo(1);
     assertThat(stranger.output()).contains("checkmark register +14155552673");
   }
 
+  @Test
+  void aChatWhoseNumberIsRegisteredElsewhereSaysSoAndEndsNonZero(@TempDir Path home)
+      throws Exception {
+    String phone = "+14155552674";
+    register(home, phone);
+    Terminal chat = new Terminal(stack.webSocketUrl(), home, "chat", "--as", phone, ALICE);
+    chat.awaitOutput("Chatting with");
+
+    // As a registration on another device does (a second PIN for the number would wait a minute).
+    try (DynamoDbClient dynamoDb = ProjectStack.dynamoDb(stack)) {
+      dynamoDb.updateItem(
+          r ->
+              r.tableName(stack.environmentOf("SendFunction").get("ACCOUNTS_TABLE"))
+                  .key(Map.of("phone", AttributeValue.fromS(phone)))
+                  .updateExpression("ADD keyGeneration :one")
+                  .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+    }
+    chat.type("still here?");
+
+    assertThat(chat.exit().get(15, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(chat.output())
+        .contains(phone + " was registered on another device")
+        .contains("checkmark register " + phone);
+  }
+
+  @Test
+  void aKeyTheServerRefusesSaysHowToRegisterAgain(@TempDir Path home) throws Exception {
+    String phone = "+14155552675";
+    Files.writeString(home.resolve(phone + ".key"), "not-the-key");
+
+    Terminal chat = new Terminal(stack.webSocketUrl(), home, "chat", "--as", phone, ALICE);
+
+    assertThat(chat.end()).isEqualTo(1);
+    assertThat(chat.output())
+        .contains("no longer accepts this computer's key")
+        .contains("checkmark register " + phone);
+  }
+
   private void register(Path home, String phone) throws Exception {
-    Terminal terminal = new Terminal(home, "register", phone);
+    Terminal terminal = new Terminal(stack.webSocketUrl(), home, "register", phone);
     terminal.awaitOutput("PIN: ");
     terminal.type(stack.lastPinSentTo(phone));
     assertThat(terminal.end()).isZero();
     assertThat(terminal.output()).contains("Registered " + phone);
-  }
-
-  /** The CLI running in a thread, with a pipe for its keyboard and a buffer for its screen. */
-  private static final class Terminal {
-    private final PipedOutputStream keyboard = new PipedOutputStream();
-    private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
-    private final CompletableFuture<Integer> exit;
-
-    Terminal(Path home, String... command) throws IOException {
-      PipedInputStream in = new PipedInputStream(keyboard);
-      PrintStream out = new PrintStream(screen, true, StandardCharsets.UTF_8);
-      String[] args = new String[command.length + 3];
-      args[0] = command[0];
-      args[1] = "--url=" + stack.webSocketUrl();
-      args[2] = "--home";
-      args[3] = home.toString();
-      System.arraycopy(command, 1, args, 4, command.length - 1);
-      Supplier<Integer> cli = () -> CheckmarkCli.run(in, out, args);
-      exit = CompletableFuture.supplyAsync(cli);
-    }
-
-    void type(String line) throws IOException {
-      keyboard.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      keyboard.flush();
-    }
-
-    String output() {
-      return screen.toString(StandardCharsets.UTF_8);
-    }
-
-    void awaitOutput(String text) {
-      try {
-        await()
-            .atMost(Duration.ofSeconds(15))
-            .pollInterval(Duration.ofMillis(20))
-            .failFast(exit::isDone)
-            .until(() -> output().contains(text));
-      } catch (ConditionTimeoutException | TerminalFailureException notShown) {
-        throw new AssertionError("no \"" + text + "\" on the screen:\n" + output(), notShown);
-      }
-    }
-
-    int end() throws Exception {
-      keyboard.close();
-      return exit.get(15, TimeUnit.SECONDS);
-    }
   }
 }

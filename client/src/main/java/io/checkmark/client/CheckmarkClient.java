@@ -232,11 +232,23 @@ public final class CheckmarkClient implements AutoCloseable {
   }
 
   /** Syncs until the server says there is no more, acking each page before asking for the next. */
+  /** Syncs until the server has no more, then tells the listener (and the first connect). */
   private CompletableFuture<Void> syncAll() {
     if (settings.phone == null) {
       firstSync.complete(null);
       return firstSync;
     }
+    return syncUntilEmpty()
+        .whenComplete(
+            (done, failure) -> {
+              if (failure == null) {
+                firstSync.complete(null);
+                events.execute(settings.listener::onSynced);
+              }
+            });
+  }
+
+  private CompletableFuture<Void> syncUntilEmpty() {
     ObjectNode frame = WireJson.newRequest("sync").put("limit", settings.syncPageSize);
     return request(frame)
         .thenCompose(
@@ -247,15 +259,8 @@ public final class CheckmarkClient implements AutoCloseable {
         .thenCompose(
             synced ->
                 expect(Synced.class, synced).more()
-                    ? syncAll()
-                    : CompletableFuture.<Void>completedFuture(null))
-        .whenComplete(
-            (done, failure) -> {
-              if (failure == null) {
-                firstSync.complete(null);
-                events.execute(settings.listener::onSynced);
-              }
-            });
+                    ? syncUntilEmpty()
+                    : CompletableFuture.<Void>completedFuture(null));
   }
 
   /** Completes once every item received so far has been through the listener. */
@@ -382,9 +387,17 @@ public final class CheckmarkClient implements AutoCloseable {
       ObjectNode frame = WireJson.newRequest("ack");
       due.subList(start, Math.min(due.size(), start + 100))
           .forEach(frame.putArray("messageIds")::add);
+      List<String> ids = List.copyOf(due.subList(start, Math.min(due.size(), start + 100)));
       // An ack that does not arrive is harmless: the item comes back at the next sync and is acked
       // then.
-      confirmations.add(request(frame).exceptionally(failure -> null));
+      confirmations.add(
+          request(frame)
+              .thenApply(
+                  confirmed -> {
+                    events.execute(() -> settings.listener.onAcked(ids));
+                    return confirmed;
+                  })
+              .exceptionally(failure -> null));
     }
     return CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new));
   }
@@ -509,6 +522,9 @@ public final class CheckmarkClient implements AutoCloseable {
           .values()
           .forEach(reply -> reply.completeExceptionally(new IllegalStateException("disconnected")));
       requests.clear();
+      if (!closed) {
+        events.execute(settings.listener::onDisconnected);
+      }
       reconnectLater();
     }
   }

@@ -2,6 +2,7 @@ package io.checkmark.client;
 
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
+import java.util.List;
 
 /**
  * What an app hears from its client, one call at a time and in the order the server sent them. A
@@ -14,8 +15,20 @@ public interface Listener {
 
   default void onReceipt(ReceiptFrame receipt) {}
 
-  /** Connected and caught up: the queue was synced until the server said there was no more. */
+  /**
+   * Connected and caught up: the queue was synced until the server said there was no more. Called
+   * after every connect, the first and each reconnect.
+   */
   default void onSynced() {}
+
+  /**
+   * The server confirmed it removed these items from the queue: from now on they are delivered (the
+   * sender of a message learns so), so this is the moment for a read receipt, never before.
+   */
+  default void onAcked(List<String> messageIds) {}
+
+  /** The connection was lost; the client is connecting again, and then syncs. */
+  default void onDisconnected() {}
 
   /** This phone number was registered on another device; the client stops. */
   default void onDeviceReplaced() {}
