@@ -22,10 +22,17 @@ final class LocalConnection {
   private volatile Session session;
   private volatile Instant lastActiveAt;
   private final Traffic traffic;
+  private final InvocationConsole console;
 
   LocalConnection(
-      String id, Instant connectedAt, String sourceIp, String userAgent, Traffic traffic) {
+      String id,
+      Instant connectedAt,
+      String sourceIp,
+      String userAgent,
+      Traffic traffic,
+      InvocationConsole console) {
     this.traffic = traffic;
+    this.console = console;
     this.id = id;
     this.connectedAt = connectedAt;
     this.sourceIp = sourceIp;
@@ -73,6 +80,7 @@ final class LocalConnection {
   synchronized void send(String text) {
     touch();
     traffic.messageOut();
+    console.frameOut(id, text);
     if (text.length() <= FRAGMENT_CHARS) {
       session.sendText(text, Callback.NOOP);
       return;

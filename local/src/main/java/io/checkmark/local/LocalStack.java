@@ -86,6 +86,7 @@ public final class LocalStack implements AutoCloseable {
               ? startDynamoDbLocal(options.persistDirectory())
               : null;
       parts.persistDirectory = options.persistDirectory();
+      parts.region = options.region();
 
       parts.invocations = Executors.newFixedThreadPool(INVOCATION_THREADS, daemonThreads("lambda"));
       parts.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("connection-timer"));
@@ -145,7 +146,8 @@ public final class LocalStack implements AutoCloseable {
               parts.invocations,
               parts.timers,
               options.maxConnectionDuration(),
-              parts.traffic);
+              parts.traffic,
+              new InvocationConsole(options.console(), options.logFrames()));
       parts.routeKeys = gateway.routeKeys();
       webSockets.getServerWebSocketContainer().addMapping("/" + parts.stage, gateway);
       return new LocalStack(parts);
@@ -252,6 +254,34 @@ public final class LocalStack implements AutoCloseable {
         + ")";
   }
 
+  /**
+   * The readiness line, then where everything is and how to look at it: what a developer needs in
+   * their first minutes.
+   */
+  public String banner() {
+    String http = parts.endpoint.toString();
+    String dynamoDb = parts.dynamoDbEndpoint.toString();
+    return String.join(
+        System.lineSeparator(),
+        readinessLine(),
+        "  WebSocket        " + webSocketUrl() + "   (try: wscat -c " + webSocketUrl() + ")",
+        "  Management API   " + http + "/" + parts.stage + "/@connections/{connectionId}",
+        "  DynamoDB         " + dynamoDb + "   tables: " + String.join(", ", parts.tableNames),
+        "  SNS, SSM, Secrets Manager  " + http,
+        "  SMS sent         "
+            + http
+            + SmsCapture.MESSAGES_PATH
+            + "   (PINs are printed below as they are sent)",
+        "  Look inside:     AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws dynamodb scan"
+            + " --table-name "
+            + parts.tableNames.get(0)
+            + " --endpoint-url "
+            + dynamoDb
+            + " --region "
+            + parts.region,
+        "One line per invocation follows; --log-frames shows every frame. Ctrl-C stops the stack.");
+  }
+
   @Override
   public void close() {
     parts.stopAll();
@@ -344,6 +374,7 @@ public final class LocalStack implements AutoCloseable {
     URI endpoint;
     URI dynamoDbEndpoint;
     Path persistDirectory;
+    String region;
     String stage;
     List<String> routeKeys;
     List<String> tableNames;

@@ -76,6 +76,11 @@ public final class LocalStackMain {
     Map<String, String> ssmParameters = new LinkedHashMap<>();
 
     @Option(
+        names = "--log-frames",
+        description = "print every frame, both ways, besides the line per invocation")
+    boolean logFrames;
+
+    @Option(
         names = "--persist",
         paramLabel = "DIR",
         description =
@@ -124,7 +129,7 @@ public final class LocalStackMain {
                   stopped.countDown();
                 },
                 "local-stack-shutdown"));
-    System.out.println(stack.readinessLine());
+    System.out.println(stack.banner());
     stopped.await();
   }
 
@@ -166,6 +171,7 @@ public final class LocalStackMain {
       }
       options.idleTimeout(Duration.ofSeconds(arguments.idleTimeoutSeconds));
     }
+    options.logFrames(arguments.logFrames);
     if (arguments.persistDirectory != null) {
       options.persistDirectory(arguments.persistDirectory);
     }

@@ -21,7 +21,8 @@ import java.util.Map;
  * @param ssmParameters values of the SSM parameters the stack serves (SecureStrings), by name
  * @param persistDirectory where DynamoDB Local keeps its data across restarts (in {@code
  *     dynamodb/}), or null to keep everything in memory
- * @param console where SMS and the readiness line are printed
+ * @param console where SMS, the banner and a line per invocation are printed
+ * @param logFrames whether every frame, both ways, is printed on the console too
  */
 public record LocalStackOptions(
     int port,
@@ -33,7 +34,8 @@ public record LocalStackOptions(
     Map<String, String> parameterOverrides,
     Map<String, String> ssmParameters,
     Path persistDirectory,
-    PrintStream console) {
+    PrintStream console,
+    boolean logFrames) {
 
   public static final int DEFAULT_PORT = 3001;
 
@@ -53,6 +55,7 @@ public record LocalStackOptions(
     private Map<String, String> ssmParameters = Map.of();
     private Path persistDirectory;
     private PrintStream console = System.out;
+    private boolean logFrames;
 
     public Builder port(int port) {
       this.port = port;
@@ -112,6 +115,11 @@ public record LocalStackOptions(
       return this;
     }
 
+    public Builder logFrames(boolean logFrames) {
+      this.logFrames = logFrames;
+      return this;
+    }
+
     public LocalStackOptions build() {
       return new LocalStackOptions(
           port,
@@ -123,7 +131,8 @@ public record LocalStackOptions(
           parameterOverrides,
           ssmParameters,
           persistDirectory,
-          console);
+          console,
+          logFrames);
     }
   }
 }

@@ -54,6 +54,7 @@ final class WebSocketGateway implements WebSocketCreator {
   private final ScheduledExecutorService timers;
   private final Duration maxConnectionDuration;
   private final Traffic traffic;
+  private final InvocationConsole console;
 
   WebSocketGateway(
       SamTemplate template,
@@ -63,8 +64,10 @@ final class WebSocketGateway implements WebSocketCreator {
       ExecutorService invocations,
       ScheduledExecutorService timers,
       Duration maxConnectionDuration,
-      Traffic traffic) {
+      Traffic traffic,
+      InvocationConsole console) {
     this.traffic = traffic;
+    this.console = console;
     String expression = template.routeSelectionExpression();
     if (expression == null || !expression.startsWith(REQUEST_BODY_PREFIX)) {
       throw new IllegalArgumentException(
@@ -106,15 +109,22 @@ final class WebSocketGateway implements WebSocketCreator {
             Instant.now(),
             Request.getRemoteAddr(request),
             request.getHeaders().get(HttpHeader.USER_AGENT),
-            traffic);
+            traffic,
+            console);
     // API Gateway negotiates no WebSocket extension: a client offering permessage-deflate talks
     // uncompressed, and API Gateway's frame and message limits count the bytes as sent.
     response.setExtensions(List.of());
     RouteTarget connect = routes.get("$connect");
     if (connect != null) {
       String event = events.connect(connection, domainName, headers(request), query(request));
+      long start = System.nanoTime();
       Optional<JsonNode> result = invoke(connect, event);
       int status = result.map(WebSocketGateway::statusCode).orElse(500);
+      console.invoked(
+          "$connect",
+          connection.id(),
+          status >= 200 && status <= 299 ? "connected" : "refused with HTTP " + status,
+          start);
       if (status < 200 || status > 299) {
         Response.writeError(request, response, callback, status);
         return null;
@@ -215,7 +225,16 @@ final class WebSocketGateway implements WebSocketCreator {
       RouteTarget disconnect = routes.get("$disconnect");
       if (disconnect != null && !connection.isDisconnectSuppressed()) {
         String event = events.disconnect(connection, domainName, statusCode, reason);
-        submit(() -> invoke(disconnect, event));
+        submit(
+            () -> {
+              long start = System.nanoTime();
+              Optional<JsonNode> result = invoke(disconnect, event);
+              console.invoked(
+                  "$disconnect",
+                  connection.id(),
+                  result.isPresent() ? "done" : "failed (see the log)",
+                  start);
+            });
       }
     }
 
@@ -247,6 +266,7 @@ final class WebSocketGateway implements WebSocketCreator {
   private void dispatch(
       LocalConnection connection, String domainName, RouteTarget route, String body) {
     traffic.messageIn();
+    console.frameIn(connection.id(), body);
     if (route == null) {
       connection.send(gatewayMessage("Forbidden", connection.id()));
       return;
@@ -254,7 +274,9 @@ final class WebSocketGateway implements WebSocketCreator {
     String event = events.message(connection, domainName, route.routeKey(), body);
     submit(
         () -> {
+          long start = System.nanoTime();
           Optional<JsonNode> result = invoke(route, event);
+          console.invoked(route.routeKey(), connection.id(), outcome(result, route), start);
           if (!connection.isOpen()) {
             return;
           }
@@ -292,6 +314,24 @@ final class WebSocketGateway implements WebSocketCreator {
       LOG.error(
           "function {} failed on route {}", route.function().name(), route.routeKey(), failure);
       return Optional.empty();
+    }
+  }
+
+  /** The reply's type (and error code), as the console line shows it. */
+  private static String outcome(Optional<JsonNode> result, RouteTarget route) {
+    if (result.isEmpty()) {
+      return "failed: Internal server error (the log says why)";
+    }
+    JsonNode body = result.get().path("body");
+    if (!route.twoWay() || !body.isTextual()) {
+      return "no reply";
+    }
+    try {
+      JsonNode reply = JSON.readTree(body.textValue());
+      String type = reply.path("type").asText("reply");
+      return reply.has("code") ? type + " " + reply.path("code").asText() : type;
+    } catch (Exception notJson) {
+      return "reply";
     }
   }
 

@@ -60,6 +60,7 @@ class EmulatorConformanceTest {
                 .idleTimeout(IDLE_TIMEOUT)
                 .ssmParameters(Map.of("/checkmark/test-numbers", "+15550001111=123456"))
                 .console(new PrintStream(CONSOLE, true, StandardCharsets.UTF_8))
+                .logFrames(true)
                 .build());
   }
 
@@ -135,6 +136,54 @@ class EmulatorConformanceTest {
       assertThat(event.get("body").asText()).isEqualTo(frame);
       assertThat(event.get("isBase64Encoded").asBoolean()).isFalse();
     }
+  }
+
+  @Test
+  void eachInvocationIsOneConsoleLineWithRouteConnectionOutcomeAndMillis() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      String connectionId = connectionIdOf(socket);
+      socket.send("{\"action\":\"fail\"}").next();
+
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> consoleLines(connectionId).anyMatch(line -> line.contains(" fail ")));
+      assertThat(consoleLines(connectionId).filter(line -> line.matches(".* \\(\\d+ ms\\)$")))
+          .anyMatch(line -> line.matches("\\S+ \\$connect +" + connectionId + " → connected .*"))
+          .anyMatch(line -> line.matches("\\S+ echo +" + connectionId + " → reply .*"))
+          .anyMatch(
+              line ->
+                  line.matches(
+                      "\\S+ fail +"
+                          + connectionId
+                          + " → failed: Internal server error \\(the log says why\\) .*"));
+    }
+  }
+
+  @Test
+  void loggedFramesShowBothWaysWithCredentialsHidden() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      String connectionId = connectionIdOf(socket);
+      // A route without a reply: the echo would carry the secrets back inside its event.
+      socket.send("{\"action\":\"oneway\",\"pin\":\"123456\",\"deviceKey\":\"k-secret\"}");
+
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> consoleLines(connectionId).anyMatch(line -> line.contains(" oneway ")));
+      assertThat(consoleLines(connectionId))
+          .anyMatch(line -> line.contains(" → " + connectionId + " {"))
+          .anyMatch(
+              line ->
+                  line.contains(
+                      " ← " + connectionId + " {\"action\":\"oneway\",\"pin\":\"(hidden)\""))
+          .noneMatch(line -> line.contains("123456") || line.contains("k-secret"));
+    }
+  }
+
+  private static java.util.stream.Stream<String> consoleLines(String connectionId) {
+    return CONSOLE
+        .toString(StandardCharsets.UTF_8)
+        .lines()
+        .filter(line -> line.contains(connectionId));
   }
 
   @Test
