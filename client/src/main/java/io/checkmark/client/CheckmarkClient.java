@@ -196,8 +196,9 @@ public final class CheckmarkClient implements AutoCloseable {
                   closed = true;
                   return;
                 }
-                if (!connectedOnce) {
-                  // A wrong address or a stopped server: say so now rather than retry unseen.
+                if (!connectedOnce && status != 429 && status < 500) {
+                  // A wrong address, a wrong stage or a stopped server: say so now rather than
+                  // retry unseen. A busy or failing server (429, 5xx) is tried again.
                   firstSync.completeExceptionally(
                       new ConnectionFailed(settings.url, status, cause));
                   closed = true;

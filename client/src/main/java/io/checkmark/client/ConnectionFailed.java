@@ -4,8 +4,8 @@ import java.net.URI;
 
 /**
  * The first connection could not be made: nothing listening, no answer in time, or the server
- * refused the WebSocket upgrade ({@link #refusedWithStatus()} then says how). After a first
- * connection, the client reconnects by itself instead.
+ * refused the WebSocket upgrade for good ({@link #refusedWithStatus()} then says how). A busy
+ * server, and any failure after a first connection, are retried by the client instead.
  */
 public final class ConnectionFailed extends RuntimeException {
   private final URI url;

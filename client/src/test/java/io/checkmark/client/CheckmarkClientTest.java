@@ -1,11 +1,14 @@
 package io.checkmark.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,6 +154,22 @@ class CheckmarkClientTest {
           .isLessThan(Duration.ofMillis(150));
       assertThat(fourthGap).isGreaterThanOrEqualTo(Duration.ofMillis(160)).isGreaterThan(firstGap);
       assertThat(client.isConnected()).isTrue();
+    }
+  }
+
+  @Test
+  void aFirstConnectionToNothingFailsAtOnceInsteadOfRetryingUnseen() throws Exception {
+    int closedPort;
+    try (ServerSocket free = new ServerSocket(0)) {
+      closedPort = free.getLocalPort();
+    }
+    try (CheckmarkClient client =
+        CheckmarkClient.builder(URI.create("ws://127.0.0.1:" + closedPort + "/ws")).build()) {
+      assertThatThrownBy(() -> client.connect().get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(ConnectionFailed.class)
+          .cause()
+          .satisfies(
+              failed -> assertThat(((ConnectionFailed) failed).refusedWithStatus()).isZero());
     }
   }
 

@@ -1,9 +1,11 @@
 package io.checkmark.local;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 
 /** One open client WebSocket, as the emulator and its management API see it. */
 final class LocalConnection {
@@ -93,6 +95,18 @@ final class LocalConnection {
 
   void close(int statusCode, String reason) {
     session.close(statusCode, reason, Callback.NOOP);
+  }
+
+  /** Closes with 1001, as API Gateway does when it goes away; completes once the frame is sent. */
+  CompletableFuture<Void> goAway() {
+    Callback.Completable sent = new Callback.Completable();
+    Session current = session;
+    if (current == null) {
+      sent.succeed();
+    } else {
+      current.close(StatusCode.SHUTDOWN, "Going away", sent);
+    }
+    return sent;
   }
 
   /**

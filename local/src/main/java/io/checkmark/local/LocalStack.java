@@ -17,10 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import org.eclipse.jetty.server.Server;
@@ -389,6 +391,16 @@ public final class LocalStack implements AutoCloseable {
         timers.shutdownNow();
       }
       try {
+        if (connections != null) {
+          // Clients learn at once that the stack went away, as from API Gateway, and reconnect.
+          CompletableFuture.allOf(
+                  connections.all().stream()
+                      .map(LocalConnection::goAway)
+                      .toArray(CompletableFuture[]::new))
+              .completeOnTimeout(null, 1, TimeUnit.SECONDS)
+              .exceptionally(notSent -> null)
+              .join();
+        }
         if (server != null) {
           server.stop();
         }
