@@ -1,14 +1,22 @@
 package io.checkmark.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.checkmark.local.LocalStack;
 import io.checkmark.testsupport.ProjectStack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +29,7 @@ class CheckmarkCliTest {
 
   private static final String ALICE = "+14155552671";
   private static final String BOB = "+14155552672";
+  private static final ByteArrayOutputStream CONSOLE = new ByteArrayOutputStream();
   private static LocalStack stack;
 
   @BeforeAll
@@ -29,6 +38,7 @@ class CheckmarkCliTest {
         LocalStack.start(
             ProjectStack.options()
                 .parameterOverrides(Map.of("PinRequestsPerAddressPerHour", "1000"))
+                .console(new PrintStream(CONSOLE, true, StandardCharsets.UTF_8))
                 .build());
   }
 
@@ -61,6 +71,22 @@ class CheckmarkCliTest {
         .isLessThan(ticks.indexOf("✓✓ delivered: \"hello bob\""));
     assertThat(ticks.indexOf("✓✓ delivered: \"hello bob\""))
         .isLessThan(ticks.indexOf("✓✓ read: \"hello bob\""));
+    // On the stack's console: Bob's connection acked before it sent the read receipt. (The line
+    // of an invocation is printed as it returns, a moment after its pushes.)
+    String read =
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () ->
+                    consoleLines().stream()
+                        .filter(line -> line.matches("\\S+ read .*"))
+                        .findFirst(),
+                Optional::isPresent)
+            .orElseThrow();
+    String reader = read.split("\\s+")[2];
+    List<String> invocations = consoleLines();
+    assertThat(invocations.subList(0, invocations.indexOf(read)))
+        .anyMatch(line -> line.matches("\\S+ ack +" + Pattern.quote(reader) + " → acked .*"));
 
     assertThat(alice.end()).isZero();
     assertThat(bob.end()).isZero();
@@ -111,6 +137,10 @@ class CheckmarkCliTest {
     assertThat(chat.output())
         .contains("no longer accepts this computer's key")
         .contains("checkmark register " + phone);
+  }
+
+  private static List<String> consoleLines() {
+    return CONSOLE.toString(StandardCharsets.UTF_8).lines().toList();
   }
 
   private void register(Path home, String phone) throws Exception {

@@ -160,6 +160,22 @@ class CliJarTest {
     assertThat(right.output).contains("Registered " + TEST_NUMBER).doesNotContain("PIN: ");
   }
 
+  @Test
+  void aSecondPinWithinTheMinuteSaysWhenToTryAgain() throws Exception {
+    String phone = Phones.next();
+    String url = "--url=" + stack.webSocketUrl();
+
+    Run first = cli("", "register", phone, url, "--home", home.toString());
+    Run second = cli("", "register", phone, url, "--home", home.toString());
+
+    assertThat(first.output).contains("No PIN given.");
+    assertThat(second.exitCode).isEqualTo(1);
+    assertThat(second.lines())
+        .singleElement()
+        .asString()
+        .matches("Too many attempts for now; try again in \\d+ seconds\\.");
+  }
+
   private record Run(int exitCode, String output, Duration took) {
     List<String> lines() {
       return output.lines().filter(line -> !line.isBlank()).toList();
