@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.checkmark.local.LocalStack;
 import io.checkmark.testsupport.ProjectStack;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,10 +33,7 @@ class ChatReconnectTest {
 
   @Test
   void aLineTypedWhileTheStackIsDownArrivesOnceAfterItIsBack() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = ProjectStack.unusedPort();
     stack = start(port);
     register(ALICE);
     register(BOB);

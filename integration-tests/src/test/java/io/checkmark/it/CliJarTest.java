@@ -8,7 +8,6 @@ import io.checkmark.testsupport.Phones;
 import io.checkmark.testsupport.ProjectStack;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,10 +60,7 @@ class CliJarTest {
 
   @Test
   void aStoppedServerIsOneLineSayingConnectionRefusedAndHowToStartTheStack() throws Exception {
-    int deadPort;
-    try (ServerSocket free = new ServerSocket(0)) {
-      deadPort = free.getLocalPort();
-    }
+    int deadPort = ProjectStack.unusedPort();
 
     Run run = cli("", "register", Phones.next(), "--url=ws://127.0.0.1:" + deadPort + "/dev");
 

@@ -2,6 +2,9 @@ package io.checkmark.testsupport;
 
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -24,6 +27,18 @@ public final class ProjectStack {
   /** Options for a stack of the project's template on a free port; add what a suite needs. */
   public static LocalStackOptions.Builder options() {
     return LocalStackOptions.builder().port(0).template(template());
+  }
+
+  /**
+   * A port nothing listens on right now: for a stack that must come back on the same port, or for a
+   * client that must find nobody there.
+   */
+  public static int unusedPort() {
+    try (ServerSocket probe = new ServerSocket(0)) {
+      return probe.getLocalPort();
+    } catch (IOException noPort) {
+      throw new UncheckedIOException("no free port on this machine", noPort);
+    }
   }
 
   /** A client on the stack's DynamoDB Local, to look at the tables as they are. */
