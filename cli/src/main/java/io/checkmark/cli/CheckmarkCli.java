@@ -248,6 +248,7 @@ public final class CheckmarkCli {
       Ticks ticks = new Ticks(out);
       CompletableFuture<Integer> loggedOut = new CompletableFuture<>();
       Set<String> unreadFromPeer = ConcurrentHashMap.newKeySet();
+      Set<String> readsDue = ConcurrentHashMap.newKeySet();
       CheckmarkClient[] self = new CheckmarkClient[1];
       boolean[] disconnected = new boolean[1];
       Listener screen =
@@ -267,9 +268,22 @@ public final class CheckmarkCli {
             @Override
             public void onAcked(List<String> messageIds) {
               // Read only once the server has it as delivered: a read receipt never overtakes.
-              List<String> read = messageIds.stream().filter(unreadFromPeer::remove).toList();
+              messageIds.stream().filter(unreadFromPeer::remove).forEach(readsDue::add);
+              sendReadReceipts();
+            }
+
+            /** What could not be sent (the connection dropped) goes again after the next sync. */
+            private void sendReadReceipts() {
+              List<String> read = List.copyOf(readsDue);
               if (!read.isEmpty()) {
-                self[0].markRead(peer, read);
+                readsDue.removeAll(read);
+                self[0]
+                    .markRead(peer, read)
+                    .exceptionally(
+                        notSent -> {
+                          readsDue.addAll(read);
+                          return null;
+                        });
               }
             }
 
@@ -290,13 +304,15 @@ public final class CheckmarkCli {
                 disconnected[0] = false;
                 out.println("reconnected");
               }
+              sendReadReceipts();
             }
 
             @Override
             public void onDeviceReplaced() {
               out.printf(
-                  "%s was registered on another device, so this computer is logged out. To chat"
-                      + " from here again: checkmark register %s%n",
+                  "%s was registered on another device (this computer's key is no longer"
+                      + " accepted), so the chat ends. To chat from here again: checkmark register"
+                      + " %s%n",
                   me, me);
               loggedOut.complete(1);
             }
@@ -337,7 +353,9 @@ public final class CheckmarkCli {
                           ticks.accepted(accepted.messageId(), text);
                         } else {
                           ticks.notAccepted();
-                          out.println(Failures.explain(refused, cli.url, me));
+                          if (!loggedOut.isDone()) {
+                            out.println(Failures.explain(refused, cli.url, me));
+                          }
                         }
                       }));
         }
@@ -391,7 +409,7 @@ public final class CheckmarkCli {
   }
 
   private CheckmarkClient.Settings client() {
-    return CheckmarkClient.builder(url).connectTimeout(CONNECT_TIMEOUT);
+    return CheckmarkClient.builder(url).connectTimeout(CONNECT_TIMEOUT).giveUpIfFirstConnectFails();
   }
 
   /** Writes the key where only its owner can read it, in a directory only its owner can list. */

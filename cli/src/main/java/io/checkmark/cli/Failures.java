@@ -51,6 +51,14 @@ final class Failures {
           + (said == null ? "" : ": " + said)
           + "); check the stage in --url.";
     }
+    if (status == 429) {
+      return address
+          + " refused the connection (HTTP 429): too many connections from this address; try"
+          + " again in a minute.";
+    }
+    if (status >= 500) {
+      return address + " could not take the connection (HTTP " + status + "); try again shortly.";
+    }
     if (status != 0) {
       return address + " refused the WebSocket connection with HTTP " + status + ".";
     }

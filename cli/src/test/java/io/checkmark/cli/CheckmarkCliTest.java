@@ -127,6 +127,41 @@ class CheckmarkCliTest {
   }
 
   @Test
+  void aKeyRefusedWhenTheChatReconnectsEndsItNonZeroWithTheWayBack(@TempDir Path home)
+      throws Exception {
+    String phone = "+14155552676";
+    register(home, phone);
+    Terminal chat = new Terminal(stack.webSocketUrl(), home, "chat", "--as", phone, ALICE);
+    chat.awaitOutput("Chatting with");
+
+    try (DynamoDbClient dynamoDb = ProjectStack.dynamoDb(stack)) {
+      Map<String, String> tables = stack.environmentOf("SendFunction");
+      // The key is replaced while the phone is offline: its next connect is refused (401).
+      dynamoDb.updateItem(
+          r ->
+              r.tableName(tables.get("ACCOUNTS_TABLE"))
+                  .key(Map.of("phone", AttributeValue.fromS(phone)))
+                  .updateExpression("SET keyHash = :other")
+                  .expressionAttributeValues(
+                      Map.of(":other", AttributeValue.fromS("c2FsdA:aW52YWxpZA"))));
+      dynamoDb
+          .query(
+              r ->
+                  r.tableName(tables.get("CONNECTIONS_TABLE"))
+                      .indexName("byPhone")
+                      .keyConditionExpression("phone = :phone")
+                      .expressionAttributeValues(Map.of(":phone", AttributeValue.fromS(phone))))
+          .items()
+          .forEach(row -> stack.dropWithoutDisconnect(row.get("id").s()));
+    }
+
+    assertThat(chat.exit().get(15, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(chat.output())
+        .contains("disconnected — reconnecting…")
+        .contains("checkmark register " + phone);
+  }
+
+  @Test
   void aKeyTheServerRefusesSaysHowToRegisterAgain(@TempDir Path home) throws Exception {
     String phone = "+14155552675";
     Files.writeString(home.resolve(phone + ".key"), "not-the-key");

@@ -156,7 +156,7 @@ public final class CheckmarkClient implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
+    stop(new IllegalStateException("the client was closed"));
     Session current = session;
     if (current != null) {
       current.close();
@@ -189,19 +189,20 @@ public final class CheckmarkClient implements AutoCloseable {
                         ? refused.getResponse().statusCode()
                         : 0;
                 if (status == 401) {
-                  // Wrong or revoked credentials: retrying cannot help.
-                  firstSync.completeExceptionally(
+                  // Wrong or revoked credentials: retrying cannot help, now or after a reconnect.
+                  CheckmarkException refused =
                       new CheckmarkException(
-                          "UNAUTHORIZED", "the server refused the credentials", null, null));
-                  closed = true;
+                          "UNAUTHORIZED", "the server refused the credentials", null, null);
+                  stop(refused);
+                  if (connectedOnce) {
+                    events.execute(settings.listener::onDeviceReplaced);
+                  }
                   return;
                 }
-                if (!connectedOnce && status != 429 && status < 500) {
-                  // A wrong address, a wrong stage or a stopped server: say so now rather than
-                  // retry unseen. A busy or failing server (429, 5xx) is tried again.
-                  firstSync.completeExceptionally(
-                      new ConnectionFailed(settings.url, status, cause));
-                  closed = true;
+                if (!connectedOnce && settings.giveUpIfFirstConnectFails) {
+                  // A wrong address, a wrong stage or a stopped server: said at once, not retried
+                  // unseen.
+                  stop(new ConnectionFailed(settings.url, status, cause));
                   return;
                 }
                 reconnectLater();
@@ -209,6 +210,21 @@ public final class CheckmarkClient implements AutoCloseable {
               }
               next.start(webSocket);
             });
+  }
+
+  /**
+   * Stops for good: the first connect, if still waited for, and every send not yet accepted fail
+   * with {@code why}, so that nobody waits for what cannot come.
+   */
+  private void stop(RuntimeException why) {
+    closed = true;
+    firstSync.completeExceptionally(why);
+    List<PendingSend> unanswered;
+    synchronized (sends) {
+      unanswered = new ArrayList<>(sends.values());
+      sends.clear();
+    }
+    unanswered.forEach(pending -> pending.accepted.completeExceptionally(why));
   }
 
   private synchronized void reconnectLater() {
@@ -318,8 +334,7 @@ public final class CheckmarkClient implements AutoCloseable {
         new CheckmarkException(
             frame.code(), frame.message(), frame.retryAfterSeconds(), frame.attemptsLeft());
     if ("DEVICE_REPLACED".equals(frame.code())) {
-      closed = true;
-      firstSync.completeExceptionally(error);
+      stop(error);
       events.execute(settings.listener::onDeviceReplaced);
       return;
     }
@@ -545,6 +560,7 @@ public final class CheckmarkClient implements AutoCloseable {
     private Duration ackDelay = Duration.ofMillis(20);
     private int syncPageSize = 100;
     private boolean loginAction;
+    private boolean giveUpIfFirstConnectFails;
 
     private Settings(URI url) {
       this.url = url;
@@ -584,6 +600,17 @@ public final class CheckmarkClient implements AutoCloseable {
     public Settings backoff(Duration min, Duration max) {
       this.minBackoff = min;
       this.maxBackoff = max;
+      return this;
+    }
+
+    /**
+     * When the first connection cannot be made, {@link #connect()} fails at once with {@link
+     * ConnectionFailed} and the client stops, instead of trying again with backoff: for tools that
+     * a person runs (a wrong URL should be said, not retried). Later connections are always made
+     * again.
+     */
+    public Settings giveUpIfFirstConnectFails() {
+      this.giveUpIfFirstConnectFails = true;
       return this;
     }
 

@@ -3,9 +3,10 @@ package io.checkmark.client;
 import java.net.URI;
 
 /**
- * The first connection could not be made: nothing listening, no answer in time, or the server
- * refused the WebSocket upgrade for good ({@link #refusedWithStatus()} then says how). A busy
- * server, and any failure after a first connection, are retried by the client instead.
+ * The first connection could not be made, for a client told to {@link
+ * CheckmarkClient.Settings#giveUpIfFirstConnectFails() give up} then: nothing listening, no answer
+ * in time, or the server refused the WebSocket upgrade ({@link #refusedWithStatus()} then says
+ * how).
  */
 public final class ConnectionFailed extends RuntimeException {
   private final URI url;

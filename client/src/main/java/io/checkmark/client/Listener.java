@@ -30,6 +30,9 @@ public interface Listener {
   /** The connection was lost; the client is connecting again, and then syncs. */
   default void onDisconnected() {}
 
-  /** This phone number was registered on another device; the client stops. */
+  /**
+   * This phone number was registered on another device, or the server refuses this device's key
+   * when it reconnects; the client stops, and sends not yet accepted fail.
+   */
   default void onDeviceReplaced() {}
 }

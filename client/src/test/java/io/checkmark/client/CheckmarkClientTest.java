@@ -158,13 +158,15 @@ class CheckmarkClientTest {
   }
 
   @Test
-  void aFirstConnectionToNothingFailsAtOnceInsteadOfRetryingUnseen() throws Exception {
+  void aClientToldToGiveUpFailsAtOnceWhenNothingAnswersItsFirstConnect() throws Exception {
     int closedPort;
     try (ServerSocket free = new ServerSocket(0)) {
       closedPort = free.getLocalPort();
     }
     try (CheckmarkClient client =
-        CheckmarkClient.builder(URI.create("ws://127.0.0.1:" + closedPort + "/ws")).build()) {
+        CheckmarkClient.builder(URI.create("ws://127.0.0.1:" + closedPort + "/ws"))
+            .giveUpIfFirstConnectFails()
+            .build()) {
       assertThatThrownBy(() -> client.connect().get(5, TimeUnit.SECONDS))
           .hasCauseInstanceOf(ConnectionFailed.class)
           .cause()

@@ -1,8 +1,11 @@
 package io.checkmark.aws;
 
 import io.checkmark.core.StorageUnavailable;
+import java.io.IOException;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbServiceClientConfiguration;
@@ -27,11 +30,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * The DynamoDB client the tables use: what DynamoDB failed to do for reasons of its own, once the
- * SDK's retries are spent (throttling, a 5xx, a timeout, a connection that could not be made),
- * surfaces as {@link StorageUnavailable}. Answers about the request itself (a failed condition, a
- * cancelled transaction, a validation error) pass unchanged, so the tables still act on them. Only
- * the item operations the tables use are offered; any other throws {@link
- * UnsupportedOperationException}, as {@link DynamoDbClient}'s defaults do.
+ * SDK's retries are spent (throttling, a 5xx, a timeout, a connection refused or cut), surfaces as
+ * {@link StorageUnavailable}. Answers about the request itself (a failed condition, a cancelled
+ * transaction, a validation error) pass unchanged, so the tables still act on them. Only the item
+ * operations the tables use are offered; any other throws {@link UnsupportedOperationException}, as
+ * {@link DynamoDbClient}'s defaults do.
  */
 public final class StorageFailures implements DynamoDbClient {
 
@@ -50,8 +53,21 @@ public final class StorageFailures implements DynamoDbClient {
     if (failure instanceof AwsServiceException service) {
       return service.isThrottlingException() || service.statusCode() >= 500;
     }
-    // No answer from the service: refused or reset connections, attempt and call timeouts.
-    return failure instanceof SdkClientException;
+    // No answer from the service: timeouts, or a connection refused or cut (an I/O failure).
+    // Other client-side failures (configuration, marshalling, an interrupt) are bugs or stops,
+    // and stay what they are.
+    return failure instanceof ApiCallTimeoutException
+        || failure instanceof ApiCallAttemptTimeoutException
+        || (failure instanceof SdkClientException && causedByIo(failure));
+  }
+
+  private static boolean causedByIo(Throwable failure) {
+    for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static <T> T call(Supplier<T> operation) {

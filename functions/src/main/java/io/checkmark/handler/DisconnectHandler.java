@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import io.checkmark.core.ConnectionStore;
+import io.checkmark.core.StorageUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,10 @@ public final class DisconnectHandler
           try {
             connections.delete(Caller.of(event).connectionId());
             return Invocations.status(200);
+          } catch (StorageUnavailable unavailable) {
+            // The row expires by TTL, and a stale row only costs a failed push: no trace needed.
+            LOG.warn("disconnect not recorded: {}", unavailable.getMessage());
+            return Invocations.status(500);
           } catch (RuntimeException failure) {
             LOG.error("disconnect failed", failure);
             return Invocations.status(500);

@@ -18,10 +18,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -90,7 +91,14 @@ public final class LocalStack implements AutoCloseable {
       parts.persistDirectory = options.persistDirectory();
       parts.region = options.region();
 
-      parts.invocations = Executors.newFixedThreadPool(INVOCATION_THREADS, daemonThreads("lambda"));
+      parts.invocations =
+          new ThreadPoolExecutor(
+              INVOCATION_THREADS,
+              INVOCATION_THREADS,
+              0,
+              TimeUnit.MILLISECONDS,
+              new LinkedBlockingQueue<>(),
+              daemonThreads("lambda"));
       parts.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("connection-timer"));
       parts.connections = new ConnectionRegistry();
       parts.sms = new SmsCapture(options.region(), options.console());
@@ -138,7 +146,7 @@ public final class LocalStack implements AutoCloseable {
                 functions.put(
                     id, LocalLambdaFunction.load(function, environment, options.region()));
               });
-      WebSocketGateway gateway =
+      parts.gateway =
           new WebSocketGateway(
               template,
               functions,
@@ -150,8 +158,8 @@ public final class LocalStack implements AutoCloseable {
               options.maxConnectionDuration(),
               parts.traffic,
               new InvocationConsole(options.console(), options.logFrames()));
-      parts.routeKeys = gateway.routeKeys();
-      webSockets.getServerWebSocketContainer().addMapping("/" + parts.stage, gateway);
+      parts.routeKeys = parts.gateway.routeKeys();
+      webSockets.getServerWebSocketContainer().addMapping("/" + parts.stage, parts.gateway);
       return new LocalStack(parts);
     } catch (Exception e) {
       parts.stopAll();
@@ -368,10 +376,11 @@ public final class LocalStack implements AutoCloseable {
     final Traffic traffic = new Traffic();
     Map<String, Map<String, String>> functionEnvironments;
     Server server;
-    ExecutorService invocations;
+    ThreadPoolExecutor invocations;
     ScheduledExecutorService timers;
     AbstractLocalDynamoDBServerHandler dynamoDbLocal;
     ConnectionRegistry connections;
+    WebSocketGateway gateway;
     SmsCapture sms;
     URI endpoint;
     URI dynamoDbEndpoint;
@@ -382,9 +391,21 @@ public final class LocalStack implements AutoCloseable {
     List<String> tableNames;
 
     void stopAll() {
+      // No new connection from here on: clients told to go away must not reconnect to this stack.
+      if (gateway != null) {
+        gateway.stopAccepting();
+      }
       // Invocations first, so that the connections the server closes do not start $disconnect on a
-      // stopping stack.
+      // stopping stack; those not started are dropped. Those under way may finish (they take
+      // milliseconds): an interrupted one would fail half-way and say so on the console.
       if (invocations != null) {
+        invocations.shutdown();
+        invocations.getQueue().clear();
+        try {
+          invocations.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException stopNow) {
+          Thread.currentThread().interrupt();
+        }
         invocations.shutdownNow();
       }
       if (timers != null) {

@@ -55,6 +55,7 @@ final class WebSocketGateway implements WebSocketCreator {
   private final Duration maxConnectionDuration;
   private final Traffic traffic;
   private final InvocationConsole console;
+  private volatile boolean stopping;
 
   WebSocketGateway(
       SamTemplate template,
@@ -98,9 +99,18 @@ final class WebSocketGateway implements WebSocketCreator {
     return List.copyOf(routes.keySet());
   }
 
+  /** From now on, upgrades are refused with 503, as while the stack stops. */
+  void stopAccepting() {
+    stopping = true;
+  }
+
   @Override
   public Object createWebSocket(
       ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    if (stopping) {
+      Response.writeError(request, response, callback, 503);
+      return null;
+    }
     String domainName =
         Optional.ofNullable(request.getHeaders().get(HttpHeader.HOST)).orElse("localhost");
     LocalConnection connection =
