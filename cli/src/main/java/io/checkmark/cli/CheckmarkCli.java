@@ -168,7 +168,10 @@ public final class CheckmarkCli {
 
     @Option(
         names = "--pin",
-        description = "The PIN from the SMS, for scripts (default: asked for, again if wrong)")
+        defaultValue = "${env:CHECKMARK_PIN}",
+        description =
+            "The PIN from the SMS, for scripts; CHECKMARK_PIN in the environment does the same"
+                + " and stays out of the process list (default: asked for, again if wrong)")
     String pin;
 
     @Override

@@ -157,6 +157,24 @@ class CliJarTest {
   }
 
   @Test
+  void aPinFromTheEnvironmentRegistersWithoutAPrompt() throws Exception {
+    Process register =
+        start(
+            Map.of("CHECKMARK_PIN", TEST_PIN),
+            "register",
+            TEST_NUMBER,
+            "--url=" + stack.webSocketUrl(),
+            "--home",
+            home.toString());
+    register.getOutputStream().close();
+
+    assertThat(register.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String output = new String(register.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(register.exitValue()).as(output).isZero();
+    assertThat(output).contains("Registered " + TEST_NUMBER).doesNotContain("PIN: ");
+  }
+
+  @Test
   void aSecondPinWithinTheMinuteSaysWhenToTryAgain() throws Exception {
     String phone = Phones.next();
     String url = "--url=" + stack.webSocketUrl();
@@ -190,11 +208,17 @@ class CliJarTest {
   }
 
   private static Process start(String... args) throws IOException {
+    return start(Map.of(), args);
+  }
+
+  private static Process start(Map<String, String> environment, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder process = new ProcessBuilder(command).redirectErrorStream(true);
+    process.environment().putAll(environment);
+    return process.start();
   }
 }
