@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkmark.local.fixtures.RecordingHandler;
+import io.checkmark.template.SamTemplate;
+import io.checkmark.template.TableDefinition;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,6 +139,27 @@ class EmulatorConformanceTest {
       assertThat(event.get("body").asText()).isEqualTo(frame);
       assertThat(event.get("isBase64Encoded").asBoolean()).isFalse();
     }
+  }
+
+  @Test
+  void theBannerListsEveryEndpointTheTablesAndACommandToLookInside() {
+    String banner = stack.banner();
+
+    assertThat(banner.lines().findFirst()).contains(stack.readinessLine());
+    assertThat(banner)
+        .contains("WebSocket        " + stack.webSocketUrl())
+        .contains(stack.endpoint() + "/" + stack.stage() + "/@connections/{connectionId}")
+        .contains("DynamoDB         " + stack.dynamoDbEndpoint())
+        .contains(
+            "tables: "
+                + SamTemplate.load(Path.of("src/test/resources/emulator-template.yaml"))
+                    .tables()
+                    .stream()
+                    .map(TableDefinition::tableName)
+                    .collect(Collectors.joining(", ")))
+        .contains(stack.endpoint() + "/_aws/sns/sms-messages")
+        .contains("aws dynamodb scan --table-name")
+        .contains("--endpoint-url " + stack.dynamoDbEndpoint());
   }
 
   @Test
