@@ -110,14 +110,7 @@ class CheckmarkCliTest {
     chat.awaitOutput("Chatting with");
 
     // As a registration on another device does (a second PIN for the number would wait a minute).
-    try (DynamoDbClient dynamoDb = ProjectStack.dynamoDb(stack)) {
-      dynamoDb.updateItem(
-          r ->
-              r.tableName(stack.environmentOf("SendFunction").get("ACCOUNTS_TABLE"))
-                  .key(Map.of("phone", AttributeValue.fromS(phone)))
-                  .updateExpression("ADD keyGeneration :one")
-                  .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
-    }
+    updateAccount(phone, "ADD keyGeneration :value", AttributeValue.fromN("1"));
     chat.type("still here?");
 
     assertThat(chat.exit().get(15, TimeUnit.SECONDS)).isEqualTo(1);
@@ -134,20 +127,13 @@ class CheckmarkCliTest {
     Terminal chat = new Terminal(stack.webSocketUrl(), home, "chat", "--as", phone, ALICE);
     chat.awaitOutput("Chatting with");
 
+    // The key is replaced while the phone is offline: its next connect is refused (401).
+    updateAccount(phone, "SET keyHash = :value", AttributeValue.fromS("c2FsdA:aW52YWxpZA"));
     try (DynamoDbClient dynamoDb = ProjectStack.dynamoDb(stack)) {
-      Map<String, String> tables = stack.environmentOf("SendFunction");
-      // The key is replaced while the phone is offline: its next connect is refused (401).
-      dynamoDb.updateItem(
-          r ->
-              r.tableName(tables.get("ACCOUNTS_TABLE"))
-                  .key(Map.of("phone", AttributeValue.fromS(phone)))
-                  .updateExpression("SET keyHash = :other")
-                  .expressionAttributeValues(
-                      Map.of(":other", AttributeValue.fromS("c2FsdA:aW52YWxpZA"))));
       dynamoDb
           .query(
               r ->
-                  r.tableName(tables.get("CONNECTIONS_TABLE"))
+                  r.tableName(stack.environmentOf("SendFunction").get("CONNECTIONS_TABLE"))
                       .indexName("byPhone")
                       .keyConditionExpression("phone = :phone")
                       .expressionAttributeValues(Map.of(":phone", AttributeValue.fromS(phone))))
@@ -172,6 +158,18 @@ class CheckmarkCliTest {
     assertThat(chat.output())
         .contains("no longer accepts this computer's key")
         .contains("checkmark register " + phone);
+  }
+
+  /** Changes the account's item directly, as another device's registration would. */
+  private static void updateAccount(String phone, String expression, AttributeValue value) {
+    try (DynamoDbClient dynamoDb = ProjectStack.dynamoDb(stack)) {
+      dynamoDb.updateItem(
+          r ->
+              r.tableName(stack.environmentOf("SendFunction").get("ACCOUNTS_TABLE"))
+                  .key(Map.of("phone", AttributeValue.fromS(phone)))
+                  .updateExpression(expression)
+                  .expressionAttributeValues(Map.of(":value", value)));
+    }
   }
 
   private static List<String> consoleLines() {
