@@ -67,6 +67,7 @@ public final class CheckmarkCli {
 
   @Option(
       names = "--url",
+      paramLabel = "URL",
       defaultValue = "ws://127.0.0.1:3001/dev",
       scope = CommandLine.ScopeType.INHERIT,
       description = "WebSocket URL of the API (default: the local stack, ${DEFAULT-VALUE})")
@@ -74,6 +75,7 @@ public final class CheckmarkCli {
 
   @Option(
       names = "--home",
+      paramLabel = "DIR",
       scope = CommandLine.ScopeType.INHERIT,
       description = "Where device keys are kept (default: ~/.checkmark)")
   Path home;
@@ -168,6 +170,7 @@ public final class CheckmarkCli {
 
     @Option(
         names = "--pin",
+        paramLabel = "PIN",
         defaultValue = "${env:CHECKMARK_PIN}",
         description =
             "The PIN from the SMS, for scripts; CHECKMARK_PIN in the environment does the same"
@@ -231,7 +234,11 @@ public final class CheckmarkCli {
     @CommandLine.ParentCommand CheckmarkCli cli;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--as", required = true, description = "Your registered phone number")
+    @Option(
+        names = "--as",
+        paramLabel = "PHONE",
+        required = true,
+        description = "Your registered phone number")
     String me;
 
     @Parameters(index = "0", paramLabel = "PHONE", description = "The phone number to chat with")
