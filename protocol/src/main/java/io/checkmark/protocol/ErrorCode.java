@@ -1,6 +1,6 @@
 package io.checkmark.protocol;
 
-/** The error codes of protocol v1; each error frame carries exactly one. */
+/** The error codes of protocols v1 and v2; each error frame carries exactly one. */
 public enum ErrorCode {
   BAD_REQUEST,
   UNKNOWN_ACTION,
@@ -13,5 +13,10 @@ public enum ErrorCode {
   UNKNOWN_RECIPIENT,
   MESSAGE_TOO_LARGE,
   DEVICE_REPLACED,
+  LINK_EXPIRED,
+  NOT_PRIMARY,
+  TOO_MANY_DEVICES,
+  DEVICE_UNLINKED,
+  UNKNOWN_DEVICE,
   INTERNAL
 }

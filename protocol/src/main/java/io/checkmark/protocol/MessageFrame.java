@@ -1,6 +1,17 @@
 package io.checkmark.protocol;
 
-/** A message for its recipient, pushed live and again by every {@code sync} until acked. */
+/**
+ * A message for one device, pushed live and again by every {@code sync} until that device acks it.
+ * {@code fromDevice} is the sending device; {@code to} is set only on a sent transcript, the copy
+ * of its own message that a sender's other devices get ({@code from} is then their own phone).
+ */
 public record MessageFrame(
-    String messageId, String from, String id, String body, long ts, Media media)
+    String messageId,
+    String from,
+    Integer fromDevice,
+    String to,
+    String id,
+    String body,
+    long ts,
+    Media media)
     implements ServerFrame {}

@@ -8,7 +8,12 @@ package io.checkmark.protocol;
 public sealed interface ServerFrame
     permits Accepted,
         Acked,
+        DeviceLinked,
+        DeviceUnlinked,
+        Devices,
         ErrorFrame,
+        LinkCode,
+        Linked,
         LoggedIn,
         MessageFrame,
         PinSent,
