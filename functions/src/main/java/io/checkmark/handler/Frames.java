@@ -28,6 +28,8 @@ public final class Frames {
       return new MessageFrame(
           message.messageId(),
           message.from(),
+          1,
+          null,
           message.clientId(),
           message.body(),
           message.acceptedAt().toEpochMilli(),
@@ -38,6 +40,7 @@ public final class Frames {
         receipt.messageId(),
         receipt.status(),
         receipt.by(),
+        1,
         receipt.messageIds(),
         receipt.acceptedAt().toEpochMilli());
   }

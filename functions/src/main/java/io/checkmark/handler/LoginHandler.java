@@ -22,7 +22,8 @@ public final class LoginHandler extends ActionHandler<LoginHandler.Login> {
   protected ServerFrame handle(Caller caller, Login request) {
     return new LoggedIn(
         registration.login(
-            caller.connectionId(), request.phone(), request.deviceKey(), caller.sourceIp()));
+            caller.connectionId(), request.phone(), request.deviceKey(), caller.sourceIp()),
+        1);
   }
 
   public record Login(String phone, String deviceKey) {}

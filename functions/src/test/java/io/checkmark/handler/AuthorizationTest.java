@@ -43,7 +43,7 @@ class AuthorizationTest {
 
     @Override
     protected ServerFrame handle(Caller caller, WhoAmI request) {
-      return new LoggedIn(caller.phone());
+      return new LoggedIn(caller.phone(), 1);
     }
 
     record WhoAmI() {}

@@ -97,11 +97,22 @@ class WireJsonTest {
       new MessageFrame(
           "m-1",
           "+14155550101",
+          2,
+          null,
           "c-1",
           "hi \"there\"",
           5,
           new Media("https://x/y", "image/png", "AAEC")),
-      new ReceiptFrame("r-1", "delivered", "+14155550100", java.util.List.of("m-1", "m-2"), 6),
+      new MessageFrame("m-2", "+14155550100", 1, "+14155550101", "c-2", "sent", 6, null),
+      new ReceiptFrame("r-1", "delivered", "+14155550100", 1, java.util.List.of("m-1", "m-2"), 6),
+      new LinkCode("bGlua2NvZGU", 300),
+      new Linked("+14155550100", 2, "key"),
+      new DeviceLinked(2, "Firefox on Linux"),
+      new DeviceUnlinked(2),
+      new Devices(
+          java.util.List.of(
+              new Devices.Device(1, null, 1, 5L), new Devices.Device(2, "laptop", 3, null))),
+      new LoggedIn("+14155550100", 2),
       new ErrorFrame("RATE_LIMITED", "slow down", "send", "c-2", 3, null),
       new Synced(2, true),
     };
