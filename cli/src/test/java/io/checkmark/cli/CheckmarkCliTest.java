@@ -134,7 +134,7 @@ class CheckmarkCliTest {
           .query(
               r ->
                   r.tableName(stack.environmentOf("SendFunction").get("CONNECTIONS_TABLE"))
-                      .indexName("byPhone")
+                      .indexName("devicesByPhone")
                       .keyConditionExpression("phone = :phone")
                       .expressionAttributeValues(Map.of(":phone", AttributeValue.fromS(phone))))
           .items()

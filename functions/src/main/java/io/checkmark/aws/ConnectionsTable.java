@@ -2,6 +2,7 @@ package io.checkmark.aws;
 
 import io.checkmark.core.Connection;
 import io.checkmark.core.ConnectionStore;
+import io.checkmark.core.DeviceRef;
 import io.checkmark.core.Session;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,8 +25,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * The Connections table: one row per open WebSocket, keyed by connection id, with the phone it is
- * logged in as; the sparse index {@code byPhone} finds a phone's connections.
+ * The Connections table: one row per open WebSocket, keyed by connection id, with the phone, device
+ * and registration generation it is logged in as; the sparse index {@code byPhone} finds the
+ * connections of every device of a phone.
  */
 public final class ConnectionsTable implements ConnectionStore {
 
@@ -39,7 +41,7 @@ public final class ConnectionsTable implements ConnectionStore {
    */
   static final Duration ROW_LIFETIME = Duration.ofHours(3);
 
-  static final String BY_PHONE = "byPhone";
+  static final String BY_PHONE = "devicesByPhone";
 
   private static final TableSchema<ConnectionItem> SCHEMA =
       StaticTableSchema.builder(ConnectionItem.class)
@@ -71,6 +73,12 @@ public final class ConnectionsTable implements ConnectionStore {
                       .setter(ConnectionItem::setPhone)
                       .tags(StaticAttributeTags.secondaryPartitionKey(BY_PHONE)))
           .addAttribute(
+              Integer.class,
+              a ->
+                  a.name("deviceId")
+                      .getter(ConnectionItem::getDeviceId)
+                      .setter(ConnectionItem::setDeviceId))
+          .addAttribute(
               Long.class,
               a ->
                   a.name("keyGeneration")
@@ -84,11 +92,13 @@ public final class ConnectionsTable implements ConnectionStore {
                       .setter(ConnectionItem::setExpiresAt))
           .build();
 
+  private final DynamoDbClient client;
   private final DynamoDbTable<ConnectionItem> table;
   private final DynamoDbIndex<ConnectionItem> byPhone;
   private final Clock clock;
 
   public ConnectionsTable(DynamoDbClient client, String tableName, Clock clock) {
+    this.client = client;
     this.table =
         DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, SCHEMA);
     this.byPhone = table.index(BY_PHONE);
@@ -102,6 +112,7 @@ public final class ConnectionsTable implements ConnectionStore {
     item.setConnectedAt(connection.connectedAt().toEpochMilli());
     item.setSourceIp(connection.sourceIp());
     item.setPhone(connection.phone());
+    item.setDeviceId(connection.deviceId());
     item.setKeyGeneration(connection.keyGeneration());
     item.setExpiresAt(expiry());
     table.putItem(item);
@@ -110,45 +121,68 @@ public final class ConnectionsTable implements ConnectionStore {
   @Override
   public Optional<Connection> find(String connectionId) {
     ConnectionItem item = table.getItem(r -> r.key(key(connectionId)).consistentRead(true));
-    return Optional.ofNullable(item)
-        .map(
-            found ->
-                new Connection(
-                    found.getId(),
-                    found.getConnectedAt() == null
-                        ? null
-                        : Instant.ofEpochMilli(found.getConnectedAt()),
-                    found.getSourceIp(),
-                    found.getPhone(),
-                    found.getKeyGeneration()));
+    return Optional.ofNullable(item).map(ConnectionsTable::connectionOf);
   }
 
   @Override
-  public void bind(String connectionId, String phone, long keyGeneration) {
+  public Optional<Connection> remove(String connectionId) {
+    return Optional.ofNullable(table.deleteItem(key(connectionId)))
+        .map(ConnectionsTable::connectionOf);
+  }
+
+  private static Connection connectionOf(ConnectionItem item) {
+    return new Connection(
+        item.getId(),
+        item.getConnectedAt() == null ? null : Instant.ofEpochMilli(item.getConnectedAt()),
+        item.getSourceIp(),
+        item.getPhone(),
+        item.getDeviceId(),
+        item.getKeyGeneration());
+  }
+
+  @Override
+  public boolean bind(String connectionId, DeviceRef device, long keyGeneration) {
     ConnectionItem item = new ConnectionItem();
     item.setId(connectionId);
-    item.setPhone(phone);
+    item.setPhone(device.phone());
+    item.setDeviceId(device.deviceId());
     item.setKeyGeneration(keyGeneration);
     item.setExpiresAt(expiry());
     try {
       table.updateItem(r -> r.item(item).ignoreNulls(true).conditionExpression(STILL_OPEN));
+      return true;
     } catch (ConditionalCheckFailedException disconnected) {
       // $disconnect deleted the row first: the connection is gone, and a bind must not bring it
       // back.
+      return false;
     }
+  }
+
+  @Override
+  public void unbind(String connectionId) {
+    client.updateItem(
+        r ->
+            r.tableName(table.tableName())
+                .key(Map.of("id", AttributeValue.fromS(connectionId)))
+                .updateExpression("REMOVE phone, deviceId, keyGeneration"));
   }
 
   @Override
   public List<Connection> connectionsOf(String phone) {
     return byPhone.query(QueryConditional.keyEqualTo(k -> k.partitionValue(phone))).stream()
         .flatMap(page -> page.items().stream())
-        .map(item -> new Connection(item.getId(), null, null, phone, item.getKeyGeneration()))
+        .map(
+            item ->
+                new Connection(
+                    item.getId(), null, null, phone, item.getDeviceId(), item.getKeyGeneration()))
         .toList();
   }
 
   /**
    * The item that makes a transaction commit only while the connection is still bound to the
-   * session's phone and key generation: a login as another phone anywhere fails it.
+   * session's device and key generation: a login as another phone or device anywhere, or the
+   * device's unlinking, fails it. Rows written before devices existed have no device id: the
+   * primary's.
    */
   TransactWriteItem stillBound(Session session) {
     return TransactWriteItem.builder()
@@ -157,13 +191,19 @@ public final class ConnectionsTable implements ConnectionStore {
                 check
                     .tableName(table.tableName())
                     .key(Map.of("id", AttributeValue.fromS(session.connectionId())))
-                    .conditionExpression("phone = :phone AND keyGeneration = :generation")
+                    .conditionExpression(
+                        "phone = :phone AND keyGeneration = :generation AND "
+                            + (session.isPrimary()
+                                ? "(deviceId = :device OR attribute_not_exists(deviceId))"
+                                : "deviceId = :device"))
                     .expressionAttributeValues(
                         Map.of(
                             ":phone",
                             AttributeValue.fromS(session.phone()),
                             ":generation",
-                            AttributeValue.fromN(Long.toString(session.keyGeneration())))))
+                            AttributeValue.fromN(Long.toString(session.keyGeneration())),
+                            ":device",
+                            AttributeValue.fromN(Integer.toString(session.deviceId())))))
         .build();
   }
 
@@ -186,6 +226,7 @@ public final class ConnectionsTable implements ConnectionStore {
     private Long connectedAt;
     private String sourceIp;
     private String phone;
+    private Integer deviceId;
     private Long keyGeneration;
     private Long expiresAt;
 
@@ -219,6 +260,14 @@ public final class ConnectionsTable implements ConnectionStore {
 
     void setPhone(String phone) {
       this.phone = phone;
+    }
+
+    Integer getDeviceId() {
+      return deviceId;
+    }
+
+    void setDeviceId(Integer deviceId) {
+      this.deviceId = deviceId;
     }
 
     Long getKeyGeneration() {

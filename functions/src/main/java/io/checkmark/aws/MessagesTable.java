@@ -1,6 +1,8 @@
 package io.checkmark.aws;
 
+import io.checkmark.core.Account;
 import io.checkmark.core.Attachment;
+import io.checkmark.core.DeviceRef;
 import io.checkmark.core.MessageQueue;
 import io.checkmark.core.QueueItem;
 import io.checkmark.core.RateLimiter;
@@ -36,11 +38,13 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * The Messages table: every phone's queue in one partition, {@code queue} (the owner's phone) and
- * {@code id} (the server message id, sorting in acceptance order), expiring by TTL after 30 days.
- * Items are kept small with short attribute names, spelled out below. Dedup records live in their
- * own partitions ({@code dedup#<sender>#<recipient>#<clientId>}), written in the same transaction
- * as the message and expiring with it. Items that can never be pushed are moved to {@code
+ * The Messages table: every device's queue in one partition, {@code queue} (the owner's phone for
+ * its primary, as in protocol v1, and {@code <phone>#<deviceId>} for a linked device) and {@code
+ * id} (the server message id, sorting in acceptance order), expiring by TTL after 30 days. Items
+ * are kept small with short attribute names, spelled out below; an item without {@code fd} or
+ * {@code bd} is of device 1. Dedup records live in their own partitions ({@code
+ * dedup#<sender>[.<device>]#<recipient>#<clientId>}), written in the same transaction as every copy
+ * of the message and expiring with it. Items that can never be pushed are moved to {@code
  * undeliverable#<owner>} and kept, for diagnosis, until their own expiry. Every write a connection
  * sets off carries the Connections table's check that it is still bound to its session. No local
  * secondary index, so a queue is not capped at 10 GB.
@@ -51,6 +55,8 @@ public final class MessagesTable implements MessageQueue {
   private static final String ID = "id";
   private static final String KIND = "k";
   private static final String FROM = "from";
+  private static final String FROM_DEVICE = "fd";
+  private static final String BY_DEVICE = "bd";
   private static final String CLIENT_ID = "cid";
   private static final String BODY = "body";
   private static final String MEDIA_URL = "mu";
@@ -62,12 +68,16 @@ public final class MessagesTable implements MessageQueue {
   private static final String ACCEPTED_AT = "at";
   private static final String EXPIRES_AT = "expiresAt";
   private static final String DEDUP_MESSAGE_ID = "mid";
-  private static final String DEDUP_TO = "to";
+
+  /** A dedup record's recipient, and a sent transcript's. */
+  private static final String TO = "to";
+
   private static final String MESSAGE = "m";
   private static final String RECEIPT = "r";
   private static final String DEDUP_SORT_KEY = "-";
   private static final int BATCH_GET_LIMIT = 100;
   private static final int TRANSACTION_LIMIT = 100;
+  private static final int MAX_DEVICES = 1 + Account.MAX_LINKED_DEVICES;
   private static final String CONDITION_FAILED = "ConditionalCheckFailed";
   private static final Logger LOG = LoggerFactory.getLogger(MessagesTable.class);
 
@@ -160,10 +170,19 @@ public final class MessagesTable implements MessageQueue {
                       .setter((item, value) -> item.dedupMessageId = value))
           .addAttribute(
               String.class,
+              a -> a.name(TO).getter(item -> item.to).setter((item, value) -> item.to = value))
+          .addAttribute(
+              Integer.class,
               a ->
-                  a.name(DEDUP_TO)
-                      .getter(item -> item.dedupTo)
-                      .setter((item, value) -> item.dedupTo = value))
+                  a.name(FROM_DEVICE)
+                      .getter(item -> item.fromDevice)
+                      .setter((item, value) -> item.fromDevice = value))
+          .addAttribute(
+              Integer.class,
+              a ->
+                  a.name(BY_DEVICE)
+                      .getter(item -> item.byDevice)
+                      .setter((item, value) -> item.byDevice = value))
           .build();
 
   private final DynamoDbClient client;
@@ -197,54 +216,76 @@ public final class MessagesTable implements MessageQueue {
   }
 
   /**
-   * A client id is scoped to its conversation: the sender, then the recipient (where a sender
-   * device or a group would go), then the id, which comes last because it may hold anything.
+   * A client id is scoped to its sending device and conversation: the sender (with its device,
+   * unless the primary, whose records keep protocol v1's form), then the recipient (where a group
+   * would go), then the id, which comes last because it may hold anything.
    */
-  static String dedupKey(String sender, String conversation, String clientId) {
-    return "dedup#" + sender + "#" + conversation + "#" + clientId;
+  static String dedupKey(DeviceRef sender, String conversation, String clientId) {
+    String device = sender.isPrimary() ? sender.phone() : sender.phone() + "." + sender.deviceId();
+    return "dedup#" + device + "#" + conversation + "#" + clientId;
+  }
+
+  /** The partition of a device's queue. */
+  static String queueOf(DeviceRef device) {
+    return device.isPrimary() ? device.phone() : device.phone() + "#" + device.deviceId();
+  }
+
+  private static DeviceRef deviceOf(String queue) {
+    int hash = queue.indexOf('#');
+    return hash < 0
+        ? DeviceRef.primaryOf(queue)
+        : new DeviceRef(queue.substring(0, hash), Integer.parseInt(queue.substring(hash + 1)));
   }
 
   @Override
-  public Stored storeOnce(Session sender, QueueItem.Message message, RateLimiter.Limit sendLimit) {
+  public Stored storeOnce(
+      Session sender,
+      String conversation,
+      List<QueueItem.Message> copies,
+      RateLimiter.Limit sendLimit) {
+    QueueItem.Message message = copies.get(0);
     StoredItem record = new StoredItem();
-    record.queue = dedupKey(message.from(), message.owner(), message.clientId());
+    record.queue = dedupKey(sender.device(), conversation, message.clientId());
     record.id = DEDUP_SORT_KEY;
     record.dedupMessageId = message.messageId();
-    record.dedupTo = message.owner();
+    record.to = conversation;
     record.acceptedAt = message.acceptedAt().toEpochMilli();
     record.expiresAt = expiresAt(message.acceptedAt());
     Map<String, AttributeValue> dedup = SCHEMA.itemToMap(record, true);
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(
+        TransactWriteItem.builder()
+            .put(
+                put ->
+                    put.tableName(tableName)
+                        .item(dedup)
+                        .conditionExpression("attribute_not_exists(" + QUEUE + ")")
+                        .returnValuesOnConditionCheckFailure(
+                            ReturnValuesOnConditionCheckFailure.ALL_OLD))
+            .build());
+    writes.add(connections.stillBound(sender));
+    writes.add(rateLimits.hit(sendLimit));
+    for (QueueItem.Message copy : copies) {
+      writes.add(
+          TransactWriteItem.builder()
+              .put(put -> put.tableName(tableName).item(itemOf(copy)))
+              .build());
+    }
     for (int attempt = 1; ; attempt++) {
       try {
-        client.transactWriteItems(
-            r ->
-                r.transactItems(
-                    TransactWriteItem.builder()
-                        .put(
-                            put ->
-                                put.tableName(tableName)
-                                    .item(dedup)
-                                    .conditionExpression("attribute_not_exists(" + QUEUE + ")")
-                                    .returnValuesOnConditionCheckFailure(
-                                        ReturnValuesOnConditionCheckFailure.ALL_OLD))
-                        .build(),
-                    TransactWriteItem.builder()
-                        .put(put -> put.tableName(tableName).item(itemOf(message)))
-                        .build(),
-                    connections.stillBound(sender),
-                    rateLimits.hit(sendLimit)));
+        client.transactWriteItems(r -> r.transactItems(writes));
         return new Stored(
-            message.messageId(), message.owner(), message.acceptedAt().toEpochMilli(), false);
+            message.messageId(), conversation, message.acceptedAt().toEpochMilli(), false);
       } catch (TransactionCanceledException cancelled) {
-        if (failedCondition(cancelled, 2)) {
+        if (failedCondition(cancelled, 1)) {
           throw new SessionChanged(sender.connectionId());
         }
         CancellationReason dedupOutcome = cancelled.cancellationReasons().get(0);
         if (CONDITION_FAILED.equals(dedupOutcome.code()) && dedupOutcome.hasItem()) {
           StoredItem earlier = SCHEMA.mapToItem(dedupOutcome.item());
-          return new Stored(earlier.dedupMessageId, earlier.dedupTo, earlier.acceptedAt, true);
+          return new Stored(earlier.dedupMessageId, earlier.to, earlier.acceptedAt, true);
         }
-        if (failedCondition(cancelled, 3)) {
+        if (failedCondition(cancelled, 2)) {
           throw rateLimits.windowFull(sendLimit);
         }
         // A conflict with a concurrent transaction on the same dedup record or counter: submit
@@ -255,25 +296,43 @@ public final class MessagesTable implements MessageQueue {
   }
 
   @Override
-  public void add(Session by, QueueItem.Receipt receipt) {
-    transact(
-        List.of(
-            TransactWriteItem.builder()
-                .put(put -> put.tableName(tableName).item(itemOf(receipt)))
-                .build(),
-            connections.stillBound(by)),
-        by,
-        1);
+  public void add(Session by, List<QueueItem.Receipt> copies) {
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(connections.stillBound(by));
+    copies.forEach(
+        copy ->
+            writes.add(
+                TransactWriteItem.builder()
+                    .put(put -> put.tableName(tableName).item(itemOf(copy)))
+                    .build()));
+    transact(writes, by, 0);
   }
 
   @Override
-  public List<QueueItem> oldest(String owner, int limit) {
+  public void drop(DeviceRef device) {
+    String queue = queueOf(device);
+    // Keys only, page by page: a dropped queue may be long, and its items are never read again.
+    table
+        .query(
+            r ->
+                r.queryConditional(
+                        QueryConditional.keyEqualTo(Key.builder().partitionValue(queue).build()))
+                    .attributesToProject(QUEUE, ID))
+        .items()
+        .forEach(
+            item ->
+                table.deleteItem(Key.builder().partitionValue(queue).sortValue(item.id).build()));
+  }
+
+  @Override
+  public List<QueueItem> oldest(DeviceRef owner, int limit) {
     // The first page only: one request, up to the limit.
     return table
         .query(
             r ->
                 r.queryConditional(
-                        QueryConditional.keyEqualTo(Key.builder().partitionValue(owner).build()))
+                        QueryConditional.keyEqualTo(
+                            Key.builder().partitionValue(queueOf(owner)).build()))
                     .scanIndexForward(true)
                     .consistentRead(true)
                     .limit(limit))
@@ -286,7 +345,7 @@ public final class MessagesTable implements MessageQueue {
   }
 
   @Override
-  public List<QueueItem> find(String owner, Collection<String> messageIds) {
+  public List<QueueItem> find(DeviceRef owner, Collection<String> messageIds) {
     List<QueueItem> found = new ArrayList<>();
     List<String> ids = List.copyOf(messageIds);
     for (int start = 0; start < ids.size(); start += BATCH_GET_LIMIT) {
@@ -339,10 +398,10 @@ public final class MessagesTable implements MessageQueue {
     Set<String> chunkSenders = new HashSet<>();
     for (Acked acked : all) {
       String sender = acked.message() == null ? null : acked.message().from();
-      int receiptsAfter =
+      int sendersAfter =
           chunkSenders.size() + (sender != null && !chunkSenders.contains(sender) ? 1 : 0);
-      // The session check, the deletes, one receipt per sender.
-      if (1 + chunk.size() + 1 + receiptsAfter > TRANSACTION_LIMIT) {
+      // The session check, the deletes, one receipt per sender for each of its devices.
+      if (1 + chunk.size() + 1 + sendersAfter * MAX_DEVICES > TRANSACTION_LIMIT) {
         removed += removeChunk(owner, chunk, receiptsFor, queued);
         chunk = new ArrayList<>();
         chunkSenders.clear();
@@ -382,7 +441,7 @@ public final class MessagesTable implements MessageQueue {
                           delete ->
                               delete
                                   .tableName(tableName)
-                                  .key(key(owner.phone(), acked.id()))
+                                  .key(key(owner.device(), acked.id()))
                                   .conditionExpression("attribute_exists(" + ID + ")"))
                       .build()));
       receipts.forEach(
@@ -426,7 +485,7 @@ public final class MessagesTable implements MessageQueue {
             item instanceof QueueItem.Message message
                 ? itemOf(message)
                 : itemOf((QueueItem.Receipt) item));
-    copy.put(QUEUE, s("undeliverable#" + item.owner()));
+    copy.put(QUEUE, s("undeliverable#" + queueOf(item.owner())));
     try {
       transact(
           List.of(
@@ -444,8 +503,8 @@ public final class MessagesTable implements MessageQueue {
       LOG.warn(
           "item {} of queue {} can never be pushed (too large); moved to undeliverable#{}",
           item.messageId(),
-          item.owner(),
-          item.owner());
+          queueOf(item.owner()),
+          queueOf(item.owner()));
     } catch (TransactionCanceledException | StorageUnavailable notMoved) {
       // Acked or moved aside meanwhile (its delete's condition failed), or still conflicting: then
       // it stays queued and the next sync moves it.
@@ -485,6 +544,8 @@ public final class MessagesTable implements MessageQueue {
   private static Map<String, AttributeValue> itemOf(QueueItem.Message message) {
     StoredItem item = common(message, MESSAGE);
     item.from = message.from();
+    item.fromDevice = message.fromDevice() == Account.PRIMARY ? null : message.fromDevice();
+    item.to = message.to();
     item.clientId = message.clientId();
     item.body = message.body();
     Attachment media = message.attachment();
@@ -500,13 +561,14 @@ public final class MessagesTable implements MessageQueue {
     StoredItem item = common(receipt, RECEIPT);
     item.status = receipt.status();
     item.by = receipt.by();
+    item.byDevice = receipt.byDevice() == Account.PRIMARY ? null : receipt.byDevice();
     item.receiptIds = receipt.messageIds();
     return SCHEMA.itemToMap(item, true);
   }
 
   private static StoredItem common(QueueItem queued, String kind) {
     StoredItem item = new StoredItem();
-    item.queue = queued.owner();
+    item.queue = queueOf(queued.owner());
     item.id = queued.messageId();
     item.kind = kind;
     item.acceptedAt = queued.acceptedAt().toEpochMilli();
@@ -516,24 +578,39 @@ public final class MessagesTable implements MessageQueue {
 
   private static QueueItem queueItemOf(StoredItem item) {
     Instant acceptedAt = Instant.ofEpochMilli(item.acceptedAt);
+    DeviceRef owner = deviceOf(item.queue);
     if (RECEIPT.equals(item.kind)) {
       return new QueueItem.Receipt(
-          item.queue, item.id, item.status, item.by, List.copyOf(item.receiptIds), acceptedAt);
+          owner,
+          item.id,
+          item.status,
+          item.by,
+          item.byDevice == null ? Account.PRIMARY : item.byDevice,
+          List.copyOf(item.receiptIds),
+          acceptedAt);
     }
     Attachment media =
         item.mediaUrl == null
             ? null
             : new Attachment(item.mediaUrl, item.mediaType, item.mediaThumbnail);
     return new QueueItem.Message(
-        item.queue, item.id, item.from, item.clientId, item.body, media, acceptedAt);
+        owner,
+        item.id,
+        item.from,
+        item.fromDevice == null ? Account.PRIMARY : item.fromDevice,
+        item.to,
+        item.clientId,
+        item.body,
+        media,
+        acceptedAt);
   }
 
   private static long expiresAt(Instant acceptedAt) {
     return acceptedAt.plus(QueueItem.RETENTION).getEpochSecond();
   }
 
-  private static Map<String, AttributeValue> key(String owner, String messageId) {
-    return Map.of(QUEUE, s(owner), ID, s(messageId));
+  private static Map<String, AttributeValue> key(DeviceRef owner, String messageId) {
+    return Map.of(QUEUE, s(queueOf(owner)), ID, s(messageId));
   }
 
   private static AttributeValue s(String value) {
@@ -557,6 +634,8 @@ public final class MessagesTable implements MessageQueue {
     private Long acceptedAt;
     private Long expiresAt;
     private String dedupMessageId;
-    private String dedupTo;
+    private String to;
+    private Integer fromDevice;
+    private Integer byDevice;
   }
 }

@@ -1,16 +1,40 @@
 package io.checkmark.core;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** Where accounts are kept (the Accounts table in production). */
+/** Where accounts are kept (the Accounts table in production); every read is consistent. */
 public interface AccountStore {
 
   Optional<Account> find(String phone);
 
+  /** The accounts of those phones that have one, by phone, in one request. */
+  Map<String, Account> findAll(Collection<String> phones);
+
   /**
-   * Makes {@code deviceKeyHash} the phone's only device key, creating the account if needed, and
-   * returns the key's generation: one more than the replaced key's, atomically.
+   * Makes {@code primaryKeyHash} the key of the phone's only device, the primary, creating the
+   * account if needed; every linked device is removed in the same write. Returns the new
+   * registration's generation (one more than the replaced one's, atomically) and the linked devices
+   * it revoked.
    */
-  long replaceDeviceKey(String phone, String deviceKeyHash, Instant registeredAt);
+  Registration replacePrimary(String phone, String primaryKeyHash, Instant registeredAt);
+
+  /**
+   * Adds a linked device to the account as read ({@code current}): only if the registration is
+   * still that one, the device's id is still the next one and there is room. False when any of that
+   * changed meanwhile (read again and decide).
+   */
+  boolean addDevice(Account current, Device device);
+
+  /** Removes a linked device of that registration; false when it is gone or was replaced. */
+  boolean removeDevice(String phone, long keyGeneration, int deviceId);
+
+  /** Records when a device of that registration was last connected; nothing if it is gone. */
+  void lastSeen(DeviceRef device, long keyGeneration, Instant at);
+
+  /** What {@link #replacePrimary} did: the new generation, and the linked devices it removed. */
+  record Registration(long keyGeneration, List<Integer> revokedDevices) {}
 }

@@ -12,6 +12,15 @@ public interface ConnectionPusher {
   /** Tells a connection that its device was replaced by a newer registration. */
   PushResult pushDeviceReplaced(String connectionId);
 
+  /** Tells a connection that its device was unlinked. */
+  PushResult pushDeviceUnlinked(String connectionId);
+
+  /**
+   * Tells a connection that waited for a link code that it is now logged in as a new device, with
+   * that device's key.
+   */
+  PushResult pushLinked(String connectionId, DeviceRef device, String deviceKey);
+
   /** The bytes the item takes as pushed (API Gateway refuses more than 128 KB). */
   int sizeAsPushed(QueueItem item);
 

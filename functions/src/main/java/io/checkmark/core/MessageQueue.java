@@ -5,35 +5,43 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Every phone's queue of messages and receipts (the Messages table in production). Every write a
+ * Every device's queue of messages and receipts (the Messages table in production). Every write a
  * logged-in connection sets off commits only while that connection is still bound to the {@link
  * Session} it acted as; otherwise it commits nothing and throws {@link SessionChanged}.
  */
 public interface MessageQueue {
 
   /**
-   * Stores a message unless its sender already sent one with the same client id to the same
-   * recipient: then nothing is stored and the earlier message's id and recipient come back. Atomic,
-   * so two racing sends of the same id store one message. The message counts one hit against {@code
-   * sendLimit} in the same write, so that the limit costs no request of its own; a limit already
-   * reached stores nothing and throws {@code RATE_LIMITED}, and a duplicate counts nothing.
+   * Stores one message, a copy in each device's queue, unless the sending device already sent one
+   * with the same client id in the same conversation: then nothing is stored and the earlier
+   * message's id and recipient come back. Atomic: every copy is stored or none, and two racing
+   * sends of the same id store one message. The message counts one hit against {@code sendLimit} in
+   * the same write, so that the limit costs no request of its own; a limit already reached stores
+   * nothing and throws {@code RATE_LIMITED}, and a duplicate counts nothing.
+   *
+   * @param conversation the recipient's phone
+   * @param copies the message once per device queue it goes to, all with one message id
    */
-  Stored storeOnce(Session sender, QueueItem.Message message, RateLimiter.Limit sendLimit);
+  Stored storeOnce(
+      Session sender,
+      String conversation,
+      List<QueueItem.Message> copies,
+      RateLimiter.Limit sendLimit);
 
-  /** Adds a receipt to its owner's queue on behalf of {@code by} (a {@code read}). */
-  void add(Session by, QueueItem.Receipt receipt);
+  /** Adds a receipt, a copy per device queue, on behalf of {@code by} (a {@code read}). */
+  void add(Session by, List<QueueItem.Receipt> copies);
 
-  /** Up to {@code limit} of the owner's items, oldest first. */
-  List<QueueItem> oldest(String owner, int limit);
+  /** Up to {@code limit} of the device's items, oldest first. */
+  List<QueueItem> oldest(DeviceRef owner, int limit);
 
-  /** Those of {@code messageIds} that are in the owner's queue. */
-  List<QueueItem> find(String owner, Collection<String> messageIds);
+  /** Those of {@code messageIds} that are in the device's queue. */
+  List<QueueItem> find(DeviceRef owner, Collection<String> messageIds);
 
   /**
-   * Removes {@code items} from the session's queue and, atomically with their removal, stores the
-   * receipts {@code receiptsFor} makes for the removed messages. An item that a concurrent call
-   * removed first is left out, with its receipt: only the call that removes a message queues a
-   * receipt for it, and a crash loses neither the item nor its receipt.
+   * Removes {@code items} from the session's device queue and, atomically with their removal,
+   * stores the receipts {@code receiptsFor} makes for the removed messages. An item that a
+   * concurrent call removed first is left out, with its receipts: only the call that removes a
+   * message queues a receipt for it, and a crash loses neither the item nor its receipt.
    *
    * @param receiptIds ids of receipts to remove, which set off nothing (and need no read first)
    */
@@ -48,6 +56,9 @@ public interface MessageQueue {
    * undeliverable items kept (until the item's own expiry) for diagnosis.
    */
   void setAside(QueueItem item);
+
+  /** Deletes a device's whole queue: the device was unlinked or revoked. */
+  void drop(DeviceRef device);
 
   /** The outcome of {@link #storeOnce}: the message id and recipient of the one stored message. */
   record Stored(String messageId, String to, long acceptedAtMillis, boolean duplicate) {}

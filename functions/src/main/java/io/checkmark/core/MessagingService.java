@@ -9,16 +9,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * One-to-one delivery, after WhatsApp and Signal-Server: a message is stored in its recipient's
- * queue before its sender hears {@code accepted}, pushed at once to the recipient's live
- * connections, and deleted only when the recipient acks it, in the same transaction that queues its
- * sender one {@code delivered} receipt. No push failure loses or duplicates a stored item: whatever
- * was not pushed waits for {@code sync}, and an item that can never be pushed is moved aside so
- * that it blocks nothing behind it.
+ * One-to-one delivery, after WhatsApp and Signal-Server: a message is stored in the queue of each
+ * of its recipient's devices (and, as a sent transcript, of each other device of its sender) before
+ * its sender hears {@code accepted}, pushed at once to those devices' live connections, and deleted
+ * from a device's queue only when that device acks it; the primary's ack queues, in the same
+ * transaction, one {@code delivered} receipt for every device of the sender. No push failure loses
+ * or duplicates a stored item: whatever was not pushed waits for {@code sync}, and an item that can
+ * never be pushed is moved aside so that it blocks nothing behind it.
  */
 public final class MessagingService {
 
@@ -42,9 +44,8 @@ public final class MessagingService {
   private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
 
   /**
-   * How long a warm function reuses an account it has read. Accounts are never deleted, so a cached
-   * one proves the recipient exists; its key generation may lag a re-registration, which {@link
-   * #push} allows for.
+   * How long a warm function reuses an account it has read to address {@code delivered} receipts to
+   * the sender's devices (sends read both accounts every time).
    */
   public static final Duration ACCOUNT_REUSE = Duration.ofMinutes(1);
 
@@ -96,8 +97,11 @@ public final class MessagingService {
   public record SyncPage(int sent, boolean more) {}
 
   /**
-   * Stores the message in the recipient's queue (once per sender, recipient and client id), then
-   * pushes it. Refused when the message as it will be pushed exceeds API Gateway's limit.
+   * Stores the message in the queue of each of the recipient's devices, and a sent transcript in
+   * the queue of each other device of the sender, all in one atomic write (once per sending device,
+   * conversation and client id), then pushes each copy to its device's live connections. Both
+   * accounts are read, consistently, on every send: a device linked a moment ago gets its copy.
+   * Refused when the message as it will be pushed exceeds API Gateway's limit.
    */
   public MessageQueue.Stored send(
       Session sender, String to, String clientId, String body, Attachment attachment) {
@@ -109,45 +113,68 @@ public final class MessagingService {
     requireAttachment(attachment);
     QueueItem.Message message =
         new QueueItem.Message(
-            recipientPhone,
+            DeviceRef.primaryOf(recipientPhone),
             messageIds.next(sender.phone(), recipientPhone),
             sender.phone(),
+            sender.deviceId(),
+            null,
             clientId,
             body,
             attachment,
             clock.instant());
-    if (pusher.sizeAsPushed(message) > MAX_PUSHED_MESSAGE_BYTES) {
+    // A transcript's frame is the larger (it names the recipient): check that one.
+    if (pusher.sizeAsPushed(message.copyFor(sender.device(), recipientPhone))
+        > MAX_PUSHED_MESSAGE_BYTES) {
       throw Refusal.of(
           Refusal.Reason.MESSAGE_TOO_LARGE,
           "the message as delivered (JSON, escapes included) may take at most "
               + MAX_PUSHED_MESSAGE_BYTES
               + " bytes");
     }
-    Optional<Account> found = account(recipientPhone);
-    if (found.isEmpty()) {
+    Map<String, Account> found = accounts.findAll(Set.of(recipientPhone, sender.phone()));
+    Account senderAccount = found.get(sender.phone());
+    if (senderAccount == null
+        || senderAccount.keyGeneration() != sender.keyGeneration()
+        || senderAccount.device(sender.deviceId()).isEmpty()) {
+      // Replaced or unlinked since this function checked: the handler reads the session again.
+      throw new SessionChanged(sender.connectionId());
+    }
+    Account recipient = found.get(recipientPhone);
+    if (recipient == null) {
       requireStillBound(sender);
       throw unknownRecipient(sender.phone(), recipientPhone);
     }
-    Account recipient = found.get();
+    List<QueueItem.Message> copies = new ArrayList<>();
+    for (int device : recipient.deviceIds()) {
+      copies.add(message.copyFor(new DeviceRef(recipientPhone, device), null));
+    }
+    if (!recipientPhone.equals(sender.phone())) {
+      for (int device : senderAccount.deviceIds()) {
+        if (device != sender.deviceId()) {
+          copies.add(message.copyFor(new DeviceRef(sender.phone(), device), recipientPhone));
+        }
+      }
+    }
     MessageQueue.Stored stored =
         queue.storeOnce(
             sender,
-            message,
+            recipientPhone,
+            copies,
             new RateLimiter.Limit(
                 "sends#" + sender.phone(), perAccount.sendsPer10Seconds(), RATE_WINDOW));
     if (!stored.duplicate()) {
       metrics.count("MessagesAccepted", 1);
-      push(recipient, message);
+      push(copies);
     }
     return stored;
   }
 
   /**
-   * Sends the oldest queued items to the caller's connection, oldest first, then says whether more
-   * wait. An item too large to push is moved aside and the page goes on; any other failed push ends
-   * the page, so that order holds.
+   * Sends the oldest items of the device's queue to the caller's connection, oldest first, then
+   * says whether more wait. An item too large to push is moved aside and the page goes on; any
+   * other failed push ends the page, so that order holds.
    */
-  public SyncPage sync(String owner, String connectionId, Integer limit) {
+  public SyncPage sync(DeviceRef owner, String connectionId, Integer limit) {
     int pageSize = limit == null ? DEFAULT_SYNC_LIMIT : limit;
     if (pageSize < 1 || pageSize > MAX_SYNC_LIMIT) {
       throw Refusal.invalid("limit must be 1 to " + MAX_SYNC_LIMIT);
@@ -178,10 +205,11 @@ public final class MessagingService {
   }
 
   /**
-   * Removes acked items from the caller's queue and, in the same transactions, queues each sender
-   * of a removed message one {@code delivered} receipt for them: only the ack that removes a
-   * message queues its receipt. Acked receipts set off nothing and need no read first. Returns how
-   * many items this call removed.
+   * Removes acked items from the caller's device queue. When that device is its account's primary,
+   * the same transactions queue, for each sender of a removed message, one {@code delivered}
+   * receipt in each of the sender's devices' queues: only the primary's ack that removes a message
+   * queues its receipt. A linked device's ack only removes its copies. Acked receipts set off
+   * nothing and need no read first. Returns how many items this call removed.
    */
   public int ack(Session owner, List<String> ids) {
     List<String> requested = requireIds(ids);
@@ -189,7 +217,7 @@ public final class MessagingService {
         requested.stream().collect(Collectors.partitioningBy(MessageIds::isReceipt));
     List<String> messageIdsAcked = receiptOrNot.get(false);
     List<QueueItem> found =
-        messageIdsAcked.isEmpty() ? List.of() : queue.find(owner.phone(), messageIdsAcked);
+        messageIdsAcked.isEmpty() ? List.of() : queue.find(owner.device(), messageIdsAcked);
     if (found.isEmpty() && receiptOrNot.get(true).isEmpty()) {
       requireStillBound(owner);
       return 0;
@@ -199,19 +227,24 @@ public final class MessagingService {
             owner,
             receiptOrNot.get(true),
             found,
-            removed -> deliveredReceipts(owner.phone(), removed));
-    for (QueueItem.Receipt receipt : removal.receipts()) {
-      metrics.count("ReceiptsQueued", 1, "status", receipt.status());
-      account(receipt.owner()).ifPresent(account -> push(account, receipt));
+            removed -> owner.isPrimary() ? deliveredReceipts(owner, removed) : List.of());
+    if (!removal.receipts().isEmpty()) {
+      metrics.count(
+          "ReceiptsQueued",
+          (int) removal.receipts().stream().map(QueueItem::messageId).distinct().count(),
+          "status",
+          "delivered");
+      push(removal.receipts());
     }
     metrics.count("ItemsAcked", removal.removed());
     return removal.removed();
   }
 
   /**
-   * Queues the original sender one {@code read} receipt for those of the ids that are of messages
-   * the reader received from it (their ids carry a MAC over sender and conversation); other ids are
-   * ignored, and nothing is queued when none counts. Returns how many ids counted.
+   * Queues the original sender, in each of its devices' queues, one {@code read} receipt for those
+   * of the ids that are of messages the reader received from it (their ids carry a MAC over sender
+   * and conversation); other ids are ignored, and nothing is queued when none counts. Returns how
+   * many ids counted.
    */
   public int read(Session reader, String to, List<String> ids) {
     String sender = requirePhone("to", to);
@@ -221,16 +254,27 @@ public final class MessagingService {
             "reads#" + reader.phone(), perAccount.readsPer10Seconds(), RATE_WINDOW));
     List<String> received =
         requested.stream().filter(id -> messageIds.isFrom(id, sender, reader.phone())).toList();
-    if (received.isEmpty()) {
+    Optional<Account> senderAccount = received.isEmpty() ? Optional.empty() : accounts.find(sender);
+    if (senderAccount.isEmpty()) {
       requireStillBound(reader);
       return 0;
     }
-    QueueItem.Receipt receipt =
-        new QueueItem.Receipt(
-            sender, messageIds.nextReceipt(), "read", reader.phone(), received, clock.instant());
-    queue.add(reader, receipt);
+    String receiptId = messageIds.nextReceipt();
+    List<QueueItem.Receipt> copies = new ArrayList<>();
+    for (int device : senderAccount.get().deviceIds()) {
+      copies.add(
+          new QueueItem.Receipt(
+              new DeviceRef(sender, device),
+              receiptId,
+              "read",
+              reader.phone(),
+              reader.deviceId(),
+              received,
+              clock.instant()));
+    }
+    queue.add(reader, copies);
     metrics.count("ReceiptsQueued", 1, "status", "read");
-    account(sender).ifPresent(account -> push(account, receipt));
+    push(copies);
     return received.size();
   }
 
@@ -246,7 +290,8 @@ public final class MessagingService {
             .find(session.connectionId())
             .filter(
                 connection ->
-                    session.phone().equals(connection.phone())
+                    connection.isLoggedIn()
+                        && session.device().equals(connection.device())
                         && Long.valueOf(session.keyGeneration()).equals(connection.keyGeneration()))
             .isPresent();
     if (!bound) {
@@ -254,7 +299,12 @@ public final class MessagingService {
     }
   }
 
-  private List<QueueItem.Receipt> deliveredReceipts(String by, List<QueueItem.Message> delivered) {
+  /**
+   * One {@code delivered} receipt per sender of the removed messages, a copy for each of the
+   * sender's devices (as a warm function last read its account: a device linked within {@link
+   * #ACCOUNT_REUSE} may miss the receipt of a message sent before it was linked).
+   */
+  private List<QueueItem.Receipt> deliveredReceipts(Session by, List<QueueItem.Message> delivered) {
     Map<String, List<String>> idsBySender = new LinkedHashMap<>();
     for (QueueItem.Message message : delivered) {
       idsBySender
@@ -263,15 +313,22 @@ public final class MessagingService {
     }
     List<QueueItem.Receipt> receipts = new ArrayList<>();
     idsBySender.forEach(
-        (sender, messages) ->
+        (sender, messages) -> {
+          String receiptId = messageIds.nextReceipt();
+          List<Integer> devices =
+              account(sender).map(Account::deviceIds).orElse(List.of(Account.PRIMARY));
+          for (int device : devices) {
             receipts.add(
                 new QueueItem.Receipt(
-                    sender,
-                    messageIds.nextReceipt(),
+                    new DeviceRef(sender, device),
+                    receiptId,
                     "delivered",
-                    by,
+                    by.phone(),
+                    by.deviceId(),
                     List.copyOf(messages),
-                    clock.instant())));
+                    clock.instant()));
+          }
+        });
     return receipts;
   }
 
@@ -299,34 +356,49 @@ public final class MessagingService {
   }
 
   /**
-   * Pushes to the account's live connections of its current key; stale rows are removed. Key
-   * generations only grow, so the newest one among the account (perhaps cached) and its connections
-   * is the current one: a replaced device is never pushed to, and a new device is pushed to even
-   * while a cached account still names the old key.
+   * Pushes each item to the live connections of its owner device, one connection lookup per phone.
+   * Only connections of the newest registration are pushed to: generations only grow, so the newest
+   * among a phone's connections is current, and a replaced device is never pushed to. Stale rows
+   * are removed.
    */
-  private void push(Account account, QueueItem item) {
-    List<Connection> live = connections.connectionsOf(account.phone());
-    long current = account.keyGeneration();
-    for (Connection connection : live) {
-      if (connection.keyGeneration() != null) {
-        current = Math.max(current, connection.keyGeneration());
-      }
+  private void push(List<? extends QueueItem> items) {
+    Map<String, List<QueueItem>> byPhone = new LinkedHashMap<>();
+    for (QueueItem item : items) {
+      byPhone.computeIfAbsent(item.owner().phone(), phone -> new ArrayList<>()).add(item);
     }
-    for (Connection connection : live) {
-      if (connection.keyGeneration() == null || connection.keyGeneration() != current) {
-        continue;
+    byPhone.forEach(
+        (phone, phoneItems) -> {
+          List<Connection> live = connections.connectionsOf(phone);
+          long current =
+              live.stream()
+                  .map(Connection::keyGeneration)
+                  .filter(generation -> generation != null)
+                  .mapToLong(Long::longValue)
+                  .max()
+                  .orElse(-1);
+          for (QueueItem item : phoneItems) {
+            for (Connection connection : live) {
+              if (connection.keyGeneration() != null
+                  && connection.keyGeneration() == current
+                  && connection.device().equals(item.owner())) {
+                pushTo(connection, item);
+              }
+            }
+          }
+        });
+  }
+
+  private void pushTo(Connection connection, QueueItem item) {
+    PushResult result = pusher.push(connection.id(), item);
+    switch (result) {
+      case DELIVERED -> metrics.count("ItemsPushed", 1);
+      case GONE -> {
+        connections.delete(connection.id());
+        metrics.count("PushFailures", 1, "cause", "gone");
       }
-      PushResult result = pusher.push(connection.id(), item);
-      switch (result) {
-        case DELIVERED -> metrics.count("ItemsPushed", 1);
-        case GONE -> {
-          connections.delete(connection.id());
-          metrics.count("PushFailures", 1, "cause", "gone");
-        }
-        // Cannot happen for a frame send has checked; sync moves such an item aside.
-        case TOO_LARGE -> metrics.count("PushFailures", 1, "cause", "tooLarge");
-        case FAILED -> metrics.count("PushFailures", 1, "cause", "transient");
-      }
+      // Cannot happen for a frame send has checked; sync moves such an item aside.
+      case TOO_LARGE -> metrics.count("PushFailures", 1, "cause", "tooLarge");
+      case FAILED -> metrics.count("PushFailures", 1, "cause", "transient");
     }
   }
 

@@ -5,8 +5,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What waits in a phone's queue until that phone acks it: a message, or a receipt for its own
- * messages.
+ * What waits in a device's queue until that device acks it: a message, or a receipt for its
+ * account's own messages. One message sent to a phone is one item in each of its devices' queues,
+ * all under the same message id.
  */
 public sealed interface QueueItem {
 
@@ -14,30 +15,53 @@ public sealed interface QueueItem {
   Duration RETENTION = Duration.ofDays(30);
 
   /** Whose queue the item is in. */
-  String owner();
+  DeviceRef owner();
 
   String messageId();
 
   Instant acceptedAt();
 
+  /**
+   * A message from {@code from}'s device {@code fromDevice}. {@code to} is set only on a sent
+   * transcript: the copy of a message its sender's other devices get, whose owner is the sender.
+   */
   record Message(
-      String owner,
+      DeviceRef owner,
       String messageId,
       String from,
+      int fromDevice,
+      String to,
       String clientId,
       String body,
       Attachment attachment,
       Instant acceptedAt)
-      implements QueueItem {}
+      implements QueueItem {
+
+    /** The same message in another device's queue, as a transcript when {@code to} is set. */
+    public Message copyFor(DeviceRef device, String transcriptTo) {
+      return new Message(
+          device,
+          messageId,
+          from,
+          fromDevice,
+          transcriptTo,
+          clientId,
+          body,
+          attachment,
+          acceptedAt);
+    }
+  }
 
   /**
-   * {@code by} received ({@code delivered}) or read ({@code read}) the owner's {@code messageIds}.
+   * {@code by}'s device {@code byDevice} received ({@code delivered}) or read ({@code read}) the
+   * owner's {@code messageIds}.
    */
   record Receipt(
-      String owner,
+      DeviceRef owner,
       String messageId,
       String status,
       String by,
+      int byDevice,
       List<String> messageIds,
       Instant acceptedAt)
       implements QueueItem {}

@@ -31,7 +31,17 @@ public final class Refusal extends RuntimeException {
     /** No one is registered under the recipient's number. */
     UNKNOWN_RECIPIENT,
     /** The message would exceed what can be pushed to a connection. */
-    MESSAGE_TOO_LARGE
+    MESSAGE_TOO_LARGE,
+    /** The link code is unknown, used or expired, or its device stopped waiting. */
+    LINK_EXPIRED,
+    /** Only the account's primary device may do this. */
+    NOT_PRIMARY,
+    /** The account has as many linked devices as it may. */
+    TOO_MANY_DEVICES,
+    /** The connection's device was unlinked. */
+    DEVICE_UNLINKED,
+    /** The account has no device of that id. */
+    UNKNOWN_DEVICE
   }
 
   private final Reason reason;

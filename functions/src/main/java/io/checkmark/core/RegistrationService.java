@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,11 @@ public final class RegistrationService {
   public static final Pattern PIN_IN_SMS = Pattern.compile("(?<![0-9])[0-9]{6}(?![0-9])");
 
   private static final String BASIC = "basic ";
+
+  /** {@code phone:key} or {@code phone.deviceId:key}; the key is everything after the colon. */
+  private static final Pattern BASIC_USER =
+      Pattern.compile("([^:.]*)(?:\\.([1-9][0-9]{0,8}))?:(.*)", Pattern.DOTALL);
+
   private static final Duration FAILURE_WINDOW = Duration.ofHours(1);
 
   /**
@@ -44,6 +50,7 @@ public final class RegistrationService {
   private final AccountStore accounts;
   private final PinStore pins;
   private final ConnectionStore connections;
+  private final MessageQueue queues;
   private final RateLimiter limits;
   private final SmsSender sms;
   private final Metrics metrics;
@@ -56,6 +63,7 @@ public final class RegistrationService {
       AccountStore accounts,
       PinStore pins,
       ConnectionStore connections,
+      MessageQueue queues,
       RateLimiter limits,
       SmsSender sms,
       Metrics metrics,
@@ -66,6 +74,7 @@ public final class RegistrationService {
     this.accounts = accounts;
     this.pins = pins;
     this.connections = connections;
+    this.queues = queues;
     this.limits = limits;
     this.sms = sms;
     this.metrics = metrics;
@@ -108,10 +117,11 @@ public final class RegistrationService {
   }
 
   /**
-   * Checks the PIN; on success makes a new device key the phone's only one, logs this connection
-   * in, and closes the connections of the device it replaces. A guess is taken from the PIN's tries
-   * before it is compared, so at most {@link #PIN_TRIES} guesses are ever compared, however many
-   * arrive at once; the last of them may still be right.
+   * Checks the PIN; on success makes a new device key the key of the phone's only device, its new
+   * primary, logs this connection in as it, closes the connections of every device it replaces and
+   * drops the revoked linked devices' queues (the primary's queue is kept for the new primary). A
+   * guess is taken from the PIN's tries before it is compared, so at most {@link #PIN_TRIES}
+   * guesses are ever compared, however many arrive at once; the last of them may still be right.
    */
   public NewDevice verifyPin(String connectionId, String rawPhone, String pin, String sourceIp) {
     String phone = policy.phoneNumbers().requireValid(rawPhone);
@@ -141,16 +151,21 @@ public final class RegistrationService {
           Refusal.Reason.PIN_EXPIRED, "the PIN was replaced or used; request a new one");
     }
     String deviceKey = newDeviceKey();
-    long generation =
-        accounts.replaceDeviceKey(phone, SaltedHash.of(deviceKey, random), clock.instant());
-    connections.bind(connectionId, phone, generation);
+    AccountStore.Registration registration =
+        accounts.replacePrimary(phone, SaltedHash.of(deviceKey, random), clock.instant());
+    connections.bind(connectionId, DeviceRef.primaryOf(phone), registration.keyGeneration());
     sessions.loggedIn(connectionId);
-    closeReplacedConnections(phone, generation, connectionId);
+    closeReplacedConnections(phone, registration.keyGeneration(), connectionId);
+    registration.revokedDevices().forEach(device -> queues.drop(new DeviceRef(phone, device)));
     return new NewDevice(phone, deviceKey);
   }
 
-  /** Logs an anonymous connection in with the phone's device key; returns the canonical phone. */
-  public String login(String connectionId, String rawPhone, String deviceKey, String sourceIp) {
+  /**
+   * Logs a connection in as one device of the phone ({@code deviceId} null: the primary), with that
+   * device's key; returns the device.
+   */
+  public DeviceRef login(
+      String connectionId, String rawPhone, Integer deviceId, String deviceKey, String sourceIp) {
     String phone =
         PhoneNumbers.canonical(rawPhone)
             .orElseThrow(
@@ -158,22 +173,22 @@ public final class RegistrationService {
                     Refusal.of(
                         Refusal.Reason.INVALID_PHONE,
                         "not a valid international phone number (+ and digits)"));
-    Account account =
-        authenticate(phone, deviceKey, sourceIp)
-            .orElseThrow(
-                () ->
-                    Refusal.of(
-                        Refusal.Reason.WRONG_CREDENTIALS, "wrong phone number or device key"));
-    connections.bind(connectionId, phone, account.keyGeneration());
+    if (deviceId != null && deviceId < Account.PRIMARY) {
+      throw Refusal.invalid("deviceId must be a positive whole number");
+    }
+    DeviceRef device = new DeviceRef(phone, deviceId == null ? Account.PRIMARY : deviceId);
+    Account account = authenticate(device, deviceKey, sourceIp);
+    connections.bind(connectionId, device, account.keyGeneration());
     sessions.loggedIn(connectionId);
-    return phone;
+    return device;
   }
 
   /**
-   * Records a new connection, reading {@code Authorization: Basic base64(phone:deviceKey)}: the
-   * connection is anonymous without a header and logged in with a good one; a bad one records
-   * nothing and returns empty (refuse the upgrade with 401). Anonymous connections are limited per
-   * source address; logged-in ones are not.
+   * Records a new connection, reading {@code Authorization: Basic base64(phone:deviceKey)} (the
+   * primary) or {@code base64(phone.deviceId:deviceKey)} (any device): the connection is anonymous
+   * without a header and logged in with a good one; a bad one records nothing and returns empty
+   * (refuse the upgrade with 401). Anonymous connections are limited per source address; logged-in
+   * ones are not.
    */
   public Optional<Connection> connect(
       String connectionId, Instant connectedAt, String sourceIp, String authorization) {
@@ -207,38 +222,61 @@ public final class RegistrationService {
     } catch (IllegalArgumentException notBase64) {
       return Optional.empty();
     }
-    int colon = credentials.indexOf(':');
-    if (colon < 0) {
+    Matcher user = BASIC_USER.matcher(credentials);
+    if (!user.matches()) {
       return Optional.empty();
     }
-    Optional<String> phone = PhoneNumbers.canonical(credentials.substring(0, colon));
+    Optional<String> phone = PhoneNumbers.canonical(user.group(1));
     if (phone.isEmpty()) {
       return Optional.empty();
     }
-    return authenticate(phone.get(), credentials.substring(colon + 1), sourceIp)
-        .map(
-            account ->
-                new Connection(
-                    connectionId, connectedAt, sourceIp, phone.get(), account.keyGeneration()));
+    DeviceRef device =
+        new DeviceRef(
+            phone.get(), user.group(2) == null ? Account.PRIMARY : Integer.parseInt(user.group(2)));
+    try {
+      Account account = authenticate(device, user.group(3), sourceIp);
+      return Optional.of(
+          new Connection(
+              connectionId,
+              connectedAt,
+              sourceIp,
+              device.phone(),
+              device.deviceId(),
+              account.keyGeneration()));
+    } catch (Refusal wrong) {
+      if (wrong.reason() == Refusal.Reason.RATE_LIMITED) {
+        throw wrong;
+      }
+      return Optional.empty();
+    }
   }
 
   /**
-   * The account when the key is its device key. A right key needs no limit check: keys are long
+   * The account when the key is its device's key. A right key needs no limit check: keys are long
    * random secrets, so limits are for wrong ones, counted per source address and per phone and
-   * address, never per phone alone, so that no one can lock an owner out.
+   * address, never per phone alone, so that no one can lock an owner out. An account without that
+   * device is {@code UNKNOWN_DEVICE}, and counts as a wrong key.
    */
-  private Optional<Account> authenticate(String phone, String deviceKey, String sourceIp) {
-    Optional<Account> account =
-        accounts.find(phone).filter(found -> SaltedHash.matches(found.deviceKeyHash(), deviceKey));
-    if (account.isEmpty() && sourceIp != null) {
+  private Account authenticate(DeviceRef device, String deviceKey, String sourceIp) {
+    Optional<Account> account = accounts.find(device.phone());
+    Optional<Device> found = account.flatMap(existing -> existing.device(device.deviceId()));
+    if (found.isPresent() && SaltedHash.matches(found.get().keyHash(), deviceKey)) {
+      return account.get();
+    }
+    if (sourceIp != null) {
       limits.acquire(
           failuresFrom(sourceIp), policy.authFailuresPerAddressPerHour(), FAILURE_WINDOW);
       limits.acquire(
-          failuresOf(phone, sourceIp),
+          failuresOf(device.phone(), sourceIp),
           policy.authFailuresPerPhoneAndAddressPerHour(),
           FAILURE_WINDOW);
     }
-    return account;
+    if (account.isPresent() && found.isEmpty()) {
+      throw Refusal.of(
+          Refusal.Reason.UNKNOWN_DEVICE,
+          "this account has no device " + device.deviceId() + "; link it again");
+    }
+    throw Refusal.of(Refusal.Reason.WRONG_CREDENTIALS, "wrong phone number or device key");
   }
 
   /**

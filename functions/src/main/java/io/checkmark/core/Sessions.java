@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Who a connection is logged in as, for the actions only logged-in connections may use, and the end
- * of a replaced device's connections. Kept apart from registration so that the message functions
- * load no SMS, PIN or rate-limit code.
+ * of a replaced or unlinked device's connections. Kept apart from registration so that the message
+ * functions load no SMS, PIN or rate-limit code.
  */
 public final class Sessions {
 
@@ -53,12 +53,19 @@ public final class Sessions {
             .find(connectionId)
             .filter(Connection::isLoggedIn)
             .orElseThrow(() -> Refusal.of(Refusal.Reason.NOT_LOGGED_IN, "log in first"));
-    long current = accounts.find(connection.phone()).map(Account::keyGeneration).orElse(-1L);
+    DeviceRef device = connection.device();
+    Optional<Account> account = accounts.find(device.phone());
+    long current = account.map(Account::keyGeneration).orElse(-1L);
     if (connection.keyGeneration() == null || connection.keyGeneration() != current) {
       endReplaced(connectionId);
       throw deviceReplaced();
     }
-    Session session = new Session(connectionId, connection.phone(), connection.keyGeneration());
+    if (account.get().device(device.deviceId()).isEmpty()) {
+      endUnlinked(connectionId);
+      throw deviceUnlinked();
+    }
+    Session session =
+        new Session(connectionId, device.phone(), device.deviceId(), connection.keyGeneration());
     checkedLogins.put(connectionId, session);
     return session;
   }
@@ -81,8 +88,23 @@ public final class Sessions {
     connections.delete(connectionId);
   }
 
+  /** Tells a connection of an unlinked device so, closes it and forgets it. */
+  void endUnlinked(String connectionId) {
+    checkedLogins.remove(connectionId);
+    pusher.pushDeviceUnlinked(connectionId);
+    pusher.close(connectionId);
+    connections.delete(connectionId);
+  }
+
   /** The wording of the refusal, and of the notice pushed to a replaced device's connections. */
   public static final String DEVICE_REPLACED = "this phone number was registered on another device";
+
+  /** The wording of the refusal, and of the notice pushed to an unlinked device's connections. */
+  public static final String DEVICE_UNLINKED = "this device was unlinked from its account";
+
+  private static Refusal deviceUnlinked() {
+    return Refusal.of(Refusal.Reason.DEVICE_UNLINKED, DEVICE_UNLINKED);
+  }
 
   private static Refusal deviceReplaced() {
     return Refusal.of(Refusal.Reason.DEVICE_REPLACED, DEVICE_REPLACED);

@@ -5,6 +5,7 @@ import io.checkmark.aws.ApiGatewayConnections;
 import io.checkmark.aws.AwsClients;
 import io.checkmark.aws.ConnectionsTable;
 import io.checkmark.aws.EmfMetrics;
+import io.checkmark.aws.LinkCodesTable;
 import io.checkmark.aws.MessagesTable;
 import io.checkmark.aws.PinsTable;
 import io.checkmark.aws.RateLimitsTable;
@@ -13,6 +14,7 @@ import io.checkmark.aws.StorageFailures;
 import io.checkmark.core.AccountStore;
 import io.checkmark.core.ConnectionPusher;
 import io.checkmark.core.ConnectionStore;
+import io.checkmark.core.LinkedDevices;
 import io.checkmark.core.MessageIds;
 import io.checkmark.core.MessagingService;
 import io.checkmark.core.MessagingService.Limits;
@@ -59,6 +61,7 @@ public final class Composition {
   private final Sessions sessions;
   private final MessagingService messagingService;
   private final RegistrationService registrationService;
+  private final LinkedDevices linkedDevices;
   private final String testNumbersOverride;
 
   /** Held here because CRaC holds registered resources only weakly. */
@@ -90,9 +93,11 @@ public final class Composition {
                 aws()
                     .secretString(setting("MESSAGE_ID_KEY_SECRET"))
                     .getBytes(StandardCharsets.UTF_8);
+    MessagesTable messages =
+        new MessagesTable(dynamoDb, setting("MESSAGES_TABLE"), connections, rateLimits);
     this.messagingService =
         new MessagingService(
-            new MessagesTable(dynamoDb, setting("MESSAGES_TABLE"), connections, rateLimits),
+            messages,
             accounts,
             connections,
             pusher,
@@ -110,10 +115,23 @@ public final class Composition {
             accounts,
             new PinsTable(dynamoDb, setting("PINS_TABLE")),
             connections,
+            messages,
             rateLimits,
             sms,
             metrics,
             sessions,
+            clock,
+            random);
+    this.linkedDevices =
+        new LinkedDevices(
+            accounts,
+            new LinkCodesTable(dynamoDb, setting("LINK_CODES_TABLE")),
+            connections,
+            pusher,
+            messages,
+            sessions,
+            rateLimits,
+            number("LINK_REQUESTS_PER_ADDRESS_PER_HOUR", 20),
             clock,
             random);
   }
@@ -164,6 +182,14 @@ public final class Composition {
 
   public MessagingService messagingService() {
     return messagingService;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public LinkedDevices linkedDevices() {
+    return linkedDevices;
   }
 
   /**

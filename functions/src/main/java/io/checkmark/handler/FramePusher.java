@@ -2,7 +2,9 @@ package io.checkmark.handler;
 
 import io.checkmark.aws.ApiGatewayConnections;
 import io.checkmark.core.ConnectionPusher;
+import io.checkmark.core.DeviceRef;
 import io.checkmark.core.QueueItem;
+import io.checkmark.protocol.Linked;
 import io.checkmark.protocol.WireJson;
 
 /** The push port on API Gateway: items written as their frames and posted to the connection. */
@@ -22,6 +24,17 @@ public final class FramePusher implements ConnectionPusher {
   @Override
   public PushResult pushDeviceReplaced(String connectionId) {
     return connections.post(connectionId, WireJson.write(Frames.deviceReplaced()));
+  }
+
+  @Override
+  public PushResult pushDeviceUnlinked(String connectionId) {
+    return connections.post(connectionId, WireJson.write(Frames.deviceUnlinked()));
+  }
+
+  @Override
+  public PushResult pushLinked(String connectionId, DeviceRef device, String deviceKey) {
+    return connections.post(
+        connectionId, WireJson.write(new Linked(device.phone(), device.deviceId(), deviceKey)));
   }
 
   @Override

@@ -1,9 +1,12 @@
 package io.checkmark.handler;
 
 import io.checkmark.core.Attachment;
+import io.checkmark.core.Device;
+import io.checkmark.core.LinkedDevices;
 import io.checkmark.core.QueueItem;
 import io.checkmark.core.Refusal;
 import io.checkmark.core.Sessions;
+import io.checkmark.protocol.Devices;
 import io.checkmark.protocol.ErrorCode;
 import io.checkmark.protocol.ErrorFrame;
 import io.checkmark.protocol.Media;
@@ -28,8 +31,8 @@ public final class Frames {
       return new MessageFrame(
           message.messageId(),
           message.from(),
-          1,
-          null,
+          message.fromDevice(),
+          message.to(),
           message.clientId(),
           message.body(),
           message.acceptedAt().toEpochMilli(),
@@ -40,7 +43,7 @@ public final class Frames {
         receipt.messageId(),
         receipt.status(),
         receipt.by(),
-        1,
+        receipt.byDevice(),
         receipt.messageIds(),
         receipt.acceptedAt().toEpochMilli());
   }
@@ -54,6 +57,23 @@ public final class Frames {
   public static ServerFrame deviceReplaced() {
     return new ErrorFrame(
         ErrorCode.DEVICE_REPLACED.name(), Sessions.DEVICE_REPLACED, null, null, null, null);
+  }
+
+  /** What a connection of an unlinked device is told before it is closed. */
+  public static ServerFrame deviceUnlinked() {
+    return new ErrorFrame(
+        ErrorCode.DEVICE_UNLINKED.name(), Sessions.DEVICE_UNLINKED, null, null, null, null);
+  }
+
+  /** A device's entry in {@code listDevices}: live devices were seen now. */
+  static Devices.Device listed(LinkedDevices.Listed listed, long nowMillis) {
+    Device device = listed.device();
+    Long lastSeen =
+        listed.live()
+            ? Long.valueOf(nowMillis)
+            : device.lastSeen() == null ? null : device.lastSeen().toEpochMilli();
+    return new Devices.Device(
+        device.id(), device.name(), device.linkedAt().toEpochMilli(), lastSeen);
   }
 
   static Attachment attachment(Media media) {
@@ -88,6 +108,11 @@ public final class Frames {
       case TOO_MANY_ATTEMPTS -> ErrorCode.TOO_MANY_ATTEMPTS;
       case UNKNOWN_RECIPIENT -> ErrorCode.UNKNOWN_RECIPIENT;
       case MESSAGE_TOO_LARGE -> ErrorCode.MESSAGE_TOO_LARGE;
+      case LINK_EXPIRED -> ErrorCode.LINK_EXPIRED;
+      case NOT_PRIMARY -> ErrorCode.NOT_PRIMARY;
+      case TOO_MANY_DEVICES -> ErrorCode.TOO_MANY_DEVICES;
+      case DEVICE_UNLINKED -> ErrorCode.DEVICE_UNLINKED;
+      case UNKNOWN_DEVICE -> ErrorCode.UNKNOWN_DEVICE;
     };
   }
 }

@@ -1,10 +1,14 @@
 package io.checkmark.handler;
 
+import io.checkmark.core.DeviceRef;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.protocol.LoggedIn;
 import io.checkmark.protocol.ServerFrame;
 
-/** {@code login}: logs an anonymous connection in with the phone's device key. */
+/**
+ * {@code login}: logs a connection in as one device of a phone (the primary unless {@code deviceId}
+ * says otherwise) with that device's key.
+ */
 public final class LoginHandler extends ActionHandler<LoginHandler.Login> {
 
   private final RegistrationService registration;
@@ -20,11 +24,15 @@ public final class LoginHandler extends ActionHandler<LoginHandler.Login> {
 
   @Override
   protected ServerFrame handle(Caller caller, Login request) {
-    return new LoggedIn(
+    DeviceRef device =
         registration.login(
-            caller.connectionId(), request.phone(), request.deviceKey(), caller.sourceIp()),
-        1);
+            caller.connectionId(),
+            request.phone(),
+            request.deviceId(),
+            request.deviceKey(),
+            caller.sourceIp());
+    return new LoggedIn(device.phone(), device.deviceId());
   }
 
-  public record Login(String phone, String deviceKey) {}
+  public record Login(String phone, Integer deviceId, String deviceKey) {}
 }

@@ -32,7 +32,7 @@ public final class SyncHandler extends ActionHandler<SyncHandler.SyncRequest> {
   @Override
   protected ServerFrame handle(Caller caller, SyncRequest request) {
     MessagingService.SyncPage page =
-        messaging.sync(caller.phone(), caller.connectionId(), request.limit());
+        messaging.sync(caller.session().device(), caller.connectionId(), request.limit());
     return new Synced(page.sent(), page.more());
   }
 

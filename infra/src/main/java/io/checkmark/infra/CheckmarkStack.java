@@ -217,12 +217,12 @@ public final class CheckmarkStack extends Stack {
         "expiresAt",
         List.of(
             CfnTable.GlobalSecondaryIndexProperty.builder()
-                .indexName("byPhone")
+                .indexName("devicesByPhone")
                 .keySchema(List.of(key("phone", "HASH")))
                 .projection(
                     CfnTable.ProjectionProperty.builder()
                         .projectionType("INCLUDE")
-                        .nonKeyAttributes(List.of("keyGeneration"))
+                        .nonKeyAttributes(List.of("deviceId", "keyGeneration"))
                         .build())
                 .build()));
     table(
@@ -638,7 +638,7 @@ public final class CheckmarkStack extends Stack {
     String pins = arn("PinsTable");
     String rateLimits = arn("RateLimitsTable");
     String messages = arn("MessagesTable");
-    String byPhone = connections + "/index/byPhone";
+    String devicesByPhone = connections + "/index/devicesByPhone";
     PolicyStatement session = allow(List.of("dynamodb:GetItem"), connections, accounts);
     PolicyStatement manageConnections =
         allow(
@@ -647,7 +647,7 @@ public final class CheckmarkStack extends Stack {
                 "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/${StageName}/*/@connections/*"));
     List<PolicyStatement> push =
         List.of(
-            allow(List.of("dynamodb:Query"), byPhone),
+            allow(List.of("dynamodb:Query"), devicesByPhone),
             allow(List.of("dynamodb:DeleteItem"), connections),
             manageConnections);
     Map<String, Grants> grants = new LinkedHashMap<>();
@@ -679,7 +679,7 @@ public final class CheckmarkStack extends Stack {
                 allow(List.of("dynamodb:UpdateItem"), accounts),
                 allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits),
                 allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
-                allow(List.of("dynamodb:Query"), byPhone),
+                allow(List.of("dynamodb:Query"), devicesByPhone),
                 manageConnections)));
     grants.put(
         "Login",

@@ -1,0 +1,29 @@
+package io.checkmark.handler;
+
+import io.checkmark.core.Device;
+import io.checkmark.core.LinkedDevices;
+import io.checkmark.protocol.DeviceLinked;
+import io.checkmark.protocol.ServerFrame;
+
+/** {@code approveLink}: the primary links the device that shows this code. */
+public final class ApproveLinkHandler extends ActionHandler<ApproveLinkHandler.ApproveLink> {
+
+  private final LinkedDevices devices;
+
+  public ApproveLinkHandler() {
+    this(Composition.lambda(true));
+  }
+
+  public ApproveLinkHandler(Composition root) {
+    super(ApproveLink.class, Access.LOGGED_IN, root.sessions());
+    this.devices = root.linkedDevices();
+  }
+
+  @Override
+  protected ServerFrame handle(Caller caller, ApproveLink request) {
+    Device device = devices.approveLink(caller.session(), request.code());
+    return new DeviceLinked(device.id(), device.name());
+  }
+
+  public record ApproveLink(String code) {}
+}
