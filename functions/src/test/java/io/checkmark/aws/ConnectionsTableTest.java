@@ -3,6 +3,7 @@ package io.checkmark.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.checkmark.core.Connection;
+import io.checkmark.core.DeviceRef;
 import io.checkmark.core.TestPhones;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,7 +27,7 @@ class ConnectionsTableTest {
   @Test
   void savedConnectionIsFoundWithItsFields() {
     Connection connection =
-        new Connection(newId(), NOW.minusMillis(877), "203.0.113.9", "+14155550123", 3L);
+        new Connection(newId(), NOW.minusMillis(877), "203.0.113.9", "+14155550123", 2, 3L);
 
     connections.save(connection);
 
@@ -64,7 +65,7 @@ class ConnectionsTableTest {
     connections.save(Connection.anonymous(id, NOW, "203.0.113.9"));
     connections.delete(id);
 
-    connections.bind(id, TestPhones.next(), 1);
+    connections.bind(id, DeviceRef.primaryOf(TestPhones.next()), 1);
 
     assertThat(connections.find(id)).as("a deleted connection stays deleted").isEmpty();
   }
@@ -79,12 +80,13 @@ class ConnectionsTableTest {
     connections.save(Connection.anonymous(second, NOW, "203.0.113.9"));
     connections.save(Connection.anonymous(anonymous, NOW, "203.0.113.9"));
 
-    connections.bind(first, phone, 1);
-    connections.bind(second, phone, 2);
+    connections.bind(first, DeviceRef.primaryOf(phone), 1);
+    connections.bind(second, new DeviceRef(phone, 3), 2);
 
     assertThat(connections.connectionsOf(phone))
-        .extracting(found -> found.id() + "@" + found.keyGeneration())
-        .containsExactlyInAnyOrder(first + "@1", second + "@2");
+        .extracting(
+            found -> found.id() + "@" + found.device().deviceId() + "@" + found.keyGeneration())
+        .containsExactlyInAnyOrder(first + "@1@1", second + "@3@2");
     assertThat(connections.find(second))
         .hasValueSatisfying(
             found -> {

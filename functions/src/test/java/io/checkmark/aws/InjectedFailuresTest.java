@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import io.checkmark.core.DeviceRef;
 import io.checkmark.core.MessageQueue;
 import io.checkmark.core.QueueItem;
 import io.checkmark.core.RateLimiter;
@@ -77,7 +78,7 @@ class InjectedFailuresTest {
   @Test
   void unprocessedKeysAreSubmittedAgainAfterAWaitUntilEveryItemIsRead() {
     MessagesTable messages = messagesTable();
-    String owner = TestPhones.next();
+    DeviceRef owner = DeviceRef.primaryOf(TestPhones.next());
     List<String> ids = queueTwoReceiptsFor(messages, owner);
     unprocessedResponsesLeft.set(2);
 
@@ -90,7 +91,7 @@ class InjectedFailuresTest {
   @Test
   void unprocessedKeysThatNeverGoAwayEndInStorageUnavailableAfterTheBoundedAttempts() {
     MessagesTable messages = messagesTable();
-    String owner = TestPhones.next();
+    DeviceRef owner = DeviceRef.primaryOf(TestPhones.next());
     List<String> ids = queueTwoReceiptsFor(messages, owner);
     unprocessedResponsesLeft.set(Integer.MAX_VALUE);
 
@@ -103,7 +104,7 @@ class InjectedFailuresTest {
   @Test
   void throttledCallsAreRetriedByTheSdkAndSucceed() {
     MessagesTable messages = messagesTable();
-    String owner = TestPhones.next();
+    DeviceRef owner = DeviceRef.primaryOf(TestPhones.next());
     List<String> ids = queueTwoReceiptsFor(messages, owner);
     faults.throttle(QueryRequest.class, AwsClients.CallPolicy.DEFAULT.maxAttempts() - 1);
 
@@ -117,7 +118,7 @@ class InjectedFailuresTest {
   @Test
   void throttlingThatOutlastsTheSdkRetriesIsStorageUnavailable() {
     MessagesTable messages = messagesTable();
-    String owner = TestPhones.next();
+    DeviceRef owner = DeviceRef.primaryOf(TestPhones.next());
     queueTwoReceiptsFor(messages, owner);
     faults.throttle(QueryRequest.class, Integer.MAX_VALUE);
 
@@ -145,24 +146,25 @@ class InjectedFailuresTest {
   @Test
   void aConditionThatFailsIsNotMistakenForUnavailableStorage() {
     MessagesTable messages = messagesTable();
-    String owner = TestPhones.next();
+    DeviceRef owner = DeviceRef.primaryOf(TestPhones.next());
     String id = queueTwoReceiptsFor(messages, owner).get(0);
     QueueItem receipt = messages.find(owner, List.of(id)).get(0);
-    Session stale = new Session("c-gone-" + owner, owner, 1);
+    Session stale = new Session("c-gone-" + owner.phone(), owner.phone(), 1, 1);
 
-    assertThatThrownBy(() -> messages.add(stale, (QueueItem.Receipt) receipt))
+    assertThatThrownBy(() -> messages.add(stale, List.of((QueueItem.Receipt) receipt)))
         .isInstanceOf(io.checkmark.core.SessionChanged.class);
   }
 
   @Test
   void aMessageWhoseTransactionConflictsIsSubmittedAgainAndStoredOnce() {
     MessagesTable messages = messagesTable();
-    String owner = TestPhones.next();
+    DeviceRef owner = DeviceRef.primaryOf(TestPhones.next());
     Session sender = loggedIn(TestPhones.next());
     QueueItem.Message message = messageTo(owner, sender.phone(), "c-1");
     faults.conflictTransactions(2);
 
-    MessageQueue.Stored stored = messages.storeOnce(sender, message, sendLimit());
+    MessageQueue.Stored stored =
+        messages.storeOnce(sender, owner.phone(), List.of(message), sendLimit());
 
     assertThat(stored.duplicate()).isFalse();
     assertThat(waits).as("one wait before each resubmission").hasSize(2);
@@ -174,12 +176,17 @@ class InjectedFailuresTest {
   @Test
   void aTransactionThatKeepsConflictingIsStorageUnavailableAndStoresNothing() {
     MessagesTable messages = messagesTable();
-    String owner = TestPhones.next();
+    DeviceRef owner = DeviceRef.primaryOf(TestPhones.next());
     Session sender = loggedIn(TestPhones.next());
     faults.conflictTransactions(Integer.MAX_VALUE);
 
     assertThatThrownBy(
-            () -> messages.storeOnce(sender, messageTo(owner, sender.phone(), "c-1"), sendLimit()))
+            () ->
+                messages.storeOnce(
+                    sender,
+                    owner.phone(),
+                    List.of(messageTo(owner, sender.phone(), "c-1")),
+                    sendLimit()))
         .isInstanceOf(StorageUnavailable.class)
         .hasMessageContaining(Resubmission.MAX_ATTEMPTS + " attempts");
     assertThat(faults.attempts(TransactWriteItemsRequest.class))
@@ -190,9 +197,9 @@ class InjectedFailuresTest {
   @Test
   void anAckWhoseTransactionConflictsIsSubmittedAgainAndRemovesTheItems() {
     MessagesTable messages = messagesTable();
-    String owner = TestPhones.next();
+    DeviceRef owner = DeviceRef.primaryOf(TestPhones.next());
     List<String> ids = queueTwoReceiptsFor(messages, owner);
-    Session ownerSession = loggedIn(owner);
+    Session ownerSession = loggedIn(owner.phone());
     faults.conflictTransactions(1);
 
     MessageQueue.Removal removal =
@@ -207,15 +214,17 @@ class InjectedFailuresTest {
     String connection = "c-" + phone;
     connections.save(
         io.checkmark.core.Connection.anonymous(connection, Instant.now(), "203.0.113.9"));
-    connections.bind(connection, phone, 1);
-    return new Session(connection, phone, 1);
+    connections.bind(connection, DeviceRef.primaryOf(phone), 1);
+    return new Session(connection, phone, 1, 1);
   }
 
-  private static QueueItem.Message messageTo(String owner, String from, String clientId) {
+  private static QueueItem.Message messageTo(DeviceRef owner, String from, String clientId) {
     return new QueueItem.Message(
         owner,
-        "m-" + clientId + "-" + owner,
+        "m-" + clientId + "-" + owner.phone(),
         from,
+        1,
+        null,
         clientId,
         "hello",
         null,
@@ -250,18 +259,18 @@ class InjectedFailuresTest {
    * Two read receipts queued for the owner by a logged-in reader (the ack path reads items back in
    * one batch).
    */
-  private List<String> queueTwoReceiptsFor(MessagesTable messages, String owner) {
+  private List<String> queueTwoReceiptsFor(MessagesTable messages, DeviceRef owner) {
     List<String> ids = new ArrayList<>();
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     String reader = TestPhones.next();
     String connection = "c-" + reader;
     connections.save(io.checkmark.core.Connection.anonymous(connection, now, "203.0.113.9"));
-    connections.bind(connection, reader, 1);
+    connections.bind(connection, DeviceRef.primaryOf(reader), 1);
     for (int i = 0; i < 2; i++) {
-      String id = "m-" + i + "-" + owner;
+      String id = "m-" + i + "-" + owner.phone();
       messages.add(
-          new Session(connection, reader, 1),
-          new QueueItem.Receipt(owner, id, "read", reader, List.of("x"), now));
+          new Session(connection, reader, 1, 1),
+          List.of(new QueueItem.Receipt(owner, id, "read", reader, 1, List.of("x"), now)));
       ids.add(id);
     }
     return ids;

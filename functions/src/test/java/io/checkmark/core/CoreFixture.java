@@ -47,10 +47,24 @@ final class CoreFixture {
           ports.accounts,
           ports.pins,
           ports.connections,
+          ports.queue,
           ports.limits,
           ports.sms,
           Metrics.NONE,
           sessions,
+          clock,
+          new SecureRandom());
+
+  final LinkedDevices devices =
+      new LinkedDevices(
+          ports.accounts,
+          ports.linkCodes,
+          ports.connections,
+          ports.pusher,
+          ports.queue,
+          sessions,
+          ports.limits,
+          10,
           clock,
           new SecureRandom());
 
@@ -67,5 +81,13 @@ final class CoreFixture {
     registration.requestPin(phone, null);
     registration.verifyPin(connection, phone, ports.sms.lastPinTo(phone), null);
     return sessions.session(connection);
+  }
+
+  /** Links a new device to the primary's account on a new connection; returns its session. */
+  Session link(Session primary, String name) {
+    String waiting = connect();
+    LinkedDevices.Code code = devices.requestLink(waiting, null, name);
+    devices.approveLink(primary, code.code());
+    return sessions.freshSession(waiting);
   }
 }

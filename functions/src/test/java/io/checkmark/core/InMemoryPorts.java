@@ -30,6 +30,7 @@ final class InMemoryPorts {
   final Connections connections = new Connections();
   final Queue queue = new Queue();
   final Pins pins = new Pins();
+  final LinkCodes linkCodes = new LinkCodes();
   final Limits limits;
   final Pusher pusher = new Pusher();
   final Texts sms = new Texts();
@@ -48,11 +49,88 @@ final class InMemoryPorts {
     }
 
     @Override
-    public synchronized long replaceDeviceKey(
-        String phone, String deviceKeyHash, Instant registeredAt) {
-      long generation = byPhone.containsKey(phone) ? byPhone.get(phone).keyGeneration() + 1 : 1;
-      byPhone.put(phone, new Account(phone, deviceKeyHash, generation));
-      return generation;
+    public synchronized Map<String, Account> findAll(Collection<String> phones) {
+      Map<String, Account> found = new HashMap<>();
+      phones.forEach(
+          phone -> {
+            if (byPhone.containsKey(phone)) {
+              found.put(phone, byPhone.get(phone));
+            }
+          });
+      return found;
+    }
+
+    @Override
+    public synchronized Registration replacePrimary(
+        String phone, String primaryKeyHash, Instant registeredAt) {
+      Account before = byPhone.get(phone);
+      long generation = before == null ? 1 : before.keyGeneration() + 1;
+      byPhone.put(
+          phone,
+          new Account(
+              phone,
+              generation,
+              List.of(new Device(Account.PRIMARY, primaryKeyHash, null, registeredAt, null)),
+              before == null ? 2 : before.nextDeviceId()));
+      List<Integer> revoked =
+          before == null
+              ? List.of()
+              : before.deviceIds().stream().filter(id -> id != Account.PRIMARY).toList();
+      return new Registration(generation, revoked);
+    }
+
+    @Override
+    public synchronized boolean addDevice(Account current, Device device) {
+      Account now = byPhone.get(current.phone());
+      if (now == null
+          || now.keyGeneration() != current.keyGeneration()
+          || now.nextDeviceId() != device.id()
+          || now.linkedDevices() != current.linkedDevices()) {
+        return false;
+      }
+      List<Device> devices = new ArrayList<>(now.devices());
+      devices.add(device);
+      byPhone.put(
+          now.phone(), new Account(now.phone(), now.keyGeneration(), devices, device.id() + 1));
+      return true;
+    }
+
+    @Override
+    public synchronized boolean removeDevice(String phone, long keyGeneration, int deviceId) {
+      Account now = byPhone.get(phone);
+      if (now == null || now.keyGeneration() != keyGeneration || now.device(deviceId).isEmpty()) {
+        return false;
+      }
+      byPhone.put(
+          phone,
+          new Account(
+              phone,
+              keyGeneration,
+              now.devices().stream().filter(device -> device.id() != deviceId).toList(),
+              now.nextDeviceId()));
+      return true;
+    }
+
+    @Override
+    public synchronized void lastSeen(DeviceRef device, long keyGeneration, Instant at) {
+      Account now = byPhone.get(device.phone());
+      if (now == null || now.keyGeneration() != keyGeneration) {
+        return;
+      }
+      byPhone.put(
+          device.phone(),
+          new Account(
+              device.phone(),
+              keyGeneration,
+              now.devices().stream()
+                  .map(
+                      found ->
+                          found.id() == device.deviceId()
+                              ? new Device(
+                                  found.id(), found.keyHash(), found.name(), found.linkedAt(), at)
+                              : found)
+                  .toList(),
+              now.nextDeviceId()));
     }
   }
 
@@ -70,13 +148,29 @@ final class InMemoryPorts {
     }
 
     @Override
-    public synchronized void bind(String connectionId, String phone, long keyGeneration) {
+    public synchronized boolean bind(String connectionId, DeviceRef device, long keyGeneration) {
+      Connection open = byId.get(connectionId);
+      if (open == null) {
+        return false;
+      }
+      byId.put(
+          connectionId,
+          new Connection(
+              connectionId,
+              open.connectedAt(),
+              open.sourceIp(),
+              device.phone(),
+              device.deviceId(),
+              keyGeneration));
+      return true;
+    }
+
+    @Override
+    public synchronized void unbind(String connectionId) {
       Connection open = byId.get(connectionId);
       if (open != null) {
         byId.put(
-            connectionId,
-            new Connection(
-                connectionId, open.connectedAt(), open.sourceIp(), phone, keyGeneration));
+            connectionId, Connection.anonymous(connectionId, open.connectedAt(), open.sourceIp()));
       }
     }
 
@@ -90,30 +184,66 @@ final class InMemoryPorts {
       byId.remove(connectionId);
     }
 
+    @Override
+    public synchronized Optional<Connection> remove(String connectionId) {
+      return Optional.ofNullable(byId.remove(connectionId));
+    }
+
     /** The write-time check every session's write carries (ConnectionsTable.stillBound). */
     synchronized void requireBound(Session session) {
       Connection connection = byId.get(session.connectionId());
       if (connection == null
-          || !session.phone().equals(connection.phone())
+          || !connection.isLoggedIn()
+          || !session.device().equals(connection.device())
           || !Long.valueOf(session.keyGeneration()).equals(connection.keyGeneration())) {
         throw new SessionChanged(session.connectionId());
       }
     }
   }
 
+  static final class LinkCodes implements LinkCodeStore {
+    private final Map<String, LinkRequest> byHash = new HashMap<>();
+
+    @Override
+    public synchronized void save(LinkRequest request) {
+      byHash.put(request.codeHash(), request);
+    }
+
+    @Override
+    public synchronized Optional<LinkRequest> claim(String codeHash, Instant now) {
+      LinkRequest request = byHash.get(codeHash);
+      if (request == null || !now.isBefore(request.expiresAt())) {
+        return Optional.empty();
+      }
+      byHash.remove(codeHash);
+      return Optional.of(request);
+    }
+  }
+
   final class Queue implements MessageQueue {
-    /** Per owner, items by id (ids sort in acceptance order). */
-    private final Map<String, TreeMap<String, QueueItem>> byOwner = new HashMap<>();
+    /** Per owner device, items by id (ids sort in acceptance order). */
+    private final Map<DeviceRef, TreeMap<String, QueueItem>> byOwner = new HashMap<>();
 
     private final Map<String, Stored> dedup = new HashMap<>();
     final List<QueueItem> setAside = new ArrayList<>();
 
     @Override
     public Stored storeOnce(
-        Session sender, QueueItem.Message message, RateLimiter.Limit sendLimit) {
+        Session sender,
+        String conversation,
+        List<QueueItem.Message> copies,
+        RateLimiter.Limit sendLimit) {
       synchronized (InMemoryPorts.this) {
         connections.requireBound(sender);
-        String key = message.from() + "#" + message.owner() + "#" + message.clientId();
+        QueueItem.Message message = copies.get(0);
+        String key =
+            sender.phone()
+                + "."
+                + sender.deviceId()
+                + "#"
+                + conversation
+                + "#"
+                + message.clientId();
         Stored earlier = dedup.get(key);
         if (earlier != null) {
           return new Stored(earlier.messageId(), earlier.to(), earlier.acceptedAtMillis(), true);
@@ -121,31 +251,36 @@ final class InMemoryPorts {
         limits.acquireInAlignedWindow(sendLimit);
         Stored stored =
             new Stored(
-                message.messageId(), message.owner(), message.acceptedAt().toEpochMilli(), false);
+                message.messageId(), conversation, message.acceptedAt().toEpochMilli(), false);
         dedup.put(key, stored);
-        put(message);
+        copies.forEach(this::put);
         return stored;
       }
     }
 
     @Override
-    public void add(Session by, QueueItem.Receipt receipt) {
+    public void add(Session by, List<QueueItem.Receipt> copies) {
       synchronized (InMemoryPorts.this) {
         connections.requireBound(by);
-        put(receipt);
+        copies.forEach(this::put);
       }
     }
 
     @Override
-    public synchronized List<QueueItem> oldest(String owner, int limit) {
+    public synchronized List<QueueItem> oldest(DeviceRef owner, int limit) {
       return byOwner.getOrDefault(owner, new TreeMap<>()).values().stream().limit(limit).toList();
     }
 
     @Override
-    public synchronized List<QueueItem> find(String owner, Collection<String> messageIds) {
+    public synchronized List<QueueItem> find(DeviceRef owner, Collection<String> messageIds) {
       TreeMap<String, QueueItem> items = byOwner.getOrDefault(owner, new TreeMap<>());
       return new LinkedHashSet<>(messageIds)
           .stream().sorted().map(items::get).filter(item -> item != null).toList();
+    }
+
+    @Override
+    public synchronized void drop(DeviceRef device) {
+      byOwner.remove(device);
     }
 
     @Override
@@ -156,7 +291,7 @@ final class InMemoryPorts {
         Function<List<QueueItem.Message>, List<QueueItem.Receipt>> receiptsFor) {
       synchronized (InMemoryPorts.this) {
         connections.requireBound(owner);
-        TreeMap<String, QueueItem> queued = byOwner.getOrDefault(owner.phone(), new TreeMap<>());
+        TreeMap<String, QueueItem> queued = byOwner.getOrDefault(owner.device(), new TreeMap<>());
         int removed = 0;
         List<QueueItem.Message> removedMessages = new ArrayList<>();
         for (QueueItem item : items) {
@@ -186,8 +321,13 @@ final class InMemoryPorts {
       }
     }
 
-    synchronized List<QueueItem> all(String owner) {
+    synchronized List<QueueItem> all(DeviceRef owner) {
       return List.copyOf(byOwner.getOrDefault(owner, new TreeMap<>()).values());
+    }
+
+    /** The primary's queue, where protocol v1 kept a phone's only queue. */
+    List<QueueItem> all(String phone) {
+      return all(DeviceRef.primaryOf(phone));
     }
 
     private void put(QueueItem item) {
@@ -303,6 +443,8 @@ final class InMemoryPorts {
     final List<String> pushed = new ArrayList<>();
     final Map<String, List<QueueItem>> items = new ConcurrentHashMap<>();
     final Set<String> replacedNotices = ConcurrentHashMap.newKeySet();
+    final Set<String> unlinkedNotices = ConcurrentHashMap.newKeySet();
+    final Map<String, String> linkedKeys = new ConcurrentHashMap<>();
     final Set<String> closed = ConcurrentHashMap.newKeySet();
     final Map<String, PushResult> answers = new ConcurrentHashMap<>();
 
@@ -320,6 +462,21 @@ final class InMemoryPorts {
     public PushResult pushDeviceReplaced(String connectionId) {
       replacedNotices.add(connectionId);
       return PushResult.DELIVERED;
+    }
+
+    @Override
+    public PushResult pushDeviceUnlinked(String connectionId) {
+      unlinkedNotices.add(connectionId);
+      return PushResult.DELIVERED;
+    }
+
+    @Override
+    public PushResult pushLinked(String connectionId, DeviceRef device, String deviceKey) {
+      PushResult result = answers.getOrDefault(connectionId, PushResult.DELIVERED);
+      if (result == PushResult.DELIVERED) {
+        linkedKeys.put(connectionId, device.deviceId() + ":" + deviceKey);
+      }
+      return result;
     }
 
     /**

@@ -161,7 +161,7 @@ class MessagingRulesTest {
                 alice, bob.phone(), "c-1", null, new Attachment("ftp://x", null, null)),
         Refusal.Reason.INVALID_REQUEST);
     assertRefused(
-        () -> core.messaging.sync(bob.phone(), bob.connectionId(), 0),
+        () -> core.messaging.sync(bob.device(), bob.connectionId(), 0),
         Refusal.Reason.INVALID_REQUEST);
     assertThat(core.ports.queue.all(bob.phone())).isEmpty();
   }
@@ -225,12 +225,12 @@ class MessagingRulesTest {
     }
     String later = core.connect();
 
-    assertThat(core.messaging.sync(bob.phone(), later, 2))
+    assertThat(core.messaging.sync(bob.device(), later, 2))
         .isEqualTo(new MessagingService.SyncPage(2, true));
     assertThat(core.ports.pusher.to(later))
         .extracting(item -> ((QueueItem.Message) item).body())
         .containsExactly("m0", "m1");
-    assertThat(core.messaging.sync(bob.phone(), later, 5))
+    assertThat(core.messaging.sync(bob.device(), later, 5))
         .isEqualTo(new MessagingService.SyncPage(3, false));
   }
 
@@ -240,7 +240,7 @@ class MessagingRulesTest {
     String later = core.connect();
     core.ports.pusher.answers.put(later, PushResult.TOO_LARGE);
 
-    MessagingService.SyncPage page = core.messaging.sync(bob.phone(), later, 10);
+    MessagingService.SyncPage page = core.messaging.sync(bob.device(), later, 10);
 
     assertThat(page).isEqualTo(new MessagingService.SyncPage(0, false));
     assertThat(core.ports.queue.all(bob.phone())).isEmpty();
@@ -253,14 +253,14 @@ class MessagingRulesTest {
     String later = core.connect();
     core.ports.pusher.answers.put(later, PushResult.FAILED);
 
-    assertThat(core.messaging.sync(bob.phone(), later, 10))
+    assertThat(core.messaging.sync(bob.device(), later, 10))
         .isEqualTo(new MessagingService.SyncPage(0, true));
     assertThat(core.ports.queue.all(bob.phone())).hasSize(1);
   }
 
   @Test
   void aSendFromAConnectionNowLoggedInAsSomeoneElseStoresNothing() {
-    core.ports.connections.bind(alice.connectionId(), bob.phone(), bob.keyGeneration());
+    core.ports.connections.bind(alice.connectionId(), bob.device(), bob.keyGeneration());
 
     assertThatThrownBy(() -> core.messaging.send(alice, bob.phone(), "c-1", "hi", null))
         .isInstanceOf(SessionChanged.class);

@@ -28,7 +28,7 @@ class RegistrationRulesTest {
     assertThat(device.phone()).isEqualTo(phone);
     assertThat(Base64.getUrlDecoder().decode(device.deviceKey())).hasSize(32);
     assertThat(core.sessions.session(connection).phone()).isEqualTo(phone);
-    assertThat(core.ports.accounts.find(phone).orElseThrow().deviceKeyHash())
+    assertThat(core.ports.accounts.find(phone).orElseThrow().devices().get(0).keyHash())
         .doesNotContain(device.deviceKey());
   }
 
@@ -106,16 +106,16 @@ class RegistrationRulesTest {
 
     for (int i = 0; i < 3; i++) {
       assertRefused(
-          () -> core.registration.login(core.connect(), phone, "wrong", "198.51.100.7"),
+          () -> core.registration.login(core.connect(), phone, null, "wrong", "198.51.100.7"),
           Refusal.Reason.WRONG_CREDENTIALS);
     }
     assertRefused(
-        () -> core.registration.login(core.connect(), phone, "wrong", "198.51.100.7"),
+        () -> core.registration.login(core.connect(), phone, null, "wrong", "198.51.100.7"),
         Refusal.Reason.RATE_LIMITED);
 
-    assertThat(core.registration.login(core.connect(), phone, key, "198.51.100.7"))
+    assertThat(core.registration.login(core.connect(), phone, null, key, "198.51.100.7"))
         .as("the right key always works")
-        .isEqualTo(phone);
+        .isEqualTo(DeviceRef.primaryOf(phone));
   }
 
   @Test

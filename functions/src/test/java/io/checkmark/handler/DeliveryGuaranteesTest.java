@@ -371,7 +371,7 @@ class DeliveryGuaranteesTest {
     }
 
     void logInAsBob() {
-      registration.registration.login(connection, bob.phone(), bobsKey, null);
+      registration.registration.login(connection, bob.phone(), null, bobsKey, null);
     }
   }
 

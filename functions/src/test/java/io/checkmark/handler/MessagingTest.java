@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.checkmark.aws.TemplateTables;
 import io.checkmark.core.Attachment;
+import io.checkmark.core.DeviceRef;
 import io.checkmark.core.MessageIds;
 import io.checkmark.core.MessageQueue;
 import io.checkmark.core.MessagingService;
@@ -101,8 +102,10 @@ class MessagingTest {
     String laterConnection = connect();
     clock.advance(Duration.ofSeconds(30));
 
-    MessagingService.SyncPage first = messaging.sync(bob.phone, laterConnection, 2);
-    MessagingService.SyncPage second = messaging.sync(bob.phone, laterConnection, 2);
+    MessagingService.SyncPage first =
+        messaging.sync(DeviceRef.primaryOf(bob.phone), laterConnection, 2);
+    MessagingService.SyncPage second =
+        messaging.sync(DeviceRef.primaryOf(bob.phone), laterConnection, 2);
 
     assertThat(first).isEqualTo(new MessagingService.SyncPage(2, true));
     assertThat(second).isEqualTo(new MessagingService.SyncPage(2, true));
@@ -112,7 +115,7 @@ class MessagingTest {
     assertThat(metrics.seconds.get("OldestQueuedItemAge"))
         .as("the first message waited 30.002 s")
         .isEqualTo(30.002);
-    messaging.sync(bob.phone, laterConnection, 500);
+    messaging.sync(DeviceRef.primaryOf(bob.phone), laterConnection, 500);
     MessageFrame withMedia = (MessageFrame) framesTo(laterConnection).get(6);
     assertThat(withMedia.media())
         .isEqualTo(new Media("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
@@ -278,7 +281,7 @@ class MessagingTest {
     Device bobsNewPhone = register(bob.phone);
 
     assertThat(queued(bob.phone)).containsExactly(messageId);
-    messaging.sync(bob.phone, bobsNewPhone.connection, 10);
+    messaging.sync(DeviceRef.primaryOf(bob.phone), bobsNewPhone.connection, 10);
     assertThat(framesTo(bobsNewPhone.connection))
         .extracting(frame -> ((MessageFrame) frame).messageId())
         .containsExactly(messageId);
@@ -325,8 +328,12 @@ class MessagingTest {
                 "x",
                 new Attachment("https://x", null, "not base64!")),
         ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.sync(bob.phone, bob.connection, 0), ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.sync(bob.phone, bob.connection, 501), ErrorCode.BAD_REQUEST);
+    assertRefused(
+        () -> messaging.sync(DeviceRef.primaryOf(bob.phone), bob.connection, 0),
+        ErrorCode.BAD_REQUEST);
+    assertRefused(
+        () -> messaging.sync(DeviceRef.primaryOf(bob.phone), bob.connection, 501),
+        ErrorCode.BAD_REQUEST);
     assertRefused(() -> messaging.ack(bob.session, List.of()), ErrorCode.BAD_REQUEST);
     assertRefused(() -> messaging.read(bob.session, "bob", List.of("x")), ErrorCode.BAD_REQUEST);
 

@@ -1,9 +1,11 @@
 package io.checkmark.handler;
 
 import io.checkmark.core.ConnectionPusher;
+import io.checkmark.core.DeviceRef;
 import io.checkmark.core.QueueItem;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.core.SmsSender;
+import io.checkmark.protocol.Linked;
 import io.checkmark.protocol.ServerFrame;
 import java.util.List;
 import java.util.Set;
@@ -65,6 +67,16 @@ final class Recorders {
     @Override
     public PushResult pushDeviceReplaced(String connectionId) {
       return record(connectionId, Frames.deviceReplaced());
+    }
+
+    @Override
+    public PushResult pushDeviceUnlinked(String connectionId) {
+      return record(connectionId, Frames.deviceUnlinked());
+    }
+
+    @Override
+    public PushResult pushLinked(String connectionId, DeviceRef device, String deviceKey) {
+      return record(connectionId, new Linked(device.phone(), device.deviceId(), deviceKey));
     }
 
     @Override

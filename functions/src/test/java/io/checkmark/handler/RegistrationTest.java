@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import io.checkmark.aws.TemplateTables;
 import io.checkmark.core.Connection;
+import io.checkmark.core.DeviceRef;
 import io.checkmark.core.MutableClock;
 import io.checkmark.core.Refusal;
 import io.checkmark.core.RegistrationService;
@@ -191,7 +192,8 @@ class RegistrationTest {
     String key = register(phone).deviceKey();
     String attacker = newAddress();
     for (int i = 0; i < 25; i++) {
-      refusedEither(() -> registration.login(connectAnonymously(), phone, "wrong-key", attacker));
+      refusedEither(
+          () -> registration.login(connectAnonymously(), phone, null, "wrong-key", attacker));
       String elsewhere = newAddress();
       refusedEither(
           () ->
@@ -202,8 +204,10 @@ class RegistrationTest {
     }
     String owner = newAddress();
 
-    assertThat(registration.login(connectAnonymously(), phone, key, owner)).isEqualTo(phone);
-    assertThat(registration.login(connectAnonymously(), phone, key, attacker)).isEqualTo(phone);
+    assertThat(registration.login(connectAnonymously(), phone, null, key, owner))
+        .isEqualTo(DeviceRef.primaryOf(phone));
+    assertThat(registration.login(connectAnonymously(), phone, null, key, attacker))
+        .isEqualTo(DeviceRef.primaryOf(phone));
     assertThat(registration.connect(newId(), clock.instant(), owner, basic(phone, key)))
         .isPresent();
     assertThat(registration.connect(newId(), clock.instant(), attacker, basic(phone, key)))
@@ -217,19 +221,19 @@ class RegistrationTest {
     String attacker = newAddress();
     for (int i = 0; i < 8; i++) {
       assertRefused(
-          () -> registration.login(connectAnonymously(), phone, "wrong-key", attacker),
+          () -> registration.login(connectAnonymously(), phone, null, "wrong-key", attacker),
           ErrorCode.UNAUTHORIZED);
     }
 
     assertRefused(
-            () -> registration.login(connectAnonymously(), phone, "wrong-key", attacker),
+            () -> registration.login(connectAnonymously(), phone, null, "wrong-key", attacker),
             ErrorCode.RATE_LIMITED)
         .satisfies(e -> assertThat(e.retryAfterSeconds()).isBetween(1, 3600));
     assertRefused(
         () -> registration.connect(newId(), clock.instant(), attacker, basic(phone, "wrong-key")),
         ErrorCode.RATE_LIMITED);
     assertRefused(
-        () -> registration.login(connectAnonymously(), phone, "wrong-key", newAddress()),
+        () -> registration.login(connectAnonymously(), phone, null, "wrong-key", newAddress()),
         ErrorCode.UNAUTHORIZED);
   }
 
@@ -239,12 +243,14 @@ class RegistrationTest {
     for (int i = 0; i < 12; i++) {
       String phone = TestPhones.next();
       assertRefused(
-          () -> registration.login(connectAnonymously(), phone, "wrong-key", attacker),
+          () -> registration.login(connectAnonymously(), phone, null, "wrong-key", attacker),
           ErrorCode.UNAUTHORIZED);
     }
 
     assertRefused(
-        () -> registration.login(connectAnonymously(), TestPhones.next(), "wrong-key", attacker),
+        () ->
+            registration.login(
+                connectAnonymously(), TestPhones.next(), null, "wrong-key", attacker),
         ErrorCode.RATE_LIMITED);
   }
 
@@ -372,10 +378,10 @@ class RegistrationTest {
     assertThat(rawItem("ACCOUNTS_TABLE", canonical)).isNotEmpty();
     assertThat(rawItem("ACCOUNTS_TABLE", withTrunkPrefix)).isNullOrEmpty();
     String key = registered.deviceKey();
-    assertThat(registration.login(connectAnonymously(), withTrunkPrefix, key, newAddress()))
-        .isEqualTo(canonical);
-    assertThat(registration.login(connectAnonymously(), canonical, key, newAddress()))
-        .isEqualTo(canonical);
+    assertThat(registration.login(connectAnonymously(), withTrunkPrefix, null, key, newAddress()))
+        .isEqualTo(DeviceRef.primaryOf(canonical));
+    assertThat(registration.login(connectAnonymously(), canonical, null, key, newAddress()))
+        .isEqualTo(DeviceRef.primaryOf(canonical));
     assertThat(
             registration.connect(
                 newId(), clock.instant(), newAddress(), basic(withTrunkPrefix, key)))
@@ -397,7 +403,8 @@ class RegistrationTest {
   @Test
   void aNumberThatIsNoValidNumberIsInvalidPhoneAtLoginAndRefusedAtConnect() {
     assertRefused(
-        () -> registration.login(connectAnonymously(), "+15551234567", "any-key", newAddress()),
+        () ->
+            registration.login(connectAnonymously(), "+15551234567", null, "any-key", newAddress()),
         ErrorCode.INVALID_PHONE);
     assertThat(
             registration.connect(
@@ -484,9 +491,10 @@ class RegistrationTest {
     String connection = connectAnonymously();
 
     assertRefused(
-        () -> registration.login(connection, phone, key + "x", newAddress()),
+        () -> registration.login(connection, phone, null, key + "x", newAddress()),
         ErrorCode.UNAUTHORIZED);
-    assertThat(registration.login(connection, phone, key, newAddress())).isEqualTo(phone);
+    assertThat(registration.login(connection, phone, null, key, newAddress()))
+        .isEqualTo(DeviceRef.primaryOf(phone));
     assertThat(sessions.session(connection).phone()).isEqualTo(phone);
   }
 
@@ -533,11 +541,11 @@ class RegistrationTest {
             });
     assertThat(pusher.closed).contains(oldConnection);
     assertRefused(
-        () -> registration.login(connectAnonymously(), phone, oldKey, newAddress()),
+        () -> registration.login(connectAnonymously(), phone, null, oldKey, newAddress()),
         ErrorCode.UNAUTHORIZED);
     assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, oldKey)))
         .isEmpty();
-    assertThat(registration.login(connectAnonymously(), phone, newKey, newAddress()))
+    assertThat(registration.login(connectAnonymously(), phone, null, newKey, newAddress()))
         .isEqualTo(phone);
   }
 
