@@ -3,7 +3,11 @@ package io.checkmark.cli;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.CheckmarkException;
 import io.checkmark.client.ConnectionFailed;
+import io.checkmark.client.Credentials;
 import io.checkmark.client.Listener;
+import io.checkmark.client.PendingLink;
+import io.checkmark.protocol.DeviceLinked;
+import io.checkmark.protocol.Devices;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
 import java.io.BufferedReader;
@@ -11,7 +15,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,8 +47,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code checkmark register +14155550123} and {@code checkmark chat --as +14155550123
- * +14155559876}: two terminals and the local stack make a chat. Device keys are kept in {@code
- * ~/.checkmark}, readable by their owner only.
+ * +14155559876}: two terminals and the local stack make a chat. {@code checkmark link} makes
+ * another computer a linked device of the same number, approved with {@code checkmark approve}.
+ * Device keys are kept in {@code ~/.checkmark}, readable by their owner only: {@code PHONE.key},
+ * and, for a linked device, its device id in {@code PHONE.device} (none means the primary, 1).
  */
 @Command(
     name = "checkmark",
@@ -51,6 +60,10 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       CheckmarkCli.Register.class,
       CheckmarkCli.Chat.class,
+      CheckmarkCli.Link.class,
+      CheckmarkCli.Approve.class,
+      CheckmarkCli.ListDevices.class,
+      CheckmarkCli.Unlink.class,
       CommandLine.HelpCommand.class
     })
 public final class CheckmarkCli {
@@ -64,6 +77,12 @@ public final class CheckmarkCli {
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
+
+  private static final DateTimeFormatter DATE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+
+  /** A device seen this recently is connected now: the server stamps a live device with now. */
+  private static final Duration SEEN_NOW = Duration.ofSeconds(10);
 
   @Option(
       names = "--url",
@@ -125,6 +144,27 @@ public final class CheckmarkCli {
 
   private Path keyFile(String phone) {
     return keyDirectory().resolve(phone + ".key");
+  }
+
+  private Path deviceIdFile(String phone) {
+    return keyDirectory().resolve(phone + ".device");
+  }
+
+  /**
+   * This computer's credentials for the phone, if it has any; keys stored before v2 are primary.
+   */
+  Optional<Credentials> storedCredentials(String phone) throws IOException {
+    Path keyFile = keyFile(phone);
+    if (!Files.exists(keyFile)) {
+      return Optional.empty();
+    }
+    Path deviceIdFile = deviceIdFile(phone);
+    int deviceId =
+        Files.exists(deviceIdFile)
+            ? Integer.parseInt(Files.readString(deviceIdFile, StandardCharsets.UTF_8).trim())
+            : Credentials.PRIMARY;
+    return Optional.of(
+        new Credentials(phone, deviceId, Files.readString(keyFile, StandardCharsets.UTF_8).trim()));
   }
 
   /** The phone in E.164 form, or a refusal before anything is sent. */
@@ -203,7 +243,8 @@ public final class CheckmarkCli {
           try {
             String deviceKey =
                 client.verifyPin(phone, given.trim()).get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
-            Path keyFile = cli.saveKey(phone, deviceKey);
+            Path keyFile =
+                cli.saveCredentials(new Credentials(phone, Credentials.PRIMARY, deviceKey));
             cli.out.printf("Registered %s. Its device key is in %s.%n", phone, keyFile);
             return 0;
           } catch (ExecutionException failed) {
@@ -249,9 +290,9 @@ public final class CheckmarkCli {
       requirePhone(spec.commandLine(), "--as", me);
       requirePhone(spec.commandLine(), "PHONE", peer);
       requireWebSocketUrl(spec.commandLine(), cli.url);
-      Path keyFile = cli.keyFile(me);
-      if (!Files.exists(keyFile)) {
-        cli.out.printf("%s is not registered here; run: checkmark register %s%n", me, me);
+      Optional<Credentials> stored = cli.storedCredentials(me);
+      if (stored.isEmpty()) {
+        cli.notSetUpHere(me);
         return 1;
       }
       PrintStream out = cli.out;
@@ -266,13 +307,28 @@ public final class CheckmarkCli {
             @Override
             public void onMessage(MessageFrame message) {
               out.printf(
-                  "[%s %s] %s%n",
+                  "[%s%s %s] %s%n",
                   message.from(),
+                  onDevice(message),
                   TIME.format(Instant.ofEpochMilli(message.ts())),
-                  message.body() == null ? "(media) " + message.media().url() : message.body());
+                  shown(message));
               if (message.from().equals(peer)) {
                 unreadFromPeer.add(message.messageId());
               }
+            }
+
+            /** Sent from another device of this number: shown as this terminal shows its own. */
+            @Override
+            public void onSentTranscript(MessageFrame transcript) {
+              out.printf(
+                  "[you → %s%s %s] %s%n",
+                  transcript.to(),
+                  onDevice(transcript),
+                  TIME.format(Instant.ofEpochMilli(transcript.ts())),
+                  shown(transcript));
+              ticks.sentElsewhere(
+                  transcript.messageId(),
+                  transcript.body() == null ? "(media)" : transcript.body());
             }
 
             @Override
@@ -326,10 +382,19 @@ public final class CheckmarkCli {
                   me, me);
               loggedOut.complete(1);
             }
+
+            @Override
+            public void onDeviceUnlinked() {
+              out.printf(
+                  "This computer was unlinked from %s, so the chat ends. To chat from here again:"
+                      + " checkmark link%n",
+                  me);
+              loggedOut.complete(1);
+            }
           };
       try (CheckmarkClient client =
           cli.client()
-              .credentials(me, Files.readString(keyFile, StandardCharsets.UTF_8).trim())
+              .credentials(stored.get())
               .backoff(Duration.ofMillis(250), Duration.ofSeconds(5))
               .listener(screen)
               .build()) {
@@ -375,6 +440,16 @@ public final class CheckmarkCli {
       }
     }
 
+    /** Names the sending device when it is not the primary, the one most chats come from. */
+    private static String onDevice(MessageFrame message) {
+      Integer device = message.fromDevice();
+      return device == null || device == Credentials.PRIMARY ? "" : " on device " + device;
+    }
+
+    private static String shown(MessageFrame message) {
+      return message.body() == null ? "(media) " + message.media().url() : message.body();
+    }
+
     /** Lines typed, read on a thread of their own so that a logout ends the chat at once. */
     private static BlockingQueue<Optional<String>> keyboard(InputStream in) {
       BlockingQueue<Optional<String>> typed = new LinkedBlockingQueue<>();
@@ -418,11 +493,303 @@ public final class CheckmarkCli {
     }
   }
 
+  @Command(
+      name = "link",
+      mixinStandardHelpOptions = true,
+      description =
+          "Make this computer a linked device of a number registered elsewhere: shows a code (as a"
+              + " QR code) for its primary device to approve, then keeps this computer's key.")
+  static final class Link implements Callable<Integer> {
+    @CommandLine.ParentCommand CheckmarkCli cli;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--name",
+        paramLabel = "NAME",
+        description =
+            "How the number's device list names this computer (default: <user>@<host> (CLI))")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      requireWebSocketUrl(spec.commandLine(), cli.url);
+      // Only the link is wanted here: messages stay queued for `checkmark chat`.
+      try (CheckmarkClient client = cli.client().withoutMessages().build()) {
+        client.connect().get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
+        PendingLink pending =
+            client
+                .requestLink(name != null ? name : defaultDeviceName())
+                .get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
+        cli.out.print(QrCode.render(pending.code()));
+        cli.out.println("Code: " + pending.code());
+        cli.out.printf(
+            "On your primary device run: checkmark approve --as PHONE %s (valid %s; waiting"
+                + " here, Ctrl-C to give up).%n",
+            pending.code(), validFor(pending.expiresInSeconds()));
+        Credentials linked;
+        try {
+          linked =
+              pending
+                  .linked()
+                  .get(pending.expiresInSeconds() + REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException failed) {
+          if (failed.getCause() instanceof CheckmarkException expired
+              && "LINK_EXPIRED".equals(expired.code())) {
+            cli.out.println(
+                "The code was not approved in time (or the connection was lost); run checkmark"
+                    + " link again for a new one.");
+            return 1;
+          }
+          throw failed;
+        }
+        if (cli.storedCredentials(linked.phone()).isPresent()) {
+          // Its key would take the place of the one kept here, which might be the primary's.
+          boolean undone =
+              client
+                  .unlinkDevice(linked.deviceId())
+                  .handle((unlinked, refused) -> refused == null)
+                  .get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
+          cli.out.printf(
+              "%s already has a key in %s, so device %d was %s; to link it, use another"
+                  + " directory: checkmark link --home DIR%n",
+              linked.phone(),
+              cli.keyDirectory(),
+              linked.deviceId(),
+              undone ? "unlinked again" : "not kept (unlink it from the primary)");
+          return 1;
+        }
+        Path keyFile = cli.saveCredentials(linked);
+        cli.out.printf(
+            "Linked as %s, device %d. Its device key is in %s.%n",
+            linked.phone(), linked.deviceId(), keyFile);
+        return 0;
+      } catch (ExecutionException | TimeoutException | ConnectionFailed failed) {
+        return cli.failure(failed, null);
+      }
+    }
+
+    private static String defaultDeviceName() {
+      String host;
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException unnamed) {
+        host = "localhost";
+      }
+      return System.getProperty("user.name") + "@" + host + " (CLI)";
+    }
+
+    private static String validFor(long seconds) {
+      return seconds >= 120 ? seconds / 60 + " minutes" : seconds + " seconds";
+    }
+  }
+
+  @Command(
+      name = "approve",
+      mixinStandardHelpOptions = true,
+      description =
+          "On the primary device: approve the code that `checkmark link` shows on the new device.")
+  static final class Approve implements Callable<Integer> {
+    @CommandLine.ParentCommand CheckmarkCli cli;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--as",
+        paramLabel = "PHONE",
+        required = true,
+        description = "Your registered phone number")
+    String me;
+
+    @Parameters(index = "0", paramLabel = "CODE", description = "The code the new device shows")
+    String code;
+
+    @Override
+    public Integer call() throws Exception {
+      return cli.asAccount(
+          spec.commandLine(),
+          me,
+          client -> client.approveLink(code),
+          (DeviceLinked linked) ->
+              String.format("Linked device %d (%s).", linked.deviceId(), linked.name()));
+    }
+  }
+
+  @Command(
+      name = "devices",
+      mixinStandardHelpOptions = true,
+      description = "List the devices of your number: the primary and the linked ones.")
+  static final class ListDevices implements Callable<Integer> {
+    @CommandLine.ParentCommand CheckmarkCli cli;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--as",
+        paramLabel = "PHONE",
+        required = true,
+        description = "Your registered phone number")
+    String me;
+
+    @Override
+    public Integer call() throws Exception {
+      return cli.asAccount(
+          spec.commandLine(),
+          me,
+          CheckmarkClient::listDevices,
+          (List<Devices.Device> devices) ->
+              deviceTable(
+                  devices,
+                  cli.storedCredentials(me).map(Credentials::deviceId).orElse(0),
+                  Instant.now()));
+    }
+  }
+
+  @Command(
+      name = "unlink",
+      mixinStandardHelpOptions = true,
+      description =
+          "Unlink a device from your number: the primary may unlink any linked device, a linked"
+              + " device only itself. Its key stops working at once.")
+  static final class Unlink implements Callable<Integer> {
+    @CommandLine.ParentCommand CheckmarkCli cli;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--as",
+        paramLabel = "PHONE",
+        required = true,
+        description = "Your registered phone number")
+    String me;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "DEVICE_ID",
+        description = "The device's id, as checkmark devices lists it")
+    int deviceId;
+
+    @Override
+    public Integer call() throws Exception {
+      return cli.asAccount(
+          spec.commandLine(),
+          me,
+          client -> client.unlinkDevice(deviceId),
+          unlinked -> {
+            Optional<Credentials> stored = cli.storedCredentials(me);
+            if (stored.isPresent() && stored.get().deviceId() == unlinked.deviceId()) {
+              // The key is dead now: keeping it would only make the next command fail.
+              cli.forget(me);
+              return String.format(
+                  "Unlinked device %d, this computer; its key is removed.", unlinked.deviceId());
+            }
+            return String.format("Unlinked device %d.", unlinked.deviceId());
+          });
+    }
+  }
+
+  /** What a command's reply is shown as. */
+  @FunctionalInterface
+  interface Shown<T> {
+    String of(T reply) throws IOException;
+  }
+
+  /**
+   * Logs in with this computer's key for the phone, asks one thing and shows the answer; messages
+   * stay queued for {@code checkmark chat}.
+   */
+  private <T> int asAccount(
+      CommandLine commandLine,
+      String phone,
+      Function<CheckmarkClient, CompletableFuture<T>> ask,
+      Shown<T> shown)
+      throws Exception {
+    requirePhone(commandLine, "--as", phone);
+    requireWebSocketUrl(commandLine, url);
+    Optional<Credentials> stored = storedCredentials(phone);
+    if (stored.isEmpty()) {
+      notSetUpHere(phone);
+      return 1;
+    }
+    try (CheckmarkClient client = client().credentials(stored.get()).withoutMessages().build()) {
+      client.connect().get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
+      T reply = ask.apply(client).get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
+      out.println(shown.of(reply));
+      return 0;
+    } catch (ExecutionException | TimeoutException | ConnectionFailed failed) {
+      return failure(failed, phone);
+    }
+  }
+
+  private void notSetUpHere(String phone) {
+    out.printf(
+        "%s is not registered here; run: checkmark register %s (or, to add this computer to a"
+            + " number registered elsewhere: checkmark link)%n",
+        phone, phone);
+  }
+
+  /**
+   * The devices as a table: id, name, when linked, when last seen; the primary is named so, and
+   * this computer's device marked.
+   */
+  static String deviceTable(List<Devices.Device> devices, int thisDevice, Instant now) {
+    int nameWidth = "NAME".length();
+    for (Devices.Device device : devices) {
+      nameWidth = Math.max(nameWidth, deviceName(device).length());
+    }
+    String row = "%-4s %-" + nameWidth + "s  %-16s  %s";
+    List<String> lines = new ArrayList<>();
+    lines.add(String.format(row, "ID", "NAME", "LINKED", "LAST SEEN").stripTrailing());
+    for (Devices.Device device : devices) {
+      String lastSeen;
+      if (device.lastSeen() == null) {
+        lastSeen = "never";
+      } else {
+        Instant seen = Instant.ofEpochMilli(device.lastSeen());
+        lastSeen =
+            Duration.between(seen, now).compareTo(SEEN_NOW) <= 0 ? "now" : DATE_TIME.format(seen);
+      }
+      lines.add(
+          String.format(
+                  row,
+                  device.deviceId(),
+                  deviceName(device),
+                  DATE_TIME.format(Instant.ofEpochMilli(device.linkedAt())),
+                  lastSeen)
+              + (device.deviceId() == thisDevice ? "  ← this computer" : ""));
+    }
+    return String.join(System.lineSeparator(), lines);
+  }
+
+  private static String deviceName(Devices.Device device) {
+    if (device.deviceId() == Credentials.PRIMARY) {
+      return device.name() == null ? "(primary)" : device.name() + " (primary)";
+    }
+    return device.name() == null ? "" : device.name();
+  }
+
   private CheckmarkClient.Settings client() {
     return CheckmarkClient.builder(url).connectTimeout(CONNECT_TIMEOUT).giveUpIfFirstConnectFails();
   }
 
-  /** Writes the key where only its owner can read it, in a directory only its owner can list. */
+  /**
+   * Writes the key where only its owner can read it, in a directory only its owner can list, and
+   * the device id beside it for a linked device.
+   */
+  Path saveCredentials(Credentials credentials) throws IOException {
+    Path keyFile = saveKey(credentials.phone(), credentials.deviceKey());
+    Path deviceIdFile = deviceIdFile(credentials.phone());
+    if (credentials.isPrimary()) {
+      Files.deleteIfExists(deviceIdFile);
+    } else {
+      Files.writeString(
+          deviceIdFile, Integer.toString(credentials.deviceId()), StandardCharsets.UTF_8);
+      restrictToOwner(deviceIdFile, "rw-------");
+    }
+    return keyFile;
+  }
+
+  private void forget(String phone) throws IOException {
+    Files.deleteIfExists(keyFile(phone));
+    Files.deleteIfExists(deviceIdFile(phone));
+  }
+
   private Path saveKey(String phone, String deviceKey) throws IOException {
     Path directory = keyDirectory();
     if (!Files.isDirectory(directory)) {

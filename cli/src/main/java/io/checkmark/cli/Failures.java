@@ -89,8 +89,29 @@ final class Failures {
       case "UNAUTHORIZED", "DEVICE_REPLACED" ->
           "The server no longer accepts this computer's key for "
               + phone
-              + " (registered again elsewhere?); register again: checkmark register "
-              + phone;
+              + " (registered again elsewhere, or this device unlinked?); register again:"
+              + " checkmark register "
+              + phone
+              + ", or link this computer again: checkmark link";
+      case "DEVICE_UNLINKED" ->
+          "This computer was unlinked from " + phone + "; to use it here again: checkmark link";
+      case "LINK_EXPIRED" ->
+          "This code has expired or was already used; run checkmark link again on the new device"
+              + " and approve the code it shows.";
+      case "NOT_PRIMARY" ->
+          "Only the primary device of "
+              + phone
+              + " (the one registered by SMS PIN) can approve a link; run checkmark approve there.";
+      case "TOO_MANY_DEVICES" ->
+          phone
+              + " has four linked devices already, the most allowed; unlink one first (checkmark"
+              + " devices --as "
+              + phone
+              + " lists them, checkmark unlink --as "
+              + phone
+              + " DEVICE_ID unlinks one).";
+      case "UNKNOWN_DEVICE" ->
+          phone + " has no such device; checkmark devices --as " + phone + " lists them.";
       case "INVALID_PIN" -> "That PIN is wrong; run checkmark register " + phone + " again.";
       case "PIN_EXPIRED", "TOO_MANY_ATTEMPTS" ->
           refused.getMessage() + "; ask for a new PIN: checkmark register " + phone;

@@ -49,6 +49,15 @@ final class Ticks {
     }
   }
 
+  /**
+   * Another device of this number sent {@code messageId}: its receipts, which come here too, name
+   * it, with no tick of its own as this terminal did not send it.
+   */
+  synchronized void sentElsewhere(String messageId, String text) {
+    labels.put(messageId, label(text));
+    shown.merge(messageId, SENT, Math::max);
+  }
+
   /** The line was not accepted (refused, or never answered). */
   synchronized void notAccepted() {
     inFlight--;

@@ -2,7 +2,12 @@ package io.checkmark.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkmark.protocol.Accepted;
+import io.checkmark.protocol.DeviceLinked;
+import io.checkmark.protocol.DeviceUnlinked;
+import io.checkmark.protocol.Devices;
 import io.checkmark.protocol.ErrorFrame;
+import io.checkmark.protocol.LinkCode;
+import io.checkmark.protocol.Linked;
 import io.checkmark.protocol.Media;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.PinSent;
@@ -44,7 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * #send} a reconnect interrupted, so the server stores each message once.
  *
  * <p>Without credentials the client connects anonymously, for {@link #requestPin} and {@link
- * #verifyPin}.
+ * #verifyPin}, or for {@link #requestLink} to become a linked device of an account.
  */
 public final class CheckmarkClient implements AutoCloseable {
 
@@ -68,6 +73,8 @@ public final class CheckmarkClient implements AutoCloseable {
   private final List<String> acksDue = new ArrayList<>();
   private final AtomicLong refs = new AtomicLong();
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
+  private final Set<CompletableFuture<Credentials>> linksAwaited = ConcurrentHashMap.newKeySet();
+  private volatile Credentials credentials;
   private volatile Session session;
   private volatile boolean closed;
   private volatile boolean connectedOnce;
@@ -75,6 +82,7 @@ public final class CheckmarkClient implements AutoCloseable {
 
   private CheckmarkClient(Settings settings) {
     this.settings = settings;
+    this.credentials = settings.credentials;
     this.http = HttpClient.newHttpClient();
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("checkmark-client-timer"));
     this.events = Executors.newSingleThreadExecutor(daemon("checkmark-client-events"));
@@ -101,7 +109,16 @@ public final class CheckmarkClient implements AutoCloseable {
 
   /** The phone this client logs in as, or null for an anonymous client. */
   public String phone() {
-    return settings.phone;
+    Credentials current = credentials;
+    return current == null ? null : current.phone();
+  }
+
+  /**
+   * What this client logs in with: those it was built with, or those a {@link #requestLink link}
+   * gave it; null while anonymous.
+   */
+  public Credentials credentials() {
+    return credentials;
   }
 
   /** Asks for a registration PIN by SMS; completes with the seconds the PIN stays valid. */
@@ -118,6 +135,56 @@ public final class CheckmarkClient implements AutoCloseable {
   public CompletableFuture<String> verifyPin(String phoneNumber, String pin) {
     ObjectNode frame = WireJson.newRequest("verifyPin").put("phone", phoneNumber).put("pin", pin);
     return request(frame).thenApply(reply -> expect(Registered.class, reply).deviceKey());
+  }
+
+  /**
+   * Asks, on an anonymous connection, for a code that the account's primary device approves to make
+   * this client one of the account's devices, known there by {@code deviceName}. Once approved, the
+   * connection is logged in as the new device and the client holds its {@link #credentials()}: it
+   * syncs as after any connect and logs in with them at every reconnect, so the app's listener is
+   * best set before linking.
+   */
+  public CompletableFuture<PendingLink> requestLink(String deviceName) {
+    ObjectNode frame = WireJson.newRequest("requestLink").put("name", deviceName);
+    return request(frame)
+        .thenApply(
+            reply -> {
+              LinkCode code = expect(LinkCode.class, reply);
+              CompletableFuture<Credentials> linked = new CompletableFuture<>();
+              linksAwaited.add(linked);
+              linked.whenComplete((ignored, failure) -> linksAwaited.remove(linked));
+              timers.schedule(
+                  () ->
+                      linked.completeExceptionally(
+                          linkExpired("the code expired before it was approved")),
+                  code.expiresInSeconds(),
+                  TimeUnit.SECONDS);
+              return new PendingLink(code.code(), code.expiresInSeconds(), linked);
+            });
+  }
+
+  /**
+   * Approves a code shown by a device that asked to be linked (only the primary may); completes
+   * with the new device's id and name.
+   */
+  public CompletableFuture<DeviceLinked> approveLink(String code) {
+    ObjectNode frame = WireJson.newRequest("approveLink").put("code", code);
+    return request(frame).thenApply(reply -> expect(DeviceLinked.class, reply));
+  }
+
+  /** Every device of this account, the primary first, then by device id. */
+  public CompletableFuture<List<Devices.Device>> listDevices() {
+    return request(WireJson.newRequest("listDevices"))
+        .thenApply(reply -> expect(Devices.class, reply).devices());
+  }
+
+  /**
+   * Unlinks a device: the primary may unlink any linked device, a linked device only itself (after
+   * which this client stops, as {@link Listener#onDeviceUnlinked()} says).
+   */
+  public CompletableFuture<DeviceUnlinked> unlinkDevice(int deviceId) {
+    ObjectNode frame = WireJson.newRequest("unlinkDevice").put("deviceId", deviceId);
+    return request(frame).thenApply(reply -> expect(DeviceUnlinked.class, reply));
   }
 
   /** Sends a text; completes with {@code accepted} (one tick). */
@@ -170,12 +237,13 @@ public final class CheckmarkClient implements AutoCloseable {
       return;
     }
     WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(settings.connectTimeout);
-    if (settings.phone != null && !settings.loginAction) {
-      String credentials = settings.phone + ":" + settings.deviceKey;
+    Credentials current = credentials;
+    if (current != null && !settings.loginAction) {
+      String userAndKey = current.basicUser() + ":" + current.deviceKey();
       builder.header(
           "Authorization",
           "Basic "
-              + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+              + Base64.getEncoder().encodeToString(userAndKey.getBytes(StandardCharsets.UTF_8)));
     }
     Session next = new Session();
     builder
@@ -225,6 +293,15 @@ public final class CheckmarkClient implements AutoCloseable {
       sends.clear();
     }
     unanswered.forEach(pending -> pending.accepted.completeExceptionally(why));
+    failLinksAwaited(why);
+  }
+
+  private void failLinksAwaited(RuntimeException why) {
+    List.copyOf(linksAwaited).forEach(linked -> linked.completeExceptionally(why));
+  }
+
+  private static CheckmarkException linkExpired(String why) {
+    return new CheckmarkException("LINK_EXPIRED", why, null, null);
   }
 
   private synchronized void reconnectLater() {
@@ -248,10 +325,9 @@ public final class CheckmarkClient implements AutoCloseable {
     failedAttempts = 0;
   }
 
-  /** Syncs until the server says there is no more, acking each page before asking for the next. */
   /** Syncs until the server has no more, then tells the listener (and the first connect). */
   private CompletableFuture<Void> syncAll() {
-    if (settings.phone == null) {
+    if (credentials == null || settings.withoutMessages) {
       firstSync.complete(null);
       return firstSync;
     }
@@ -306,9 +382,21 @@ public final class CheckmarkClient implements AutoCloseable {
         .ifPresent(
             received -> {
               ServerFrame frame = received.frame();
+              if (settings.withoutMessages
+                  && (frame instanceof MessageFrame || frame instanceof ReceiptFrame)) {
+                // Neither shown nor acked: it stays queued for the device's app.
+                return;
+              }
               if (frame instanceof MessageFrame message) {
                 events.execute(
-                    () -> deliver(message.messageId(), () -> settings.listener.onMessage(message)));
+                    () ->
+                        deliver(
+                            message.messageId(),
+                            message.to() == null
+                                ? () -> settings.listener.onMessage(message)
+                                : () -> settings.listener.onSentTranscript(message)));
+              } else if (frame instanceof Linked linked) {
+                onLinked(linked);
               } else if (frame instanceof ReceiptFrame receipt) {
                 events.execute(
                     () -> deliver(receipt.messageId(), () -> settings.listener.onReceipt(receipt)));
@@ -329,13 +417,30 @@ public final class CheckmarkClient implements AutoCloseable {
             });
   }
 
+  /**
+   * The primary approved this connection's link code: the connection is that device now, and every
+   * reconnect logs in as it.
+   */
+  private void onLinked(Linked linked) {
+    Credentials given = new Credentials(linked.phone(), linked.deviceId(), linked.deviceKey());
+    credentials = given;
+    List.copyOf(linksAwaited).forEach(awaited -> awaited.complete(given));
+    syncAll();
+  }
+
   private void onError(ErrorFrame frame, String ref) {
     CheckmarkException error =
         new CheckmarkException(
             frame.code(), frame.message(), frame.retryAfterSeconds(), frame.attemptsLeft());
+    // Both mean this device's key is dead: reconnecting could only be refused.
     if ("DEVICE_REPLACED".equals(frame.code())) {
       stop(error);
       events.execute(settings.listener::onDeviceReplaced);
+      return;
+    }
+    if ("DEVICE_UNLINKED".equals(frame.code())) {
+      stop(error);
+      events.execute(settings.listener::onDeviceUnlinked);
       return;
     }
     if ("send".equals(frame.action()) && frame.id() != null) {
@@ -458,12 +563,16 @@ public final class CheckmarkClient implements AutoCloseable {
       synchronized (sends) {
         unanswered = new ArrayList<>(sends.values());
       }
-      if (settings.loginAction && settings.phone != null) {
+      Credentials current = credentials;
+      if (settings.loginAction && current != null) {
         // Log in before anything else is sent; until then the connection is anonymous.
         ObjectNode login =
             WireJson.newRequest("login")
-                .put("phone", settings.phone)
-                .put("deviceKey", settings.deviceKey);
+                .put("phone", current.phone())
+                .put("deviceKey", current.deviceKey());
+        if (!current.isPrimary()) {
+          login.put("deviceId", current.deviceId());
+        }
         request(login)
             .whenComplete(
                 (loggedIn, failure) -> {
@@ -538,6 +647,8 @@ public final class CheckmarkClient implements AutoCloseable {
           .values()
           .forEach(reply -> reply.completeExceptionally(new IllegalStateException("disconnected")));
       requests.clear();
+      // A link code is bound to the connection that asked for it: it cannot be approved any more.
+      failLinksAwaited(linkExpired("the connection closed before the code was approved"));
       if (!closed) {
         events.execute(settings.listener::onDisconnected);
       }
@@ -548,8 +659,7 @@ public final class CheckmarkClient implements AutoCloseable {
   /** How the client connects and behaves; the defaults suit API Gateway's limits. */
   public static final class Settings {
     private final URI url;
-    private String phone;
-    private String deviceKey;
+    private Credentials credentials;
     private Listener listener = new Listener() {};
     private Duration pingInterval = Duration.ofMinutes(5);
     private Duration maxConnectionAge = Duration.ofMinutes(110);
@@ -561,15 +671,31 @@ public final class CheckmarkClient implements AutoCloseable {
     private int syncPageSize = 100;
     private boolean loginAction;
     private boolean giveUpIfFirstConnectFails;
+    private boolean withoutMessages;
 
     private Settings(URI url) {
       this.url = url;
     }
 
-    /** Logs in with the {@code Authorization: Basic} header at every connect. */
+    /**
+     * Logs in as the primary device with the {@code Authorization: Basic} header at every connect.
+     */
     public Settings credentials(String phoneNumber, String key) {
-      this.phone = phoneNumber;
-      this.deviceKey = key;
+      return credentials(new Credentials(phoneNumber, Credentials.PRIMARY, key));
+    }
+
+    /** Logs in as this device with the {@code Authorization: Basic} header at every connect. */
+    public Settings credentials(Credentials deviceCredentials) {
+      this.credentials = deviceCredentials;
+      return this;
+    }
+
+    /**
+     * The client manages the account only (links, devices): it neither syncs nor hands messages and
+     * receipts to a listener, and acks none, so that all of them stay queued for the device's app.
+     */
+    public Settings withoutMessages() {
+      this.withoutMessages = true;
       return this;
     }
 

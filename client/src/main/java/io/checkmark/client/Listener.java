@@ -11,8 +11,21 @@ import java.util.List;
  */
 public interface Listener {
 
+  /**
+   * A message to this account; {@link MessageFrame#fromDevice()} says which of the sender's devices
+   * sent it.
+   */
   default void onMessage(MessageFrame message) {}
 
+  /**
+   * A sent transcript: a message this account sent to {@link MessageFrame#to()} from another of its
+   * devices ({@link MessageFrame#fromDevice()}), for this device to show as sent by the user. Its
+   * receipts come to this device too. Ignored unless overridden, as a client without linked devices
+   * never gets one.
+   */
+  default void onSentTranscript(MessageFrame transcript) {}
+
+  /** A receipt; {@link ReceiptFrame#byDevice()} says which of the recipient's devices caused it. */
   default void onReceipt(ReceiptFrame receipt) {}
 
   /**
@@ -35,4 +48,13 @@ public interface Listener {
    * when it reconnects; the client stops, and sends not yet accepted fail.
    */
   default void onDeviceReplaced() {}
+
+  /**
+   * This device was unlinked from its account (by the primary, or by itself): its key no longer
+   * works, so the client stops, and sends not yet accepted fail. Unless overridden, handled as
+   * {@link #onDeviceReplaced()}, which it resembles.
+   */
+  default void onDeviceUnlinked() {
+    onDeviceReplaced();
+  }
 }

@@ -28,6 +28,7 @@ final class ScriptedServer implements AutoCloseable {
   private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
   private final List<Session> sessions = new CopyOnWriteArrayList<>();
   private final List<Long> upgradeAttempts = new CopyOnWriteArrayList<>();
+  private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final AtomicInteger refusalsLeft = new AtomicInteger();
   private final URI url;
 
@@ -49,6 +50,8 @@ final class ScriptedServer implements AutoCloseable {
                     "/ws",
                     (request, response, callback) -> {
                       upgradeAttempts.add(System.nanoTime());
+                      String authorization = request.getHeaders().get("Authorization");
+                      authorizations.add(authorization == null ? "" : authorization);
                       if (refusalsLeft.getAndDecrement() > 0) {
                         Response.writeError(request, response, callback, 503);
                         return null;
@@ -69,6 +72,11 @@ final class ScriptedServer implements AutoCloseable {
 
   List<Long> upgradeAttempts() {
     return upgradeAttempts;
+  }
+
+  /** The Authorization header of each upgrade request, in order; empty when there was none. */
+  List<String> authorizations() {
+    return authorizations;
   }
 
   int connections() {
