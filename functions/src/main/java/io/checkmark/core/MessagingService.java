@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -131,7 +130,8 @@ public final class MessagingService {
               + MAX_PUSHED_MESSAGE_BYTES
               + " bytes");
     }
-    Map<String, Account> found = accounts.findAll(Set.of(recipientPhone, sender.phone()));
+    Map<String, Account> found =
+        accounts.findAll(new LinkedHashSet<>(List.of(recipientPhone, sender.phone())));
     Account senderAccount = found.get(sender.phone());
     if (senderAccount == null
         || senderAccount.keyGeneration() != sender.keyGeneration()

@@ -546,7 +546,7 @@ class RegistrationTest {
     assertThat(registration.connect(newId(), clock.instant(), "198.51.100.1", basic(phone, oldKey)))
         .isEmpty();
     assertThat(registration.login(connectAnonymously(), phone, null, newKey, newAddress()))
-        .isEqualTo(phone);
+        .isEqualTo(DeviceRef.primaryOf(phone));
   }
 
   @Test
