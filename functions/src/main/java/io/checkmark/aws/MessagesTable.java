@@ -374,30 +374,21 @@ public final class MessagesTable implements MessageQueue {
 
   /**
    * One transaction per up to 100 items: the session check, a delete per item conditioned on the
-   * item being there, and one receipt per sender of the messages among them. A delete whose item a
-   * concurrent ack removed first fails its condition, and DynamoDB cancels the whole transaction
-   * with a reason per item, in order: it is submitted again without those items (and their
-   * receipts). Conflicts with concurrent transactions are submitted again after a backoff.
+   * item being there, and one receipt per sender of the messages among them, for each of its
+   * devices. A delete whose item is not there (never was, or a concurrent ack removed it first)
+   * fails its condition, and DynamoDB cancels the whole transaction with a reason per item, in
+   * order: it is submitted again without those items (and their receipts). Conflicts with
+   * concurrent transactions are submitted again after a backoff.
    */
   @Override
   public Removal remove(
-      Session owner,
-      Collection<String> receiptIds,
-      List<QueueItem> items,
-      Function<List<QueueItem.Message>, List<QueueItem.Receipt>> receiptsFor) {
-    List<Acked> all = new ArrayList<>();
-    items.forEach(
-        item ->
-            all.add(
-                new Acked(
-                    item.messageId(), item instanceof QueueItem.Message message ? message : null)));
-    receiptIds.forEach(id -> all.add(new Acked(id, null)));
+      Session owner, List<Ack> acks, Function<List<Ack>, List<QueueItem.Receipt>> receiptsFor) {
     int removed = 0;
     List<QueueItem.Receipt> queued = new ArrayList<>();
-    List<Acked> chunk = new ArrayList<>();
+    List<Ack> chunk = new ArrayList<>();
     Set<String> chunkSenders = new HashSet<>();
-    for (Acked acked : all) {
-      String sender = acked.message() == null ? null : acked.message().from();
+    for (Ack ack : acks) {
+      String sender = ack.sender();
       int sendersAfter =
           chunkSenders.size() + (sender != null && !chunkSenders.contains(sender) ? 1 : 0);
       // The session check, the deletes, one receipt per sender for each of its devices.
@@ -406,7 +397,7 @@ public final class MessagesTable implements MessageQueue {
         chunk = new ArrayList<>();
         chunkSenders.clear();
       }
-      chunk.add(acked);
+      chunk.add(ack);
       if (sender != null) {
         chunkSenders.add(sender);
       }
@@ -417,31 +408,26 @@ public final class MessagesTable implements MessageQueue {
     return new Removal(removed, queued);
   }
 
-  /** An acked item's id, and the message when it is one (which sets off a receipt). */
-  private record Acked(String id, QueueItem.Message message) {}
-
   private int removeChunk(
       Session owner,
-      List<Acked> chunk,
-      Function<List<QueueItem.Message>, List<QueueItem.Receipt>> receiptsFor,
+      List<Ack> chunk,
+      Function<List<Ack>, List<QueueItem.Receipt>> receiptsFor,
       List<QueueItem.Receipt> queued) {
-    List<Acked> present = new ArrayList<>(chunk);
+    List<Ack> present = new ArrayList<>(chunk);
     for (int conflicts = 0; !present.isEmpty(); ) {
-      List<QueueItem.Message> messages =
-          present.stream().map(Acked::message).filter(message -> message != null).toList();
-      List<QueueItem.Receipt> receipts =
-          messages.isEmpty() ? List.of() : receiptsFor.apply(messages);
+      boolean anySender = present.stream().anyMatch(ack -> ack.sender() != null);
+      List<QueueItem.Receipt> receipts = anySender ? receiptsFor.apply(present) : List.of();
       List<TransactWriteItem> writes = new ArrayList<>();
       writes.add(connections.stillBound(owner));
       present.forEach(
-          acked ->
+          ack ->
               writes.add(
                   TransactWriteItem.builder()
                       .delete(
                           delete ->
                               delete
                                   .tableName(tableName)
-                                  .key(key(owner.device(), acked.id()))
+                                  .key(key(owner.device(), ack.messageId()))
                                   .conditionExpression("attribute_exists(" + ID + ")"))
                       .build()));
       receipts.forEach(
@@ -458,7 +444,7 @@ public final class MessagesTable implements MessageQueue {
         if (failedCondition(cancelled, 0)) {
           throw new SessionChanged(owner.connectionId());
         }
-        List<Acked> gone = new ArrayList<>();
+        List<Ack> gone = new ArrayList<>();
         for (int i = 0; i < present.size(); i++) {
           if (failedCondition(cancelled, 1 + i)) {
             gone.add(present.get(i));

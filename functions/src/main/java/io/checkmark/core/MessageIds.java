@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -17,11 +18,15 @@ import javax.crypto.spec.SecretKeySpec;
  * still differ. A sender that waits for {@code accepted} before its next send has its next message
  * accepted at least a round trip later, far more than the clock skew between Lambdas.
  *
- * <p>A message id ends in a MAC: 64 bits of HMAC-SHA256, keyed by the deployment's secret, over the
- * sender, the conversation (the recipient's phone) and the sortable prefix. So {@code read} can
- * tell, without a table read, that a reader received an id from that sender; the fixed-width prefix
- * still orders ids. Receipt ids carry no MAC and end in {@value #RECEIPT_MARK}, so that an ack can
- * tell receipts (which set off nothing) from messages (which set off a receipt).
+ * <p>After the prefix, a message id holds a MAC: 64 bits of HMAC-SHA256, keyed by the deployment's
+ * secret, over the sender, the conversation (the recipient's phone) and the sortable prefix. So
+ * {@code read} can tell, without a table read, that a reader received an id from that sender; the
+ * fixed-width prefix still orders ids. It ends in the sender's phone (E.164, from its {@code +}),
+ * so that an ack can address the {@code delivered} receipt without reading the item first: an id
+ * names an item only if the server stored it under that very id, sender included. Ids minted before
+ * the sender was appended end at the MAC. Receipt ids carry no MAC and end in {@value
+ * #RECEIPT_MARK}, so that an ack can tell receipts (which set off nothing) from messages (which set
+ * off a receipt).
  */
 public final class MessageIds {
 
@@ -52,7 +57,15 @@ public final class MessageIds {
   /** A new id for a message from {@code sender} in {@code conversation} (the recipient's phone). */
   public String next(String sender, String conversation) {
     String prefix = prefix();
-    return prefix + mac(sender, conversation, prefix);
+    return prefix + mac(sender, conversation, prefix) + sender;
+  }
+
+  /** The sender a message id names, if it names one (ids of receipts and older ids do not). */
+  public static Optional<String> senderOf(String id) {
+    int senderAt = PREFIX_DIGITS + MAC_DIGITS;
+    return id.length() > senderAt + 1 && id.charAt(senderAt) == '+'
+        ? Optional.of(id.substring(senderAt))
+        : Optional.empty();
   }
 
   public String nextReceipt() {
@@ -64,13 +77,14 @@ public final class MessageIds {
    * conversation}.
    */
   public boolean isFrom(String id, String sender, String conversation) {
-    if (id.length() != PREFIX_DIGITS + MAC_DIGITS) {
+    int macEnd = PREFIX_DIGITS + MAC_DIGITS;
+    if (id.length() < macEnd || (id.length() > macEnd && !id.substring(macEnd).equals(sender))) {
       return false;
     }
     String expected = mac(sender, conversation, id.substring(0, PREFIX_DIGITS));
     return MessageDigest.isEqual(
         expected.getBytes(StandardCharsets.US_ASCII),
-        id.substring(PREFIX_DIGITS).getBytes(StandardCharsets.US_ASCII));
+        id.substring(PREFIX_DIGITS, macEnd).getBytes(StandardCharsets.US_ASCII));
   }
 
   /**

@@ -38,18 +38,20 @@ public interface MessageQueue {
   List<QueueItem> find(DeviceRef owner, Collection<String> messageIds);
 
   /**
-   * Removes {@code items} from the session's device queue and, atomically with their removal,
-   * stores the receipts {@code receiptsFor} makes for the removed messages. An item that a
-   * concurrent call removed first is left out, with its receipts: only the call that removes a
-   * message queues a receipt for it, and a crash loses neither the item nor its receipt.
-   *
-   * @param receiptIds ids of receipts to remove, which set off nothing (and need no read first)
+   * Removes the acked items from the session's device queue and, atomically with their removal,
+   * stores the receipts {@code receiptsFor} makes for the removed ones that name a sender. An item
+   * that is not there (never was, or a concurrent call removed it first) is left out, with its
+   * receipts: only the call that removes a message queues a receipt for it, and a crash loses
+   * neither the item nor its receipt.
    */
   Removal remove(
-      Session owner,
-      Collection<String> receiptIds,
-      List<QueueItem> items,
-      Function<List<QueueItem.Message>, List<QueueItem.Receipt>> receiptsFor);
+      Session owner, List<Ack> acks, Function<List<Ack>, List<QueueItem.Receipt>> receiptsFor);
+
+  /**
+   * An item to remove: its id, and the sender to tell of its delivery (null when its removal sets
+   * off nothing: a receipt, a linked device's copy, a sent transcript).
+   */
+  record Ack(String messageId, String sender) {}
 
   /**
    * Moves an item that can never be pushed out of its owner's queue, atomically, to a queue of

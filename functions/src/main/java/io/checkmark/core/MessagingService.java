@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * One-to-one delivery, after WhatsApp and Signal-Server: a message is stored in the queue of each
@@ -208,26 +207,41 @@ public final class MessagingService {
    * Removes acked items from the caller's device queue. When that device is its account's primary,
    * the same transactions queue, for each sender of a removed message, one {@code delivered}
    * receipt in each of the sender's devices' queues: only the primary's ack that removes a message
-   * queues its receipt. A linked device's ack only removes its copies. Acked receipts set off
-   * nothing and need no read first. Returns how many items this call removed.
+   * queues its receipt. A linked device's ack only removes its copies. A message id names its
+   * sender, so an ack needs no read first, except of an id older than that rule or of a message
+   * from the owner's own phone. Returns how many items this call removed.
    */
   public int ack(Session owner, List<String> ids) {
     List<String> requested = requireIds(ids);
-    Map<Boolean, List<String>> receiptOrNot =
-        requested.stream().collect(Collectors.partitioningBy(MessageIds::isReceipt));
-    List<String> messageIdsAcked = receiptOrNot.get(false);
-    List<QueueItem> found =
-        messageIdsAcked.isEmpty() ? List.of() : queue.find(owner.device(), messageIdsAcked);
-    if (found.isEmpty() && receiptOrNot.get(true).isEmpty()) {
-      requireStillBound(owner);
-      return 0;
+    List<MessageQueue.Ack> acks = new ArrayList<>();
+    List<String> toRead = new ArrayList<>();
+    for (String id : requested) {
+      Optional<String> sender = MessageIds.senderOf(id);
+      if (MessageIds.isReceipt(id)) {
+        acks.add(new MessageQueue.Ack(id, null));
+      } else if (sender.isPresent() && !sender.get().equals(owner.phone())) {
+        acks.add(new MessageQueue.Ack(id, owner.isPrimary() ? sender.get() : null));
+      } else {
+        // An id minted before ids named their sender, or a message of the owner's own phone (a
+        // sent transcript, which sets off nothing, or a note to itself): read it.
+        toRead.add(id);
+      }
+    }
+    if (!toRead.isEmpty()) {
+      for (QueueItem item : queue.find(owner.device(), toRead)) {
+        boolean receipted =
+            owner.isPrimary() && item instanceof QueueItem.Message message && message.to() == null;
+        acks.add(
+            new MessageQueue.Ack(
+                item.messageId(), receipted ? ((QueueItem.Message) item).from() : null));
+      }
+      if (acks.isEmpty()) {
+        requireStillBound(owner);
+        return 0;
+      }
     }
     MessageQueue.Removal removal =
-        queue.remove(
-            owner,
-            receiptOrNot.get(true),
-            found,
-            removed -> owner.isPrimary() ? deliveredReceipts(owner, removed) : List.of());
+        queue.remove(owner, acks, removed -> deliveredReceipts(owner, removed));
     if (!removal.receipts().isEmpty()) {
       metrics.count(
           "ReceiptsQueued",
@@ -304,12 +318,12 @@ public final class MessagingService {
    * sender's devices (as a warm function last read its account: a device linked within {@link
    * #ACCOUNT_REUSE} may miss the receipt of a message sent before it was linked).
    */
-  private List<QueueItem.Receipt> deliveredReceipts(Session by, List<QueueItem.Message> delivered) {
+  private List<QueueItem.Receipt> deliveredReceipts(Session by, List<MessageQueue.Ack> delivered) {
     Map<String, List<String>> idsBySender = new LinkedHashMap<>();
-    for (QueueItem.Message message : delivered) {
-      idsBySender
-          .computeIfAbsent(message.from(), sender -> new ArrayList<>())
-          .add(message.messageId());
+    for (MessageQueue.Ack ack : delivered) {
+      if (ack.sender() != null) {
+        idsBySender.computeIfAbsent(ack.sender(), sender -> new ArrayList<>()).add(ack.messageId());
+      }
     }
     List<QueueItem.Receipt> receipts = new ArrayList<>();
     idsBySender.forEach(

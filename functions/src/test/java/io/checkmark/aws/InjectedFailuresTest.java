@@ -203,7 +203,10 @@ class InjectedFailuresTest {
     faults.conflictTransactions(1);
 
     MessageQueue.Removal removal =
-        messages.remove(ownerSession, ids, List.of(), acked -> List.of());
+        messages.remove(
+            ownerSession,
+            ids.stream().map(id -> new MessageQueue.Ack(id, null)).toList(),
+            acked -> List.of());
 
     assertThat(removal.removed()).isEqualTo(2);
     assertThat(waits).hasSize(1);

@@ -285,32 +285,20 @@ final class InMemoryPorts {
 
     @Override
     public Removal remove(
-        Session owner,
-        Collection<String> receiptIds,
-        List<QueueItem> items,
-        Function<List<QueueItem.Message>, List<QueueItem.Receipt>> receiptsFor) {
+        Session owner, List<Ack> acks, Function<List<Ack>, List<QueueItem.Receipt>> receiptsFor) {
       synchronized (InMemoryPorts.this) {
         connections.requireBound(owner);
         TreeMap<String, QueueItem> queued = byOwner.getOrDefault(owner.device(), new TreeMap<>());
-        int removed = 0;
-        List<QueueItem.Message> removedMessages = new ArrayList<>();
-        for (QueueItem item : items) {
-          if (queued.remove(item.messageId()) != null) {
-            removed++;
-            if (item instanceof QueueItem.Message message) {
-              removedMessages.add(message);
-            }
+        List<Ack> removed = new ArrayList<>();
+        for (Ack ack : acks) {
+          if (queued.remove(ack.messageId()) != null) {
+            removed.add(ack);
           }
         }
-        for (String receiptId : new HashSet<>(receiptIds)) {
-          if (queued.remove(receiptId) != null) {
-            removed++;
-          }
-        }
-        List<QueueItem.Receipt> receipts =
-            removedMessages.isEmpty() ? List.of() : receiptsFor.apply(removedMessages);
+        boolean anySender = removed.stream().anyMatch(ack -> ack.sender() != null);
+        List<QueueItem.Receipt> receipts = anySender ? receiptsFor.apply(removed) : List.of();
         receipts.forEach(this::put);
-        return new Removal(removed, receipts);
+        return new Removal(removed.size(), receipts);
       }
     }
 

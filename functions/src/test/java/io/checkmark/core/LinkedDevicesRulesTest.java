@@ -94,6 +94,18 @@ class LinkedDevicesRulesTest {
   }
 
   @Test
+  void thePrimarysAckOfASentTranscriptQueuesNoReceipt() {
+    Session alicesLaptop = core.link(alice, "laptop");
+    String id = core.messaging.send(alicesLaptop, bob.phone(), "c-1", "hi", null).messageId();
+
+    assertThat(core.messaging.ack(alice, List.of(id))).isEqualTo(1);
+
+    assertThat(receiptsIn(alice.device())).isEmpty();
+    assertThat(receiptsIn(alicesLaptop.device())).isEmpty();
+    assertThat(receiptsIn(bob.device())).isEmpty();
+  }
+
+  @Test
   void aReadByALinkedDeviceQueuesTheReceiptForEverySenderDeviceNamingTheReadingDevice() {
     Session alicesLaptop = core.link(alice, "laptop");
     Session bobsLaptop = core.link(bob, "laptop");

@@ -28,7 +28,7 @@ class MessageIdsTest {
 
     assertThat(message).isLessThan(receipt);
     assertThat(receipt).isLessThan(later);
-    assertThat(message).hasSizeLessThanOrEqualTo(64).matches("[0-9a-z]+");
+    assertThat(message).hasSizeLessThanOrEqualTo(64).matches("[0-9a-z]{30}\\+[0-9]+");
   }
 
   @Test
@@ -54,6 +54,19 @@ class MessageIdsTest {
         .as("prefix altered")
         .isFalse();
     assertThat(ids.isFrom(ids.nextReceipt(), ALICE, BOB)).isFalse();
+  }
+
+  @Test
+  void aMessageIdNamesItsSenderAndOnlyThatSenderVerifiesIt() {
+    String id = ids.next(ALICE, BOB);
+    String withAnotherSender = id.substring(0, 30) + "+14155550102";
+    String minted = id.substring(0, 30);
+
+    assertThat(MessageIds.senderOf(id)).contains(ALICE);
+    assertThat(MessageIds.senderOf(ids.nextReceipt())).isEmpty();
+    assertThat(MessageIds.senderOf(minted)).as("an id minted before ids named senders").isEmpty();
+    assertThat(ids.isFrom(withAnotherSender, ALICE, BOB)).isFalse();
+    assertThat(ids.isFrom(minted, ALICE, BOB)).as("older ids still verify").isTrue();
   }
 
   private static Supplier<byte[]> key(String text) {
