@@ -76,6 +76,7 @@ public final class CheckmarkStack extends Stack {
   private final CfnParameter sendsPer10Seconds;
   private final CfnParameter readsPer10Seconds;
   private final CfnParameter unknownRecipientsPerDay;
+  private final CfnParameter linkRequestsPerAddress;
 
   public CheckmarkStack(
       Construct scope, String id, StackProps props, String functionJar, SamTemplate template) {
@@ -142,6 +143,13 @@ public final class CheckmarkStack extends Stack {
             .minValue(20)
             .description(
                 "Connections without credentials one source IP address may open in a minute.")
+            .build();
+    linkRequestsPerAddress =
+        CfnParameter.Builder.create(this, "LinkRequestsPerAddressPerHour")
+            .type("Number")
+            .defaultValue(20)
+            .minValue(10)
+            .description("requestLink calls one source IP address may make in an hour.")
             .build();
     sendsPer10Seconds =
         CfnParameter.Builder.create(this, "SendsPerAccountPer10Seconds")
@@ -255,6 +263,14 @@ public final class CheckmarkStack extends Stack {
         deletionProtection,
         List.of(key("bucket", "HASH")),
         List.of("bucket"),
+        "expiresAt",
+        List.of());
+    table(
+        "LinkCodesTable",
+        "LINK_CODES_TABLE",
+        deletionProtection,
+        List.of(key("codeHash", "HASH")),
+        List.of("codeHash"),
         "expiresAt",
         List.of());
     messageIdKey =
@@ -638,6 +654,7 @@ public final class CheckmarkStack extends Stack {
     String pins = arn("PinsTable");
     String rateLimits = arn("RateLimitsTable");
     String messages = arn("MessagesTable");
+    String linkCodes = arn("LinkCodesTable");
     String devicesByPhone = connections + "/index/devicesByPhone";
     PolicyStatement session = allow(List.of("dynamodb:GetItem"), connections, accounts);
     PolicyStatement manageConnections =
@@ -645,11 +662,12 @@ public final class CheckmarkStack extends Stack {
             List.of("execute-api:ManageConnections"),
             Fn.sub(
                 "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/${StageName}/*/@connections/*"));
+    PolicyStatement findConnections = allow(List.of("dynamodb:Query"), devicesByPhone);
     List<PolicyStatement> push =
         List.of(
-            allow(List.of("dynamodb:Query"), devicesByPhone),
-            allow(List.of("dynamodb:DeleteItem"), connections),
-            manageConnections);
+            findConnections, allow(List.of("dynamodb:DeleteItem"), connections), manageConnections);
+    // Unlinked devices' and revoked linked devices' queues are dropped, key by key.
+    PolicyStatement dropQueues = allow(List.of("dynamodb:Query", "dynamodb:DeleteItem"), messages);
     Map<String, Grants> grants = new LinkedHashMap<>();
     grants.put(
         "Connect",
@@ -659,7 +677,11 @@ public final class CheckmarkStack extends Stack {
                 allow(List.of("dynamodb:GetItem"), accounts),
                 allow(List.of("dynamodb:UpdateItem"), rateLimits))));
     grants.put(
-        "Disconnect", new Grants(List.of(allow(List.of("dynamodb:DeleteItem"), connections))));
+        "Disconnect",
+        new Grants(
+            List.of(
+                allow(List.of("dynamodb:DeleteItem"), connections),
+                allow(List.of("dynamodb:UpdateItem"), accounts))));
     grants.put("Default", new Grants(List.of()));
     grants.put("Ping", new Grants(List.of()));
     grants.put(
@@ -679,8 +701,9 @@ public final class CheckmarkStack extends Stack {
                 allow(List.of("dynamodb:UpdateItem"), accounts),
                 allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), rateLimits),
                 allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
-                allow(List.of("dynamodb:Query"), devicesByPhone),
-                manageConnections)));
+                findConnections,
+                manageConnections,
+                dropQueues)));
     grants.put(
         "Login",
         new Grants(
@@ -699,7 +722,13 @@ public final class CheckmarkStack extends Stack {
             with(
                 session,
                 allow(List.of("dynamodb:PutItem"), messages),
-                concat(List.of(stillBound, countHits, readKey), push)),
+                concat(
+                    List.of(
+                        allow(List.of("dynamodb:BatchGetItem"), accounts),
+                        stillBound,
+                        countHits,
+                        readKey),
+                    push)),
             Map.of(
                 "MESSAGE_ID_KEY_SECRET",
                 keyArn,
@@ -737,6 +766,42 @@ public final class CheckmarkStack extends Stack {
                 keyArn,
                 "READS_PER_ACCOUNT_PER_10_SECONDS",
                 readsPer10Seconds.getValueAsString())));
+    grants.put(
+        "RequestLink",
+        new Grants(
+            List.of(
+                countHits,
+                allow(List.of("dynamodb:GetItem"), connections),
+                allow(List.of("dynamodb:PutItem"), linkCodes)),
+            Map.of(
+                "LINK_REQUESTS_PER_ADDRESS_PER_HOUR", linkRequestsPerAddress.getValueAsString())));
+    grants.put(
+        "ApproveLink",
+        new Grants(
+            List.of(
+                session,
+                allow(List.of("dynamodb:DeleteItem"), linkCodes),
+                allow(List.of("dynamodb:UpdateItem"), accounts),
+                allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
+                manageConnections)));
+    grants.put(
+        "ListDevices",
+        new Grants(
+            List.of(
+                session,
+                findConnections,
+                allow(List.of("dynamodb:DeleteItem"), connections),
+                manageConnections)));
+    grants.put(
+        "UnlinkDevice",
+        new Grants(
+            List.of(
+                session,
+                allow(List.of("dynamodb:UpdateItem"), accounts),
+                findConnections,
+                allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
+                manageConnections,
+                dropQueues)));
     return grants;
   }
 

@@ -23,8 +23,8 @@ class CheckmarkStackTest {
     SynthesizedStack.TEMPLATE.hasResourceProperties(
         "AWS::ApiGatewayV2::Api",
         Map.of("ProtocolType", "WEBSOCKET", "RouteSelectionExpression", "$request.body.action"));
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", 11);
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::RouteResponse", 9);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", 15);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::RouteResponse", 13);
   }
 
   @Test
@@ -48,7 +48,7 @@ class CheckmarkStackTest {
 
   @Test
   void functionsRunJava21OnArm64WithSnapStartBehindALiveAlias() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Function", 11);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Function", 15);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Function",
         Map.of(
@@ -62,13 +62,13 @@ class CheckmarkStackTest {
             10,
             "SnapStart",
             Map.of("ApplyOn", "PublishedVersions")));
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Alias", 11);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Alias", 15);
     SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
   }
 
   @Test
   void everyPermissionIsScopedToThisApi() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Permission", 11);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Permission", 15);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Permission",
         Map.of("Principal", "apigateway.amazonaws.com", "SourceArn", Match.anyValue()));
@@ -76,7 +76,7 @@ class CheckmarkStackTest {
 
   @Test
   void tablesAreOnDemandWithPointInTimeRecoveryAndDeletionProtectionAsAParameter() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::DynamoDB::Table", 5);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::DynamoDB::Table", 6);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::DynamoDB::Table",
         Map.of(
@@ -87,7 +87,7 @@ class CheckmarkStackTest {
 
   @Test
   void canaryDeploymentsRollBackOnTheAlarms() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 11);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 15);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::CodeDeploy::DeploymentGroup",
         Map.of(
@@ -118,7 +118,7 @@ class CheckmarkStackTest {
 
   @Test
   void everyFunctionLogsToItsOwnGroupKeptForLogRetentionDays() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Logs::LogGroup", 12);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Logs::LogGroup", 16);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Function",
         Map.of(
@@ -128,7 +128,7 @@ class CheckmarkStackTest {
             SynthesizedStack.TEMPLATE.findResources(
                 "AWS::Logs::LogGroup",
                 Map.of("Properties", Map.of("RetentionInDays", Map.of("Ref", "LogRetentionDays")))))
-        .hasSize(11);
+        .hasSize(15);
   }
 
   @Test

@@ -33,11 +33,13 @@ class ParityTest {
     for (StackShape side : List.of(sam, cdk)) {
       assertThat(side.routeSelection()).isEqualTo("$request.body.action");
       assertThat(side.handlerByRoute())
-          .hasSize(11)
-          .containsEntry("send", "io.checkmark.handler.SendHandler::handleRequest");
+          .hasSize(15)
+          .containsEntry("send", "io.checkmark.handler.SendHandler::handleRequest")
+          .containsEntry("approveLink", "io.checkmark.handler.ApproveLinkHandler::handleRequest");
       assertThat(side.tableByVariable())
-          .hasSize(5)
-          .containsEntry("MESSAGES_TABLE", "queue:HASH id:RANGE ttl expiresAt");
+          .hasSize(6)
+          .containsEntry("MESSAGES_TABLE", "queue:HASH id:RANGE ttl expiresAt")
+          .containsEntry("LINK_CODES_TABLE", "codeHash:HASH ttl expiresAt");
       assertThat(side.actionsByHandler().get("io.checkmark.handler.SendHandler::handleRequest"))
           .contains("dynamodb:PutItem", "dynamodb:Query", "execute-api:ManageConnections");
       assertThat(
@@ -52,10 +54,15 @@ class ParityTest {
           .contains("TEST_NUMBERS_PARAMETER")
           .doesNotContain("TEST_NUMBERS");
       assertThat(side.variablesByHandler().get("io.checkmark.handler.SendHandler::handleRequest"))
-          .doesNotContain("TEST_NUMBERS_PARAMETER", "TEST_NUMBERS");
+          .doesNotContain("TEST_NUMBERS_PARAMETER", "TEST_NUMBERS")
+          .doesNotContain("LINK_REQUESTS_PER_ADDRESS_PER_HOUR");
+      assertThat(
+              side.variablesByHandler()
+                  .get("io.checkmark.handler.RequestLinkHandler::handleRequest"))
+          .contains("LINK_REQUESTS_PER_ADDRESS_PER_HOUR");
       assertThat(side.logRetentionByHandler())
           .as("every function's log group keeps logs for LogRetentionDays")
-          .hasSize(11)
+          .hasSize(15)
           .allSatisfy(
               (handler, retention) -> assertThat(retention).isEqualTo("{Ref=LogRetentionDays}"));
       assertThat(side.alarms()).hasSize(5);

@@ -25,10 +25,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every AWS call the functions make, through every route and the paths that push, fail and replace,
- * is allowed by that function's own policy in template.yaml: the least-privilege policies are
- * exactly wide enough. (Each local function signs with its own key; {@link AwsCallRecorder} tells
- * the calls apart.)
+ * Every AWS call the functions make, through every route and the paths that push, fail, replace,
+ * link and unlink, is allowed by that function's own policy in template.yaml: the least-privilege
+ * policies are exactly wide enough. (Each local function signs with its own key; {@link
+ * AwsCallRecorder} tells the calls apart.)
  */
 class LeastPrivilegeTest {
 
@@ -86,7 +86,22 @@ class LeastPrivilegeTest {
                 "SendFunction",
                 "SyncFunction",
                 "AckFunction",
-                "ReadFunction"));
+                "ReadFunction",
+                "RequestLinkFunction",
+                "ApproveLinkFunction",
+                "ListDevicesFunction",
+                "UnlinkDeviceFunction"));
+    assertThat(AwsCallRecorder.CALLS)
+        .as("the linked-device paths ran")
+        .extracting(call -> call.signer() + " " + call.action() + " " + call.resource())
+        .contains(
+            "RequestLinkFunction dynamodb:PutItem table/LinkCodesTable",
+            "ApproveLinkFunction dynamodb:DeleteItem table/LinkCodesTable",
+            "ListDevicesFunction dynamodb:Query table/ConnectionsTable/index/devicesByPhone",
+            "UnlinkDeviceFunction dynamodb:DeleteItem table/MessagesTable",
+            "VerifyPinFunction dynamodb:DeleteItem table/MessagesTable",
+            "DisconnectFunction dynamodb:UpdateItem table/AccountsTable",
+            "SendFunction dynamodb:BatchGetItem table/AccountsTable");
     assertThat(AwsCallRecorder.CALLS)
         .as("the test numbers, read by the only function that uses them")
         .filteredOn(call -> call.action().startsWith("ssm:"))
@@ -171,8 +186,109 @@ class LeastPrivilegeTest {
               + "\"}");
       first.closeCode(java.time.Duration.ofSeconds(5));
     }
+    exerciseLinkedDevices(stack, alice, aliceKey);
     // The last disconnects run their function before the stack stops.
     await().atMost(Duration.ofSeconds(5)).until(() -> stack.openConnectionIds().isEmpty());
+  }
+
+  /**
+   * The test number's primary links a laptop, lists its devices and gets a message with the laptop;
+   * the laptop logs in on a connection of its own, which closes (its last-seen time is recorded);
+   * the primary unlinks it (its connection is closed, its queue dropped) and links a tablet; a
+   * message to both, then a re-registration, which revokes the tablet and drops its queue.
+   */
+  private static void exerciseLinkedDevices(LocalStack stack, String alice, String aliceKey)
+      throws Exception {
+    try (TestSocket primary = TestSocket.connect(stack.webSocketUrl());
+        TestSocket laptop = TestSocket.connect(stack.webSocketUrl());
+        TestSocket tablet = TestSocket.connect(stack.webSocketUrl());
+        TestSocket newPrimary = TestSocket.connect(stack.webSocketUrl());
+        TestSocket aliceSocket =
+            TestSocket.connect(
+                stack.webSocketUrl(), MessagingEndToEndTest.basic(alice, aliceKey))) {
+      registerTestNumber(primary);
+      JsonNode laptopLinked = link(primary, laptop, "laptop");
+      int laptopId = laptopLinked.get("deviceId").asInt();
+      JsonNode devices = reply(primary, "{\"action\":\"listDevices\"}");
+      assertThat(devices.path("type").asText()).isEqualTo("devices");
+      assertThat(devices.path("devices").size()).isEqualTo(2);
+      sendToTestNumber(aliceSocket, "linked-1", primary, laptop);
+
+      Set<String> beforeLaptopLogin = stack.openConnectionIds();
+      try (TestSocket laptopLogin =
+          TestSocket.connect(
+              stack.webSocketUrl(),
+              MessagingEndToEndTest.basic(
+                  TEST_NUMBER + "." + laptopId, laptopLinked.get("deviceKey").asText()))) {
+        assertThat(reply(laptopLogin, "{\"action\":\"ping\"}").path("type").asText())
+            .isEqualTo("pong");
+      }
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> stack.openConnectionIds().equals(beforeLaptopLogin));
+
+      JsonNode unlinked =
+          reply(primary, "{\"action\":\"unlinkDevice\",\"deviceId\":" + laptopId + "}");
+      assertThat(unlinked.path("type").asText()).isEqualTo("deviceUnlinked");
+      assertThat(JSON.readTree(laptop.next()).path("code").asText()).isEqualTo("DEVICE_UNLINKED");
+      laptop.closeCode(Duration.ofSeconds(5));
+
+      link(primary, tablet, "tablet");
+      sendToTestNumber(aliceSocket, "linked-2", primary, tablet);
+      registerTestNumber(newPrimary);
+      assertThat(JSON.readTree(tablet.next()).path("code").asText()).isEqualTo("DEVICE_REPLACED");
+      tablet.closeCode(Duration.ofSeconds(5));
+      primary.closeCode(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Registers the test number on {@code socket} with its fixed PIN. */
+  private static void registerTestNumber(TestSocket socket) throws Exception {
+    reply(socket, "{\"action\":\"requestPin\",\"phone\":\"" + TEST_NUMBER + "\"}");
+    JsonNode registered =
+        reply(
+            socket,
+            "{\"action\":\"verifyPin\",\"phone\":\""
+                + TEST_NUMBER
+                + "\",\"pin\":\""
+                + TEST_PIN
+                + "\"}");
+    assertThat(registered.path("type").asText()).isEqualTo("registered");
+  }
+
+  /**
+   * Links the anonymous {@code waiting} connection through the logged-in {@code primary}; returns
+   * the {@code linked} frame pushed to it.
+   */
+  private static JsonNode link(TestSocket primary, TestSocket waiting, String name)
+      throws Exception {
+    JsonNode code = reply(waiting, "{\"action\":\"requestLink\",\"name\":\"" + name + "\"}");
+    assertThat(code.path("type").asText()).isEqualTo("linkCode");
+    JsonNode approved =
+        reply(
+            primary, "{\"action\":\"approveLink\",\"code\":\"" + code.get("code").asText() + "\"}");
+    assertThat(approved.path("type").asText()).isEqualTo("deviceLinked");
+    JsonNode linked = JSON.readTree(waiting.next());
+    assertThat(linked.path("type").asText()).isEqualTo("linked");
+    assertThat(linked.path("deviceId").asInt()).isEqualTo(approved.path("deviceId").asInt());
+    return linked;
+  }
+
+  /** A message from {@code sender} to the test number, pushed to each of its devices' sockets. */
+  private static void sendToTestNumber(TestSocket sender, String clientId, TestSocket... devices)
+      throws Exception {
+    JsonNode accepted =
+        reply(
+            sender,
+            "{\"action\":\"send\",\"to\":\""
+                + TEST_NUMBER
+                + "\",\"id\":\""
+                + clientId
+                + "\",\"body\":\"hi\"}");
+    assertThat(accepted.path("type").asText()).isEqualTo("accepted");
+    for (TestSocket device : devices) {
+      assertThat(JSON.readTree(device.next()).path("type").asText()).isEqualTo("message");
+    }
   }
 
   private static JsonNode reply(TestSocket socket, String frame) throws Exception {

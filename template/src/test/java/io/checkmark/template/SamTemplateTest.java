@@ -32,7 +32,11 @@ class SamTemplateTest {
             "$connect -> io.checkmark.handler.ConnectHandler",
             "$disconnect -> io.checkmark.handler.DisconnectHandler",
             "$default -> io.checkmark.handler.DefaultRouteHandler",
-            "ping -> io.checkmark.handler.PingHandler");
+            "ping -> io.checkmark.handler.PingHandler",
+            "requestLink -> io.checkmark.handler.RequestLinkHandler",
+            "approveLink -> io.checkmark.handler.ApproveLinkHandler",
+            "listDevices -> io.checkmark.handler.ListDevicesHandler",
+            "unlinkDevice -> io.checkmark.handler.UnlinkDeviceHandler");
   }
 
   @Test
@@ -42,7 +46,7 @@ class SamTemplateTest {
     assertThat(template.routes())
         .filteredOn(SamTemplate.Route::twoWay)
         .extracting(SamTemplate.Route::routeKey)
-        .contains("ping", "$default")
+        .contains("ping", "$default", "requestLink", "approveLink", "listDevices", "unlinkDevice")
         .doesNotContain("$connect", "$disconnect");
   }
 
@@ -52,6 +56,7 @@ class SamTemplateTest {
 
     assertThat(template.functions().get("ConnectFunction").environment())
         .containsEntry("CONNECTIONS_TABLE", "ConnectionsTable")
+        .containsEntry("LINK_CODES_TABLE", "LinkCodesTable")
         .containsEntry("POWERTOOLS_LOG_LEVEL", "INFO");
     TableDefinition connections =
         template.tables().stream()
