@@ -10,6 +10,8 @@ import io.checkmark.local.LocalStack;
 import io.checkmark.local.TestSocket;
 import io.checkmark.testsupport.Phones;
 import io.checkmark.testsupport.ProjectStack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +40,12 @@ class LinkedDevicesEndToEndTest {
   private static final Duration QUIET = Duration.ofMillis(500);
   private static final Duration CLOSE = Duration.ofSeconds(10);
 
+  /** Registers again at once: a test number gets no SMS, so no one-a-minute limit. */
+  private static final String TEST_NUMBER = "+14155550177";
+
+  private static final String TEST_PIN = "975310";
+  private static final ByteArrayOutputStream CONSOLE = new ByteArrayOutputStream();
+
   private static LocalStack stack;
   private static DynamoDbClient dynamoDb;
   private final List<TestSocket> sockets = new ArrayList<>();
@@ -50,7 +58,11 @@ class LinkedDevicesEndToEndTest {
                 .parameterOverrides(
                     Map.of(
                         "PinRequestsPerAddressPerHour", "100000",
-                        "LinkRequestsPerAddressPerHour", "100000"))
+                        "LinkRequestsPerAddressPerHour", "100000",
+                        "TestNumbersParameterName", "/checkmark/test-numbers"))
+                .ssmParameters(Map.of("/checkmark/test-numbers", TEST_NUMBER + "=" + TEST_PIN))
+                .console(new PrintStream(CONSOLE, true, StandardCharsets.UTF_8))
+                .logFrames(true)
                 .build());
     dynamoDb = ProjectStack.dynamoDb(stack);
   }
@@ -78,6 +90,11 @@ class LinkedDevicesEndToEndTest {
 
     JsonNode approved = request(bob.socket, approve(code.path("code").asText()));
     JsonNode linked = frame(waiting.next());
+    assertThat(CONSOLE.toString(StandardCharsets.UTF_8))
+        .as("the local stack's console, frames included, shows no link code or device key")
+        .contains("requestLink")
+        .doesNotContain(code.path("code").asText())
+        .doesNotContain(linked.path("deviceKey").asText());
 
     assertThat(approved.path("type").asText()).isEqualTo("deviceLinked");
     assertThat(approved.path("deviceId").asInt()).isEqualTo(2);
@@ -214,7 +231,8 @@ class LinkedDevicesEndToEndTest {
 
   @Test
   void aNewRegistrationRevokesEveryDevice() throws Exception {
-    Account bob = register();
+    String firstKey = Devices.register(stack.webSocketUrl(), TEST_NUMBER, () -> TEST_PIN);
+    Account bob = new Account(TEST_NUMBER, firstKey, loggedIn(TEST_NUMBER, firstKey));
     TestSocket laptop = anonymous();
     String key = linkWaiting(bob, laptop, "laptop").path("deviceKey").asText();
 
@@ -226,7 +244,7 @@ class LinkedDevicesEndToEndTest {
             "{\"action\":\"verifyPin\",\"phone\":\""
                 + bob.phone
                 + "\",\"pin\":\""
-                + stack.lastPinSentTo(bob.phone)
+                + TEST_PIN
                 + "\"}");
 
     assertThat(registered.path("type").asText()).isEqualTo("registered");

@@ -20,8 +20,11 @@ final class InvocationConsole {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
   private static final int FRAME_SHOWN = 400;
 
-  /** Fields whose values are credentials: a PIN, a device key. */
-  private static final List<String> SECRETS = List.of("pin", "deviceKey");
+  /**
+   * Fields whose values are credentials: a PIN, a device key, a link code (an error's {@code code}
+   * is its error code, and shown).
+   */
+  private static final List<String> SECRETS = List.of("pin", "deviceKey", "code");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,7 +67,10 @@ final class InvocationConsole {
     try {
       JsonNode frame = JSON.readTree(text);
       if (frame instanceof ObjectNode fields && SECRETS.stream().anyMatch(fields::has)) {
-        SECRETS.stream().filter(fields::has).forEach(name -> fields.put(name, "(hidden)"));
+        boolean error = "error".equals(fields.path("type").asText());
+        SECRETS.stream()
+            .filter(name -> fields.has(name) && !(error && name.equals("code")))
+            .forEach(name -> fields.put(name, "(hidden)"));
         return JSON.writeValueAsString(fields);
       }
     } catch (JsonProcessingException notJson) {

@@ -339,7 +339,8 @@ final class WebSocketGateway implements WebSocketCreator {
     try {
       JsonNode reply = JSON.readTree(body.textValue());
       String type = reply.path("type").asText("reply");
-      return reply.has("code") ? type + " " + reply.path("code").asText() : type;
+      // An error's code says what went wrong; a link code is a secret, never shown.
+      return type.equals("error") ? type + " " + reply.path("code").asText() : type;
     } catch (Exception notJson) {
       return "reply";
     }
