@@ -50,7 +50,8 @@ class MessageIdsTest {
     assertThat(ids.isFrom(id, BOB, ALICE)).as("sender and conversation swapped").isFalse();
     assertThat(ids.isFrom(id, ALICE, "+14155550102")).as("another conversation").isFalse();
     assertThat(otherDeployment.isFrom(id, ALICE, BOB)).as("another key").isFalse();
-    assertThat(ids.isFrom(id.substring(0, 16) + "z" + id.substring(17), ALICE, BOB))
+    char altered = id.charAt(16) == 'z' ? 'y' : 'z';
+    assertThat(ids.isFrom(id.substring(0, 16) + altered + id.substring(17), ALICE, BOB))
         .as("prefix altered")
         .isFalse();
     assertThat(ids.isFrom(ids.nextReceipt(), ALICE, BOB)).isFalse();
