@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's "Link a second device", with two computers played by two key directories: `link`
- * on the new one, `approve` on the primary, then `devices`, a chat that reaches both, and
- * `unlink`, against the local stack.
+ * The README's "Link a second device", with two computers played by two key directories: `link` on
+ * the new one, `approve` on the primary, then `devices`, a chat that reaches both, and `unlink`,
+ * against the local stack.
  */
 class LinkCommandsTest {
 

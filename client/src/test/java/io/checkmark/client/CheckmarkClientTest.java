@@ -492,6 +492,8 @@ class CheckmarkClientTest {
   void aClientWithoutMessagesNeitherSyncsNorAcks() throws Exception {
     try (CheckmarkClient client = client().withoutMessages().build()) {
       client.connect().get(5, TimeUnit.SECONDS);
+      // The client may see its upgrade done before the server has registered the socket.
+      await().atMost(Duration.ofSeconds(5)).until(() -> server.connections() == 1);
       server.send(
           "{\"type\":\"message\",\"messageId\":\"m1\",\"from\":\"+14155550001\",\"id\":\"c1\",\"body\":\"hi\",\"ts\":1}");
       CompletableFuture<List<Devices.Device>> listed = client.listDevices();
