@@ -275,24 +275,19 @@ public final class CheckmarkCli {
     @CommandLine.ParentCommand CheckmarkCli cli;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--as",
-        paramLabel = "PHONE",
-        required = true,
-        description = "Your registered phone number")
-    String me;
+    @CommandLine.Mixin AsPhone as;
 
     @Parameters(index = "0", paramLabel = "PHONE", description = "The phone number to chat with")
     String peer;
 
     @Override
     public Integer call() throws Exception {
-      requirePhone(spec.commandLine(), "--as", me);
+      requirePhone(spec.commandLine(), "--as", as.phone);
       requirePhone(spec.commandLine(), "PHONE", peer);
       requireWebSocketUrl(spec.commandLine(), cli.url);
-      Optional<Credentials> stored = cli.storedCredentials(me);
+      Optional<Credentials> stored = cli.storedCredentials(as.phone);
       if (stored.isEmpty()) {
-        cli.notSetUpHere(me);
+        cli.notSetUpHere(as.phone);
         return 1;
       }
       PrintStream out = cli.out;
@@ -379,7 +374,7 @@ public final class CheckmarkCli {
                   "%s was registered on another device (this computer's key is no longer"
                       + " accepted), so the chat ends. To chat from here again: checkmark register"
                       + " %s%n",
-                  me, me);
+                  as.phone, as.phone);
               loggedOut.complete(1);
             }
 
@@ -388,7 +383,7 @@ public final class CheckmarkCli {
               out.printf(
                   "This computer was unlinked from %s, so the chat ends. To chat from here again:"
                       + " checkmark link%n",
-                  me);
+                  as.phone);
               loggedOut.complete(1);
             }
           };
@@ -401,7 +396,8 @@ public final class CheckmarkCli {
         self[0] = client;
         client.connect().get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
         out.printf(
-            "Chatting with %s as %s. Type a line and press Enter; end with Ctrl-D.%n", peer, me);
+            "Chatting with %s as %s. Type a line and press Enter; end with Ctrl-D.%n",
+            peer, as.phone);
         BlockingQueue<Optional<String>> typed = keyboard(cli.in);
         List<CompletableFuture<?>> sending = new ArrayList<>();
         while (!loggedOut.isDone()) {
@@ -429,14 +425,14 @@ public final class CheckmarkCli {
                         } else {
                           ticks.notAccepted();
                           if (!loggedOut.isDone()) {
-                            out.println(Failures.explain(refused, cli.url, me));
+                            out.println(Failures.explain(refused, cli.url, as.phone));
                           }
                         }
                       }));
         }
         return loggedOut.join();
       } catch (ExecutionException | TimeoutException | ConnectionFailed failed) {
-        return cli.failure(failed, me);
+        return cli.failure(failed, as.phone);
       }
     }
 
@@ -592,12 +588,7 @@ public final class CheckmarkCli {
     @CommandLine.ParentCommand CheckmarkCli cli;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--as",
-        paramLabel = "PHONE",
-        required = true,
-        description = "Your registered phone number")
-    String me;
+    @CommandLine.Mixin AsPhone as;
 
     @Parameters(index = "0", paramLabel = "CODE", description = "The code the new device shows")
     String code;
@@ -606,7 +597,7 @@ public final class CheckmarkCli {
     public Integer call() throws Exception {
       return cli.asAccount(
           spec.commandLine(),
-          me,
+          as.phone,
           client -> client.approveLink(code),
           (DeviceLinked linked) ->
               String.format("Linked device %d (%s).", linked.deviceId(), linked.name()));
@@ -621,23 +612,18 @@ public final class CheckmarkCli {
     @CommandLine.ParentCommand CheckmarkCli cli;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--as",
-        paramLabel = "PHONE",
-        required = true,
-        description = "Your registered phone number")
-    String me;
+    @CommandLine.Mixin AsPhone as;
 
     @Override
     public Integer call() throws Exception {
       return cli.asAccount(
           spec.commandLine(),
-          me,
+          as.phone,
           CheckmarkClient::listDevices,
           (List<Devices.Device> devices) ->
               deviceTable(
                   devices,
-                  cli.storedCredentials(me).map(Credentials::deviceId).orElse(0),
+                  cli.storedCredentials(as.phone).map(Credentials::deviceId).orElse(0),
                   Instant.now()));
     }
   }
@@ -652,12 +638,7 @@ public final class CheckmarkCli {
     @CommandLine.ParentCommand CheckmarkCli cli;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--as",
-        paramLabel = "PHONE",
-        required = true,
-        description = "Your registered phone number")
-    String me;
+    @CommandLine.Mixin AsPhone as;
 
     @Parameters(
         index = "0",
@@ -669,19 +650,29 @@ public final class CheckmarkCli {
     public Integer call() throws Exception {
       return cli.asAccount(
           spec.commandLine(),
-          me,
+          as.phone,
           client -> client.unlinkDevice(deviceId),
           unlinked -> {
-            Optional<Credentials> stored = cli.storedCredentials(me);
+            Optional<Credentials> stored = cli.storedCredentials(as.phone);
             if (stored.isPresent() && stored.get().deviceId() == unlinked.deviceId()) {
               // The key is dead now: keeping it would only make the next command fail.
-              cli.forget(me);
+              cli.forget(as.phone);
               return String.format(
                   "Unlinked device %d, this computer; its key is removed.", unlinked.deviceId());
             }
             return String.format("Unlinked device %d.", unlinked.deviceId());
           });
     }
+  }
+
+  /** The {@code --as PHONE} option of the commands that act as a registered number. */
+  static final class AsPhone {
+    @Option(
+        names = "--as",
+        paramLabel = "PHONE",
+        required = true,
+        description = "Your registered phone number")
+    String phone;
   }
 
   /** What a command's reply is shown as. */

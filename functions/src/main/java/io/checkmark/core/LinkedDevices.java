@@ -30,7 +30,6 @@ public final class LinkedDevices {
 
   public static final Duration CODE_LIFETIME = Duration.ofMinutes(5);
   private static final int CODE_BYTES = 16;
-  private static final int DEVICE_KEY_BYTES = 32;
   private static final int MAX_NAME_CHARS = 64;
   private static final int MAX_CODE_CHARS = 64;
 
@@ -127,7 +126,7 @@ public final class LinkedDevices {
     if (waiting.isEmpty() || waiting.get().isLoggedIn()) {
       throw linkExpired();
     }
-    String deviceKey = newDeviceKey();
+    String deviceKey = DeviceKeys.newKey(random);
     Device device = addDevice(primary, deviceKey, request.name());
     DeviceRef linked = new DeviceRef(primary.phone(), device.id());
     boolean bound = connections.bind(request.connectionId(), linked, primary.keyGeneration());
@@ -241,12 +240,6 @@ public final class LinkedDevices {
         return device;
       }
     }
-  }
-
-  private String newDeviceKey() {
-    byte[] key = new byte[DEVICE_KEY_BYTES];
-    random.nextBytes(key);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
   }
 
   private static Refusal linkExpired() {

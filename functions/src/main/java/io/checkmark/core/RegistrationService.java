@@ -24,7 +24,6 @@ public final class RegistrationService {
 
   public static final Duration PIN_LIFETIME = Duration.ofMinutes(10);
   public static final int PIN_TRIES = 5;
-  private static final int DEVICE_KEY_BYTES = 32;
   private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
 
   /** Where the PIN sits in its SMS: the text's one run of six digits. */
@@ -150,7 +149,7 @@ public final class RegistrationService {
       throw Refusal.of(
           Refusal.Reason.PIN_EXPIRED, "the PIN was replaced or used; request a new one");
     }
-    String deviceKey = newDeviceKey();
+    String deviceKey = DeviceKeys.newKey(random);
     AccountStore.Registration registration =
         accounts.replacePrimary(phone, SaltedHash.of(deviceKey, random), clock.instant());
     connections.bind(connectionId, DeviceRef.primaryOf(phone), registration.keyGeneration());
@@ -328,12 +327,6 @@ public final class RegistrationService {
         sessions.endReplaced(connection.id());
       }
     }
-  }
-
-  private String newDeviceKey() {
-    byte[] key = new byte[DEVICE_KEY_BYTES];
-    random.nextBytes(key);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
   }
 
   private static String failuresFrom(String sourceIp) {
