@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import io.checkmark.core.ConnectionPusher;
+import io.checkmark.core.DeviceRef;
 import io.checkmark.core.Metrics;
 import io.checkmark.core.QueueItem;
 import io.checkmark.core.RegistrationService;
@@ -213,6 +214,16 @@ final class WarmLatencyBenchmark {
 
     @Override
     public PushResult pushDeviceReplaced(String connectionId) {
+      return PushResult.DELIVERED;
+    }
+
+    @Override
+    public PushResult pushDeviceUnlinked(String connectionId) {
+      return PushResult.DELIVERED;
+    }
+
+    @Override
+    public PushResult pushLinked(String connectionId, DeviceRef device, String deviceKey) {
       return PushResult.DELIVERED;
     }
 

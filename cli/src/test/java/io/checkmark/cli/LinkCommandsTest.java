@@ -7,6 +7,7 @@ import io.checkmark.testsupport.ProjectStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -76,8 +77,8 @@ class LinkCommandsTest {
     Terminal unlink = terminal(phone, "unlink", "--as", BOB, "2");
     assertThat(unlink.end()).isZero();
     assertThat(unlink.output()).contains("Unlinked device 2.");
-    onLaptop.awaitOutput("This computer was unlinked from " + BOB);
-    assertThat(onLaptop.exit().join()).isEqualTo(1);
+    assertThat(onLaptop.exit().get(15, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(onLaptop.output()).contains("This computer was unlinked from " + BOB);
   }
 
   @Test

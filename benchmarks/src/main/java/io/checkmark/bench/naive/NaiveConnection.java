@@ -20,7 +20,7 @@ public class NaiveConnection {
     this.id = id;
   }
 
-  @DynamoDbSecondaryPartitionKey(indexNames = "byPhone")
+  @DynamoDbSecondaryPartitionKey(indexNames = "devicesByPhone")
   public String getPhone() {
     return phone;
   }

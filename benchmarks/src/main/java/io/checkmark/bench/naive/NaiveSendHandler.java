@@ -125,7 +125,7 @@ public class NaiveSendHandler
               .put("body", message.getBody())
               .put("ts", now.toEpochMilli());
       connectionTable
-          .index("byPhone")
+          .index("devicesByPhone")
           .query(QueryConditional.keyEqualTo(k -> k.partitionValue(to)))
           .forEach(
               page ->
