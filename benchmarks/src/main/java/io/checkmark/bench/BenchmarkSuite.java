@@ -42,9 +42,12 @@ public final class BenchmarkSuite {
       int pairs,
       Duration phase,
       int inFlightPerSender,
-      int idleConnections) {
-    static final Size FULL = new Size(10, 10_000, 2_000, 100, Duration.ofSeconds(15), 4, 10_000);
-    static final Size QUICK = new Size(2, 300, 100, 10, Duration.ofSeconds(3), 4, 300);
+      int idleConnections,
+      int fanOutPairs,
+      int fanOutMessages) {
+    static final Size FULL =
+        new Size(10, 10_000, 2_000, 100, Duration.ofSeconds(15), 4, 10_000, 10, 50);
+    static final Size QUICK = new Size(2, 300, 100, 10, Duration.ofSeconds(3), 4, 300, 2, 5);
   }
 
   /** Where the project is, where the run is written, and how big it is. */
@@ -154,6 +157,7 @@ public final class BenchmarkSuite {
           new EndToEndBenchmark(stack)
               .run(report, size.pairs(), size.phase(), size.inFlightPerSender(), true);
       new CostModel().report(report, endToEnd);
+      new DeviceFanOutBenchmark(stack).run(report, size.fanOutPairs(), size.fanOutMessages());
       chart.add("end to end, half load", endToEnd.halfLoadLatency(), "#d62728");
       String[] colours = {"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"};
       int colour = 0;

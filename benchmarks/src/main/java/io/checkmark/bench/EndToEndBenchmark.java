@@ -288,8 +288,12 @@ final class EndToEndBenchmark {
     awaitQuiet();
   }
 
-  /** Waits until no frame has crossed the gateway, either way, for half a second. */
   private void awaitQuiet() {
+    awaitQuiet(stack);
+  }
+
+  /** Waits until no frame has crossed the gateway, either way, for half a second. */
+  static void awaitQuiet(LocalStack stack) {
     Traffic.Snapshot[] last = {stack.traffic()};
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))

@@ -217,10 +217,11 @@ public final class MessagingService {
     List<String> toRead = new ArrayList<>();
     for (String id : requested) {
       Optional<String> sender = MessageIds.senderOf(id);
-      if (MessageIds.isReceipt(id)) {
+      if (MessageIds.isReceipt(id) || !owner.isPrimary()) {
+        // Sets off nothing: a receipt, or any copy a linked device holds.
         acks.add(new MessageQueue.Ack(id, null));
       } else if (sender.isPresent() && !sender.get().equals(owner.phone())) {
-        acks.add(new MessageQueue.Ack(id, owner.isPrimary() ? sender.get() : null));
+        acks.add(new MessageQueue.Ack(id, sender.get()));
       } else {
         // An id minted before ids named their sender, or a message of the owner's own phone (a
         // sent transcript, which sets off nothing, or a note to itself): read it.
