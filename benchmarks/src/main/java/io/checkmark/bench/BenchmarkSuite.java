@@ -133,8 +133,8 @@ public final class BenchmarkSuite {
         size == Size.QUICK ? "quick mode" : "full run");
 
     LatencyChart chart = new LatencyChart();
-    // The end-to-end phases send back to back from few accounts: limits high enough that they
-    // measure the work.
+    // The end-to-end phases send back to back from few accounts, and every linked device asks for
+    // its code from this one address: limits high enough that they measure the work.
     try (LocalStack stack =
         LocalStack.start(
             LocalStackOptions.builder()
@@ -145,6 +145,8 @@ public final class BenchmarkSuite {
                         "SendsPerAccountPer10Seconds",
                         "1000000",
                         "ReadsPerAccountPer10Seconds",
+                        "1000000",
+                        "LinkRequestsPerAddressPerHour",
                         "1000000"))
                 .console(new PrintStream(OutputStream.nullOutputStream()))
                 .build())) {

@@ -69,7 +69,8 @@ final class CostModel {
     report.line(
         "Over the end-to-end run's two phases (%,d messages delivered, each with its delivered receipt),"
             + " counted by an SDK interceptor on every function's client; units are DynamoDB Local's"
-            + " `ConsumedCapacity` answers.",
+            + " `ConsumedCapacity` answers, except for write transactions, counted from the request"
+            + " by the service's rule (2 units per started KB of every item).",
         run.delivered());
     report.line("");
     report.line("| operation | requests per message | capacity units per message |");

@@ -59,7 +59,7 @@ final class DeviceFanOutBenchmark {
       results.add(measure(devicesPerPhone, pairs, messagesPerPair));
     }
     report.section(
-        "Linked devices: DynamoDB work per delivered message, 1 and 3 devices per phone");
+        "6. Linked devices: DynamoDB work per delivered message, 1 and 3 devices per phone");
     report.line(
         "%d sender/recipient pairs, %d messages each, up to %d in flight per sender; with 3 devices"
             + " every phone, sender and recipient, has a primary and two linked devices, each a"

@@ -1,5 +1,6 @@
 package io.checkmark.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
@@ -23,16 +25,20 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * Counts the DynamoDB requests the functions make and the capacity units DynamoDB says they
- * consumed: every request is sent with {@code ReturnConsumedCapacity=TOTAL}, and DynamoDB Local
- * answers with units by the service's own rules (reads per 4 KB, writes per 1 KB, transactions
- * double). Only requests signed by a function are counted (on the local stack each signs with its
- * logical id), not the benchmark's own setup. Registered for every SDK client in the JVM through
- * the SDK's global interceptor list.
+ * Counts the DynamoDB requests the functions make and the capacity units they consume: every
+ * request is sent with {@code ReturnConsumedCapacity=TOTAL}, and DynamoDB Local answers with units
+ * by the service's rules (reads per 4 KB, strongly consistent reads whole, writes per 1 KB), except
+ * for transactions: for {@code TransactWriteItems} it answers a flat 4 per table whatever the
+ * number of items, where the service bills 2 units per started KB of every item in it (a condition
+ * check included). Those are counted here from the request: a put by its item's size, a delete,
+ * update or check, whose stored item the request does not show, as one KB. Only requests signed by
+ * a function are counted (on the local stack each signs with its logical id), not the benchmark's
+ * own setup. Registered for every SDK client in the JVM through the SDK's global interceptor list.
  */
 public final class DynamoDbMeter implements ExecutionInterceptor {
 
@@ -140,6 +146,10 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
         UNITS.computeIfAbsent(
             attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
             name -> new DoubleAdder());
+    if (context.request() instanceof TransactWriteItemsRequest transaction) {
+      units.add(transactionalWriteUnits(transaction));
+      return;
+    }
     SdkResponse response = context.response();
     response
         .getValueForField("ConsumedCapacity", Object.class)
@@ -151,6 +161,51 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
                 several.forEach(each -> add(units, (ConsumedCapacity) each));
               }
             });
+  }
+
+  /** Two write units per started KB of each item of a successful write transaction. */
+  static double transactionalWriteUnits(TransactWriteItemsRequest transaction) {
+    double units = 0;
+    for (TransactWriteItem action : transaction.transactItems()) {
+      long bytes = action.put() == null ? 1024 : itemBytes(action.put().item());
+      units += 2 * Math.max(1, Math.ceil(bytes / 1024.0));
+    }
+    return units;
+  }
+
+  /**
+   * An item's size as DynamoDB counts it: each attribute's name and value in UTF-8, numbers by
+   * their digits, and a few bytes for each list or map and its elements.
+   */
+  static long itemBytes(Map<String, AttributeValue> item) {
+    long bytes = 0;
+    for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
+      bytes += utf8Bytes(attribute.getKey()) + valueBytes(attribute.getValue());
+    }
+    return bytes;
+  }
+
+  private static long valueBytes(AttributeValue value) {
+    if (value.s() != null) {
+      return utf8Bytes(value.s());
+    } else if (value.n() != null) {
+      return (value.n().length() + 1) / 2 + 1;
+    } else if (value.b() != null) {
+      return value.b().asByteArray().length;
+    } else if (value.hasM()) {
+      return 3 + value.m().size() + itemBytes(value.m());
+    } else if (value.hasL()) {
+      return 3 + value.l().stream().mapToLong(element -> 1 + valueBytes(element)).sum();
+    } else if (value.hasSs()) {
+      return value.ss().stream().mapToLong(DynamoDbMeter::utf8Bytes).sum();
+    } else if (value.hasNs()) {
+      return value.ns().stream().mapToLong(number -> (number.length() + 1) / 2 + 1).sum();
+    }
+    return 1;
+  }
+
+  private static long utf8Bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private static void add(DoubleAdder units, ConsumedCapacity consumed) {

@@ -3,6 +3,7 @@ package io.checkmark.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -69,7 +70,7 @@ final class ScaleBenchmark {
       double stormRate = openAll(http, url, connections, sockets);
       sockets.forEach(WebSocket::abort);
 
-      report.section("6. Local stack scale");
+      report.section("7. Local stack scale");
       report.line(
           "The local stack as its own process with `-Xmx1g`; %,d WebSockets opened %d handshakes at a time from"
               + " another JVM, each running `$connect` (a Connections row).",
@@ -105,7 +106,15 @@ final class ScaleBenchmark {
       Matcher ready = READY.matcher(line);
       if (ready.find()) {
         Thread drain =
-            new Thread(() -> output.lines().forEach(ignored -> {}), "local-stack-output");
+            new Thread(
+                () -> {
+                  try {
+                    output.transferTo(Writer.nullWriter());
+                  } catch (IOException stopped) {
+                    // The stack was stopped: its output ends here.
+                  }
+                },
+                "local-stack-output");
         drain.setDaemon(true);
         drain.start();
         return URI.create(ready.group(1));
