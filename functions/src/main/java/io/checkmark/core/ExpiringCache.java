@@ -46,7 +46,15 @@ public final class ExpiringCache<K, V> {
   }
 
   public synchronized void put(K key, V value) {
-    entries.put(key, new Entry<>(value, clock.instant()));
+    put(key, value, clock.instant());
+  }
+
+  /**
+   * Keeps a value as of an earlier moment (when its read began), so that it is forgotten a lifetime
+   * after that moment.
+   */
+  public synchronized void put(K key, V value, Instant asOf) {
+    entries.put(key, new Entry<>(value, asOf));
   }
 
   public synchronized void remove(K key) {

@@ -42,6 +42,7 @@ public final class LinkedDevices {
   private final RateLimiter limits;
   private final int linkRequestsPerAddressPerHour;
   private final Clock clock;
+  private final Pause pause;
   private final SecureRandom random;
 
   public LinkedDevices(
@@ -54,6 +55,7 @@ public final class LinkedDevices {
       RateLimiter limits,
       int linkRequestsPerAddressPerHour,
       Clock clock,
+      Pause pause,
       SecureRandom random) {
     this.accounts = accounts;
     this.codes = codes;
@@ -64,6 +66,7 @@ public final class LinkedDevices {
     this.limits = limits;
     this.linkRequestsPerAddressPerHour = linkRequestsPerAddressPerHour;
     this.clock = clock;
+    this.pause = pause;
     this.random = random;
   }
 
@@ -107,9 +110,11 @@ public final class LinkedDevices {
 
   /**
    * The primary approves a code: the waiting connection becomes a new linked device, told its key
-   * by a {@code linked} push, and the device is returned. The device is stored before the push; if
-   * the waiting connection is gone by then, the device is removed again and the code counts as
-   * expired.
+   * by a {@code linked} push, and the device is returned. The device is stored, then the connection
+   * is bound and told only {@link MessagingService#ACCOUNT_REUSE} later: by then no function still
+   * fans messages out from a read of the account without the device, so every message accepted
+   * after {@code linked} reaches it (and those of the wait wait in its queue). If the waiting
+   * connection is gone by then, the device is removed again and the code counts as expired.
    */
   public Device approveLink(Session primary, String code) {
     if (code == null || code.isEmpty() || code.length() > MAX_CODE_CHARS) {
@@ -128,6 +133,7 @@ public final class LinkedDevices {
     }
     String deviceKey = DeviceKeys.newKey(random);
     Device device = addDevice(primary, deviceKey, request.name());
+    pause.pause(MessagingService.ACCOUNT_REUSE);
     DeviceRef linked = new DeviceRef(primary.phone(), device.id());
     boolean bound = connections.bind(request.connectionId(), linked, primary.keyGeneration());
     if (!bound

@@ -3,6 +3,7 @@ package io.checkmark.core;
 import io.checkmark.core.ConnectionPusher.PushResult;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,10 +43,12 @@ public final class MessagingService {
   private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
 
   /**
-   * How long a warm function reuses an account it has read to address {@code delivered} receipts to
-   * the sender's devices (sends read both accounts every time).
+   * How long a warm function reuses an account it has read (strongly consistent), counted from when
+   * the read began: to fan a message out to both accounts' devices and to address receipts. A newly
+   * linked device is told it is linked only this long after it was stored (see {@link
+   * LinkedDevices#approveLink}), so every copy of the account still in use by then holds it.
    */
-  public static final Duration ACCOUNT_REUSE = Duration.ofMinutes(1);
+  public static final Duration ACCOUNT_REUSE = Duration.ofSeconds(5);
 
   private static final int ACCOUNTS_KEPT = 10_000;
 
@@ -98,8 +101,9 @@ public final class MessagingService {
    * Stores the message in the queue of each of the recipient's devices, and a sent transcript in
    * the queue of each other device of the sender, all in one atomic write (once per sending device,
    * conversation and client id), then pushes each copy to its device's live connections. Both
-   * accounts are read, consistently, on every send: a device linked a moment ago gets its copy.
-   * Refused when the message as it will be pushed exceeds API Gateway's limit.
+   * accounts come from a read at most {@link #ACCOUNT_REUSE} old, and a device is told it is linked
+   * only once that long has passed, so every device linked before its {@code linked} frame gets its
+   * copy. Refused when the message as it will be pushed exceeds API Gateway's limit.
    */
   public MessageQueue.Stored send(
       Session sender, String to, String clientId, String body, Attachment attachment) {
@@ -129,12 +133,9 @@ public final class MessagingService {
               + MAX_PUSHED_MESSAGE_BYTES
               + " bytes");
     }
-    Map<String, Account> found =
-        accounts.findAll(new LinkedHashSet<>(List.of(recipientPhone, sender.phone())));
+    Map<String, Account> found = accountsOf(sender, recipientPhone);
     Account senderAccount = found.get(sender.phone());
-    if (senderAccount == null
-        || senderAccount.keyGeneration() != sender.keyGeneration()
-        || senderAccount.device(sender.deviceId()).isEmpty()) {
+    if (!holdsSession(senderAccount, sender)) {
       // Replaced or unlinked since this function checked: the handler reads the session again.
       throw new SessionChanged(sender.connectionId());
     }
@@ -316,8 +317,7 @@ public final class MessagingService {
 
   /**
    * One {@code delivered} receipt per sender of the removed messages, a copy for each of the
-   * sender's devices (as a warm function last read its account: a device linked within {@link
-   * #ACCOUNT_REUSE} may miss the receipt of a message sent before it was linked).
+   * sender's devices, from a read at most {@link #ACCOUNT_REUSE} old.
    */
   private List<QueueItem.Receipt> deliveredReceipts(Session by, List<MessageQueue.Ack> delivered) {
     Map<String, List<String>> idsBySender = new LinkedHashMap<>();
@@ -360,13 +360,43 @@ public final class MessagingService {
     return Refusal.of(Refusal.Reason.UNKNOWN_RECIPIENT, "no one is registered as " + to);
   }
 
+  /**
+   * The sender's and the recipient's accounts from this function's recent reads, or read again
+   * (both, strongly consistent, in one request) when either is missing or the sender's does not
+   * hold the session (registered again or linked since it was read).
+   */
+  private Map<String, Account> accountsOf(Session sender, String recipientPhone) {
+    Optional<Account> recentSender = recentAccounts.get(sender.phone());
+    Optional<Account> recentRecipient = recentAccounts.get(recipientPhone);
+    if (recentRecipient.isPresent()
+        && recentSender.isPresent()
+        && holdsSession(recentSender.get(), sender)) {
+      Map<String, Account> recent = new LinkedHashMap<>();
+      recent.put(recipientPhone, recentRecipient.get());
+      recent.put(sender.phone(), recentSender.get());
+      return recent;
+    }
+    Instant readBegan = clock.instant();
+    Map<String, Account> found =
+        accounts.findAll(new LinkedHashSet<>(List.of(recipientPhone, sender.phone())));
+    found.forEach((phone, account) -> recentAccounts.put(phone, account, readBegan));
+    return found;
+  }
+
+  private static boolean holdsSession(Account account, Session session) {
+    return account != null
+        && account.keyGeneration() == session.keyGeneration()
+        && account.device(session.deviceId()).isPresent();
+  }
+
   private Optional<Account> account(String phone) {
     Optional<Account> recent = recentAccounts.get(phone);
     if (recent.isPresent()) {
       return recent;
     }
+    Instant readBegan = clock.instant();
     Optional<Account> found = accounts.find(phone);
-    found.ifPresent(account -> recentAccounts.put(phone, account));
+    found.ifPresent(account -> recentAccounts.put(phone, account, readBegan));
     return found;
   }
 

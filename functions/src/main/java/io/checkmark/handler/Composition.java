@@ -19,6 +19,7 @@ import io.checkmark.core.MessageIds;
 import io.checkmark.core.MessagingService;
 import io.checkmark.core.MessagingService.Limits;
 import io.checkmark.core.Metrics;
+import io.checkmark.core.Pause;
 import io.checkmark.core.PhoneNumbers;
 import io.checkmark.core.RegistrationPolicy;
 import io.checkmark.core.RegistrationService;
@@ -133,6 +134,7 @@ public final class Composition {
             rateLimits,
             number("LINK_REQUESTS_PER_ADDRESS_PER_HOUR", 20),
             clock,
+            Pause.SLEEP,
             random);
   }
 

@@ -66,6 +66,7 @@ final class CoreFixture {
           ports.limits,
           10,
           clock,
+          clock::advance,
           new SecureRandom());
 
   /** A new anonymous connection's id. */

@@ -44,6 +44,40 @@ class LinkedDevicesRulesTest {
   }
 
   @Test
+  void aDeviceGetsEveryMessageSentAfterItsLinkedFrameThoughTheAccountsWereReadBefore() {
+    // The first send leaves both accounts, each with its primary alone, in the function's cache.
+    core.messaging.send(alice, bob.phone(), "c-1", "before", null);
+    Session bobsLaptop = core.link(bob, "laptop");
+    Session alicesLaptop = core.link(alice, "laptop");
+
+    String after = core.messaging.send(alice, bob.phone(), "c-2", "after", null).messageId();
+
+    assertThat(core.ports.queue.all(bobsLaptop.device()))
+        .as("the recipient's new device")
+        .extracting(QueueItem::messageId)
+        .containsExactly(after);
+    assertThat(core.ports.queue.all(alicesLaptop.device()))
+        .as("the sender's new device, as a transcript")
+        .extracting(QueueItem::messageId)
+        .contains(after);
+  }
+
+  @Test
+  void aSenderRegisteredAgainSendsAtOnceThoughItsOldAccountWasRead() {
+    // Past the wait between two PINs for one number.
+    core.clock.advance(Duration.ofMinutes(2));
+    core.messaging.send(alice, bob.phone(), "c-1", "from the old phone", null);
+    Session alicesNewPhone = core.register(alice.phone());
+
+    String id =
+        core.messaging
+            .send(alicesNewPhone, bob.phone(), "c-2", "from the new one", null)
+            .messageId();
+
+    assertThat(core.ports.queue.all(bob.device())).extracting(QueueItem::messageId).contains(id);
+  }
+
+  @Test
   void theSendersOtherDevicesGetASentTranscriptAndTheSendingDeviceDoesNot() {
     Session alicesLaptop = core.link(alice, "laptop");
 

@@ -406,8 +406,8 @@ class LinkedDevicesEndToEndTest {
   }
 
   private static int refusedStatus(String credentials) {
-    try (TestSocket accepted =
-        TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(credentials)))) {
+    try {
+      TestSocket.connect(stack.webSocketUrl(), Map.of("Authorization", basic(credentials))).close();
       return 101;
     } catch (TestSocket.Refused refused) {
       return refused.status();
