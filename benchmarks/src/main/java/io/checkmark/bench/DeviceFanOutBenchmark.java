@@ -94,8 +94,9 @@ final class DeviceFanOutBenchmark {
         "With 3 devices the send transaction carries a put per copy (3 for the recipient's devices,"
             + " 2 sent transcripts), each device acks its own copy in a transaction of its own, and"
             + " the `delivered` receipt is put in, pushed to and acked by each of the sender's 3"
-            + " devices: writes grow with the copies, while reads stay near one account batch per"
-            + " send and one connection query per phone pushed to.");
+            + " devices: writes grow with the copies, while reads stay few: an account batch when"
+            + " a function's last read of the two accounts is over 5 seconds old, and one"
+            + " connection query per phone pushed to.");
     return results;
   }
 

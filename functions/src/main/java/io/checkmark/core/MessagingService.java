@@ -50,6 +50,12 @@ public final class MessagingService {
    */
   public static final Duration ACCOUNT_REUSE = Duration.ofSeconds(5);
 
+  /**
+   * How long a warm function reuses an account to address {@code delivered} receipts to the
+   * sender's devices: a device linked within it may miss the receipt of a message it holds.
+   */
+  private static final Duration RECEIPT_ADDRESSEES_REUSE = Duration.ofMinutes(1);
+
   private static final int ACCOUNTS_KEPT = 10_000;
 
   private final MessageQueue queue;
@@ -62,6 +68,7 @@ public final class MessagingService {
   private final MessageIds messageIds;
   private final Clock clock;
   private final ExpiringCache<String, Account> recentAccounts;
+  private final ExpiringCache<String, Account> receiptAddressees;
 
   public MessagingService(
       MessageQueue queue,
@@ -83,6 +90,7 @@ public final class MessagingService {
     this.messageIds = messageIds;
     this.clock = clock;
     this.recentAccounts = new ExpiringCache<>(ACCOUNTS_KEPT, ACCOUNT_REUSE, clock);
+    this.receiptAddressees = new ExpiringCache<>(ACCOUNTS_KEPT, RECEIPT_ADDRESSEES_REUSE, clock);
   }
 
   /**
@@ -317,7 +325,7 @@ public final class MessagingService {
 
   /**
    * One {@code delivered} receipt per sender of the removed messages, a copy for each of the
-   * sender's devices, from a read at most {@link #ACCOUNT_REUSE} old.
+   * sender's devices, from a read at most {@link #RECEIPT_ADDRESSEES_REUSE} old.
    */
   private List<QueueItem.Receipt> deliveredReceipts(Session by, List<MessageQueue.Ack> delivered) {
     Map<String, List<String>> idsBySender = new LinkedHashMap<>();
@@ -331,7 +339,7 @@ public final class MessagingService {
         (sender, messages) -> {
           String receiptId = messageIds.nextReceipt();
           List<Integer> devices =
-              account(sender).map(Account::deviceIds).orElse(List.of(Account.PRIMARY));
+              receiptAddressees(sender).map(Account::deviceIds).orElse(List.of(Account.PRIMARY));
           for (int device : devices) {
             receipts.add(
                 new QueueItem.Receipt(
@@ -389,14 +397,13 @@ public final class MessagingService {
         && account.device(session.deviceId()).isPresent();
   }
 
-  private Optional<Account> account(String phone) {
-    Optional<Account> recent = recentAccounts.get(phone);
+  private Optional<Account> receiptAddressees(String phone) {
+    Optional<Account> recent = receiptAddressees.get(phone);
     if (recent.isPresent()) {
       return recent;
     }
-    Instant readBegan = clock.instant();
     Optional<Account> found = accounts.find(phone);
-    found.ifPresent(account -> recentAccounts.put(phone, account, readBegan));
+    found.ifPresent(account -> receiptAddressees.put(phone, account));
     return found;
   }
 
