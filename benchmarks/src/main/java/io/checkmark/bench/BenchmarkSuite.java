@@ -2,6 +2,7 @@ package io.checkmark.bench;
 
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.LocalStackOptions;
+import io.checkmark.testsupport.ProjectStack;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -18,6 +19,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Runs every benchmark in one go and records the run: {@code docs/benchmarks.md} gets the figures
@@ -44,10 +46,24 @@ public final class BenchmarkSuite {
       int inFlightPerSender,
       int idleConnections,
       int fanOutPairs,
-      int fanOutMessages) {
+      int fanOutMessages,
+      int[] groupSizes,
+      int groupMessages) {
     static final Size FULL =
-        new Size(10, 10_000, 2_000, 100, Duration.ofSeconds(15), 4, 10_000, 10, 50);
-    static final Size QUICK = new Size(2, 300, 100, 10, Duration.ofSeconds(3), 4, 300, 2, 5);
+        new Size(
+            10,
+            10_000,
+            2_000,
+            100,
+            Duration.ofSeconds(15),
+            4,
+            10_000,
+            10,
+            50,
+            new int[] {10, 100, 1024},
+            20);
+    static final Size QUICK =
+        new Size(2, 300, 100, 10, Duration.ofSeconds(3), 4, 300, 2, 5, new int[] {10, 30}, 3);
   }
 
   /** Where the project is, where the run is written, and how big it is. */
@@ -147,6 +163,8 @@ public final class BenchmarkSuite {
                         "ReadsPerAccountPer10Seconds",
                         "1000000",
                         "LinkRequestsPerAddressPerHour",
+                        "1000000",
+                        "GroupsPerAccountPerDay",
                         "1000000"))
                 .console(new PrintStream(OutputStream.nullOutputStream()))
                 .build())) {
@@ -160,6 +178,10 @@ public final class BenchmarkSuite {
               .run(report, size.pairs(), size.phase(), size.inFlightPerSender(), true);
       new CostModel().report(report, endToEnd);
       new DeviceFanOutBenchmark(stack).run(report, size.fanOutPairs(), size.fanOutMessages());
+      try (DynamoDbClient dynamoDb = ProjectStack.dynamoDb(stack)) {
+        new GroupFanOutBenchmark(stack, dynamoDb)
+            .run(report, size.groupSizes(), size.groupMessages());
+      }
       chart.add("end to end, half load", endToEnd.halfLoadLatency(), "#d62728");
       String[] colours = {"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"};
       int colour = 0;

@@ -4,10 +4,13 @@ import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.CheckmarkException;
 import io.checkmark.client.ConnectionFailed;
 import io.checkmark.client.Credentials;
+import io.checkmark.client.GroupReceipts;
 import io.checkmark.client.Listener;
 import io.checkmark.client.PendingLink;
 import io.checkmark.protocol.DeviceLinked;
 import io.checkmark.protocol.Devices;
+import io.checkmark.protocol.GroupFrame;
+import io.checkmark.protocol.GroupUpdateFrame;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
 import java.io.BufferedReader;
@@ -28,6 +31,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -64,6 +68,7 @@ import picocli.CommandLine.Parameters;
       CheckmarkCli.Approve.class,
       CheckmarkCli.ListDevices.class,
       CheckmarkCli.Unlink.class,
+      GroupCommands.class,
       CommandLine.HelpCommand.class
     })
 public final class CheckmarkCli {
@@ -270,20 +275,37 @@ public final class CheckmarkCli {
       name = "chat",
       mixinStandardHelpOptions = true,
       description =
-          "Chat with one phone number: lines you type are sent; messages to you are shown.")
+          "Chat with one phone number, or in a group (--group): lines you type are sent; messages"
+              + " to you are shown.")
   static final class Chat implements Callable<Integer> {
     @CommandLine.ParentCommand CheckmarkCli cli;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin AsPhone as;
 
-    @Parameters(index = "0", paramLabel = "PHONE", description = "The phone number to chat with")
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "PHONE",
+        description = "The phone number to chat with")
     String peer;
+
+    @Option(
+        names = "--group",
+        paramLabel = "GROUP_ID",
+        description = "Chat in this group instead (checkmark group create prints its id)")
+    String group;
 
     @Override
     public Integer call() throws Exception {
       requirePhone(spec.commandLine(), "--as", as.phone);
-      requirePhone(spec.commandLine(), "PHONE", peer);
+      if ((peer == null) == (group == null)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "chat takes a PHONE to chat with, or --group GROUP_ID, not both");
+      }
+      if (peer != null) {
+        requirePhone(spec.commandLine(), "PHONE", peer);
+      }
       requireWebSocketUrl(spec.commandLine(), cli.url);
       Optional<Credentials> stored = cli.storedCredentials(as.phone);
       if (stored.isEmpty()) {
@@ -295,6 +317,9 @@ public final class CheckmarkCli {
       CompletableFuture<Integer> loggedOut = new CompletableFuture<>();
       Set<String> unreadFromPeer = ConcurrentHashMap.newKeySet();
       Set<String> readsDue = ConcurrentHashMap.newKeySet();
+      Map<String, String> senders = new ConcurrentHashMap<>();
+      GroupReceipts groupReceipts = new GroupReceipts();
+      int[] recipients = {0};
       CheckmarkClient[] self = new CheckmarkClient[1];
       boolean[] disconnected = new boolean[1];
       Listener screen =
@@ -302,13 +327,33 @@ public final class CheckmarkCli {
             @Override
             public void onMessage(MessageFrame message) {
               out.printf(
-                  "[%s%s %s] %s%n",
+                  "[%s%s%s %s] %s%n",
                   message.from(),
                   onDevice(message),
+                  message.group() == null ? "" : " in group " + message.group(),
                   TIME.format(Instant.ofEpochMilli(message.ts())),
                   shown(message));
-              if (message.from().equals(peer)) {
+              boolean inThisChat =
+                  group == null
+                      ? message.group() == null && message.from().equals(peer)
+                      : group.equals(message.group());
+              if (inThisChat) {
                 unreadFromPeer.add(message.messageId());
+                senders.put(message.messageId(), message.from());
+              }
+            }
+
+            @Override
+            public void onGroupUpdate(GroupUpdateFrame update) {
+              out.printf(
+                  "[group %s \"%s\" %s by %s: %d members]%n",
+                  update.groupId(),
+                  update.name(),
+                  update.change(),
+                  update.by(),
+                  update.members().size());
+              if (update.groupId().equals(group)) {
+                recipients[0] = update.members().size() - 1;
               }
             }
 
@@ -333,24 +378,41 @@ public final class CheckmarkCli {
               sendReadReceipts();
             }
 
-            /** What could not be sent (the connection dropped) goes again after the next sync. */
+            /**
+             * What could not be sent (the connection dropped) goes again after the next sync. In a
+             * group, one receipt per sender.
+             */
             private void sendReadReceipts() {
               List<String> read = List.copyOf(readsDue);
-              if (!read.isEmpty()) {
-                readsDue.removeAll(read);
-                self[0]
-                    .markRead(peer, read)
-                    .exceptionally(
-                        notSent -> {
-                          readsDue.addAll(read);
-                          return null;
-                        });
+              if (read.isEmpty()) {
+                return;
               }
+              readsDue.removeAll(read);
+              Map<String, List<String>> bySender = new java.util.LinkedHashMap<>();
+              read.forEach(
+                  id ->
+                      bySender
+                          .computeIfAbsent(
+                              senders.getOrDefault(id, peer), from -> new ArrayList<>())
+                          .add(id));
+              bySender.forEach(
+                  (from, ids) ->
+                      self[0]
+                          .markRead(from, group, ids)
+                          .exceptionally(
+                              notSent -> {
+                                readsDue.addAll(ids);
+                                return null;
+                              }));
             }
 
             @Override
             public void onReceipt(ReceiptFrame receipt) {
-              ticks.receipt(receipt);
+              if (receipt.group() != null && receipt.group().equals(group)) {
+                ticks.groupReceipt(receipt, groupReceipts, recipients[0]);
+              } else {
+                ticks.receipt(receipt);
+              }
             }
 
             @Override
@@ -395,9 +457,18 @@ public final class CheckmarkCli {
               .build()) {
         self[0] = client;
         client.connect().get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
-        out.printf(
-            "Chatting with %s as %s. Type a line and press Enter; end with Ctrl-D.%n",
-            peer, as.phone);
+        if (group != null) {
+          GroupFrame joined = client.getGroup(group).get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
+          recipients[0] = joined.members().size() - 1;
+          out.printf(
+              "Chatting in group \"%s\" (%d members) as %s. Type a line and press Enter; end with"
+                  + " Ctrl-D.%n",
+              joined.name(), joined.members().size(), as.phone);
+        } else {
+          out.printf(
+              "Chatting with %s as %s. Type a line and press Enter; end with Ctrl-D.%n",
+              peer, as.phone);
+        }
         BlockingQueue<Optional<String>> typed = keyboard(cli.in);
         List<CompletableFuture<?>> sending = new ArrayList<>();
         while (!loggedOut.isDone()) {
@@ -416,8 +487,7 @@ public final class CheckmarkCli {
           // Sent at once, or, while disconnected, as soon as the client is connected again: the
           // same id each time, so the server stores it once.
           sending.add(
-              client
-                  .send(peer, text)
+              (group == null ? client.send(peer, text) : client.sendToGroup(group, text))
                   .whenComplete(
                       (accepted, refused) -> {
                         if (refused == null) {
@@ -685,7 +755,7 @@ public final class CheckmarkCli {
    * Logs in with this computer's key for the phone, asks one thing and shows the answer; messages
    * stay queued for {@code checkmark chat}.
    */
-  private <T> int asAccount(
+  <T> int asAccount(
       CommandLine commandLine,
       String phone,
       Function<CheckmarkClient, CompletableFuture<T>> ask,

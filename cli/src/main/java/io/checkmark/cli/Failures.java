@@ -112,6 +112,16 @@ final class Failures {
               + " DEVICE_ID unlinks one).";
       case "UNKNOWN_DEVICE" ->
           phone + " has no such device; checkmark devices --as " + phone + " lists them.";
+      case "UNKNOWN_GROUP" ->
+          "There is no such group; check the GROUP_ID that checkmark group create printed.";
+      case "NOT_A_MEMBER" ->
+          phone + " is not a member of this group; a member can add it: checkmark group add.";
+      case "NOT_AN_ADMIN" ->
+          "Only the group's admins can change it; ask one of them (checkmark group show lists them).";
+      case "GROUP_FULL" ->
+          "A group has at most 1,024 members, its creator included; remove some first.";
+      case "UNKNOWN_RECIPIENT" ->
+          refused.getMessage() + "; every member must register first: checkmark register PHONE";
       case "INVALID_PIN" -> "That PIN is wrong; run checkmark register " + phone + " again.";
       case "PIN_EXPIRED", "TOO_MANY_ATTEMPTS" ->
           refused.getMessage() + "; ask for a new PIN: checkmark register " + phone;

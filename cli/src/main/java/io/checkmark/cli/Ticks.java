@@ -1,5 +1,6 @@
 package io.checkmark.cli;
 
+import io.checkmark.client.GroupReceipts;
 import io.checkmark.protocol.ReceiptFrame;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -74,6 +75,22 @@ final class Ticks {
       } else {
         waiting.merge(messageId, level, Math::max);
       }
+    }
+  }
+
+  /**
+   * A member's receipt for messages sent to a group: after the ticks, how far each got with the
+   * group's {@code recipients} ("delivered to 2 of 3, read by 1").
+   */
+  synchronized void groupReceipt(ReceiptFrame receipt, GroupReceipts counts, int recipients) {
+    counts.record(receipt);
+    receipt(receipt);
+    for (String messageId : receipt.messageIds()) {
+      out.println(
+          "    "
+              + labels.getOrDefault(messageId, "an earlier message")
+              + ": "
+              + counts.summary(messageId, recipients));
     }
   }
 

@@ -6,6 +6,11 @@ import io.checkmark.protocol.DeviceLinked;
 import io.checkmark.protocol.DeviceUnlinked;
 import io.checkmark.protocol.Devices;
 import io.checkmark.protocol.ErrorFrame;
+import io.checkmark.protocol.GroupCreated;
+import io.checkmark.protocol.GroupFrame;
+import io.checkmark.protocol.GroupLeft;
+import io.checkmark.protocol.GroupUpdateFrame;
+import io.checkmark.protocol.GroupUpdated;
 import io.checkmark.protocol.LinkCode;
 import io.checkmark.protocol.Linked;
 import io.checkmark.protocol.Media;
@@ -193,8 +198,69 @@ public final class CheckmarkClient implements AutoCloseable {
   }
 
   public CompletableFuture<Accepted> send(String to, String body, Media media) {
+    return send("to", to, body, media);
+  }
+
+  /**
+   * Sends a text to a group; completes with {@code accepted} (one tick) once the server stored it,
+   * after which it reaches every member's devices.
+   */
+  public CompletableFuture<Accepted> sendToGroup(String groupId, String body) {
+    return sendToGroup(groupId, body, null);
+  }
+
+  public CompletableFuture<Accepted> sendToGroup(String groupId, String body, Media media) {
+    return send("group", groupId, body, media);
+  }
+
+  /** A group of this account and {@code members}, this account its only admin. */
+  public CompletableFuture<GroupCreated> createGroup(String name, List<String> members) {
+    ObjectNode frame = WireJson.newRequest("createGroup").put("name", name);
+    members.forEach(frame.putArray("members")::add);
+    return request(frame).thenApply(reply -> expect(GroupCreated.class, reply));
+  }
+
+  /**
+   * An admin's change to a group: any of a new name, members to add and to remove, and the new list
+   * of admins (null for what stays as it is).
+   */
+  public CompletableFuture<GroupUpdated> updateGroup(
+      String groupId, String name, List<String> add, List<String> remove, List<String> admins) {
+    ObjectNode frame = WireJson.newRequest("updateGroup").put("groupId", groupId);
+    if (name != null) {
+      frame.put("name", name);
+    }
+    if (add != null) {
+      add.forEach(frame.putArray("add")::add);
+    }
+    if (remove != null) {
+      remove.forEach(frame.putArray("remove")::add);
+    }
+    if (admins != null) {
+      admins.forEach(frame.putArray("admins")::add);
+    }
+    return request(frame).thenApply(reply -> expect(GroupUpdated.class, reply));
+  }
+
+  /** Leaves a group; its other members hear of it. */
+  public CompletableFuture<Void> leaveGroup(String groupId) {
+    ObjectNode frame = WireJson.newRequest("leaveGroup").put("groupId", groupId);
+    return request(frame)
+        .thenApply(reply -> expect(GroupLeft.class, reply))
+        .thenApply(left -> null);
+  }
+
+  /** A group this account is a member of: its name, members and admins. */
+  public CompletableFuture<GroupFrame> getGroup(String groupId) {
+    ObjectNode frame = WireJson.newRequest("getGroup").put("groupId", groupId);
+    return request(frame).thenApply(reply -> expect(GroupFrame.class, reply));
+  }
+
+  private CompletableFuture<Accepted> send(
+      String addressField, String address, String body, Media media) {
     String id = UUID.randomUUID().toString();
-    ObjectNode frame = WireJson.newRequest("send").put("to", to).put("id", id).put("ref", id);
+    ObjectNode frame =
+        WireJson.newRequest("send").put(addressField, address).put("id", id).put("ref", id);
     if (body != null) {
       frame.put("body", body);
     }
@@ -212,7 +278,15 @@ public final class CheckmarkClient implements AutoCloseable {
 
   /** Tells the sender of these messages that they were read. */
   public CompletableFuture<Void> markRead(String sender, List<String> messageIds) {
+    return markRead(sender, null, messageIds);
+  }
+
+  /** Tells the sender of these messages, sent in {@code groupId}, that they were read. */
+  public CompletableFuture<Void> markRead(String sender, String groupId, List<String> messageIds) {
     ObjectNode frame = WireJson.newRequest("read").put("to", sender);
+    if (groupId != null) {
+      frame.put("group", groupId);
+    }
     messageIds.forEach(frame.putArray("messageIds")::add);
     return request(frame).thenApply(reply -> null);
   }
@@ -383,7 +457,9 @@ public final class CheckmarkClient implements AutoCloseable {
             received -> {
               ServerFrame frame = received.frame();
               if (settings.withoutMessages
-                  && (frame instanceof MessageFrame || frame instanceof ReceiptFrame)) {
+                  && (frame instanceof MessageFrame
+                      || frame instanceof ReceiptFrame
+                      || frame instanceof GroupUpdateFrame)) {
                 // Neither shown nor acked: it stays queued for the device's app.
                 return;
               }
@@ -392,9 +468,13 @@ public final class CheckmarkClient implements AutoCloseable {
                     () ->
                         deliver(
                             message.messageId(),
-                            message.to() == null
-                                ? () -> settings.listener.onMessage(message)
-                                : () -> settings.listener.onSentTranscript(message)));
+                            isTranscript(message)
+                                ? () -> settings.listener.onSentTranscript(message)
+                                : () -> settings.listener.onMessage(message)));
+              } else if (frame instanceof GroupUpdateFrame update) {
+                events.execute(
+                    () ->
+                        deliver(update.messageId(), () -> settings.listener.onGroupUpdate(update)));
               } else if (frame instanceof Linked linked) {
                 onLinked(linked);
               } else if (frame instanceof ReceiptFrame receipt) {
@@ -415,6 +495,16 @@ public final class CheckmarkClient implements AutoCloseable {
                 }
               }
             });
+  }
+
+  /**
+   * A copy of this account's own message, sent from another of its devices: one-to-one it names the
+   * recipient, in a group it comes from this account's own number.
+   */
+  private boolean isTranscript(MessageFrame message) {
+    Credentials current = credentials;
+    return message.to() != null
+        || (message.group() != null && current != null && message.from().equals(current.phone()));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.checkmark.client;
 
+import io.checkmark.protocol.GroupUpdateFrame;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
 import java.util.List;
@@ -25,8 +26,20 @@ public interface Listener {
    */
   default void onSentTranscript(MessageFrame transcript) {}
 
-  /** A receipt; {@link ReceiptFrame#byDevice()} says which of the recipient's devices caused it. */
+  /**
+   * A receipt; {@link ReceiptFrame#byDevice()} says which of the recipient's devices caused it. For
+   * a group message it names the group and one member ({@link ReceiptFrame#by()}); {@link
+   * GroupReceipts} keeps count per member.
+   */
   default void onReceipt(ReceiptFrame receipt) {}
+
+  /**
+   * A group this account is (or was) a member of was created, changed by an admin, or left by a
+   * member: the group as it is after the change. Group messages come to {@link #onMessage} with
+   * {@link MessageFrame#group()} set, and this account's own, sent from its other devices, to
+   * {@link #onSentTranscript}.
+   */
+  default void onGroupUpdate(GroupUpdateFrame update) {}
 
   /**
    * Connected and caught up: the queue was synced until the server said there was no more. Called

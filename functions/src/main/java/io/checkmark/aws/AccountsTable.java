@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +36,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * item holds the whole account, so each change to its devices is one conditional write.
  */
 public final class AccountsTable implements AccountStore {
+
+  private static final int BATCH_GET_LIMIT = 100;
 
   private static final String PHONE = "phone";
   private static final String KEY_HASH = "keyHash";
@@ -144,14 +147,20 @@ public final class AccountsTable implements AccountStore {
       find(phone).ifPresent(account -> found.put(phone, account));
       return found;
     }
-    ReadBatch.Builder<AccountItem> batch =
-        ReadBatch.builder(AccountItem.class).mappedTableResource(table);
-    phones.forEach(phone -> batch.addGetItem(r -> r.key(key(phone)).consistentRead(true)));
-    // The enhanced client asks again for any keys DynamoDB left unprocessed.
-    enhanced
-        .batchGetItem(r -> r.addReadBatch(batch.build()))
-        .resultsForTable(table)
-        .forEach(item -> found.put(item.phone, accountOf(item)));
+    List<String> distinct = List.copyOf(new LinkedHashSet<>(phones));
+    // BatchGetItem takes at most 100 keys: a large group's members take several.
+    for (int start = 0; start < distinct.size(); start += BATCH_GET_LIMIT) {
+      ReadBatch.Builder<AccountItem> batch =
+          ReadBatch.builder(AccountItem.class).mappedTableResource(table);
+      distinct
+          .subList(start, Math.min(distinct.size(), start + BATCH_GET_LIMIT))
+          .forEach(phone -> batch.addGetItem(r -> r.key(key(phone)).consistentRead(true)));
+      // The enhanced client asks again for any keys DynamoDB left unprocessed.
+      enhanced
+          .batchGetItem(r -> r.addReadBatch(batch.build()))
+          .resultsForTable(table)
+          .forEach(item -> found.put(item.phone, accountOf(item)));
+    }
     return found;
   }
 

@@ -3,6 +3,8 @@ package io.checkmark.aws;
 import io.checkmark.core.Account;
 import io.checkmark.core.Attachment;
 import io.checkmark.core.DeviceRef;
+import io.checkmark.core.Group;
+import io.checkmark.core.GroupEvent;
 import io.checkmark.core.MessageQueue;
 import io.checkmark.core.QueueItem;
 import io.checkmark.core.RateLimiter;
@@ -16,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -45,9 +48,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * {@code bd} is of device 1. Dedup records live in their own partitions ({@code
  * dedup#<sender>[.<device>]#<recipient>#<clientId>}), written in the same transaction as every copy
  * of the message and expiring with it. Items that can never be pushed are moved to {@code
- * undeliverable#<owner>} and kept, for diagnosis, until their own expiry. Every write a connection
- * sets off carries the Connections table's check that it is still bound to its session. No local
- * secondary index, so a queue is not capped at 10 GB.
+ * undeliverable#<owner>} and kept, for diagnosis, until their own expiry. A group event's fan-out
+ * progress is an item of its own ({@code fanout#<eventId>}, its {@code next} the recipients done).
+ * Every write a connection sets off carries the Connections table's check that it is still bound to
+ * its session. No local secondary index, so a queue is not capped at 10 GB.
  */
 public final class MessagesTable implements MessageQueue {
 
@@ -68,13 +72,21 @@ public final class MessagesTable implements MessageQueue {
   private static final String ACCEPTED_AT = "at";
   private static final String EXPIRES_AT = "expiresAt";
   private static final String DEDUP_MESSAGE_ID = "mid";
+  private static final String GROUP = "g";
+  private static final String CHANGE = "ch";
+  private static final String NAME = "n";
+  private static final String MEMBERS = "mem";
+  private static final String ADMINS = "adm";
 
   /** A dedup record's recipient, and a sent transcript's. */
   private static final String TO = "to";
 
   private static final String MESSAGE = "m";
   private static final String RECEIPT = "r";
+  private static final String GROUP_UPDATE = "u";
   private static final String DEDUP_SORT_KEY = "-";
+  private static final String FAN_OUT = "fanout#";
+  private static final String NEXT = "next";
   private static final int BATCH_GET_LIMIT = 100;
   private static final int TRANSACTION_LIMIT = 100;
   private static final int MAX_DEVICES = 1 + Account.MAX_LINKED_DEVICES;
@@ -183,6 +195,34 @@ public final class MessagesTable implements MessageQueue {
                   a.name(BY_DEVICE)
                       .getter(item -> item.byDevice)
                       .setter((item, value) -> item.byDevice = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(GROUP)
+                      .getter(item -> item.group)
+                      .setter((item, value) -> item.group = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(CHANGE)
+                      .getter(item -> item.change)
+                      .setter((item, value) -> item.change = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(NAME).getter(item -> item.name).setter((item, value) -> item.name = value))
+          .addAttribute(
+              EnhancedType.listOf(String.class),
+              a ->
+                  a.name(MEMBERS)
+                      .getter(item -> item.members)
+                      .setter((item, value) -> item.members = value))
+          .addAttribute(
+              EnhancedType.listOf(String.class),
+              a ->
+                  a.name(ADMINS)
+                      .getter(item -> item.admins)
+                      .setter((item, value) -> item.admins = value))
           .build();
 
   private final DynamoDbClient client;
@@ -190,14 +230,18 @@ public final class MessagesTable implements MessageQueue {
   private final DynamoDbTable<StoredItem> table;
   private final ConnectionsTable connections;
   private final RateLimitsTable rateLimits;
+  private final GroupsTable groups;
+  private final GroupEventsTable groupEvents;
   private final Resubmission resubmission;
 
   public MessagesTable(
       DynamoDbClient client,
       String tableName,
       ConnectionsTable connections,
-      RateLimitsTable rateLimits) {
-    this(client, tableName, connections, rateLimits, Resubmission.DEFAULT);
+      RateLimitsTable rateLimits,
+      GroupsTable groups,
+      GroupEventsTable groupEvents) {
+    this(client, tableName, connections, rateLimits, groups, groupEvents, Resubmission.DEFAULT);
   }
 
   MessagesTable(
@@ -205,6 +249,8 @@ public final class MessagesTable implements MessageQueue {
       String tableName,
       ConnectionsTable connections,
       RateLimitsTable rateLimits,
+      GroupsTable groups,
+      GroupEventsTable groupEvents,
       Resubmission resubmission) {
     this.client = client;
     this.tableName = tableName;
@@ -212,6 +258,8 @@ public final class MessagesTable implements MessageQueue {
         DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, SCHEMA);
     this.connections = connections;
     this.rateLimits = rateLimits;
+    this.groups = groups;
+    this.groupEvents = groupEvents;
     this.resubmission = resubmission;
   }
 
@@ -243,17 +291,53 @@ public final class MessagesTable implements MessageQueue {
       String conversation,
       List<QueueItem.Message> copies,
       RateLimiter.Limit sendLimit) {
-    QueueItem.Message message = copies.get(0);
+    List<TransactWriteItem> writes = new ArrayList<>();
+    for (QueueItem.Message copy : copies) {
+      writes.add(
+          TransactWriteItem.builder()
+              .put(put -> put.tableName(tableName).item(itemOf(copy)))
+              .build());
+    }
+    return storeDeduplicated(sender, conversation, copies.get(0), sendLimit, writes).orElseThrow();
+  }
+
+  /**
+   * The dedup record, the session check and the send limit's hit, then the group's version check
+   * and the event: one transaction, which stores nothing when the group changed.
+   */
+  @Override
+  public Optional<Stored> storeOnceInGroup(
+      Session sender, Group group, GroupEvent message, RateLimiter.Limit sendLimit) {
+    return storeDeduplicated(
+        sender,
+        group.id(),
+        message.item(),
+        sendLimit,
+        List.of(groups.versionIs(group), groupEvents.put(message)));
+  }
+
+  /**
+   * Stores the message's dedup record (index 0), checks the session (1), counts the send (2) and
+   * writes {@code writes} (the first of which may be a condition: empty when it fails), in one
+   * transaction.
+   */
+  private Optional<Stored> storeDeduplicated(
+      Session sender,
+      String conversation,
+      QueueItem message,
+      RateLimiter.Limit sendLimit,
+      List<TransactWriteItem> writes) {
     StoredItem record = new StoredItem();
-    record.queue = dedupKey(sender.device(), conversation, message.clientId());
+    record.queue =
+        dedupKey(sender.device(), conversation, ((QueueItem.Message) message).clientId());
     record.id = DEDUP_SORT_KEY;
     record.dedupMessageId = message.messageId();
     record.to = conversation;
     record.acceptedAt = message.acceptedAt().toEpochMilli();
     record.expiresAt = expiresAt(message.acceptedAt());
     Map<String, AttributeValue> dedup = SCHEMA.itemToMap(record, true);
-    List<TransactWriteItem> writes = new ArrayList<>();
-    writes.add(
+    List<TransactWriteItem> all = new ArrayList<>();
+    all.add(
         TransactWriteItem.builder()
             .put(
                 put ->
@@ -263,19 +347,15 @@ public final class MessagesTable implements MessageQueue {
                         .returnValuesOnConditionCheckFailure(
                             ReturnValuesOnConditionCheckFailure.ALL_OLD))
             .build());
-    writes.add(connections.stillBound(sender));
-    writes.add(rateLimits.hit(sendLimit));
-    for (QueueItem.Message copy : copies) {
-      writes.add(
-          TransactWriteItem.builder()
-              .put(put -> put.tableName(tableName).item(itemOf(copy)))
-              .build());
-    }
+    all.add(connections.stillBound(sender));
+    all.add(rateLimits.hit(sendLimit));
+    all.addAll(writes);
     for (int attempt = 1; ; attempt++) {
       try {
-        client.transactWriteItems(r -> r.transactItems(writes));
-        return new Stored(
-            message.messageId(), conversation, message.acceptedAt().toEpochMilli(), false);
+        client.transactWriteItems(r -> r.transactItems(all));
+        return Optional.of(
+            new Stored(
+                message.messageId(), conversation, message.acceptedAt().toEpochMilli(), false));
       } catch (TransactionCanceledException cancelled) {
         if (failedCondition(cancelled, 1)) {
           throw new SessionChanged(sender.connectionId());
@@ -283,14 +363,86 @@ public final class MessagesTable implements MessageQueue {
         CancellationReason dedupOutcome = cancelled.cancellationReasons().get(0);
         if (CONDITION_FAILED.equals(dedupOutcome.code()) && dedupOutcome.hasItem()) {
           StoredItem earlier = SCHEMA.mapToItem(dedupOutcome.item());
-          return new Stored(earlier.dedupMessageId, earlier.to, earlier.acceptedAt, true);
+          return Optional.of(
+              new Stored(earlier.dedupMessageId, earlier.to, earlier.acceptedAt, true));
         }
         if (failedCondition(cancelled, 2)) {
           throw rateLimits.windowFull(sendLimit);
         }
+        if (failedCondition(cancelled, 3)) {
+          return Optional.empty();
+        }
         // A conflict with a concurrent transaction on the same dedup record or counter: submit
         // again.
         resubmission.beforeNext(attempt, "storing a message");
+      }
+    }
+  }
+
+  @Override
+  public int fanOutProgress(String eventId) {
+    Map<String, AttributeValue> marker =
+        client
+            .getItem(
+                r ->
+                    r.tableName(tableName)
+                        .key(Map.of(QUEUE, s(FAN_OUT + eventId), ID, s(DEDUP_SORT_KEY)))
+                        .consistentRead(true))
+            .item();
+    return marker == null || !marker.containsKey(NEXT) ? 0 : Integer.parseInt(marker.get(NEXT).n());
+  }
+
+  /**
+   * The marker's put, conditioned on where the fan-out was, then a put per copy. Plain puts: the
+   * marker makes them happen once, so a copy its device acked since is never stored again.
+   */
+  @Override
+  public boolean storeFanOutStep(GroupEvent event, int from, int to, List<QueueItem> copies) {
+    if (copies.size() > MAX_FAN_OUT_COPIES) {
+      throw new IllegalArgumentException(
+          "a fan-out step holds at most " + MAX_FAN_OUT_COPIES + " copies");
+    }
+    List<TransactWriteItem> writes = new ArrayList<>();
+    Map<String, AttributeValue> marker =
+        Map.of(
+            QUEUE,
+            s(FAN_OUT + event.messageId()),
+            ID,
+            s(DEDUP_SORT_KEY),
+            NEXT,
+            AttributeValue.fromN(Integer.toString(to)),
+            EXPIRES_AT,
+            AttributeValue.fromN(Long.toString(expiresAt(event.item().acceptedAt()))));
+    writes.add(
+        TransactWriteItem.builder()
+            .put(
+                put -> {
+                  put.tableName(tableName).item(marker);
+                  if (from == 0) {
+                    put.conditionExpression("attribute_not_exists(" + QUEUE + ")");
+                  } else {
+                    put.conditionExpression("#next = :from")
+                        .expressionAttributeNames(Map.of("#next", NEXT))
+                        .expressionAttributeValues(
+                            Map.of(":from", AttributeValue.fromN(Integer.toString(from))));
+                  }
+                })
+            .build());
+    copies.forEach(
+        copy ->
+            writes.add(
+                TransactWriteItem.builder()
+                    .put(put -> put.tableName(tableName).item(itemOf(copy)))
+                    .build()));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.transactWriteItems(r -> r.transactItems(writes));
+        return true;
+      } catch (TransactionCanceledException cancelled) {
+        if (failedCondition(cancelled, 0)) {
+          return false;
+        }
+        resubmission.beforeNext(attempt, "a fan-out step");
       }
     }
   }
@@ -388,7 +540,7 @@ public final class MessagesTable implements MessageQueue {
     List<Ack> chunk = new ArrayList<>();
     Set<String> chunkSenders = new HashSet<>();
     for (Ack ack : acks) {
-      String sender = ack.sender();
+      String sender = ack.sender() == null ? null : ack.receiptKey();
       int sendersAfter =
           chunkSenders.size() + (sender != null && !chunkSenders.contains(sender) ? 1 : 0);
       // The session check, the deletes, one receipt per sender for each of its devices.
@@ -466,11 +618,7 @@ public final class MessagesTable implements MessageQueue {
    */
   @Override
   public void setAside(QueueItem item) {
-    Map<String, AttributeValue> copy =
-        new HashMap<>(
-            item instanceof QueueItem.Message message
-                ? itemOf(message)
-                : itemOf((QueueItem.Receipt) item));
+    Map<String, AttributeValue> copy = new HashMap<>(itemOf(item));
     copy.put(QUEUE, s("undeliverable#" + queueOf(item.owner())));
     try {
       transact(
@@ -532,6 +680,7 @@ public final class MessagesTable implements MessageQueue {
     item.from = message.from();
     item.fromDevice = message.fromDevice() == Account.PRIMARY ? null : message.fromDevice();
     item.to = message.to();
+    item.group = message.group();
     item.clientId = message.clientId();
     item.body = message.body();
     Attachment media = message.attachment();
@@ -549,7 +698,30 @@ public final class MessagesTable implements MessageQueue {
     item.by = receipt.by();
     item.byDevice = receipt.byDevice() == Account.PRIMARY ? null : receipt.byDevice();
     item.receiptIds = receipt.messageIds();
+    item.group = receipt.group();
     return SCHEMA.itemToMap(item, true);
+  }
+
+  private static Map<String, AttributeValue> itemOf(QueueItem.GroupUpdate update) {
+    StoredItem item = common(update, GROUP_UPDATE);
+    item.group = update.groupId();
+    item.change = update.change();
+    item.by = update.by();
+    item.name = update.name();
+    item.members = update.members();
+    item.admins = update.admins();
+    return SCHEMA.itemToMap(item, true);
+  }
+
+  /** An item as this table stores it; the GroupEvents table stores an event's item so too. */
+  static Map<String, AttributeValue> itemOf(QueueItem item) {
+    if (item instanceof QueueItem.Message message) {
+      return itemOf(message);
+    }
+    if (item instanceof QueueItem.GroupUpdate update) {
+      return itemOf(update);
+    }
+    return itemOf((QueueItem.Receipt) item);
   }
 
   private static StoredItem common(QueueItem queued, String kind) {
@@ -562,6 +734,11 @@ public final class MessagesTable implements MessageQueue {
     return item;
   }
 
+  /** An item read back from its attributes, as {@link #itemOf(QueueItem)} wrote them. */
+  static QueueItem queueItemOf(Map<String, AttributeValue> attributes) {
+    return queueItemOf(SCHEMA.mapToItem(attributes));
+  }
+
   private static QueueItem queueItemOf(StoredItem item) {
     Instant acceptedAt = Instant.ofEpochMilli(item.acceptedAt);
     DeviceRef owner = deviceOf(item.queue);
@@ -572,7 +749,20 @@ public final class MessagesTable implements MessageQueue {
           item.status,
           item.by,
           item.byDevice == null ? Account.PRIMARY : item.byDevice,
+          item.group,
           List.copyOf(item.receiptIds),
+          acceptedAt);
+    }
+    if (GROUP_UPDATE.equals(item.kind)) {
+      return new QueueItem.GroupUpdate(
+          owner,
+          item.id,
+          item.group,
+          item.change,
+          item.by,
+          item.name,
+          item.members,
+          item.admins,
           acceptedAt);
     }
     Attachment media =
@@ -585,6 +775,7 @@ public final class MessagesTable implements MessageQueue {
         item.from,
         item.fromDevice == null ? Account.PRIMARY : item.fromDevice,
         item.to,
+        item.group,
         item.clientId,
         item.body,
         media,
@@ -623,5 +814,10 @@ public final class MessagesTable implements MessageQueue {
     private String to;
     private Integer fromDevice;
     private Integer byDevice;
+    private String group;
+    private String change;
+    private String name;
+    private List<String> members;
+    private List<String> admins;
   }
 }

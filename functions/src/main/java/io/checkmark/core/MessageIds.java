@@ -24,9 +24,10 @@ import javax.crypto.spec.SecretKeySpec;
  * fixed-width prefix still orders ids. It ends in the sender's phone (E.164, from its {@code +}),
  * so that an ack can address the {@code delivered} receipt without reading the item first: an id
  * names an item only if the server stored it under that very id, sender included. Ids minted before
- * the sender was appended end at the MAC. Receipt ids carry no MAC and end in {@value
- * #RECEIPT_MARK}, so that an ack can tell receipts (which set off nothing) from messages (which set
- * off a receipt).
+ * the sender was appended end at the MAC. A group message's id has {@value #GROUP_MARK} before the
+ * sender instead, its MAC taken over the group as conversation: its receipts name the group, which
+ * the ack reads from the item. Receipt ids carry no MAC and end in {@value #RECEIPT_MARK}, so that
+ * an ack can tell receipts (which set off nothing) from messages (which set off a receipt).
  */
 public final class MessageIds {
 
@@ -36,6 +37,7 @@ public final class MessageIds {
   private static final int MAC_DIGITS = 13; // 36^13 > 2^64
   private static final long TAIL_RANGE = 2_176_782_336L; // 36^6
   private static final String RECEIPT_MARK = "-r";
+  private static final String GROUP_MARK = "g";
   private static final String MAC_ALGORITHM = "HmacSHA256";
   private static final int MIN_KEY_BYTES = 32;
 
@@ -60,7 +62,24 @@ public final class MessageIds {
     return prefix + mac(sender, conversation, prefix) + sender;
   }
 
-  /** The sender a message id names, if it names one (ids of receipts and older ids do not). */
+  /** A new id for a message from {@code sender} in the group {@code groupId}. */
+  public String nextInGroup(String sender, String groupId) {
+    String prefix = prefix();
+    return prefix + mac(sender, groupId, prefix) + GROUP_MARK + sender;
+  }
+
+  /** Whether an id is of a group message, as {@link #nextInGroup} makes them. */
+  public static boolean isGroupMessage(String id) {
+    int markAt = PREFIX_DIGITS + MAC_DIGITS;
+    return id.length() > markAt + 1
+        && id.startsWith(GROUP_MARK, markAt)
+        && id.charAt(markAt + GROUP_MARK.length()) == '+';
+  }
+
+  /**
+   * The sender a one-to-one message id names, if it names one (ids of receipts, of group messages
+   * and older ids do not).
+   */
   public static Optional<String> senderOf(String id) {
     int senderAt = PREFIX_DIGITS + MAC_DIGITS;
     return id.length() > senderAt + 1 && id.charAt(senderAt) == '+'
@@ -81,6 +100,18 @@ public final class MessageIds {
     if (id.length() < macEnd || (id.length() > macEnd && !id.substring(macEnd).equals(sender))) {
       return false;
     }
+    return macMatches(id, sender, conversation);
+  }
+
+  /** Whether {@code id} is a message id this deployment minted for {@code sender} in the group. */
+  public boolean isFromInGroup(String id, String sender, String groupId) {
+    int macEnd = PREFIX_DIGITS + MAC_DIGITS;
+    return id.equals(id.substring(0, Math.min(id.length(), macEnd)) + GROUP_MARK + sender)
+        && macMatches(id, sender, groupId);
+  }
+
+  private boolean macMatches(String id, String sender, String conversation) {
+    int macEnd = PREFIX_DIGITS + MAC_DIGITS;
     String expected = mac(sender, conversation, id.substring(0, PREFIX_DIGITS));
     return MessageDigest.isEqual(
         expected.getBytes(StandardCharsets.US_ASCII),

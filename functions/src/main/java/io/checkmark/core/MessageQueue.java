@@ -2,6 +2,7 @@ package io.checkmark.core;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -28,6 +29,34 @@ public interface MessageQueue {
       List<QueueItem.Message> copies,
       RateLimiter.Limit sendLimit);
 
+  /**
+   * Stores a group message once, as the event its fan-out starts from, unless the sending device
+   * already sent one with the same client id in the group (the earlier message's id comes back, as
+   * a duplicate). Atomic with the same checks as {@link #storeOnce}, and with one more: the group
+   * is still at {@code group}'s version, so the message goes to exactly its members. Empty, with
+   * nothing stored, when the group changed meanwhile (read it again and decide).
+   */
+  Optional<Stored> storeOnceInGroup(
+      Session sender, Group group, GroupEvent message, RateLimiter.Limit sendLimit);
+
+  /**
+   * How many of a group event's recipients have their copies stored: where its fan-out goes on (0
+   * before it begins).
+   */
+  int fanOutProgress(String eventId);
+
+  /**
+   * Stores the copies for recipients {@code from} (inclusive) to {@code to} (exclusive) of a group
+   * event, and records that its fan-out got to {@code to}, atomically, only while it is still at
+   * {@code from}: false, with nothing stored, when another run of the same fan-out moved it. So a
+   * fan-out run again after a crash or a redelivery never stores a copy twice, not even one its
+   * device has acked since. At most {@link #MAX_FAN_OUT_COPIES} copies.
+   */
+  boolean storeFanOutStep(GroupEvent event, int from, int to, List<QueueItem> copies);
+
+  /** Copies one {@link #storeFanOutStep} takes: a transaction of 100 writes, less its marker. */
+  int MAX_FAN_OUT_COPIES = 99;
+
   /** Adds a receipt, a copy per device queue, on behalf of {@code by} (a {@code read}). */
   void add(Session by, List<QueueItem.Receipt> copies);
 
@@ -48,10 +77,17 @@ public interface MessageQueue {
       Session owner, List<Ack> acks, Function<List<Ack>, List<QueueItem.Receipt>> receiptsFor);
 
   /**
-   * An item to remove: its id, and the sender to tell of its delivery (null when its removal sets
-   * off nothing: a receipt, a linked device's copy, a sent transcript).
+   * An item to remove: its id, the sender to tell of its delivery (null when its removal sets off
+   * nothing: a receipt, a linked device's copy, a sent transcript) and the group it was sent in
+   * (null for a one-to-one message).
    */
-  record Ack(String messageId, String sender) {}
+  record Ack(String messageId, String sender, String group) {
+
+    /** One receipt goes to each sender per conversation: the acks whose receipts can be one. */
+    public String receiptKey() {
+      return group == null ? sender : sender + "#" + group;
+    }
+  }
 
   /**
    * Moves an item that can never be pushed out of its owner's queue, atomically, to a queue of

@@ -1,6 +1,5 @@
 package io.checkmark.core;
 
-import io.checkmark.core.ConnectionPusher.PushResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +59,7 @@ public final class MessagingService {
 
   private final MessageQueue queue;
   private final AccountStore accounts;
+  private final GroupStore groups;
   private final ConnectionStore connections;
   private final ConnectionPusher pusher;
   private final RateLimiter limits;
@@ -69,10 +69,12 @@ public final class MessagingService {
   private final Clock clock;
   private final ExpiringCache<String, Account> recentAccounts;
   private final ExpiringCache<String, Account> receiptAddressees;
+  private final DevicePushes pushes;
 
   public MessagingService(
       MessageQueue queue,
       AccountStore accounts,
+      GroupStore groups,
       ConnectionStore connections,
       ConnectionPusher pusher,
       RateLimiter limits,
@@ -82,6 +84,7 @@ public final class MessagingService {
       Clock clock) {
     this.queue = queue;
     this.accounts = accounts;
+    this.groups = groups;
     this.connections = connections;
     this.pusher = pusher;
     this.limits = limits;
@@ -91,6 +94,7 @@ public final class MessagingService {
     this.clock = clock;
     this.recentAccounts = new ExpiringCache<>(ACCOUNTS_KEPT, ACCOUNT_REUSE, clock);
     this.receiptAddressees = new ExpiringCache<>(ACCOUNTS_KEPT, RECEIPT_ADDRESSEES_REUSE, clock);
+    this.pushes = new DevicePushes(connections, pusher, metrics);
   }
 
   /**
@@ -116,17 +120,14 @@ public final class MessagingService {
   public MessageQueue.Stored send(
       Session sender, String to, String clientId, String body, Attachment attachment) {
     String recipientPhone = requirePhone("to", to);
-    requireId("id", clientId);
-    if (body == null && attachment == null) {
-      throw Refusal.invalid("a message needs a body or media");
-    }
-    requireAttachment(attachment);
+    requireContent(clientId, body, attachment);
     QueueItem.Message message =
         new QueueItem.Message(
             DeviceRef.primaryOf(recipientPhone),
             messageIds.next(sender.phone(), recipientPhone),
             sender.phone(),
             sender.deviceId(),
+            null,
             null,
             clientId,
             body,
@@ -135,11 +136,7 @@ public final class MessagingService {
     // A transcript's frame is the larger (it names the recipient): check that one.
     if (pusher.sizeAsPushed(message.copyFor(sender.device(), recipientPhone))
         > MAX_PUSHED_MESSAGE_BYTES) {
-      throw Refusal.of(
-          Refusal.Reason.MESSAGE_TOO_LARGE,
-          "the message as delivered (JSON, escapes included) may take at most "
-              + MAX_PUSHED_MESSAGE_BYTES
-              + " bytes");
+      throw tooLarge();
     }
     Map<String, Account> found = accountsOf(sender, recipientPhone);
     Account senderAccount = found.get(sender.phone());
@@ -198,10 +195,10 @@ public final class MessagingService {
     int sent = 0;
     boolean stopped = false;
     for (QueueItem item : page) {
-      PushResult result = pusher.push(connectionId, item);
-      if (result == PushResult.DELIVERED) {
+      ConnectionPusher.PushResult result = pusher.push(connectionId, item);
+      if (result == ConnectionPusher.PushResult.DELIVERED) {
         sent++;
-      } else if (result == PushResult.TOO_LARGE) {
+      } else if (result == ConnectionPusher.PushResult.TOO_LARGE) {
         queue.setAside(item);
         metrics.count("UndeliverableItemsSetAside", 1);
       } else {
@@ -227,23 +224,20 @@ public final class MessagingService {
     for (String id : requested) {
       Optional<String> sender = MessageIds.senderOf(id);
       if (MessageIds.isReceipt(id) || !owner.isPrimary()) {
-        // Sets off nothing: a receipt, or any copy a linked device holds.
-        acks.add(new MessageQueue.Ack(id, null));
+        // Sets off nothing: a receipt or group update, or any copy a linked device holds.
+        acks.add(new MessageQueue.Ack(id, null, null));
       } else if (sender.isPresent() && !sender.get().equals(owner.phone())) {
-        acks.add(new MessageQueue.Ack(id, sender.get()));
+        acks.add(new MessageQueue.Ack(id, sender.get(), null));
       } else {
-        // An id minted before ids named their sender, or a message of the owner's own phone (a
-        // sent transcript, which sets off nothing, or a note to itself): read it.
+        // A group message (its receipt names the group, which the item holds), an id minted
+        // before ids named their sender, or a message of the owner's own phone (a sent
+        // transcript, which sets off nothing, or a note to itself): read it.
         toRead.add(id);
       }
     }
     if (!toRead.isEmpty()) {
       for (QueueItem item : queue.find(owner.device(), toRead)) {
-        boolean receipted =
-            owner.isPrimary() && item instanceof QueueItem.Message message && message.to() == null;
-        acks.add(
-            new MessageQueue.Ack(
-                item.messageId(), receipted ? ((QueueItem.Message) item).from() : null));
+        acks.add(ackOf(owner, item));
       }
       if (acks.isEmpty()) {
         requireStillBound(owner);
@@ -266,18 +260,27 @@ public final class MessagingService {
 
   /**
    * Queues the original sender, in each of its devices' queues, one {@code read} receipt for those
-   * of the ids that are of messages the reader received from it (their ids carry a MAC over sender
-   * and conversation); other ids are ignored, and nothing is queued when none counts. Returns how
-   * many ids counted.
+   * of the ids that are of messages the reader received from it, in {@code group} when that is set
+   * (their ids carry a MAC over sender and conversation; in a group, the reader must be a member);
+   * other ids are ignored, and nothing is queued when none counts. Returns how many ids counted.
    */
-  public int read(Session reader, String to, List<String> ids) {
+  public int read(Session reader, String to, String group, List<String> ids) {
     String sender = requirePhone("to", to);
     List<String> requested = requireIds(ids);
     limits.acquireInAlignedWindow(
         new RateLimiter.Limit(
             "reads#" + reader.phone(), perAccount.readsPer10Seconds(), RATE_WINDOW));
+    if (group != null) {
+      GroupService.requireMember(groups, group, reader.phone());
+    }
     List<String> received =
-        requested.stream().filter(id -> messageIds.isFrom(id, sender, reader.phone())).toList();
+        requested.stream()
+            .filter(
+                id ->
+                    group == null
+                        ? messageIds.isFrom(id, sender, reader.phone())
+                        : messageIds.isFromInGroup(id, sender, group))
+            .toList();
     Optional<Account> senderAccount = received.isEmpty() ? Optional.empty() : accounts.find(sender);
     if (senderAccount.isEmpty()) {
       requireStillBound(reader);
@@ -293,6 +296,7 @@ public final class MessagingService {
               "read",
               reader.phone(),
               reader.deviceId(),
+              group,
               received,
               clock.instant()));
     }
@@ -300,6 +304,19 @@ public final class MessagingService {
     metrics.count("ReceiptsQueued", 1, "status", "read");
     push(copies);
     return received.size();
+  }
+
+  /**
+   * A read item's ack: a message queues a receipt for its sender, unless it is a sent transcript
+   * (one-to-one, or a group message from another device of the owner's own phone).
+   */
+  private static MessageQueue.Ack ackOf(Session owner, QueueItem item) {
+    if (item instanceof QueueItem.Message message
+        && message.to() == null
+        && !(message.group() != null && message.from().equals(owner.phone()))) {
+      return new MessageQueue.Ack(item.messageId(), message.from(), message.group());
+    }
+    return new MessageQueue.Ack(item.messageId(), null, null);
   }
 
   /**
@@ -324,19 +341,22 @@ public final class MessagingService {
   }
 
   /**
-   * One {@code delivered} receipt per sender of the removed messages, a copy for each of the
-   * sender's devices, from a read at most {@link #RECEIPT_ADDRESSEES_REUSE} old.
+   * One {@code delivered} receipt per sender and conversation of the removed messages (a group's
+   * name it), a copy for each of the sender's devices, from a read at most {@link
+   * #RECEIPT_ADDRESSEES_REUSE} old.
    */
   private List<QueueItem.Receipt> deliveredReceipts(Session by, List<MessageQueue.Ack> delivered) {
-    Map<String, List<String>> idsBySender = new LinkedHashMap<>();
+    Map<String, List<MessageQueue.Ack>> byConversation = new LinkedHashMap<>();
     for (MessageQueue.Ack ack : delivered) {
       if (ack.sender() != null) {
-        idsBySender.computeIfAbsent(ack.sender(), sender -> new ArrayList<>()).add(ack.messageId());
+        byConversation.computeIfAbsent(ack.receiptKey(), key -> new ArrayList<>()).add(ack);
       }
     }
     List<QueueItem.Receipt> receipts = new ArrayList<>();
-    idsBySender.forEach(
-        (sender, messages) -> {
+    byConversation.forEach(
+        (conversation, acks) -> {
+          String sender = acks.get(0).sender();
+          List<String> messages = acks.stream().map(MessageQueue.Ack::messageId).toList();
           String receiptId = messageIds.nextReceipt();
           List<Integer> devices =
               receiptAddressees(sender).map(Account::deviceIds).orElse(List.of(Account.PRIMARY));
@@ -348,7 +368,8 @@ public final class MessagingService {
                     "delivered",
                     by.phone(),
                     by.deviceId(),
-                    List.copyOf(messages),
+                    acks.get(0).group(),
+                    messages,
                     clock.instant()));
           }
         });
@@ -407,51 +428,25 @@ public final class MessagingService {
     return found;
   }
 
-  /**
-   * Pushes each item to the live connections of its owner device, one connection lookup per phone.
-   * Only connections of the newest registration are pushed to: generations only grow, so the newest
-   * among a phone's connections is current, and a replaced device is never pushed to. Stale rows
-   * are removed.
-   */
   private void push(List<? extends QueueItem> items) {
-    Map<String, List<QueueItem>> byPhone = new LinkedHashMap<>();
-    for (QueueItem item : items) {
-      byPhone.computeIfAbsent(item.owner().phone(), phone -> new ArrayList<>()).add(item);
-    }
-    byPhone.forEach(
-        (phone, phoneItems) -> {
-          List<Connection> live = connections.connectionsOf(phone);
-          long current =
-              live.stream()
-                  .map(Connection::keyGeneration)
-                  .filter(generation -> generation != null)
-                  .mapToLong(Long::longValue)
-                  .max()
-                  .orElse(-1);
-          for (QueueItem item : phoneItems) {
-            for (Connection connection : live) {
-              if (connection.keyGeneration() != null
-                  && connection.keyGeneration() == current
-                  && connection.device().equals(item.owner())) {
-                pushTo(connection, item);
-              }
-            }
-          }
-        });
+    pushes.push(items);
   }
 
-  private void pushTo(Connection connection, QueueItem item) {
-    PushResult result = pusher.push(connection.id(), item);
-    switch (result) {
-      case DELIVERED -> metrics.count("ItemsPushed", 1);
-      case GONE -> {
-        connections.delete(connection.id());
-        metrics.count("PushFailures", 1, "cause", "gone");
-      }
-      // Cannot happen for a frame send has checked; sync moves such an item aside.
-      case TOO_LARGE -> metrics.count("PushFailures", 1, "cause", "tooLarge");
-      case FAILED -> metrics.count("PushFailures", 1, "cause", "transient");
+  /** A message's client id and content, one-to-one or in a group. */
+  static void requireContent(String clientId, String body, Attachment attachment) {
+    requireId("id", clientId);
+    if (body == null && attachment == null) {
+      throw Refusal.invalid("a message needs a body or media");
     }
+    requireAttachment(attachment);
+  }
+
+  static Refusal tooLarge() {
+    return Refusal.of(
+        Refusal.Reason.MESSAGE_TOO_LARGE,
+        "the message as delivered (JSON, escapes included) may take at most "
+            + MAX_PUSHED_MESSAGE_BYTES
+            + " bytes");
   }
 
   /** The canonical E.164 form of a phone field. */

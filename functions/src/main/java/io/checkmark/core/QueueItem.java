@@ -21,9 +21,13 @@ public sealed interface QueueItem {
 
   Instant acceptedAt();
 
+  /** The same item in another device's queue. */
+  QueueItem withOwner(DeviceRef device);
+
   /**
-   * A message from {@code from}'s device {@code fromDevice}. {@code to} is set only on a sent
-   * transcript: the copy of a message its sender's other devices get, whose owner is the sender.
+   * A message from {@code from}'s device {@code fromDevice}, in {@code group} when that is set. In
+   * a one-to-one conversation, {@code to} is set only on a sent transcript: the copy of a message
+   * its sender's other devices get, whose owner is the sender.
    */
   record Message(
       DeviceRef owner,
@@ -31,6 +35,7 @@ public sealed interface QueueItem {
       String from,
       int fromDevice,
       String to,
+      String group,
       String clientId,
       String body,
       Attachment attachment,
@@ -45,16 +50,22 @@ public sealed interface QueueItem {
           from,
           fromDevice,
           transcriptTo,
+          group,
           clientId,
           body,
           attachment,
           acceptedAt);
     }
+
+    @Override
+    public Message withOwner(DeviceRef device) {
+      return copyFor(device, to);
+    }
   }
 
   /**
    * {@code by}'s device {@code byDevice} received ({@code delivered}) or read ({@code read}) the
-   * owner's {@code messageIds}.
+   * owner's {@code messageIds}, sent in {@code group} when that is set.
    */
   record Receipt(
       DeviceRef owner,
@@ -62,7 +73,42 @@ public sealed interface QueueItem {
       String status,
       String by,
       int byDevice,
+      String group,
       List<String> messageIds,
       Instant acceptedAt)
-      implements QueueItem {}
+      implements QueueItem {
+
+    @Override
+    public Receipt withOwner(DeviceRef device) {
+      return new Receipt(device, messageId, status, by, byDevice, group, messageIds, acceptedAt);
+    }
+  }
+
+  /**
+   * A group was {@code created}, {@code updated} by an admin, or {@code left} by a member ({@code
+   * by}); what it is after the change.
+   */
+  record GroupUpdate(
+      DeviceRef owner,
+      String messageId,
+      String groupId,
+      String change,
+      String by,
+      String name,
+      List<String> members,
+      List<String> admins,
+      Instant acceptedAt)
+      implements QueueItem {
+
+    public GroupUpdate {
+      members = List.copyOf(members);
+      admins = List.copyOf(admins);
+    }
+
+    @Override
+    public GroupUpdate withOwner(DeviceRef device) {
+      return new GroupUpdate(
+          device, messageId, groupId, change, by, name, members, admins, acceptedAt);
+    }
+  }
 }

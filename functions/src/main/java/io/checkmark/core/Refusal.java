@@ -41,7 +41,15 @@ public final class Refusal extends RuntimeException {
     /** The connection's device was unlinked. */
     DEVICE_UNLINKED,
     /** The account has no device of that id. */
-    UNKNOWN_DEVICE
+    UNKNOWN_DEVICE,
+    /** No group has that id. */
+    UNKNOWN_GROUP,
+    /** The group exists, and the caller is not one of its members. */
+    NOT_A_MEMBER,
+    /** Only the group's admins may do this. */
+    NOT_AN_ADMIN,
+    /** The group would have more members than it may. */
+    GROUP_FULL
   }
 
   private final Reason reason;

@@ -5,6 +5,8 @@ import io.checkmark.aws.ApiGatewayConnections;
 import io.checkmark.aws.AwsClients;
 import io.checkmark.aws.ConnectionsTable;
 import io.checkmark.aws.EmfMetrics;
+import io.checkmark.aws.GroupEventsTable;
+import io.checkmark.aws.GroupsTable;
 import io.checkmark.aws.LinkCodesTable;
 import io.checkmark.aws.MessagesTable;
 import io.checkmark.aws.PinsTable;
@@ -14,6 +16,9 @@ import io.checkmark.aws.StorageFailures;
 import io.checkmark.core.AccountStore;
 import io.checkmark.core.ConnectionPusher;
 import io.checkmark.core.ConnectionStore;
+import io.checkmark.core.DevicePushes;
+import io.checkmark.core.GroupFanOut;
+import io.checkmark.core.GroupService;
 import io.checkmark.core.LinkedDevices;
 import io.checkmark.core.MessageIds;
 import io.checkmark.core.MessagingService;
@@ -33,6 +38,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -49,6 +55,12 @@ public final class Composition {
 
   private static Composition lambda;
 
+  /**
+   * Phones a fan-out pushes to at once: each push is a connection lookup and a management API call,
+   * waiting on the network rather than the CPU.
+   */
+  private static final int PUSHING_THREADS = 16;
+
   private final Map<String, String> environment;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
@@ -63,6 +75,8 @@ public final class Composition {
   private final MessagingService messagingService;
   private final RegistrationService registrationService;
   private final LinkedDevices linkedDevices;
+  private final GroupService groupService;
+  private final GroupFanOut groupFanOut;
   private final String testNumbersOverride;
 
   /** Held here because CRaC holds registered resources only weakly. */
@@ -94,21 +108,51 @@ public final class Composition {
                 aws()
                     .secretString(setting("MESSAGE_ID_KEY_SECRET"))
                     .getBytes(StandardCharsets.UTF_8);
+    GroupEventsTable groupEvents = new GroupEventsTable(setting("GROUP_EVENTS_TABLE"));
+    GroupsTable groups =
+        new GroupsTable(dynamoDb, setting("GROUPS_TABLE"), groupEvents, connections, rateLimits);
     MessagesTable messages =
-        new MessagesTable(dynamoDb, setting("MESSAGES_TABLE"), connections, rateLimits);
+        new MessagesTable(
+            dynamoDb, setting("MESSAGES_TABLE"), connections, rateLimits, groups, groupEvents);
+    MessageIds messageIds = new MessageIds(clock, random, messageIdKey);
+    int sendsPer10Seconds = number("SENDS_PER_ACCOUNT_PER_10_SECONDS", 160);
+    int unknownRecipientsPerDay = number("UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", 50);
+    this.groupService =
+        new GroupService(
+            groups,
+            accounts,
+            messages,
+            pusher,
+            rateLimits,
+            new GroupService.Limits(
+                number("GROUPS_PER_ACCOUNT_PER_DAY", 50),
+                number("MEMBER_ADDITIONS_PER_ACCOUNT_PER_DAY", 200),
+                sendsPer10Seconds,
+                unknownRecipientsPerDay),
+            messageIds,
+            clock,
+            random);
+    this.groupFanOut =
+        new GroupFanOut(
+            accounts,
+            messages,
+            new DevicePushes(connections, pusher, metrics),
+            Executors.newFixedThreadPool(PUSHING_THREADS, Composition::daemon),
+            metrics);
     this.messagingService =
         new MessagingService(
             messages,
             accounts,
+            groups,
             connections,
             pusher,
             rateLimits,
             new Limits(
-                number("SENDS_PER_ACCOUNT_PER_10_SECONDS", 160),
+                sendsPer10Seconds,
                 number("READS_PER_ACCOUNT_PER_10_SECONDS", 160),
-                number("UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", 50)),
+                unknownRecipientsPerDay),
             metrics,
-            new MessageIds(clock, random, messageIdKey),
+            messageIds,
             clock);
     this.registrationService =
         new RegistrationService(
@@ -192,6 +236,21 @@ public final class Composition {
 
   public LinkedDevices linkedDevices() {
     return linkedDevices;
+  }
+
+  public GroupService groupService() {
+    return groupService;
+  }
+
+  public GroupFanOut groupFanOut() {
+    return groupFanOut;
+  }
+
+  /** A pushing thread that never keeps a JVM (the local stack's, a test's) from exiting. */
+  private static Thread daemon(Runnable task) {
+    Thread thread = new Thread(task, "group-pushes");
+    thread.setDaemon(true);
+    return thread;
   }
 
   /**

@@ -9,6 +9,7 @@ import io.checkmark.core.Sessions;
 import io.checkmark.protocol.Devices;
 import io.checkmark.protocol.ErrorCode;
 import io.checkmark.protocol.ErrorFrame;
+import io.checkmark.protocol.GroupUpdateFrame;
 import io.checkmark.protocol.Media;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ProtocolException;
@@ -33,10 +34,22 @@ public final class Frames {
           message.from(),
           message.fromDevice(),
           message.to(),
+          message.group(),
           message.clientId(),
           message.body(),
           message.acceptedAt().toEpochMilli(),
           media(message.attachment()));
+    }
+    if (item instanceof QueueItem.GroupUpdate update) {
+      return new GroupUpdateFrame(
+          update.messageId(),
+          update.groupId(),
+          update.change(),
+          update.by(),
+          update.name(),
+          update.members(),
+          update.admins(),
+          update.acceptedAt().toEpochMilli());
     }
     QueueItem.Receipt receipt = (QueueItem.Receipt) item;
     return new ReceiptFrame(
@@ -44,6 +57,7 @@ public final class Frames {
         receipt.status(),
         receipt.by(),
         receipt.byDevice(),
+        receipt.group(),
         receipt.messageIds(),
         receipt.acceptedAt().toEpochMilli());
   }
@@ -113,6 +127,10 @@ public final class Frames {
       case TOO_MANY_DEVICES -> ErrorCode.TOO_MANY_DEVICES;
       case DEVICE_UNLINKED -> ErrorCode.DEVICE_UNLINKED;
       case UNKNOWN_DEVICE -> ErrorCode.UNKNOWN_DEVICE;
+      case UNKNOWN_GROUP -> ErrorCode.UNKNOWN_GROUP;
+      case NOT_A_MEMBER -> ErrorCode.NOT_A_MEMBER;
+      case NOT_AN_ADMIN -> ErrorCode.NOT_AN_ADMIN;
+      case GROUP_FULL -> ErrorCode.GROUP_FULL;
     };
   }
 }

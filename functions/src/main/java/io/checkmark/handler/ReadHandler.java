@@ -21,8 +21,9 @@ public final class ReadHandler extends ActionHandler<ReadHandler.ReadRequest> {
 
   @Override
   protected ServerFrame handle(Caller caller, ReadRequest request) {
-    return new ReceiptSent(messaging.read(caller.session(), request.to(), request.messageIds()));
+    return new ReceiptSent(
+        messaging.read(caller.session(), request.to(), request.group(), request.messageIds()));
   }
 
-  public record ReadRequest(String to, List<String> messageIds) {}
+  public record ReadRequest(String to, String group, List<String> messageIds) {}
 }

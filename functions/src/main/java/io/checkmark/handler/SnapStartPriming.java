@@ -60,7 +60,7 @@ final class SnapStartPriming implements Resource {
           WireJson.parseRequest(
               "{\"action\":\"send\",\"to\":\"+14155550100\",\"id\":\"priming\",\"body\":\"priming\",\"ref\":\"r\"}");
       WireJson.fields(request, SendHandler.SendRequest.class);
-      WireJson.write(new Accepted("priming", "priming", "+14155550100", 0), request.ref());
+      WireJson.write(new Accepted("priming", "priming", "+14155550100", null, 0), request.ref());
       if (readsAccounts) {
         accounts.find(UNREGISTERABLE_PHONE);
       }

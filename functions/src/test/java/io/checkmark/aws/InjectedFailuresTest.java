@@ -205,7 +205,7 @@ class InjectedFailuresTest {
     MessageQueue.Removal removal =
         messages.remove(
             ownerSession,
-            ids.stream().map(id -> new MessageQueue.Ack(id, null)).toList(),
+            ids.stream().map(id -> new MessageQueue.Ack(id, null, null)).toList(),
             acked -> List.of());
 
     assertThat(removal.removed()).isEqualTo(2);
@@ -228,6 +228,7 @@ class InjectedFailuresTest {
         from,
         1,
         null,
+        null,
         clientId,
         "hello",
         null,
@@ -249,11 +250,15 @@ class InjectedFailuresTest {
     connections = new ConnectionsTable(client, environment.get("CONNECTIONS_TABLE"), clock);
     RateLimitsTable rateLimits =
         new RateLimitsTable(client, environment.get("RATE_LIMITS_TABLE"), clock);
+    GroupEventsTable groupEvents = new GroupEventsTable(environment.get("GROUP_EVENTS_TABLE"));
     return new MessagesTable(
         client,
         environment.get("MESSAGES_TABLE"),
         connections,
         rateLimits,
+        new GroupsTable(
+            client, environment.get("GROUPS_TABLE"), groupEvents, connections, rateLimits),
+        groupEvents,
         new Resubmission(
             Backoff.fullJitter(Duration.ofMillis(40), Duration.ofSeconds(1)), waits::add));
   }
@@ -273,7 +278,7 @@ class InjectedFailuresTest {
       String id = "m-" + i + "-" + owner.phone();
       messages.add(
           new Session(connection, reader, 1, 1),
-          List.of(new QueueItem.Receipt(owner, id, "read", reader, 1, List.of("x"), now)));
+          List.of(new QueueItem.Receipt(owner, id, "read", reader, 1, null, List.of("x"), now)));
       ids.add(id);
     }
     return ids;

@@ -1,11 +1,13 @@
 package io.checkmark.aws;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import io.checkmark.template.SamTemplate;
 import io.checkmark.template.TableCreator;
 import java.nio.file.Path;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * Amazon's DynamoDB Local, embedded in the test JVM (no network), with the tables exactly as {@code
@@ -15,6 +17,8 @@ public final class TemplateTables {
 
   public static final Path TEMPLATE = Path.of("..", "template.yaml");
 
+  // Telemetry off: no dynamodb-local-metadata.json in the working directory, no calls out.
+  private static final AmazonDynamoDBLocal LOCAL = DynamoDBEmbedded.create(true);
   private static final DynamoDbClient CLIENT = createWithTables();
 
   private TemplateTables() {}
@@ -23,14 +27,18 @@ public final class TemplateTables {
     return CLIENT;
   }
 
+  /** The streams of the same tables (the GroupEvents table's feeds the fan-out). */
+  public static DynamoDbStreamsClient streams() {
+    return LOCAL.dynamoDbStreamsClient();
+  }
+
   /** The function environment the template gives a function, as Lambda would see it. */
   public static Map<String, String> environmentOf(String functionLogicalId) {
     return SamTemplate.load(TEMPLATE).functions().get(functionLogicalId).environment();
   }
 
   private static DynamoDbClient createWithTables() {
-    // Telemetry off: no dynamodb-local-metadata.json in the working directory, no calls out.
-    DynamoDbClient client = DynamoDBEmbedded.create(true).dynamoDbClient();
+    DynamoDbClient client = LOCAL.dynamoDbClient();
     TableCreator.createTables(client, SamTemplate.load(TEMPLATE).tables());
     return client;
   }

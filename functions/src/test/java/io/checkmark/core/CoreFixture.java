@@ -3,6 +3,7 @@ package io.checkmark.core;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -26,6 +27,7 @@ final class CoreFixture {
       new MessagingService(
           ports.queue,
           ports.accounts,
+          ports.groups,
           ports.connections,
           ports.pusher,
           ports.limits,
@@ -68,6 +70,39 @@ final class CoreFixture {
           clock,
           clock::advance,
           new SecureRandom());
+
+  static final GroupService.Limits GROUP_LIMITS = new GroupService.Limits(3, 3, 100, 2);
+
+  final GroupService groups =
+      new GroupService(
+          ports.groups,
+          ports.accounts,
+          ports.queue,
+          ports.pusher,
+          ports.limits,
+          GROUP_LIMITS,
+          messageIds,
+          clock,
+          new SecureRandom());
+
+  /** Pushes on the calling thread, so that a test sees them when the fan-out returns. */
+  final GroupFanOut fanOut =
+      new GroupFanOut(
+          ports.accounts,
+          ports.queue,
+          new DevicePushes(ports.connections, ports.pusher, Metrics.NONE),
+          Runnable::run,
+          Metrics.NONE);
+
+  private int eventsDelivered;
+
+  /** Runs the fan-out of every group event stored since the last call, as the stream would. */
+  void deliverGroupEvents() {
+    List<GroupEvent> events = ports.groups.events;
+    for (; eventsDelivered < events.size(); eventsDelivered++) {
+      fanOut.deliver(events.get(eventsDelivered));
+    }
+  }
 
   /** A new anonymous connection's id. */
   String connect() {

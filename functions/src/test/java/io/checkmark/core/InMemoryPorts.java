@@ -29,6 +29,7 @@ final class InMemoryPorts {
   final Accounts accounts = new Accounts();
   final Connections connections = new Connections();
   final Queue queue = new Queue();
+  final Groups groups = new Groups();
   final Pins pins = new Pins();
   final LinkCodes linkCodes = new LinkCodes();
   final Limits limits;
@@ -225,7 +226,62 @@ final class InMemoryPorts {
     private final Map<DeviceRef, TreeMap<String, QueueItem>> byOwner = new HashMap<>();
 
     private final Map<String, Stored> dedup = new HashMap<>();
+    private final Map<String, Integer> fanOutProgress = new HashMap<>();
     final List<QueueItem> setAside = new ArrayList<>();
+
+    @Override
+    public Optional<Stored> storeOnceInGroup(
+        Session sender, Group group, GroupEvent message, RateLimiter.Limit sendLimit) {
+      synchronized (InMemoryPorts.this) {
+        connections.requireBound(sender);
+        String key =
+            sender.phone()
+                + "."
+                + sender.deviceId()
+                + "#"
+                + group.id()
+                + "#"
+                + ((QueueItem.Message) message.item()).clientId();
+        Stored earlier = dedup.get(key);
+        if (earlier != null) {
+          return Optional.of(
+              new Stored(earlier.messageId(), earlier.to(), earlier.acceptedAtMillis(), true));
+        }
+        if (groups.byId.get(group.id()).version() != group.version()) {
+          return Optional.empty();
+        }
+        limits.acquireInAlignedWindow(sendLimit);
+        Stored stored =
+            new Stored(
+                message.messageId(), group.id(), message.item().acceptedAt().toEpochMilli(), false);
+        dedup.put(key, stored);
+        groups.events.add(message);
+        return Optional.of(stored);
+      }
+    }
+
+    @Override
+    public int fanOutProgress(String eventId) {
+      synchronized (InMemoryPorts.this) {
+        return fanOutProgress.getOrDefault(eventId, 0);
+      }
+    }
+
+    @Override
+    public boolean storeFanOutStep(GroupEvent event, int from, int to, List<QueueItem> copies) {
+      String eventId = event.messageId();
+      if (copies.size() > MAX_FAN_OUT_COPIES) {
+        throw new IllegalArgumentException("a step holds at most " + MAX_FAN_OUT_COPIES);
+      }
+      synchronized (InMemoryPorts.this) {
+        if (fanOutProgress.getOrDefault(eventId, 0) != from) {
+          return false;
+        }
+        fanOutProgress.put(eventId, to);
+        copies.forEach(this::put);
+        return true;
+      }
+    }
 
     @Override
     public Stored storeOnce(
@@ -320,6 +376,46 @@ final class InMemoryPorts {
 
     private void put(QueueItem item) {
       byOwner.computeIfAbsent(item.owner(), owner -> new TreeMap<>()).put(item.messageId(), item);
+    }
+  }
+
+  /** Groups by id, and every event stored, in order, as the GroupEvents table's stream has them. */
+  final class Groups implements GroupStore {
+    private final Map<String, Group> byId = new HashMap<>();
+    final List<GroupEvent> events = new ArrayList<>();
+
+    @Override
+    public Optional<Group> find(String groupId) {
+      synchronized (InMemoryPorts.this) {
+        return Optional.ofNullable(byId.get(groupId));
+      }
+    }
+
+    @Override
+    public void create(Session creator, Group group, GroupEvent created, RateLimiter.Limit limit) {
+      synchronized (InMemoryPorts.this) {
+        connections.requireBound(creator);
+        limits.acquireInAlignedWindow(limit);
+        byId.put(group.id(), group);
+        events.add(created);
+      }
+    }
+
+    @Override
+    public boolean change(
+        Session by, Group before, Group after, GroupEvent event, RateLimiter.Limit limit) {
+      synchronized (InMemoryPorts.this) {
+        connections.requireBound(by);
+        if (byId.get(before.id()).version() != before.version()) {
+          return false;
+        }
+        if (limit != null) {
+          limits.acquireInAlignedWindow(limit);
+        }
+        byId.put(after.id(), after);
+        events.add(event);
+        return true;
+      }
     }
   }
 

@@ -145,7 +145,7 @@ class LinkedDevicesRulesTest {
     Session bobsLaptop = core.link(bob, "laptop");
     String id = core.messaging.send(alice, bob.phone(), "c-1", "hi", null).messageId();
 
-    assertThat(core.messaging.read(bobsLaptop, alice.phone(), List.of(id))).isEqualTo(1);
+    assertThat(core.messaging.read(bobsLaptop, alice.phone(), null, List.of(id))).isEqualTo(1);
 
     for (Session device : List.of(alice, alicesLaptop)) {
       assertThat(receiptsIn(device.device()))

@@ -204,7 +204,9 @@ class MessagingRulesTest {
     String fromCarol = core.messaging.send(carol, bob.phone(), "c-2", "hi", null).messageId();
     String aliceToCarol = core.messaging.send(alice, carol.phone(), "c-3", "hi", null).messageId();
 
-    assertThat(core.messaging.read(bob, alice.phone(), List.of(fromAlice, fromCarol, aliceToCarol)))
+    assertThat(
+            core.messaging.read(
+                bob, alice.phone(), null, List.of(fromAlice, fromCarol, aliceToCarol)))
         .isEqualTo(1);
 
     assertThat(core.ports.queue.all(alice.phone()))

@@ -115,12 +115,12 @@ class DeliveryGuaranteesTest {
 
     assertThat(
             functions.messaging.read(
-                stranger, alice.phone(), List.of(toBob, toStranger, "made-up")))
+                stranger, alice.phone(), null, List.of(toBob, toStranger, "made-up")))
         .as("ids the stranger never received from alice")
         .isZero();
     assertThat(queued(alice.phone())).as("no receipt queued when none counted").isEmpty();
 
-    assertThat(functions.messaging.read(bob, alice.phone(), List.of(toBob, "made-up")))
+    assertThat(functions.messaging.read(bob, alice.phone(), null, List.of(toBob, "made-up")))
         .isEqualTo(1);
     assertThat(queued(alice.phone())).hasSize(1);
   }
@@ -284,11 +284,11 @@ class DeliveryGuaranteesTest {
     Session bob = functions.register();
     String messageId = functions.messaging.send(alice, bob.phone(), "c-1", "m", null).messageId();
     for (int i = 0; i < 3; i++) {
-      functions.messaging.read(bob, alice.phone(), List.of(messageId));
+      functions.messaging.read(bob, alice.phone(), null, List.of(messageId));
     }
 
     assertRefused(
-        () -> functions.messaging.read(bob, alice.phone(), List.of(messageId)),
+        () -> functions.messaging.read(bob, alice.phone(), null, List.of(messageId)),
         ErrorCode.RATE_LIMITED);
   }
 

@@ -209,7 +209,7 @@ class MessagingTest {
     Device bob = register();
     String messageId = messaging.send(alice.session, bob.phone, "c-1", "read me", null).messageId();
 
-    assertThat(messaging.read(bob.session, alice.phone, List.of(messageId, messageId)))
+    assertThat(messaging.read(bob.session, alice.phone, null, List.of(messageId, messageId)))
         .isEqualTo(1);
 
     assertThat(framesTo(alice.connection))
@@ -335,7 +335,8 @@ class MessagingTest {
         () -> messaging.sync(DeviceRef.primaryOf(bob.phone), bob.connection, 501),
         ErrorCode.BAD_REQUEST);
     assertRefused(() -> messaging.ack(bob.session, List.of()), ErrorCode.BAD_REQUEST);
-    assertRefused(() -> messaging.read(bob.session, "bob", List.of("x")), ErrorCode.BAD_REQUEST);
+    assertRefused(
+        () -> messaging.read(bob.session, "bob", null, List.of("x")), ErrorCode.BAD_REQUEST);
 
     assertThat(queued(bob.phone)).isEmpty();
     assertThat(queued(unregistered)).isEmpty();

@@ -31,6 +31,7 @@ import software.amazon.awscdk.services.iam.Policy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.CfnEventSourceMapping;
 import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.services.lambda.Code;
@@ -40,6 +41,7 @@ import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.logs.CfnLogGroup;
 import software.amazon.awscdk.services.secretsmanager.CfnSecret;
 import software.amazon.awscdk.services.sns.CfnTopic;
+import software.amazon.awscdk.services.sqs.CfnQueue;
 import software.constructs.Construct;
 
 /**
@@ -68,6 +70,9 @@ public final class CheckmarkStack extends Stack {
    */
   private static final Set<String> READS_TEST_NUMBERS = Set.of("RequestPin");
 
+  /** The function the GroupEvents table's stream runs. */
+  private static final String FAN_OUT = "FanOut";
+
   private final Map<String, CfnTable> tables = new LinkedHashMap<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
   private final CfnApi api;
@@ -77,6 +82,8 @@ public final class CheckmarkStack extends Stack {
   private final CfnParameter readsPer10Seconds;
   private final CfnParameter unknownRecipientsPerDay;
   private final CfnParameter linkRequestsPerAddress;
+  private final CfnParameter groupsPerDay;
+  private final CfnParameter memberAdditionsPerDay;
 
   public CheckmarkStack(
       Construct scope, String id, StackProps props, String functionJar, SamTemplate template) {
@@ -172,6 +179,20 @@ public final class CheckmarkStack extends Stack {
             .defaultValue(50)
             .minValue(1)
             .description("Distinct unregistered numbers one account may be told of in a UTC day.")
+            .build();
+    groupsPerDay =
+        CfnParameter.Builder.create(this, "GroupsPerAccountPerDay")
+            .type("Number")
+            .defaultValue(50)
+            .minValue(1)
+            .description("Groups one account may create in a UTC day.")
+            .build();
+    memberAdditionsPerDay =
+        CfnParameter.Builder.create(this, "MemberAdditionsPerAccountPerDay")
+            .type("Number")
+            .defaultValue(200)
+            .minValue(1)
+            .description("updateGroup calls that add members one account may make in a UTC day.")
             .build();
     CfnParameter senderId =
         parameter(
@@ -273,6 +294,26 @@ public final class CheckmarkStack extends Stack {
         List.of("codeHash"),
         "expiresAt",
         List.of());
+    table(
+        "GroupsTable",
+        "GROUPS_TABLE",
+        deletionProtection,
+        List.of(key("group", "HASH")),
+        List.of("group"),
+        null,
+        List.of());
+    table(
+        "GroupEventsTable",
+        "GROUP_EVENTS_TABLE",
+        deletionProtection,
+        List.of(key("id", "HASH")),
+        List.of("id"),
+        "expiresAt",
+        List.of());
+    tables
+        .get("GroupEventsTable")
+        .setStreamSpecification(
+            CfnTable.StreamSpecificationProperty.builder().streamViewType("NEW_IMAGE").build());
     messageIdKey =
         CfnSecret.Builder.create(this, "MessageIdKeySecret")
             .description("Checkmark's key for the MACs in message ids (HMAC-SHA256).")
@@ -322,32 +363,19 @@ public final class CheckmarkStack extends Stack {
     List<CfnRoute> cfnRoutes = new ArrayList<>();
     List<Alias> aliases = new ArrayList<>();
     for (Route route : routes) {
-      // Its own log group with a retention, not /aws/lambda/<name> (which Lambda could create
-      // first); see template.yaml.
-      CfnLogGroup logGroup =
-          CfnLogGroup.Builder.create(this, route.name + "FunctionLogGroup")
-              .logGroupName(Fn.sub("/aws/lambda/${AWS::StackName}/" + route.name + "Function"))
-              .retentionInDays(logRetention.getValueAsNumber())
-              .build();
       Map<String, String> functionEnvironment = with(environment, route.environment);
       if (READS_TEST_NUMBERS.contains(route.name)) {
         functionEnvironment.put("TEST_NUMBERS_PARAMETER", testNumbers.getValueAsString());
       }
       Function function =
-          Function.Builder.create(this, route.name + "Function")
-              .runtime(Runtime.JAVA_21)
-              .architecture(Architecture.ARM_64)
-              .memorySize(1024)
-              .timeout(Duration.seconds(10))
-              .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-              .code(Code.fromAsset(functionJar))
-              .handler(route.handler)
-              .environment(functionEnvironment)
-              .build();
-      ((CfnFunction) function.getNode().getDefaultChild())
-          .setLoggingConfig(
-              CfnFunction.LoggingConfigProperty.builder().logGroup(logGroup.getRef()).build());
-      route.statements.forEach(function::addToRolePolicy);
+          function(
+              route.name,
+              route.handler,
+              functionEnvironment,
+              Duration.seconds(10),
+              functionJar,
+              logRetention,
+              route.statements);
       if (READS_TEST_NUMBERS.contains(route.name)) {
         Policy readTestNumbers =
             Policy.Builder.create(this, route.name + "FunctionTestNumbersPolicy")
@@ -363,15 +391,7 @@ public final class CheckmarkStack extends Stack {
             .getCfnOptions()
             .setCondition(hasTestNumbers);
       }
-      Annotations.of(function)
-          .acknowledgeWarning(
-              "@aws-cdk/aws-lambda:snapStartRequirePublish",
-              "every deploy publishes a version through the live alias below");
-      Alias alias =
-          Alias.Builder.create(this, route.name + "FunctionAliaslive")
-              .aliasName("live")
-              .version(function.getCurrentVersion())
-              .build();
+      Alias alias = liveAlias(route.name, function);
       CfnIntegration integration =
           CfnIntegration.Builder.create(this, route.name + "Integration")
               .apiId(api.getRef())
@@ -416,6 +436,7 @@ public final class CheckmarkStack extends Stack {
       aliases.add(alias);
       cfnRoutes.add(cfnRoute);
     }
+    aliases.add(fanOut(template, functionJar, logRetention, functions));
 
     CfnDeployment deployment =
         CfnDeployment.Builder.create(this, "Deployment").apiId(api.getRef()).build();
@@ -558,17 +579,15 @@ public final class CheckmarkStack extends Stack {
     // Canary deploys, rolled back by the error and throttle alarms, as SAM's DeploymentPreference
     // does.
     for (int i = 0; i < aliases.size(); i++) {
-      LambdaDeploymentGroup.Builder.create(this, routes.get(i).name + "FunctionDeploymentGroup")
+      String name = i < routes.size() ? routes.get(i).name : FAN_OUT;
+      LambdaDeploymentGroup.Builder.create(this, name + "FunctionDeploymentGroup")
           .alias(aliases.get(i))
           .deploymentConfig(LambdaDeploymentConfig.CANARY_10_PERCENT_5_MINUTES)
           .alarms(
               List.of(
+                  Alarm.fromAlarmArn(this, name + "ErrorsAlarmRef", integrationErrors.getAttrArn()),
                   Alarm.fromAlarmArn(
-                      this, routes.get(i).name + "ErrorsAlarmRef", integrationErrors.getAttrArn()),
-                  Alarm.fromAlarmArn(
-                      this,
-                      routes.get(i).name + "ThrottlesAlarmRef",
-                      functionThrottles.getAttrArn())))
+                      this, name + "ThrottlesAlarmRef", functionThrottles.getAttrArn())))
           .build();
     }
 
@@ -655,13 +674,11 @@ public final class CheckmarkStack extends Stack {
     String rateLimits = arn("RateLimitsTable");
     String messages = arn("MessagesTable");
     String linkCodes = arn("LinkCodesTable");
+    String groups = arn("GroupsTable");
+    String groupEvents = arn("GroupEventsTable");
     String devicesByPhone = connections + "/index/devicesByPhone";
     PolicyStatement session = allow(List.of("dynamodb:GetItem"), connections, accounts);
-    PolicyStatement manageConnections =
-        allow(
-            List.of("execute-api:ManageConnections"),
-            Fn.sub(
-                "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/${StageName}/*/@connections/*"));
+    PolicyStatement manageConnections = manageConnections();
     PolicyStatement findConnections = allow(List.of("dynamodb:Query"), devicesByPhone);
     List<PolicyStatement> push =
         List.of(
@@ -721,11 +738,12 @@ public final class CheckmarkStack extends Stack {
         new Grants(
             with(
                 session,
-                allow(List.of("dynamodb:PutItem"), messages),
+                allow(List.of("dynamodb:PutItem"), messages, groupEvents),
                 concat(
                     List.of(
                         allow(List.of("dynamodb:BatchGetItem"), accounts),
-                        stillBound,
+                        allow(List.of("dynamodb:ConditionCheckItem"), connections, groups),
+                        allow(List.of("dynamodb:GetItem"), groups),
                         countHits,
                         readKey),
                     push)),
@@ -760,7 +778,10 @@ public final class CheckmarkStack extends Stack {
             with(
                 session,
                 allow(List.of("dynamodb:PutItem"), messages),
-                concat(List.of(stillBound, countHits, readKey), push)),
+                concat(
+                    List.of(
+                        allow(List.of("dynamodb:GetItem"), groups), stillBound, countHits, readKey),
+                    push)),
             Map.of(
                 "MESSAGE_ID_KEY_SECRET",
                 keyArn,
@@ -802,7 +823,159 @@ public final class CheckmarkStack extends Stack {
                 allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
                 manageConnections,
                 dropQueues)));
+    PolicyStatement writeGroup = allow(List.of("dynamodb:PutItem"), groups, groupEvents);
+    PolicyStatement readGroup = allow(List.of("dynamodb:GetItem"), groups);
+    PolicyStatement readMembers = allow(List.of("dynamodb:BatchGetItem"), accounts);
+    String unknownRecipients = unknownRecipientsPerDay.getValueAsString();
+    grants.put(
+        "CreateGroup",
+        new Grants(
+            List.of(session, readMembers, writeGroup, stillBound, countHits),
+            Map.of(
+                "GROUPS_PER_ACCOUNT_PER_DAY",
+                groupsPerDay.getValueAsString(),
+                "UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY",
+                unknownRecipients)));
+    grants.put(
+        "UpdateGroup",
+        new Grants(
+            List.of(session, readGroup, readMembers, writeGroup, stillBound, countHits),
+            Map.of(
+                "MEMBER_ADDITIONS_PER_ACCOUNT_PER_DAY",
+                memberAdditionsPerDay.getValueAsString(),
+                "UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY",
+                unknownRecipients)));
+    grants.put("LeaveGroup", new Grants(List.of(session, readGroup, writeGroup, stillBound)));
+    grants.put("GetGroup", new Grants(List.of(session, readGroup)));
     return grants;
+  }
+
+  /**
+   * The fan-out function, run by the GroupEvents table's stream through an event source mapping on
+   * its live alias, with the settings and permissions template.yaml gives it; returns the alias.
+   */
+  private Alias fanOut(
+      SamTemplate template,
+      String functionJar,
+      CfnParameter logRetention,
+      List<Function> functions) {
+    SamTemplate.StreamSource source =
+        template.streamSources().stream()
+            .filter(stream -> stream.functionLogicalId().equals(FAN_OUT + "Function"))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalStateException("template.yaml has no stream for the fan-out"));
+    CfnQueue deadLetters =
+        CfnQueue.Builder.create(this, source.onFailureLogicalId())
+            .messageRetentionPeriod(1_209_600)
+            .sqsManagedSseEnabled(true)
+            .build();
+    CfnTable groupEvents = tables.get(source.tableLogicalId());
+    Function function =
+        function(
+            FAN_OUT,
+            template.functions().get(FAN_OUT + "Function").handler(),
+            environment,
+            Duration.seconds(template.functions().get(FAN_OUT + "Function").timeoutSeconds()),
+            functionJar,
+            logRetention,
+            List.of(
+                allow(
+                    List.of(
+                        "dynamodb:DescribeStream",
+                        "dynamodb:GetRecords",
+                        "dynamodb:GetShardIterator",
+                        "dynamodb:ListStreams"),
+                    groupEvents.getAttrStreamArn()),
+                allow(List.of("dynamodb:BatchGetItem"), arn("AccountsTable")),
+                allow(List.of("dynamodb:GetItem", "dynamodb:PutItem"), arn("MessagesTable")),
+                allow(List.of("dynamodb:Query"), arn("ConnectionsTable") + "/index/devicesByPhone"),
+                allow(List.of("dynamodb:DeleteItem"), arn("ConnectionsTable")),
+                manageConnections(),
+                allow(List.of("sqs:SendMessage"), deadLetters.getAttrArn())));
+    Alias alias = liveAlias(FAN_OUT, function);
+    CfnEventSourceMapping.Builder.create(this, FAN_OUT + "FunctionGroupEvents")
+        .eventSourceArn(groupEvents.getAttrStreamArn())
+        .functionName(alias.getFunctionArn())
+        .startingPosition(source.startingPosition())
+        .batchSize(source.batchSize())
+        .maximumBatchingWindowInSeconds(0)
+        .parallelizationFactor(10)
+        .maximumRetryAttempts(source.maximumRetryAttempts())
+        .bisectBatchOnFunctionError(source.bisectBatchOnFunctionError())
+        .functionResponseTypes(List.of("ReportBatchItemFailures"))
+        .filterCriteria(
+            CfnEventSourceMapping.FilterCriteriaProperty.builder()
+                .filters(
+                    List.of(
+                        CfnEventSourceMapping.FilterProperty.builder()
+                            .pattern("{\"eventName\": [\"INSERT\"]}")
+                            .build()))
+                .build())
+        .destinationConfig(
+            CfnEventSourceMapping.DestinationConfigProperty.builder()
+                .onFailure(
+                    CfnEventSourceMapping.OnFailureProperty.builder()
+                        .destination(deadLetters.getAttrArn())
+                        .build())
+                .build())
+        .build();
+    functions.add(function);
+    return alias;
+  }
+
+  /**
+   * A function of the shared jar with its own log group (with a retention, not
+   * /aws/lambda/&lt;name&gt;, which Lambda could create first; see template.yaml) and exactly the
+   * given statements.
+   */
+  private Function function(
+      String name,
+      String handler,
+      Map<String, String> functionEnvironment,
+      Duration timeout,
+      String functionJar,
+      CfnParameter logRetention,
+      List<PolicyStatement> statements) {
+    CfnLogGroup logGroup =
+        CfnLogGroup.Builder.create(this, name + "FunctionLogGroup")
+            .logGroupName(Fn.sub("/aws/lambda/${AWS::StackName}/" + name + "Function"))
+            .retentionInDays(logRetention.getValueAsNumber())
+            .build();
+    Function function =
+        Function.Builder.create(this, name + "Function")
+            .runtime(Runtime.JAVA_21)
+            .architecture(Architecture.ARM_64)
+            .memorySize(1024)
+            .timeout(timeout)
+            .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+            .code(Code.fromAsset(functionJar))
+            .handler(handler)
+            .environment(functionEnvironment)
+            .build();
+    ((CfnFunction) function.getNode().getDefaultChild())
+        .setLoggingConfig(
+            CfnFunction.LoggingConfigProperty.builder().logGroup(logGroup.getRef()).build());
+    statements.forEach(function::addToRolePolicy);
+    return function;
+  }
+
+  private Alias liveAlias(String name, Function function) {
+    Annotations.of(function)
+        .acknowledgeWarning(
+            "@aws-cdk/aws-lambda:snapStartRequirePublish",
+            "every deploy publishes a version through the live alias below");
+    return Alias.Builder.create(this, name + "FunctionAliaslive")
+        .aliasName("live")
+        .version(function.getCurrentVersion())
+        .build();
+  }
+
+  private static PolicyStatement manageConnections() {
+    return allow(
+        List.of("execute-api:ManageConnections"),
+        Fn.sub(
+            "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/${StageName}/*/@connections/*"));
   }
 
   private void table(

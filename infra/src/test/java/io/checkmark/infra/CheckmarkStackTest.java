@@ -23,8 +23,8 @@ class CheckmarkStackTest {
     SynthesizedStack.TEMPLATE.hasResourceProperties(
         "AWS::ApiGatewayV2::Api",
         Map.of("ProtocolType", "WEBSOCKET", "RouteSelectionExpression", "$request.body.action"));
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", 15);
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::RouteResponse", 13);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", 19);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::RouteResponse", 17);
   }
 
   @Test
@@ -48,7 +48,7 @@ class CheckmarkStackTest {
 
   @Test
   void functionsRunJava21OnArm64WithSnapStartBehindALiveAlias() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Function", 15);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Function", 20);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Function",
         Map.of(
@@ -58,17 +58,25 @@ class CheckmarkStackTest {
             List.of("arm64"),
             "MemorySize",
             1024,
-            "Timeout",
-            10,
             "SnapStart",
             Map.of("ApplyOn", "PublishedVersions")));
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Alias", 15);
+    assertThat(
+            SynthesizedStack.TEMPLATE.findResources(
+                "AWS::Lambda::Function", Map.of("Properties", Map.of("Timeout", 10))))
+        .as("every route's function")
+        .hasSize(19);
+    assertThat(
+            SynthesizedStack.TEMPLATE.findResources(
+                "AWS::Lambda::Function", Map.of("Properties", Map.of("Timeout", 60))))
+        .as("the fan-out, which writes and pushes a 1,024-member group's copies")
+        .hasSize(1);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Alias", 20);
     SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
   }
 
   @Test
   void everyPermissionIsScopedToThisApi() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Permission", 15);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Permission", 19);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Permission",
         Map.of("Principal", "apigateway.amazonaws.com", "SourceArn", Match.anyValue()));
@@ -76,7 +84,7 @@ class CheckmarkStackTest {
 
   @Test
   void tablesAreOnDemandWithPointInTimeRecoveryAndDeletionProtectionAsAParameter() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::DynamoDB::Table", 6);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::DynamoDB::Table", 8);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::DynamoDB::Table",
         Map.of(
@@ -87,7 +95,7 @@ class CheckmarkStackTest {
 
   @Test
   void canaryDeploymentsRollBackOnTheAlarms() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 15);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 20);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::CodeDeploy::DeploymentGroup",
         Map.of(
@@ -118,7 +126,7 @@ class CheckmarkStackTest {
 
   @Test
   void everyFunctionLogsToItsOwnGroupKeptForLogRetentionDays() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Logs::LogGroup", 16);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Logs::LogGroup", 21);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Function",
         Map.of(
@@ -128,7 +136,7 @@ class CheckmarkStackTest {
             SynthesizedStack.TEMPLATE.findResources(
                 "AWS::Logs::LogGroup",
                 Map.of("Properties", Map.of("RetentionInDays", Map.of("Ref", "LogRetentionDays")))))
-        .hasSize(15);
+        .hasSize(20);
   }
 
   @Test

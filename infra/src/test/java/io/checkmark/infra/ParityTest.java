@@ -33,12 +33,13 @@ class ParityTest {
     for (StackShape side : List.of(sam, cdk)) {
       assertThat(side.routeSelection()).isEqualTo("$request.body.action");
       assertThat(side.handlerByRoute())
-          .hasSize(15)
+          .hasSize(19)
           .containsEntry("send", "io.checkmark.handler.SendHandler::handleRequest")
           .containsEntry("approveLink", "io.checkmark.handler.ApproveLinkHandler::handleRequest");
       assertThat(side.tableByVariable())
-          .hasSize(6)
+          .hasSize(8)
           .containsEntry("MESSAGES_TABLE", "queue:HASH id:RANGE ttl expiresAt")
+          .containsEntry("GROUP_EVENTS_TABLE", "id:HASH ttl expiresAt")
           .containsEntry("LINK_CODES_TABLE", "codeHash:HASH ttl expiresAt");
       assertThat(side.actionsByHandler().get("io.checkmark.handler.SendHandler::handleRequest"))
           .contains("dynamodb:PutItem", "dynamodb:Query", "execute-api:ManageConnections");
@@ -62,10 +63,12 @@ class ParityTest {
           .contains("LINK_REQUESTS_PER_ADDRESS_PER_HOUR");
       assertThat(side.logRetentionByHandler())
           .as("every function's log group keeps logs for LogRetentionDays")
-          .hasSize(15)
+          .hasSize(20)
           .allSatisfy(
               (handler, retention) -> assertThat(retention).isEqualTo("{Ref=LogRetentionDays}"));
       assertThat(side.alarms()).hasSize(5);
+      assertThat(side.streamsByHandler())
+          .containsOnlyKeys("io.checkmark.handler.FanOutHandler::handleRequest");
     }
     assertThat(sam.differencesFrom(cdk)).isEmpty();
   }
@@ -114,6 +117,14 @@ class ParityTest {
             "          UNUSED: x\n");
     assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
         .anyMatch(difference -> difference.startsWith("environment variables per handler"));
+  }
+
+  @Test
+  void streamSettingOnOneSideOnlyIsCaught() throws IOException {
+    StackShape sam =
+        samAfter("            MaximumRetryAttempts: 10\n", "            MaximumRetryAttempts: 2\n");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("stream event sources"));
   }
 
   @Test

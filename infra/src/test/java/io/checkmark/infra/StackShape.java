@@ -16,8 +16,8 @@ import java.util.TreeSet;
  * and from CDK's synthesized one: the route selection, each route's handler and route response,
  * each table (found through the environment variable that names it) with its keys, indexes and TTL,
  * the environment variables and IAM actions of each handler's function (an action granted only
- * under a condition is named with it), the retention of each handler's log group, and the metrics
- * the alarms watch.
+ * under a condition is named with it), the retention of each handler's log group, the metrics the
+ * alarms watch, and the streams that run functions, with their batching, retries and destinations.
  */
 record StackShape(
     String routeSelection,
@@ -27,7 +27,8 @@ record StackShape(
     Map<String, Set<String>> variablesByHandler,
     Map<String, Set<String>> actionsByHandler,
     Map<String, String> logRetentionByHandler,
-    Set<String> alarms) {
+    Set<String> alarms,
+    Map<String, String> streamsByHandler) {
 
   static StackShape of(Path template) {
     SamTemplate stack = SamTemplate.load(template, Map.of(), "us-east-1", "Checkmark");
@@ -131,6 +132,28 @@ record StackShape(
     resources.values().stream()
         .filter(resource -> "AWS::CloudWatch::Alarm".equals(resource.get("Type")))
         .forEach(alarm -> alarms.add(describeAlarm(map(alarm.get("Properties")))));
+    Map<String, String> streamsByHandler = new TreeMap<>();
+    stack
+        .streamSources()
+        .forEach(
+            source ->
+                streamsByHandler.put(
+                    functions.get(source.functionLogicalId()).handler(),
+                    source.tableLogicalId()
+                        + " from "
+                        + source.startingPosition()
+                        + ", batches of "
+                        + source.batchSize()
+                        + ", "
+                        + source.maximumRetryAttempts()
+                        + " retries, bisect "
+                        + source.bisectBatchOnFunctionError()
+                        + ", item failures "
+                        + source.reportsBatchItemFailures()
+                        + ", events "
+                        + source.eventNames()
+                        + ", on failure to "
+                        + source.onFailureLogicalId()));
     return new StackShape(
         stack.routeSelectionExpression(),
         handlerByRoute,
@@ -139,7 +162,8 @@ record StackShape(
         variablesByHandler,
         actionsByHandler,
         logRetentionByHandler,
-        alarms);
+        alarms,
+        streamsByHandler);
   }
 
   /** Where the two disagree, one line each; empty when they agree. */
@@ -161,6 +185,7 @@ record StackShape(
         other.logRetentionByHandler,
         differences);
     compare("alarms", alarms, other.alarms, differences);
+    compare("stream event sources", streamsByHandler, other.streamsByHandler, differences);
     return differences;
   }
 

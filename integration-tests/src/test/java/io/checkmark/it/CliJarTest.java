@@ -190,6 +190,83 @@ class CliJarTest {
         .matches("Too many attempts for now; try again in \\d+ seconds\\.");
   }
 
+  @Test
+  void aGroupIsCreatedShownAndSentToFromTheCommandLine() throws Exception {
+    String url = "--url=" + stack.webSocketUrl();
+    String friend = Phones.next();
+    Devices.register(stack, friend);
+    Run registered =
+        cli("", "register", TEST_NUMBER, url, "--home", home.toString(), "--pin", TEST_PIN);
+    assertThat(registered.exitCode).as(registered.output).isZero();
+
+    Run created =
+        cli(
+            "",
+            "group",
+            "create",
+            "--as",
+            TEST_NUMBER,
+            "Friends",
+            friend,
+            url,
+            "--home",
+            home.toString());
+    assertThat(created.exitCode).as(created.output).isZero();
+    java.util.regex.Matcher id =
+        java.util.regex.Pattern.compile("Created group (\\S+) \"Friends\" with 2 members")
+            .matcher(created.output);
+    assertThat(id.find()).as(created.output).isTrue();
+    Run sent =
+        cli(
+            "",
+            "group",
+            "send",
+            "--as",
+            TEST_NUMBER,
+            id.group(1),
+            "hello all",
+            url,
+            "--home",
+            home.toString());
+    Run shown =
+        cli("", "group", "show", "--as", TEST_NUMBER, id.group(1), url, "--home", home.toString());
+    Run chat =
+        cli(
+            "in the chat\n",
+            "chat",
+            "--as",
+            TEST_NUMBER,
+            "--group",
+            id.group(1),
+            url,
+            "--home",
+            home.toString());
+    Run unknown =
+        cli(
+            "",
+            "group",
+            "send",
+            "--as",
+            TEST_NUMBER,
+            "no-such-group",
+            "hi",
+            url,
+            "--home",
+            home.toString());
+
+    assertThat(sent.lines())
+        .singleElement()
+        .asString()
+        .startsWith("✓ sent to group " + id.group(1));
+    assertThat(shown.output).contains(friend).contains("admins: [" + TEST_NUMBER + "]");
+    assertThat(chat.exitCode).as(chat.output).isZero();
+    assertThat(chat.output)
+        .contains("Chatting in group \"Friends\" (2 members)")
+        .contains("✓ sent: \"in the chat\"");
+    assertThat(unknown.exitCode).isEqualTo(1);
+    assertThat(unknown.lines()).singleElement().asString().startsWith("There is no such group");
+  }
+
   private record Run(int exitCode, String output, Duration took) {
     List<String> lines() {
       return output.lines().filter(line -> !line.isBlank()).toList();

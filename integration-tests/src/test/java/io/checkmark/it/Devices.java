@@ -3,6 +3,7 @@ package io.checkmark.it;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.Listener;
 import io.checkmark.local.LocalStack;
+import io.checkmark.protocol.GroupUpdateFrame;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
 import java.net.URI;
@@ -53,6 +54,8 @@ final class Devices {
   static final class Inbox implements Listener {
     final BlockingQueue<MessageFrame> messages = new LinkedBlockingQueue<>();
     final BlockingQueue<ReceiptFrame> receipts = new LinkedBlockingQueue<>();
+    final BlockingQueue<GroupUpdateFrame> groupUpdates = new LinkedBlockingQueue<>();
+    final BlockingQueue<MessageFrame> transcripts = new LinkedBlockingQueue<>();
 
     @Override
     public void onMessage(MessageFrame message) {
@@ -62,6 +65,32 @@ final class Devices {
     @Override
     public void onReceipt(ReceiptFrame receipt) {
       receipts.add(receipt);
+    }
+
+    @Override
+    public void onGroupUpdate(GroupUpdateFrame update) {
+      groupUpdates.add(update);
+    }
+
+    @Override
+    public void onSentTranscript(MessageFrame transcript) {
+      transcripts.add(transcript);
+    }
+
+    GroupUpdateFrame nextGroupUpdate() throws InterruptedException {
+      GroupUpdateFrame update = groupUpdates.poll(10, TimeUnit.SECONDS);
+      if (update == null) {
+        throw new AssertionError("no group update within 10 s");
+      }
+      return update;
+    }
+
+    MessageFrame nextTranscript() throws InterruptedException {
+      MessageFrame transcript = transcripts.poll(10, TimeUnit.SECONDS);
+      if (transcript == null) {
+        throw new AssertionError("no sent transcript within 10 s");
+      }
+      return transcript;
     }
 
     MessageFrame nextMessage() throws InterruptedException {

@@ -90,7 +90,12 @@ class LeastPrivilegeTest {
                 "RequestLinkFunction",
                 "ApproveLinkFunction",
                 "ListDevicesFunction",
-                "UnlinkDeviceFunction"));
+                "UnlinkDeviceFunction",
+                "CreateGroupFunction",
+                "UpdateGroupFunction",
+                "LeaveGroupFunction",
+                "GetGroupFunction",
+                "FanOutFunction"));
     assertThat(AwsCallRecorder.CALLS)
         .as("the linked-device paths ran")
         .extracting(call -> call.signer() + " " + call.action() + " " + call.resource())
@@ -102,6 +107,17 @@ class LeastPrivilegeTest {
             "VerifyPinFunction dynamodb:DeleteItem table/MessagesTable",
             "DisconnectFunction dynamodb:UpdateItem table/AccountsTable",
             "SendFunction dynamodb:BatchGetItem table/AccountsTable");
+    assertThat(AwsCallRecorder.CALLS)
+        .as("the group paths ran")
+        .extracting(call -> call.signer() + " " + call.action() + " " + call.resource())
+        .contains(
+            "CreateGroupFunction dynamodb:PutItem table/GroupEventsTable",
+            "UpdateGroupFunction dynamodb:PutItem table/GroupsTable",
+            "SendFunction dynamodb:ConditionCheckItem table/GroupsTable",
+            "SendFunction dynamodb:PutItem table/GroupEventsTable",
+            "FanOutFunction dynamodb:PutItem table/MessagesTable",
+            "FanOutFunction dynamodb:BatchGetItem table/AccountsTable",
+            "ReadFunction dynamodb:GetItem table/GroupsTable");
     assertThat(AwsCallRecorder.CALLS)
         .as("the test numbers, read by the only function that uses them")
         .filteredOn(call -> call.action().startsWith("ssm:"))
@@ -187,6 +203,7 @@ class LeastPrivilegeTest {
       first.closeCode(java.time.Duration.ofSeconds(5));
     }
     exerciseLinkedDevices(stack, alice, aliceKey);
+    exerciseGroups(stack);
     // The last disconnects run their function before the stack stops.
     await().atMost(Duration.ofSeconds(5)).until(() -> stack.openConnectionIds().isEmpty());
   }
@@ -239,6 +256,92 @@ class LeastPrivilegeTest {
       assertThat(JSON.readTree(tablet.next()).path("code").asText()).isEqualTo("DEVICE_REPLACED");
       tablet.closeCode(Duration.ofSeconds(5));
       primary.closeCode(Duration.ofSeconds(5));
+    }
+  }
+
+  /**
+   * Two new accounts: one creates a group with the other (and is told once of an unregistered
+   * number), renames it and adds a member, reads it, sends to it; the fan-out copies the message
+   * and pushes it; the member acks it (a delivered receipt with the group), reads it, and leaves.
+   */
+  private static void exerciseGroups(LocalStack stack) throws Exception {
+    String dave = Phones.next();
+    String erin = Phones.next();
+    String frank = Phones.next();
+    String daveKey = Devices.register(stack, dave);
+    String erinKey = Devices.register(stack, erin);
+    Devices.register(stack, frank);
+    try (TestSocket daveSocket =
+            TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(dave, daveKey));
+        TestSocket erinSocket =
+            TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(erin, erinKey))) {
+      String unregistered = Phones.next();
+      assertThat(
+              replyOfType(
+                      daveSocket,
+                      "{\"action\":\"createGroup\",\"name\":\"g\",\"members\":[\""
+                          + unregistered
+                          + "\"]}",
+                      "error")
+                  .path("code")
+                  .asText())
+          .isEqualTo("UNKNOWN_RECIPIENT");
+      String group =
+          replyOfType(
+                  daveSocket,
+                  "{\"action\":\"createGroup\",\"name\":\"g\",\"members\":[\"" + erin + "\"]}",
+                  "groupCreated")
+              .path("groupId")
+              .asText();
+      replyOfType(
+          daveSocket,
+          "{\"action\":\"updateGroup\",\"groupId\":\""
+              + group
+              + "\",\"name\":\"h\",\"add\":[\""
+              + frank
+              + "\"]}",
+          "groupUpdated");
+      replyOfType(daveSocket, "{\"action\":\"getGroup\",\"groupId\":\"" + group + "\"}", "group");
+      String messageId =
+          replyOfType(
+                  daveSocket,
+                  "{\"action\":\"send\",\"group\":\""
+                      + group
+                      + "\",\"id\":\"g-1\",\"body\":\"hi\"}",
+                  "accepted")
+              .path("messageId")
+              .asText();
+      nextOfType(erinSocket, "message");
+      replyOfType(
+          erinSocket, "{\"action\":\"ack\",\"messageIds\":[\"" + messageId + "\"]}", "acked");
+      replyOfType(
+          erinSocket,
+          "{\"action\":\"read\",\"to\":\""
+              + dave
+              + "\",\"group\":\""
+              + group
+              + "\",\"messageIds\":[\""
+              + messageId
+              + "\"]}",
+          "receiptSent");
+      replyOfType(
+          erinSocket, "{\"action\":\"leaveGroup\",\"groupId\":\"" + group + "\"}", "groupLeft");
+    }
+  }
+
+  /** Sends a frame and returns the first frame of that type to come back, past pushes. */
+  private static JsonNode replyOfType(TestSocket socket, String frame, String type)
+      throws Exception {
+    socket.send(frame);
+    return nextOfType(socket, type);
+  }
+
+  private static JsonNode nextOfType(TestSocket socket, String type) throws Exception {
+    while (true) {
+      JsonNode next = JSON.readTree(socket.next());
+      if (type.equals(next.path("type").asText())) {
+        return next;
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.checkmark.local;
 
+import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -21,6 +22,7 @@ final class EdgeHandler extends Handler.Wrapper {
   private final SsmParameters ssm;
   private final LocalSecrets secrets;
   private final String stagePath;
+  private final DynamoDbFaults faults;
 
   EdgeHandler(
       String stage,
@@ -28,8 +30,10 @@ final class EdgeHandler extends Handler.Wrapper {
       ManagementApi managementApi,
       SmsCapture sms,
       SsmParameters ssm,
-      LocalSecrets secrets) {
+      LocalSecrets secrets,
+      DynamoDbFaults faults) {
     super(dynamoDb);
+    this.faults = faults;
     this.managementApi = managementApi;
     this.sms = sms;
     this.ssm = ssm;
@@ -41,6 +45,21 @@ final class EdgeHandler extends Handler.Wrapper {
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String target = request.getHeaders().get("X-Amz-Target");
     if (target != null && target.startsWith("DynamoDB")) {
+      if (faults.failsNow(target, request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+        response.getHeaders().put("x-amzn-ErrorType", "InternalServerError");
+        HttpResponses.write(
+            response,
+            callback,
+            500,
+            "application/x-amz-json-1.0",
+            HttpResponses.toJson(
+                Map.of(
+                    "__type",
+                    "com.amazonaws.dynamodb.v20120810#InternalServerError",
+                    "message",
+                    "failure injected by the local stack")));
+        return true;
+      }
       if (getHandler() != null) {
         return super.handle(request, response, callback);
       }

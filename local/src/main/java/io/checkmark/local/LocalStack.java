@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * Checkmark's local stack: the template's WebSocket API emulated on one loopback port, its
@@ -122,7 +124,8 @@ public final class LocalStack implements AutoCloseable {
               parts.sms,
               new SsmParameters(
                   options.ssmParameters(), options.region(), SamTemplate.LOCAL_ACCOUNT_ID),
-              LocalSecrets.forTemplate(template.secrets().values(), options.persistDirectory())));
+              LocalSecrets.forTemplate(template.secrets().values(), options.persistDirectory()),
+              parts.dynamoDbFaults));
       parts.server.setHandler(webSockets);
       // The AWS endpoints serve before the functions start: a function may read its parameters at
       // start-up.
@@ -159,6 +162,23 @@ public final class LocalStack implements AutoCloseable {
               parts.traffic,
               new InvocationConsole(options.console(), options.logFrames()));
       parts.routeKeys = parts.gateway.routeKeys();
+      parts.streamPoller =
+          Executors.newSingleThreadScheduledExecutor(daemonThreads("stream-event-source"));
+      parts.streamClients = adminClient(parts.dynamoDbEndpoint, options.region());
+      parts.streamsClient = adminStreamsClient(parts.dynamoDbEndpoint, options.region());
+      InvocationConsole streamConsole = new InvocationConsole(options.console(), false);
+      for (SamTemplate.StreamSource source : template.streamSources()) {
+        new StreamEventSource(
+                source,
+                functions.get(source.functionLogicalId()),
+                parts.streamClients,
+                parts.streamsClient,
+                options.region(),
+                streamConsole,
+                parts.deadLetters,
+                parts.streamInvocations)
+            .start(parts.streamPoller);
+      }
       webSockets.getServerWebSocketContainer().addMapping("/" + parts.stage, parts.gateway);
       return new LocalStack(parts);
     } catch (Exception e) {
@@ -170,6 +190,32 @@ public final class LocalStack implements AutoCloseable {
   /** Where clients connect: {@code ws://127.0.0.1:<port>/<stage>}. */
   public URI webSocketUrl() {
     return URI.create("ws://" + parts.endpoint.getAuthority() + "/" + parts.stage);
+  }
+
+  /**
+   * The batches of stream records the event sources gave up on, one JSON object each, as Lambda
+   * sends them to an event source mapping's on-failure destination.
+   */
+  public List<String> deadLetters() {
+    return List.copyOf(parts.deadLetters);
+  }
+
+  /**
+   * Lets the function's next {@code afterCalls} calls of a DynamoDB operation (e.g. {@code
+   * TransactWriteItems}) through, then answers the {@code times} after them with DynamoDB's {@code
+   * InternalServerError}: a fault injected on purpose, to watch a function fail half-way and the
+   * system recover. The SDK tries each call {@code SDK_MAX_ATTEMPTS} times (3 in the template), so
+   * that many failures in a row fail one call. Only the built-in DynamoDB Local can be made to
+   * fail.
+   */
+  public void failDynamoDbCalls(
+      String functionLogicalId, String operation, int afterCalls, int times) {
+    parts.dynamoDbFaults.fail(functionLogicalId, operation, afterCalls, times);
+  }
+
+  /** Invocations of functions by the template's streams so far (Lambda bills each). */
+  public long streamInvocations() {
+    return parts.streamInvocations.sum();
   }
 
   /** Messages in and out and invocations by route so far, as API Gateway would bill them. */
@@ -362,6 +408,16 @@ public final class LocalStack implements AutoCloseable {
         .build();
   }
 
+  private static DynamoDbStreamsClient adminStreamsClient(URI endpoint, String region) {
+    return DynamoDbStreamsClient.builder()
+        .endpointOverride(endpoint)
+        .region(Region.of(region))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
   private static ThreadFactory daemonThreads(String prefix) {
     AtomicInteger count = new AtomicInteger();
     return runnable -> {
@@ -389,11 +445,27 @@ public final class LocalStack implements AutoCloseable {
     String stage;
     List<String> routeKeys;
     List<String> tableNames;
+    ScheduledExecutorService streamPoller;
+    DynamoDbClient streamClients;
+    DynamoDbStreamsClient streamsClient;
+    final List<String> deadLetters = StreamEventSource.newDeadLetterList();
+    final DynamoDbFaults dynamoDbFaults = new DynamoDbFaults();
+    final LongAdder streamInvocations = new LongAdder();
 
     void stopAll() {
       // No new connection from here on: clients told to go away must not reconnect to this stack.
       if (gateway != null) {
         gateway.stopAccepting();
+      }
+      // The event sources next: a fan-out under way may finish, none starts.
+      if (streamPoller != null) {
+        streamPoller.shutdown();
+        try {
+          streamPoller.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException stopNow) {
+          Thread.currentThread().interrupt();
+        }
+        streamPoller.shutdownNow();
       }
       // Invocations first, so that the connections the server closes do not start $disconnect on a
       // stopping stack; those not started are dropped. Those under way may finish (they take

@@ -93,18 +93,39 @@ class WireJsonTest {
   @Test
   void everyServerFrameReadsBackAsTheRecordItWasWrittenFrom() {
     ServerFrame[] frames = {
-      new Accepted("c-1", "m-1", "+14155550100", 5),
+      new Accepted("c-1", "m-1", "+14155550100", null, 5),
+      new Accepted("c-9", "m-9", null, "g-1", 9),
+      new GroupCreated(
+          "g-1", "Friends", java.util.List.of("+14155550100"), java.util.List.of("+14155550100")),
+      new GroupUpdated(
+          "g-1", "Family", java.util.List.of("+14155550100"), java.util.List.of("+14155550100")),
+      new GroupFrame(
+          "g-1", "Family", java.util.List.of("+14155550100"), java.util.List.of("+14155550100")),
+      new GroupLeft("g-1"),
       new MessageFrame(
           "m-1",
           "+14155550101",
           2,
           null,
+          null,
           "c-1",
           "hi \"there\"",
           5,
           new Media("https://x/y", "image/png", "AAEC")),
-      new MessageFrame("m-2", "+14155550100", 1, "+14155550101", "c-2", "sent", 6, null),
-      new ReceiptFrame("r-1", "delivered", "+14155550100", 1, java.util.List.of("m-1", "m-2"), 6),
+      new MessageFrame("m-2", "+14155550100", 1, "+14155550101", null, "c-2", "sent", 6, null),
+      new MessageFrame("m-3", "+14155550100", 1, null, "g-1", "c-3", "to all", 7, null),
+      new ReceiptFrame(
+          "r-1", "delivered", "+14155550100", 1, null, java.util.List.of("m-1", "m-2"), 6),
+      new ReceiptFrame("r-2", "read", "+14155550101", 1, "g-1", java.util.List.of("m-3"), 8),
+      new GroupUpdateFrame(
+          "u-1",
+          "g-1",
+          "created",
+          "+14155550100",
+          "Friends",
+          java.util.List.of("+14155550100", "+14155550101"),
+          java.util.List.of("+14155550100"),
+          9),
       new LinkCode("bGlua2NvZGU", 300),
       new Linked("+14155550100", 2, "key"),
       new DeviceLinked(2, "Firefox on Linux"),

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The stack described by {@code template.yaml}: its WebSocket routes with the functions behind
@@ -165,6 +166,81 @@ public final class SamTemplate {
                   Integer.parseInt(intrinsics.resolveString(memory))));
         });
     return functions;
+  }
+
+  /**
+   * Every DynamoDB stream that runs a function: a SAM function's {@code DynamoDB} events, and
+   * {@code AWS::Lambda::EventSourceMapping} resources (as CDK writes them).
+   */
+  public List<StreamSource> streamSources() {
+    List<StreamSource> sources = new ArrayList<>();
+    resources.forEach(
+        (id, resource) -> {
+          Map<String, Object> properties = properties(resource);
+          if ("AWS::Serverless::Function".equals(resource.get("Type"))) {
+            mapOrEmpty(properties.get("Events"))
+                .forEach(
+                    (name, event) -> {
+                      Map<String, Object> declared = mapOrEmpty(event);
+                      if ("DynamoDB".equals(declared.get("Type"))) {
+                        sources.add(
+                            streamSource(id, mapOrEmpty(declared.get("Properties")), "Stream"));
+                      }
+                    });
+          } else if ("AWS::Lambda::EventSourceMapping".equals(resource.get("Type"))) {
+            sources.add(
+                streamSource(
+                    functionBehind(properties.get("FunctionName")), properties, "EventSourceArn"));
+          }
+        });
+    return sources;
+  }
+
+  /** The function a {@code Ref} names, directly or through one of its aliases. */
+  private String functionBehind(Object reference) {
+    Object id = mapOrEmpty(reference).getOrDefault("Ref", reference);
+    Map<String, Object> resource = mapOrEmpty(resources.get(String.valueOf(id)));
+    if ("AWS::Lambda::Alias".equals(resource.get("Type"))) {
+      return functionBehind(properties(resource).get("FunctionName"));
+    }
+    return String.valueOf(id);
+  }
+
+  private StreamSource streamSource(
+      String functionId, Map<String, Object> properties, String streamProperty) {
+    Object stream = mapOrEmpty(properties.get(streamProperty)).get("Fn::GetAtt");
+    if (!(stream instanceof List<?> parts) || !"StreamArn".equals(String.valueOf(parts.get(1)))) {
+      throw new TemplateException(
+          "the stream of " + functionId + " must be !GetAtt <table>.StreamArn");
+    }
+    String tableId = String.valueOf(parts.get(0));
+    List<String> eventNames = new ArrayList<>();
+    for (Object filter : listOrEmpty(mapOrEmpty(properties.get("FilterCriteria")).get("Filters"))) {
+      Object pattern = mapOrEmpty(filter).get("Pattern");
+      Object names = mapOrEmpty(new Yaml().load(String.valueOf(pattern))).get("eventName");
+      listOrEmpty(names).forEach(name -> eventNames.add(String.valueOf(name)));
+    }
+    Object onFailure =
+        mapOrEmpty(
+                mapOrEmpty(mapOrEmpty(properties.get("DestinationConfig")).get("OnFailure"))
+                    .get("Destination"))
+            .get("Fn::GetAtt");
+    return new StreamSource(
+        functionId,
+        tableId,
+        physicalId(tableId),
+        Integer.parseInt(intrinsics.resolveString(properties.getOrDefault("BatchSize", 100))),
+        Integer.parseInt(
+            intrinsics.resolveString(properties.getOrDefault("MaximumRetryAttempts", -1))),
+        Boolean.parseBoolean(
+            intrinsics.resolveString(properties.getOrDefault("BisectBatchOnFunctionError", false))),
+        listOrEmpty(properties.get("FunctionResponseTypes")).stream()
+            .map(String::valueOf)
+            .toList()
+            .contains("ReportBatchItemFailures"),
+        eventNames,
+        onFailure instanceof List<?> destination ? String.valueOf(destination.get(0)) : null,
+        intrinsics.resolveString(properties.get("StartingPosition")));
   }
 
   /** The IAM statements of a SAM function's inline policies, every intrinsic resolved. */
@@ -379,6 +455,10 @@ public final class SamTemplate {
     return mapOrEmpty(resource.get("Properties"));
   }
 
+  private static List<?> listOrEmpty(Object value) {
+    return value instanceof List<?> list ? list : List.of();
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Object> mapOrEmpty(Object value) {
     return value instanceof Map ? (Map<String, Object>) value : Map.of();
@@ -390,6 +470,25 @@ public final class SamTemplate {
    */
   public record Route(
       String logicalId, String routeKey, String functionLogicalId, boolean twoWay) {}
+
+  /**
+   * A DynamoDB stream that runs a function, as its event source mapping is configured: records of
+   * the table's stream in batches of up to {@code batchSize}, retried up to {@code
+   * maximumRetryAttempts} times (-1: until they expire), halved on error when {@code
+   * bisectBatchOnFunctionError}; only the {@code eventNames} (all when empty); a batch given up on
+   * recorded at {@code onFailureLogicalId} (null for none).
+   */
+  public record StreamSource(
+      String functionLogicalId,
+      String tableLogicalId,
+      String tableName,
+      int batchSize,
+      int maximumRetryAttempts,
+      boolean bisectBatchOnFunctionError,
+      boolean reportsBatchItemFailures,
+      List<String> eventNames,
+      String onFailureLogicalId,
+      String startingPosition) {}
 
   /** A Lambda function: its handler ({@code class::method}), environment, timeout and memory. */
   public record LambdaFunction(

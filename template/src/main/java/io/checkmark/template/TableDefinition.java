@@ -12,7 +12,10 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 
-/** A DynamoDB table as the template declares it, ready to be created elsewhere than in AWS. */
+/**
+ * A DynamoDB table as the template declares it, ready to be created elsewhere than in AWS: keys,
+ * indexes, its time-to-live attribute and its stream's view type, if any.
+ */
 public record TableDefinition(
     String logicalId,
     String tableName,
@@ -20,7 +23,8 @@ public record TableDefinition(
     List<KeySchemaElement> keySchema,
     List<GlobalSecondaryIndex> globalSecondaryIndexes,
     List<LocalSecondaryIndex> localSecondaryIndexes,
-    Optional<String> timeToLiveAttribute) {
+    Optional<String> timeToLiveAttribute,
+    Optional<String> streamViewType) {
 
   static TableDefinition fromProperties(
       String logicalId, String tableName, Map<String, Object> properties) {
@@ -55,6 +59,8 @@ public record TableDefinition(
         Boolean.parseBoolean(String.valueOf(ttl.get("Enabled")))
             ? Optional.of(String.valueOf(ttl.get("AttributeName")))
             : Optional.empty();
+    Object streamViewType =
+        SamTemplate.mapOrEmpty(properties.get("StreamSpecification")).get("StreamViewType");
     TableDefinition table =
         new TableDefinition(
             logicalId,
@@ -63,7 +69,8 @@ public record TableDefinition(
             keySchema(properties.get("KeySchema")),
             globalIndexes,
             localIndexes,
-            ttlAttribute);
+            ttlAttribute,
+            Optional.ofNullable(streamViewType).map(String::valueOf));
     table.checkKeysAreDefined();
     return table;
   }
@@ -82,6 +89,10 @@ public record TableDefinition(
     if (!localSecondaryIndexes.isEmpty()) {
       request.localSecondaryIndexes(localSecondaryIndexes);
     }
+    streamViewType.ifPresent(
+        viewType ->
+            request.streamSpecification(
+                stream -> stream.streamEnabled(true).streamViewType(viewType)));
     return request.build();
   }
 

@@ -40,6 +40,34 @@ class SamTemplateTest {
   }
 
   @Test
+  void projectTemplateRunsTheFanOutFromTheGroupEventsStreamWithRetriesAndADeadLetterQueue() {
+    SamTemplate template = SamTemplate.load(PROJECT_TEMPLATE);
+
+    assertThat(template.streamSources())
+        .singleElement()
+        .satisfies(
+            source -> {
+              assertThat(source.functionLogicalId()).isEqualTo("FanOutFunction");
+              assertThat(source.tableLogicalId()).isEqualTo("GroupEventsTable");
+              assertThat(source.batchSize()).isEqualTo(10);
+              assertThat(source.maximumRetryAttempts()).isEqualTo(10);
+              assertThat(source.bisectBatchOnFunctionError()).isTrue();
+              assertThat(source.reportsBatchItemFailures()).isTrue();
+              assertThat(source.eventNames()).containsExactly("INSERT");
+              assertThat(source.onFailureLogicalId()).isEqualTo("FanOutDeadLetterQueue");
+            });
+    assertThat(
+            template.tables().stream()
+                .filter(table -> table.logicalId().equals("GroupEventsTable"))
+                .findFirst()
+                .orElseThrow()
+                .createTableRequest()
+                .streamSpecification()
+                .streamViewTypeAsString())
+        .isEqualTo("NEW_IMAGE");
+  }
+
+  @Test
   void projectTemplateGivesRouteResponsesToActionsButNotToConnect() {
     SamTemplate template = SamTemplate.load(PROJECT_TEMPLATE);
 

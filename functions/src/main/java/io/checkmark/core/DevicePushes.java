@@ -1,0 +1,78 @@
+package io.checkmark.core;
+
+import io.checkmark.core.ConnectionPusher.PushResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pushes stored items to the live connections of the devices that own them. A push is only an early
+ * delivery: whatever is not pushed waits in its queue for {@code sync}.
+ */
+public final class DevicePushes {
+
+  private final ConnectionStore connections;
+  private final ConnectionPusher pusher;
+  private final Metrics metrics;
+
+  public DevicePushes(ConnectionStore connections, ConnectionPusher pusher, Metrics metrics) {
+    this.connections = connections;
+    this.pusher = pusher;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Pushes each item to the live connections of its owner device, one connection lookup per phone.
+   * Only connections of the newest registration are pushed to: generations only grow, so the newest
+   * among a phone's connections is current, and a replaced device is never pushed to. Stale rows
+   * are removed.
+   */
+  public void push(List<? extends QueueItem> items) {
+    byPhone(items).forEach(this::pushToPhone);
+  }
+
+  /** The items by the phone that owns them, in first-seen order. */
+  public static Map<String, List<QueueItem>> byPhone(List<? extends QueueItem> items) {
+    Map<String, List<QueueItem>> byPhone = new LinkedHashMap<>();
+    for (QueueItem item : items) {
+      byPhone.computeIfAbsent(item.owner().phone(), phone -> new ArrayList<>()).add(item);
+    }
+    return byPhone;
+  }
+
+  /** Pushes one phone's items (all owned by devices of {@code phone}). */
+  public void pushToPhone(String phone, List<QueueItem> phoneItems) {
+    List<Connection> live = connections.connectionsOf(phone);
+    long current =
+        live.stream()
+            .map(Connection::keyGeneration)
+            .filter(generation -> generation != null)
+            .mapToLong(Long::longValue)
+            .max()
+            .orElse(-1);
+    for (QueueItem item : phoneItems) {
+      for (Connection connection : live) {
+        if (connection.keyGeneration() != null
+            && connection.keyGeneration() == current
+            && connection.device().equals(item.owner())) {
+          pushTo(connection, item);
+        }
+      }
+    }
+  }
+
+  private void pushTo(Connection connection, QueueItem item) {
+    PushResult result = pusher.push(connection.id(), item);
+    switch (result) {
+      case DELIVERED -> metrics.count("ItemsPushed", 1);
+      case GONE -> {
+        connections.delete(connection.id());
+        metrics.count("PushFailures", 1, "cause", "gone");
+      }
+      // Cannot happen for a frame its sender has checked; sync moves such an item aside.
+      case TOO_LARGE -> metrics.count("PushFailures", 1, "cause", "tooLarge");
+      case FAILED -> metrics.count("PushFailures", 1, "cause", "transient");
+    }
+  }
+}

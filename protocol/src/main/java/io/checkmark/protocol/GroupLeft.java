@@ -1,0 +1,4 @@
+package io.checkmark.protocol;
+
+/** The reply to {@code leaveGroup}. */
+public record GroupLeft(String groupId) implements ServerFrame {}
