@@ -1,6 +1,9 @@
 package io.checkmark.core;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class GroupFanOut {
 
   private static final int ACCOUNTS_PER_READ = 100;
+  private static final int ACCOUNTS_KEPT = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(GroupFanOut.class);
 
   private final AccountStore accounts;
@@ -27,6 +31,14 @@ public final class GroupFanOut {
   private final DevicePushes pushes;
   private final Executor pushing;
   private final Metrics metrics;
+  private final Clock clock;
+
+  /**
+   * Accounts read by recent fan-outs, reused for {@link MessagingService#ACCOUNT_REUSE} counted
+   * from when their read began, as sends reuse theirs: a device is told it is linked only that long
+   * after it was stored, so every copy of an account still in use by then holds it.
+   */
+  private final ExpiringCache<String, Account> recentAccounts;
 
   /**
    * @param pushing runs the pushes, one phone per task; its thread count bounds how many phones are
@@ -37,12 +49,15 @@ public final class GroupFanOut {
       MessageQueue queue,
       DevicePushes pushes,
       Executor pushing,
-      Metrics metrics) {
+      Metrics metrics,
+      Clock clock) {
     this.accounts = accounts;
     this.queue = queue;
     this.pushes = pushes;
     this.pushing = pushing;
     this.metrics = metrics;
+    this.clock = clock;
+    this.recentAccounts = new ExpiringCache<>(ACCOUNTS_KEPT, MessagingService.ACCOUNT_REUSE, clock);
   }
 
   /**
@@ -56,7 +71,7 @@ public final class GroupFanOut {
     int next = queue.fanOutProgress(event.messageId());
     while (next < recipients.size()) {
       int readEnd = Math.min(recipients.size(), next + ACCOUNTS_PER_READ);
-      Map<String, Account> found = accounts.findAll(recipients.subList(next, readEnd));
+      Map<String, Account> found = accountsOf(recipients.subList(next, readEnd));
       int from = next;
       List<QueueItem> step = new ArrayList<>();
       boolean overtaken = false;
@@ -80,6 +95,28 @@ public final class GroupFanOut {
     CompletableFuture.allOf(pushed.toArray(CompletableFuture[]::new)).join();
     metrics.count("GroupCopiesStored", stored);
     return stored;
+  }
+
+  /** The recipients' accounts, from recent reads where they are, the others read in one request. */
+  private Map<String, Account> accountsOf(List<String> phones) {
+    Map<String, Account> found = new HashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (String phone : phones) {
+      recentAccounts
+          .get(phone)
+          .ifPresentOrElse(account -> found.put(phone, account), () -> missing.add(phone));
+    }
+    if (!missing.isEmpty()) {
+      Instant readBegan = clock.instant();
+      accounts
+          .findAll(missing)
+          .forEach(
+              (phone, account) -> {
+                recentAccounts.put(phone, account, readBegan);
+                found.put(phone, account);
+              });
+    }
+    return found;
   }
 
   private List<QueueItem> copiesFor(GroupEvent event, Account account) {

@@ -29,6 +29,14 @@ public final class GroupService {
   private static final Duration RATE_WINDOW = Duration.ofSeconds(10);
   private static final Duration DAY = Duration.ofDays(1);
 
+  /**
+   * How long a warm function sends against a group it has read. Staleness costs nothing but a
+   * retry: every group message is stored only while the group is at the version it was read at.
+   */
+  private static final Duration GROUP_REUSE = Duration.ofMinutes(1);
+
+  private static final int GROUPS_KEPT = 1_000;
+
   private final GroupStore groups;
   private final AccountStore accounts;
   private final MessageQueue queue;
@@ -38,6 +46,7 @@ public final class GroupService {
   private final MessageIds messageIds;
   private final Clock clock;
   private final SecureRandom random;
+  private final ExpiringCache<String, Group> recentGroups;
 
   public GroupService(
       GroupStore groups,
@@ -58,6 +67,7 @@ public final class GroupService {
     this.messageIds = messageIds;
     this.clock = clock;
     this.random = random;
+    this.recentGroups = new ExpiringCache<>(GROUPS_KEPT, GROUP_REUSE, clock);
   }
 
   /**
@@ -192,7 +202,8 @@ public final class GroupService {
       Session sender, String groupId, String clientId, String body, Attachment attachment) {
     MessagingService.requireContent(clientId, body, attachment);
     for (int attempt = 1; ; attempt++) {
-      Group group = find(groupId);
+      Group group = attempt == 1 ? recentOrFind(groupId, sender.phone()) : find(groupId);
+      recentGroups.put(group.id(), group);
       requireMember(group, sender.phone());
       QueueItem.Message message =
           new QueueItem.Message(
@@ -219,8 +230,21 @@ public final class GroupService {
       if (stored.isPresent()) {
         return stored.get();
       }
+      // Changed since it was read: read it again.
+      recentGroups.remove(group.id());
       requireAnotherAttempt(attempt);
     }
+  }
+
+  /**
+   * The group as this function last read it, unless that copy does not count the sender as a member
+   * (added since?): then, and when there is none, as read now.
+   */
+  private Group recentOrFind(String groupId, String sender) {
+    return recentGroups
+        .get(groupId)
+        .filter(group -> group.isMember(sender))
+        .orElseGet(() -> find(groupId));
   }
 
   private Group find(String groupId) {

@@ -138,7 +138,8 @@ public final class Composition {
             messages,
             new DevicePushes(connections, pusher, metrics),
             Executors.newFixedThreadPool(PUSHING_THREADS, Composition::daemon),
-            metrics);
+            metrics,
+            clock);
     this.messagingService =
         new MessagingService(
             messages,

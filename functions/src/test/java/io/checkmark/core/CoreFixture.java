@@ -92,7 +92,8 @@ final class CoreFixture {
           ports.queue,
           new DevicePushes(ports.connections, ports.pusher, Metrics.NONE),
           Runnable::run,
-          Metrics.NONE);
+          Metrics.NONE,
+          clock);
 
   private int eventsDelivered;
 

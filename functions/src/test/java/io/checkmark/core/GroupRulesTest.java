@@ -218,6 +218,42 @@ class GroupRulesTest {
   }
 
   @Test
+  void aSendFromAGroupReadBeforeAMembershipChangeActsOnTheChange() {
+    Session dave = core.register(TestPhones.next());
+    Group group = core.groups.create(alice, "Friends", List.of(bob.phone(), carol.phone()));
+    // The function now holds the group as it was: bob a member, dave not.
+    core.groups.send(bob, group.id(), "c-1", "first", null);
+    core.groups.update(alice, group.id(), null, List.of(dave.phone()), List.of(bob.phone()), null);
+
+    assertRefused(
+        () -> core.groups.send(bob, group.id(), "c-2", "still in?", null),
+        Refusal.Reason.NOT_A_MEMBER);
+    String fromDave = core.groups.send(dave, group.id(), "c-1", "I'm in", null).messageId();
+    core.deliverGroupEvents();
+
+    assertThat(messageIds(carol)).contains(fromDave);
+    assertThat(core.ports.groups.events)
+        .as("nothing stored for the removed member's send")
+        .noneMatch(
+            event ->
+                event.item() instanceof QueueItem.Message message
+                    && "still in?".equals(message.body()));
+  }
+
+  @Test
+  void aDeviceLinkedAfterAFanOutReadItsAccountGetsEveryLaterGroupMessage() {
+    Group group = core.groups.create(alice, "Friends", List.of(bob.phone()));
+    core.groups.send(alice, group.id(), "c-1", "before", null);
+    core.deliverGroupEvents();
+    Session bobsLaptop = core.link(bob, "laptop");
+
+    String after = core.groups.send(alice, group.id(), "c-2", "after", null).messageId();
+    core.deliverGroupEvents();
+
+    assertThat(messageIds(bobsLaptop)).containsExactly(after);
+  }
+
+  @Test
   void onlyMembersSendAndRead_onlyAdminsChange_andAnUnknownGroupIsUnknownWhateverItsForm() {
     Session dave = core.register(TestPhones.next());
     Group group = core.groups.create(alice, "Friends", List.of(bob.phone()));
@@ -385,7 +421,8 @@ class GroupRulesTest {
         crashing,
         new DevicePushes(core.ports.connections, core.ports.pusher, Metrics.NONE),
         Runnable::run,
-        Metrics.NONE);
+        Metrics.NONE,
+        core.clock);
   }
 
   /** What a test does in place of a port's method: a result, or null to call the real one. */

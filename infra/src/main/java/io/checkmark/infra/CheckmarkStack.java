@@ -887,7 +887,7 @@ public final class CheckmarkStack extends Stack {
                         "dynamodb:GetShardIterator",
                         "dynamodb:ListStreams"),
                     groupEvents.getAttrStreamArn()),
-                allow(List.of("dynamodb:BatchGetItem"), arn("AccountsTable")),
+                allow(List.of("dynamodb:BatchGetItem", "dynamodb:GetItem"), arn("AccountsTable")),
                 allow(List.of("dynamodb:GetItem", "dynamodb:PutItem"), arn("MessagesTable")),
                 allow(List.of("dynamodb:Query"), arn("ConnectionsTable") + "/index/devicesByPhone"),
                 allow(List.of("dynamodb:DeleteItem"), arn("ConnectionsTable")),

@@ -307,6 +307,51 @@ class GroupsEndToEndTest {
     assertThat(stack.deadLetters()).isEmpty();
   }
 
+  @Test
+  void badGroupRequestsGetOneShortErrorAndStoreNothing() {
+    Account alice = register();
+    Account bob = register();
+    String group =
+        request(alice.socket, createGroup("Friends", bob.phone)).path("groupId").asText();
+    nextOfType(bob.socket, "groupUpdate");
+    Map<String, String> refusals = new java.util.LinkedHashMap<>();
+    refusals.put(
+        "{\"action\":\"createGroup\",\"name\":\"x\",\"members\":\"" + bob.phone + "\"}",
+        "BAD_REQUEST");
+    refusals.put(createGroup("x".repeat(101), bob.phone), "BAD_REQUEST");
+    refusals.put(createGroup("", bob.phone), "BAD_REQUEST");
+    refusals.put(createGroup("Bad", "12345"), "BAD_REQUEST");
+    refusals.put("{\"action\":\"createGroup\",\"name\":\"No members\"}", "BAD_REQUEST");
+    refusals.put("{\"action\":\"updateGroup\",\"groupId\":\"" + group + "\"}", "BAD_REQUEST");
+    refusals.put("{\"action\":\"updateGroup\",\"groupId\":42,\"name\":\"x\"}", "BAD_REQUEST");
+    refusals.put(
+        "{\"action\":\"updateGroup\",\"groupId\":\"../42\",\"name\":\"x\"}", "UNKNOWN_GROUP");
+    refusals.put("{\"action\":\"getGroup\",\"groupId\":{\"$ne\":1}}", "BAD_REQUEST");
+    refusals.put("{\"action\":\"leaveGroup\"}", "UNKNOWN_GROUP");
+    refusals.put(
+        "{\"action\":\"send\",\"group\":\""
+            + group
+            + "\",\"to\":\""
+            + bob.phone
+            + "\",\"id\":\"b\",\"body\":\"x\"}",
+        "BAD_REQUEST");
+    refusals.put("{\"action\":\"send\",\"group\":\"" + group + "\",\"id\":\"c\"}", "BAD_REQUEST");
+
+    refusals.forEach(
+        (frame, code) -> {
+          JsonNode reply = request(alice.socket, frame);
+          assertThat(reply.path("code").asText()).as(frame).isEqualTo(code);
+          assertThat(reply.path("message").asText().length()).as(frame).isLessThanOrEqualTo(200);
+        });
+
+    assertThat(pollOfType(bob.socket, "groupUpdate")).as("no change reached a member").isNull();
+    assertThat(pollOfType(bob.socket, "message")).isNull();
+    JsonNode unchanged =
+        request(bob.socket, "{\"action\":\"getGroup\",\"groupId\":\"" + group + "\"}");
+    assertThat(unchanged.path("name").asText()).isEqualTo("Friends");
+    assertThat(unchanged.path("members")).hasSize(2);
+  }
+
   /** How many recipients of a group event have their copies, from its fan-out's marker. */
   private static int fanOutProgress(String eventId) {
     Map<String, AttributeValue> marker =
