@@ -308,6 +308,33 @@ class GroupsEndToEndTest {
   }
 
   @Test
+  void aFanOutThatKeepsFailingIsDeadLetteredAfterItsRetriesAndTheStreamGoesOn() {
+    Account alice = register();
+    Account bob = register();
+    String group =
+        request(alice.socket, createGroup("Friends", bob.phone)).path("groupId").asText();
+    nextOfType(bob.socket, "groupUpdate");
+    // Every SDK attempt of the first run and of its 10 retries fails: 11 runs of 3 attempts.
+    stack.failDynamoDbCalls("FanOutFunction", "TransactWriteItems", 0, 33);
+    int before = stack.deadLetters().size();
+
+    String lost =
+        request(alice.socket, sendToGroup(group, "c-1", "given up")).path("messageId").asText();
+    await().atMost(Duration.ofSeconds(30)).until(() -> stack.deadLetters().size() > before);
+    String after =
+        request(alice.socket, sendToGroup(group, "c-2", "goes on")).path("messageId").asText();
+
+    assertThat(stack.deadLetters().get(before))
+        .contains("\"condition\":\"RetryAttemptsExhausted\"")
+        .contains("\"batchSize\":1")
+        .contains("startSequenceNumber");
+    assertThat(nextOfType(bob.socket, "message").path("messageId").asText()).isEqualTo(after);
+    assertThat(queued(bob.phone))
+        .as("the given-up event left nothing half-stored")
+        .doesNotContain(lost);
+  }
+
+  @Test
   void badGroupRequestsGetOneShortErrorAndStoreNothing() {
     Account alice = register();
     Account bob = register();

@@ -176,7 +176,8 @@ public final class LocalStack implements AutoCloseable {
                 options.region(),
                 streamConsole,
                 parts.deadLetters,
-                parts.streamInvocations)
+                parts.streamInvocations,
+                parts.streamInvocationsDone)
             .start(parts.streamPoller);
       }
       webSockets.getServerWebSocketContainer().addMapping("/" + parts.stage, parts.gateway);
@@ -216,6 +217,11 @@ public final class LocalStack implements AutoCloseable {
   /** Invocations of functions by the template's streams so far (Lambda bills each). */
   public long streamInvocations() {
     return parts.streamInvocations.sum();
+  }
+
+  /** Invocations by the template's streams that have begun and not yet returned. */
+  public long streamInvocationsRunning() {
+    return parts.streamInvocations.sum() - parts.streamInvocationsDone.sum();
   }
 
   /** Messages in and out and invocations by route so far, as API Gateway would bill them. */
@@ -451,6 +457,7 @@ public final class LocalStack implements AutoCloseable {
     final List<String> deadLetters = StreamEventSource.newDeadLetterList();
     final DynamoDbFaults dynamoDbFaults = new DynamoDbFaults();
     final LongAdder streamInvocations = new LongAdder();
+    final LongAdder streamInvocationsDone = new LongAdder();
 
     void stopAll() {
       // No new connection from here on: clients told to go away must not reconnect to this stack.

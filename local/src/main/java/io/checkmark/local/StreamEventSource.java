@@ -54,6 +54,7 @@ final class StreamEventSource {
   private final InvocationConsole console;
   private final List<String> deadLetters;
   private final LongAdder invocations;
+  private final LongAdder invocationsDone;
   private final Map<String, String> iterators = new LinkedHashMap<>();
   private final Map<String, String> lastDelivered = new LinkedHashMap<>();
   private final Set<String> finishedShards = ConcurrentHashMap.newKeySet();
@@ -67,7 +68,8 @@ final class StreamEventSource {
       String region,
       InvocationConsole console,
       List<String> deadLetters,
-      LongAdder invocations) {
+      LongAdder invocations,
+      LongAdder invocationsDone) {
     this.source = source;
     this.function = function;
     this.dynamoDb = dynamoDb;
@@ -76,6 +78,7 @@ final class StreamEventSource {
     this.console = console;
     this.deadLetters = deadLetters;
     this.invocations = invocations;
+    this.invocationsDone = invocationsDone;
   }
 
   /** Dead letters, as a list the stack shares between its event sources. */
@@ -241,6 +244,8 @@ final class StreamEventSource {
       response = function.invoke(eventOf(records));
     } catch (Exception failure) {
       return new Outcome(0, true, String.valueOf(failure.getMessage()));
+    } finally {
+      invocationsDone.increment();
     }
     if (!source.reportsBatchItemFailures()) {
       return new Outcome(null, false, null);
