@@ -262,6 +262,14 @@ class GroupsEndToEndTest {
       GroupUpdateFrame leftAtBob = bobsInbox.nextGroupUpdate();
       assertThat(leftAtBob.change()).isEqualTo("left");
       heardByBob.add(leftAtBob.messageId());
+      // Acked by the SDK once the listener returned (while the client is still connected).
+      await()
+          .atMost(FAN_OUT)
+          .untilAsserted(
+              () ->
+                  assertThat(queued(bob))
+                      .as("what bob's listener heard, acked by the SDK")
+                      .doesNotContainAnyElementsOf(heardByBob));
       assertThat(
               aliceClient
                   .updateGroup(group.groupId(), "Pair", null, null, List.of(alice, bob))
@@ -269,13 +277,6 @@ class GroupsEndToEndTest {
                   .admins())
           .containsExactly(alice, bob);
     }
-    await()
-        .atMost(FAN_OUT)
-        .untilAsserted(
-            () ->
-                assertThat(queued(bob))
-                    .as("what bob's listener heard, acked by the SDK")
-                    .doesNotContainAnyElementsOf(heardByBob));
   }
 
   @Test
@@ -332,6 +333,53 @@ class GroupsEndToEndTest {
     assertThat(queued(bob.phone))
         .as("the given-up event left nothing half-stored")
         .doesNotContain(lost);
+  }
+
+  @Test
+  void sendsRacingARemovalReachTheRemovedMemberOnlyIfAcceptedBeforeIt() throws Exception {
+    Account alice = register();
+    Account bob = register();
+    Account carol = register();
+    String group =
+        request(alice.socket, createGroup("Race", bob.phone, carol.phone)).path("groupId").asText();
+    nextOfType(carol.socket, "groupUpdate");
+    TestSocket admin = loggedIn(alice.phone, alice.key);
+    List<String> before = new ArrayList<>();
+    List<String> after = new ArrayList<>();
+    List<String> during = new ArrayList<>();
+    java.util.concurrent.CompletableFuture<Void> removal =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread remover =
+        new Thread(
+            () -> {
+              ObjectNode remove =
+                  JSON.createObjectNode().put("action", "updateGroup").put("groupId", group);
+              remove.putArray("remove").add(carol.phone);
+              request(admin, remove.toString());
+              removal.complete(null);
+            });
+    for (int i = 0; i < 30; i++) {
+      if (i == 10) {
+        remover.start();
+      }
+      boolean removedAlready = removal.isDone();
+      boolean removalStarted = i >= 10;
+      String id =
+          request(alice.socket, sendToGroup(group, "r-" + i, "race " + i))
+              .path("messageId")
+              .asText();
+      (removedAlready ? after : removalStarted ? during : before).add(id);
+    }
+    remover.join();
+    String last =
+        request(alice.socket, sendToGroup(group, "r-last", "after all")).path("messageId").asText();
+    after.add(last);
+    await().atMost(FAN_OUT).until(() -> queued(bob.phone).contains(last));
+
+    List<String> carols = queued(carol.phone);
+    assertThat(carols).as("accepted before the removal was asked for").containsAll(before);
+    assertThat(carols).as("sent once the removal was done").doesNotContainAnyElementsOf(after);
+    assertThat(queued(bob.phone)).containsAll(before).containsAll(during).containsAll(after);
   }
 
   @Test
