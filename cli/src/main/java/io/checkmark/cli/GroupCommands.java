@@ -32,6 +32,23 @@ final class GroupCommands {
     return phones;
   }
 
+  /** Adds or removes members as {@code phone}, an admin, and shows the group after the change. */
+  private int changeMembers(
+      CommandLine.Model.CommandSpec spec,
+      String phone,
+      String groupId,
+      List<String> members,
+      boolean adding)
+      throws Exception {
+    List<String> phones = phones(spec.commandLine(), members);
+    return cli.asAccount(
+        spec.commandLine(),
+        phone,
+        client ->
+            client.updateGroup(groupId, null, adding ? phones : null, adding ? null : phones, null),
+        updated -> describe("Updated", updated.groupId(), updated.name(), updated.members()));
+  }
+
   private static String describe(String verb, String id, String name, List<String> members) {
     return String.format(
         "%s group %s \"%s\" with %d members: %s", verb, id, name, members.size(), members);
@@ -89,12 +106,7 @@ final class GroupCommands {
 
     @Override
     public Integer call() throws Exception {
-      List<String> phones = phones(spec.commandLine(), members);
-      return group.cli.asAccount(
-          spec.commandLine(),
-          as.phone,
-          client -> client.updateGroup(groupId, null, phones, null, null),
-          updated -> describe("Updated", updated.groupId(), updated.name(), updated.members()));
+      return group.changeMembers(spec, as.phone, groupId, members, true);
     }
   }
 
@@ -115,12 +127,7 @@ final class GroupCommands {
 
     @Override
     public Integer call() throws Exception {
-      List<String> phones = phones(spec.commandLine(), members);
-      return group.cli.asAccount(
-          spec.commandLine(),
-          as.phone,
-          client -> client.updateGroup(groupId, null, null, phones, null),
-          updated -> describe("Updated", updated.groupId(), updated.name(), updated.members()));
+      return group.changeMembers(spec, as.phone, groupId, members, false);
     }
   }
 

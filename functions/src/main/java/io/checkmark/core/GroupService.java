@@ -290,9 +290,8 @@ public final class GroupService {
     Map<String, Account> found = accounts.findAll(phones);
     for (String phone : phones) {
       if (!found.containsKey(phone)) {
-        limits.acquireDistinct(
-            "unknown-recipients#" + asker, phone, perAccount.unknownRecipientsPerDay(), DAY);
-        throw Refusal.of(Refusal.Reason.UNKNOWN_RECIPIENT, "no one is registered as " + phone);
+        throw MessagingService.unknownRecipient(
+            limits, perAccount.unknownRecipientsPerDay(), asker, phone);
       }
     }
   }
@@ -347,11 +346,8 @@ public final class GroupService {
   }
 
   private static List<String> phones(String field, List<String> phones) {
-    if (phones.size() > Group.MAX_MEMBERS) {
-      throw Refusal.of(
-          Refusal.Reason.GROUP_FULL,
-          "a group has at most " + Group.MAX_MEMBERS + " members, its creator included");
-    }
+    // Before any is parsed or looked up: more than a group holds is refused as such.
+    requireRoom(phones.size());
     List<String> canonical = new ArrayList<>();
     for (String phone : phones) {
       canonical.add(

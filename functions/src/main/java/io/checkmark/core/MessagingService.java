@@ -381,11 +381,14 @@ public final class MessagingService {
    * most so many distinct numbers a day; asking again about one it was told of costs nothing more.
    */
   private Refusal unknownRecipient(String asker, String to) {
-    limits.acquireDistinct(
-        "unknown-recipients#" + asker,
-        to,
-        perAccount.unknownRecipientsPerDay(),
-        UNKNOWN_RECIPIENT_WINDOW);
+    return unknownRecipient(limits, perAccount.unknownRecipientsPerDay(), asker, to);
+  }
+
+  /**
+   * {@code UNKNOWN_RECIPIENT}, counted against the asker's daily limit; one-to-one or in a group.
+   */
+  static Refusal unknownRecipient(RateLimiter limits, int perDay, String asker, String to) {
+    limits.acquireDistinct("unknown-recipients#" + asker, to, perDay, UNKNOWN_RECIPIENT_WINDOW);
     return Refusal.of(Refusal.Reason.UNKNOWN_RECIPIENT, "no one is registered as " + to);
   }
 
