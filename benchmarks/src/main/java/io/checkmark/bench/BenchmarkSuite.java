@@ -48,7 +48,8 @@ public final class BenchmarkSuite {
       int fanOutPairs,
       int fanOutMessages,
       int[] groupSizes,
-      int groupMessages) {
+      int groupMessages,
+      long[] mediaFileSizes) {
     static final Size FULL =
         new Size(
             10,
@@ -61,9 +62,22 @@ public final class BenchmarkSuite {
             10,
             50,
             new int[] {10, 100, 1024},
-            20);
+            20,
+            new long[] {1_000_000, 100_000_000});
     static final Size QUICK =
-        new Size(2, 300, 100, 10, Duration.ofSeconds(3), 4, 300, 2, 5, new int[] {10, 30}, 3);
+        new Size(
+            2,
+            300,
+            100,
+            10,
+            Duration.ofSeconds(3),
+            4,
+            300,
+            2,
+            5,
+            new int[] {10, 30},
+            3,
+            new long[] {1_000_000, 4_000_000});
   }
 
   /** Where the project is, where the run is written, and how big it is. */
@@ -182,6 +196,7 @@ public final class BenchmarkSuite {
         new GroupFanOutBenchmark(stack, dynamoDb)
             .run(report, size.groupSizes(), size.groupMessages());
       }
+      new MediaBenchmark(stack).run(report, size.mediaFileSizes());
       chart.add("end to end, half load", endToEnd.halfLoadLatency(), "#d62728");
       String[] colours = {"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"};
       int colour = 0;

@@ -52,6 +52,7 @@ class BenchmarkSuiteSmokeTest {
     assertThat(byName.get("DynamoDB requests per delivered message").measured()).isGreaterThan(1);
     assertThat(byName.get("DynamoDB capacity units per delivered message").measured())
         .isGreaterThan(1);
+    assertThat(byName.get("client peak heap, 4 MB over 1 MB").measured()).isPositive();
 
     String page = Files.readString(docs.resolve("benchmarks.md"));
     assertThat(page)
@@ -63,7 +64,8 @@ class BenchmarkSuiteSmokeTest {
             "### 5. Cost model",
             "### 6. Linked devices",
             "### 7. Groups",
-            "### 8. Local stack scale",
+            "### 8. Media",
+            "### 9. Local stack scale",
             "### Targets",
             "Profile of the end-to-end run",
             BenchmarkSuite.RESULTS_START,

@@ -6,11 +6,13 @@ import io.checkmark.client.ConnectionFailed;
 import io.checkmark.client.Credentials;
 import io.checkmark.client.GroupReceipts;
 import io.checkmark.client.Listener;
+import io.checkmark.client.MediaTransfers;
 import io.checkmark.client.PendingLink;
 import io.checkmark.protocol.DeviceLinked;
 import io.checkmark.protocol.Devices;
 import io.checkmark.protocol.GroupFrame;
 import io.checkmark.protocol.GroupUpdateFrame;
+import io.checkmark.protocol.Media;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
 import java.io.BufferedReader;
@@ -18,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -38,6 +41,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +72,7 @@ import picocli.CommandLine.Parameters;
       CheckmarkCli.Approve.class,
       CheckmarkCli.ListDevices.class,
       CheckmarkCli.Unlink.class,
+      SendFile.class,
       GroupCommands.class,
       CommandLine.HelpCommand.class
     })
@@ -141,6 +146,10 @@ public final class CheckmarkCli {
               return 2;
             })
         .execute(args);
+  }
+
+  PrintStream out() {
+    return out;
   }
 
   private Path keyDirectory() {
@@ -296,6 +305,13 @@ public final class CheckmarkCli {
         description = "Chat in this group instead (checkmark group create prints its id)")
     String group;
 
+    @Option(
+        names = "--downloads",
+        paramLabel = "DIR",
+        description =
+            "Where received files are saved (default: downloads/ in --home, ~/.checkmark)")
+    Path downloads;
+
     @Override
     public Integer call() throws Exception {
       requirePhone(spec.commandLine(), "--as", as.phone);
@@ -318,6 +334,7 @@ public final class CheckmarkCli {
       Set<String> unreadFromPeer = ConcurrentHashMap.newKeySet();
       Set<String> readsDue = ConcurrentHashMap.newKeySet();
       Map<String, String> senders = new ConcurrentHashMap<>();
+      List<CompletableFuture<?>> saving = new CopyOnWriteArrayList<>();
       GroupReceipts groupReceipts = new GroupReceipts();
       int[] recipients = {0};
       CheckmarkClient[] self = new CheckmarkClient[1];
@@ -340,6 +357,9 @@ public final class CheckmarkCli {
               if (inThisChat) {
                 unreadFromPeer.add(message.messageId());
                 senders.put(message.messageId(), message.from());
+              }
+              if (message.media() != null && message.media().mediaId() != null) {
+                saving.add(saveFile(self[0], message, downloadFolder(), out));
               }
             }
 
@@ -477,7 +497,8 @@ public final class CheckmarkCli {
             continue;
           }
           if (line.isEmpty()) {
-            return awaitAccepted(sending, loggedOut, out);
+            awaitAll(saving, "file(s) to be saved", loggedOut, out);
+            return awaitAll(sending, "line(s) to be accepted", loggedOut, out);
           }
           String text = line.get();
           if (text.isBlank()) {
@@ -513,7 +534,71 @@ public final class CheckmarkCli {
     }
 
     private static String shown(MessageFrame message) {
-      return message.body() == null ? "(media) " + message.media().url() : message.body();
+      Media media = message.media();
+      if (media == null) {
+        return message.body();
+      }
+      String attached =
+          media.mediaId() != null
+              ? String.format(
+                  "(file) %s, %s, %.1f KB — saving…",
+                  media.name() == null ? "unnamed" : media.name(),
+                  media.mimeType(),
+                  media.size() / 1024.0)
+              : "(media) " + media.url();
+      return message.body() == null ? attached : message.body() + " " + attached;
+    }
+
+    private Path downloadFolder() {
+      return downloads != null ? downloads : cli.keyDirectory().resolve("downloads");
+    }
+
+    /**
+     * Fetches, checks and decrypts a received file into the downloads folder, under its own name
+     * (made unique, and never a path elsewhere), and says where it went or why it could not.
+     */
+    private static CompletableFuture<Void> saveFile(
+        CheckmarkClient client, MessageFrame message, Path folder, PrintStream out) {
+      return client
+          .download(message.media(), MediaTransfers.Progress.NONE)
+          .thenAccept(
+              plaintext -> {
+                try (plaintext) {
+                  Files.createDirectories(folder);
+                  Path saved = unusedName(folder, message);
+                  Files.copy(plaintext, saved);
+                  out.printf("[file from %s saved: %s]%n", message.from(), saved);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              })
+          .exceptionally(
+              failed -> {
+                out.printf(
+                    "[file from %s not saved: %s]%n", message.from(), Failures.reason(failed));
+                return null;
+              });
+    }
+
+    private static Path unusedName(Path folder, MessageFrame message) {
+      String name = message.media().name();
+      String safe =
+          name == null || name.isBlank()
+              ? "file"
+              : Path.of(name.replace('\\', '/')).getFileName().toString().replaceAll("^\\.+", "");
+      if (safe.isEmpty()) {
+        safe = "file";
+      }
+      Path candidate = folder.resolve(safe);
+      for (int copy = 2; Files.exists(candidate); copy++) {
+        int dot = safe.lastIndexOf('.');
+        candidate =
+            folder.resolve(
+                dot > 0
+                    ? safe.substring(0, dot) + " (" + copy + ")" + safe.substring(dot)
+                    : safe + " (" + copy + ")");
+      }
+      return candidate;
     }
 
     /** Lines typed, read on a thread of their own so that a logout ends the chat at once. */
@@ -538,16 +623,22 @@ public final class CheckmarkCli {
       return typed;
     }
 
-    /** At the end of input, every typed line still on its way is waited for: none is lost. */
-    private static int awaitAccepted(
-        List<CompletableFuture<?>> sending, CompletableFuture<Integer> loggedOut, PrintStream out)
+    /**
+     * At the end of input, every typed line still on its way, and every file still being saved, is
+     * waited for: none is lost.
+     */
+    private static int awaitAll(
+        List<CompletableFuture<?>> pending,
+        String waitingFor,
+        CompletableFuture<Integer> loggedOut,
+        PrintStream out)
         throws InterruptedException {
-      long waiting = sending.stream().filter(send -> !send.isDone()).count();
+      long waiting = pending.stream().filter(step -> !step.isDone()).count();
       if (waiting > 0) {
-        out.printf("Waiting for %d line(s) to be accepted…%n", waiting);
+        out.printf("Waiting for %d %s…%n", waiting, waitingFor);
       }
       CompletableFuture<Void> all =
-          CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new));
+          CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
       while (!all.isDone() && !loggedOut.isDone()) {
         try {
           all.get(200, TimeUnit.MILLISECONDS);
@@ -761,6 +852,17 @@ public final class CheckmarkCli {
       Function<CheckmarkClient, CompletableFuture<T>> ask,
       Shown<T> shown)
       throws Exception {
+    return asAccount(commandLine, phone, ask, shown, REPLY_WAIT);
+  }
+
+  /** {@link #asAccount}, waiting up to {@code wait} for the answer (a file upload takes longer). */
+  <T> int asAccount(
+      CommandLine commandLine,
+      String phone,
+      Function<CheckmarkClient, CompletableFuture<T>> ask,
+      Shown<T> shown,
+      Duration wait)
+      throws Exception {
     requirePhone(commandLine, "--as", phone);
     requireWebSocketUrl(commandLine, url);
     Optional<Credentials> stored = storedCredentials(phone);
@@ -770,7 +872,7 @@ public final class CheckmarkCli {
     }
     try (CheckmarkClient client = client().credentials(stored.get()).withoutMessages().build()) {
       client.connect().get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
-      T reply = ask.apply(client).get(REPLY_WAIT.toSeconds(), TimeUnit.SECONDS);
+      T reply = ask.apply(client).get(wait.toSeconds(), TimeUnit.SECONDS);
       out.println(shown.of(reply));
       return 0;
     } catch (ExecutionException | TimeoutException | ConnectionFailed failed) {

@@ -153,6 +153,17 @@ final class Failures {
     }
   }
 
+  /** What a failed asynchronous step says, without the wrappers futures put around it. */
+  static String reason(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof java.util.concurrent.CompletionException
+            || cause instanceof java.util.concurrent.ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return describe(cause);
+  }
+
   private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (type.isInstance(cause)) {

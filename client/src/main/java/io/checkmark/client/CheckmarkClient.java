@@ -5,6 +5,7 @@ import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.DeviceLinked;
 import io.checkmark.protocol.DeviceUnlinked;
 import io.checkmark.protocol.Devices;
+import io.checkmark.protocol.DownloadUrl;
 import io.checkmark.protocol.ErrorFrame;
 import io.checkmark.protocol.GroupCreated;
 import io.checkmark.protocol.GroupFrame;
@@ -20,12 +21,15 @@ import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.protocol.Registered;
 import io.checkmark.protocol.ServerFrame;
 import io.checkmark.protocol.Synced;
+import io.checkmark.protocol.UploadUrl;
 import io.checkmark.protocol.WireJson;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -62,6 +66,7 @@ public final class CheckmarkClient implements AutoCloseable {
 
   private final Settings settings;
   private final HttpClient http;
+  private final MediaTransfers media;
   private final ScheduledExecutorService timers;
   private final ExecutorService events;
   private final Map<String, CompletableFuture<ServerFrame>> requests = new ConcurrentHashMap<>();
@@ -91,6 +96,7 @@ public final class CheckmarkClient implements AutoCloseable {
     this.http = HttpClient.newHttpClient();
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("checkmark-client-timer"));
     this.events = Executors.newSingleThreadExecutor(daemon("checkmark-client-events"));
+    this.media = new MediaTransfers(this, http);
   }
 
   public static Settings builder(URI url) {
@@ -274,6 +280,50 @@ public final class CheckmarkClient implements AutoCloseable {
       current.write(pending.frame);
     }
     return pending.accepted;
+  }
+
+  /**
+   * A presigned {@code PUT} for an encrypted file of this length, type and SHA-256 (base64); {@link
+   * #sendMedia} does the whole upload.
+   */
+  public CompletableFuture<UploadUrl> requestUpload(String mimeType, long size, String sha256) {
+    ObjectNode frame =
+        WireJson.newRequest("requestUpload")
+            .put("mimeType", mimeType)
+            .put("size", size)
+            .put("sha256", sha256);
+    return request(frame).thenApply(reply -> expect(UploadUrl.class, reply));
+  }
+
+  /** A short-lived presigned {@code GET} of an uploaded file; {@link #download} does the rest. */
+  public CompletableFuture<DownloadUrl> requestDownload(String mediaId) {
+    ObjectNode frame = WireJson.newRequest("requestDownload").put("mediaId", mediaId);
+    return request(frame).thenApply(reply -> expect(DownloadUrl.class, reply));
+  }
+
+  /**
+   * Encrypts a file with a new key, uploads it, and sends it to {@code to} with the key and, for an
+   * image, a thumbnail; completes with {@code accepted}. {@code progress} hears the bytes uploaded.
+   */
+  public CompletableFuture<Accepted> sendMedia(
+      String to, Path file, String mimeType, MediaTransfers.Progress progress) {
+    return media.upload(file, mimeType, progress).thenCompose(uploaded -> send(to, null, uploaded));
+  }
+
+  /** {@link #sendMedia} to a group. */
+  public CompletableFuture<Accepted> sendMediaToGroup(
+      String groupId, Path file, String mimeType, MediaTransfers.Progress progress) {
+    return media
+        .upload(file, mimeType, progress)
+        .thenCompose(uploaded -> sendToGroup(groupId, null, uploaded));
+  }
+
+  /**
+   * Fetches a received file, checks its SHA-256 and HMAC, and only then hands back its plaintext,
+   * read from a temporary file deleted when the stream is closed.
+   */
+  public CompletableFuture<InputStream> download(Media received, MediaTransfers.Progress progress) {
+    return media.download(received, progress);
   }
 
   /** Tells the sender of these messages that they were read. */

@@ -21,6 +21,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -121,6 +124,29 @@ public final class AwsClients {
     return configure(DynamoDbClient.builder(), "DYNAMODB")
         .overrideConfiguration(overrides.build())
         .build();
+  }
+
+  /**
+   * S3, path-style behind an endpoint override (a local engine has no bucket subdomains), as the
+   * presigner is.
+   */
+  public S3Client s3() {
+    return configure(S3Client.builder(), "S3").forcePathStyle(endpointFor("S3") != null).build();
+  }
+
+  /** Signs S3 requests as this function: a presigned URL carries the function's permissions. */
+  public S3Presigner s3Presigner() {
+    URI endpoint = endpointFor("S3");
+    S3Presigner.Builder presigner =
+        S3Presigner.builder()
+            .region(region)
+            .credentialsProvider(credentials)
+            .serviceConfiguration(
+                S3Configuration.builder().pathStyleAccessEnabled(endpoint != null).build());
+    if (endpoint != null) {
+      presigner.endpointOverride(endpoint);
+    }
+    return presigner.build();
   }
 
   public SnsClient sns() {

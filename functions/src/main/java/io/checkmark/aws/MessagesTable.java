@@ -66,6 +66,11 @@ public final class MessagesTable implements MessageQueue {
   private static final String MEDIA_URL = "mu";
   private static final String MEDIA_TYPE = "mt";
   private static final String MEDIA_THUMBNAIL = "mth";
+  private static final String MEDIA_ID = "mdi";
+  private static final String MEDIA_SIZE = "msz";
+  private static final String MEDIA_SHA256 = "msha";
+  private static final String MEDIA_KEY = "mk";
+  private static final String MEDIA_NAME = "mn";
   private static final String STATUS = "st";
   private static final String BY = "by";
   private static final String RECEIPT_IDS = "ids";
@@ -147,6 +152,36 @@ public final class MessagesTable implements MessageQueue {
                   a.name(MEDIA_THUMBNAIL)
                       .getter(item -> item.mediaThumbnail)
                       .setter((item, value) -> item.mediaThumbnail = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(MEDIA_ID)
+                      .getter(item -> item.mediaId)
+                      .setter((item, value) -> item.mediaId = value))
+          .addAttribute(
+              Long.class,
+              a ->
+                  a.name(MEDIA_SIZE)
+                      .getter(item -> item.mediaSize)
+                      .setter((item, value) -> item.mediaSize = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(MEDIA_SHA256)
+                      .getter(item -> item.mediaSha256)
+                      .setter((item, value) -> item.mediaSha256 = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(MEDIA_KEY)
+                      .getter(item -> item.mediaKey)
+                      .setter((item, value) -> item.mediaKey = value))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name(MEDIA_NAME)
+                      .getter(item -> item.mediaName)
+                      .setter((item, value) -> item.mediaName = value))
           .addAttribute(
               String.class,
               a ->
@@ -686,8 +721,13 @@ public final class MessagesTable implements MessageQueue {
     Attachment media = message.attachment();
     if (media != null) {
       item.mediaUrl = media.url();
+      item.mediaId = media.mediaId();
       item.mediaType = media.mimeType();
+      item.mediaSize = media.size();
+      item.mediaSha256 = media.sha256();
+      item.mediaKey = media.key();
       item.mediaThumbnail = media.thumbnail();
+      item.mediaName = media.name();
     }
     return SCHEMA.itemToMap(item, true);
   }
@@ -766,9 +806,17 @@ public final class MessagesTable implements MessageQueue {
           acceptedAt);
     }
     Attachment media =
-        item.mediaUrl == null
+        item.mediaUrl == null && item.mediaId == null
             ? null
-            : new Attachment(item.mediaUrl, item.mediaType, item.mediaThumbnail);
+            : new Attachment(
+                item.mediaUrl,
+                item.mediaId,
+                item.mediaType,
+                item.mediaSize,
+                item.mediaSha256,
+                item.mediaKey,
+                item.mediaThumbnail,
+                item.mediaName);
     return new QueueItem.Message(
         owner,
         item.id,
@@ -805,6 +853,11 @@ public final class MessagesTable implements MessageQueue {
     private String mediaUrl;
     private String mediaType;
     private String mediaThumbnail;
+    private String mediaId;
+    private Long mediaSize;
+    private String mediaSha256;
+    private String mediaKey;
+    private String mediaName;
     private String status;
     private String by;
     private List<String> receiptIds;

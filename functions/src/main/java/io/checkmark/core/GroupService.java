@@ -43,6 +43,7 @@ public final class GroupService {
   private final ConnectionPusher pusher;
   private final RateLimiter limits;
   private final Limits perAccount;
+  private final MediaService media;
   private final MessageIds messageIds;
   private final Clock clock;
   private final SecureRandom random;
@@ -56,6 +57,7 @@ public final class GroupService {
       RateLimiter limits,
       Limits perAccount,
       MessageIds messageIds,
+      MediaService media,
       Clock clock,
       SecureRandom random) {
     this.groups = groups;
@@ -65,6 +67,7 @@ public final class GroupService {
     this.limits = limits;
     this.perAccount = perAccount;
     this.messageIds = messageIds;
+    this.media = media;
     this.clock = clock;
     this.random = random;
     this.recentGroups = new ExpiringCache<>(GROUPS_KEPT, GROUP_REUSE, clock);
@@ -219,6 +222,9 @@ public final class GroupService {
               clock.instant());
       if (pusher.sizeAsPushed(message) > MessagingService.MAX_PUSHED_MESSAGE_BYTES) {
         throw MessagingService.tooLarge();
+      }
+      if (attempt == 1) {
+        media.requireValid(attachment);
       }
       Optional<MessageQueue.Stored> stored =
           queue.storeOnceInGroup(

@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * One-to-one delivery, after WhatsApp and Signal-Server: a message is stored in the queue of each
@@ -37,9 +36,6 @@ public final class MessagingService {
 
   private static final Duration UNKNOWN_RECIPIENT_WINDOW = Duration.ofDays(1);
   private static final int MAX_ID_CHARS = 64;
-  private static final int MAX_URL_CHARS = 2048;
-  private static final int MAX_MIME_TYPE_CHARS = 255;
-  private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
 
   /**
    * How long a warm function reuses an account it has read (strongly consistent), counted from when
@@ -70,6 +66,7 @@ public final class MessagingService {
   private final ExpiringCache<String, Account> recentAccounts;
   private final ExpiringCache<String, Account> receiptAddressees;
   private final DevicePushes pushes;
+  private final MediaService media;
 
   public MessagingService(
       MessageQueue queue,
@@ -81,6 +78,7 @@ public final class MessagingService {
       Limits perAccount,
       Metrics metrics,
       MessageIds messageIds,
+      MediaService media,
       Clock clock) {
     this.queue = queue;
     this.accounts = accounts;
@@ -91,6 +89,7 @@ public final class MessagingService {
     this.perAccount = perAccount;
     this.metrics = metrics;
     this.messageIds = messageIds;
+    this.media = media;
     this.clock = clock;
     this.recentAccounts = new ExpiringCache<>(ACCOUNTS_KEPT, ACCOUNT_REUSE, clock);
     this.receiptAddressees = new ExpiringCache<>(ACCOUNTS_KEPT, RECEIPT_ADDRESSEES_REUSE, clock);
@@ -138,6 +137,7 @@ public final class MessagingService {
         > MAX_PUSHED_MESSAGE_BYTES) {
       throw tooLarge();
     }
+    media.requireValid(attachment);
     Map<String, Account> found = accountsOf(sender, recipientPhone);
     Account senderAccount = found.get(sender.phone());
     if (!holdsSession(senderAccount, sender)) {
@@ -441,7 +441,7 @@ public final class MessagingService {
     if (body == null && attachment == null) {
       throw Refusal.invalid("a message needs a body or media");
     }
-    requireAttachment(attachment);
+    MediaService.requireWellFormed(attachment);
   }
 
   static Refusal tooLarge() {
@@ -473,24 +473,5 @@ public final class MessagingService {
       requireId("each of messageIds", id);
     }
     return List.copyOf(new LinkedHashSet<>(ids));
-  }
-
-  private static void requireAttachment(Attachment attachment) {
-    if (attachment == null) {
-      return;
-    }
-    String url = attachment.url();
-    if (url == null
-        || url.length() > MAX_URL_CHARS
-        || !(url.startsWith("https://") || url.startsWith("http://"))) {
-      throw Refusal.invalid(
-          "media.url must be an http(s) link of at most " + MAX_URL_CHARS + " characters");
-    }
-    if (attachment.mimeType() != null && attachment.mimeType().length() > MAX_MIME_TYPE_CHARS) {
-      throw Refusal.invalid("media.mimeType is too long");
-    }
-    if (attachment.thumbnail() != null && !BASE64.matcher(attachment.thumbnail()).matches()) {
-      throw Refusal.invalid("media.thumbnail must be base64");
-    }
   }
 }

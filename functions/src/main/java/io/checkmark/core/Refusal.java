@@ -49,7 +49,11 @@ public final class Refusal extends RuntimeException {
     /** Only the group's admins may do this. */
     NOT_AN_ADMIN,
     /** The group would have more members than it may. */
-    GROUP_FULL
+    GROUP_FULL,
+    /** The media file is larger than uploads may be. */
+    MEDIA_TOO_LARGE,
+    /** No upload has that media id, or it does not match what the message says of it. */
+    MEDIA_NOT_FOUND
   }
 
   private final Reason reason;

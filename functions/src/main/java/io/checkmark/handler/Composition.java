@@ -11,6 +11,7 @@ import io.checkmark.aws.LinkCodesTable;
 import io.checkmark.aws.MessagesTable;
 import io.checkmark.aws.PinsTable;
 import io.checkmark.aws.RateLimitsTable;
+import io.checkmark.aws.S3MediaStore;
 import io.checkmark.aws.SnsSms;
 import io.checkmark.aws.StorageFailures;
 import io.checkmark.core.AccountStore;
@@ -20,6 +21,8 @@ import io.checkmark.core.DevicePushes;
 import io.checkmark.core.GroupFanOut;
 import io.checkmark.core.GroupService;
 import io.checkmark.core.LinkedDevices;
+import io.checkmark.core.MediaService;
+import io.checkmark.core.MediaStore;
 import io.checkmark.core.MessageIds;
 import io.checkmark.core.MessagingService;
 import io.checkmark.core.MessagingService.Limits;
@@ -34,9 +37,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -77,6 +82,7 @@ public final class Composition {
   private final LinkedDevices linkedDevices;
   private final GroupService groupService;
   private final GroupFanOut groupFanOut;
+  private final MediaService mediaService;
   private final String testNumbersOverride;
 
   /** Held here because CRaC holds registered resources only weakly. */
@@ -115,6 +121,14 @@ public final class Composition {
         new MessagesTable(
             dynamoDb, setting("MESSAGES_TABLE"), connections, rateLimits, groups, groupEvents);
     MessageIds messageIds = new MessageIds(clock, random, messageIdKey);
+    this.mediaService =
+        new MediaService(
+            builder.mediaStore != null ? builder.mediaStore : new MediaOnFirstUse(),
+            rateLimits,
+            new MediaService.Limits(
+                longNumber("MAX_MEDIA_BYTES", 100L * 1024 * 1024),
+                number("MEDIA_UPLOADS_PER_ACCOUNT_PER_HOUR", 200)),
+            random);
     int sendsPer10Seconds = number("SENDS_PER_ACCOUNT_PER_10_SECONDS", 160);
     int unknownRecipientsPerDay = number("UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", 50);
     this.groupService =
@@ -130,6 +144,7 @@ public final class Composition {
                 sendsPer10Seconds,
                 unknownRecipientsPerDay),
             messageIds,
+            mediaService,
             clock,
             random);
     this.groupFanOut =
@@ -154,6 +169,7 @@ public final class Composition {
                 unknownRecipientsPerDay),
             metrics,
             messageIds,
+            mediaService,
             clock);
     this.registrationService =
         new RegistrationService(
@@ -247,6 +263,10 @@ public final class Composition {
     return groupFanOut;
   }
 
+  public MediaService mediaService() {
+    return mediaService;
+  }
+
   /** A pushing thread that never keeps a JVM (the local stack's, a test's) from exiting. */
   private static Thread daemon(Runnable task) {
     Thread thread = new Thread(task, "group-pushes");
@@ -279,6 +299,37 @@ public final class Composition {
         sns = new SnsSms(aws().sns(), environment.get("SMS_SENDER_ID"));
       }
       sns.send(phone, text);
+    }
+  }
+
+  /**
+   * Media in the S3 bucket {@code MEDIA_BUCKET} names, with the S3 client and presigner built at
+   * the first use: only the functions that handle media ever load them.
+   */
+  private final class MediaOnFirstUse implements MediaStore {
+    private MediaStore s3;
+
+    private synchronized MediaStore s3() {
+      if (s3 == null) {
+        s3 = new S3MediaStore(aws().s3(), aws().s3Presigner(), setting("MEDIA_BUCKET"));
+      }
+      return s3;
+    }
+
+    @Override
+    public Grant grantUpload(
+        String mediaId, String mimeType, long size, String sha256, Duration validity) {
+      return s3().grantUpload(mediaId, mimeType, size, sha256, validity);
+    }
+
+    @Override
+    public Grant grantDownload(String mediaId, Duration validity) {
+      return s3().grantDownload(mediaId, validity);
+    }
+
+    @Override
+    public Optional<Upload> find(String mediaId) {
+      return s3().find(mediaId);
     }
   }
 
@@ -362,6 +413,11 @@ public final class Composition {
     return value == null || value.isBlank() ? defaultValue : Integer.parseInt(value.trim());
   }
 
+  private long longNumber(String name, long defaultValue) {
+    String value = environment.get(name);
+    return value == null || value.isBlank() ? defaultValue : Long.parseLong(value.trim());
+  }
+
   private String setting(String name) {
     String value = environment.get(name);
     if (value == null || value.isBlank()) {
@@ -381,6 +437,7 @@ public final class Composition {
     private SmsSender sms;
     private ConnectionPusher pusher;
     private Metrics metrics;
+    private MediaStore mediaStore;
     private String testNumbers;
     private byte[] messageIdKey;
 
@@ -410,6 +467,12 @@ public final class Composition {
 
     public Builder metrics(Metrics metrics) {
       this.metrics = metrics;
+      return this;
+    }
+
+    /** Media storage, instead of the S3 bucket {@code MEDIA_BUCKET} names. */
+    public Builder mediaStore(MediaStore mediaStore) {
+      this.mediaStore = mediaStore;
       return this;
     }
 

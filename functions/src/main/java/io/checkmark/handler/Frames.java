@@ -91,13 +91,31 @@ public final class Frames {
   }
 
   static Attachment attachment(Media media) {
-    return media == null ? null : new Attachment(media.url(), media.mimeType(), media.thumbnail());
+    return media == null
+        ? null
+        : new Attachment(
+            media.url(),
+            media.mediaId(),
+            media.mimeType(),
+            media.size(),
+            media.sha256(),
+            media.key(),
+            media.thumbnail(),
+            media.name());
   }
 
   private static Media media(Attachment attachment) {
     return attachment == null
         ? null
-        : new Media(attachment.url(), attachment.mimeType(), attachment.thumbnail());
+        : new Media(
+            attachment.url(),
+            attachment.mediaId(),
+            attachment.mimeType(),
+            attachment.size(),
+            attachment.sha256(),
+            attachment.key(),
+            attachment.thumbnail(),
+            attachment.name());
   }
 
   /** A refusal as the wire states it. */
@@ -131,6 +149,8 @@ public final class Frames {
       case NOT_A_MEMBER -> ErrorCode.NOT_A_MEMBER;
       case NOT_AN_ADMIN -> ErrorCode.NOT_AN_ADMIN;
       case GROUP_FULL -> ErrorCode.GROUP_FULL;
+      case MEDIA_TOO_LARGE -> ErrorCode.MEDIA_TOO_LARGE;
+      case MEDIA_NOT_FOUND -> ErrorCode.MEDIA_NOT_FOUND;
     };
   }
 }

@@ -22,6 +22,9 @@ final class CoreFixture {
           clock,
           new SecureRandom(),
           () -> "a key for message id MACs in the core's tests".getBytes(StandardCharsets.UTF_8));
+  static final MediaService.Limits MEDIA_LIMITS = new MediaService.Limits(1_000_000, 3);
+  final MediaService media =
+      new MediaService(ports.media, ports.limits, MEDIA_LIMITS, new SecureRandom());
   final Sessions sessions = new Sessions(ports.connections, ports.accounts, ports.pusher, clock);
   final MessagingService messaging =
       new MessagingService(
@@ -34,6 +37,7 @@ final class CoreFixture {
           LIMITS,
           Metrics.NONE,
           messageIds,
+          media,
           clock);
   final RegistrationService registration =
       new RegistrationService(
@@ -82,6 +86,7 @@ final class CoreFixture {
           ports.limits,
           GROUP_LIMITS,
           messageIds,
+          media,
           clock,
           new SecureRandom());
 

@@ -206,6 +206,7 @@ class GroupRulesTest {
             core.ports.limits,
             CoreFixture.GROUP_LIMITS,
             core.messageIds,
+            core.media,
             core.clock,
             new java.security.SecureRandom());
 

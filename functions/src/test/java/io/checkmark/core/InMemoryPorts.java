@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -35,6 +36,7 @@ final class InMemoryPorts {
   final Limits limits;
   final Pusher pusher = new Pusher();
   final Texts sms = new Texts();
+  final Media media = new Media();
 
   InMemoryPorts(Clock clock) {
     this.clock = clock;
@@ -582,6 +584,34 @@ final class InMemoryPorts {
 
     List<QueueItem> to(String connectionId) {
       return items.getOrDefault(connectionId, List.of());
+    }
+  }
+
+  /**
+   * Uploads as storage would hold them once their presigned {@code PUT} succeeded; grants are URLs
+   * that name what they grant.
+   */
+  static final class Media implements MediaStore {
+    final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+    final List<String> lookups = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Grant grantUpload(
+        String mediaId, String mimeType, long size, String sha256, Duration validity) {
+      return new Grant(
+          "https://media.test/media/" + mediaId + "?put",
+          Map.of("content-type", mimeType, "content-length", Long.toString(size)));
+    }
+
+    @Override
+    public Grant grantDownload(String mediaId, Duration validity) {
+      return new Grant("https://media.test/media/" + mediaId + "?get", Map.of());
+    }
+
+    @Override
+    public Optional<Upload> find(String mediaId) {
+      lookups.add(mediaId);
+      return Optional.ofNullable(uploads.get(mediaId));
     }
   }
 

@@ -158,7 +158,7 @@ class MessagingRulesTest {
     assertRefused(
         () ->
             core.messaging.send(
-                alice, bob.phone(), "c-1", null, new Attachment("ftp://x", null, null)),
+                alice, bob.phone(), "c-1", null, Attachment.link("ftp://x", null, null)),
         Refusal.Reason.INVALID_REQUEST);
     assertRefused(
         () -> core.messaging.sync(bob.device(), bob.connectionId(), 0),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.checkmark.aws.TemplateTables;
 import io.checkmark.core.Attachment;
 import io.checkmark.core.DeviceRef;
+import io.checkmark.core.MediaStore;
 import io.checkmark.core.MessageIds;
 import io.checkmark.core.MessageQueue;
 import io.checkmark.core.MessagingService;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,7 @@ class MessagingTest {
   private final Recorders.RecordingPusher pusher = new Recorders.RecordingPusher();
   private final CountingMetrics metrics = new CountingMetrics();
   private final Map<String, String> environment = environment();
+  private final Recorders.Uploads uploads = new Recorders.Uploads();
   private final Composition backend =
       Composition.builder(environment)
           .clock(clock)
@@ -56,6 +59,7 @@ class MessagingTest {
           .pusher(pusher)
           .metrics(metrics)
           .messageIdKey(Recorders.MESSAGE_ID_KEY)
+          .mediaStore(uploads)
           .build();
   private final RegistrationService registration = backend.registrationService();
   private final MessagingService messaging = backend.messagingService();
@@ -97,7 +101,7 @@ class MessagingTest {
         bob.phone,
         "c-3",
         "three",
-        new Attachment("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
+        Attachment.link("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
     assertThat(framesTo(bob.connection)).as("pushes to an offline phone").isEmpty();
     String laterConnection = connect();
     clock.advance(Duration.ofSeconds(30));
@@ -118,7 +122,41 @@ class MessagingTest {
     messaging.sync(DeviceRef.primaryOf(bob.phone), laterConnection, 500);
     MessageFrame withMedia = (MessageFrame) framesTo(laterConnection).get(6);
     assertThat(withMedia.media())
-        .isEqualTo(new Media("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
+        .isEqualTo(Media.link("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
+  }
+
+  @Test
+  void anUploadedFileIsStoredWithEveryMediaFieldAndSyncedAsSent() {
+    Device alice = register();
+    Device bob = register();
+    backend.connections().delete(bob.connection);
+    String sha256 = Base64.getEncoder().encodeToString(new byte[32]);
+    String mediaId =
+        backend.mediaService().requestUpload(alice.session, "audio/ogg", 4096L, sha256).mediaId();
+    uploads.stored.put(mediaId, new MediaStore.Upload(4096, "audio/ogg", sha256));
+    Attachment voiceNote =
+        new Attachment(null, mediaId, "audio/ogg", 4096L, sha256, "a2V5", "AAEC", "note.ogg");
+
+    messaging.send(alice.session, bob.phone, "c-1", null, voiceNote);
+    String laterConnection = connect();
+    messaging.sync(DeviceRef.primaryOf(bob.phone), laterConnection, 10);
+
+    assertThat(framesTo(laterConnection))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            MessageFrame.class,
+            message ->
+                assertThat(message.media())
+                    .isEqualTo(
+                        new Media(
+                            null,
+                            mediaId,
+                            "audio/ogg",
+                            4096L,
+                            sha256,
+                            "a2V5",
+                            "AAEC",
+                            "note.ogg")));
   }
 
   @Test
@@ -317,7 +355,7 @@ class MessagingTest {
     assertRefused(
         () ->
             messaging.send(
-                alice.session, bob.phone, "c", "x", new Attachment("ftp://x", null, null)),
+                alice.session, bob.phone, "c", "x", Attachment.link("ftp://x", null, null)),
         ErrorCode.BAD_REQUEST);
     assertRefused(
         () ->
@@ -326,7 +364,7 @@ class MessagingTest {
                 bob.phone,
                 "c",
                 "x",
-                new Attachment("https://x", null, "not base64!")),
+                Attachment.link("https://x", null, "not base64!")),
         ErrorCode.BAD_REQUEST);
     assertRefused(
         () -> messaging.sync(DeviceRef.primaryOf(bob.phone), bob.connection, 0),

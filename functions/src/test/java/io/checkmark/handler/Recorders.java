@@ -2,12 +2,16 @@ package io.checkmark.handler;
 
 import io.checkmark.core.ConnectionPusher;
 import io.checkmark.core.DeviceRef;
+import io.checkmark.core.MediaStore;
 import io.checkmark.core.QueueItem;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.core.SmsSender;
 import io.checkmark.protocol.Linked;
 import io.checkmark.protocol.ServerFrame;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -95,6 +99,27 @@ final class Recorders {
     @Override
     public void close(String connectionId) {
       closed.add(connectionId);
+    }
+  }
+
+  /** Uploads as storage would hold them; grants name what they grant. */
+  static final class Uploads implements MediaStore {
+    final Map<String, Upload> stored = new ConcurrentHashMap<>();
+
+    @Override
+    public Grant grantUpload(
+        String mediaId, String mimeType, long size, String sha256, Duration validity) {
+      return new Grant("https://media.test/media/" + mediaId, Map.of("content-type", mimeType));
+    }
+
+    @Override
+    public Grant grantDownload(String mediaId, Duration validity) {
+      return new Grant("https://media.test/media/" + mediaId, Map.of());
+    }
+
+    @Override
+    public Optional<Upload> find(String mediaId) {
+      return Optional.ofNullable(stored.get(mediaId));
     }
   }
 }

@@ -39,6 +39,8 @@ import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.logs.CfnLogGroup;
+import software.amazon.awscdk.services.s3.CfnBucket;
+import software.amazon.awscdk.services.s3.CfnBucketPolicy;
 import software.amazon.awscdk.services.secretsmanager.CfnSecret;
 import software.amazon.awscdk.services.sns.CfnTopic;
 import software.amazon.awscdk.services.sqs.CfnQueue;
@@ -73,6 +75,13 @@ public final class CheckmarkStack extends Stack {
   /** The function the GroupEvents table's stream runs. */
   private static final String FAN_OUT = "FanOut";
 
+  /**
+   * The functions template.yaml's FunctionThrottlesAlarm does not watch: the alarm here watches the
+   * same ones.
+   */
+  private static final Set<String> THROTTLES_NOT_WATCHED =
+      Set.of("RequestUpload", "RequestDownload");
+
   private final Map<String, CfnTable> tables = new LinkedHashMap<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
   private final CfnApi api;
@@ -84,15 +93,27 @@ public final class CheckmarkStack extends Stack {
   private final CfnParameter linkRequestsPerAddress;
   private final CfnParameter groupsPerDay;
   private final CfnParameter memberAdditionsPerDay;
+  private final CfnParameter maxMediaBytes;
+  private final CfnParameter mediaUploadsPerHour;
+  private final CfnBucket mediaBucket;
 
   public CheckmarkStack(
       Construct scope, String id, StackProps props, String functionJar, SamTemplate template) {
     super(scope, id, props);
     stageName =
-        parameter(
-            "StageName", "String", "dev", "Stage of the WebSocket API; part of the WebSocket URL.");
+        CfnParameter.Builder.create(this, "StageName")
+            .type("String")
+            .defaultValue("dev")
+            .allowedPattern("[A-Za-z0-9_-]+")
+            .description("Stage of the WebSocket API; part of the WebSocket URL.")
+            .build();
     CfnParameter logLevel =
-        parameter("LogLevel", "String", "INFO", "Level of the functions' structured JSON logs.");
+        CfnParameter.Builder.create(this, "LogLevel")
+            .type("String")
+            .defaultValue("INFO")
+            .allowedValues(List.of("DEBUG", "INFO", "WARN", "ERROR"))
+            .description("Level of the functions' structured JSON logs.")
+            .build();
     CfnParameter countries =
         parameter(
             "AllowedCountryCodes",
@@ -193,6 +214,22 @@ public final class CheckmarkStack extends Stack {
             .defaultValue(200)
             .minValue(1)
             .description("updateGroup calls that add members one account may make in a UTC day.")
+            .build();
+    maxMediaBytes =
+        CfnParameter.Builder.create(this, "MaxMediaBytes")
+            .type("Number")
+            .defaultValue(104_857_600)
+            .minValue(1024)
+            .maxValue(5_368_709_120L)
+            .description(
+                "Largest encrypted media file one requestUpload may grant (bytes; 100 MB by default, 5 GB is a single PUT's limit).")
+            .build();
+    mediaUploadsPerHour =
+        CfnParameter.Builder.create(this, "MediaUploadsPerAccountPerHour")
+            .type("Number")
+            .defaultValue(200)
+            .minValue(1)
+            .description("requestUpload calls one account may make in an hour.")
             .build();
     CfnParameter senderId =
         parameter(
@@ -314,6 +351,8 @@ public final class CheckmarkStack extends Stack {
         .get("GroupEventsTable")
         .setStreamSpecification(
             CfnTable.StreamSpecificationProperty.builder().streamViewType("NEW_IMAGE").build());
+    mediaBucket = mediaBucket();
+    environment.put("MEDIA_BUCKET", mediaBucket.getRef());
     messageIdKey =
         CfnSecret.Builder.create(this, "MessageIdKeySecret")
             .description("Checkmark's key for the MACs in message ids (HMAC-SHA256).")
@@ -503,9 +542,16 @@ public final class CheckmarkStack extends Stack {
             .treatMissingData("notBreaching")
             .build();
     integrationErrors.addPropertyOverride("AlarmActions", alarmActions);
+    List<Function> watched =
+        functions.stream()
+            .filter(
+                function ->
+                    !THROTTLES_NOT_WATCHED.contains(
+                        function.getNode().getId().replaceFirst("Function$", "")))
+            .toList();
     List<CfnAlarm.MetricDataQueryProperty> throttles = new ArrayList<>();
     List<String> ids = new ArrayList<>();
-    for (int i = 0; i < functions.size(); i++) {
+    for (int i = 0; i < watched.size(); i++) {
       ids.add("t" + i);
       throttles.add(
           CfnAlarm.MetricDataQueryProperty.builder()
@@ -523,7 +569,7 @@ public final class CheckmarkStack extends Stack {
                                   List.of(
                                       CfnAlarm.DimensionProperty.builder()
                                           .name("FunctionName")
-                                          .value(functions.get(i).getFunctionName())
+                                          .value(watched.get(i).getFunctionName())
                                           .build()))
                               .build())
                       .build())
@@ -606,6 +652,7 @@ public final class CheckmarkStack extends Stack {
     tables.forEach(
         (name, table) ->
             CfnOutput.Builder.create(this, name + "Name").value(table.getRef()).build());
+    CfnOutput.Builder.create(this, "MediaBucketName").value(mediaBucket.getRef()).build();
   }
 
   /**
@@ -664,8 +711,8 @@ public final class CheckmarkStack extends Stack {
   }
 
   /**
-   * Per route's function: exactly the DynamoDB, SNS, Secrets Manager and management API actions it
-   * uses.
+   * Per route's function: exactly the DynamoDB, S3, SNS, Secrets Manager and management API actions
+   * it uses.
    */
   private Map<String, Grants> grants() {
     String connections = arn("ConnectionsTable");
@@ -732,6 +779,9 @@ public final class CheckmarkStack extends Stack {
     PolicyStatement countHits = allow(List.of("dynamodb:UpdateItem"), rateLimits);
     PolicyStatement readKey =
         allow(List.of("secretsmanager:GetSecretValue"), messageIdKey.getRef());
+    String mediaObjects = mediaBucket.getAttrArn() + "/media/*";
+    // Presigned URLs carry their signer's permissions: media objects only, and nothing lists them.
+    PolicyStatement readMedia = allow(List.of("s3:GetObject"), mediaObjects);
     String keyArn = messageIdKey.getRef();
     grants.put(
         "Send",
@@ -745,6 +795,7 @@ public final class CheckmarkStack extends Stack {
                         allow(List.of("dynamodb:ConditionCheckItem"), connections, groups),
                         allow(List.of("dynamodb:GetItem"), groups),
                         countHits,
+                        readMedia,
                         readKey),
                     push)),
             Map.of(
@@ -847,6 +898,22 @@ public final class CheckmarkStack extends Stack {
                 unknownRecipients)));
     grants.put("LeaveGroup", new Grants(List.of(session, readGroup, writeGroup, stillBound)));
     grants.put("GetGroup", new Grants(List.of(session, readGroup)));
+    // A connection of a replaced or unlinked device is closed and forgotten on its next action.
+    List<PolicyStatement> forgetStale =
+        List.of(allow(List.of("dynamodb:DeleteItem"), connections), manageConnections);
+    grants.put(
+        "RequestUpload",
+        new Grants(
+            with(
+                session,
+                countHits,
+                concat(List.of(allow(List.of("s3:PutObject"), mediaObjects)), forgetStale)),
+            Map.of(
+                "MAX_MEDIA_BYTES",
+                maxMediaBytes.getValueAsString(),
+                "MEDIA_UPLOADS_PER_ACCOUNT_PER_HOUR",
+                mediaUploadsPerHour.getValueAsString())));
+    grants.put("RequestDownload", new Grants(with(session, readMedia, forgetStale)));
     return grants;
   }
 
@@ -919,6 +986,10 @@ public final class CheckmarkStack extends Stack {
                         .destination(deadLetters.getAttrArn())
                         .build())
                 .build())
+        .build();
+    CfnOutput.Builder.create(this, source.onFailureLogicalId() + "Url")
+        .description("Batches of group events the fan-out gave up on.")
+        .value(deadLetters.getRef())
         .build();
     functions.add(function);
     return alias;
@@ -1018,6 +1089,94 @@ public final class CheckmarkStack extends Stack {
     created.addPropertyOverride("DeletionProtectionEnabled", deletionProtection.getValueAsString());
     tables.put(name, created);
     environment.put(environmentVariable, created.getRef());
+  }
+
+  /**
+   * The bucket of the encrypted media files: private, owner-enforced, encrypted at rest, reachable
+   * only over TLS, files expiring after 30 days, with the CORS rules of the browsers' presigned
+   * PUTs and GETs.
+   */
+  private CfnBucket mediaBucket() {
+    CfnBucket bucket =
+        CfnBucket.Builder.create(this, "MediaBucket")
+            .publicAccessBlockConfiguration(
+                CfnBucket.PublicAccessBlockConfigurationProperty.builder()
+                    .blockPublicAcls(true)
+                    .blockPublicPolicy(true)
+                    .ignorePublicAcls(true)
+                    .restrictPublicBuckets(true)
+                    .build())
+            .ownershipControls(
+                CfnBucket.OwnershipControlsProperty.builder()
+                    .rules(
+                        List.of(
+                            CfnBucket.OwnershipControlsRuleProperty.builder()
+                                .objectOwnership("BucketOwnerEnforced")
+                                .build()))
+                    .build())
+            .bucketEncryption(
+                CfnBucket.BucketEncryptionProperty.builder()
+                    .serverSideEncryptionConfiguration(
+                        List.of(
+                            CfnBucket.ServerSideEncryptionRuleProperty.builder()
+                                .serverSideEncryptionByDefault(
+                                    CfnBucket.ServerSideEncryptionByDefaultProperty.builder()
+                                        .sseAlgorithm("AES256")
+                                        .build())
+                                .build()))
+                    .build())
+            .lifecycleConfiguration(
+                CfnBucket.LifecycleConfigurationProperty.builder()
+                    .rules(
+                        List.of(
+                            CfnBucket.RuleProperty.builder()
+                                .id("ExpireMedia")
+                                .status("Enabled")
+                                .expirationInDays(30)
+                                .abortIncompleteMultipartUpload(
+                                    CfnBucket.AbortIncompleteMultipartUploadProperty.builder()
+                                        .daysAfterInitiation(1)
+                                        .build())
+                                .build()))
+                    .build())
+            .corsConfiguration(
+                CfnBucket.CorsConfigurationProperty.builder()
+                    .corsRules(
+                        List.of(
+                            CfnBucket.CorsRuleProperty.builder()
+                                .allowedOrigins(List.of("*"))
+                                .allowedMethods(List.of("PUT"))
+                                .allowedHeaders(List.of("content-type", "x-amz-checksum-sha256"))
+                                .maxAge(3600)
+                                .build(),
+                            CfnBucket.CorsRuleProperty.builder()
+                                .allowedOrigins(List.of("*"))
+                                .allowedMethods(List.of("GET"))
+                                .maxAge(3600)
+                                .build()))
+                    .build())
+            .build();
+    CfnBucketPolicy.Builder.create(this, "MediaBucketPolicy")
+        .bucket(bucket.getRef())
+        .policyDocument(
+            Map.of(
+                "Statement",
+                List.of(
+                    Map.of(
+                        "Sid",
+                        "TlsOnly",
+                        "Effect",
+                        "Deny",
+                        "Principal",
+                        "*",
+                        "Action",
+                        "s3:*",
+                        "Resource",
+                        List.of(bucket.getAttrArn(), bucket.getAttrArn() + "/*"),
+                        "Condition",
+                        Map.of("Bool", Map.of("aws:SecureTransport", false))))))
+        .build();
+    return bucket;
   }
 
   private String arn(String tableName) {

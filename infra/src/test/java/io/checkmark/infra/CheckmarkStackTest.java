@@ -23,8 +23,8 @@ class CheckmarkStackTest {
     SynthesizedStack.TEMPLATE.hasResourceProperties(
         "AWS::ApiGatewayV2::Api",
         Map.of("ProtocolType", "WEBSOCKET", "RouteSelectionExpression", "$request.body.action"));
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", 19);
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::RouteResponse", 17);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", 21);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::RouteResponse", 19);
   }
 
   @Test
@@ -48,7 +48,7 @@ class CheckmarkStackTest {
 
   @Test
   void functionsRunJava21OnArm64WithSnapStartBehindALiveAlias() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Function", 20);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Function", 22);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Function",
         Map.of(
@@ -64,19 +64,19 @@ class CheckmarkStackTest {
             SynthesizedStack.TEMPLATE.findResources(
                 "AWS::Lambda::Function", Map.of("Properties", Map.of("Timeout", 10))))
         .as("every route's function")
-        .hasSize(19);
+        .hasSize(21);
     assertThat(
             SynthesizedStack.TEMPLATE.findResources(
                 "AWS::Lambda::Function", Map.of("Properties", Map.of("Timeout", 60))))
         .as("the fan-out, which writes and pushes a 1,024-member group's copies")
         .hasSize(1);
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Alias", 20);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Alias", 22);
     SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
   }
 
   @Test
   void everyPermissionIsScopedToThisApi() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Permission", 19);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Permission", 21);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Permission",
         Map.of("Principal", "apigateway.amazonaws.com", "SourceArn", Match.anyValue()));
@@ -94,8 +94,86 @@ class CheckmarkStackTest {
   }
 
   @Test
+  void mediaBucketIsPrivateEncryptedExpiringAndReachableOnlyOverTls() {
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::S3::Bucket", 1);
+    SynthesizedStack.TEMPLATE.hasResourceProperties(
+        "AWS::S3::Bucket",
+        Map.of(
+            "PublicAccessBlockConfiguration",
+            Map.of(
+                "BlockPublicAcls", true,
+                "BlockPublicPolicy", true,
+                "IgnorePublicAcls", true,
+                "RestrictPublicBuckets", true),
+            "OwnershipControls",
+            Map.of("Rules", List.of(Map.of("ObjectOwnership", "BucketOwnerEnforced"))),
+            "BucketEncryption",
+            Map.of(
+                "ServerSideEncryptionConfiguration",
+                List.of(Map.of("ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+            "LifecycleConfiguration",
+            Map.of(
+                "Rules",
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "Status",
+                            "Enabled",
+                            "ExpirationInDays",
+                            30,
+                            "AbortIncompleteMultipartUpload",
+                            Map.of("DaysAfterInitiation", 1)))))));
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::S3::BucketPolicy", 1);
+    SynthesizedStack.TEMPLATE.hasResourceProperties(
+        "AWS::S3::BucketPolicy",
+        Map.of(
+            "Bucket",
+            Map.of("Ref", "MediaBucket"),
+            "PolicyDocument",
+            Map.of(
+                "Statement",
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "Effect",
+                            "Deny",
+                            "Action",
+                            "s3:*",
+                            "Condition",
+                            Map.of("Bool", Map.of("aws:SecureTransport", false))))))));
+    SynthesizedStack.TEMPLATE.allResourcesProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Environment",
+            Map.of(
+                "Variables",
+                Match.objectLike(Map.of("MEDIA_BUCKET", Map.of("Ref", "MediaBucket"))))));
+    SynthesizedStack.TEMPLATE.hasOutput(
+        "MediaBucketName", Map.of("Value", Map.of("Ref", "MediaBucket")));
+  }
+
+  @Test
+  void onlyRequestUploadMayPutMediaAndNoFunctionMayListIt() {
+    assertThat(
+            SynthesizedStack.TEMPLATE.findResources(
+                "AWS::IAM::Policy",
+                Map.of(
+                    "Properties",
+                    Map.of(
+                        "PolicyDocument",
+                        Map.of(
+                            "Statement",
+                            Match.arrayWith(
+                                List.of(Match.objectLike(Map.of("Action", "s3:PutObject")))))))))
+        .hasSize(1)
+        .allSatisfy((id, policy) -> assertThat(id).startsWith("RequestUploadFunction"));
+    assertThat(SynthesizedStack.json().get("Resources").toString())
+        .doesNotContain("s3:ListBucket", "s3:DeleteObject");
+  }
+
+  @Test
   void canaryDeploymentsRollBackOnTheAlarms() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 20);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 22);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::CodeDeploy::DeploymentGroup",
         Map.of(
@@ -126,7 +204,7 @@ class CheckmarkStackTest {
 
   @Test
   void everyFunctionLogsToItsOwnGroupKeptForLogRetentionDays() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Logs::LogGroup", 21);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Logs::LogGroup", 23);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Function",
         Map.of(
@@ -136,7 +214,7 @@ class CheckmarkStackTest {
             SynthesizedStack.TEMPLATE.findResources(
                 "AWS::Logs::LogGroup",
                 Map.of("Properties", Map.of("RetentionInDays", Map.of("Ref", "LogRetentionDays")))))
-        .hasSize(20);
+        .hasSize(22);
   }
 
   @Test

@@ -33,7 +33,7 @@ class ParityTest {
     for (StackShape side : List.of(sam, cdk)) {
       assertThat(side.routeSelection()).isEqualTo("$request.body.action");
       assertThat(side.handlerByRoute())
-          .hasSize(19)
+          .hasSize(21)
           .containsEntry("send", "io.checkmark.handler.SendHandler::handleRequest")
           .containsEntry("approveLink", "io.checkmark.handler.ApproveLinkHandler::handleRequest");
       assertThat(side.tableByVariable())
@@ -63,9 +63,44 @@ class ParityTest {
           .contains("LINK_REQUESTS_PER_ADDRESS_PER_HOUR");
       assertThat(side.logRetentionByHandler())
           .as("every function's log group keeps logs for LogRetentionDays")
-          .hasSize(20)
+          .hasSize(22)
           .allSatisfy(
               (handler, retention) -> assertThat(retention).isEqualTo("{Ref=LogRetentionDays}"));
+      assertThat(side.parameters()).containsKeys("MaxMediaBytes", "MediaUploadsPerAccountPerHour");
+      assertThat(side.outputs()).containsKey("MediaBucketName");
+      assertThat(side.bucketByVariable()).containsExactly(Map.entry("MEDIA_BUCKET", "MediaBucket"));
+      assertThat(side.buckets()).containsOnlyKeys("MediaBucket", "MediaBucketPolicy");
+      assertThat(side.buckets().get("MediaBucket"))
+          .contains(
+              "RestrictPublicBuckets=true",
+              "ObjectOwnership=BucketOwnerEnforced",
+              "SSEAlgorithm=AES256",
+              "ExpirationInDays=30",
+              "AllowedMethods=[PUT]");
+      assertThat(side.buckets().get("MediaBucketPolicy"))
+          .contains("Effect=Deny", "aws:SecureTransport=false", "${MediaBucket.Arn}/*");
+      assertThat(side.grantsByHandler())
+          .allSatisfy(
+              (handler, grants) ->
+                  assertThat(grants)
+                      .filteredOn(grant -> grant.contains(" s3:"))
+                      .as("S3 grants of " + handler)
+                      .allMatch(grant -> grant.endsWith(" on ${MediaBucket.Arn}/media/*")));
+      assertThat(
+              side.grantsByHandler()
+                  .get("io.checkmark.handler.RequestUploadHandler::handleRequest"))
+          .contains("Allow s3:PutObject on ${MediaBucket.Arn}/media/*");
+      for (String reader : List.of("RequestDownload", "Send")) {
+        assertThat(
+                side.grantsByHandler()
+                    .get("io.checkmark.handler." + reader + "Handler::handleRequest"))
+            .contains("Allow s3:GetObject on ${MediaBucket.Arn}/media/*")
+            .noneMatch(grant -> grant.contains("s3:PutObject"));
+      }
+      assertThat(
+              side.variablesByHandler()
+                  .get("io.checkmark.handler.RequestUploadHandler::handleRequest"))
+          .contains("MEDIA_BUCKET", "MAX_MEDIA_BYTES", "MEDIA_UPLOADS_PER_ACCOUNT_PER_HOUR");
       assertThat(side.alarms()).hasSize(5);
       assertThat(side.streamsByHandler())
           .containsOnlyKeys("io.checkmark.handler.FanOutHandler::handleRequest");
@@ -117,6 +152,72 @@ class ParityTest {
             "          UNUSED: x\n");
     assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
         .anyMatch(difference -> difference.startsWith("environment variables per handler"));
+  }
+
+  @Test
+  void parameterSettingOnOneSideOnlyIsCaught() throws IOException {
+    StackShape sam = samAfter("    MaxValue: 5368709120\n", "");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("parameters"));
+  }
+
+  @Test
+  void outputOnOneSideOnlyIsCaught() throws IOException {
+    StackShape sam = samAfter("  MediaBucketName:\n    Value: !Ref MediaBucket\n", "");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("outputs"));
+  }
+
+  @Test
+  void bucketNamedByAnotherVariableOnOneSideOnlyIsCaught() throws IOException {
+    StackShape sam =
+        samAfter("        MEDIA_BUCKET: !Ref MediaBucket\n", "        MEDIA_BUCKET: media\n");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("buckets differ"));
+  }
+
+  @Test
+  void bucketLifecycleOnOneSideOnlyIsCaught() throws IOException {
+    StackShape sam =
+        samAfter("            ExpirationInDays: 30\n", "            ExpirationInDays: 7\n");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("buckets and bucket policies"));
+  }
+
+  @Test
+  void corsRuleOnOneSideOnlyIsCaught() throws IOException {
+    StackShape sam =
+        samAfter("AllowedHeaders: [content-type, x-amz-checksum-sha256]", "AllowedHeaders: ['*']");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("buckets and bucket policies"));
+  }
+
+  @Test
+  void publicAccessSettingOnOneSideOnlyIsCaught() throws IOException {
+    StackShape sam =
+        samAfter("        BlockPublicPolicy: true\n", "        BlockPublicPolicy: false\n");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("buckets and bucket policies"));
+  }
+
+  @Test
+  void bucketPolicyMissingFromTheCdkSideIsCaught() throws IOException {
+    Map<String, Object> cdk = copy(SynthesizedStack.json());
+    assertThat(resources(cdk).remove("MediaBucketPolicy")).isNotNull();
+
+    assertThat(StackShape.of(SAM).differencesFrom(cdk(cdk)))
+        .anyMatch(difference -> difference.startsWith("buckets and bucket policies"));
+  }
+
+  @Test
+  void iamResourceOnOneSideOnlyIsCaughtWhereTheActionsAgree() throws IOException {
+    StackShape sam =
+        samAfter(
+            "Action: s3:PutObject\n              Resource: !Sub ${MediaBucket.Arn}/media/*",
+            "Action: s3:PutObject\n              Resource: !Sub ${MediaBucket.Arn}/*");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("IAM actions and resources per handler"))
+        .noneMatch(difference -> difference.startsWith("IAM actions per handler"));
   }
 
   @Test

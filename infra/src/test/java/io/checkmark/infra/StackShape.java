@@ -13,22 +13,40 @@ import java.util.TreeSet;
 
 /**
  * What two templates of the Checkmark stack must agree on, read the same way from the SAM template
- * and from CDK's synthesized one: the route selection, each route's handler and route response,
- * each table (found through the environment variable that names it) with its keys, indexes and TTL,
- * the environment variables and IAM actions of each handler's function (an action granted only
- * under a condition is named with it), the retention of each handler's log group, the metrics the
- * alarms watch, and the streams that run functions, with their batching, retries and destinations.
+ * and from CDK's synthesized one: the parameters (all but their descriptions) and outputs, the
+ * route selection, each route's handler and route response, each table (found through the
+ * environment variable that names it) with its keys, indexes and TTL, each bucket and bucket policy
+ * with all their properties, the environment variables of each handler's function, the IAM actions
+ * it is granted and the resources of each (an action granted only under a condition is named with
+ * it), the retention of each handler's log group, the metrics the alarms watch, and the streams
+ * that run functions, with their batching, retries and destinations.
+ *
+ * <p>Where intrinsic functions are compared, {@code Ref}, {@code Fn::GetAtt}, {@code Fn::Sub} and
+ * {@code Fn::Join} are written as the {@code Fn::Sub} text they amount to, so that CDK's joins of
+ * tokens equal the template's substitutions.
  */
 record StackShape(
+    Map<String, String> parameters,
+    Map<String, String> outputs,
     String routeSelection,
     Map<String, String> handlerByRoute,
     Set<String> twoWayRoutes,
     Map<String, String> tableByVariable,
+    Map<String, String> bucketByVariable,
+    Map<String, String> buckets,
     Map<String, Set<String>> variablesByHandler,
     Map<String, Set<String>> actionsByHandler,
+    Map<String, Set<String>> grantsByHandler,
     Map<String, String> logRetentionByHandler,
     Set<String> alarms,
     Map<String, String> streamsByHandler) {
+
+  /** The parameter CDK's default synthesizer adds to every stack. */
+  private static final String CDK_BOOTSTRAP_VERSION = "BootstrapVersion";
+
+  /** Resource types compared property by property. */
+  private static final Set<String> COMPARED_WHOLE =
+      Set.of("AWS::S3::Bucket", "AWS::S3::BucketPolicy");
 
   static StackShape of(Path template) {
     SamTemplate stack = SamTemplate.load(template, Map.of(), "us-east-1", "Checkmark");
@@ -72,20 +90,76 @@ record StackShape(
 
     Map<String, Object> document = CloudFormationYaml.load(template);
     Map<String, Map<String, Object>> resources = map(document.get("Resources"));
+    Map<String, Object> globalVariables =
+        map(
+            map(map(map(document.get("Globals")).get("Function")).get("Environment"))
+                .get("Variables"));
+    Map<String, String> bucketByVariable = new TreeMap<>();
+    Map<String, String> buckets = new TreeMap<>();
+    resources.forEach(
+        (id, resource) -> {
+          String type = String.valueOf(resource.get("Type"));
+          if (COMPARED_WHOLE.contains(type)) {
+            Map<String, Object> whole = new TreeMap<>(resource);
+            whole.remove("Metadata");
+            buckets.put(id, render(whole));
+          } else if (type.equals("AWS::Serverless::Function")
+              || type.equals("AWS::Lambda::Function")) {
+            Map<String, Object> variables = new TreeMap<>();
+            if (type.equals("AWS::Serverless::Function")) {
+              variables.putAll(globalVariables);
+            }
+            variables.putAll(
+                map(map(map(resource.get("Properties")).get("Environment")).get("Variables")));
+            variables.forEach(
+                (name, value) -> {
+                  Object referenced = map(value).get("Ref");
+                  if (referenced != null
+                      && "AWS::S3::Bucket"
+                          .equals(map(resources.get(String.valueOf(referenced))).get("Type"))) {
+                    bucketByVariable.put(name, String.valueOf(referenced));
+                  }
+                });
+          }
+        });
+    Map<String, String> parameters = new TreeMap<>();
+    map(document.get("Parameters"))
+        .forEach(
+            (name, definition) -> {
+              if (!name.equals(CDK_BOOTSTRAP_VERSION)) {
+                Map<String, Object> compared = new TreeMap<>(map(definition));
+                compared.remove("Description");
+                parameters.put(name, render(compared));
+              }
+            });
+    Map<String, String> outputs = new TreeMap<>();
+    map(document.get("Outputs"))
+        .forEach(
+            (name, output) -> {
+              Map<String, Object> compared = new TreeMap<>(map(output));
+              compared.remove("Description");
+              outputs.put(name, render(compared));
+            });
     Map<String, Set<String>> actionsByHandler = new TreeMap<>();
+    Map<String, Set<String>> grantsByHandler = new TreeMap<>();
     resources.forEach(
         (id, resource) -> {
           String type = String.valueOf(resource.get("Type"));
           Map<String, Object> properties = map(resource.get("Properties"));
           if (type.equals("AWS::Serverless::Function")) {
-            Set<String> actions =
-                actionsByHandler.computeIfAbsent(
-                    functions.get(id).handler(), handler -> new TreeSet<>());
+            String handler = functions.get(id).handler();
+            Set<String> actions = actionsByHandler.computeIfAbsent(handler, h -> new TreeSet<>());
+            Set<String> grants = grantsByHandler.computeIfAbsent(handler, h -> new TreeSet<>());
             list(properties.get("Policies"))
-                .forEach(policy -> statementActions(map(policy).get("Statement"), "", actions));
+                .forEach(
+                    policy -> {
+                      statementActions(map(policy).get("Statement"), "", actions);
+                      statementGrants(map(policy).get("Statement"), "", grants);
+                    });
           } else if (type.equals("AWS::Lambda::Function")) {
-            actionsByHandler.computeIfAbsent(
-                functions.get(id).handler(), handler -> new TreeSet<>());
+            String handler = functions.get(id).handler();
+            actionsByHandler.computeIfAbsent(handler, h -> new TreeSet<>());
+            grantsByHandler.computeIfAbsent(handler, h -> new TreeSet<>());
           }
         });
     // CDK: a function's statements are an AWS::IAM::Policy attached to the role the function
@@ -105,10 +179,10 @@ record StackShape(
                   Object assumed = map(function.get("Properties")).get("Role");
                   if ("AWS::Lambda::Function".equals(function.get("Type"))
                       && String.valueOf(assumed).contains(roleId)) {
-                    statementActions(
-                        map(properties.get("PolicyDocument")).get("Statement"),
-                        condition,
-                        actionsByHandler.get(functions.get(functionId).handler()));
+                    String handler = functions.get(functionId).handler();
+                    Object statements = map(properties.get("PolicyDocument")).get("Statement");
+                    statementActions(statements, condition, actionsByHandler.get(handler));
+                    statementGrants(statements, condition, grantsByHandler.get(handler));
                   }
                 });
           }
@@ -155,12 +229,17 @@ record StackShape(
                         + ", on failure to "
                         + source.onFailureLogicalId()));
     return new StackShape(
+        parameters,
+        outputs,
         stack.routeSelectionExpression(),
         handlerByRoute,
         twoWay,
         tableByVariable,
+        bucketByVariable,
+        buckets,
         variablesByHandler,
         actionsByHandler,
+        grantsByHandler,
         logRetentionByHandler,
         alarms,
         streamsByHandler);
@@ -169,16 +248,25 @@ record StackShape(
   /** Where the two disagree, one line each; empty when they agree. */
   List<String> differencesFrom(StackShape other) {
     List<String> differences = new ArrayList<>();
+    compare("parameters", parameters, other.parameters, differences);
+    compare("outputs", outputs, other.outputs, differences);
     compare("route selection", routeSelection, other.routeSelection, differences);
     compare("routes and handlers", handlerByRoute, other.handlerByRoute, differences);
     compare("routes with route responses", twoWayRoutes, other.twoWayRoutes, differences);
     compare("tables", tableByVariable, other.tableByVariable, differences);
+    compare("buckets", bucketByVariable, other.bucketByVariable, differences);
+    compare("buckets and bucket policies", buckets, other.buckets, differences);
     compare(
         "environment variables per handler",
         variablesByHandler,
         other.variablesByHandler,
         differences);
     compare("IAM actions per handler", actionsByHandler, other.actionsByHandler, differences);
+    compare(
+        "IAM actions and resources per handler",
+        grantsByHandler,
+        other.grantsByHandler,
+        differences);
     compare(
         "log retention per handler",
         logRetentionByHandler,
@@ -260,6 +348,98 @@ record StackShape(
         into.add(actions + condition);
       }
     }
+  }
+
+  /**
+   * Each action of each statement on each of its resources ({@code Effect action on resource}),
+   * whether the template groups them in one statement or several; a statement under {@code Fn::If}
+   * named with its condition.
+   */
+  private static void statementGrants(Object statements, String condition, Set<String> into) {
+    for (Object statement : list(statements)) {
+      List<?> conditional = list(map(statement).get("Fn::If"));
+      if (!conditional.isEmpty()) {
+        statementGrants(
+            conditional.subList(1, conditional.size()), " if " + conditional.get(0), into);
+        continue;
+      }
+      Map<String, Object> fields = map(statement);
+      if (fields.isEmpty()) {
+        continue;
+      }
+      for (Object action : listOrOne(fields.get("Action"))) {
+        for (Object resource : listOrOne(fields.get("Resource"))) {
+          into.add(
+              fields.get("Effect")
+                  + " "
+                  + action
+                  + " on "
+                  + render(resource)
+                  + (fields.containsKey("Condition")
+                      ? " when " + render(fields.get("Condition"))
+                      : "")
+                  + condition);
+        }
+      }
+    }
+  }
+
+  /**
+   * A value with its keys sorted and its references written as {@code Fn::Sub} text: {@code
+   * ${Bucket.Arn}/media/*} for a {@code Fn::Sub}, and for the {@code Fn::Join} of a {@code
+   * Fn::GetAtt} and {@code /media/*} alike.
+   */
+  static String render(Object value) {
+    Map<String, Object> fields = map(value);
+    if (fields.size() == 1) {
+      String function = fields.keySet().iterator().next();
+      Object argument = fields.get(function);
+      switch (function) {
+        case "Ref":
+          return "${" + argument + "}";
+        case "Fn::GetAtt":
+          return "${"
+              + (argument instanceof List<?> parts
+                  ? parts.get(0) + "." + parts.get(1)
+                  : String.valueOf(argument))
+              + "}";
+        case "Fn::Sub":
+          if (!(argument instanceof List<?>)) {
+            return String.valueOf(argument);
+          }
+          break;
+        case "Fn::Join":
+          {
+            List<?> parts = list(argument);
+            if (parts.size() == 2 && parts.get(1) instanceof List<?> joined) {
+              List<String> rendered = new ArrayList<>();
+              joined.forEach(part -> rendered.add(render(part)));
+              return String.join(String.valueOf(parts.get(0)), rendered);
+            }
+            break;
+          }
+        default:
+          break;
+      }
+    }
+    if (value instanceof Map<?, ?>) {
+      Map<String, String> sorted = new TreeMap<>();
+      fields.forEach((key, field) -> sorted.put(key, render(field)));
+      return sorted.toString();
+    }
+    if (value instanceof List<?> items) {
+      List<String> rendered = new ArrayList<>();
+      items.forEach(item -> rendered.add(render(item)));
+      return rendered.toString();
+    }
+    return String.valueOf(value);
+  }
+
+  private static List<?> listOrOne(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    return value instanceof List<?> several ? several : List.of(value);
   }
 
   @SuppressWarnings("unchecked")

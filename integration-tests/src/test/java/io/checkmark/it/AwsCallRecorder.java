@@ -1,5 +1,6 @@
 package io.checkmark.it;
 
+import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -31,6 +32,25 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
 
   /** One permission a call needed: who signed it, the IAM action, and the resource it names. */
   record Call(String signer, String action, String resource) {}
+
+  /**
+   * A presigned URL's use, recorded when a client sends it: it acts with the permissions of the
+   * function that signed it ({@code X-Amz-Credential}), on the object its path names.
+   */
+  static void recordPresigned(String method, String url) {
+    Matcher signer = PRESIGNED_BY.matcher(url);
+    if (!signer.find()) {
+      throw new IllegalArgumentException("not a SigV4 presigned URL: " + url);
+    }
+    String path = URI.create(url).getPath().substring(1);
+    CALLS.add(
+        new Call(
+            signer.group(1),
+            method.equals("PUT") ? "s3:PutObject" : "s3:GetObject",
+            "arn:aws:s3:::" + path));
+  }
+
+  private static final Pattern PRESIGNED_BY = Pattern.compile("X-Amz-Credential=([^%&/]+)");
 
   @Override
   public void beforeTransmission(
@@ -122,6 +142,16 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
                   signer,
                   "secretsmanager:" + operation,
                   request.getValueForField("SecretId", String.class).orElse("*")));
+      // HeadObject needs s3:GetObject; the resource is the object's ARN.
+      case "s3" ->
+          CALLS.add(
+              new Call(
+                  signer,
+                  "s3:" + (operation.equals("HeadObject") ? "GetObject" : operation),
+                  "arn:aws:s3:::"
+                      + request.getValueForField("Bucket", String.class).orElse("")
+                      + "/"
+                      + request.getValueForField("Key", String.class).orElse("")));
       default -> CALLS.add(new Call(signer, service.toLowerCase() + ":" + operation, "*"));
     }
   }

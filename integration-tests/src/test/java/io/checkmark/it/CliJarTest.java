@@ -267,6 +267,69 @@ class CliJarTest {
     assertThat(unknown.lines()).singleElement().asString().startsWith("There is no such group");
   }
 
+  @Test
+  void aFileSentFromTheCommandLineIsSavedDecryptedByTheRecipientsChat() throws Exception {
+    String url = "--url=" + stack.webSocketUrl();
+    Path senderHome = Files.createTempDirectory(home, "sender");
+    Path friendHome = Files.createTempDirectory(home, "friend");
+    String sender = Phones.next();
+    String friend = Phones.next();
+    Files.writeString(senderHome.resolve(sender + ".key"), Devices.register(stack, sender));
+    Files.writeString(friendHome.resolve(friend + ".key"), Devices.register(stack, friend));
+    byte[] content = new byte[3 * 1024 * 1024];
+    new java.util.Random(7).nextBytes(content);
+    Path file = Files.write(home.resolve("holiday photos.bin"), content);
+    Path downloads = home.resolve("downloads");
+
+    Run sent =
+        cli(
+            "",
+            "send-file",
+            "--as",
+            sender,
+            friend,
+            file.toString(),
+            url,
+            "--home",
+            senderHome.toString());
+    Run missing =
+        cli(
+            "",
+            "send-file",
+            "--as",
+            sender,
+            friend,
+            home.resolve("nope.txt").toString(),
+            url,
+            "--home",
+            senderHome.toString());
+    Run chat =
+        cli(
+            "",
+            "chat",
+            "--as",
+            friend,
+            sender,
+            "--downloads",
+            downloads.toString(),
+            url,
+            "--home",
+            friendHome.toString());
+
+    assertThat(sent.exitCode).as(sent.output).isZero();
+    assertThat(sent.output)
+        .contains("100%")
+        .containsPattern("✓ sent holiday photos.bin \\(application/octet-stream\\) to \\" + friend);
+    assertThat(missing.exitCode).isEqualTo(2);
+    assertThat(missing.lines()).singleElement().asString().contains("is not a readable file");
+    assertThat(chat.exitCode).as(chat.output).isZero();
+    assertThat(chat.output)
+        .contains("(file) holiday photos.bin, application/octet-stream")
+        .contains(
+            "[file from " + sender + " saved: " + downloads.resolve("holiday photos.bin") + "]");
+    assertThat(Files.readAllBytes(downloads.resolve("holiday photos.bin"))).isEqualTo(content);
+  }
+
   private record Run(int exitCode, String output, Duration took) {
     List<String> lines() {
       return output.lines().filter(line -> !line.isBlank()).toList();

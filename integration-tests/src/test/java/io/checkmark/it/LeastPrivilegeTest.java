@@ -11,14 +11,21 @@ import io.checkmark.local.TestSocket;
 import io.checkmark.template.SamTemplate;
 import io.checkmark.testsupport.Phones;
 import io.checkmark.testsupport.ProjectStack;
+import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -95,7 +102,16 @@ class LeastPrivilegeTest {
                 "UpdateGroupFunction",
                 "LeaveGroupFunction",
                 "GetGroupFunction",
-                "FanOutFunction"));
+                "FanOutFunction",
+                "RequestUploadFunction",
+                "RequestDownloadFunction"));
+    assertThat(AwsCallRecorder.CALLS)
+        .as("the media paths ran, presigned URLs included")
+        .extracting(call -> call.signer() + " " + call.action())
+        .contains(
+            "RequestUploadFunction s3:PutObject",
+            "SendFunction s3:GetObject",
+            "RequestDownloadFunction s3:GetObject");
     assertThat(AwsCallRecorder.CALLS)
         .as("the linked-device paths ran")
         .extracting(call -> call.signer() + " " + call.action() + " " + call.resource())
@@ -204,6 +220,7 @@ class LeastPrivilegeTest {
     }
     exerciseLinkedDevices(stack, alice, aliceKey);
     exerciseGroups(stack);
+    exerciseMedia(stack, alice, aliceKey, bob);
     // The last disconnects run their function before the stack stops.
     await().atMost(Duration.ofSeconds(5)).until(() -> stack.openConnectionIds().isEmpty());
   }
@@ -396,6 +413,98 @@ class LeastPrivilegeTest {
 
   private static JsonNode reply(TestSocket socket, String frame) throws Exception {
     return JSON.readTree(socket.send(frame).next());
+  }
+
+  /**
+   * No function may list the media bucket (so S3 answers a missing key with 403) or touch anything
+   * but media objects; only the upload function may put one, only send and download may read one.
+   */
+  @Test
+  void onlyTheMediaFunctionsReachTheMediaBucketAndNoneMayListIt() {
+    SamTemplate template =
+        SamTemplate.load(TEMPLATE, TEMPLATE_PARAMETERS, "us-east-1", "checkmark-local");
+    Map<String, Set<String>> s3Actions = new TreeMap<>();
+    for (String function : template.functions().keySet()) {
+      for (Map<String, Object> statement : template.policyStatements(function)) {
+        List<String> actions = values(statement.get("Action"));
+        if (actions.stream().noneMatch(action -> action.startsWith("s3:"))) {
+          continue;
+        }
+        assertThat(statement.get("Effect")).isEqualTo("Allow");
+        assertThat(values(statement.get("Resource")))
+            .as(function + "'s S3 resources")
+            .allMatch(resource -> resource.endsWith(":s3:::checkmark-local-mediabucket/media/*"));
+        s3Actions.computeIfAbsent(function, f -> new TreeSet<>()).addAll(actions);
+      }
+    }
+    assertThat(s3Actions)
+        .isEqualTo(
+            Map.of(
+                "RequestUploadFunction", Set.of("s3:PutObject"),
+                "SendFunction", Set.of("s3:GetObject"),
+                "RequestDownloadFunction", Set.of("s3:GetObject")));
+  }
+
+  /**
+   * Alice asks for an upload, puts the file through the presigned URL, sends it to Bob (the send
+   * checks the upload), and Bob asks for the download and fetches it.
+   */
+  private static void exerciseMedia(LocalStack stack, String alice, String aliceKey, String bob)
+      throws Exception {
+    byte[] blob =
+        "an encrypted file, as far as the server can tell".getBytes(StandardCharsets.UTF_8);
+    String sha256 =
+        Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(blob));
+    java.net.http.HttpClient http = HttpClient.newHttpClient();
+    try (TestSocket aliceSocket =
+        TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(alice, aliceKey))) {
+      JsonNode upload =
+          reply(
+              aliceSocket,
+              "{\"action\":\"requestUpload\",\"mimeType\":\"text/plain\",\"size\":"
+                  + blob.length
+                  + ",\"sha256\":\""
+                  + sha256
+                  + "\"}");
+      String url = upload.get("url").asText();
+      HttpResponse<String> put =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .PUT(HttpRequest.BodyPublishers.ofByteArray(blob))
+                  .header("content-type", "text/plain")
+                  .header("x-amz-checksum-sha256", sha256)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+      AwsCallRecorder.recordPresigned("PUT", url);
+      String mediaId = upload.get("mediaId").asText();
+      assertThat(
+              reply(
+                      aliceSocket,
+                      "{\"action\":\"send\",\"to\":\""
+                          + bob
+                          + "\",\"id\":\"m-1\",\"media\":{\"mediaId\":\""
+                          + mediaId
+                          + "\",\"mimeType\":\"text/plain\",\"size\":"
+                          + blob.length
+                          + ",\"sha256\":\""
+                          + sha256
+                          + "\",\"key\":\"AAAA\"}}")
+                  .path("type")
+                  .asText())
+          .isEqualTo("accepted");
+      String download =
+          reply(aliceSocket, "{\"action\":\"requestDownload\",\"mediaId\":\"" + mediaId + "\"}")
+              .get("url")
+              .asText();
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(URI.create(download)).build(),
+                      HttpResponse.BodyHandlers.ofByteArray())
+                  .body())
+          .isEqualTo(blob);
+      AwsCallRecorder.recordPresigned("GET", download);
+    }
   }
 
   /**

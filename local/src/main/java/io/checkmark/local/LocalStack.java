@@ -131,6 +131,10 @@ public final class LocalStack implements AutoCloseable {
       // start-up.
       parts.server.start();
 
+      parts.buckets = template.buckets();
+      parts.objectStorage =
+          LocalObjectStorage.start(options.s3Port(), parts.buckets, options.persistDirectory());
+
       List<TableDefinition> tables = template.tables();
       try (DynamoDbClient dynamoDb = adminClient(parts.dynamoDbEndpoint, options.region())) {
         TableCreator.createTables(dynamoDb, tables);
@@ -144,7 +148,8 @@ public final class LocalStack implements AutoCloseable {
           .forEach(
               (id, function) -> {
                 Map<String, String> environment =
-                    functionEnvironment(function, options, parts.endpoint);
+                    functionEnvironment(
+                        function, options, parts.endpoint, parts.objectStorage.endpoint());
                 parts.functionEnvironments.put(id, Map.copyOf(environment));
                 functions.put(
                     id, LocalLambdaFunction.load(function, environment, options.region()));
@@ -248,6 +253,21 @@ public final class LocalStack implements AutoCloseable {
     return parts.endpoint;
   }
 
+  /** The S3 API for media: presigned uploads and downloads go here. */
+  public URI s3Endpoint() {
+    return parts.objectStorage.endpoint();
+  }
+
+  /** The name of the template's bucket with this logical id, as the functions see it. */
+  public String bucketName(String logicalId) {
+    return parts.buckets.stream()
+        .filter(bucket -> bucket.logicalId().equals(logicalId))
+        .map(SamTemplate.Bucket::name)
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalArgumentException("no bucket " + logicalId + " in the template"));
+  }
+
   public URI dynamoDbEndpoint() {
     return parts.dynamoDbEndpoint;
   }
@@ -312,6 +332,8 @@ public final class LocalStack implements AutoCloseable {
         + (parts.dynamoDbEndpoint.equals(parts.endpoint)
             ? ""
             : ", DynamoDB at " + parts.dynamoDbEndpoint)
+        + ", S3 at "
+        + parts.objectStorage.endpoint()
         + (parts.persistDirectory == null ? "" : ", data kept in " + parts.persistDirectory)
         + ")";
   }
@@ -329,6 +351,13 @@ public final class LocalStack implements AutoCloseable {
         "  WebSocket        " + webSocketUrl() + "   (try: wscat -c " + webSocketUrl() + ")",
         "  Management API   " + http + "/" + parts.stage + "/@connections/{connectionId}",
         "  DynamoDB         " + dynamoDb + "   tables: " + String.join(", ", parts.tableNames),
+        "  S3 (media)       "
+            + parts.objectStorage.endpoint()
+            + "   buckets: "
+            + String.join(", ", parts.buckets.stream().map(SamTemplate.Bucket::name).toList())
+            + "   (try: aws s3 ls --endpoint-url "
+            + parts.objectStorage.endpoint()
+            + ")",
         "  SNS, SSM, Secrets Manager  " + http,
         "  SMS sent         "
             + http
@@ -350,7 +379,10 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private static Map<String, String> functionEnvironment(
-      SamTemplate.LambdaFunction function, LocalStackOptions options, URI endpoint) {
+      SamTemplate.LambdaFunction function,
+      LocalStackOptions options,
+      URI endpoint,
+      URI s3Endpoint) {
     Map<String, String> environment = new LinkedHashMap<>(function.environment());
     environment.put("AWS_REGION", options.region());
     environment.put("AWS_DEFAULT_REGION", options.region());
@@ -368,6 +400,8 @@ public final class LocalStack implements AutoCloseable {
     // attempt can take seconds where DynamoDB answers in milliseconds, so calls get more time here.
     environment.put("SDK_ATTEMPT_TIMEOUT_MILLIS", "10000");
     environment.put("SDK_API_CALL_TIMEOUT_MILLIS", "30000");
+    // Media always goes to this stack's S3 server, which checks presigned uploads as S3 does.
+    environment.put("AWS_ENDPOINT_URL_S3", s3Endpoint.toString());
     if (options.externalEndpoint() == null) {
       environment.put("AWS_ENDPOINT_URL", endpoint.toString());
     } else {
@@ -451,6 +485,8 @@ public final class LocalStack implements AutoCloseable {
     String stage;
     List<String> routeKeys;
     List<String> tableNames;
+    List<SamTemplate.Bucket> buckets;
+    LocalObjectStorage objectStorage;
     ScheduledExecutorService streamPoller;
     DynamoDbClient streamClients;
     DynamoDbStreamsClient streamsClient;
@@ -507,6 +543,9 @@ public final class LocalStack implements AutoCloseable {
       } catch (Exception e) {
         throw new IllegalStateException("the local stack did not stop cleanly", e);
       } finally {
+        if (objectStorage != null) {
+          objectStorage.close();
+        }
         if (dynamoDbLocal != null) {
           dynamoDbLocal.close();
         }

@@ -36,6 +36,14 @@ public final class LocalStackMain {
     Integer port;
 
     @Option(
+        names = "--s3-port",
+        paramLabel = "N",
+        description =
+            "Port of the S3 API for media on 127.0.0.1 (default: the next after --port;"
+                + " 0 picks a free one)")
+    Integer s3Port;
+
+    @Option(
         names = "--template",
         paramLabel = "PATH",
         description = "SAM template to run (default ./template.yaml)")
@@ -155,6 +163,13 @@ public final class LocalStackMain {
         throw new ParameterException(commandLine, "--port takes 0 to 65535, not " + arguments.port);
       }
       options.port(arguments.port);
+    }
+    if (arguments.s3Port != null) {
+      if (arguments.s3Port < 0 || arguments.s3Port > 65_535) {
+        throw new ParameterException(
+            commandLine, "--s3-port takes 0 to 65535, not " + arguments.s3Port);
+      }
+      options.s3Port(arguments.s3Port);
     }
     if (arguments.template != null) {
       options.template(arguments.template);

@@ -11,6 +11,8 @@ import java.util.Map;
  * port; tests shorten the timeouts and pick a free port.
  *
  * @param port the HTTP and WebSocket port on 127.0.0.1; 0 picks a free one
+ * @param s3Port the port of the S3 API for media on 127.0.0.1: by default the next one after {@code
+ *     port}, or a free one when that is 0
  * @param template the SAM template to run
  * @param externalEndpoint an AWS endpoint (LocalStack's) for DynamoDB and SNS instead of the
  *     built-in ones, or null
@@ -26,6 +28,7 @@ import java.util.Map;
  */
 public record LocalStackOptions(
     int port,
+    int s3Port,
     Path template,
     URI externalEndpoint,
     String region,
@@ -46,6 +49,7 @@ public record LocalStackOptions(
   /** Every option with its default: port 3001, {@code ./template.yaml}, API Gateway's timeouts. */
   public static final class Builder {
     private int port = DEFAULT_PORT;
+    private Integer s3Port;
     private Path template = Path.of("template.yaml");
     private URI externalEndpoint;
     private String region = "us-east-1";
@@ -59,6 +63,11 @@ public record LocalStackOptions(
 
     public Builder port(int port) {
       this.port = port;
+      return this;
+    }
+
+    public Builder s3Port(int s3Port) {
+      this.s3Port = s3Port;
       return this;
     }
 
@@ -123,6 +132,7 @@ public record LocalStackOptions(
     public LocalStackOptions build() {
       return new LocalStackOptions(
           port,
+          s3Port != null ? s3Port : port == 0 ? 0 : port + 1,
           template,
           externalEndpoint,
           region,

@@ -22,5 +22,7 @@ public enum ErrorCode {
   NOT_A_MEMBER,
   NOT_AN_ADMIN,
   GROUP_FULL,
+  MEDIA_TOO_LARGE,
+  MEDIA_NOT_FOUND,
   INTERNAL
 }

@@ -11,6 +11,7 @@ public sealed interface ServerFrame
         DeviceLinked,
         DeviceUnlinked,
         Devices,
+        DownloadUrl,
         ErrorFrame,
         GroupCreated,
         GroupFrame,
@@ -26,4 +27,5 @@ public sealed interface ServerFrame
         ReceiptFrame,
         ReceiptSent,
         Registered,
-        Synced {}
+        Synced,
+        UploadUrl {}

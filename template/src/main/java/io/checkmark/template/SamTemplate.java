@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +31,7 @@ public final class SamTemplate {
   private final Map<String, Map<String, Object>> resources;
   private final Intrinsics intrinsics;
   private final String region;
+  private final String stackName;
 
   private SamTemplate(
       Map<String, Object> document,
@@ -39,6 +41,7 @@ public final class SamTemplate {
     this.document = document;
     this.resources = resourcesOf(document);
     this.region = region;
+    this.stackName = stackName;
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("AWS::Region", region);
     values.put("AWS::AccountId", LOCAL_ACCOUNT_ID);
@@ -283,6 +286,34 @@ public final class SamTemplate {
     return tables;
   }
 
+  /** Every S3 bucket, with the CORS rules browsers are held to. */
+  public List<Bucket> buckets() {
+    List<Bucket> buckets = new ArrayList<>();
+    resourcesOfType("AWS::S3::Bucket")
+        .forEach(
+            (id, properties) -> {
+              List<CorsRule> rules = new ArrayList<>();
+              for (Object rule :
+                  listOrEmpty(
+                      mapOrEmpty(intrinsics.resolve(properties.get("CorsConfiguration")))
+                          .get("CorsRules"))) {
+                Map<String, Object> fields = mapOrEmpty(rule);
+                rules.add(
+                    new CorsRule(
+                        strings(fields.get("AllowedOrigins")),
+                        strings(fields.get("AllowedMethods")),
+                        strings(fields.get("AllowedHeaders")),
+                        strings(fields.get("ExposedHeaders"))));
+              }
+              buckets.add(new Bucket(id, physicalId(id), List.copyOf(rules)));
+            });
+    return buckets;
+  }
+
+  private static List<String> strings(Object list) {
+    return listOrEmpty(list).stream().map(String::valueOf).toList();
+  }
+
   private Map.Entry<String, Map<String, Object>> webSocketApi() {
     return resources.entrySet().stream()
         .filter(entry -> "AWS::ApiGatewayV2::Api".equals(entry.getValue().get("Type")))
@@ -364,6 +395,13 @@ public final class SamTemplate {
           + logicalId
           + "-local0";
     }
+    if ("AWS::S3::Bucket".equals(resource.get("Type"))) {
+      // CloudFormation names a bucket after its stack and logical id, in the lower case S3 needs.
+      Object bucketName = properties(resource).get("BucketName");
+      return bucketName != null
+          ? intrinsics.resolveString(bucketName)
+          : (stackName + "-" + logicalId).toLowerCase(Locale.ROOT);
+    }
     if ("AWS::DynamoDB::Table".equals(resource.get("Type"))) {
       Object tableName = properties(resource).get("TableName");
       if (tableName != null) {
@@ -401,6 +439,9 @@ public final class SamTemplate {
           + LOCAL_ACCOUNT_ID
           + ":table/"
           + physicalId(logicalId);
+    }
+    if (attribute.equals("Arn") && type.equals("AWS::S3::Bucket")) {
+      return prefix + "s3:::" + physicalId(logicalId);
     }
     return prefix
         + type.toLowerCase().replace("::", "-")
@@ -489,6 +530,16 @@ public final class SamTemplate {
       List<String> eventNames,
       String onFailureLogicalId,
       String startingPosition) {}
+
+  /** An S3 bucket: its logical id, its name, and its CORS rules in order. */
+  public record Bucket(String logicalId, String name, List<CorsRule> corsRules) {}
+
+  /** One rule of a bucket's CORS configuration. */
+  public record CorsRule(
+      List<String> allowedOrigins,
+      List<String> allowedMethods,
+      List<String> allowedHeaders,
+      List<String> exposedHeaders) {}
 
   /** A Lambda function: its handler ({@code class::method}), environment, timeout and memory. */
   public record LambdaFunction(
