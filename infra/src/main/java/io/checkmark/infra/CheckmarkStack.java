@@ -23,6 +23,7 @@ import software.amazon.awscdk.services.apigatewayv2.CfnRouteResponse;
 import software.amazon.awscdk.services.apigatewayv2.CfnStage;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.CfnAlarm;
+import software.amazon.awscdk.services.cloudwatch.IAlarm;
 import software.amazon.awscdk.services.codedeploy.LambdaDeploymentConfig;
 import software.amazon.awscdk.services.codedeploy.LambdaDeploymentGroup;
 import software.amazon.awscdk.services.dynamodb.CfnTable;
@@ -76,11 +77,13 @@ public final class CheckmarkStack extends Stack {
   private static final String FAN_OUT = "FanOut";
 
   /**
-   * The functions template.yaml's FunctionThrottlesAlarm does not watch: the alarm here watches the
-   * same ones.
+   * CloudWatch's limit of metrics ({@code MetricStat}) in one metric-math alarm: the throttles
+   * alarms watch this many functions each.
    */
-  private static final Set<String> THROTTLES_NOT_WATCHED =
-      Set.of("RequestUpload", "RequestDownload");
+  private static final int METRICS_PER_ALARM = 10;
+
+  /** The first throttles alarm; the others are this name and 2, 3, ... */
+  private static final String THROTTLES_ALARM = "FunctionThrottlesAlarm";
 
   private final Map<String, CfnTable> tables = new LinkedHashMap<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
@@ -542,56 +545,7 @@ public final class CheckmarkStack extends Stack {
             .treatMissingData("notBreaching")
             .build();
     integrationErrors.addPropertyOverride("AlarmActions", alarmActions);
-    List<Function> watched =
-        functions.stream()
-            .filter(
-                function ->
-                    !THROTTLES_NOT_WATCHED.contains(
-                        function.getNode().getId().replaceFirst("Function$", "")))
-            .toList();
-    List<CfnAlarm.MetricDataQueryProperty> throttles = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < watched.size(); i++) {
-      ids.add("t" + i);
-      throttles.add(
-          CfnAlarm.MetricDataQueryProperty.builder()
-              .id("t" + i)
-              .returnData(false)
-              .metricStat(
-                  CfnAlarm.MetricStatProperty.builder()
-                      .period(60)
-                      .stat("Sum")
-                      .metric(
-                          CfnAlarm.MetricProperty.builder()
-                              .namespace("AWS/Lambda")
-                              .metricName("Throttles")
-                              .dimensions(
-                                  List.of(
-                                      CfnAlarm.DimensionProperty.builder()
-                                          .name("FunctionName")
-                                          .value(watched.get(i).getFunctionName())
-                                          .build()))
-                              .build())
-                      .build())
-              .build());
-    }
-    throttles.add(
-        CfnAlarm.MetricDataQueryProperty.builder()
-            .id("throttles")
-            .expression("SUM([" + String.join(",", ids) + "])")
-            .label("Throttles of all Checkmark functions")
-            .returnData(true)
-            .build());
-    CfnAlarm functionThrottles =
-        CfnAlarm.Builder.create(this, "FunctionThrottlesAlarm")
-            .alarmDescription("Lambda throttled Checkmark's functions.")
-            .metrics(throttles)
-            .evaluationPeriods(2)
-            .threshold(10)
-            .comparisonOperator("GreaterThanOrEqualToThreshold")
-            .treatMissingData("notBreaching")
-            .build();
-    functionThrottles.addPropertyOverride("AlarmActions", alarmActions);
+    List<CfnAlarm> functionThrottles = throttlesAlarms(template, functions, alarmActions);
     CfnAlarm.Builder.create(this, "PinSmsBudgetAlarm")
         .alarmDescription(
             "A country calling code spent its hourly PIN SMS budget (PinSmsPerCallingCodePerHour).")
@@ -622,18 +576,22 @@ public final class CheckmarkStack extends Stack {
             .build();
     smsSpendAlarm.addPropertyOverride("AlarmActions", alarmActions);
 
-    // Canary deploys, rolled back by the error and throttle alarms, as SAM's DeploymentPreference
-    // does.
+    // Canary deploys, rolled back by the error alarm and every throttles alarm, as SAM's
+    // DeploymentPreference does.
     for (int i = 0; i < aliases.size(); i++) {
       String name = i < routes.size() ? routes.get(i).name : FAN_OUT;
+      List<IAlarm> rollbackAlarms = new ArrayList<>();
+      rollbackAlarms.add(
+          Alarm.fromAlarmArn(this, name + "ErrorsAlarmRef", integrationErrors.getAttrArn()));
+      for (CfnAlarm throttles : functionThrottles) {
+        rollbackAlarms.add(
+            Alarm.fromAlarmArn(
+                this, name + throttles.getNode().getId() + "Ref", throttles.getAttrArn()));
+      }
       LambdaDeploymentGroup.Builder.create(this, name + "FunctionDeploymentGroup")
           .alias(aliases.get(i))
           .deploymentConfig(LambdaDeploymentConfig.CANARY_10_PERCENT_5_MINUTES)
-          .alarms(
-              List.of(
-                  Alarm.fromAlarmArn(this, name + "ErrorsAlarmRef", integrationErrors.getAttrArn()),
-                  Alarm.fromAlarmArn(
-                      this, name + "ThrottlesAlarmRef", functionThrottles.getAttrArn())))
+          .alarms(rollbackAlarms)
           .build();
     }
 
@@ -653,6 +611,87 @@ public final class CheckmarkStack extends Stack {
         (name, table) ->
             CfnOutput.Builder.create(this, name + "Name").value(table.getRef()).build());
     CfnOutput.Builder.create(this, "MediaBucketName").value(mediaBucket.getRef()).build();
+  }
+
+  /**
+   * The alarms on the functions' Lambda throttles, as template.yaml has them: its functions in its
+   * order, {@value #METRICS_PER_ALARM} to a metric-math alarm (CloudWatch's limit), each summing
+   * its functions' throttles; {@code FunctionThrottlesAlarm}, {@code FunctionThrottlesAlarm2}, ...
+   * A function of the template that this stack did not build stops the synthesis.
+   */
+  private List<CfnAlarm> throttlesAlarms(
+      SamTemplate template, List<Function> functions, Object alarmActions) {
+    Map<String, Function> built = new LinkedHashMap<>();
+    functions.forEach(function -> built.put(function.getNode().getId(), function));
+    List<String> order = new ArrayList<>(template.functions().keySet());
+    if (!built.keySet().equals(Set.copyOf(order))) {
+      throw new IllegalStateException(
+          "template.yaml's functions "
+              + order
+              + " are not the ones this stack built "
+              + built.keySet()
+              + ": their throttles alarms would differ");
+    }
+    List<CfnAlarm> alarms = new ArrayList<>();
+    for (int first = 0; first < order.size(); first += METRICS_PER_ALARM) {
+      List<String> watched =
+          order.subList(first, Math.min(first + METRICS_PER_ALARM, order.size()));
+      List<CfnAlarm.MetricDataQueryProperty> queries = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < watched.size(); i++) {
+        String id = "t" + (first + i);
+        ids.add(id);
+        queries.add(
+            CfnAlarm.MetricDataQueryProperty.builder()
+                .id(id)
+                .returnData(false)
+                .metricStat(
+                    CfnAlarm.MetricStatProperty.builder()
+                        .period(60)
+                        .stat("Sum")
+                        .metric(
+                            CfnAlarm.MetricProperty.builder()
+                                .namespace("AWS/Lambda")
+                                .metricName("Throttles")
+                                .dimensions(
+                                    List.of(
+                                        CfnAlarm.DimensionProperty.builder()
+                                            .name("FunctionName")
+                                            .value(built.get(watched.get(i)).getFunctionName())
+                                            .build()))
+                                .build())
+                        .build())
+                .build());
+      }
+      String span =
+          watched.size() == 1
+              ? watched.get(0)
+              : watched.get(0) + " to " + watched.get(watched.size() - 1);
+      queries.add(
+          CfnAlarm.MetricDataQueryProperty.builder()
+              .id("throttles")
+              .expression("SUM([" + String.join(",", ids) + "])")
+              .label("Throttles of " + span)
+              .returnData(true)
+              .build());
+      CfnAlarm alarm =
+          CfnAlarm.Builder.create(
+                  this,
+                  THROTTLES_ALARM + (alarms.isEmpty() ? "" : String.valueOf(alarms.size() + 1)))
+              .alarmDescription(
+                  "Lambda throttled Checkmark's "
+                      + (watched.size() == 1 ? span : "functions " + span)
+                      + ".")
+              .metrics(queries)
+              .evaluationPeriods(2)
+              .threshold(10)
+              .comparisonOperator("GreaterThanOrEqualToThreshold")
+              .treatMissingData("notBreaching")
+              .build();
+      alarm.addPropertyOverride("AlarmActions", alarmActions);
+      alarms.add(alarm);
+    }
+    return alarms;
   }
 
   /**

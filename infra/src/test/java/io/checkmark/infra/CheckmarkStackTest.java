@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
@@ -181,6 +182,37 @@ class CheckmarkStackTest {
             "AutoRollbackConfiguration", Match.objectLike(Map.of("Enabled", true))));
     assertThat(SynthesizedStack.json().toString())
         .contains("CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    assertThat(SynthesizedStack.TEMPLATE.findResources("AWS::CodeDeploy::DeploymentGroup"))
+        .as("the error alarm and the three throttles alarms")
+        .allSatisfy(
+            (id, group) ->
+                assertThat((List<?>) alarmConfiguration(group).get("Alarms")).hasSize(4));
+  }
+
+  @Test
+  void throttlesAlarmsWatchEveryFunctionWithinCloudWatchsTenMetricsEach() {
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CloudWatch::Alarm", 7);
+    Map<String, Map<String, Object>> metricMath =
+        SynthesizedStack.TEMPLATE.findResources(
+            "AWS::CloudWatch::Alarm", Map.of("Properties", Map.of("Metrics", Match.anyValue())));
+    assertThat(metricMath)
+        .containsOnlyKeys(
+            "FunctionThrottlesAlarm", "FunctionThrottlesAlarm2", "FunctionThrottlesAlarm3");
+    Map<String, Long> metricsByAlarm = new TreeMap<>();
+    metricMath.forEach(
+        (id, alarm) ->
+            metricsByAlarm.put(
+                id,
+                ((List<?>) ((Map<?, ?>) alarm.get("Properties")).get("Metrics"))
+                    .stream()
+                        .filter(query -> ((Map<?, ?>) query).containsKey("MetricStat"))
+                        .count()));
+    assertThat(metricsByAlarm)
+        .as("22 functions, 10 to an alarm")
+        .containsExactly(
+            Map.entry("FunctionThrottlesAlarm", 10L),
+            Map.entry("FunctionThrottlesAlarm2", 10L),
+            Map.entry("FunctionThrottlesAlarm3", 2L));
   }
 
   @Test
@@ -231,5 +263,9 @@ class CheckmarkStackTest {
                     1000,
                     "DetailedMetricsEnabled",
                     true)));
+  }
+
+  private static Map<?, ?> alarmConfiguration(Map<String, Object> group) {
+    return (Map<?, ?>) ((Map<?, ?>) group.get("Properties")).get("AlarmConfiguration");
   }
 }

@@ -3,6 +3,8 @@ package io.checkmark.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.checkmark.template.CloudFormationYaml;
+import io.checkmark.template.TemplateChecks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +103,23 @@ class ParityTest {
               side.variablesByHandler()
                   .get("io.checkmark.handler.RequestUploadHandler::handleRequest"))
           .contains("MEDIA_BUCKET", "MAX_MEDIA_BYTES", "MEDIA_UPLOADS_PER_ACCOUNT_PER_HOUR");
-      assertThat(side.alarms()).hasSize(5);
+      assertThat(side.alarms())
+          .hasSize(7)
+          .anyMatch(
+              alarm ->
+                  alarm.startsWith("FunctionThrottlesAlarm3: ")
+                      && alarm.contains("FunctionName=io.checkmark.handler.FanOutHandler"));
+      assertThat(side.rollbackAlarmsByHandler())
+          .as("every function's canary deploys roll back on the error and all throttles alarms")
+          .hasSize(22)
+          .allSatisfy(
+              (handler, alarms) ->
+                  assertThat(alarms)
+                      .containsExactly(
+                          "FunctionThrottlesAlarm",
+                          "FunctionThrottlesAlarm2",
+                          "FunctionThrottlesAlarm3",
+                          "IntegrationErrorsAlarm"));
       assertThat(side.streamsByHandler())
           .containsOnlyKeys("io.checkmark.handler.FanOutHandler::handleRequest");
     }
@@ -238,6 +256,42 @@ class ParityTest {
   }
 
   @Test
+  void bothSidesKeepTheirAlarmsWithinCloudWatchsLimitsAndWatchEveryFunctionOnce() {
+    assertThat(TemplateChecks.alarmProblems(CloudFormationYaml.load(SAM))).isEmpty();
+    assertThat(TemplateChecks.alarmProblems(SynthesizedStack.json())).isEmpty();
+  }
+
+  @Test
+  void cdkAlarmOverCloudWatchsLimitIsCaught() throws IOException {
+    Map<String, Object> cdk = copy(SynthesizedStack.json());
+    List<Object> third = metrics(resources(cdk).get("FunctionThrottlesAlarm3"));
+    List<Object> first = metrics(resources(cdk).get("FunctionThrottlesAlarm"));
+    first.add(0, third.remove(0));
+
+    assertThat(TemplateChecks.alarmProblems(cdk))
+        .anyMatch(
+            problem ->
+                problem.startsWith("FunctionThrottlesAlarm: ") && problem.contains("at most 10"));
+  }
+
+  @Test
+  void throttlesWatchedByAnotherAlarmOnOneSideIsCaught() throws IOException {
+    StackShape sam =
+        samAfter(
+            "                  Value: !Ref FanOutFunction\n",
+            "                  Value: !Ref GetGroupFunction\n");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("alarms"));
+  }
+
+  @Test
+  void rollbackAlarmOnOneSideOnlyIsCaught() throws IOException {
+    StackShape sam = samAfter("        - !Ref FunctionThrottlesAlarm3\n", "");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith("rollback alarms per handler"));
+  }
+
+  @Test
   void routeMissingFromTheCdkSideIsCaught() throws IOException {
     Map<String, Object> cdk = copy(SynthesizedStack.json());
     Map<String, Object> resources = resources(cdk);
@@ -292,6 +346,11 @@ class ParityTest {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> resources(Map<String, Object> template) {
     return (Map<String, Object>) template.get("Resources");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> metrics(Object alarm) {
+    return (List<Object>) properties(alarm).get("Metrics");
   }
 
   @SuppressWarnings("unchecked")

@@ -18,8 +18,10 @@ import java.util.TreeSet;
  * environment variable that names it) with its keys, indexes and TTL, each bucket and bucket policy
  * with all their properties, the environment variables of each handler's function, the IAM actions
  * it is granted and the resources of each (an action granted only under a condition is named with
- * it), the retention of each handler's log group, the metrics the alarms watch, and the streams
- * that run functions, with their batching, retries and destinations.
+ * it), the retention of each handler's log group, each alarm (by logical id) with the metrics it
+ * watches (a function's by its handler), its statistic, threshold and periods, the alarms that roll
+ * back each handler's canary deploys, and the streams that run functions, with their batching,
+ * retries and destinations.
  *
  * <p>Where intrinsic functions are compared, {@code Ref}, {@code Fn::GetAtt}, {@code Fn::Sub} and
  * {@code Fn::Join} are written as the {@code Fn::Sub} text they amount to, so that CDK's joins of
@@ -39,6 +41,7 @@ record StackShape(
     Map<String, Set<String>> grantsByHandler,
     Map<String, String> logRetentionByHandler,
     Set<String> alarms,
+    Map<String, Set<String>> rollbackAlarmsByHandler,
     Map<String, String> streamsByHandler) {
 
   /** The parameter CDK's default synthesizer adds to every stack. */
@@ -203,9 +206,14 @@ record StackShape(
           }
         });
     Set<String> alarms = new TreeSet<>();
-    resources.values().stream()
-        .filter(resource -> "AWS::CloudWatch::Alarm".equals(resource.get("Type")))
-        .forEach(alarm -> alarms.add(describeAlarm(map(alarm.get("Properties")))));
+    resources.forEach(
+        (id, resource) -> {
+          if ("AWS::CloudWatch::Alarm".equals(resource.get("Type"))) {
+            alarms.add(id + ": " + describeAlarm(map(resource.get("Properties")), functions));
+          }
+        });
+    Map<String, Set<String>> rollbackAlarmsByHandler =
+        rollbackAlarmsByHandler(document, resources, functions);
     Map<String, String> streamsByHandler = new TreeMap<>();
     stack
         .streamSources()
@@ -242,6 +250,7 @@ record StackShape(
         grantsByHandler,
         logRetentionByHandler,
         alarms,
+        rollbackAlarmsByHandler,
         streamsByHandler);
   }
 
@@ -273,6 +282,11 @@ record StackShape(
         other.logRetentionByHandler,
         differences);
     compare("alarms", alarms, other.alarms, differences);
+    compare(
+        "rollback alarms per handler",
+        rollbackAlarmsByHandler,
+        other.rollbackAlarmsByHandler,
+        differences);
     compare("stream event sources", streamsByHandler, other.streamsByHandler, differences);
     return differences;
   }
@@ -310,26 +324,140 @@ record StackShape(
     return text.toString().trim();
   }
 
-  private static String describeAlarm(Map<String, Object> alarm) {
+  /**
+   * An alarm's metric (or each query of its metric math, in order, a function's metric named by the
+   * function's handler), statistic, period, comparison, threshold and evaluation periods.
+   */
+  private static String describeAlarm(
+      Map<String, Object> alarm, Map<String, SamTemplate.LambdaFunction> functions) {
+    String condition =
+        " "
+            + alarm.get("ComparisonOperator")
+            + " "
+            + render(alarm.get("Threshold"))
+            + " for "
+            + alarm.get("EvaluationPeriods");
     if (alarm.containsKey("MetricName")) {
-      return alarm.get("Namespace")
-          + "/"
-          + alarm.get("MetricName")
+      return describeMetric(alarm, functions)
           + " "
-          + alarm.get("ComparisonOperator");
+          + alarm.getOrDefault("Statistic", alarm.get("ExtendedStatistic"))
+          + "/"
+          + alarm.get("Period")
+          + condition;
     }
-    Set<String> watched = new TreeSet<>();
-    StringBuilder expression = new StringBuilder();
+    List<String> queries = new ArrayList<>();
     for (Object query : list(alarm.get("Metrics"))) {
-      Map<String, Object> metric = map(map(map(query).get("MetricStat")).get("Metric"));
-      if (!metric.isEmpty()) {
-        watched.add(metric.get("Namespace") + "/" + metric.get("MetricName"));
-      }
-      if (map(query).containsKey("Expression")) {
-        expression.append(map(query).get("Expression"));
+      Map<String, Object> fields = map(query);
+      Map<String, Object> stat = map(fields.get("MetricStat"));
+      String returned = Boolean.FALSE.equals(fields.get("ReturnData")) ? "" : " returned";
+      if (fields.containsKey("Expression")) {
+        queries.add(fields.get("Id") + "=" + fields.get("Expression") + returned);
+      } else {
+        queries.add(
+            fields.get("Id")
+                + "="
+                + describeMetric(map(stat.get("Metric")), functions)
+                + " "
+                + stat.get("Stat")
+                + "/"
+                + stat.get("Period")
+                + returned);
       }
     }
-    return watched + " " + expression + " " + alarm.get("ComparisonOperator");
+    return queries + condition;
+  }
+
+  /** A metric's namespace, name and dimensions, a function named by its handler. */
+  private static String describeMetric(
+      Map<String, Object> metric, Map<String, SamTemplate.LambdaFunction> functions) {
+    List<String> dimensions = new ArrayList<>();
+    for (Object dimension : list(metric.get("Dimensions"))) {
+      Object value = map(dimension).get("Value");
+      Object referenced = map(value).get("Ref");
+      dimensions.add(
+          map(dimension).get("Name")
+              + "="
+              + (functions.containsKey(String.valueOf(referenced))
+                  ? functions.get(String.valueOf(referenced)).handler()
+                  : render(value)));
+    }
+    return metric.get("Namespace") + "/" + metric.get("MetricName") + dimensions;
+  }
+
+  /**
+   * The alarms (by logical id) that roll back each handler's canary deploys: a SAM function's
+   * DeploymentPreference (its own, or the Globals'), or the CodeDeploy deployment group of a Lambda
+   * alias (as CDK writes them).
+   */
+  private static Map<String, Set<String>> rollbackAlarmsByHandler(
+      Map<String, Object> document,
+      Map<String, Map<String, Object>> resources,
+      Map<String, SamTemplate.LambdaFunction> functions) {
+    Map<String, Object> globalPreference =
+        map(map(map(document.get("Globals")).get("Function")).get("DeploymentPreference"));
+    Map<String, Set<String>> rollbackAlarms = new TreeMap<>();
+    resources.forEach(
+        (id, resource) -> {
+          Map<String, Object> properties = map(resource.get("Properties"));
+          if ("AWS::Serverless::Function".equals(resource.get("Type"))) {
+            Map<String, Object> preference =
+                properties.containsKey("DeploymentPreference")
+                    ? map(properties.get("DeploymentPreference"))
+                    : globalPreference;
+            Set<String> alarms =
+                rollbackAlarms.computeIfAbsent(functions.get(id).handler(), h -> new TreeSet<>());
+            list(preference.get("Alarms"))
+                .forEach(alarm -> alarms.add(referencedResource(alarm, resources)));
+          } else if ("AWS::Lambda::Alias".equals(resource.get("Type"))) {
+            String function = referencedResource(properties.get("FunctionName"), resources);
+            String group =
+                referencedResource(
+                    map(map(resource.get("UpdatePolicy")).get("CodeDeployLambdaAliasUpdate"))
+                        .get("DeploymentGroupName"),
+                    resources);
+            if (!functions.containsKey(function) || !resources.containsKey(group)) {
+              return;
+            }
+            Set<String> alarms =
+                rollbackAlarms.computeIfAbsent(
+                    functions.get(function).handler(), h -> new TreeSet<>());
+            list(map(map(resources.get(group).get("Properties")).get("AlarmConfiguration"))
+                    .get("Alarms"))
+                .forEach(
+                    alarm -> alarms.add(referencedResource(map(alarm).get("Name"), resources)));
+          }
+        });
+    return rollbackAlarms;
+  }
+
+  /**
+   * The first resource a value refers to ({@code Ref} or {@code Fn::GetAtt}, however deep in other
+   * intrinsics, as in CDK's name taken from an alarm's ARN); the value rendered when none.
+   */
+  private static String referencedResource(
+      Object value, Map<String, Map<String, Object>> resources) {
+    Map<String, Object> fields = map(value);
+    if (fields.size() == 1) {
+      Object argument = fields.values().iterator().next();
+      String key = fields.keySet().iterator().next();
+      if (key.equals("Ref") && resources.containsKey(String.valueOf(argument))) {
+        return String.valueOf(argument);
+      }
+      if (key.equals("Fn::GetAtt")
+          && !list(argument).isEmpty()
+          && resources.containsKey(String.valueOf(list(argument).get(0)))) {
+        return String.valueOf(list(argument).get(0));
+      }
+    }
+    List<Object> nested = new ArrayList<>(fields.values());
+    nested.addAll(list(value));
+    for (Object part : nested) {
+      String found = referencedResource(part, resources);
+      if (resources.containsKey(found)) {
+        return found;
+      }
+    }
+    return render(value);
   }
 
   /** The actions of each statement, a statement under {@code Fn::If} named with its condition. */

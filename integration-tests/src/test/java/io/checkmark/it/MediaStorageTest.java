@@ -20,10 +20,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -165,15 +161,7 @@ class MediaStorageTest {
         media.grantUpload(mediaId, "text/plain", blob.length, sha256(blob), Duration.ofMinutes(5));
     assertThat(send(grant, "text/plain", sha256(blob), blob).statusCode()).isEqualTo(200);
 
-    try (S3Client developer =
-        S3Client.builder()
-            .endpointOverride(stack.s3Endpoint())
-            .forcePathStyle(true)
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
+    try (S3Client developer = ProjectStack.s3(stack)) {
       assertThat(developer.listBuckets().buckets())
           .extracting(bucket -> bucket.name())
           .contains(stack.bucketName("MediaBucket"));

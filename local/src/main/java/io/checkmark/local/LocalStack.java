@@ -56,6 +56,13 @@ public final class LocalStack implements AutoCloseable {
   private static final java.util.logging.Logger SQLITE_LOG =
       java.util.logging.Logger.getLogger("com.almworks.sqlite4java");
 
+  /**
+   * DynamoDB Local's SDK v1 warns at start that JAXB is missing and it encodes base64 itself: true,
+   * harmless, and nothing a developer can act on. Held for the same reason.
+   */
+  private static final java.util.logging.Logger SDK_V1_BASE64_LOG =
+      java.util.logging.Logger.getLogger("com.amazonaws.util.Base64");
+
   private final Parts parts;
 
   private LocalStack(Parts parts) {
@@ -426,6 +433,7 @@ public final class LocalStack implements AutoCloseable {
       throws Exception {
     Telemetry.configureTelemetry("LocalStack", "in-process", false);
     SQLITE_LOG.setLevel(java.util.logging.Level.SEVERE);
+    SDK_V1_BASE64_LOG.setLevel(java.util.logging.Level.SEVERE);
     boolean inMemory = persistDirectory == null;
     String dbPath = null;
     if (!inMemory) {

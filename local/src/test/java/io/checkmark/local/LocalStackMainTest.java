@@ -74,6 +74,20 @@ class LocalStackMainTest {
   }
 
   @Test
+  void theS3PortIsTheNextAfterThePortUnlessGivenAndFreeWhenThePortIs() {
+    String[] template = {"--template", "../template.yaml"};
+
+    assertThat(LocalStackMain.parse(template, Map.of()).s3Port()).isEqualTo(3002);
+    assertThat(LocalStackMain.parse(concat(template, "-p", "4000"), Map.of()).s3Port())
+        .isEqualTo(4001);
+    assertThat(LocalStackMain.parse(concat(template, "-p", "0"), Map.of()).s3Port()).isZero();
+    assertThat(LocalStackMain.parse(concat(template, "--s3-port", "9000"), Map.of()).s3Port())
+        .isEqualTo(9000);
+    assertThatThrownBy(() -> LocalStackMain.parse(concat(template, "--s3-port", "70000"), Map.of()))
+        .hasMessageContaining("--s3-port takes 0 to 65535, not 70000");
+  }
+
+  @Test
   void withoutATemplateInTheWorkingDirectoryTheErrorSaysWhereToRunFrom() {
     // The module's directory has no template.yaml of its own.
     assertThatThrownBy(() -> LocalStackMain.parse(new String[0], Map.of()))

@@ -2,6 +2,7 @@ package io.checkmark.template;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +13,8 @@ import java.util.regex.Pattern;
  * Offline checks of a SAM template, for the mistakes that otherwise surface only in the middle of a
  * deploy: a reference to nothing, a route without an integration, a key attribute not defined, a
  * Lambda permission open to any API, a wildcard resource where a specific ARN exists, a function
- * whose logs would be kept forever.
+ * whose logs would be kept forever, a metric-math alarm over more metrics than CloudWatch takes, a
+ * function whose throttles no alarm (or more than one) watches.
  */
 public final class TemplateChecks {
 
@@ -26,6 +28,14 @@ public final class TemplateChecks {
 
   private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
   private static final Set<String> SAM_FUNCTION_PROPERTIES = Set.of("Alias", "Version");
+
+  /**
+   * CloudWatch's hard limits on one metric-math alarm (PutMetricAlarm): at most 10 metrics ({@code
+   * MetricStat} entries) among at most 20 queries; a template over them fails in mid-deploy.
+   */
+  static final int MAX_ALARM_METRICS = 10;
+
+  static final int MAX_ALARM_QUERIES = 20;
 
   private final Map<String, Object> document;
   private final Map<String, Object> resources;
@@ -50,7 +60,19 @@ public final class TemplateChecks {
     checks.checkPermissions();
     checks.checkPolicies();
     checks.checkLogGroups();
+    checks.checkAlarms();
     checks.checkStack(template);
+    return List.copyOf(checks.problems);
+  }
+
+  /**
+   * The problems of {@link #problems}'s alarm check alone, in a template already loaded (CDK's
+   * synthesized one, say): metric-math alarms within CloudWatch's limits, and every function's
+   * throttles watched by exactly one alarm.
+   */
+  public static List<String> alarmProblems(Map<String, Object> document) {
+    TemplateChecks checks = new TemplateChecks(document);
+    checks.checkAlarms();
     return List.copyOf(checks.problems);
   }
 
@@ -205,6 +227,105 @@ public final class TemplateChecks {
                 id
                     + ": logs to no log group of this template with a retention"
                     + " (LoggingConfig.LogGroup: !Ref an AWS::Logs::LogGroup with RetentionInDays)");
+          }
+        });
+  }
+
+  /**
+   * Each metric-math alarm has at most {@value #MAX_ALARM_METRICS} metrics and {@value
+   * #MAX_ALARM_QUERIES} queries, uses every metric it fetches, and the Lambda {@code Throttles} of
+   * every function of the template are watched by exactly one metric of one alarm (none would hide
+   * a throttled function; two would page twice and hold a slot of the ten).
+   */
+  private void checkAlarms() {
+    Map<String, List<String>> throttlesWatchers = new LinkedHashMap<>();
+    resources.forEach(
+        (id, resource) -> {
+          Object type = SamTemplate.mapOrEmpty(resource).get("Type");
+          if ("AWS::Serverless::Function".equals(type) || "AWS::Lambda::Function".equals(type)) {
+            throttlesWatchers.put(id, new ArrayList<>());
+          }
+        });
+    resources.forEach(
+        (id, resource) -> {
+          Map<String, Object> value = SamTemplate.mapOrEmpty(resource);
+          if (!"AWS::CloudWatch::Alarm".equals(value.get("Type"))
+              || !(SamTemplate.mapOrEmpty(value.get("Properties")).get("Metrics")
+                  instanceof List<?> queries)) {
+            return;
+          }
+          StringBuilder expressions = new StringBuilder();
+          queries.forEach(
+              query -> {
+                Object expression = SamTemplate.mapOrEmpty(query).get("Expression");
+                if (expression != null) {
+                  expressions.append(expression).append('\n');
+                }
+              });
+          int metrics = 0;
+          for (Object query : queries) {
+            Map<String, Object> fields = SamTemplate.mapOrEmpty(query);
+            Map<String, Object> stat = SamTemplate.mapOrEmpty(fields.get("MetricStat"));
+            if (stat.isEmpty()) {
+              continue;
+            }
+            metrics++;
+            String metricId = String.valueOf(fields.get("Id"));
+            boolean used =
+                !Boolean.FALSE.equals(fields.get("ReturnData"))
+                    || expressions.indexOf("METRICS(") >= 0
+                    || Pattern.compile("\\b" + Pattern.quote(metricId) + "\\b")
+                        .matcher(expressions)
+                        .find();
+            if (!used) {
+              problems.add(
+                  id + ": metric " + metricId + " is fetched but neither returned nor used");
+              continue;
+            }
+            Map<String, Object> metric = SamTemplate.mapOrEmpty(stat.get("Metric"));
+            if (!"AWS/Lambda".equals(metric.get("Namespace"))
+                || !"Throttles".equals(metric.get("MetricName"))
+                || !(metric.get("Dimensions") instanceof List<?> dimensions)) {
+              continue;
+            }
+            for (Object dimension : dimensions) {
+              Map<String, Object> named = SamTemplate.mapOrEmpty(dimension);
+              Object function = SamTemplate.mapOrEmpty(named.get("Value")).get("Ref");
+              if ("FunctionName".equals(named.get("Name"))
+                  && throttlesWatchers.containsKey(String.valueOf(function))) {
+                throttlesWatchers.get(String.valueOf(function)).add(id);
+              }
+            }
+          }
+          if (metrics > MAX_ALARM_METRICS) {
+            problems.add(
+                id
+                    + ": a metric-math alarm may have at most "
+                    + MAX_ALARM_METRICS
+                    + " metrics (MetricStat), this one has "
+                    + metrics
+                    + "; split it into several alarms");
+          }
+          if (queries.size() > MAX_ALARM_QUERIES) {
+            problems.add(
+                id
+                    + ": a metric-math alarm may have at most "
+                    + MAX_ALARM_QUERIES
+                    + " queries, this one has "
+                    + queries.size());
+          }
+        });
+    throttlesWatchers.forEach(
+        (function, alarms) -> {
+          if (alarms.isEmpty()) {
+            problems.add(function + ": no alarm watches its Lambda Throttles");
+          } else if (alarms.size() > 1) {
+            problems.add(
+                function
+                    + ": its Lambda Throttles are watched "
+                    + alarms.size()
+                    + " times, "
+                    + alarms);
           }
         });
   }

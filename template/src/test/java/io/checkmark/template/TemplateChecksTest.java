@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,25 @@ class TemplateChecksTest {
   private static final Path PROJECT_TEMPLATE = Path.of("..", "template.yaml");
   private static final String SENDS_WRITE =
       "              Action: dynamodb:PutItem\n              Resource: !GetAtt MessagesTable.Arn";
+
+  /** The first throttles metric of the first throttles alarm. */
+  private static final String FIRST_THROTTLES_METRIC = "        - Id: t0\n";
+
+  /** A metric (ConnectFunction's errors) that an alarm could fetch alongside its throttles. */
+  private static final String ERRORS_METRIC =
+      """
+              - Id: e0
+                ReturnData: false
+                MetricStat:
+                  Metric:
+                    Namespace: AWS/Lambda
+                    MetricName: Errors
+                    Dimensions:
+                      - Name: FunctionName
+                        Value: !Ref ConnectFunction
+                  Period: 60
+                  Stat: Sum
+      """;
 
   @TempDir Path directory;
 
@@ -87,7 +108,55 @@ class TemplateChecksTest {
             "a wildcard action",
             SENDS_WRITE,
             "              Action: dynamodb:*\n              Resource: !GetAtt MessagesTable.Arn",
-            "dynamodb:*"));
+            "dynamodb:*"),
+        Arguments.of(
+            "a metric-math alarm over CloudWatch's 10 metrics",
+            FIRST_THROTTLES_METRIC,
+            ERRORS_METRIC + FIRST_THROTTLES_METRIC,
+            "at most 10 metrics"),
+        Arguments.of(
+            "a function whose throttles no alarm watches",
+            "                  Value: !Ref FanOutFunction\n",
+            "                  Value: !Ref GetGroupFunction\n",
+            "FanOutFunction: no alarm watches its Lambda Throttles"),
+        Arguments.of(
+            "a function whose throttles two metrics watch",
+            "                  Value: !Ref FanOutFunction\n",
+            "                  Value: !Ref GetGroupFunction\n",
+            "GetGroupFunction: its Lambda Throttles are watched 2 times"),
+        Arguments.of(
+            "a throttles metric the alarm's expression leaves out",
+            "SUM([t0,t1,",
+            "SUM([t1,",
+            "metric t0 is fetched but neither returned nor used"));
+  }
+
+  @Test
+  void everyMetricMathAlarmOfTheProjectTemplateFitsCloudWatchsLimit() {
+    Map<String, Object> document = CloudFormationYaml.load(PROJECT_TEMPLATE);
+    Map<String, Long> metricsByAlarm = new TreeMap<>();
+    SamTemplate.mapOrEmpty(document.get("Resources"))
+        .forEach(
+            (id, resource) -> {
+              Map<String, Object> alarm = SamTemplate.mapOrEmpty(resource);
+              Object queries = SamTemplate.mapOrEmpty(alarm.get("Properties")).get("Metrics");
+              if ("AWS::CloudWatch::Alarm".equals(alarm.get("Type"))
+                  && queries instanceof List<?> list) {
+                metricsByAlarm.put(
+                    id,
+                    list.stream()
+                        .filter(query -> SamTemplate.mapOrEmpty(query).containsKey("MetricStat"))
+                        .count());
+              }
+            });
+
+    assertThat(metricsByAlarm)
+        .as("MetricStat entries of each metric-math alarm")
+        .isNotEmpty()
+        .allSatisfy(
+            (id, metrics) ->
+                assertThat(metrics).as(id).isLessThanOrEqualTo(TemplateChecks.MAX_ALARM_METRICS));
+    assertThat(TemplateChecks.alarmProblems(document)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -11,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The project's own local stack for tests and benchmarks: its template, any free port. */
 public final class ProjectStack {
@@ -39,6 +40,18 @@ public final class ProjectStack {
     } catch (IOException noPort) {
       throw new UncheckedIOException("no free port on this machine", noPort);
     }
+  }
+
+  /** A client on the stack's S3 server, with all rights, as a developer's AWS CLI has them. */
+  public static S3Client s3(LocalStack stack) {
+    return S3Client.builder()
+        .endpointOverride(stack.s3Endpoint())
+        .forcePathStyle(true)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
   }
 
   /** A client on the stack's DynamoDB Local, to look at the tables as they are. */
