@@ -6,6 +6,7 @@ import io.checkmark.client.ConnectionFailed;
 import io.checkmark.client.Credentials;
 import io.checkmark.client.GroupReceipts;
 import io.checkmark.client.Listener;
+import io.checkmark.client.MediaRejected;
 import io.checkmark.client.MediaTransfers;
 import io.checkmark.client.PendingLink;
 import io.checkmark.protocol.DeviceLinked;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -41,7 +42,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +84,9 @@ public final class CheckmarkCli {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(4);
 
   private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
+
+  /** A received file, however large (100 MB by default), over a slow network. */
+  private static final Duration DOWNLOAD_WAIT = Duration.ofMinutes(10);
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
@@ -334,7 +337,7 @@ public final class CheckmarkCli {
       Set<String> unreadFromPeer = ConcurrentHashMap.newKeySet();
       Set<String> readsDue = ConcurrentHashMap.newKeySet();
       Map<String, String> senders = new ConcurrentHashMap<>();
-      List<CompletableFuture<?>> saving = new CopyOnWriteArrayList<>();
+      Downloads saved = new Downloads(downloadFolder());
       GroupReceipts groupReceipts = new GroupReceipts();
       int[] recipients = {0};
       CheckmarkClient[] self = new CheckmarkClient[1];
@@ -359,7 +362,7 @@ public final class CheckmarkCli {
                 senders.put(message.messageId(), message.from());
               }
               if (message.media() != null && message.media().mediaId() != null) {
-                saving.add(saveFile(self[0], message, downloadFolder(), out));
+                saveFile(self[0], message, saved, out);
               }
             }
 
@@ -497,8 +500,7 @@ public final class CheckmarkCli {
             continue;
           }
           if (line.isEmpty()) {
-            awaitAll(saving, "file(s) to be saved", loggedOut, out);
-            return awaitAll(sending, "line(s) to be accepted", loggedOut, out);
+            return awaitAccepted(sending, loggedOut, out);
           }
           String text = line.get();
           if (text.isBlank()) {
@@ -542,9 +544,7 @@ public final class CheckmarkCli {
           media.mediaId() != null
               ? String.format(
                   "(file) %s, %s, %.1f KB — saving…",
-                  media.name() == null ? "unnamed" : media.name(),
-                  media.mimeType(),
-                  media.size() / 1024.0)
+                  Downloads.safeName(media.name()), media.mimeType(), media.size() / 1024.0)
               : "(media) " + media.url();
       return message.body() == null ? attached : message.body() + " " + attached;
     }
@@ -554,51 +554,59 @@ public final class CheckmarkCli {
     }
 
     /**
-     * Fetches, checks and decrypts a received file into the downloads folder, under its own name
-     * (made unique, and never a path elsewhere), and says where it went or why it could not.
+     * Fetches, checks and decrypts a received file into the downloads folder and says where it
+     * went, before the message is acked: a file that could not be saved for a passing reason (the
+     * network, the disk) throws, so the message stays queued and comes back at the next sync. A
+     * file refused for good (it failed its checks, or storage no longer has it) is said so once.
      */
-    private static CompletableFuture<Void> saveFile(
-        CheckmarkClient client, MessageFrame message, Path folder, PrintStream out) {
-      return client
-          .download(message.media(), MediaTransfers.Progress.NONE)
-          .thenAccept(
-              plaintext -> {
-                try (plaintext) {
-                  Files.createDirectories(folder);
-                  Path saved = unusedName(folder, message);
-                  Files.copy(plaintext, saved);
-                  out.printf("[file from %s saved: %s]%n", message.from(), saved);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              })
-          .exceptionally(
-              failed -> {
-                out.printf(
-                    "[file from %s not saved: %s]%n", message.from(), Failures.reason(failed));
-                return null;
-              });
+    private static void saveFile(
+        CheckmarkClient client, MessageFrame message, Downloads downloads, PrintStream out) {
+      Media media = message.media();
+      Optional<Path> earlier = downloads.alreadySaved(media.mediaId());
+      if (earlier.isPresent()) {
+        out.printf("[file from %s: the same file as %s]%n", message.from(), earlier.get());
+        return;
+      }
+      try (InputStream plaintext =
+          client
+              .download(media, MediaTransfers.Progress.NONE)
+              .get(DOWNLOAD_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        Path saved = downloads.save(media.mediaId(), media.name(), plaintext);
+        out.printf("[file from %s saved: %s]%n", message.from(), saved);
+      } catch (ExecutionException | IOException failed) {
+        Throwable cause = failed instanceof ExecutionException ? failed.getCause() : failed;
+        if (refusedForGood(cause)) {
+          out.printf("[file from %s not saved: %s]%n", message.from(), Failures.reason(cause));
+          return;
+        }
+        out.printf(
+            "[file from %s not saved yet (%s); it comes back at the next sync]%n",
+            message.from(), Failures.reason(cause));
+        throw new IllegalStateException("not saved yet", cause);
+      } catch (TimeoutException slow) {
+        out.printf(
+            "[file from %s not saved yet (no download in %d s); it comes back at the next sync]%n",
+            message.from(), DOWNLOAD_WAIT.toSeconds());
+        throw new IllegalStateException("not saved yet", slow);
+      } catch (InterruptedException stopping) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("stopped while saving", stopping);
+      }
     }
 
-    private static Path unusedName(Path folder, MessageFrame message) {
-      String name = message.media().name();
-      String safe =
-          name == null || name.isBlank()
-              ? "file"
-              : Path.of(name.replace('\\', '/')).getFileName().toString().replaceAll("^\\.+", "");
-      if (safe.isEmpty()) {
-        safe = "file";
+    /**
+     * A file that fails its checks, a padding its sender got wrong, or an upload storage no longer
+     * has: trying again would fail again.
+     */
+    private static boolean refusedForGood(Throwable cause) {
+      for (Throwable step = cause; step != null; step = step.getCause()) {
+        if (step instanceof MediaRejected
+            || step instanceof CheckmarkException
+            || step instanceof GeneralSecurityException) {
+          return true;
+        }
       }
-      Path candidate = folder.resolve(safe);
-      for (int copy = 2; Files.exists(candidate); copy++) {
-        int dot = safe.lastIndexOf('.');
-        candidate =
-            folder.resolve(
-                dot > 0
-                    ? safe.substring(0, dot) + " (" + copy + ")" + safe.substring(dot)
-                    : safe + " (" + copy + ")");
-      }
-      return candidate;
+      return false;
     }
 
     /** Lines typed, read on a thread of their own so that a logout ends the chat at once. */
@@ -623,22 +631,16 @@ public final class CheckmarkCli {
       return typed;
     }
 
-    /**
-     * At the end of input, every typed line still on its way, and every file still being saved, is
-     * waited for: none is lost.
-     */
-    private static int awaitAll(
-        List<CompletableFuture<?>> pending,
-        String waitingFor,
-        CompletableFuture<Integer> loggedOut,
-        PrintStream out)
+    /** At the end of input, every typed line still on its way is waited for: none is lost. */
+    private static int awaitAccepted(
+        List<CompletableFuture<?>> sending, CompletableFuture<Integer> loggedOut, PrintStream out)
         throws InterruptedException {
-      long waiting = pending.stream().filter(step -> !step.isDone()).count();
+      long waiting = sending.stream().filter(send -> !send.isDone()).count();
       if (waiting > 0) {
-        out.printf("Waiting for %d %s…%n", waiting, waitingFor);
+        out.printf("Waiting for %d line(s) to be accepted…%n", waiting);
       }
       CompletableFuture<Void> all =
-          CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+          CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new));
       while (!all.isDone() && !loggedOut.isDone()) {
         try {
           all.get(200, TimeUnit.MILLISECONDS);

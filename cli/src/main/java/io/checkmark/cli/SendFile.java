@@ -67,21 +67,21 @@ final class SendFile implements Callable<Integer> {
         spec.commandLine(),
         as.phone,
         (CheckmarkClient client) ->
-            group
-                ? client.sendMediaToGroup(to, file, type, bar)
-                : client.sendMedia(to, file, type, bar),
-        accepted -> {
-          bar.finish();
-          return "✓ sent "
-              + file.getFileName()
-              + " ("
-              + type
-              + ") to "
-              + to
-              + " ("
-              + accepted.messageId()
-              + ")";
-        },
+            (group
+                    ? client.sendMediaToGroup(to, file, type, bar)
+                    : client.sendMedia(to, file, type, bar))
+                // The bar's line ends whatever happens, so that an answer starts a line of its own.
+                .whenComplete((accepted, failed) -> bar.finish()),
+        accepted ->
+            "✓ sent "
+                + file.getFileName()
+                + " ("
+                + type
+                + ") to "
+                + to
+                + " ("
+                + accepted.messageId()
+                + ")",
         TRANSFER_WAIT);
   }
 

@@ -96,7 +96,7 @@ public final class CheckmarkClient implements AutoCloseable {
     this.http = HttpClient.newHttpClient();
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("checkmark-client-timer"));
     this.events = Executors.newSingleThreadExecutor(daemon("checkmark-client-events"));
-    this.media = new MediaTransfers(this, http);
+    this.media = new MediaTransfers(this);
   }
 
   public static Settings builder(URI url) {

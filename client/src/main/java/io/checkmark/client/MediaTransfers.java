@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,17 @@ public final class MediaTransfers {
 
   private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
+  /** Storage that does not answer a connection in this long is not there. */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * How long a transfer may take before storage answers: a minute, plus a second for every 256 KB
+   * (a network slower than 256 KB/s is taken for a stalled one).
+   */
+  private static Duration transferTimeout(long bytes) {
+    return Duration.ofMinutes(1).plusSeconds(bytes / (256 * 1024));
+  }
+
   /** Hears how far a transfer got: bytes so far of the encrypted file's total. */
   @FunctionalInterface
   public interface Progress {
@@ -42,9 +54,9 @@ public final class MediaTransfers {
   private final CheckmarkClient client;
   private final HttpClient http;
 
-  MediaTransfers(CheckmarkClient client, HttpClient http) {
+  MediaTransfers(CheckmarkClient client) {
     this.client = client;
-    this.http = http;
+    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
   }
 
   /**
@@ -134,7 +146,8 @@ public final class MediaTransfers {
     } catch (IOException e) {
       return CompletableFuture.failedFuture(new UncheckedIOException(e));
     }
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(grant.url())).PUT(body);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(grant.url())).timeout(transferTimeout(total)).PUT(body);
     grant
         .headers()
         .forEach(
@@ -147,13 +160,17 @@ public final class MediaTransfers {
         .thenApply(
             response -> {
               if (response.statusCode() != 200) {
-                throw new MediaRejected(
+                throw new IllegalStateException(
                     "storage refused the upload (HTTP " + response.statusCode() + ")");
               }
               return grant.mediaId();
             });
   }
 
+  /**
+   * Fetches the blob into a temporary file, which is deleted when anything fails; more bytes than
+   * the message announced are refused as they arrive.
+   */
   private CompletableFuture<Path> fetch(DownloadUrl grant, long total, Progress progress) {
     Path blob;
     try {
@@ -162,32 +179,41 @@ public final class MediaTransfers {
       return CompletableFuture.failedFuture(new UncheckedIOException(e));
     }
     return http.sendAsync(
-            HttpRequest.newBuilder(URI.create(grant.url())).build(),
+            HttpRequest.newBuilder(URI.create(grant.url()))
+                .timeout(transferTimeout(Math.max(total, 0)))
+                .build(),
             HttpResponse.BodyHandlers.ofInputStream())
-        .thenApply(
-            response -> {
-              try (InputStream in = response.body();
-                  OutputStream out = Files.newOutputStream(blob)) {
-                if (response.statusCode() != 200) {
-                  throw new MediaRejected(
-                      "storage refused the download (HTTP " + response.statusCode() + ")");
-                }
-                byte[] buffer = new byte[COPY_BUFFER_BYTES];
-                long copied = 0;
-                for (int read; (read = in.read(buffer)) != -1; ) {
-                  out.write(buffer, 0, read);
-                  copied += read;
-                  progress.transferred(copied, total);
-                }
-                return blob;
-              } catch (IOException e) {
+        .thenApply(response -> copy(response, blob, total, progress))
+        .whenComplete(
+            (fetched, failed) -> {
+              if (failed != null) {
                 deleteQuietly(blob);
-                throw new UncheckedIOException("the download failed: " + e.getMessage(), e);
-              } catch (RuntimeException e) {
-                deleteQuietly(blob);
-                throw e;
               }
             });
+  }
+
+  private static Path copy(
+      HttpResponse<InputStream> response, Path blob, long total, Progress progress) {
+    try (InputStream in = response.body();
+        OutputStream out = Files.newOutputStream(blob)) {
+      if (response.statusCode() != 200) {
+        throw new MediaRejected(
+            "storage refused the download (HTTP " + response.statusCode() + ")");
+      }
+      byte[] buffer = new byte[COPY_BUFFER_BYTES];
+      long copied = 0;
+      for (int read; (read = in.read(buffer)) != -1; ) {
+        copied += read;
+        if (total >= 0 && copied > total) {
+          throw new MediaRejected("storage sent more than the " + total + " bytes announced");
+        }
+        out.write(buffer, 0, read);
+        progress.transferred(copied, total);
+      }
+      return blob;
+    } catch (IOException e) {
+      throw new UncheckedIOException("the download failed: " + e.getMessage(), e);
+    }
   }
 
   /** The body as it is, with {@code progress} told of every buffer the HTTP client takes. */

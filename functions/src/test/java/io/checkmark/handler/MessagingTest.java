@@ -122,7 +122,7 @@ class MessagingTest {
     messaging.sync(DeviceRef.primaryOf(bob.phone), laterConnection, 500);
     MessageFrame withMedia = (MessageFrame) framesTo(laterConnection).get(6);
     assertThat(withMedia.media())
-        .isEqualTo(Media.link("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
+        .isEqualTo(new Media("https://bucket.s3.amazonaws.com/p.jpg", "image/jpeg", "AAEC"));
   }
 
   @Test

@@ -53,6 +53,9 @@ class MediaEndToEndTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** Low enough to reach in a test; each other test uploads at most 2 files per account. */
+  private static final int UPLOADS_PER_HOUR = 5;
+
   private static LocalStack stack;
   private static S3Client storage;
 
@@ -68,7 +71,9 @@ class MediaEndToEndTest {
                         "PinRequestsPerAddressPerHour",
                         "100000",
                         "MaxMediaBytes",
-                        Long.toString(20L * 1024 * 1024)))
+                        Long.toString(20L * 1024 * 1024),
+                        "MediaUploadsPerAccountPerHour",
+                        Integer.toString(UPLOADS_PER_HOUR)))
                 .build());
     storage = ProjectStack.s3(stack);
   }
@@ -304,6 +309,12 @@ class MediaEndToEndTest {
       assertThat(
               error(
                   socket,
+                  send(bob, "m-3b", media.replace(sha, sha256(new byte[] {1, 2, 3})) + "}")))
+          .as("another sha256")
+          .isEqualTo("MEDIA_NOT_FOUND");
+      assertThat(
+              error(
+                  socket,
                   send(
                       bob,
                       "m-4",
@@ -339,6 +350,27 @@ class MediaEndToEndTest {
       assertThat(reply(socket, send(bob, "m-7", media + "}")).get("type").asText())
           .as("the upload as it is")
           .isEqualTo("accepted");
+    }
+  }
+
+  @Test
+  void uploadsAreLimitedPerAccountPerHour() throws Exception {
+    assertThat(stack.environmentOf("RequestUploadFunction"))
+        .containsEntry("MEDIA_UPLOADS_PER_ACCOUNT_PER_HOUR", Integer.toString(UPLOADS_PER_HOUR));
+    String alice = Phones.next();
+    String aliceKey = Devices.register(stack, alice);
+    String request =
+        "{\"action\":\"requestUpload\",\"mimeType\":\"image/jpeg\",\"size\":10,\"sha256\":\""
+            + sha256(new byte[10])
+            + "\"}";
+    try (TestSocket socket =
+        TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(alice, aliceKey))) {
+      for (int i = 0; i < UPLOADS_PER_HOUR; i++) {
+        assertThat(reply(socket, request).get("type").asText()).isEqualTo("uploadUrl");
+      }
+      JsonNode refused = reply(socket, request);
+      assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("RATE_LIMITED");
+      assertThat(refused.get("retryAfterSeconds").asInt()).isBetween(1, 3600);
     }
   }
 

@@ -154,6 +154,25 @@ class MediaStorageTest {
   }
 
   @Test
+  void anUnsignedReadIsAccessDeniedWhetherTheKeyExistsOrNot() throws Exception {
+    byte[] blob = randomBytes(10);
+    String stored = newId();
+    MediaStore.Grant grant =
+        media.grantUpload(stored, "text/plain", blob.length, sha256(blob), Duration.ofMinutes(5));
+    assertThat(send(grant, "text/plain", sha256(blob), blob).statusCode()).isEqualTo(200);
+    String bucket = stack.s3Endpoint() + "/" + stack.bucketName("MediaBucket") + "/media/";
+
+    for (String id : new String[] {stored, newId()}) {
+      HttpResponse<String> unsigned =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(bucket + id)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(unsigned.statusCode()).isEqualTo(403);
+      assertThat(unsigned.body()).contains("AccessDenied");
+    }
+  }
+
+  @Test
   void aDeveloperCanListTheBucketAsTheAwsCliDoes() {
     byte[] blob = randomBytes(10);
     String mediaId = newId();

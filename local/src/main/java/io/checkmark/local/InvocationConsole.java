@@ -66,12 +66,23 @@ final class InvocationConsole {
   private static String withoutSecrets(String text) {
     try {
       JsonNode frame = JSON.readTree(text);
-      if (frame instanceof ObjectNode fields && SECRETS.stream().anyMatch(fields::has)) {
+      if (frame instanceof ObjectNode fields) {
+        boolean hidden = false;
+        // A file's key reads the file: as secret as a device key.
+        if (fields.path("media") instanceof ObjectNode media && media.has("key")) {
+          media.put("key", "(hidden)");
+          hidden = true;
+        }
         boolean error = "error".equals(fields.path("type").asText());
-        SECRETS.stream()
-            .filter(name -> fields.has(name) && !(error && name.equals("code")))
-            .forEach(name -> fields.put(name, "(hidden)"));
-        return JSON.writeValueAsString(fields);
+        for (String name : SECRETS) {
+          if (fields.has(name) && !(error && name.equals("code"))) {
+            fields.put(name, "(hidden)");
+            hidden = true;
+          }
+        }
+        if (hidden) {
+          return JSON.writeValueAsString(fields);
+        }
       }
     } catch (JsonProcessingException notJson) {
       // Shown as it came, escaped.

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 
 /**
  * The S3 API for the template's buckets, on a port of its own: S3Proxy, which checks SigV4
@@ -74,7 +75,15 @@ final class LocalObjectStorage implements AutoCloseable {
         (identity, container, blob) ->
             identity == null ? null : new AccessGrant(SECRET_KEY, files));
     try {
-      server.start();
+      try {
+        server.start();
+      } catch (IOException portTaken) {
+        throw new IllegalStateException(
+            "port "
+                + port
+                + " for the S3 API is in use; pick another with --s3-port N (0 picks a free one)",
+            portTaken);
+      }
       for (SamTemplate.Bucket bucket : buckets) {
         if (!files.containerExists(bucket.name())) {
           files.createContainer(bucket.name());
@@ -159,6 +168,19 @@ final class LocalObjectStorage implements AutoCloseable {
     @Override
     public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
       return existing(() -> super.getBlob(request));
+    }
+
+    /**
+     * An anonymous read is judged by the object's ACL first; a missing object is as private as any,
+     * so that an unsigned request cannot tell which keys exist.
+     */
+    @Override
+    public ObjectCannedACL getBlobAccess(String container, String name) {
+      try {
+        return super.getBlobAccess(container, name);
+      } catch (NoSuchKeyException missing) {
+        return ObjectCannedACL.PRIVATE;
+      }
     }
 
     /** The store answers a missing key with null or NoSuchKey, depending on the call. */

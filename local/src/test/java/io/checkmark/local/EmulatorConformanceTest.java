@@ -188,7 +188,9 @@ class EmulatorConformanceTest {
     try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
       String connectionId = connectionIdOf(socket);
       // A route without a reply: the echo would carry the secrets back inside its event.
-      socket.send("{\"action\":\"oneway\",\"pin\":\"123456\",\"deviceKey\":\"k-secret\"}");
+      socket.send(
+          "{\"action\":\"oneway\",\"pin\":\"123456\",\"deviceKey\":\"k-secret\","
+              + "\"media\":{\"mediaId\":\"m\",\"key\":\"file-key-secret\"}}");
 
       await()
           .atMost(Duration.ofSeconds(5))
@@ -199,7 +201,12 @@ class EmulatorConformanceTest {
               line ->
                   line.contains(
                       " ← " + connectionId + " {\"action\":\"oneway\",\"pin\":\"(hidden)\""))
-          .noneMatch(line -> line.contains("123456") || line.contains("k-secret"));
+          .anyMatch(line -> line.contains("\"key\":\"(hidden)\""))
+          .noneMatch(
+              line ->
+                  line.contains("123456")
+                      || line.contains("k-secret")
+                      || line.contains("file-key-secret"));
     }
   }
 

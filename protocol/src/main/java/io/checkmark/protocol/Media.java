@@ -17,8 +17,8 @@ public record Media(
     String thumbnail,
     String name) {
 
-  /** The v1 form: a link elsewhere. */
-  public static Media link(String url, String mimeType, String thumbnail) {
-    return new Media(url, null, mimeType, null, null, null, thumbnail, null);
+  /** The v1 form, a link elsewhere: v1 clients built against this constructor keep working. */
+  public Media(String url, String mimeType, String thumbnail) {
+    this(url, null, mimeType, null, null, null, thumbnail, null);
   }
 }

@@ -111,7 +111,7 @@ class WireJsonTest {
           "c-1",
           "hi \"there\"",
           5,
-          Media.link("https://x/y", "image/png", "AAEC")),
+          new Media("https://x/y", "image/png", "AAEC")),
       new MessageFrame("m-2", "+14155550100", 1, "+14155550101", null, "c-2", "sent", 6, null),
       new MessageFrame("m-3", "+14155550100", 1, null, "g-1", "c-3", "to all", 7, null),
       new ReceiptFrame(
