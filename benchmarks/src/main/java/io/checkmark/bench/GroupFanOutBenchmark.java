@@ -1,6 +1,7 @@
 package io.checkmark.bench;
 
 import io.checkmark.aws.AccountsTable;
+import io.checkmark.aws.MessagesTable;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.Listener;
 import io.checkmark.local.LocalStack;
@@ -283,21 +284,10 @@ final class GroupFanOutBenchmark {
     return client;
   }
 
+  /** How many recipients of a group event have their copies, from its fan-out's marker. */
   private int fanOutProgress(String eventId) {
-    Map<String, AttributeValue> marker =
-        dynamoDb
-            .getItem(
-                r ->
-                    r.tableName(stack.environmentOf("SendFunction").get("MESSAGES_TABLE"))
-                        .key(
-                            Map.of(
-                                "queue", AttributeValue.fromS("fanout#" + eventId),
-                                "id", AttributeValue.fromS("-")))
-                        .consistentRead(true))
-            .item();
-    return marker == null || !marker.containsKey("next")
-        ? 0
-        : Integer.parseInt(marker.get("next").n());
+    return MessagesTable.fanOutProgress(
+        dynamoDb, stack.environmentOf("SendFunction").get("MESSAGES_TABLE"), eventId);
   }
 
   private static double millisSince(Instant start) {

@@ -416,6 +416,15 @@ public final class MessagesTable implements MessageQueue {
 
   @Override
   public int fanOutProgress(String eventId) {
+    return fanOutProgress(client, tableName, eventId);
+  }
+
+  /**
+   * How many recipients of a group event have their copies, read from its fan-out's marker in the
+   * Messages table {@code tableName} (strongly consistent): also for tests and benchmarks, which
+   * watch a fan-out from outside.
+   */
+  public static int fanOutProgress(DynamoDbClient client, String tableName, String eventId) {
     Map<String, AttributeValue> marker =
         client
             .getItem(

@@ -224,7 +224,7 @@ public final class GroupService {
         throw MessagingService.tooLarge();
       }
       if (attempt == 1) {
-        media.requireValid(attachment);
+        media.requireUploaded(attachment);
       }
       Optional<MessageQueue.Stored> stored =
           queue.storeOnceInGroup(

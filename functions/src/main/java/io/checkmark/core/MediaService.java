@@ -104,11 +104,11 @@ public final class MediaService {
   }
 
   /**
-   * Checks a message's attachment: its fields, then, for an uploaded file, that storage holds it
-   * with the length, type and checksum the message gives (one {@code HeadObject}).
+   * For an uploaded file, that storage holds it with the length, type and checksum the message
+   * gives (one {@code HeadObject}); the fields themselves were checked with the message's content
+   * ({@link #requireWellFormed}).
    */
-  public void requireValid(Attachment attachment) {
-    requireWellFormed(attachment);
+  public void requireUploaded(Attachment attachment) {
     if (attachment != null && attachment.isUpload()) {
       MediaStore.Upload stored = requireStored(attachment.mediaId());
       if (stored.size() != attachment.size()

@@ -137,7 +137,7 @@ public final class MessagingService {
         > MAX_PUSHED_MESSAGE_BYTES) {
       throw tooLarge();
     }
-    media.requireValid(attachment);
+    media.requireUploaded(attachment);
     Map<String, Account> found = accountsOf(sender, recipientPhone);
     Account senderAccount = found.get(sender.phone());
     if (!holdsSession(senderAccount, sender)) {

@@ -13,8 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * template.yaml and the CDK app describe one stack: this fails when they drift apart, and each
@@ -126,96 +130,87 @@ class ParityTest {
     assertThat(sam.differencesFrom(cdk)).isEmpty();
   }
 
-  @Test
-  void routeOnOneSideOnlyIsCaught() throws IOException {
-    assertThat(
-            samAfter("RouteKey: read\n", "RouteKey: readAll\n")
-                .differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("routes and handlers"));
-  }
-
-  @Test
-  void tableKeyOnOneSideOnlyIsCaught() throws IOException {
-    assertThat(
-            samAfter("        - AttributeName: id\n          KeyType: RANGE\n", "")
-                .differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("tables"));
-  }
-
-  @Test
-  void iamActionOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam =
-        samAfter(
+  /**
+   * One change on the template's side only, each caught by the comparison of its part of the stack:
+   * what changes, the text replaced and its replacement, and the part that must report it.
+   */
+  static Stream<Arguments> templateSideChanges() {
+    return Stream.of(
+        Arguments.of(
+            "route on one side only",
+            "RouteKey: read\n",
+            "RouteKey: readAll\n",
+            "routes and handlers"),
+        Arguments.of(
+            "table key on one side only",
+            "        - AttributeName: id\n          KeyType: RANGE\n",
+            "",
+            "tables"),
+        Arguments.of(
+            "IAM action on one side only",
             "Action: [dynamodb:BatchGetItem, dynamodb:DeleteItem, dynamodb:PutItem]",
-            "Action: [dynamodb:BatchGetItem, dynamodb:DeleteItem]");
-    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("IAM actions per handler"));
-  }
-
-  @Test
-  void logRetentionOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam =
-        samAfter(
+            "Action: [dynamodb:BatchGetItem, dynamodb:DeleteItem]",
+            "IAM actions per handler"),
+        Arguments.of(
+            "log retention on one side only",
             "      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/SendFunction\n      RetentionInDays: !Ref LogRetentionDays\n",
-            "      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/SendFunction\n      RetentionInDays: 7\n");
-    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("log retention per handler"));
-  }
-
-  @Test
-  void environmentVariableOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam =
-        samAfter(
+            "      LogGroupName: !Sub /aws/lambda/${AWS::StackName}/SendFunction\n      RetentionInDays: 7\n",
+            "log retention per handler"),
+        Arguments.of(
+            "environment variable on one side only",
             "          TEST_NUMBERS_PARAMETER: !Ref TestNumbersParameterName\n",
-            "          UNUSED: x\n");
-    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("environment variables per handler"));
+            "          UNUSED: x\n",
+            "environment variables per handler"),
+        Arguments.of(
+            "parameter setting on one side only", "    MaxValue: 5368709120\n", "", "parameters"),
+        Arguments.of(
+            "output on one side only",
+            "  MediaBucketName:\n    Value: !Ref MediaBucket\n",
+            "",
+            "outputs"),
+        Arguments.of(
+            "bucket named by another variable on one side only",
+            "        MEDIA_BUCKET: !Ref MediaBucket\n",
+            "        MEDIA_BUCKET: media\n",
+            "buckets differ"),
+        Arguments.of(
+            "bucket lifecycle on one side only",
+            "            ExpirationInDays: 30\n",
+            "            ExpirationInDays: 7\n",
+            "buckets and bucket policies"),
+        Arguments.of(
+            "cors rule on one side only",
+            "AllowedHeaders: [content-type, x-amz-checksum-sha256]",
+            "AllowedHeaders: ['*']",
+            "buckets and bucket policies"),
+        Arguments.of(
+            "public access setting on one side only",
+            "        BlockPublicPolicy: true\n",
+            "        BlockPublicPolicy: false\n",
+            "buckets and bucket policies"),
+        Arguments.of(
+            "stream setting on one side only",
+            "            MaximumRetryAttempts: 10\n",
+            "            MaximumRetryAttempts: 2\n",
+            "stream event sources"),
+        Arguments.of(
+            "throttles watched by another alarm on one side",
+            "                  Value: !Ref FanOutFunction\n",
+            "                  Value: !Ref GetGroupFunction\n",
+            "alarms"),
+        Arguments.of(
+            "rollback alarm on one side only",
+            "        - !Ref FunctionThrottlesAlarm3\n",
+            "",
+            "rollback alarms per handler"));
   }
 
-  @Test
-  void parameterSettingOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam = samAfter("    MaxValue: 5368709120\n", "");
-    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("parameters"));
-  }
-
-  @Test
-  void outputOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam = samAfter("  MediaBucketName:\n    Value: !Ref MediaBucket\n", "");
-    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("outputs"));
-  }
-
-  @Test
-  void bucketNamedByAnotherVariableOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam =
-        samAfter("        MEDIA_BUCKET: !Ref MediaBucket\n", "        MEDIA_BUCKET: media\n");
-    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("buckets differ"));
-  }
-
-  @Test
-  void bucketLifecycleOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam =
-        samAfter("            ExpirationInDays: 30\n", "            ExpirationInDays: 7\n");
-    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("buckets and bucket policies"));
-  }
-
-  @Test
-  void corsRuleOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam =
-        samAfter("AllowedHeaders: [content-type, x-amz-checksum-sha256]", "AllowedHeaders: ['*']");
-    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("buckets and bucket policies"));
-  }
-
-  @Test
-  void publicAccessSettingOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam =
-        samAfter("        BlockPublicPolicy: true\n", "        BlockPublicPolicy: false\n");
-    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("buckets and bucket policies"));
+  @ParameterizedTest(name = "{0} is caught")
+  @MethodSource("templateSideChanges")
+  void aChangeOnTheTemplateSideOnlyIsCaught(
+      String what, String find, String replace, String reportedBy) throws IOException {
+    assertThat(samAfter(find, replace).differencesFrom(cdk(SynthesizedStack.json())))
+        .anyMatch(difference -> difference.startsWith(reportedBy));
   }
 
   @Test
@@ -236,14 +231,6 @@ class ParityTest {
     assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
         .anyMatch(difference -> difference.startsWith("IAM actions and resources per handler"))
         .noneMatch(difference -> difference.startsWith("IAM actions per handler"));
-  }
-
-  @Test
-  void streamSettingOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam =
-        samAfter("            MaximumRetryAttempts: 10\n", "            MaximumRetryAttempts: 2\n");
-    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("stream event sources"));
   }
 
   @Test
@@ -272,23 +259,6 @@ class ParityTest {
         .anyMatch(
             problem ->
                 problem.startsWith("FunctionThrottlesAlarm: ") && problem.contains("at most 10"));
-  }
-
-  @Test
-  void throttlesWatchedByAnotherAlarmOnOneSideIsCaught() throws IOException {
-    StackShape sam =
-        samAfter(
-            "                  Value: !Ref FanOutFunction\n",
-            "                  Value: !Ref GetGroupFunction\n");
-    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("alarms"));
-  }
-
-  @Test
-  void rollbackAlarmOnOneSideOnlyIsCaught() throws IOException {
-    StackShape sam = samAfter("        - !Ref FunctionThrottlesAlarm3\n", "");
-    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json())))
-        .anyMatch(difference -> difference.startsWith("rollback alarms per handler"));
   }
 
   @Test

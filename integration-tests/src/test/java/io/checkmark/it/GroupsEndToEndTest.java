@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkmark.aws.AccountsTable;
+import io.checkmark.aws.MessagesTable;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.GroupReceipts;
 import io.checkmark.core.Group;
@@ -429,20 +430,8 @@ class GroupsEndToEndTest {
 
   /** How many recipients of a group event have their copies, from its fan-out's marker. */
   private static int fanOutProgress(String eventId) {
-    Map<String, AttributeValue> marker =
-        dynamoDb
-            .getItem(
-                r ->
-                    r.tableName(stack.environmentOf("SendFunction").get("MESSAGES_TABLE"))
-                        .key(
-                            Map.of(
-                                "queue", AttributeValue.fromS("fanout#" + eventId),
-                                "id", AttributeValue.fromS("-")))
-                        .consistentRead(true))
-            .item();
-    return marker == null || !marker.containsKey("next")
-        ? 0
-        : Integer.parseInt(marker.get("next").n());
+    return MessagesTable.fanOutProgress(
+        dynamoDb, stack.environmentOf("SendFunction").get("MESSAGES_TABLE"), eventId);
   }
 
   /** The ids in a phone's primary queue, read from the Messages table. */
