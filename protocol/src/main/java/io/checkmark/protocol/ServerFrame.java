@@ -24,6 +24,8 @@ public sealed interface ServerFrame
         MessageFrame,
         PinSent,
         Pong,
+        PushRegistered,
+        PushUnregistered,
         ReceiptFrame,
         ReceiptSent,
         Registered,
