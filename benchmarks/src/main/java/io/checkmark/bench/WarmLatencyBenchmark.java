@@ -234,5 +234,10 @@ final class WarmLatencyBenchmark {
 
     @Override
     public void close(String connectionId) {}
+
+    @Override
+    public Liveness liveness(String connectionId) {
+      return Liveness.OPEN;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.checkmark.aws;
 
+import io.checkmark.core.ConnectionPusher.Liveness;
 import io.checkmark.core.ConnectionPusher.PushResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,22 @@ public final class ApiGatewayConnections {
           connectionId,
           failure.toString());
       return PushResult.FAILED;
+    }
+  }
+
+  /**
+   * Asks the gateway whether the connection is open ({@code GET @connections/{id}}); a failure
+   * after the client's retries is {@code UNKNOWN}.
+   */
+  public Liveness liveness(String connectionId) {
+    try {
+      managementApi.getConnection(r -> r.connectionId(connectionId));
+      return Liveness.OPEN;
+    } catch (GoneException gone) {
+      return Liveness.GONE;
+    } catch (SdkException failure) {
+      LOG.warn("asking whether {} is open failed: {}", connectionId, failure.toString());
+      return Liveness.UNKNOWN;
     }
   }
 

@@ -308,6 +308,22 @@ public final class MessagesTable implements MessageQueue {
     return "dedup#" + device + "#" + conversation + "#" + clientId;
   }
 
+  /**
+   * The device a stored item is queued for, if it is a message or a group update in a device's
+   * queue (not a receipt, a marker or an item moved aside): what a push wakes a device for.
+   */
+  public static Optional<DeviceRef> wakingOwner(Map<String, AttributeValue> attributes) {
+    AttributeValue kind = attributes.get(KIND);
+    AttributeValue queue = attributes.get(QUEUE);
+    if (kind == null
+        || queue == null
+        || !(MESSAGE.equals(kind.s()) || GROUP_UPDATE.equals(kind.s()))
+        || !queue.s().startsWith("+")) {
+      return Optional.empty();
+    }
+    return Optional.of(deviceOf(queue.s()));
+  }
+
   /** The partition of a device's queue. */
   static String queueOf(DeviceRef device) {
     return device.isPrimary() ? device.phone() : device.phone() + "#" + device.deviceId();

@@ -28,6 +28,19 @@ public interface ConnectionPusher {
   void close(String connectionId);
 
   /**
+   * Whether the connection is still open, asked of the gateway itself: a phone that lost its
+   * network leaves its Connections row behind until a push to it fails.
+   */
+  Liveness liveness(String connectionId);
+
+  /** Open, gone for good, or unknown (the gateway could not be asked). */
+  enum Liveness {
+    OPEN,
+    GONE,
+    UNKNOWN
+  }
+
+  /**
    * What became of a push: delivered; the connection is gone for good; the frame is too large to
    * push, ever (permanent); or it failed for now (throttling, a 5xx: worth a later try).
    */

@@ -10,8 +10,10 @@ import io.checkmark.aws.GroupsTable;
 import io.checkmark.aws.LinkCodesTable;
 import io.checkmark.aws.MessagesTable;
 import io.checkmark.aws.PinsTable;
+import io.checkmark.aws.PushTargetsTable;
 import io.checkmark.aws.RateLimitsTable;
 import io.checkmark.aws.S3MediaStore;
+import io.checkmark.aws.SnsMobilePush;
 import io.checkmark.aws.SnsSms;
 import io.checkmark.aws.StorageFailures;
 import io.checkmark.core.AccountStore;
@@ -27,8 +29,11 @@ import io.checkmark.core.MessageIds;
 import io.checkmark.core.MessagingService;
 import io.checkmark.core.MessagingService.Limits;
 import io.checkmark.core.Metrics;
+import io.checkmark.core.MobilePush;
 import io.checkmark.core.Pause;
 import io.checkmark.core.PhoneNumbers;
+import io.checkmark.core.PushNotifications;
+import io.checkmark.core.PushPlatform;
 import io.checkmark.core.RegistrationPolicy;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.core.Sessions;
@@ -39,6 +44,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +53,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The composition root: every object a function's handlers run on, built by plain constructor calls
@@ -54,7 +61,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * stack builds one per function from the template's environment; tests build one with their own
  * clock and clients through {@link #builder}. Handlers take it in their constructors and keep what
  * they need. The SDK clients a function may never use are built at their first use instead: SNS at
- * the first SMS, Secrets Manager at the first message id, SSM at the first PIN request.
+ * the first SMS or push, Secrets Manager at the first message id, SSM at the first PIN request.
  */
 public final class Composition {
 
@@ -83,7 +90,11 @@ public final class Composition {
   private final GroupService groupService;
   private final GroupFanOut groupFanOut;
   private final MediaService mediaService;
+  private final PushNotifications pushNotifications;
   private final String testNumbersOverride;
+
+  /** One SNS client for SMS and push, built at the first of either. */
+  private SnsClient sns;
 
   /** Held here because CRaC holds registered resources only weakly. */
   private SnapStartPriming priming;
@@ -171,6 +182,15 @@ public final class Composition {
             messageIds,
             mediaService,
             clock);
+    this.pushNotifications =
+        new PushNotifications(
+            new PushTargetsTable(dynamoDb, setting("PUSH_TARGETS_TABLE")),
+            builder.mobilePush != null ? builder.mobilePush : new MobilePushOnFirstUse(),
+            accounts,
+            connections,
+            pusher,
+            metrics,
+            clock);
     this.registrationService =
         new RegistrationService(
             registrationPolicy(),
@@ -217,6 +237,13 @@ public final class Composition {
       aws = new AwsClients(environment);
     }
     return aws;
+  }
+
+  private synchronized SnsClient sns() {
+    if (sns == null) {
+      sns = aws().sns();
+    }
+    return sns;
   }
 
   public static Composition fromEnvironment(Map<String, String> environment) {
@@ -267,6 +294,10 @@ public final class Composition {
     return mediaService;
   }
 
+  public PushNotifications pushNotifications() {
+    return pushNotifications;
+  }
+
   /** A pushing thread that never keeps a JVM (the local stack's, a test's) from exiting. */
   private static Thread daemon(Runnable task) {
     Thread thread = new Thread(task, "group-pushes");
@@ -291,14 +322,14 @@ public final class Composition {
 
   /** SMS through SNS, with the SNS client built at the first SMS: most functions never send one. */
   private final class SmsOnFirstUse implements SmsSender {
-    private SnsSms sns;
+    private SnsSms sms;
 
     @Override
     public synchronized void send(String phone, String text) {
-      if (sns == null) {
-        sns = new SnsSms(aws().sns(), environment.get("SMS_SENDER_ID"));
+      if (sms == null) {
+        sms = new SnsSms(sns(), environment.get("SMS_SENDER_ID"));
       }
-      sns.send(phone, text);
+      sms.send(phone, text);
     }
   }
 
@@ -331,6 +362,54 @@ public final class Composition {
     public Optional<Upload> find(String mediaId) {
       return s3().find(mediaId);
     }
+  }
+
+  /**
+   * Push through SNS mobile push, to the platform applications the environment names ({@code
+   * APNS_PLATFORM_APPLICATION_ARN}, {@code APNS_SANDBOX_PLATFORM_APPLICATION_ARN}, {@code
+   * FCM_PLATFORM_APPLICATION_ARN}; an empty one is a platform not set up), with the SNS client
+   * built at the first use.
+   */
+  private final class MobilePushOnFirstUse implements MobilePush {
+    private MobilePush sns;
+
+    private synchronized MobilePush sns() {
+      if (sns == null) {
+        sns = new SnsMobilePush(Composition.this.sns(), platformApplications());
+      }
+      return sns;
+    }
+
+    @Override
+    public boolean supports(PushPlatform platform) {
+      return platformApplications().containsKey(platform);
+    }
+
+    @Override
+    public Optional<String> endpointFor(PushPlatform platform, String token) {
+      return sns().endpointFor(platform, token);
+    }
+
+    @Override
+    public Delivery push(String endpoint, PushPlatform platform) {
+      return sns().push(endpoint, platform);
+    }
+
+    @Override
+    public void deleteEndpoint(String endpoint) {
+      sns().deleteEndpoint(endpoint);
+    }
+  }
+
+  private Map<PushPlatform, String> platformApplications() {
+    Map<PushPlatform, String> applications = new EnumMap<>(PushPlatform.class);
+    for (PushPlatform platform : PushPlatform.values()) {
+      String arn = environment.get(platform.name() + "_PLATFORM_APPLICATION_ARN");
+      if (arn != null && !arn.isBlank()) {
+        applications.put(platform, arn.trim());
+      }
+    }
+    return applications;
   }
 
   /**
@@ -438,6 +517,7 @@ public final class Composition {
     private ConnectionPusher pusher;
     private Metrics metrics;
     private MediaStore mediaStore;
+    private MobilePush mobilePush;
     private String testNumbers;
     private byte[] messageIdKey;
 
@@ -473,6 +553,12 @@ public final class Composition {
     /** Media storage, instead of the S3 bucket {@code MEDIA_BUCKET} names. */
     public Builder mediaStore(MediaStore mediaStore) {
       this.mediaStore = mediaStore;
+      return this;
+    }
+
+    /** Push through these platforms, instead of SNS mobile push. */
+    public Builder mobilePush(MobilePush mobilePush) {
+      this.mobilePush = mobilePush;
       return this;
     }
 

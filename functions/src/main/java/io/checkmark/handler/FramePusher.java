@@ -46,4 +46,9 @@ public final class FramePusher implements ConnectionPusher {
   public void close(String connectionId) {
     connections.close(connectionId);
   }
+
+  @Override
+  public Liveness liveness(String connectionId) {
+    return connections.liveness(connectionId);
+  }
 }

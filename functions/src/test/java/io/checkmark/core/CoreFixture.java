@@ -100,6 +100,16 @@ final class CoreFixture {
           Metrics.NONE,
           clock);
 
+  final PushNotifications pushes =
+      new PushNotifications(
+          ports.pushTargets,
+          ports.platforms,
+          ports.accounts,
+          ports.connections,
+          ports.pusher,
+          Metrics.NONE,
+          clock);
+
   private int eventsDelivered;
 
   /** Runs the fan-out of every group event stored since the last call, as the stream would. */

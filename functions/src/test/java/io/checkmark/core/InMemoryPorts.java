@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -37,6 +39,8 @@ final class InMemoryPorts {
   final Pusher pusher = new Pusher();
   final Texts sms = new Texts();
   final Media media = new Media();
+  final PushTargets pushTargets = new PushTargets();
+  final Platforms platforms = new Platforms();
 
   InMemoryPorts(Clock clock) {
     this.clock = clock;
@@ -582,6 +586,14 @@ final class InMemoryPorts {
       closed.add(connectionId);
     }
 
+    /** Gone when closed or answering pushes with {@code GONE}, as API Gateway answers both. */
+    @Override
+    public Liveness liveness(String connectionId) {
+      return closed.contains(connectionId) || answers.get(connectionId) == PushResult.GONE
+          ? Liveness.GONE
+          : Liveness.OPEN;
+    }
+
     List<QueueItem> to(String connectionId) {
       return items.getOrDefault(connectionId, List.of());
     }
@@ -612,6 +624,137 @@ final class InMemoryPorts {
     public Optional<Upload> find(String mediaId) {
       lookups.add(mediaId);
       return Optional.ofNullable(uploads.get(mediaId));
+    }
+  }
+
+  /** The push targets, with the table's conditions. */
+  static final class PushTargets implements PushTargetStore {
+    final Map<DeviceRef, PushTarget> byDevice = new HashMap<>();
+
+    @Override
+    public synchronized Optional<PushTarget> put(PushTarget target) {
+      return Optional.ofNullable(byDevice.put(target.device(), target));
+    }
+
+    @Override
+    public synchronized List<DeviceRef> detach(String endpoint, DeviceRef keeper) {
+      List<DeviceRef> detached =
+          byDevice.values().stream()
+              .filter(target -> target.endpoint().equals(endpoint))
+              .map(PushTarget::device)
+              .filter(device -> !device.equals(keeper))
+              .toList();
+      detached.forEach(byDevice::remove);
+      return detached;
+    }
+
+    @Override
+    public synchronized Optional<PushTarget> remove(DeviceRef device) {
+      return Optional.ofNullable(byDevice.remove(device));
+    }
+
+    @Override
+    public synchronized boolean forget(PushTarget target) {
+      PushTarget current = byDevice.get(target.device());
+      if (current == null
+          || !current.endpoint().equals(target.endpoint())
+          || !current.registeredAt().equals(target.registeredAt())) {
+        return false;
+      }
+      byDevice.remove(target.device());
+      return true;
+    }
+
+    @Override
+    public synchronized List<PushTarget> targetsOf(String phone) {
+      return byDevice.values().stream().filter(t -> t.device().phone().equals(phone)).toList();
+    }
+
+    @Override
+    public synchronized boolean claimPush(
+        PushTarget target, Instant now, Instant windowStart, Instant lastOnline) {
+      PushTarget current = byDevice.get(target.device());
+      if (current == null || !current.endpoint().equals(target.endpoint())) {
+        return false;
+      }
+      Instant pushedAt = current.pushedAt();
+      boolean pushable =
+          pushedAt == null
+              || !pushedAt.isAfter(windowStart)
+              || (lastOnline != null && pushedAt.isBefore(lastOnline));
+      if (pushable) {
+        byDevice.put(target.device(), withPushedAt(current, now));
+      }
+      return pushable;
+    }
+
+    @Override
+    public synchronized void releasePush(PushTarget target, Instant claimedAt) {
+      PushTarget current = byDevice.get(target.device());
+      if (current != null && claimedAt.equals(current.pushedAt())) {
+        byDevice.put(target.device(), withPushedAt(current, null));
+      }
+    }
+
+    private static PushTarget withPushedAt(PushTarget target, Instant pushedAt) {
+      return new PushTarget(
+          target.device(),
+          target.keyGeneration(),
+          target.platform(),
+          target.endpoint(),
+          target.registeredAt(),
+          pushedAt);
+    }
+  }
+
+  /**
+   * The platforms' push services: an endpoint per token, pushes recorded; tokens may be refused,
+   * endpoints gone, pushes failing.
+   */
+  static final class Platforms implements MobilePush {
+    final Set<PushPlatform> supported = EnumSet.allOf(PushPlatform.class);
+    final Map<String, String> endpointsByToken = new HashMap<>();
+    final Set<String> refusedTokens = new HashSet<>();
+    final Set<String> goneEndpoints = new HashSet<>();
+    final Set<String> deleted = new HashSet<>();
+    final List<String> pushed = new ArrayList<>();
+    boolean failing;
+
+    @Override
+    public boolean supports(PushPlatform platform) {
+      return supported.contains(platform);
+    }
+
+    @Override
+    public synchronized Optional<String> endpointFor(PushPlatform platform, String token) {
+      if (refusedTokens.contains(token)) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          endpointsByToken.computeIfAbsent(
+              platform.name() + "/" + token, key -> "endpoint/" + UUID.randomUUID()));
+    }
+
+    @Override
+    public synchronized Delivery push(String endpoint, PushPlatform platform) {
+      if (goneEndpoints.contains(endpoint) || deleted.contains(endpoint)) {
+        return Delivery.ENDPOINT_GONE;
+      }
+      if (failing) {
+        return Delivery.FAILED;
+      }
+      pushed.add(endpoint);
+      return Delivery.SENT;
+    }
+
+    @Override
+    public synchronized void deleteEndpoint(String endpoint) {
+      deleted.add(endpoint);
+      endpointsByToken.values().remove(endpoint);
+    }
+
+    synchronized int pushesTo(String endpoint) {
+      return (int) pushed.stream().filter(endpoint::equals).count();
     }
   }
 

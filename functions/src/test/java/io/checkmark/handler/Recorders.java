@@ -100,6 +100,11 @@ final class Recorders {
     public void close(String connectionId) {
       closed.add(connectionId);
     }
+
+    @Override
+    public Liveness liveness(String connectionId) {
+      return closed.contains(connectionId) ? Liveness.GONE : Liveness.OPEN;
+    }
   }
 
   /** Uploads as storage would hold them; grants name what they grant. */

@@ -44,6 +44,7 @@ class SamTemplateTest {
     SamTemplate template = SamTemplate.load(PROJECT_TEMPLATE);
 
     assertThat(template.streamSources())
+        .filteredOn(source -> source.tableLogicalId().equals("GroupEventsTable"))
         .singleElement()
         .satisfies(
             source -> {

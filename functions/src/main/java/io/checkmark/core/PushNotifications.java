@@ -1,0 +1,185 @@
+package io.checkmark.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Wakes devices that are offline when something is stored for them, through their platform's push
+ * service: a push with no content (no sender, group, text or id), only "sync now". At most one per
+ * device per {@link #COLLAPSE_WINDOW}, so a device offline for a burst gets one push, not hundreds;
+ * a device that has been online since its last push (and so synced what it was for) may be pushed
+ * again at once. Pushes run after the store, off the sender's path (the queue's change stream calls
+ * {@link #wake}); a failed push loses nothing, as the items wait in their queues.
+ */
+public final class PushNotifications {
+
+  public static final Duration COLLAPSE_WINDOW = Duration.ofSeconds(30);
+
+  /** Tokens are opaque; APNs's are 64 hex digits, FCM's about 160 characters. */
+  private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]{1,4096}");
+
+  private final PushTargetStore targets;
+  private final MobilePush mobilePush;
+  private final AccountStore accounts;
+  private final ConnectionStore connections;
+  private final ConnectionPusher gateway;
+  private final Metrics metrics;
+  private final Clock clock;
+
+  public PushNotifications(
+      PushTargetStore targets,
+      MobilePush mobilePush,
+      AccountStore accounts,
+      ConnectionStore connections,
+      ConnectionPusher gateway,
+      Metrics metrics,
+      Clock clock) {
+    this.targets = targets;
+    this.mobilePush = mobilePush;
+    this.accounts = accounts;
+    this.connections = connections;
+    this.gateway = gateway;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /**
+   * Makes the token the caller's device's push target: the same endpoint for the same token every
+   * time, taken from any other device that held it, and the device's previous endpoint (another
+   * token) deleted.
+   */
+  public void register(Session device, String platformName, String token) {
+    PushPlatform platform =
+        PushPlatform.named(platformName)
+            .orElseThrow(() -> Refusal.invalid("platform must be apns, apns_sandbox or fcm"));
+    if (token == null || !TOKEN.matcher(token).matches()) {
+      throw Refusal.invalid("token must be 1 to 4096 printable characters without spaces");
+    }
+    if (!mobilePush.supports(platform)) {
+      throw Refusal.invalid(
+          "push through "
+              + platform.wireName()
+              + " is not set up on this server: its operator has not given a platform application");
+    }
+    String endpoint =
+        mobilePush
+            .endpointFor(platform, token)
+            .orElseThrow(
+                () ->
+                    Refusal.invalid(
+                        "the push service refused this token as not a "
+                            + platform.wireName()
+                            + " token"));
+    PushTarget target =
+        new PushTarget(
+            device.device(), device.keyGeneration(), platform, endpoint, clock.instant(), null);
+    Optional<PushTarget> previous = targets.put(target);
+    int detached = targets.detach(endpoint, device.device()).size();
+    if (detached > 0) {
+      metrics.count("PushTokensMoved", detached);
+    }
+    previous
+        .filter(old -> !old.endpoint().equals(endpoint))
+        .ifPresent(old -> mobilePush.deleteEndpoint(old.endpoint()));
+  }
+
+  /** The caller's device gets no more pushes; its endpoint is deleted. */
+  public void unregister(Session device) {
+    targets
+        .remove(device.device())
+        .ifPresent(target -> mobilePush.deleteEndpoint(target.endpoint()));
+  }
+
+  /**
+   * Pushes each of these devices (owners of items just stored) that has a push target, no open
+   * connection, and no push in the window. One read of targets per phone; only phones with a target
+   * cost more.
+   */
+  public void wake(List<DeviceRef> devices) {
+    Map<String, Set<Integer>> byPhone = new LinkedHashMap<>();
+    for (DeviceRef device : devices) {
+      byPhone
+          .computeIfAbsent(device.phone(), phone -> new LinkedHashSet<>())
+          .add(device.deviceId());
+    }
+    byPhone.forEach(this::wakePhone);
+  }
+
+  private void wakePhone(String phone, Set<Integer> deviceIds) {
+    List<PushTarget> wanted =
+        targets.targetsOf(phone).stream()
+            .filter(target -> deviceIds.contains(target.device().deviceId()))
+            .toList();
+    if (wanted.isEmpty()) {
+      return;
+    }
+    Optional<Account> account = accounts.find(phone);
+    List<Connection> open = connections.connectionsOf(phone);
+    for (PushTarget target : wanted) {
+      Optional<Device> device =
+          account
+              .filter(current -> current.keyGeneration() == target.keyGeneration())
+              .flatMap(current -> current.device(target.device().deviceId()));
+      if (device.isEmpty()) {
+        // Registered again or unlinked since: the target is of a device that is gone.
+        forget(target);
+      } else if (!isOnline(target, open)) {
+        pushTo(target, device.get());
+      }
+    }
+  }
+
+  /**
+   * Whether a connection of the device's registration is open, asked of the gateway: a stale row (a
+   * phone that lost its network) is removed and the device counts as offline.
+   */
+  private boolean isOnline(PushTarget target, List<Connection> open) {
+    boolean online = false;
+    for (Connection connection : open) {
+      if (!connection.isLoggedIn()
+          || !target.device().equals(connection.device())
+          || !Long.valueOf(target.keyGeneration()).equals(connection.keyGeneration())) {
+        continue;
+      }
+      switch (gateway.liveness(connection.id())) {
+        case OPEN -> online = true;
+        case GONE -> connections.delete(connection.id());
+        // Not known: a push too many costs less than a device left asleep.
+        case UNKNOWN -> {}
+      }
+    }
+    return online;
+  }
+
+  private void pushTo(PushTarget target, Device device) {
+    Instant now = clock.instant();
+    if (!targets.claimPush(target, now, now.minus(COLLAPSE_WINDOW), device.lastSeen())) {
+      metrics.count("NotificationsCollapsed", 1);
+      return;
+    }
+    switch (mobilePush.push(target.endpoint(), target.platform())) {
+      case SENT -> metrics.count("NotificationsSent", 1, "platform", target.platform().wireName());
+      case ENDPOINT_GONE -> forget(target);
+      case FAILED -> {
+        targets.releasePush(target, now);
+        metrics.count("NotificationsFailed", 1, "platform", target.platform().wireName());
+      }
+    }
+  }
+
+  /** The token is invalid or its device gone: never pushed to again. */
+  private void forget(PushTarget target) {
+    if (targets.forget(target)) {
+      mobilePush.deleteEndpoint(target.endpoint());
+      metrics.count("PushTokensForgotten", 1);
+    }
+  }
+}

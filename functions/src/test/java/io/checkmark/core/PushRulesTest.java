@@ -1,0 +1,196 @@
+package io.checkmark.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.checkmark.core.ConnectionPusher.PushResult;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** PushNotifications' rules: registration, who is pushed, collapse, and forgetting, in memory. */
+class PushRulesTest {
+
+  private final CoreFixture core = new CoreFixture();
+  private final InMemoryPorts.Platforms platforms = core.ports.platforms;
+  private final Session alice = core.register(TestPhones.next());
+  private final Session bob = core.register(TestPhones.next());
+
+  @Test
+  void registrationRefusesAnUnknownPlatformAndMalformedTokens() {
+    assertRefused(() -> core.pushes.register(alice, "webpush", "token"), "platform must be");
+    assertRefused(() -> core.pushes.register(alice, null, "token"), "platform must be");
+    assertRefused(() -> core.pushes.register(alice, "fcm", ""), "token must be");
+    assertRefused(() -> core.pushes.register(alice, "fcm", "has space"), "token must be");
+    assertRefused(() -> core.pushes.register(alice, "fcm", "x".repeat(4097)), "token must be");
+    assertThat(core.ports.pushTargets.byDevice).isEmpty();
+  }
+
+  @Test
+  void registrationRefusesAPlatformThisDeploymentHasNoApplicationFor() {
+    platforms.supported.remove(PushPlatform.APNS);
+    assertRefused(() -> core.pushes.register(alice, "apns", "a1b2"), "not set up on this server");
+    assertThat(core.ports.pushTargets.byDevice).isEmpty();
+  }
+
+  @Test
+  void registrationRefusesATokenThePlatformRefuses() {
+    platforms.refusedTokens.add("bogus");
+    assertRefused(() -> core.pushes.register(alice, "fcm", "bogus"), "refused this token");
+    assertThat(core.ports.pushTargets.byDevice).isEmpty();
+  }
+
+  @Test
+  void anOfflineDeviceIsPushedOnceForABurstOfFiftyItems() {
+    String endpoint = registerAndGoOffline(alice, "tokenA");
+    for (int i = 0; i < 50; i++) {
+      core.pushes.wake(List.of(alice.device()));
+    }
+    assertThat(platforms.pushesTo(endpoint)).isEqualTo(1);
+  }
+
+  @Test
+  void anOfflineDeviceIsPushedAgainOnceTheCollapseWindowHasPassed() {
+    String endpoint = registerAndGoOffline(alice, "tokenA");
+    core.pushes.wake(List.of(alice.device()));
+    core.clock.advance(PushNotifications.COLLAPSE_WINDOW.minusSeconds(1));
+    core.pushes.wake(List.of(alice.device()));
+    assertThat(platforms.pushesTo(endpoint)).isEqualTo(1);
+    core.clock.advance(Duration.ofSeconds(1));
+    core.pushes.wake(List.of(alice.device()));
+    assertThat(platforms.pushesTo(endpoint)).isEqualTo(2);
+  }
+
+  @Test
+  void aDeviceOnlineSinceItsLastPushIsPushedAgainAtOnce() {
+    String endpoint = registerAndGoOffline(alice, "tokenA");
+    core.pushes.wake(List.of(alice.device()));
+    core.clock.advance(Duration.ofSeconds(5));
+    // It woke, synced and went back to the background.
+    core.ports.accounts.lastSeen(alice.device(), alice.keyGeneration(), core.clock.instant());
+    core.clock.advance(Duration.ofSeconds(1));
+    core.pushes.wake(List.of(alice.device()));
+    assertThat(platforms.pushesTo(endpoint)).isEqualTo(2);
+  }
+
+  @Test
+  void aConnectedDeviceIsNeverPushed() {
+    core.pushes.register(alice, "fcm", "tokenA");
+    core.pushes.wake(List.of(alice.device()));
+    assertThat(platforms.pushed).isEmpty();
+  }
+
+  @Test
+  void aStaleConnectionCountsAsOfflineAndItsRowIsRemoved() {
+    core.pushes.register(alice, "fcm", "tokenA");
+    core.ports.pusher.answers.put(alice.connectionId(), PushResult.GONE);
+    core.pushes.wake(List.of(alice.device()));
+    assertThat(platforms.pushed).hasSize(1);
+    assertThat(core.ports.connections.find(alice.connectionId())).isEmpty();
+  }
+
+  @Test
+  void aDeviceWithoutATargetCostsNothingAndIsNotPushed() {
+    core.devices.disconnected(bob.connectionId());
+    core.pushes.wake(List.of(bob.device()));
+    assertThat(platforms.pushed).isEmpty();
+  }
+
+  @Test
+  void anInvalidTokenIsForgottenItsEndpointDeletedAndNeverPushedAgain() {
+    String endpoint = registerAndGoOffline(alice, "tokenA");
+    platforms.goneEndpoints.add(endpoint);
+    core.pushes.wake(List.of(alice.device()));
+    assertThat(core.ports.pushTargets.byDevice).doesNotContainKey(alice.device());
+    assertThat(platforms.deleted).contains(endpoint);
+    platforms.goneEndpoints.clear();
+    core.clock.advance(PushNotifications.COLLAPSE_WINDOW.plusSeconds(1));
+    core.pushes.wake(List.of(alice.device()));
+    assertThat(platforms.pushed).isEmpty();
+  }
+
+  @Test
+  void aTokenMovedToAnotherAccountIsDetachedFromTheOldDevice() {
+    String endpoint = registerAndGoOffline(alice, "shared-token");
+    core.pushes.register(bob, "fcm", "shared-token");
+    core.devices.disconnected(bob.connectionId());
+    assertThat(core.ports.pushTargets.byDevice).doesNotContainKey(alice.device());
+    assertThat(platforms.deleted).as("bob uses the endpoint now").doesNotContain(endpoint);
+    core.pushes.wake(List.of(alice.device()));
+    assertThat(platforms.pushed).isEmpty();
+    core.pushes.wake(List.of(bob.device()));
+    assertThat(platforms.pushesTo(endpoint)).isEqualTo(1);
+  }
+
+  @Test
+  void aTokenMovedToALinkedDeviceOfTheSameAccountIsDetachedFromThePrimary() {
+    Session tablet = core.link(alice, "tablet");
+    String endpoint = registerAndGoOffline(alice, "shared-token");
+    core.pushes.register(tablet, "fcm", "shared-token");
+    core.devices.disconnected(tablet.connectionId());
+    core.pushes.wake(List.of(alice.device(), tablet.device()));
+    assertThat(platforms.pushesTo(endpoint)).isEqualTo(1);
+    assertThat(core.ports.pushTargets.byDevice.keySet()).containsExactly(tablet.device());
+  }
+
+  @Test
+  void aNewTokenReplacesTheDevicesTargetAndDeletesItsPreviousEndpoint() {
+    String first = registerAndGoOffline(alice, "old-token");
+    core.pushes.register(alice, "fcm", "new-token");
+    assertThat(platforms.deleted).containsExactly(first);
+    core.pushes.wake(List.of(alice.device()));
+    assertThat(platforms.pushed).hasSize(1).doesNotContain(first);
+  }
+
+  @Test
+  void registeringTheSameTokenAgainKeepsItsEndpoint() {
+    String endpoint = registerAndGoOffline(alice, "tokenA");
+    core.pushes.register(alice, "fcm", "tokenA");
+    assertThat(platforms.deleted).isEmpty();
+    assertThat(core.ports.pushTargets.byDevice.get(alice.device()).endpoint()).isEqualTo(endpoint);
+  }
+
+  @Test
+  void aFailedPushIsTakenBackSoTheNextStoredItemPushesAgain() {
+    String endpoint = registerAndGoOffline(alice, "tokenA");
+    platforms.failing = true;
+    core.pushes.wake(List.of(alice.device()));
+    platforms.failing = false;
+    core.pushes.wake(List.of(alice.device()));
+    assertThat(platforms.pushesTo(endpoint)).isEqualTo(1);
+    assertThat(core.ports.pushTargets.byDevice).containsKey(alice.device());
+  }
+
+  @Test
+  void theTargetOfARegistrationReplacedSinceIsForgottenNotPushed() {
+    String endpoint = registerAndGoOffline(alice, "tokenA");
+    core.clock.advance(Duration.ofMinutes(2));
+    Session again = core.register(alice.phone());
+    core.devices.disconnected(again.connectionId());
+    core.pushes.wake(List.of(again.device()));
+    assertThat(platforms.pushed).isEmpty();
+    assertThat(platforms.deleted).contains(endpoint);
+    assertThat(core.ports.pushTargets.byDevice).isEmpty();
+  }
+
+  @Test
+  void unregisteringStopsPushesAndDeletesTheEndpoint() {
+    String endpoint = registerAndGoOffline(alice, "tokenA");
+    core.pushes.unregister(alice);
+    core.pushes.wake(List.of(alice.device()));
+    assertThat(platforms.pushed).isEmpty();
+    assertThat(platforms.deleted).containsExactly(endpoint);
+  }
+
+  /** Registers the token for the device, then closes its connection; returns its endpoint. */
+  private String registerAndGoOffline(Session device, String token) {
+    core.pushes.register(device, "fcm", token);
+    core.devices.disconnected(device.connectionId());
+    return core.ports.pushTargets.byDevice.get(device.device()).endpoint();
+  }
+
+  private static void assertRefused(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+    assertThatThrownBy(call).isInstanceOf(Refusal.class).hasMessageContaining(message);
+  }
+}
