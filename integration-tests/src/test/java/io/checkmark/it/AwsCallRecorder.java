@@ -152,6 +152,17 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
                       + request.getValueForField("Bucket", String.class).orElse("")
                       + "/"
                       + request.getValueForField("Key", String.class).orElse("")));
+      // Mobile push names its platform application or endpoint; an SMS names no resource.
+      case "sns" ->
+          CALLS.add(
+              new Call(
+                  signer,
+                  "sns:" + operation,
+                  request
+                      .getValueForField("PlatformApplicationArn", String.class)
+                      .or(() -> request.getValueForField("EndpointArn", String.class))
+                      .or(() -> request.getValueForField("TargetArn", String.class))
+                      .orElse("*")));
       default -> CALLS.add(new Call(signer, service.toLowerCase() + ":" + operation, "*"));
     }
   }

@@ -44,12 +44,22 @@ class LeastPrivilegeTest {
   private static final String TEST_NUMBER = "+14155550188";
   private static final String TEST_PIN = "864200";
   private static final String TEST_NUMBERS_PARAMETER = "/checkmark/least-privilege/test-numbers";
+  /** The platform applications the local stack serves, named as the local stack names them. */
+  private static final String LOCAL_APPLICATIONS =
+      "arn:aws:sns:us-east-1:" + SamTemplate.LOCAL_ACCOUNT_ID + ":app/";
+
   private static final Map<String, String> TEMPLATE_PARAMETERS =
       Map.of(
           "PinRequestsPerAddressPerHour",
           "1000",
           "TestNumbersParameterName",
-          TEST_NUMBERS_PARAMETER);
+          TEST_NUMBERS_PARAMETER,
+          "ApnsPlatformApplicationArn",
+          LOCAL_APPLICATIONS + "APNS/checkmark-local",
+          "ApnsSandboxPlatformApplicationArn",
+          LOCAL_APPLICATIONS + "APNS_SANDBOX/checkmark-local",
+          "FcmPlatformApplicationArn",
+          LOCAL_APPLICATIONS + "GCM/checkmark-local");
 
   @Test
   void everyCallOfEveryFunctionIsGrantedByItsPolicy() throws Exception {
@@ -104,7 +114,23 @@ class LeastPrivilegeTest {
                 "GetGroupFunction",
                 "FanOutFunction",
                 "RequestUploadFunction",
-                "RequestDownloadFunction"));
+                "RequestDownloadFunction",
+                "RegisterPushFunction",
+                "UnregisterPushFunction",
+                "NotifyFunction"));
+    assertThat(AwsCallRecorder.CALLS)
+        .as("the push paths ran")
+        .extracting(call -> call.signer() + " " + call.action())
+        .contains(
+            "RegisterPushFunction sns:CreatePlatformEndpoint",
+            "RegisterPushFunction sns:SetEndpointAttributes",
+            "RegisterPushFunction sns:DeleteEndpoint",
+            "RegisterPushFunction dynamodb:Query",
+            "UnregisterPushFunction sns:DeleteEndpoint",
+            "NotifyFunction sns:Publish",
+            "NotifyFunction sns:DeleteEndpoint",
+            "NotifyFunction dynamodb:UpdateItem",
+            "NotifyFunction execute-api:ManageConnections");
     assertThat(AwsCallRecorder.CALLS)
         .as("the media paths ran, presigned URLs included")
         .extracting(call -> call.signer() + " " + call.action())
@@ -221,8 +247,65 @@ class LeastPrivilegeTest {
     exerciseLinkedDevices(stack, alice, aliceKey);
     exerciseGroups(stack);
     exerciseMedia(stack, alice, aliceKey, bob);
+    exercisePush(stack, alice, aliceKey, bob, bobKey);
     // The last disconnects run their function before the stack stops.
     await().atMost(Duration.ofSeconds(5)).until(() -> stack.openConnectionIds().isEmpty());
+  }
+
+  /**
+   * Alice registers a push token, replaces it with another, unregisters and registers again (apns);
+   * bob registers alice's first token (it moves), then one of his own. A message to bob while he is
+   * connected (his connection asked of the gateway), then one while he is offline after the
+   * platform refused his token (the push fails, the token is forgotten).
+   */
+  private static void exercisePush(
+      LocalStack stack, String alice, String aliceKey, String bob, String bobKey)
+      throws Exception {
+    String aliceToken = "token-" + java.util.UUID.randomUUID();
+    String bobToken = "token-" + java.util.UUID.randomUUID();
+    try (TestSocket aliceSocket =
+            TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(alice, aliceKey));
+        TestSocket bobSocket =
+            TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(bob, bobKey))) {
+      reply(aliceSocket, registerPush("fcm", "token-" + java.util.UUID.randomUUID()));
+      reply(aliceSocket, registerPush("fcm", aliceToken));
+      reply(aliceSocket, "{\"action\":\"unregisterPush\"}");
+      reply(aliceSocket, registerPush("apns", aliceToken));
+      reply(bobSocket, registerPush("apns", aliceToken));
+      reply(bobSocket, registerPush("fcm", bobToken));
+      reply(aliceSocket, sendTo(bob, "n-1"));
+      bobSocket.next();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  AwsCallRecorder.CALLS.stream()
+                      .anyMatch(
+                          call ->
+                              call.signer().equals("NotifyFunction")
+                                  && call.action().equals("execute-api:ManageConnections")));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> stack.openConnectionIds().isEmpty());
+    stack.invalidatePushToken(bobToken);
+    try (TestSocket aliceSocket =
+        TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(alice, aliceKey))) {
+      reply(aliceSocket, sendTo(bob, "n-2"));
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> stack.pushEndpointsOfToken(bobToken).isEmpty());
+  }
+
+  private static String sendTo(String phone, String clientId) {
+    return "{\"action\":\"send\",\"to\":\"" + phone + "\",\"id\":\"" + clientId + "\",\"body\":\"hi\"}";
+  }
+
+  private static String registerPush(String platform, String token) {
+    return "{\"action\":\"registerPush\",\"platform\":\""
+        + platform
+        + "\",\"token\":\""
+        + token
+        + "\"}";
   }
 
   /**
