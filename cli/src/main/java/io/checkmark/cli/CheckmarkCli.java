@@ -74,6 +74,7 @@ import picocli.CommandLine.Parameters;
       CheckmarkCli.Unlink.class,
       SendFile.class,
       GroupCommands.class,
+      PushCommands.class,
       CommandLine.HelpCommand.class
     })
 public final class CheckmarkCli {
@@ -138,13 +139,17 @@ public final class CheckmarkCli {
         // One line and what to do next, not the whole usage.
         .setParameterExceptionHandler(
             (refused, refusedArgs) -> {
-              String command = refused.getCommandLine().getCommandName();
+              CommandLine command = refused.getCommandLine();
+              // A subcommand's help is asked of its parent: checkmark help chat, checkmark group
+              // help create.
               screen.println(
                   refused.getMessage()
                       + " (see: "
-                      + (command.equals("checkmark")
+                      + (command.getParent() == null
                           ? "checkmark --help"
-                          : "checkmark help " + command)
+                          : command.getParent().getCommandSpec().qualifiedName()
+                              + " help "
+                              + command.getCommandName())
                       + ")");
               return 2;
             })
@@ -155,7 +160,7 @@ public final class CheckmarkCli {
     return out;
   }
 
-  private Path keyDirectory() {
+  Path keyDirectory() {
     return home != null ? home : Path.of(System.getProperty("user.home"), ".checkmark");
   }
 
@@ -337,7 +342,7 @@ public final class CheckmarkCli {
       Set<String> unreadFromPeer = ConcurrentHashMap.newKeySet();
       Set<String> readsDue = ConcurrentHashMap.newKeySet();
       Map<String, String> senders = new ConcurrentHashMap<>();
-      Downloads saved = new Downloads(downloadFolder());
+      Downloads saved = new Downloads(cli.downloadFolder(downloads));
       GroupReceipts groupReceipts = new GroupReceipts();
       int[] recipients = {0};
       CheckmarkClient[] self = new CheckmarkClient[1];
@@ -346,13 +351,7 @@ public final class CheckmarkCli {
           new Listener() {
             @Override
             public void onMessage(MessageFrame message) {
-              out.printf(
-                  "[%s%s%s %s] %s%n",
-                  message.from(),
-                  onDevice(message),
-                  message.group() == null ? "" : " in group " + message.group(),
-                  TIME.format(Instant.ofEpochMilli(message.ts())),
-                  shown(message));
+              out.println(messageLine(message));
               boolean inThisChat =
                   group == null
                       ? message.group() == null && message.from().equals(peer)
@@ -361,20 +360,12 @@ public final class CheckmarkCli {
                 unreadFromPeer.add(message.messageId());
                 senders.put(message.messageId(), message.from());
               }
-              if (message.media() != null && message.media().mediaId() != null) {
-                saveFile(self[0], message, saved, out);
-              }
+              saveFile(self[0], message, saved, out);
             }
 
             @Override
             public void onGroupUpdate(GroupUpdateFrame update) {
-              out.printf(
-                  "[group %s \"%s\" %s by %s: %d members]%n",
-                  update.groupId(),
-                  update.name(),
-                  update.change(),
-                  update.by(),
-                  update.members().size());
+              out.println(groupUpdateLine(update));
               if (update.groupId().equals(group)) {
                 recipients[0] = update.members().size() - 1;
               }
@@ -383,12 +374,7 @@ public final class CheckmarkCli {
             /** Sent from another device of this number: shown as this terminal shows its own. */
             @Override
             public void onSentTranscript(MessageFrame transcript) {
-              out.printf(
-                  "[you → %s%s %s] %s%n",
-                  transcript.to(),
-                  onDevice(transcript),
-                  TIME.format(Instant.ofEpochMilli(transcript.ts())),
-                  shown(transcript));
+              out.println(transcriptLine(transcript));
               ticks.sentElsewhere(
                   transcript.messageId(),
                   transcript.body() == null ? "(media)" : transcript.body());
@@ -529,6 +515,33 @@ public final class CheckmarkCli {
       }
     }
 
+    /** A received message as the chat shows it: who, where, when, what. */
+    static String messageLine(MessageFrame message) {
+      return String.format(
+          "[%s%s%s %s] %s",
+          message.from(),
+          onDevice(message),
+          message.group() == null ? "" : " in group " + message.group(),
+          TIME.format(Instant.ofEpochMilli(message.ts())),
+          shown(message));
+    }
+
+    /** A message sent from another device of this number, shown as the chat shows its own. */
+    static String transcriptLine(MessageFrame transcript) {
+      return String.format(
+          "[you → %s%s %s] %s",
+          transcript.to(),
+          onDevice(transcript),
+          TIME.format(Instant.ofEpochMilli(transcript.ts())),
+          shown(transcript));
+    }
+
+    static String groupUpdateLine(GroupUpdateFrame update) {
+      return String.format(
+          "[group %s \"%s\" %s by %s: %d members]",
+          update.groupId(), update.name(), update.change(), update.by(), update.members().size());
+    }
+
     /** Names the sending device when it is not the primary, the one most chats come from. */
     private static String onDevice(MessageFrame message) {
       Integer device = message.fromDevice();
@@ -549,19 +562,19 @@ public final class CheckmarkCli {
       return message.body() == null ? attached : message.body() + " " + attached;
     }
 
-    private Path downloadFolder() {
-      return downloads != null ? downloads : cli.keyDirectory().resolve("downloads");
-    }
-
     /**
-     * Fetches, checks and decrypts a received file into the downloads folder and says where it
-     * went, before the message is acked: a file that could not be saved for a passing reason (the
-     * network, the disk) throws, so the message stays queued and comes back at the next sync. A
-     * file refused for good (it failed its checks, or storage no longer has it) is said so once.
+     * For a message with a file: fetches, checks and decrypts it into the downloads folder and says
+     * where it went, before the message is acked: a file that could not be saved for a passing
+     * reason (the network, the disk) throws, so the message stays queued and comes back at the next
+     * sync. A file refused for good (it failed its checks, or storage no longer has it) is said so
+     * once.
      */
-    private static void saveFile(
+    static void saveFile(
         CheckmarkClient client, MessageFrame message, Downloads downloads, PrintStream out) {
       Media media = message.media();
+      if (media == null || media.mediaId() == null) {
+        return;
+      }
       Optional<Path> earlier = downloads.alreadySaved(media.mediaId());
       if (earlier.isPresent()) {
         out.printf("[file from %s: the same file as %s]%n", message.from(), earlier.get());
@@ -882,7 +895,12 @@ public final class CheckmarkCli {
     }
   }
 
-  private void notSetUpHere(String phone) {
+  /** Where received files are saved: the folder given, or downloads/ beside the keys. */
+  Path downloadFolder(Path given) {
+    return given != null ? given : keyDirectory().resolve("downloads");
+  }
+
+  void notSetUpHere(String phone) {
     out.printf(
         "%s is not registered here; run: checkmark register %s (or, to add this computer to a"
             + " number registered elsewhere: checkmark link)%n",
@@ -929,7 +947,7 @@ public final class CheckmarkCli {
     return device.name() == null ? "" : device.name();
   }
 
-  private CheckmarkClient.Settings client() {
+  CheckmarkClient.Settings client() {
     return CheckmarkClient.builder(url).connectTimeout(CONNECT_TIMEOUT).giveUpIfFirstConnectFails();
   }
 
@@ -969,7 +987,7 @@ public final class CheckmarkCli {
   }
 
   /** One line saying what went wrong and what to do; the trace only with {@code --debug}. */
-  private int failure(Exception failed, String phone) {
+  int failure(Exception failed, String phone) {
     Throwable cause =
         failed instanceof ExecutionException && failed.getCause() != null
             ? failed.getCause()

@@ -122,6 +122,11 @@ final class Failures {
           "A group has at most 1,024 members, its creator included; remove some first.";
       case "UNKNOWN_RECIPIENT" ->
           refused.getMessage() + "; every member must register first: checkmark register PHONE";
+      case "UNKNOWN_ACTION" ->
+          "The server cannot do this yet ("
+              + refused.getMessage()
+              + "): it runs an older version of Checkmark; update it, or pass --url of one that"
+              + " can.";
       case "INVALID_PIN" -> "That PIN is wrong; run checkmark register " + phone + " again.";
       case "PIN_EXPIRED", "TOO_MANY_ATTEMPTS" ->
           refused.getMessage() + "; ask for a new PIN: checkmark register " + phone;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.checkmark.local.LocalStack;
+import io.checkmark.testsupport.Phones;
 import io.checkmark.testsupport.ProjectStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -90,6 +91,33 @@ class CheckmarkCliTest {
 
     assertThat(alice.end()).isZero();
     assertThat(bob.end()).isZero();
+  }
+
+  @Test
+  void pushFetchShowsAndAcksWhatWasQueuedAndThenFindsNothing(@TempDir Path home) throws Exception {
+    String sender = Phones.next();
+    String asleep = Phones.next();
+    register(home, sender);
+    register(home, asleep);
+    Terminal chat = new Terminal(stack.webSocketUrl(), home, "chat", "--as", sender, asleep);
+    chat.awaitOutput("Chatting with");
+    chat.type("first");
+    chat.type("second");
+    chat.awaitOutput("✓ sent: \"second\"");
+
+    Terminal fetch = new Terminal(stack.webSocketUrl(), home, "push", "fetch", "--as", asleep);
+
+    assertThat(fetch.end()).isZero();
+    assertThat(fetch.output().lines())
+        .anyMatch(line -> line.startsWith("[" + sender) && line.endsWith("] first"))
+        .anyMatch(line -> line.startsWith("[" + sender) && line.endsWith("] second"))
+        .last()
+        .isEqualTo("Fetched 2 items for " + asleep + " and acked them.");
+    chat.awaitOutput("✓✓ delivered: \"second\"");
+    Terminal again = new Terminal(stack.webSocketUrl(), home, "push", "fetch", "--as", asleep);
+    assertThat(again.end()).isZero();
+    assertThat(again.output().strip()).isEqualTo("Nothing queued for " + asleep + ".");
+    assertThat(chat.end()).isZero();
   }
 
   @Test

@@ -46,7 +46,7 @@ class GroupCommandsTest {
     assertThat(refused.output.lines()).hasSize(1);
     assertThat(refused.output)
         .contains("'4155550123' is not a phone number in E.164 form")
-        .contains("(see: checkmark help create)");
+        .contains("(see: checkmark group help create)");
   }
 
   @Test

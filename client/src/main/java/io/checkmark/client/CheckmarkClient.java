@@ -17,6 +17,8 @@ import io.checkmark.protocol.Linked;
 import io.checkmark.protocol.Media;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.PinSent;
+import io.checkmark.protocol.PushRegistered;
+import io.checkmark.protocol.PushUnregistered;
 import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.protocol.Registered;
 import io.checkmark.protocol.ServerFrame;
@@ -48,19 +50,28 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Checkmark device: one WebSocket to the server, kept open. On every connect it syncs its queue
- * until the server has no more, acking each item after the {@link Listener} returns; it reconnects
- * with exponential backoff and jitter, pings before API Gateway's 10-minute idle timeout,
- * reconnects before the 2-hour connection limit, and sends again, with the same id, every {@link
- * #send} a reconnect interrupted, so the server stores each message once.
+ * until the server has no more (or sends back a page the {@link Listener} refused whole), acking
+ * each item after the listener returns; it reconnects with exponential backoff and jitter, pings
+ * before API Gateway's 10-minute idle timeout, reconnects before the 2-hour connection limit, and
+ * sends again, with the same id, every {@link #send} a reconnect interrupted, so the server stores
+ * each message once.
  *
  * <p>Without credentials the client connects anonymously, for {@link #requestPin} and {@link
  * #verifyPin}, or for {@link #requestLink} to become a linked device of an account.
  */
 public final class CheckmarkClient implements AutoCloseable {
+
+  /**
+   * The platforms {@link #registerPush} takes: Apple's APNs, its development environment (for apps
+   * signed for development), and Firebase Cloud Messaging.
+   */
+  public static final List<String> PUSH_PLATFORMS = List.of("apns", "apns_sandbox", "fcm");
 
   private static final int SEEN_IDS_REMEMBERED = 10_000;
 
@@ -81,6 +92,10 @@ public final class CheckmarkClient implements AutoCloseable {
                 }
               }));
   private final List<String> acksDue = new ArrayList<>();
+  private final Set<CompletableFuture<Void>> acksUnconfirmed = ConcurrentHashMap.newKeySet();
+  private final AtomicLong acksQueued = new AtomicLong();
+  private final AtomicLong listenerRefusals = new AtomicLong();
+  private final AtomicInteger itemsTaken = new AtomicInteger();
   private final AtomicLong refs = new AtomicLong();
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private final Set<CompletableFuture<Credentials>> linksAwaited = ConcurrentHashMap.newKeySet();
@@ -260,6 +275,69 @@ public final class CheckmarkClient implements AutoCloseable {
   public CompletableFuture<GroupFrame> getGroup(String groupId) {
     ObjectNode frame = WireJson.newRequest("getGroup").put("groupId", groupId);
     return request(frame).thenApply(reply -> expect(GroupFrame.class, reply));
+  }
+
+  /**
+   * Has the server wake this device by push when items are queued for it while it has no
+   * connection. The push carries no content, only "sync now": the app answers it with {@link
+   * #fetchOnPush}.
+   *
+   * @param platform one of {@link #PUSH_PLATFORMS}
+   * @param token the device's push token, as the platform gave it to the app
+   * @throws IllegalArgumentException for another platform or a blank token, before anything is sent
+   */
+  public CompletableFuture<Void> registerPush(String platform, String token) {
+    if (platform == null || !PUSH_PLATFORMS.contains(platform)) {
+      throw new IllegalArgumentException(
+          "push platform '"
+              + platform
+              + "' is not one of "
+              + String.join(", ", PUSH_PLATFORMS)
+              + " (apns_sandbox is APNs for apps signed for development)");
+    }
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException("the push token is blank");
+    }
+    ObjectNode frame =
+        WireJson.newRequest("registerPush").put("platform", platform).put("token", token);
+    return request(frame)
+        .thenApply(reply -> expect(PushRegistered.class, reply))
+        .thenApply(registered -> null);
+  }
+
+  /** Stops the pushes to this device, for example when the user logs out of the app. */
+  public CompletableFuture<Void> unregisterPush() {
+    return request(WireJson.newRequest("unregisterPush"))
+        .thenApply(reply -> expect(PushUnregistered.class, reply))
+        .thenApply(unregistered -> null);
+  }
+
+  /**
+   * What an app does when a push wakes it in the background, in place of {@link #connect()}:
+   * connects and logs in, syncs every queued item (page after page, until the server has no more or
+   * sends back a page the listener refused whole) to the listener, acks each item only after the
+   * listener returned for it, waits until the server confirmed the acks, and closes this client. An
+   * item the listener threw for is not acked and comes back at the next sync. The listener may use
+   * this client meanwhile, to {@link #download} a file before its message is acked.
+   *
+   * <p>Completes with how many items (messages, receipts, group changes) the listener took. Fails
+   * with {@link TimeoutException} when all that took longer than {@code timeout} (what the listener
+   * took by then is acked or comes back at the next sync, so the app drops an item it already has
+   * by its {@code messageId}), and as {@link #connect()} fails otherwise; the client is closed
+   * either way.
+   *
+   * @throws IllegalStateException for a client without credentials or built {@link
+   *     Settings#withoutMessages() without messages}: it has nothing to fetch
+   */
+  public CompletableFuture<Integer> fetchOnPush(Duration timeout) {
+    if (credentials == null || settings.withoutMessages) {
+      throw new IllegalStateException(
+          "fetchOnPush needs a client built with the device's credentials, and with messages");
+    }
+    return connect()
+        .thenApply(synced -> itemsTaken.get())
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((taken, failure) -> close());
   }
 
   private CompletableFuture<Accepted> send(
@@ -466,18 +544,35 @@ public final class CheckmarkClient implements AutoCloseable {
   }
 
   private CompletableFuture<Void> syncUntilEmpty() {
+    long acksBefore = acksQueued.get();
+    long refusalsBefore = listenerRefusals.get();
     ObjectNode frame = WireJson.newRequest("sync").put("limit", settings.syncPageSize);
     return request(frame)
         .thenCompose(
             synced ->
                 afterDeliveredEvents()
-                    .thenCompose(ignored -> flushAcks())
+                    .thenCompose(ignored -> ackedAllDelivered())
                     .thenApply(ignored -> synced))
         .thenCompose(
-            synced ->
-                expect(Synced.class, synced).more()
-                    ? syncUntilEmpty()
-                    : CompletableFuture.<Void>completedFuture(null));
+            synced -> {
+              // The server sends the oldest items first: a page the listener refused whole would
+              // come back unchanged, so asking again could only spin. Its items wait for the next
+              // connect.
+              boolean refusedWhole =
+                  listenerRefusals.get() > refusalsBefore && acksQueued.get() == acksBefore;
+              return expect(Synced.class, synced).more() && !refusedWhole
+                  ? syncUntilEmpty()
+                  : CompletableFuture.<Void>completedFuture(null);
+            });
+  }
+
+  /**
+   * Sends the acks due and completes once the server confirmed every ack sent so far, those the ack
+   * timer sent included: a next sync could otherwise find an item whose ack is still on its way.
+   */
+  private CompletableFuture<Void> ackedAllDelivered() {
+    flushAcks();
+    return CompletableFuture.allOf(acksUnconfirmed.toArray(CompletableFuture[]::new));
   }
 
   /** Completes once every item received so far has been through the listener. */
@@ -614,14 +709,17 @@ public final class CheckmarkClient implements AutoCloseable {
         toListener.run();
       } catch (RuntimeException listenerFailed) {
         // Not acked: the item comes back at the next sync.
+        listenerRefusals.incrementAndGet();
         return;
       }
       seen.add(messageId);
+      itemsTaken.incrementAndGet();
     }
     ackLater(messageId);
   }
 
   private void ackLater(String messageId) {
+    acksQueued.incrementAndGet();
     boolean first;
     synchronized (acksDue) {
       first = acksDue.isEmpty();
@@ -636,12 +734,18 @@ public final class CheckmarkClient implements AutoCloseable {
     }
   }
 
-  /** Sends the acks due, at most 100 ids a frame; completes when the server has confirmed them. */
-  private CompletableFuture<Void> flushAcks() {
+  /**
+   * Sends the acks due, at most 100 ids a frame, and keeps their confirmation among those awaited
+   * until the server has answered.
+   */
+  private void flushAcks() {
+    CompletableFuture<Void> confirmed = new CompletableFuture<>();
     List<String> due;
     synchronized (acksDue) {
       due = new ArrayList<>(acksDue);
       acksDue.clear();
+      // Awaited from the moment its ids leave acksDue, so that ackedAllDelivered never misses them.
+      acksUnconfirmed.add(confirmed);
     }
     List<CompletableFuture<ServerFrame>> confirmations = new ArrayList<>();
     for (int start = 0; start < due.size(); start += 100) {
@@ -654,13 +758,18 @@ public final class CheckmarkClient implements AutoCloseable {
       confirmations.add(
           request(frame)
               .thenApply(
-                  confirmed -> {
+                  acked -> {
                     events.execute(() -> settings.listener.onAcked(ids));
-                    return confirmed;
+                    return acked;
                   })
               .exceptionally(failure -> null));
     }
-    return CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new));
+    CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (ignored, failure) -> {
+              confirmed.complete(null);
+              acksUnconfirmed.remove(confirmed);
+            });
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -115,6 +115,39 @@ class CheckmarkClientTest {
   }
 
   @Test
+  void aPageTheListenerRefusedWholeEndsTheSyncInsteadOfAskingForItAgain() throws Exception {
+    Listener refusing =
+        new Listener() {
+          @Override
+          public void onMessage(MessageFrame message) {
+            throw new IllegalStateException("disk full");
+          }
+        };
+    try (CheckmarkClient client = client().listener(refusing).build()) {
+      CompletableFuture<Void> synced = client.connect();
+      ScriptedServer.Received sync = server.next("sync");
+      server.send(
+          "{\"type\":\"message\",\"messageId\":\"m1\",\"from\":\"+14155550001\",\"id\":\"c1\",\"body\":\"hi\",\"ts\":1}");
+      server.reply(sync, "{\"type\":\"synced\",\"count\":1,\"more\":true}");
+
+      synced.get(5, TimeUnit.SECONDS);
+      assertThat(server.takeAll()).as("neither an ack nor the same page again").isEmpty();
+    }
+  }
+
+  @Test
+  void anEmptyPageWithMoreQueuedSyncsAgain() throws Exception {
+    try (CheckmarkClient client = client().build()) {
+      CompletableFuture<Void> synced = client.connect();
+      // As the server ends a page cut short by throttling.
+      server.reply(server.next("sync"), "{\"type\":\"synced\",\"count\":0,\"more\":true}");
+
+      server.reply(server.next("sync"), "{\"type\":\"synced\",\"count\":0,\"more\":false}");
+      synced.get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void itemPushedAndSyncedAgainReachesTheListenerOnceAndIsAckedBothTimes() throws Exception {
     try (CheckmarkClient client = client().build()) {
       client.connect();

@@ -3,6 +3,7 @@ package io.checkmark.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -90,6 +91,13 @@ final class ScriptedServer implements AutoCloseable {
       throw new AssertionError("the client sent nothing within 5 s");
     }
     return frame;
+  }
+
+  /** The frames received and not yet taken, taken now; empty when there are none. */
+  List<Received> takeAll() {
+    List<Received> taken = new ArrayList<>();
+    received.drainTo(taken);
+    return taken;
   }
 
   /** The next frame with this action, skipping others (pings, acks) on the way. */
