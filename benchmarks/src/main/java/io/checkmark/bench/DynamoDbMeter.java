@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
@@ -44,6 +46,12 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
 
   private static final ExecutionAttribute<Boolean> BY_FUNCTION =
       new ExecutionAttribute<>("checkmark.byFunction");
+  private static final ExecutionAttribute<String> SIGNER =
+      new ExecutionAttribute<>("checkmark.signer");
+  private static final Pattern SIGNED_BY = Pattern.compile("Credential=([A-Za-z0-9]+Function)/");
+  private static final Map<String, DoubleAdder> READ_UNITS_BY_FUNCTION = new ConcurrentHashMap<>();
+  private static final Map<String, DoubleAdder> WRITE_UNITS_BY_FUNCTION =
+      new ConcurrentHashMap<>();
   private static final Map<String, LongAdder> REQUESTS = new ConcurrentHashMap<>();
   private static final Map<String, DoubleAdder> UNITS = new ConcurrentHashMap<>();
   private static final Set<String> READS = Set.of("GetItem", "BatchGetItem", "Query", "Scan");
@@ -84,6 +92,14 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
     }
   }
 
+  /** Read and write units one function has consumed so far: {read, write}. */
+  public static double[] unitsOf(String functionLogicalId) {
+    return new double[] {
+      READ_UNITS_BY_FUNCTION.getOrDefault(functionLogicalId, new DoubleAdder()).sum(),
+      WRITE_UNITS_BY_FUNCTION.getOrDefault(functionLogicalId, new DoubleAdder()).sum()
+    };
+  }
+
   public static Reading read() {
     Map<String, Long> requests = new TreeMap<>();
     REQUESTS.forEach((operation, count) -> requests.put(operation, count.sum()));
@@ -119,13 +135,13 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
   @Override
   public void beforeTransmission(
       Context.BeforeTransmission context, ExecutionAttributes attributes) {
-    boolean byFunction =
-        context
-            .httpRequest()
-            .firstMatchingHeader("Authorization")
-            .filter(authorization -> authorization.matches(".*Credential=[A-Za-z0-9]+Function/.*"))
-            .isPresent();
+    Matcher signer =
+        SIGNED_BY.matcher(context.httpRequest().firstMatchingHeader("Authorization").orElse(""));
+    boolean byFunction = signer.find();
     attributes.putAttribute(BY_FUNCTION, byFunction);
+    if (byFunction) {
+      attributes.putAttribute(SIGNER, signer.group(1));
+    }
     if (byFunction && context.request() instanceof DynamoDbRequest) {
       REQUESTS
           .computeIfAbsent(
@@ -142,12 +158,15 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
         || !(context.request() instanceof DynamoDbRequest)) {
       return;
     }
-    DoubleAdder units =
-        UNITS.computeIfAbsent(
-            attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
-            name -> new DoubleAdder());
+    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    DoubleAdder units = UNITS.computeIfAbsent(operation, name -> new DoubleAdder());
+    DoubleAdder functionUnits =
+        (READS.contains(operation) ? READ_UNITS_BY_FUNCTION : WRITE_UNITS_BY_FUNCTION)
+            .computeIfAbsent(attributes.getAttribute(SIGNER), name -> new DoubleAdder());
     if (context.request() instanceof TransactWriteItemsRequest transaction) {
-      units.add(transactionalWriteUnits(transaction));
+      double transactionUnits = transactionalWriteUnits(transaction);
+      units.add(transactionUnits);
+      functionUnits.add(transactionUnits);
       return;
     }
     SdkResponse response = context.response();
@@ -157,8 +176,10 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
             consumed -> {
               if (consumed instanceof ConsumedCapacity single) {
                 add(units, single);
+                add(functionUnits, single);
               } else if (consumed instanceof List<?> several) {
                 several.forEach(each -> add(units, (ConsumedCapacity) each));
+                several.forEach(each -> add(functionUnits, (ConsumedCapacity) each));
               }
             });
   }
