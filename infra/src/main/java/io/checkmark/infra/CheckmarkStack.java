@@ -4,6 +4,7 @@ import io.checkmark.template.SamTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awscdk.Annotations;
@@ -13,8 +14,10 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.ICfnConditionExpression;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.apigatewayv2.CfnApi;
 import software.amazon.awscdk.services.apigatewayv2.CfnDeployment;
 import software.amazon.awscdk.services.apigatewayv2.CfnIntegration;
@@ -76,6 +79,16 @@ public final class CheckmarkStack extends Stack {
   /** The function the GroupEvents table's stream runs. */
   private static final String FAN_OUT = "FanOut";
 
+  /** The function the Messages table's stream runs, to wake offline devices by push. */
+  private static final String NOTIFY = "Notify";
+
+  /**
+   * The records the notifier runs for: messages ({@code k} m) and group updates (u) stored, never
+   * receipts or removals.
+   */
+  private static final String STORED_MESSAGES_AND_GROUP_UPDATES =
+      "{\"eventName\": [\"INSERT\"], \"dynamodb\": {\"NewImage\": {\"k\": {\"S\": [\"m\", \"u\"]}}}}";
+
   /**
    * CloudWatch's limit of metrics ({@code MetricStat}) in one metric-math alarm: the throttles
    * alarms watch this many functions each.
@@ -99,6 +112,8 @@ public final class CheckmarkStack extends Stack {
   private final CfnParameter maxMediaBytes;
   private final CfnParameter mediaUploadsPerHour;
   private final CfnBucket mediaBucket;
+  private final List<PlatformApplication> platformApplications;
+  private final CfnCondition hasPush;
 
   public CheckmarkStack(
       Construct scope, String id, StackProps props, String functionJar, SamTemplate template) {
@@ -234,6 +249,20 @@ public final class CheckmarkStack extends Stack {
             .minValue(1)
             .description("requestUpload calls one account may make in an hour.")
             .build();
+    platformApplications =
+        List.of(
+            platformApplication(
+                "Apns",
+                "APNS",
+                "SNS platform application for Apple's production push service (see docs/push.md to create one); empty for no iOS push."),
+            platformApplication(
+                "ApnsSandbox",
+                "APNS_SANDBOX",
+                "SNS platform application for Apple's sandbox push service (development builds); empty for none."),
+            platformApplication(
+                "Fcm",
+                "GCM",
+                "SNS platform application for Firebase Cloud Messaging (Android); empty for no Android push."));
     CfnParameter senderId =
         parameter(
             "SmsSenderId", "String", "", "Alphanumeric sender id of the PIN SMS; empty for none.");
@@ -268,6 +297,14 @@ public final class CheckmarkStack extends Stack {
         CfnCondition.Builder.create(this, "HasTestNumbers")
             .expression(Fn.conditionNot(Fn.conditionEquals(testNumbers.getValueAsString(), "")))
             .build();
+    hasPush =
+        CfnCondition.Builder.create(this, "HasPush")
+            .expression(
+                Fn.conditionOr(
+                    platformApplications.stream()
+                        .map(PlatformApplication::given)
+                        .toArray(ICfnConditionExpression[]::new)))
+            .build();
 
     api =
         CfnApi.Builder.create(this, "WebSocketApi")
@@ -282,7 +319,7 @@ public final class CheckmarkStack extends Stack {
         "CONNECTIONS_TABLE",
         deletionProtection,
         List.of(key("id", "HASH")),
-        List.of("id", "phone"),
+        List.of(attribute("id", "S"), attribute("phone", "S")),
         "expiresAt",
         List.of(
             CfnTable.GlobalSecondaryIndexProperty.builder()
@@ -299,7 +336,7 @@ public final class CheckmarkStack extends Stack {
         "ACCOUNTS_TABLE",
         deletionProtection,
         List.of(key("phone", "HASH")),
-        List.of("phone"),
+        List.of(attribute("phone", "S")),
         null,
         List.of());
     table(
@@ -307,7 +344,7 @@ public final class CheckmarkStack extends Stack {
         "PINS_TABLE",
         deletionProtection,
         List.of(key("phone", "HASH")),
-        List.of("phone"),
+        List.of(attribute("phone", "S")),
         "expiresAt",
         List.of());
     table(
@@ -315,7 +352,7 @@ public final class CheckmarkStack extends Stack {
         "MESSAGES_TABLE",
         deletionProtection,
         List.of(key("queue", "HASH"), key("id", "RANGE")),
-        List.of("queue", "id"),
+        List.of(attribute("queue", "S"), attribute("id", "S")),
         "expiresAt",
         List.of());
     table(
@@ -323,7 +360,7 @@ public final class CheckmarkStack extends Stack {
         "RATE_LIMITS_TABLE",
         deletionProtection,
         List.of(key("bucket", "HASH")),
-        List.of("bucket"),
+        List.of(attribute("bucket", "S")),
         "expiresAt",
         List.of());
     table(
@@ -331,7 +368,7 @@ public final class CheckmarkStack extends Stack {
         "LINK_CODES_TABLE",
         deletionProtection,
         List.of(key("codeHash", "HASH")),
-        List.of("codeHash"),
+        List.of(attribute("codeHash", "S")),
         "expiresAt",
         List.of());
     table(
@@ -339,7 +376,7 @@ public final class CheckmarkStack extends Stack {
         "GROUPS_TABLE",
         deletionProtection,
         List.of(key("group", "HASH")),
-        List.of("group"),
+        List.of(attribute("group", "S")),
         null,
         List.of());
     table(
@@ -347,15 +384,32 @@ public final class CheckmarkStack extends Stack {
         "GROUP_EVENTS_TABLE",
         deletionProtection,
         List.of(key("id", "HASH")),
-        List.of("id"),
+        List.of(attribute("id", "S")),
         "expiresAt",
         List.of());
-    tables
-        .get("GroupEventsTable")
-        .setStreamSpecification(
-            CfnTable.StreamSpecificationProperty.builder().streamViewType("NEW_IMAGE").build());
+    // Their streams run the notifier and the fan-out.
+    for (String streamed : List.of("MessagesTable", "GroupEventsTable")) {
+      tables
+          .get(streamed)
+          .setStreamSpecification(
+              CfnTable.StreamSpecificationProperty.builder().streamViewType("NEW_IMAGE").build());
+    }
     mediaBucket = mediaBucket();
     environment.put("MEDIA_BUCKET", mediaBucket.getRef());
+    table(
+        "PushTargetsTable",
+        "PUSH_TARGETS_TABLE",
+        deletionProtection,
+        List.of(key("phone", "HASH"), key("device", "RANGE")),
+        List.of(attribute("phone", "S"), attribute("device", "N"), attribute("endpoint", "S")),
+        null,
+        List.of(
+            CfnTable.GlobalSecondaryIndexProperty.builder()
+                .indexName("devicesByEndpoint")
+                .keySchema(List.of(key("endpoint", "HASH")))
+                .projection(
+                    CfnTable.ProjectionProperty.builder().projectionType("KEYS_ONLY").build())
+                .build()));
     messageIdKey =
         CfnSecret.Builder.create(this, "MessageIdKeySecret")
             .description("Checkmark's key for the MACs in message ids (HMAC-SHA256).")
@@ -403,7 +457,7 @@ public final class CheckmarkStack extends Stack {
     List<Function> functions = new ArrayList<>();
     List<Route> routes = routes(template);
     List<CfnRoute> cfnRoutes = new ArrayList<>();
-    List<Alias> aliases = new ArrayList<>();
+    Map<String, Alias> aliases = new LinkedHashMap<>();
     for (Route route : routes) {
       Map<String, String> functionEnvironment = with(environment, route.environment);
       if (READS_TEST_NUMBERS.contains(route.name)) {
@@ -419,19 +473,18 @@ public final class CheckmarkStack extends Stack {
               logRetention,
               route.statements);
       if (READS_TEST_NUMBERS.contains(route.name)) {
-        Policy readTestNumbers =
-            Policy.Builder.create(this, route.name + "FunctionTestNumbersPolicy")
-                .statements(
-                    List.of(
-                        allow(
-                            List.of("ssm:GetParameter"),
-                            Fn.sub(
-                                "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${TestNumbersParameterName}"))))
-                .roles(List.of(function.getRole()))
-                .build();
-        ((CfnPolicy) readTestNumbers.getNode().getDefaultChild())
-            .getCfnOptions()
-            .setCondition(hasTestNumbers);
+        grantIf(
+            hasTestNumbers,
+            route.name + "FunctionTestNumbersPolicy",
+            function,
+            List.of(
+                allow(
+                    List.of("ssm:GetParameter"),
+                    Fn.sub(
+                        "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${TestNumbersParameterName}"))));
+      }
+      if (!route.pushStatements.isEmpty()) {
+        grantIf(hasPush, route.name + "FunctionPushPolicy", function, route.pushStatements);
       }
       Alias alias = liveAlias(route.name, function);
       CfnIntegration integration =
@@ -475,10 +528,11 @@ public final class CheckmarkStack extends Stack {
                       + route.routeKey))
           .build();
       functions.add(function);
-      aliases.add(alias);
+      aliases.put(route.name, alias);
       cfnRoutes.add(cfnRoute);
     }
-    aliases.add(fanOut(template, functionJar, logRetention, functions));
+    aliases.put(FAN_OUT, fanOut(template, functionJar, logRetention, functions));
+    aliases.put(NOTIFY, notifier(template, functionJar, logRetention, functions));
 
     CfnDeployment deployment =
         CfnDeployment.Builder.create(this, "Deployment").apiId(api.getRef()).build();
@@ -578,22 +632,22 @@ public final class CheckmarkStack extends Stack {
 
     // Canary deploys, rolled back by the error alarm and every throttles alarm, as SAM's
     // DeploymentPreference does.
-    for (int i = 0; i < aliases.size(); i++) {
-      String name = i < routes.size() ? routes.get(i).name : FAN_OUT;
-      List<IAlarm> rollbackAlarms = new ArrayList<>();
-      rollbackAlarms.add(
-          Alarm.fromAlarmArn(this, name + "ErrorsAlarmRef", integrationErrors.getAttrArn()));
-      for (CfnAlarm throttles : functionThrottles) {
-        rollbackAlarms.add(
-            Alarm.fromAlarmArn(
-                this, name + throttles.getNode().getId() + "Ref", throttles.getAttrArn()));
-      }
-      LambdaDeploymentGroup.Builder.create(this, name + "FunctionDeploymentGroup")
-          .alias(aliases.get(i))
-          .deploymentConfig(LambdaDeploymentConfig.CANARY_10_PERCENT_5_MINUTES)
-          .alarms(rollbackAlarms)
-          .build();
-    }
+    aliases.forEach(
+        (name, alias) -> {
+          List<IAlarm> rollbackAlarms = new ArrayList<>();
+          rollbackAlarms.add(
+              Alarm.fromAlarmArn(this, name + "ErrorsAlarmRef", integrationErrors.getAttrArn()));
+          for (CfnAlarm throttles : functionThrottles) {
+            rollbackAlarms.add(
+                Alarm.fromAlarmArn(
+                    this, name + throttles.getNode().getId() + "Ref", throttles.getAttrArn()));
+          }
+          LambdaDeploymentGroup.Builder.create(this, name + "FunctionDeploymentGroup")
+              .alias(alias)
+              .deploymentConfig(LambdaDeploymentConfig.CANARY_10_PERCENT_5_MINUTES)
+              .alarms(rollbackAlarms)
+              .build();
+        });
 
     CfnOutput.Builder.create(this, "WebSocketUrl")
         .description("URL the clients connect to.")
@@ -704,13 +758,48 @@ public final class CheckmarkStack extends Stack {
       String handler,
       boolean twoWay,
       List<PolicyStatement> statements,
-      Map<String, String> environment) {}
+      Map<String, String> environment,
+      List<PolicyStatement> pushStatements) {}
 
-  /** What a route's function may do (exactly the actions it uses) and the settings of its own. */
-  private record Grants(List<PolicyStatement> statements, Map<String, String> environment) {
+  /**
+   * What a route's function may do (exactly the actions it uses), the settings of its own, and what
+   * it may do only when a push platform is set up.
+   */
+  private record Grants(
+      List<PolicyStatement> statements,
+      Map<String, String> environment,
+      List<PolicyStatement> pushStatements) {
+
+    Grants(List<PolicyStatement> statements, Map<String, String> environment) {
+      this(statements, environment, List.of());
+    }
 
     Grants(List<PolicyStatement> statements) {
       this(statements, Map.of());
+    }
+  }
+
+  /**
+   * An SNS platform application the stack may be given, as a parameter, with the condition that it
+   * was and the environment variable that passes it to the functions.
+   */
+  private record PlatformApplication(CfnParameter arn, CfnCondition given, String variable) {
+
+    /** Its ARN when given, else nothing. */
+    String arnIfGiven() {
+      return Token.asString(
+          Fn.conditionIf(given.getLogicalId(), arn.getValueAsString(), Aws.NO_VALUE));
+    }
+
+    /**
+     * The ARNs of its endpoints when given, else nothing: SNS makes the endpoints of {@code
+     * arn:...:app/APNS/Name} {@code arn:...:endpoint/APNS/Name/<id>}.
+     */
+    String endpointsIfGiven() {
+      List<String> halves = Fn.split(":app/", arn.getValueAsString());
+      String endpoints =
+          Fn.join("", List.of(Fn.select(0, halves), ":endpoint/", Fn.select(1, halves), "/*"));
+      return Token.asString(Fn.conditionIf(given.getLogicalId(), endpoints, Aws.NO_VALUE));
     }
   }
 
@@ -744,7 +833,8 @@ public final class CheckmarkStack extends Stack {
               template.functions().get(function).handler(),
               route.twoWay(),
               granted.statements(),
-              granted.environment()));
+              granted.environment(),
+              granted.pushStatements()));
     }
     return routes;
   }
@@ -953,7 +1043,50 @@ public final class CheckmarkStack extends Stack {
                 "MEDIA_UPLOADS_PER_ACCOUNT_PER_HOUR",
                 mediaUploadsPerHour.getValueAsString())));
     grants.put("RequestDownload", new Grants(with(session, readMedia, forgetStale)));
+    String pushTargets = arn("PushTargetsTable");
+    Map<String, String> platformApplicationArns = new LinkedHashMap<>();
+    platformApplications.forEach(
+        application ->
+            platformApplicationArns.put(
+                application.variable(), application.arn().getValueAsString()));
+    grants.put(
+        "RegisterPush",
+        new Grants(
+            with(
+                session,
+                // The device's target (put, returning the one it replaces), and the device a moved
+                // token leaves.
+                allow(List.of("dynamodb:PutItem", "dynamodb:DeleteItem"), pushTargets),
+                concat(
+                    List.of(
+                        allow(List.of("dynamodb:Query"), pushTargets + "/index/devicesByEndpoint")),
+                    forgetStale)),
+            platformApplicationArns,
+            // An endpoint per token, enabled again on registration; a device's previous one
+            // deleted.
+            List.of(
+                allow(
+                    List.of("sns:CreatePlatformEndpoint"),
+                    platformApplications.stream()
+                        .map(PlatformApplication::arnIfGiven)
+                        .toArray(String[]::new)),
+                onPlatformEndpoints("sns:SetEndpointAttributes", "sns:DeleteEndpoint"))));
+    grants.put(
+        "UnregisterPush",
+        new Grants(
+            with(session, allow(List.of("dynamodb:DeleteItem"), pushTargets), forgetStale),
+            Map.of(),
+            List.of(onPlatformEndpoints("sns:DeleteEndpoint"))));
     return grants;
+  }
+
+  /** The given platform applications' endpoints, on which a function may take these actions. */
+  private PolicyStatement onPlatformEndpoints(String... actions) {
+    return allow(
+        List.of(actions),
+        platformApplications.stream()
+            .map(PlatformApplication::endpointsIfGiven)
+            .toArray(String[]::new));
   }
 
   /**
@@ -965,12 +1098,7 @@ public final class CheckmarkStack extends Stack {
       String functionJar,
       CfnParameter logRetention,
       List<Function> functions) {
-    SamTemplate.StreamSource source =
-        template.streamSources().stream()
-            .filter(stream -> stream.functionLogicalId().equals(FAN_OUT + "Function"))
-            .findFirst()
-            .orElseThrow(
-                () -> new IllegalStateException("template.yaml has no stream for the fan-out"));
+    SamTemplate.StreamSource source = streamSource(template, FAN_OUT);
     CfnQueue deadLetters =
         CfnQueue.Builder.create(this, source.onFailureLogicalId())
             .messageRetentionPeriod(1_209_600)
@@ -986,13 +1114,7 @@ public final class CheckmarkStack extends Stack {
             functionJar,
             logRetention,
             List.of(
-                allow(
-                    List.of(
-                        "dynamodb:DescribeStream",
-                        "dynamodb:GetRecords",
-                        "dynamodb:GetShardIterator",
-                        "dynamodb:ListStreams"),
-                    groupEvents.getAttrStreamArn()),
+                readStream(groupEvents),
                 allow(List.of("dynamodb:BatchGetItem", "dynamodb:GetItem"), arn("AccountsTable")),
                 allow(List.of("dynamodb:GetItem", "dynamodb:PutItem"), arn("MessagesTable")),
                 allow(List.of("dynamodb:Query"), arn("ConnectionsTable") + "/index/devicesByPhone"),
@@ -1000,24 +1122,7 @@ public final class CheckmarkStack extends Stack {
                 manageConnections(),
                 allow(List.of("sqs:SendMessage"), deadLetters.getAttrArn())));
     Alias alias = liveAlias(FAN_OUT, function);
-    CfnEventSourceMapping.Builder.create(this, FAN_OUT + "FunctionGroupEvents")
-        .eventSourceArn(groupEvents.getAttrStreamArn())
-        .functionName(alias.getFunctionArn())
-        .startingPosition(source.startingPosition())
-        .batchSize(source.batchSize())
-        .maximumBatchingWindowInSeconds(0)
-        .parallelizationFactor(10)
-        .maximumRetryAttempts(source.maximumRetryAttempts())
-        .bisectBatchOnFunctionError(source.bisectBatchOnFunctionError())
-        .functionResponseTypes(List.of("ReportBatchItemFailures"))
-        .filterCriteria(
-            CfnEventSourceMapping.FilterCriteriaProperty.builder()
-                .filters(
-                    List.of(
-                        CfnEventSourceMapping.FilterProperty.builder()
-                            .pattern("{\"eventName\": [\"INSERT\"]}")
-                            .build()))
-                .build())
+    streamMapping(FAN_OUT + "FunctionGroupEvents", source, alias, "{\"eventName\": [\"INSERT\"]}")
         .destinationConfig(
             CfnEventSourceMapping.DestinationConfigProperty.builder()
                 .onFailure(
@@ -1032,6 +1137,139 @@ public final class CheckmarkStack extends Stack {
         .build();
     functions.add(function);
     return alias;
+  }
+
+  /**
+   * The notifier, run by the Messages table's stream for each message and group update stored, as
+   * template.yaml sets it up: a failed push loses nothing (the items wait in their queues), so a
+   * batch is retried a little, then passed over, with no destination. Its SNS actions only when a
+   * push platform is set up. Returns its alias.
+   */
+  private Alias notifier(
+      SamTemplate template,
+      String functionJar,
+      CfnParameter logRetention,
+      List<Function> functions) {
+    SamTemplate.StreamSource source = streamSource(template, NOTIFY);
+    CfnTable messages = tables.get(source.tableLogicalId());
+    String connections = arn("ConnectionsTable");
+    Function function =
+        function(
+            NOTIFY,
+            template.functions().get(NOTIFY + "Function").handler(),
+            environment,
+            Duration.seconds(template.functions().get(NOTIFY + "Function").timeoutSeconds()),
+            functionJar,
+            logRetention,
+            List.of(
+                readStream(messages),
+                // A phone's targets in one query; the collapse marker moved by a conditional
+                // update; a target whose token is invalid or whose device is gone removed.
+                allow(
+                    List.of("dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+                    arn("PushTargetsTable")),
+                allow(List.of("dynamodb:GetItem"), arn("AccountsTable")),
+                allow(List.of("dynamodb:Query"), connections + "/index/devicesByPhone"),
+                allow(List.of("dynamodb:DeleteItem"), connections),
+                manageConnections()));
+    grantIf(
+        hasPush,
+        NOTIFY + "FunctionPushPolicy",
+        function,
+        List.of(onPlatformEndpoints("sns:Publish", "sns:DeleteEndpoint")));
+    Alias alias = liveAlias(NOTIFY, function);
+    streamMapping(NOTIFY + "FunctionStoredItems", source, alias, STORED_MESSAGES_AND_GROUP_UPDATES)
+        .maximumRecordAgeInSeconds(300)
+        .build();
+    functions.add(function);
+    return alias;
+  }
+
+  /** How template.yaml has a table's stream run the function named so. */
+  private static SamTemplate.StreamSource streamSource(SamTemplate template, String name) {
+    return template.streamSources().stream()
+        .filter(stream -> stream.functionLogicalId().equals(name + "Function"))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalStateException("template.yaml has no stream for " + name + "Function"));
+  }
+
+  /**
+   * The event source mapping of a table's stream on a function's alias, with the template's
+   * starting position, batch size, retries and bisection, and what both streams do alike: batches
+   * start at once, ten of a shard run together, a batch reports the items that failed, and only the
+   * records the filter pattern matches run the function.
+   */
+  private CfnEventSourceMapping.Builder streamMapping(
+      String id, SamTemplate.StreamSource source, Alias alias, String filterPattern) {
+    return CfnEventSourceMapping.Builder.create(this, id)
+        .eventSourceArn(tables.get(source.tableLogicalId()).getAttrStreamArn())
+        .functionName(alias.getFunctionArn())
+        .startingPosition(source.startingPosition())
+        .batchSize(source.batchSize())
+        .maximumBatchingWindowInSeconds(0)
+        .parallelizationFactor(10)
+        .maximumRetryAttempts(source.maximumRetryAttempts())
+        .bisectBatchOnFunctionError(source.bisectBatchOnFunctionError())
+        .functionResponseTypes(List.of("ReportBatchItemFailures"))
+        .filterCriteria(
+            CfnEventSourceMapping.FilterCriteriaProperty.builder()
+                .filters(
+                    List.of(
+                        CfnEventSourceMapping.FilterProperty.builder()
+                            .pattern(filterPattern)
+                            .build()))
+                .build());
+  }
+
+  private static PolicyStatement readStream(CfnTable table) {
+    return allow(
+        List.of(
+            "dynamodb:DescribeStream",
+            "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator",
+            "dynamodb:ListStreams"),
+        table.getAttrStreamArn());
+  }
+
+  /**
+   * Statements a function has only while a condition holds: a policy of their own with the
+   * condition, which nothing waits for (a wait on a policy left out would fail the deploy).
+   */
+  private void grantIf(
+      CfnCondition condition, String id, Function function, List<PolicyStatement> statements) {
+    Policy policy =
+        Policy.Builder.create(this, id)
+            .statements(statements)
+            .roles(List.of(function.getRole()))
+            .build();
+    ((CfnPolicy) policy.getNode().getDefaultChild()).getCfnOptions().setCondition(condition);
+  }
+
+  /**
+   * The parameter of an SNS platform application ({@code Apns}: {@code ApnsPlatformApplicationArn},
+   * an application of the {@code APNS} platform, or empty) and its condition ({@code HasApns}); the
+   * functions read it from {@code APNS_PLATFORM_APPLICATION_ARN}.
+   */
+  private PlatformApplication platformApplication(
+      String name, String platform, String description) {
+    CfnParameter arn =
+        CfnParameter.Builder.create(this, name + "PlatformApplicationArn")
+            .type("String")
+            .defaultValue("")
+            .allowedPattern(
+                "^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:app/" + platform + "/[A-Za-z0-9_.-]+$")
+            .description(description)
+            .build();
+    CfnCondition given =
+        CfnCondition.Builder.create(this, "Has" + name)
+            .expression(Fn.conditionNot(Fn.conditionEquals(arn.getValueAsString(), "")))
+            .build();
+    String variable =
+        name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)
+            + "_PLATFORM_APPLICATION_ARN";
+    return new PlatformApplication(arn, given, variable);
   }
 
   /**
@@ -1093,22 +1331,13 @@ public final class CheckmarkStack extends Stack {
       String environmentVariable,
       CfnParameter deletionProtection,
       List<CfnTable.KeySchemaProperty> keys,
-      List<String> stringAttributes,
+      List<CfnTable.AttributeDefinitionProperty> attributes,
       String ttlAttribute,
       List<CfnTable.GlobalSecondaryIndexProperty> indexes) {
     CfnTable.Builder table =
         CfnTable.Builder.create(this, name)
             .billingMode("PAY_PER_REQUEST")
-            .attributeDefinitions(
-                stringAttributes.stream()
-                    .map(
-                        attribute ->
-                            (Object)
-                                CfnTable.AttributeDefinitionProperty.builder()
-                                    .attributeName(attribute)
-                                    .attributeType("S")
-                                    .build())
-                    .toList())
+            .attributeDefinitions(new ArrayList<Object>(attributes))
             .keySchema(new ArrayList<Object>(keys))
             .pointInTimeRecoverySpecification(
                 CfnTable.PointInTimeRecoverySpecificationProperty.builder()
@@ -1233,6 +1462,13 @@ public final class CheckmarkStack extends Stack {
 
   private static CfnTable.KeySchemaProperty key(String attribute, String type) {
     return CfnTable.KeySchemaProperty.builder().attributeName(attribute).keyType(type).build();
+  }
+
+  private static CfnTable.AttributeDefinitionProperty attribute(String name, String type) {
+    return CfnTable.AttributeDefinitionProperty.builder()
+        .attributeName(name)
+        .attributeType(type)
+        .build();
   }
 
   private static PolicyStatement allow(List<String> actions, String... resources) {

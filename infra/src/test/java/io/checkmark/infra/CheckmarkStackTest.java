@@ -24,8 +24,8 @@ class CheckmarkStackTest {
     SynthesizedStack.TEMPLATE.hasResourceProperties(
         "AWS::ApiGatewayV2::Api",
         Map.of("ProtocolType", "WEBSOCKET", "RouteSelectionExpression", "$request.body.action"));
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", 21);
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::RouteResponse", 19);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", 23);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::RouteResponse", 21);
   }
 
   @Test
@@ -49,7 +49,7 @@ class CheckmarkStackTest {
 
   @Test
   void functionsRunJava21OnArm64WithSnapStartBehindALiveAlias() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Function", 22);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Function", 25);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Function",
         Map.of(
@@ -64,20 +64,20 @@ class CheckmarkStackTest {
     assertThat(
             SynthesizedStack.TEMPLATE.findResources(
                 "AWS::Lambda::Function", Map.of("Properties", Map.of("Timeout", 10))))
-        .as("every route's function")
-        .hasSize(21);
+        .as("every route's function and the notifier")
+        .hasSize(24);
     assertThat(
             SynthesizedStack.TEMPLATE.findResources(
                 "AWS::Lambda::Function", Map.of("Properties", Map.of("Timeout", 60))))
         .as("the fan-out, which writes and pushes a 1,024-member group's copies")
         .hasSize(1);
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Alias", 22);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Alias", 25);
     SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
   }
 
   @Test
   void everyPermissionIsScopedToThisApi() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Permission", 21);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Permission", 23);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Permission",
         Map.of("Principal", "apigateway.amazonaws.com", "SourceArn", Match.anyValue()));
@@ -85,7 +85,7 @@ class CheckmarkStackTest {
 
   @Test
   void tablesAreOnDemandWithPointInTimeRecoveryAndDeletionProtectionAsAParameter() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::DynamoDB::Table", 8);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::DynamoDB::Table", 9);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::DynamoDB::Table",
         Map.of(
@@ -174,7 +174,7 @@ class CheckmarkStackTest {
 
   @Test
   void canaryDeploymentsRollBackOnTheAlarms() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 22);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 25);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::CodeDeploy::DeploymentGroup",
         Map.of(
@@ -208,11 +208,11 @@ class CheckmarkStackTest {
                         .filter(query -> ((Map<?, ?>) query).containsKey("MetricStat"))
                         .count()));
     assertThat(metricsByAlarm)
-        .as("22 functions, 10 to an alarm")
+        .as("25 functions, 10 to an alarm")
         .containsExactly(
             Map.entry("FunctionThrottlesAlarm", 10L),
             Map.entry("FunctionThrottlesAlarm2", 10L),
-            Map.entry("FunctionThrottlesAlarm3", 2L));
+            Map.entry("FunctionThrottlesAlarm3", 5L));
   }
 
   @Test
@@ -235,8 +235,38 @@ class CheckmarkStackTest {
   }
 
   @Test
+  void pushReachesSnsOnlyWhenAPlatformApplicationIsGivenAndNothingWaitsForThatGrant() {
+    Map<String, Map<String, Object>> grants =
+        SynthesizedStack.TEMPLATE.findResources("AWS::IAM::Policy", Map.of("Condition", "HasPush"));
+    assertThat(grants.keySet())
+        .as("registerPush's, unregisterPush's and the notifier's")
+        .hasSize(3)
+        .anyMatch(id -> id.startsWith("RegisterPushFunctionPushPolicy"))
+        .anyMatch(id -> id.startsWith("UnregisterPushFunctionPushPolicy"))
+        .anyMatch(id -> id.startsWith("NotifyFunctionPushPolicy"));
+    assertThat(grants)
+        .allSatisfy(
+            (id, grant) ->
+                assertThat(grant.toString())
+                    .contains(
+                        "sns:", "Fn::If=[HasApns,", "Fn::If=[HasApnsSandbox,", "Fn::If=[HasFcm,"));
+    assertThat(
+            SynthesizedStack.TEMPLATE.findResources(
+                "AWS::IAM::Policy", Map.of("Condition", Match.absent())))
+        .as("only requestPin's SMS goes to SNS without a platform application given")
+        .allSatisfy(
+            (id, policy) -> {
+              if (!id.startsWith("RequestPinFunction")) {
+                assertThat(policy.toString()).doesNotContain("sns:");
+              }
+            });
+    assertThat(SynthesizedStack.json().get("Resources").toString())
+        .doesNotContainPattern("DependsOn=\\[[^]]*(" + String.join("|", grants.keySet()) + ")");
+  }
+
+  @Test
   void everyFunctionLogsToItsOwnGroupKeptForLogRetentionDays() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Logs::LogGroup", 23);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Logs::LogGroup", 26);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Function",
         Map.of(
@@ -246,7 +276,7 @@ class CheckmarkStackTest {
             SynthesizedStack.TEMPLATE.findResources(
                 "AWS::Logs::LogGroup",
                 Map.of("Properties", Map.of("RetentionInDays", Map.of("Ref", "LogRetentionDays")))))
-        .hasSize(22);
+        .hasSize(25);
   }
 
   @Test

@@ -39,14 +39,20 @@ class ParityTest {
     for (StackShape side : List.of(sam, cdk)) {
       assertThat(side.routeSelection()).isEqualTo("$request.body.action");
       assertThat(side.handlerByRoute())
-          .hasSize(21)
+          .hasSize(23)
           .containsEntry("send", "io.checkmark.handler.SendHandler::handleRequest")
           .containsEntry("approveLink", "io.checkmark.handler.ApproveLinkHandler::handleRequest");
+      assertThat(side.deployedRoutes())
+          .as("a deployment of the API waits for every route")
+          .isEqualTo(side.handlerByRoute().keySet());
       assertThat(side.tableByVariable())
-          .hasSize(8)
-          .containsEntry("MESSAGES_TABLE", "queue:HASH id:RANGE ttl expiresAt")
-          .containsEntry("GROUP_EVENTS_TABLE", "id:HASH ttl expiresAt")
-          .containsEntry("LINK_CODES_TABLE", "codeHash:HASH ttl expiresAt");
+          .hasSize(9)
+          .containsEntry("MESSAGES_TABLE", "queue:HASH:S id:RANGE:S stream NEW_IMAGE ttl expiresAt")
+          .containsEntry("GROUP_EVENTS_TABLE", "id:HASH:S stream NEW_IMAGE ttl expiresAt")
+          .containsEntry("LINK_CODES_TABLE", "codeHash:HASH:S ttl expiresAt")
+          .containsEntry(
+              "PUSH_TARGETS_TABLE",
+              "phone:HASH:S device:RANGE:N index devicesByEndpoint[endpoint:HASH:S]KEYS_ONLY[]");
       assertThat(side.actionsByHandler().get("io.checkmark.handler.SendHandler::handleRequest"))
           .contains("dynamodb:PutItem", "dynamodb:Query", "execute-api:ManageConnections");
       assertThat(
@@ -58,18 +64,18 @@ class ParityTest {
       assertThat(
               side.variablesByHandler()
                   .get("io.checkmark.handler.RequestPinHandler::handleRequest"))
-          .contains("TEST_NUMBERS_PARAMETER")
-          .doesNotContain("TEST_NUMBERS");
+          .containsKey("TEST_NUMBERS_PARAMETER")
+          .doesNotContainKey("TEST_NUMBERS");
       assertThat(side.variablesByHandler().get("io.checkmark.handler.SendHandler::handleRequest"))
-          .doesNotContain("TEST_NUMBERS_PARAMETER", "TEST_NUMBERS")
-          .doesNotContain("LINK_REQUESTS_PER_ADDRESS_PER_HOUR");
+          .doesNotContainKeys("TEST_NUMBERS_PARAMETER", "TEST_NUMBERS")
+          .doesNotContainKey("LINK_REQUESTS_PER_ADDRESS_PER_HOUR");
       assertThat(
               side.variablesByHandler()
                   .get("io.checkmark.handler.RequestLinkHandler::handleRequest"))
-          .contains("LINK_REQUESTS_PER_ADDRESS_PER_HOUR");
+          .containsKey("LINK_REQUESTS_PER_ADDRESS_PER_HOUR");
       assertThat(side.logRetentionByHandler())
           .as("every function's log group keeps logs for LogRetentionDays")
-          .hasSize(22)
+          .hasSize(25)
           .allSatisfy(
               (handler, retention) -> assertThat(retention).isEqualTo("{Ref=LogRetentionDays}"));
       assertThat(side.parameters()).containsKeys("MaxMediaBytes", "MediaUploadsPerAccountPerHour");
@@ -106,16 +112,17 @@ class ParityTest {
       assertThat(
               side.variablesByHandler()
                   .get("io.checkmark.handler.RequestUploadHandler::handleRequest"))
-          .contains("MEDIA_BUCKET", "MAX_MEDIA_BYTES", "MEDIA_UPLOADS_PER_ACCOUNT_PER_HOUR");
+          .containsKeys("MEDIA_BUCKET", "MAX_MEDIA_BYTES", "MEDIA_UPLOADS_PER_ACCOUNT_PER_HOUR");
       assertThat(side.alarms())
           .hasSize(7)
           .anyMatch(
               alarm ->
                   alarm.startsWith("FunctionThrottlesAlarm3: ")
-                      && alarm.contains("FunctionName=io.checkmark.handler.FanOutHandler"));
+                      && alarm.contains("FunctionName=io.checkmark.handler.FanOutHandler")
+                      && alarm.contains("FunctionName=io.checkmark.handler.NotifyHandler"));
       assertThat(side.rollbackAlarmsByHandler())
           .as("every function's canary deploys roll back on the error and all throttles alarms")
-          .hasSize(22)
+          .hasSize(25)
           .allSatisfy(
               (handler, alarms) ->
                   assertThat(alarms)
@@ -125,7 +132,47 @@ class ParityTest {
                           "FunctionThrottlesAlarm3",
                           "IntegrationErrorsAlarm"));
       assertThat(side.streamsByHandler())
-          .containsOnlyKeys("io.checkmark.handler.FanOutHandler::handleRequest");
+          .containsOnlyKeys(
+              "io.checkmark.handler.FanOutHandler::handleRequest",
+              "io.checkmark.handler.NotifyHandler::handleRequest");
+      assertThat(side.streamsByHandler().get("io.checkmark.handler.NotifyHandler::handleRequest"))
+          .startsWith("MessagesTable ")
+          .contains("MaximumRecordAgeInSeconds=300", "NewImage={k={S=[m, u]}}")
+          .doesNotContain("DestinationConfig");
+      assertThat(side.parameters())
+          .containsKeys(
+              "ApnsPlatformApplicationArn",
+              "ApnsSandboxPlatformApplicationArn",
+              "FcmPlatformApplicationArn");
+      assertThat(side.conditions())
+          .containsEntry(
+              "HasPush",
+              "{Fn::Or=[{Condition=HasApns}, {Condition=HasApnsSandbox}, {Condition=HasFcm}]}");
+      assertThat(
+              side.variablesByHandler()
+                  .get("io.checkmark.handler.RegisterPushHandler::handleRequest"))
+          .containsEntry("APNS_PLATFORM_APPLICATION_ARN", "${ApnsPlatformApplicationArn}")
+          .containsEntry(
+              "APNS_SANDBOX_PLATFORM_APPLICATION_ARN", "${ApnsSandboxPlatformApplicationArn}")
+          .containsEntry("FCM_PLATFORM_APPLICATION_ARN", "${FcmPlatformApplicationArn}")
+          .containsEntry("PUSH_TARGETS_TABLE", "${PushTargetsTable}");
+      assertThat(side.actionsByHandler().get("io.checkmark.handler.NotifyHandler::handleRequest"))
+          .contains("sns:Publish if HasPush", "sns:DeleteEndpoint if HasPush");
+      assertThat(
+              side.actionsByHandler()
+                  .get("io.checkmark.handler.RegisterPushHandler::handleRequest"))
+          .contains(
+              "sns:CreatePlatformEndpoint if HasPush", "sns:SetEndpointAttributes if HasPush");
+      assertThat(side.actionsByHandler())
+          .as("push reaches SNS only when a platform application is given")
+          .allSatisfy(
+              (handler, actions) ->
+                  assertThat(actions)
+                      .filteredOn(action -> action.startsWith("sns:"))
+                      .allMatch(
+                          action ->
+                              action.endsWith(" if HasPush")
+                                  || handler.contains(".RequestPinHandler:")));
     }
     assertThat(sam.differencesFrom(cdk)).isEmpty();
   }
@@ -194,6 +241,61 @@ class ParityTest {
             "            MaximumRetryAttempts: 2\n",
             "stream event sources"),
         Arguments.of(
+            "stream filter on one side only",
+            "{\"S\": [\"m\", \"u\"]}",
+            "{\"S\": [\"m\"]}",
+            "stream event sources"),
+        Arguments.of(
+            "stream record age on one side only",
+            "            MaximumRecordAgeInSeconds: 300\n",
+            "",
+            "stream event sources"),
+        Arguments.of(
+            "table stream on one side only",
+            "(NotifyFunction), after the store and off the sender's path.\n      StreamSpecification:\n        StreamViewType: NEW_IMAGE\n",
+            "(NotifyFunction), after the store and off the sender's path.\n",
+            "tables"),
+        Arguments.of(
+            "key attribute type on one side only",
+            "AttributeName: device\n          AttributeType: N\n",
+            "AttributeName: device\n          AttributeType: S\n",
+            "tables"),
+        Arguments.of(
+            "index projection on one side only",
+            "ProjectionType: KEYS_ONLY\n",
+            "ProjectionType: ALL\n",
+            "tables"),
+        Arguments.of(
+            "condition on one side only",
+            "HasPush: !Or [!Condition HasApns, !Condition HasApnsSandbox, !Condition HasFcm]",
+            "HasPush: !Or [!Condition HasApns, !Condition HasApnsSandbox]",
+            "conditions"),
+        Arguments.of(
+            "SNS action on one side only",
+            "Action: [sns:Publish, sns:DeleteEndpoint]",
+            "Action: sns:DeleteEndpoint",
+            "IAM actions per handler"),
+        Arguments.of(
+            "statement's condition on one side only",
+            "- HasPush\n              - Effect: Allow\n                Action: sns:CreatePlatformEndpoint",
+            "- HasApns\n              - Effect: Allow\n                Action: sns:CreatePlatformEndpoint",
+            "IAM actions per handler"),
+        Arguments.of(
+            "resource's condition on one side only",
+            "- !If [HasFcm, !Ref FcmPlatformApplicationArn, !Ref AWS::NoValue]",
+            "- !Ref FcmPlatformApplicationArn",
+            "IAM actions and resources per handler"),
+        Arguments.of(
+            "variable's value on one side only",
+            "APNS_PLATFORM_APPLICATION_ARN: !Ref ApnsPlatformApplicationArn",
+            "APNS_PLATFORM_APPLICATION_ARN: !Ref ApnsSandboxPlatformApplicationArn",
+            "environment variables per handler"),
+        Arguments.of(
+            "route the deployment waits for on one side only",
+            ", RegisterPushRoute, UnregisterPushRoute]",
+            ", RegisterPushRoute]",
+            "routes the deployment waits for"),
+        Arguments.of(
             "throttles watched by another alarm on one side",
             "                  Value: !Ref FanOutFunction\n",
             "                  Value: !Ref GetGroupFunction\n",
@@ -211,6 +313,25 @@ class ParityTest {
       String what, String find, String replace, String reportedBy) throws IOException {
     assertThat(samAfter(find, replace).differencesFrom(cdk(SynthesizedStack.json())))
         .anyMatch(difference -> difference.startsWith(reportedBy));
+  }
+
+  @Test
+  void filterPatternsAreComparedAsJsonNotAsText() throws IOException {
+    StackShape sam =
+        samAfter(
+            "'{\"eventName\": [\"INSERT\"], \"dynamodb\": {\"NewImage\": {\"k\": {\"S\": [\"m\", \"u\"]}}}}'",
+            "'{\"dynamodb\":{\"NewImage\":{\"k\":{\"S\":[\"m\",\"u\"]}}},\"eventName\":[\"INSERT\"]}'");
+    assertThat(sam.differencesFrom(cdk(SynthesizedStack.json()))).isEmpty();
+  }
+
+  @Test
+  void conditionalPolicyMissingFromTheCdkSideIsCaught() throws IOException {
+    Map<String, Object> cdk = copy(SynthesizedStack.json());
+    assertThat(resources(cdk).keySet().removeIf(id -> id.startsWith("NotifyFunctionPushPolicy")))
+        .isTrue();
+
+    assertThat(StackShape.of(SAM).differencesFrom(cdk(cdk)))
+        .anyMatch(difference -> difference.startsWith("IAM actions per handler"));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.checkmark.infra;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkmark.template.CloudFormationYaml;
 import io.checkmark.template.SamTemplate;
 import io.checkmark.template.TableDefinition;
@@ -10,18 +12,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 
 /**
  * What two templates of the Checkmark stack must agree on, read the same way from the SAM template
- * and from CDK's synthesized one: the parameters (all but their descriptions) and outputs, the
- * route selection, each route's handler and route response, each table (found through the
- * environment variable that names it) with its keys, indexes and TTL, each bucket and bucket policy
- * with all their properties, the environment variables of each handler's function, the IAM actions
- * it is granted and the resources of each (an action granted only under a condition is named with
- * it), the retention of each handler's log group, each alarm (by logical id) with the metrics it
- * watches (a function's by its handler), its statistic, threshold and periods, the alarms that roll
- * back each handler's canary deploys, and the streams that run functions, with their batching,
- * retries and destinations.
+ * and from CDK's synthesized one: the parameters (all but their descriptions), conditions and
+ * outputs, the route selection, each route's handler and route response, the routes the API's
+ * deployment waits for, each table (found through the environment variable that names it) with its
+ * keys and their types, indexes, stream and TTL, each bucket and bucket policy with all their
+ * properties, the environment variables of each handler's function and their values, the IAM
+ * actions it is granted and the resources of each (an action granted only under a condition is
+ * named with it, a resource that is there only under a condition is written with it), the retention
+ * of each handler's log group, each alarm (by logical id) with the metrics it watches (a function's
+ * by its handler), its statistic, threshold and periods, the alarms that roll back each handler's
+ * canary deploys, and the streams that run functions, with every setting of their event source
+ * mappings (filter patterns compared as JSON, not as text).
  *
  * <p>Where intrinsic functions are compared, {@code Ref}, {@code Fn::GetAtt}, {@code Fn::Sub} and
  * {@code Fn::Join} are written as the {@code Fn::Sub} text they amount to, so that CDK's joins of
@@ -29,14 +34,16 @@ import java.util.TreeSet;
  */
 record StackShape(
     Map<String, String> parameters,
+    Map<String, String> conditions,
     Map<String, String> outputs,
     String routeSelection,
     Map<String, String> handlerByRoute,
     Set<String> twoWayRoutes,
+    Set<String> deployedRoutes,
     Map<String, String> tableByVariable,
     Map<String, String> bucketByVariable,
     Map<String, String> buckets,
-    Map<String, Set<String>> variablesByHandler,
+    Map<String, Map<String, String>> variablesByHandler,
     Map<String, Set<String>> actionsByHandler,
     Map<String, Set<String>> grantsByHandler,
     Map<String, String> logRetentionByHandler,
@@ -46,6 +53,12 @@ record StackShape(
 
   /** The parameter CDK's default synthesizer adds to every stack. */
   private static final String CDK_BOOTSTRAP_VERSION = "BootstrapVersion";
+
+  /** The properties of a stream's event source mapping that name its stream and its function. */
+  private static final Set<String> STREAM_AND_FUNCTION =
+      Set.of("Stream", "EventSourceArn", "FunctionName");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Resource types compared property by property. */
   private static final Set<String> COMPARED_WHOLE =
@@ -82,15 +95,7 @@ record StackShape(
                           }
                         }));
 
-    Map<String, Set<String>> variablesByHandler = new TreeMap<>();
-    functions
-        .values()
-        .forEach(
-            function ->
-                variablesByHandler
-                    .computeIfAbsent(function.handler(), handler -> new TreeSet<>())
-                    .addAll(function.environment().keySet()));
-
+    Map<String, Map<String, String>> variablesByHandler = new TreeMap<>();
     Map<String, Object> document = CloudFormationYaml.load(template);
     Map<String, Map<String, Object>> resources = map(document.get("Resources"));
     Map<String, Object> globalVariables =
@@ -114,6 +119,9 @@ record StackShape(
             }
             variables.putAll(
                 map(map(map(resource.get("Properties")).get("Environment")).get("Variables")));
+            Map<String, String> rendered = new TreeMap<>();
+            variables.forEach((name, value) -> rendered.put(name, render(value)));
+            variablesByHandler.put(functions.get(id).handler(), rendered);
             variables.forEach(
                 (name, value) -> {
                   Object referenced = map(value).get("Ref");
@@ -135,6 +143,22 @@ record StackShape(
                 parameters.put(name, render(compared));
               }
             });
+    Map<String, String> conditions = new TreeMap<>();
+    map(document.get("Conditions"))
+        .forEach((name, condition) -> conditions.put(name, render(condition)));
+    Set<String> deployedRoutes = new TreeSet<>();
+    resources.forEach(
+        (id, resource) -> {
+          if ("AWS::ApiGatewayV2::Deployment".equals(resource.get("Type"))) {
+            for (Object awaited : listOrOne(resource.get("DependsOn"))) {
+              Map<String, Object> route = map(resources.get(String.valueOf(awaited)));
+              deployedRoutes.add(
+                  "AWS::ApiGatewayV2::Route".equals(route.get("Type"))
+                      ? String.valueOf(map(route.get("Properties")).get("RouteKey"))
+                      : String.valueOf(awaited));
+            }
+          }
+        });
     Map<String, String> outputs = new TreeMap<>();
     map(document.get("Outputs"))
         .forEach(
@@ -215,33 +239,40 @@ record StackShape(
     Map<String, Set<String>> rollbackAlarmsByHandler =
         rollbackAlarmsByHandler(document, resources, functions);
     Map<String, String> streamsByHandler = new TreeMap<>();
-    stack
-        .streamSources()
-        .forEach(
-            source ->
-                streamsByHandler.put(
-                    functions.get(source.functionLogicalId()).handler(),
-                    source.tableLogicalId()
-                        + " from "
-                        + source.startingPosition()
-                        + ", batches of "
-                        + source.batchSize()
-                        + ", "
-                        + source.maximumRetryAttempts()
-                        + " retries, bisect "
-                        + source.bisectBatchOnFunctionError()
-                        + ", item failures "
-                        + source.reportsBatchItemFailures()
-                        + ", events "
-                        + source.eventNames()
-                        + ", on failure to "
-                        + source.onFailureLogicalId()));
+    resources.forEach(
+        (id, resource) -> {
+          Map<String, Object> properties = map(resource.get("Properties"));
+          if ("AWS::Serverless::Function".equals(resource.get("Type"))) {
+            map(properties.get("Events"))
+                .forEach(
+                    (name, event) -> {
+                      if ("DynamoDB".equals(map(event).get("Type"))) {
+                        Map<String, Object> mapping = map(map(event).get("Properties"));
+                        streamsByHandler.put(
+                            functions.get(id).handler(),
+                            describeStream(mapping.get("Stream"), mapping, resources));
+                      }
+                    });
+          } else if ("AWS::Lambda::EventSourceMapping".equals(resource.get("Type"))) {
+            String function = referencedResource(properties.get("FunctionName"), resources);
+            Map<String, Object> alias = resources.get(function);
+            if ("AWS::Lambda::Alias".equals(alias.get("Type"))) {
+              function =
+                  referencedResource(map(alias.get("Properties")).get("FunctionName"), resources);
+            }
+            streamsByHandler.put(
+                functions.get(function).handler(),
+                describeStream(properties.get("EventSourceArn"), properties, resources));
+          }
+        });
     return new StackShape(
         parameters,
+        conditions,
         outputs,
         stack.routeSelectionExpression(),
         handlerByRoute,
         twoWay,
+        deployedRoutes,
         tableByVariable,
         bucketByVariable,
         buckets,
@@ -258,10 +289,12 @@ record StackShape(
   List<String> differencesFrom(StackShape other) {
     List<String> differences = new ArrayList<>();
     compare("parameters", parameters, other.parameters, differences);
+    compare("conditions", conditions, other.conditions, differences);
     compare("outputs", outputs, other.outputs, differences);
     compare("route selection", routeSelection, other.routeSelection, differences);
     compare("routes and handlers", handlerByRoute, other.handlerByRoute, differences);
     compare("routes with route responses", twoWayRoutes, other.twoWayRoutes, differences);
+    compare("routes the deployment waits for", deployedRoutes, other.deployedRoutes, differences);
     compare("tables", tableByVariable, other.tableByVariable, differences);
     compare("buckets", bucketByVariable, other.bucketByVariable, differences);
     compare("buckets and bucket policies", buckets, other.buckets, differences);
@@ -297,16 +330,19 @@ record StackShape(
     }
   }
 
+  /**
+   * A table's keys ({@code name:KEYTYPE:attributeType}), its indexes, the view of its stream and
+   * its TTL attribute.
+   */
   private static String describe(TableDefinition table) {
-    StringBuilder text = new StringBuilder();
+    Map<String, String> attributeTypes = new TreeMap<>();
     table
-        .keySchema()
+        .attributes()
         .forEach(
-            key ->
-                text.append(key.attributeName())
-                    .append(':')
-                    .append(key.keyTypeAsString())
-                    .append(' '));
+            attribute ->
+                attributeTypes.put(attribute.attributeName(), attribute.attributeTypeAsString()));
+    StringBuilder text = new StringBuilder();
+    table.keySchema().forEach(key -> text.append(describeKey(key, attributeTypes)).append(' '));
     table
         .globalSecondaryIndexes()
         .forEach(
@@ -315,13 +351,53 @@ record StackShape(
                     .append(index.indexName())
                     .append(
                         index.keySchema().stream()
-                            .map(key -> key.attributeName() + ":" + key.keyTypeAsString())
+                            .map(key -> describeKey(key, attributeTypes))
                             .toList())
                     .append(index.projection().projectionTypeAsString())
                     .append(index.projection().nonKeyAttributes())
                     .append(' '));
+    table.streamViewType().ifPresent(view -> text.append("stream ").append(view).append(' '));
     table.timeToLiveAttribute().ifPresent(ttl -> text.append("ttl ").append(ttl));
     return text.toString().trim();
+  }
+
+  private static String describeKey(KeySchemaElement key, Map<String, String> attributeTypes) {
+    return key.attributeName()
+        + ":"
+        + key.keyTypeAsString()
+        + ":"
+        + attributeTypes.get(key.attributeName());
+  }
+
+  /**
+   * A stream event source: its table, and every setting of its mapping but the stream and the
+   * function, each filter's pattern read as JSON.
+   */
+  private static String describeStream(
+      Object stream, Map<String, Object> mapping, Map<String, Map<String, Object>> resources) {
+    Map<String, Object> settings = new TreeMap<>(mapping);
+    settings.keySet().removeAll(STREAM_AND_FUNCTION);
+    Map<String, Object> criteria = new TreeMap<>(map(settings.get("FilterCriteria")));
+    if (!criteria.isEmpty()) {
+      List<Object> filters = new ArrayList<>();
+      for (Object filter : list(criteria.get("Filters"))) {
+        Map<String, Object> parsed = new TreeMap<>(map(filter));
+        parsed.computeIfPresent("Pattern", (key, pattern) -> parseJson(pattern));
+        filters.add(parsed);
+      }
+      criteria.put("Filters", filters);
+      settings.put("FilterCriteria", criteria);
+    }
+    return referencedResource(stream, resources) + " " + render(settings);
+  }
+
+  /** A filter pattern's JSON; one that is not JSON compared as its text. */
+  private static Object parseJson(Object text) {
+    try {
+      return JSON.readValue(String.valueOf(text), Object.class);
+    } catch (JsonProcessingException e) {
+      return text;
+    }
   }
 
   /**
