@@ -49,7 +49,10 @@ public final class BenchmarkSuite {
       int fanOutMessages,
       int[] groupSizes,
       int groupMessages,
-      long[] mediaFileSizes) {
+      long[] mediaFileSizes,
+      int pushSendsPerPhase,
+      int pushMixPhones,
+      Duration pushMix) {
     static final Size FULL =
         new Size(
             10,
@@ -63,7 +66,10 @@ public final class BenchmarkSuite {
             50,
             new int[] {10, 100, 1024},
             20,
-            new long[] {1_000_000, 100_000_000});
+            new long[] {1_000_000, 100_000_000},
+            150,
+            40,
+            Duration.ofSeconds(20));
     static final Size QUICK =
         new Size(
             2,
@@ -77,7 +83,10 @@ public final class BenchmarkSuite {
             5,
             new int[] {10, 30},
             3,
-            new long[] {1_000_000, 4_000_000});
+            new long[] {1_000_000, 4_000_000},
+            20,
+            10,
+            Duration.ofSeconds(4));
   }
 
   /** Where the project is, where the run is written, and how big it is. */
@@ -197,6 +206,8 @@ public final class BenchmarkSuite {
             .run(report, size.groupSizes(), size.groupMessages());
       }
       new MediaBenchmark(stack).run(report, size.mediaFileSizes());
+      new PushBenchmark(stack)
+          .run(report, size.pushSendsPerPhase(), size.pushMixPhones(), size.pushMix());
       chart.add("end to end, half load", endToEnd.halfLoadLatency(), "#d62728");
       String[] colours = {"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"};
       int colour = 0;

@@ -7,9 +7,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -50,8 +50,7 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
       new ExecutionAttribute<>("checkmark.signer");
   private static final Pattern SIGNED_BY = Pattern.compile("Credential=([A-Za-z0-9]+Function)/");
   private static final Map<String, DoubleAdder> READ_UNITS_BY_FUNCTION = new ConcurrentHashMap<>();
-  private static final Map<String, DoubleAdder> WRITE_UNITS_BY_FUNCTION =
-      new ConcurrentHashMap<>();
+  private static final Map<String, DoubleAdder> WRITE_UNITS_BY_FUNCTION = new ConcurrentHashMap<>();
   private static final Map<String, LongAdder> REQUESTS = new ConcurrentHashMap<>();
   private static final Map<String, DoubleAdder> UNITS = new ConcurrentHashMap<>();
   private static final Set<String> READS = Set.of("GetItem", "BatchGetItem", "Query", "Scan");

@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Push notifications on the local stack: what push costs a sender ({@code accepted} latency with
- * recipients that have push targets and without), then a realistic mix of bursts to phones that
- * are mostly in the background, each of which, when pushed, does what an app does (wakes, fetches,
+ * recipients that have push targets and without), then a realistic mix of bursts to phones that are
+ * mostly in the background, each of which, when pushed, does what an app does (wakes, fetches,
  * acks, sleeps again): pushes per delivered message, store-to-push latency, and what push adds per
  * million messages on AWS.
  */
@@ -53,8 +53,7 @@ final class PushBenchmark {
     this.devices = new Devices(stack);
   }
 
-  void run(Report report, int sendsPerPhase, int mixPhones, Duration mixDuration)
-      throws Exception {
+  void run(Report report, int sendsPerPhase, int mixPhones, Duration mixDuration) throws Exception {
     double[][] accepted = acceptedLatency(sendsPerPhase);
     Mix mix = realisticMix(mixPhones, mixDuration);
 
@@ -65,20 +64,16 @@ final class PushBenchmark {
             + " Messages stream runs the notify function, which pushes each once per 30 s), twice"
             + " each, alternating. The notify function runs after the store, so push on should"
             + " cost the sender nothing but the CPU the two share on this machine.",
-        sendsPerPhase * 2,
-        RECIPIENTS_PER_GROUP,
-        RECIPIENTS_PER_GROUP);
+        sendsPerPhase * 2, RECIPIENTS_PER_GROUP, RECIPIENTS_PER_GROUP);
     report.line("");
     report.line("| send to an offline phone | accepted p50 | p99 |");
     report.line("|---|---|---|");
     report.line(
         "| push off | %.1f ms | %.1f ms |",
-        percentile(accepted[0], 50),
-        percentile(accepted[0], 99));
+        percentile(accepted[0], 50), percentile(accepted[0], 99));
     report.line(
         "| push on | %.1f ms | %.1f ms |",
-        percentile(accepted[1], 50),
-        percentile(accepted[1], 99));
+        percentile(accepted[1], 50), percentile(accepted[1], 99));
     report.target(
         "send accepted p50, push on over push off",
         percentile(accepted[1], 50) / percentile(accepted[0], 50),
@@ -105,16 +100,14 @@ final class PushBenchmark {
     report.line("| delivered to online phones (live) | %,d |", mix.deliveredLive);
     report.line("| delivered to background phones (fetched after a push) | %,d |", mix.fetched);
     report.line("| pushes sent | %,d |", mix.pushes);
-    report.line(
-        "| pushes per delivered message | %.3f |", mix.pushes / (double) mix.delivered());
+    report.line("| pushes per delivered message | %.3f |", mix.pushes / (double) mix.delivered());
     report.line(
         "| pushes per message to a background phone | %.3f |",
         mix.pushes / (double) Math.max(1, mix.fetched));
     report.line(
         "| store → push (first unpushed message accepted → push captured), p50 / p99 | %.0f ms /"
             + " %.0f ms |",
-        percentile(mix.storeToPush, 50),
-        percentile(mix.storeToPush, 99));
+        percentile(mix.storeToPush, 50), percentile(mix.storeToPush, 99));
     report.line(
         "| left queued at the end (arrived while an app was closing its fetch) | %,d |",
         mix.leftQueued);
@@ -261,9 +254,7 @@ final class PushBenchmark {
         }
         Thread.sleep(100);
       }
-      CompletableFuture.allOf(
-              sends.toArray(CompletableFuture[]::new))
-          .get(60, TimeUnit.SECONDS);
+      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
       mix.accepted = acceptedCount.get();
       awaitSettled();
       mix.deliveredLive = deliveredLive.get();
@@ -299,8 +290,8 @@ final class PushBenchmark {
   }
 
   /**
-   * Polls the captured pushes: a new one for a sleeper records its store-to-push time and wakes
-   * the phone a moment later.
+   * Polls the captured pushes: a new one for a sleeper records its store-to-push time and wakes the
+   * phone a moment later.
    */
   private void watchPushes(
       List<Sleeper> sleepers,
@@ -355,10 +346,7 @@ final class PushBenchmark {
                             .keyConditionExpression("#queue = :queue")
                             .expressionAttributeNames(Map.of("#queue", "queue"))
                             .expressionAttributeValues(
-                                Map.of(
-                                    ":queue",
-                                    AttributeValue
-                                        .fromS(sleeper.device().phone())))
+                                Map.of(":queue", AttributeValue.fromS(sleeper.device().phone())))
                             .select("COUNT"))
                 .count();
       }
@@ -401,9 +389,7 @@ final class PushBenchmark {
             + " (5 ms per DynamoDB call, 20 ms per publish); its DynamoDB units as measured (%.2f"
             + " read and %.2f write units per message: the phone's targets, its account and"
             + " connections, and the collapse marker). Reading the stream costs nothing.",
-        invocationsPerMessage,
-        readUnitsPerMessage,
-        writeUnitsPerMessage);
+        invocationsPerMessage, readUnitsPerMessage, writeUnitsPerMessage);
     report.line("");
     report.line("| SNS | Lambda | DynamoDB | push, per million messages |");
     report.line("|---|---|---|---|");
@@ -429,11 +415,9 @@ final class PushBenchmark {
                       .key(
                           Map.of(
                               "phone",
-                              AttributeValue.fromS(
-                                  device.phone()),
+                              AttributeValue.fromS(device.phone()),
                               "device",
-                              AttributeValue.fromN(
-                                  "1")))
+                              AttributeValue.fromN("1")))
                       .consistentRead(true))
           .item()
           .get("endpoint")

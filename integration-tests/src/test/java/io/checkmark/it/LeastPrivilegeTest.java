@@ -44,6 +44,7 @@ class LeastPrivilegeTest {
   private static final String TEST_NUMBER = "+14155550188";
   private static final String TEST_PIN = "864200";
   private static final String TEST_NUMBERS_PARAMETER = "/checkmark/least-privilege/test-numbers";
+
   /** The platform applications the local stack serves, named as the local stack names them. */
   private static final String LOCAL_APPLICATIONS =
       "arn:aws:sns:us-east-1:" + SamTemplate.LOCAL_ACCOUNT_ID + ":app/";
@@ -259,8 +260,7 @@ class LeastPrivilegeTest {
    * platform refused his token (the push fails, the token is forgotten).
    */
   private static void exercisePush(
-      LocalStack stack, String alice, String aliceKey, String bob, String bobKey)
-      throws Exception {
+      LocalStack stack, String alice, String aliceKey, String bob, String bobKey) throws Exception {
     String aliceToken = "token-" + java.util.UUID.randomUUID();
     String bobToken = "token-" + java.util.UUID.randomUUID();
     try (TestSocket aliceSocket =
@@ -297,7 +297,11 @@ class LeastPrivilegeTest {
   }
 
   private static String sendTo(String phone, String clientId) {
-    return "{\"action\":\"send\",\"to\":\"" + phone + "\",\"id\":\"" + clientId + "\",\"body\":\"hi\"}";
+    return "{\"action\":\"send\",\"to\":\""
+        + phone
+        + "\",\"id\":\""
+        + clientId
+        + "\",\"body\":\"hi\"}";
   }
 
   private static String registerPush(String platform, String token) {

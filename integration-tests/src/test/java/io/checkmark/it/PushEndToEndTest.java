@@ -68,10 +68,7 @@ class PushEndToEndTest {
     }
 
     await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 1);
-    await()
-        .during(QUIET)
-        .atMost(QUIET.plusSeconds(5))
-        .until(() -> pushesTo(endpoint).size() == 1);
+    await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> pushesTo(endpoint).size() == 1);
     assertThat(queuedCount(bob)).isEqualTo(50);
   }
 
@@ -213,7 +210,8 @@ class PushEndToEndTest {
     String groupId;
     String messageId;
     try (TestSocket socket = alice.connect()) {
-      ObjectNode create = JSON.createObjectNode().put("action", "createGroup").put("name", groupName);
+      ObjectNode create =
+          JSON.createObjectNode().put("action", "createGroup").put("name", groupName);
       create.putArray("members").add(bob.phone).add(carol.phone);
       groupId = request(socket, create.toString()).path("groupId").asText();
       messageId =
