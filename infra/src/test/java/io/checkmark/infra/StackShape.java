@@ -232,8 +232,8 @@ record StackShape(
                         + source.bisectBatchOnFunctionError()
                         + ", item failures "
                         + source.reportsBatchItemFailures()
-                        + ", events "
-                        + source.eventNames()
+                        + ", filters "
+                        + source.filterPatterns()
                         + ", on failure to "
                         + source.onFailureLogicalId()));
     return new StackShape(
