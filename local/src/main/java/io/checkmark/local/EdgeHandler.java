@@ -12,13 +12,16 @@ import org.eclipse.jetty.util.Callback;
  * where an AWS SDK pointed at {@code AWS_ENDPOINT_URL} expects them: DynamoDB's JSON protocol by
  * its {@code X-Amz-Target} header (to the wrapped DynamoDB Local handler), SSM's {@code
  * GetParameter} and Secrets Manager's {@code GetSecretValue} by the same header, the management API
- * by its {@code @connections} path, SNS's query protocol by its form body, and LocalStack's SMS
- * listing by its path.
+ * by its {@code @connections} path, SNS's query protocol by its form body, LocalStack's SMS and
+ * push listings and the call marking a push token invalid by their paths.
  */
 final class EdgeHandler extends Handler.Wrapper {
 
   private final ManagementApi managementApi;
   private final SmsCapture sms;
+  private final PushCapture pushes;
+  private final PlatformEndpoints pushEndpoints;
+  private final SnsQueryApi sns;
   private final SsmParameters ssm;
   private final LocalSecrets secrets;
   private final String stagePath;
@@ -29,6 +32,8 @@ final class EdgeHandler extends Handler.Wrapper {
       Handler dynamoDb,
       ManagementApi managementApi,
       SmsCapture sms,
+      PushCapture pushes,
+      PlatformEndpoints pushEndpoints,
       SsmParameters ssm,
       LocalSecrets secrets,
       DynamoDbFaults faults) {
@@ -36,6 +41,9 @@ final class EdgeHandler extends Handler.Wrapper {
     this.faults = faults;
     this.managementApi = managementApi;
     this.sms = sms;
+    this.pushes = pushes;
+    this.pushEndpoints = pushEndpoints;
+    this.sns = new SnsQueryApi(sms, pushEndpoints);
     this.ssm = ssm;
     this.secrets = secrets;
     this.stagePath = "/" + stage;
@@ -83,8 +91,12 @@ final class EdgeHandler extends Handler.Wrapper {
       managementApi.handle(request, response, callback);
     } else if (SmsCapture.MESSAGES_PATH.equals(path)) {
       sms.handleMessages(request, response, callback);
+    } else if (PushCapture.MESSAGES_PATH.equals(path)) {
+      pushes.handleMessages(request, response, callback);
+    } else if (PlatformEndpoints.INVALID_TOKENS_PATH.equals(path)) {
+      pushEndpoints.handleInvalidTokens(request, response, callback);
     } else if ("POST".equals(request.getMethod()) && "/".equals(path) && isForm(request)) {
-      sms.handlePublish(request, response, callback);
+      sns.handle(request, response, callback);
     } else {
       String stageUrl = "ws://" + request.getHeaders().get(HttpHeader.HOST) + stagePath;
       if (stagePath.equals(path)) {

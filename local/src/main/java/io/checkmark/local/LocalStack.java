@@ -40,9 +40,9 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * Checkmark's local stack: the template's WebSocket API emulated on one loopback port, its
- * functions running in this process, DynamoDB Local with the template's tables, SMS capture and the
- * management API, all behind that port as LocalStack serves its services behind 4566. {@link
- * #start} returns once the stack is ready; {@link #close} stops all of it.
+ * functions running in this process, DynamoDB Local with the template's tables, SMS and push
+ * capture and the management API, all behind that port as LocalStack serves its services behind
+ * 4566. {@link #start} returns once the stack is ready; {@link #close} stops all of it.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -77,7 +77,7 @@ public final class LocalStack implements AutoCloseable {
     }
     SamTemplate template =
         SamTemplate.load(
-            options.template(), options.parameterOverrides(), options.region(), "checkmark-local");
+            options.template(), templateParameters(options), options.region(), "checkmark-local");
     Parts parts = new Parts();
     parts.stage = template.stageName();
     QueuedThreadPool threads = new QueuedThreadPool(400, 8);
@@ -111,6 +111,8 @@ public final class LocalStack implements AutoCloseable {
       parts.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("connection-timer"));
       parts.connections = new ConnectionRegistry();
       parts.sms = new SmsCapture(options.region(), options.console());
+      parts.pushes = new PushCapture(options.region(), options.console());
+      parts.pushEndpoints = new PlatformEndpoints(options.region(), parts.pushes);
       WebSocketUpgradeHandler webSockets =
           WebSocketUpgradeHandler.from(
               parts.server,
@@ -129,6 +131,8 @@ public final class LocalStack implements AutoCloseable {
               parts.dynamoDbLocal,
               new ManagementApi(parts.connections),
               parts.sms,
+              parts.pushes,
+              parts.pushEndpoints,
               new SsmParameters(
                   options.ssmParameters(), options.region(), SamTemplate.LOCAL_ACCOUNT_ID),
               LocalSecrets.forTemplate(template.secrets().values(), options.persistDirectory()),
@@ -254,7 +258,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * The HTTP endpoint for AWS SDKs ({@code AWS_ENDPOINT_URL}), the management API and SMS capture.
+   * The HTTP endpoint for AWS SDKs ({@code AWS_ENDPOINT_URL}), the management API and the SMS and
+   * push capture.
    */
   public URI endpoint() {
     return parts.endpoint;
@@ -303,6 +308,33 @@ public final class LocalStack implements AutoCloseable {
           "no PIN in the last SMS to " + phoneNumber + ": " + texts.get(texts.size() - 1));
     }
     return pin.group();
+  }
+
+  /** The ARNs of the SNS platform endpoints holding this device token, oldest first. */
+  public List<String> pushEndpointsOfToken(String token) {
+    return parts.pushEndpoints.endpointsOfToken(token);
+  }
+
+  /**
+   * The push notifications published to one platform endpoint, oldest first, each with the fields
+   * {@code /_aws/sns/platform-endpoint-messages} lists ({@code Message}, {@code MessageAttributes},
+   * {@code MessageId}...).
+   */
+  public List<Map<String, Object>> pushNotificationsTo(String endpointArn) {
+    return parts.pushes.notificationsTo(endpointArn);
+  }
+
+  public void clearPushNotifications() {
+    parts.pushes.clear();
+  }
+
+  /**
+   * Disables every platform endpoint holding this device token, as SNS does when APNs or FCM
+   * reports it invalid, so that publishing to them fails with {@code EndpointDisabledException};
+   * returns their ARNs (none when no endpoint holds it).
+   */
+  public List<String> invalidatePushToken(String token) {
+    return parts.pushEndpoints.invalidateToken(token);
   }
 
   public Set<String> openConnectionIds() {
@@ -370,6 +402,13 @@ public final class LocalStack implements AutoCloseable {
             + http
             + SmsCapture.MESSAGES_PATH
             + "   (PINs are printed below as they are sent)",
+        "  Pushes sent      "
+            + http
+            + PushCapture.MESSAGES_PATH
+            + "   (mark a token invalid: POST {\"token\": ...} to "
+            + http
+            + PlatformEndpoints.INVALID_TOKENS_PATH
+            + ")",
         "  Look inside:     AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws dynamodb scan"
             + " --table-name "
             + parts.tableNames.get(0)
@@ -383,6 +422,24 @@ public final class LocalStack implements AutoCloseable {
   @Override
   public void close() {
     parts.stopAll();
+  }
+
+  /**
+   * The user's parameter values over the ARNs of this stack's push applications, so that the
+   * functions push through its SNS; with an external endpoint (LocalStack) SNS is that endpoint's,
+   * whose applications' ARNs the user gives. A template that does not declare the push parameters
+   * takes their values without complaint and leaves them unused.
+   */
+  private static Map<String, String> templateParameters(LocalStackOptions options) {
+    if (options.externalEndpoint() != null) {
+      return options.parameterOverrides();
+    }
+    Map<String, String> parameters = new LinkedHashMap<>();
+    for (PushPlatform platform : PushPlatform.values()) {
+      parameters.put(platform.templateParameter(), platform.applicationArn(options.region()));
+    }
+    parameters.putAll(options.parameterOverrides());
+    return parameters;
   }
 
   private static Map<String, String> functionEnvironment(
@@ -486,6 +543,8 @@ public final class LocalStack implements AutoCloseable {
     ConnectionRegistry connections;
     WebSocketGateway gateway;
     SmsCapture sms;
+    PushCapture pushes;
+    PlatformEndpoints pushEndpoints;
     URI endpoint;
     URI dynamoDbEndpoint;
     Path persistDirectory;

@@ -1,6 +1,7 @@
 package io.checkmark.local;
 
 import io.checkmark.template.SamTemplate;
+import io.checkmark.template.TemplateException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -199,7 +200,7 @@ public final class LocalStackMain {
     return built;
   }
 
-  /** The template is there, and declares every parameter given a value. */
+  /** The template is there, can be run, and declares every parameter given a value. */
   private static void requireTemplateDeclaring(
       Path template, Set<String> parameters, CommandLine commandLine) {
     if (!Files.isRegularFile(template)) {
@@ -209,7 +210,12 @@ public final class LocalStackMain {
               + template.toAbsolutePath().normalize()
               + ": run from the project's root, or pass --template PATH");
     }
-    Set<String> declared = SamTemplate.load(template).parameterNames();
+    Set<String> declared;
+    try {
+      declared = SamTemplate.load(template).parameterNames();
+    } catch (TemplateException unusable) {
+      throw new ParameterException(commandLine, template + ": " + unusable.getMessage());
+    }
     for (String name : parameters) {
       if (!declared.contains(name)) {
         throw new ParameterException(

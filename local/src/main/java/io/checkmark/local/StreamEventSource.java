@@ -8,7 +8,6 @@ import io.checkmark.template.SamTemplate;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -32,11 +29,12 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * A template's DynamoDB stream running its function as Lambda's event source mapping does: each
- * shard read in order from its oldest record, records of the wanted event names only, in batches of
- * up to the configured size; a batch whose invocation throws is halved (when bisecting) and
- * retried, one that reports an item failure is retried from that record, and one still failing
- * after the configured retries is recorded as a dead letter (with its shard and sequence numbers,
- * as Lambda sends to the on-failure destination) and passed over, so that the shard goes on.
+ * shard read in order from its oldest record, only the records its filter patterns let through (as
+ * Lambda, which counts the others as done), in batches of up to the configured size; a batch whose
+ * invocation throws is halved (when bisecting) and retried, one that reports an item failure is
+ * retried from that record, and one still failing after the configured retries is recorded as a
+ * dead letter (with its shard and sequence numbers, as Lambda sends to the on-failure destination)
+ * and passed over, so that the shard goes on.
  */
 final class StreamEventSource {
 
@@ -47,6 +45,7 @@ final class StreamEventSource {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SamTemplate.StreamSource source;
+  private final StreamRecordFilter filter;
   private final LocalLambdaFunction function;
   private final DynamoDbClient dynamoDb;
   private final DynamoDbStreamsClient streams;
@@ -71,6 +70,7 @@ final class StreamEventSource {
       LongAdder invocations,
       LongAdder invocationsDone) {
     this.source = source;
+    this.filter = StreamRecordFilter.of(source.filterPatterns());
     this.function = function;
     this.dynamoDb = dynamoDb;
     this.streams = streams;
@@ -149,13 +149,7 @@ final class StreamEventSource {
         iterators.remove(shardId);
         return;
       }
-      List<Record> wanted =
-          page.records().stream()
-              .filter(
-                  record ->
-                      source.eventNames().isEmpty()
-                          || source.eventNames().contains(record.eventNameAsString()))
-              .toList();
+      List<Record> wanted = page.records().stream().filter(this::passesFilter).toList();
       if (!wanted.isEmpty()) {
         deliver(shardId, wanted);
       }
@@ -312,67 +306,12 @@ final class StreamEventSource {
   private String eventOf(List<Record> records) {
     ObjectNode event = JSON.createObjectNode();
     ArrayNode array = event.putArray("Records");
-    for (Record record : records) {
-      ObjectNode json = array.addObject();
-      json.put("eventID", record.eventID())
-          .put("eventName", record.eventNameAsString())
-          .put("eventVersion", record.eventVersion())
-          .put("eventSource", "aws:dynamodb")
-          .put("awsRegion", region)
-          .put("eventSourceARN", streamArn);
-      ObjectNode dynamodb = json.putObject("dynamodb");
-      var change = record.dynamodb();
-      if (change.approximateCreationDateTime() != null) {
-        dynamodb.put(
-            "ApproximateCreationDateTime", change.approximateCreationDateTime().getEpochSecond());
-      }
-      dynamodb.set("Keys", image(change.keys()));
-      if (change.hasNewImage()) {
-        dynamodb.set("NewImage", image(change.newImage()));
-      }
-      if (change.hasOldImage()) {
-        dynamodb.set("OldImage", image(change.oldImage()));
-      }
-      dynamodb
-          .put("SequenceNumber", change.sequenceNumber())
-          .put("SizeBytes", change.sizeBytes())
-          .put("StreamViewType", change.streamViewTypeAsString());
-    }
+    records.forEach(record -> array.add(StreamRecordJson.of(record, region, streamArn)));
     return event.toString();
   }
 
-  private static ObjectNode image(Map<String, AttributeValue> item) {
-    ObjectNode json = JSON.createObjectNode();
-    item.forEach((name, value) -> json.set(name, attribute(value)));
-    return json;
-  }
-
-  /** One attribute in DynamoDB's JSON form ({@code {"S": "..."}}), as stream events carry it. */
-  private static ObjectNode attribute(AttributeValue value) {
-    ObjectNode json = JSON.createObjectNode();
-    switch (value.type()) {
-      case S -> json.put("S", value.s());
-      case N -> json.put("N", value.n());
-      case B -> json.put("B", base64(value.b()));
-      case BOOL -> json.put("BOOL", value.bool());
-      case NUL -> json.put("NULL", true);
-      case SS -> value.ss().forEach(json.putArray("SS")::add);
-      case NS -> value.ns().forEach(json.putArray("NS")::add);
-      case BS -> {
-        ArrayNode list = json.putArray("BS");
-        value.bs().forEach(bytes -> list.add(base64(bytes)));
-      }
-      case L -> {
-        ArrayNode list = json.putArray("L");
-        value.l().forEach(element -> list.add(attribute(element)));
-      }
-      case M -> json.set("M", image(value.m()));
-      default -> throw new IllegalArgumentException("unknown attribute type " + value.type());
-    }
-    return json;
-  }
-
-  private static String base64(SdkBytes bytes) {
-    return Base64.getEncoder().encodeToString(bytes.asByteArray());
+  /** Whether the mapping's filter patterns let the record through to the function. */
+  private boolean passesFilter(Record record) {
+    return filter.acceptsAll() || filter.accepts(StreamRecordJson.of(record, region, streamArn));
   }
 }

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.ParameterException;
 
 class LocalStackMainTest {
 
@@ -133,6 +136,24 @@ class LocalStackMainTest {
     assertThatThrownBy(
             () -> LocalStackMain.parse(new String[] {"--ssm-parameter", "novalue"}, Map.of()))
         .hasMessageContaining("KEY=VALUE");
+  }
+
+  @Test
+  void templateWithAnInvalidStreamFilterIsRefusedInOneLine(@TempDir Path directory)
+      throws Exception {
+    Path template = directory.resolve("template.yaml");
+    Files.writeString(
+        template,
+        Files.readString(Path.of("src/test/resources/streams-template.yaml"))
+            .replace("'{\"eventName\": [\"REMOVE\"]}'", "'{\"eventName\": \"REMOVE\"}'"));
+
+    assertThatThrownBy(
+            () -> LocalStackMain.parse(new String[] {"--template", template.toString()}, Map.of()))
+        .isInstanceOf(ParameterException.class)
+        .hasMessage(
+            template
+                + ": the stream filter pattern of FilteredFunction is not valid (\"eventName\" must"
+                + " be an object or an array): {\"eventName\": \"REMOVE\"}");
   }
 
   private static String[] concat(String[] first, String... then) {

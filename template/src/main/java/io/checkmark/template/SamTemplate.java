@@ -1,5 +1,9 @@
 package io.checkmark.template;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,7 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.Yaml;
+import software.amazon.event.ruler.RuleCompiler;
 
 /**
  * The stack described by {@code template.yaml}: its WebSocket routes with the functions behind
@@ -26,12 +30,15 @@ public final class SamTemplate {
 
   private static final Pattern INTEGRATION_TARGET = Pattern.compile("^integrations/(.+)$");
   private static final Pattern FUNCTION_IN_ARN = Pattern.compile(":function:([^/:]+)");
+  private static final ObjectReader STRICT_JSON =
+      new ObjectMapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Map<String, Object> document;
   private final Map<String, Map<String, Object>> resources;
   private final Intrinsics intrinsics;
   private final String region;
   private final String stackName;
+  private final List<StreamSource> streamSources;
 
   private SamTemplate(
       Map<String, Object> document,
@@ -63,6 +70,8 @@ public final class SamTemplate {
     parameterOverrides.forEach(values::putIfAbsent);
     this.intrinsics =
         new Intrinsics(values, section("Conditions"), this::physicalId, this::attribute);
+    // Read now, so that a stream the stack could not run (a bad filter pattern) fails the load.
+    this.streamSources = List.copyOf(readStreamSources());
   }
 
   public static SamTemplate load(
@@ -176,6 +185,10 @@ public final class SamTemplate {
    * {@code AWS::Lambda::EventSourceMapping} resources (as CDK writes them).
    */
   public List<StreamSource> streamSources() {
+    return streamSources;
+  }
+
+  private List<StreamSource> readStreamSources() {
     List<StreamSource> sources = new ArrayList<>();
     resources.forEach(
         (id, resource) -> {
@@ -217,11 +230,10 @@ public final class SamTemplate {
           "the stream of " + functionId + " must be !GetAtt <table>.StreamArn");
     }
     String tableId = String.valueOf(parts.get(0));
-    List<String> eventNames = new ArrayList<>();
+    List<String> filterPatterns = new ArrayList<>();
     for (Object filter : listOrEmpty(mapOrEmpty(properties.get("FilterCriteria")).get("Filters"))) {
-      Object pattern = mapOrEmpty(filter).get("Pattern");
-      Object names = mapOrEmpty(new Yaml().load(String.valueOf(pattern))).get("eventName");
-      listOrEmpty(names).forEach(name -> eventNames.add(String.valueOf(name)));
+      filterPatterns.add(
+          filterPattern(functionId, intrinsics.resolveString(mapOrEmpty(filter).get("Pattern"))));
     }
     Object onFailure =
         mapOrEmpty(
@@ -241,9 +253,43 @@ public final class SamTemplate {
             .map(String::valueOf)
             .toList()
             .contains("ReportBatchItemFailures"),
-        eventNames,
+        List.copyOf(filterPatterns),
         onFailure instanceof List<?> destination ? String.valueOf(destination.get(0)) : null,
         intrinsics.resolveString(properties.get("StartingPosition")));
+  }
+
+  /**
+   * A stream filter pattern checked as Lambda checks it (event-ruler's syntax, which Lambda's is)
+   * and written as compact JSON, so that the same pattern reads the same however it was spaced.
+   */
+  private static String filterPattern(String functionId, String pattern) {
+    String text = pattern == null ? "" : pattern.strip();
+    String problem;
+    String compact = null;
+    if (text.isEmpty()) {
+      problem = "it is empty";
+    } else {
+      try {
+        compact = STRICT_JSON.readTree(text).toString();
+        problem = RuleCompiler.check(compact);
+      } catch (JsonProcessingException notJson) {
+        problem = notJson.getOriginalMessage();
+      }
+    }
+    if (problem != null) {
+      throw new TemplateException(
+          "the stream filter pattern of "
+              + functionId
+              + " is not valid ("
+              + firstLine(problem)
+              + "): "
+              + text.replaceAll("\\s*\\R\\s*", " "));
+    }
+    return compact;
+  }
+
+  private static String firstLine(String text) {
+    return text.lines().findFirst().orElse(text);
   }
 
   /** The IAM statements of a SAM function's inline policies, every intrinsic resolved. */
@@ -516,7 +562,8 @@ public final class SamTemplate {
    * A DynamoDB stream that runs a function, as its event source mapping is configured: records of
    * the table's stream in batches of up to {@code batchSize}, retried up to {@code
    * maximumRetryAttempts} times (-1: until they expire), halved on error when {@code
-   * bisectBatchOnFunctionError}; only the {@code eventNames} (all when empty); a batch given up on
+   * bisectBatchOnFunctionError}; only the records one of the {@code filterPatterns} matches (all
+   * when there is none; each pattern Lambda's filter syntax, as compact JSON); a batch given up on
    * recorded at {@code onFailureLogicalId} (null for none).
    */
   public record StreamSource(
@@ -527,7 +574,7 @@ public final class SamTemplate {
       int maximumRetryAttempts,
       boolean bisectBatchOnFunctionError,
       boolean reportsBatchItemFailures,
-      List<String> eventNames,
+      List<String> filterPatterns,
       String onFailureLogicalId,
       String startingPosition) {}
 

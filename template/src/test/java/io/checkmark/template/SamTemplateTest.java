@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 
@@ -54,7 +56,7 @@ class SamTemplateTest {
               assertThat(source.maximumRetryAttempts()).isEqualTo(10);
               assertThat(source.bisectBatchOnFunctionError()).isTrue();
               assertThat(source.reportsBatchItemFailures()).isTrue();
-              assertThat(source.eventNames()).containsExactly("INSERT");
+              assertThat(source.filterPatterns()).containsExactly("{\"eventName\":[\"INSERT\"]}");
               assertThat(source.onFailureLogicalId()).isEqualTo("FanOutDeadLetterQueue");
             });
     assertThat(
@@ -201,6 +203,62 @@ class SamTemplateTest {
               assertThat(index.projection().nonKeyAttributes()).containsExactly("sk");
             });
     assertThat(table.timeToLiveAttribute()).contains("expiresAt");
+  }
+
+  @Test
+  void streamFilterPatternsAreKeptInOrderAsCompactJson() {
+    SamTemplate template = SamTemplate.load(fixture(), Map.of(), "us-east-1", "s");
+
+    assertThat(template.streamSources())
+        .singleElement()
+        .satisfies(
+            source -> {
+              assertThat(source.functionLogicalId()).isEqualTo("FilteredFunction");
+              assertThat(source.tableName()).isEqualTo("s-indexed");
+              assertThat(source.filterPatterns())
+                  .containsExactly(
+                      "{\"eventName\":[\"INSERT\"],\"dynamodb\":{\"NewImage\":{\"k\":{\"S\":[\"m\",\"u\"]}}}}",
+                      "{\"eventName\":[\"REMOVE\"]}");
+            });
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "'{\"eventName\": \"INSERT\"}'|\"eventName\" must be an object or an array",
+        "'{\"eventName\": [\"INSERT\"]'|Unexpected end-of-input",
+        "'{\"eventName\": [\"INSERT\"]} trailing'|Unrecognized token 'trailing'",
+        "'{}'|Empty objects are not allowed",
+        "''|it is empty"
+      })
+  void invalidStreamFilterPatternFailsTheLoadWithOneLineNamingTheFunction(
+      String pattern, String problem, @TempDir Path directory) throws IOException {
+    Path broken =
+        copyOfFixture(
+            directory,
+            "- Pattern: '{\"eventName\": [\"INSERT\"], \"dynamodb\": {\"NewImage\": {\"k\": {\"S\":"
+                + " [\"m\", \"u\"]}}}}'",
+            "- Pattern: '" + pattern + "'");
+
+    assertThatThrownBy(() -> SamTemplate.load(broken))
+        .isInstanceOf(TemplateException.class)
+        .hasMessageStartingWith("the stream filter pattern of FilteredFunction is not valid (")
+        .hasMessageContaining(problem)
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void streamFilterPatternWrittenOnSeveralLinesIsShownOnOneInItsError(@TempDir Path directory)
+      throws IOException {
+    Path broken =
+        copyOfFixture(directory, "\"eventName\": [\"REMOVE\"]", "\"eventName\": \"REMOVE\"");
+
+    assertThatThrownBy(() -> SamTemplate.load(broken))
+        .isInstanceOf(TemplateException.class)
+        .hasMessage(
+            "the stream filter pattern of FilteredFunction is not valid (\"eventName\" must be an"
+                + " object or an array): { \"eventName\": \"REMOVE\" }");
   }
 
   @Test
