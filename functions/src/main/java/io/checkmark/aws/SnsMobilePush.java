@@ -7,6 +7,8 @@ import io.checkmark.core.PushPlatform;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -31,6 +33,8 @@ public final class SnsMobilePush implements MobilePush {
 
   private static final Logger LOG = LoggerFactory.getLogger(SnsMobilePush.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern EXISTING_ENDPOINT =
+      Pattern.compile("Endpoint (arn:[^ ]+) already exists with the same [Tt]oken");
 
   private static final Map<String, MessageAttributeValue> APNS_ATTRIBUTES =
       Map.of(
@@ -57,7 +61,9 @@ public final class SnsMobilePush implements MobilePush {
 
   /**
    * SNS answers the same endpoint for the same token; it may be one SNS disabled when the platform
-   * last refused it, so it is enabled again: the app that registers the token says it is valid.
+   * last refused it, so it is enabled again: the app that registers the token says it is valid. SNS
+   * may instead refuse to create an endpoint for a token whose endpoint has other attributes (one
+   * it disabled, say), naming that endpoint in its message: that one is taken.
    */
   @Override
   public Optional<String> endpointFor(PushPlatform platform, String token) {
@@ -68,9 +74,15 @@ public final class SnsMobilePush implements MobilePush {
                   r -> r.platformApplicationArn(applications.get(platform)).token(token))
               .endpointArn();
     } catch (InvalidParameterException refused) {
-      return Optional.empty();
+      Matcher existing =
+          EXISTING_ENDPOINT.matcher(String.valueOf(refused.awsErrorDetails().errorMessage()));
+      if (!existing.find()) {
+        return Optional.empty();
+      }
+      endpoint = existing.group(1);
     }
-    sns.setEndpointAttributes(r -> r.endpointArn(endpoint).attributes(Map.of("Enabled", "true")));
+    String enabled = endpoint;
+    sns.setEndpointAttributes(r -> r.endpointArn(enabled).attributes(Map.of("Enabled", "true")));
     return Optional.of(endpoint);
   }
 
