@@ -313,7 +313,11 @@ final class PushBenchmark {
         wakes.incrementAndGet();
         scheduler.schedule(
             () -> {
+              long fetchStarted = System.nanoTime();
               fetched.addAndGet(fetch(sleeper.device()));
+              // What was accepted before the fetch began was fetched: it needs no push now.
+              waitingSince.computeIfPresent(
+                  sleeper.device().phone(), (phone, since) -> since < fetchStarted ? null : since);
               wakes.decrementAndGet();
             },
             WAKE_DELAY.toMillis(),

@@ -44,6 +44,8 @@ class BenchmarkSuiteSmokeTest {
             "DynamoDB capacity units per delivered message",
             "cost per million delivered messages",
             "reconnect storm",
+            "send accepted p50, push on over push off",
+            "pushes per delivered message, realistic mix",
             "heap with 300 idle connections");
     assertThat(byName.get("lost messages").measured()).isZero();
     assertThat(byName.get("duplicated messages").measured()).isZero();
@@ -53,6 +55,7 @@ class BenchmarkSuiteSmokeTest {
     assertThat(byName.get("DynamoDB capacity units per delivered message").measured())
         .isGreaterThan(1);
     assertThat(byName.get("client live heap, 4 MB over 1 MB").measured()).isPositive();
+    assertThat(byName.get("pushes per delivered message, realistic mix").measured()).isPositive();
 
     String page = Files.readString(docs.resolve("benchmarks.md"));
     assertThat(page)
@@ -65,7 +68,8 @@ class BenchmarkSuiteSmokeTest {
             "### 6. Linked devices",
             "### 7. Groups",
             "### 8. Media",
-            "### 9. Local stack scale",
+            "### 9. Push notifications",
+            "### 10. Local stack scale",
             "### Targets",
             "Profile of the end-to-end run",
             BenchmarkSuite.RESULTS_START,

@@ -121,6 +121,39 @@ class CheckmarkCliTest {
   }
 
   @Test
+  void pushRegisterAndUnregisterReachTheServerAndSayWhatTheyDidInOneLine(@TempDir Path home)
+      throws Exception {
+    String phone = Phones.next();
+    String token = "cli-token-" + System.nanoTime();
+    register(home, phone);
+
+    Terminal registered =
+        new Terminal(
+            stack.webSocketUrl(),
+            home,
+            "push",
+            "register",
+            "--as",
+            phone,
+            "--platform",
+            "fcm",
+            "--token",
+            token);
+    assertThat(registered.end()).isZero();
+    assertThat(registered.output().strip())
+        .isEqualTo(
+            "Push registered: fcm wakes this device of " + phone + " when items wait for it.");
+    assertThat(stack.pushEndpointsOfToken(token)).hasSize(1);
+
+    Terminal unregistered =
+        new Terminal(stack.webSocketUrl(), home, "push", "unregister", "--as", phone);
+    assertThat(unregistered.end()).isZero();
+    assertThat(unregistered.output().strip())
+        .isEqualTo("Push unregistered: this device of " + phone + " gets no more pushes.");
+    assertThat(stack.pushEndpointsOfToken(token)).isEmpty();
+  }
+
+  @Test
   void chatWithoutRegistrationSaysWhatToDo(@TempDir Path home) throws Exception {
     Terminal stranger =
         new Terminal(stack.webSocketUrl(), home, "chat", "--as", "+14155552673", ALICE);

@@ -121,9 +121,14 @@ public final class PushNotifications {
     if (wanted.isEmpty()) {
       return;
     }
-    Optional<Account> account = accounts.find(phone);
     List<Connection> open = connections.connectionsOf(phone);
-    for (PushTarget target : wanted) {
+    List<PushTarget> offline = wanted.stream().filter(target -> !isOnline(target, open)).toList();
+    if (offline.isEmpty()) {
+      return;
+    }
+    // Read only for devices to push: is each still the account's, and when was it last online.
+    Optional<Account> account = accounts.find(phone);
+    for (PushTarget target : offline) {
       Optional<Device> device =
           account
               .filter(current -> current.keyGeneration() == target.keyGeneration())
@@ -131,7 +136,7 @@ public final class PushNotifications {
       if (device.isEmpty()) {
         // Registered again or unlinked since: the target is of a device that is gone.
         forget(target);
-      } else if (!isOnline(target, open)) {
+      } else {
         pushTo(target, device.get());
       }
     }

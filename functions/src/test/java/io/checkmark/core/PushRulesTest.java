@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.checkmark.core.ConnectionPusher.PushResult;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** PushNotifications' rules: registration, who is pushed, collapse, and forgetting, in memory. */
@@ -180,6 +182,50 @@ class PushRulesTest {
     core.pushes.wake(List.of(alice.device()));
     assertThat(platforms.pushed).isEmpty();
     assertThat(platforms.deleted).containsExactly(endpoint);
+  }
+
+  @Test
+  void sentCollapsedFailedAndForgottenPushesAreCounted() {
+    Map<String, Integer> counted = new TreeMap<>();
+    Metrics metrics =
+        new Metrics() {
+          @Override
+          public void count(String name, int count) {
+            counted.merge(name, count, Integer::sum);
+          }
+
+          @Override
+          public void count(String name, int count, String dimension, String value) {
+            counted.merge(name + "/" + value, count, Integer::sum);
+          }
+
+          @Override
+          public void seconds(String name, double seconds) {}
+        };
+    PushNotifications pushes =
+        new PushNotifications(
+            core.ports.pushTargets,
+            platforms,
+            core.ports.accounts,
+            core.ports.connections,
+            core.ports.pusher,
+            metrics,
+            core.clock);
+    String endpoint = registerAndGoOffline(alice, "tokenA");
+    pushes.wake(List.of(alice.device()));
+    pushes.wake(List.of(alice.device()));
+    core.clock.advance(PushNotifications.COLLAPSE_WINDOW);
+    platforms.failing = true;
+    pushes.wake(List.of(alice.device()));
+    platforms.failing = false;
+    platforms.goneEndpoints.add(endpoint);
+    pushes.wake(List.of(alice.device()));
+
+    assertThat(counted)
+        .containsEntry("NotificationsSent/fcm", 1)
+        .containsEntry("NotificationsCollapsed", 1)
+        .containsEntry("NotificationsFailed/fcm", 1)
+        .containsEntry("PushTokensForgotten", 1);
   }
 
   /** Registers the token for the device, then closes its connection; returns its endpoint. */
