@@ -317,7 +317,8 @@ final class PushBenchmark {
               fetched.addAndGet(fetch(sleeper.device()));
               // What was accepted before the fetch began was fetched: it needs no push now.
               waitingSince.computeIfPresent(
-                  sleeper.device().phone(), (phone, since) -> since < fetchStarted ? null : since);
+                  sleeper.device().phone(),
+                  (phone, waiting) -> waiting < fetchStarted ? null : waiting);
               wakes.decrementAndGet();
             },
             WAKE_DELAY.toMillis(),
