@@ -5,6 +5,7 @@ import io.checkmark.core.Attachment;
 import io.checkmark.core.DeviceRef;
 import io.checkmark.core.Group;
 import io.checkmark.core.GroupEvent;
+import io.checkmark.core.MessageIds;
 import io.checkmark.core.MessageQueue;
 import io.checkmark.core.QueueItem;
 import io.checkmark.core.RateLimiter;
@@ -546,6 +547,27 @@ public final class MessagesTable implements MessageQueue {
                         QueryConditional.keyEqualTo(
                             Key.builder().partitionValue(queueOf(owner)).build()))
                     .scanIndexForward(true)
+                    .consistentRead(true)
+                    .limit(limit))
+        .iterator()
+        .next()
+        .items()
+        .stream()
+        .map(MessagesTable::queueItemOf)
+        .toList();
+  }
+
+  @Override
+  public List<QueueItem> storedSince(DeviceRef owner, Instant since, int limit) {
+    return table
+        .query(
+            r ->
+                r.queryConditional(
+                        QueryConditional.sortGreaterThanOrEqualTo(
+                            Key.builder()
+                                .partitionValue(queueOf(owner))
+                                .sortValue(MessageIds.firstIdAt(since))
+                                .build()))
                     .consistentRead(true)
                     .limit(limit))
         .iterator()

@@ -110,14 +110,34 @@ public final class PushTargetsTable implements PushTargetStore {
   }
 
   @Override
-  public List<DeviceRef> detach(String endpoint, DeviceRef keeper) {
-    List<DeviceRef> detached = new ArrayList<>();
-    table
+  public List<DeviceRef> holdersOf(String endpoint) {
+    return table
         .index(BY_ENDPOINT)
         .query(QueryConditional.keyEqualTo(Key.builder().partitionValue(endpoint).build()))
         .stream()
         .flatMap(page -> page.items().stream())
         .map(item -> new DeviceRef(item.phone, item.device))
+        .toList();
+  }
+
+  @Override
+  public void clearPushed(DeviceRef device) {
+    try {
+      client.updateItem(
+          r ->
+              r.tableName(tableName)
+                  .key(key(device))
+                  .updateExpression("REMOVE pushedAt")
+                  .conditionExpression("attribute_exists(pushedAt)"));
+    } catch (ConditionalCheckFailedException noTargetOrNotPushed) {
+      // Nothing to end: no target, or no push since the last sync.
+    }
+  }
+
+  @Override
+  public List<DeviceRef> detach(String endpoint, DeviceRef keeper) {
+    List<DeviceRef> detached = new ArrayList<>();
+    holdersOf(endpoint).stream()
         .filter(device -> !device.equals(keeper))
         .forEach(
             device -> {

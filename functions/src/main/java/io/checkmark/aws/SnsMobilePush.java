@@ -112,9 +112,17 @@ public final class SnsMobilePush implements MobilePush {
     }
   }
 
+  /**
+   * Best effort: the endpoint is already unreachable from every target, and a leftover endpoint
+   * costs nothing and is never published to.
+   */
   @Override
   public void deleteEndpoint(String endpoint) {
-    sns.deleteEndpoint(r -> r.endpointArn(endpoint));
+    try {
+      sns.deleteEndpoint(r -> r.endpointArn(endpoint));
+    } catch (SdkException failure) {
+      LOG.warn("deleting push endpoint {} failed: {}", endpoint, failure.toString());
+    }
   }
 
   /** SNS's per-platform message: a JSON object of JSON strings, "default" for any other. */

@@ -38,6 +38,7 @@ public final class LinkedDevices {
   private final ConnectionStore connections;
   private final ConnectionPusher pusher;
   private final MessageQueue queues;
+  private final PushNotifications pushes;
   private final Sessions sessions;
   private final RateLimiter limits;
   private final int linkRequestsPerAddressPerHour;
@@ -51,6 +52,7 @@ public final class LinkedDevices {
       ConnectionStore connections,
       ConnectionPusher pusher,
       MessageQueue queues,
+      PushNotifications pushes,
       Sessions sessions,
       RateLimiter limits,
       int linkRequestsPerAddressPerHour,
@@ -62,6 +64,7 @@ public final class LinkedDevices {
     this.connections = connections;
     this.pusher = pusher;
     this.queues = queues;
+    this.pushes = pushes;
     this.sessions = sessions;
     this.limits = limits;
     this.linkRequestsPerAddressPerHour = linkRequestsPerAddressPerHour;
@@ -202,16 +205,21 @@ public final class LinkedDevices {
     queues.drop(unlinked);
   }
 
-  /** Records when a device's connection closed, for {@code listDevices}. */
+  /**
+   * Records when a device's connection closed, for {@code listDevices} and push's collapse window,
+   * then wakes the device by push if something came for it that it may not have taken.
+   */
   public void disconnected(String connectionId) {
-    connections
-        .remove(connectionId)
-        .filter(Connection::isLoggedIn)
-        .filter(connection -> connection.keyGeneration() != null)
-        .ifPresent(
-            connection ->
-                accounts.lastSeen(
-                    connection.device(), connection.keyGeneration(), clock.instant()));
+    Optional<Connection> closed =
+        connections
+            .remove(connectionId)
+            .filter(Connection::isLoggedIn)
+            .filter(connection -> connection.keyGeneration() != null);
+    if (closed.isPresent()) {
+      Connection connection = closed.get();
+      accounts.lastSeen(connection.device(), connection.keyGeneration(), clock.instant());
+      pushes.wakeIfMissed(connection);
+    }
   }
 
   /** The caller's account, which must still be of the caller's registration. */

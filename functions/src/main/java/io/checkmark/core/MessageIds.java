@@ -126,6 +126,11 @@ public final class MessageIds {
     return id.length() == PREFIX_DIGITS + RECEIPT_MARK.length() && id.endsWith(RECEIPT_MARK);
   }
 
+  /** The lowest id minted at or after {@code at}: ids sort as their acceptance times do. */
+  public static String firstIdAt(Instant at) {
+    return pad(Long.toString(ChronoUnit.MICROS.between(Instant.EPOCH, at), 36), TIME_DIGITS);
+  }
+
   private String prefix() {
     Instant now = clock.instant();
     long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now);

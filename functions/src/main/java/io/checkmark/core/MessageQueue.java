@@ -1,5 +1,6 @@
 package io.checkmark.core;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -62,6 +63,9 @@ public interface MessageQueue {
 
   /** Up to {@code limit} of the device's items, oldest first. */
   List<QueueItem> oldest(DeviceRef owner, int limit);
+
+  /** Up to {@code limit} of the device's items accepted at or after {@code since}, oldest first. */
+  List<QueueItem> storedSince(DeviceRef owner, Instant since, int limit);
 
   /** Those of {@code messageIds} that are in the device's queue. */
   List<QueueItem> find(DeviceRef owner, Collection<String> messageIds);

@@ -66,6 +66,7 @@ public final class MessagingService {
   private final ExpiringCache<String, Account> recentAccounts;
   private final ExpiringCache<String, Account> receiptAddressees;
   private final DevicePushes pushes;
+  private final PushNotifications notifications;
   private final MediaService media;
 
   public MessagingService(
@@ -79,6 +80,7 @@ public final class MessagingService {
       Metrics metrics,
       MessageIds messageIds,
       MediaService media,
+      PushNotifications notifications,
       Clock clock) {
     this.queue = queue;
     this.accounts = accounts;
@@ -90,6 +92,7 @@ public final class MessagingService {
     this.metrics = metrics;
     this.messageIds = messageIds;
     this.media = media;
+    this.notifications = notifications;
     this.clock = clock;
     this.recentAccounts = new ExpiringCache<>(ACCOUNTS_KEPT, ACCOUNT_REUSE, clock);
     this.receiptAddressees = new ExpiringCache<>(ACCOUNTS_KEPT, RECEIPT_ADDRESSEES_REUSE, clock);
@@ -205,6 +208,10 @@ public final class MessagingService {
         stopped = true;
         break;
       }
+    }
+    if (!more && !stopped) {
+      // The device has everything that was queued: its next push need not wait out the window.
+      notifications.synced(owner);
     }
     return new SyncPage(sent, more || stopped);
   }

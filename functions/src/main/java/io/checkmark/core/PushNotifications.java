@@ -23,11 +23,15 @@ public final class PushNotifications {
 
   public static final Duration COLLAPSE_WINDOW = Duration.ofSeconds(30);
 
+  /** Items stored while a connection was open that a closing connection checks for. */
+  private static final int MISSED_ITEMS_READ = 25;
+
   /** Tokens are opaque; APNs's are 64 hex digits, FCM's about 160 characters. */
   private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]{1,4096}");
 
   private final PushTargetStore targets;
   private final MobilePush mobilePush;
+  private final MessageQueue queue;
   private final AccountStore accounts;
   private final ConnectionStore connections;
   private final ConnectionPusher gateway;
@@ -37,6 +41,7 @@ public final class PushNotifications {
   public PushNotifications(
       PushTargetStore targets,
       MobilePush mobilePush,
+      MessageQueue queue,
       AccountStore accounts,
       ConnectionStore connections,
       ConnectionPusher gateway,
@@ -44,6 +49,7 @@ public final class PushNotifications {
       Clock clock) {
     this.targets = targets;
     this.mobilePush = mobilePush;
+    this.queue = queue;
     this.accounts = accounts;
     this.connections = connections;
     this.gateway = gateway;
@@ -88,14 +94,48 @@ public final class PushNotifications {
     }
     previous
         .filter(old -> !old.endpoint().equals(endpoint))
-        .ifPresent(old -> mobilePush.deleteEndpoint(old.endpoint()));
+        .ifPresent(old -> deleteIfUnheld(old.endpoint()));
   }
 
   /** The caller's device gets no more pushes; its endpoint is deleted. */
   public void unregister(Session device) {
-    targets
-        .remove(device.device())
-        .ifPresent(target -> mobilePush.deleteEndpoint(target.endpoint()));
+    targets.remove(device.device()).ifPresent(target -> deleteIfUnheld(target.endpoint()));
+  }
+
+  /**
+   * The device synced what was queued for it: its collapse window ends, so the next item stored
+   * while it is away pushes at once.
+   */
+  public void synced(DeviceRef device) {
+    targets.clearPushed(device);
+  }
+
+  /**
+   * A device's connection closed: if something that wakes it was stored while it was open and is
+   * still queued (it came as the app was closing, or the socket had died without the gateway
+   * knowing), the device is woken now, as nothing else would announce it. Items from before the
+   * connection opened were there to sync, so a client that cannot ack one is not woken for it over
+   * and over.
+   */
+  public void wakeIfMissed(Connection closed) {
+    if (!closed.isLoggedIn() || closed.keyGeneration() == null) {
+      return;
+    }
+    DeviceRef device = closed.device();
+    List<PushTarget> held =
+        targets.targetsOf(device.phone()).stream()
+            .filter(target -> target.device().equals(device))
+            .toList();
+    if (held.isEmpty()) {
+      return;
+    }
+    boolean missed =
+        queue.storedSince(device, closed.connectedAt(), MISSED_ITEMS_READ).stream()
+            .anyMatch(
+                item -> item instanceof QueueItem.Message || item instanceof QueueItem.GroupUpdate);
+    if (missed) {
+      wakeTargets(device.phone(), held);
+    }
   }
 
   /**
@@ -110,24 +150,40 @@ public final class PushNotifications {
           .computeIfAbsent(device.phone(), phone -> new LinkedHashSet<>())
           .add(device.deviceId());
     }
-    byPhone.forEach(this::wakePhone);
+    int failed = 0;
+    RuntimeException firstFailure = null;
+    for (Map.Entry<String, Set<Integer>> phone : byPhone.entrySet()) {
+      try {
+        List<PushTarget> wanted =
+            targets.targetsOf(phone.getKey()).stream()
+                .filter(target -> phone.getValue().contains(target.device().deviceId()))
+                .toList();
+        failed += wakeTargets(phone.getKey(), wanted);
+      } catch (RuntimeException failure) {
+        // The other phones are still woken; this one is tried again with the batch.
+        failed++;
+        firstFailure = firstFailure == null ? failure : firstFailure;
+      }
+    }
+    if (failed > 0) {
+      throw new IllegalStateException(
+          failed + " push(es) to " + byPhone.size() + " phones failed", firstFailure);
+    }
   }
 
-  private void wakePhone(String phone, Set<Integer> deviceIds) {
-    List<PushTarget> wanted =
-        targets.targetsOf(phone).stream()
-            .filter(target -> deviceIds.contains(target.device().deviceId()))
-            .toList();
+  /** Pushes those of the targets that are offline; returns how many pushes failed. */
+  private int wakeTargets(String phone, List<PushTarget> wanted) {
     if (wanted.isEmpty()) {
-      return;
+      return 0;
     }
     List<Connection> open = connections.connectionsOf(phone);
     List<PushTarget> offline = wanted.stream().filter(target -> !isOnline(target, open)).toList();
     if (offline.isEmpty()) {
-      return;
+      return 0;
     }
     // Read only for devices to push: is each still the account's, and when was it last online.
     Optional<Account> account = accounts.find(phone);
+    int failed = 0;
     for (PushTarget target : offline) {
       Optional<Device> device =
           account
@@ -136,10 +192,11 @@ public final class PushNotifications {
       if (device.isEmpty()) {
         // Registered again or unlinked since: the target is of a device that is gone.
         forget(target);
-      } else {
-        pushTo(target, device.get());
+      } else if (!pushTo(target, device.get())) {
+        failed++;
       }
     }
+    return failed;
   }
 
   /**
@@ -164,26 +221,43 @@ public final class PushNotifications {
     return online;
   }
 
-  private void pushTo(PushTarget target, Device device) {
+  /** Pushes the device unless its window is closed; false if the push failed (claim released). */
+  private boolean pushTo(PushTarget target, Device device) {
     Instant now = clock.instant();
     if (!targets.claimPush(target, now, now.minus(COLLAPSE_WINDOW), device.lastSeen())) {
       metrics.count("NotificationsCollapsed", 1);
-      return;
+      return true;
     }
-    switch (mobilePush.push(target.endpoint(), target.platform())) {
+    MobilePush.Delivery delivery;
+    try {
+      delivery = mobilePush.push(target.endpoint(), target.platform());
+    } catch (RuntimeException failure) {
+      targets.releasePush(target, now);
+      throw failure;
+    }
+    switch (delivery) {
       case SENT -> metrics.count("NotificationsSent", 1, "platform", target.platform().wireName());
       case ENDPOINT_GONE -> forget(target);
       case FAILED -> {
         targets.releasePush(target, now);
         metrics.count("NotificationsFailed", 1, "platform", target.platform().wireName());
+        return false;
       }
+    }
+    return true;
+  }
+
+  /** Deletes an endpoint no device's target holds any more (a token may have moved meanwhile). */
+  private void deleteIfUnheld(String endpoint) {
+    if (targets.holdersOf(endpoint).isEmpty()) {
+      mobilePush.deleteEndpoint(endpoint);
     }
   }
 
   /** The token is invalid or its device gone: never pushed to again. */
   private void forget(PushTarget target) {
     if (targets.forget(target)) {
-      mobilePush.deleteEndpoint(target.endpoint());
+      deleteIfUnheld(target.endpoint());
       metrics.count("PushTokensForgotten", 1);
     }
   }

@@ -16,6 +16,15 @@ public interface PushTargetStore {
    */
   List<DeviceRef> detach(String endpoint, DeviceRef keeper);
 
+  /** The devices whose target is this endpoint. */
+  List<DeviceRef> holdersOf(String endpoint);
+
+  /**
+   * Ends the device's collapse window: it has synced what was queued, so the next item stored for
+   * it may push at once.
+   */
+  void clearPushed(DeviceRef device);
+
   /** Removes the device's target, returning it. */
   Optional<PushTarget> remove(DeviceRef device);
 

@@ -166,6 +166,16 @@ public final class Composition {
             Executors.newFixedThreadPool(PUSHING_THREADS, Composition::daemon),
             metrics,
             clock);
+    this.pushNotifications =
+        new PushNotifications(
+            new PushTargetsTable(dynamoDb, setting("PUSH_TARGETS_TABLE")),
+            builder.mobilePush != null ? builder.mobilePush : new MobilePushOnFirstUse(),
+            messages,
+            accounts,
+            connections,
+            pusher,
+            metrics,
+            clock);
     this.messagingService =
         new MessagingService(
             messages,
@@ -181,15 +191,7 @@ public final class Composition {
             metrics,
             messageIds,
             mediaService,
-            clock);
-    this.pushNotifications =
-        new PushNotifications(
-            new PushTargetsTable(dynamoDb, setting("PUSH_TARGETS_TABLE")),
-            builder.mobilePush != null ? builder.mobilePush : new MobilePushOnFirstUse(),
-            accounts,
-            connections,
-            pusher,
-            metrics,
+            pushNotifications,
             clock);
     this.registrationService =
         new RegistrationService(
@@ -211,6 +213,7 @@ public final class Composition {
             connections,
             pusher,
             messages,
+            pushNotifications,
             sessions,
             rateLimits,
             number("LINK_REQUESTS_PER_ADDRESS_PER_HOUR", 20),

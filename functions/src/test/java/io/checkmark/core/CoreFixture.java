@@ -26,6 +26,16 @@ final class CoreFixture {
   final MediaService media =
       new MediaService(ports.media, ports.limits, MEDIA_LIMITS, new SecureRandom());
   final Sessions sessions = new Sessions(ports.connections, ports.accounts, ports.pusher, clock);
+  final PushNotifications pushes =
+      new PushNotifications(
+          ports.pushTargets,
+          ports.platforms,
+          ports.queue,
+          ports.accounts,
+          ports.connections,
+          ports.pusher,
+          Metrics.NONE,
+          clock);
   final MessagingService messaging =
       new MessagingService(
           ports.queue,
@@ -38,6 +48,7 @@ final class CoreFixture {
           Metrics.NONE,
           messageIds,
           media,
+          pushes,
           clock);
   final RegistrationService registration =
       new RegistrationService(
@@ -68,6 +79,7 @@ final class CoreFixture {
           ports.connections,
           ports.pusher,
           ports.queue,
+          pushes,
           sessions,
           ports.limits,
           10,
@@ -97,16 +109,6 @@ final class CoreFixture {
           ports.queue,
           new DevicePushes(ports.connections, ports.pusher, Metrics.NONE),
           Runnable::run,
-          Metrics.NONE,
-          clock);
-
-  final PushNotifications pushes =
-      new PushNotifications(
-          ports.pushTargets,
-          ports.platforms,
-          ports.accounts,
-          ports.connections,
-          ports.pusher,
           Metrics.NONE,
           clock);
 

@@ -334,6 +334,14 @@ final class InMemoryPorts {
     }
 
     @Override
+    public synchronized List<QueueItem> storedSince(DeviceRef owner, Instant since, int limit) {
+      return byOwner.getOrDefault(owner, new TreeMap<>()).values().stream()
+          .filter(item -> !item.acceptedAt().isBefore(since))
+          .limit(limit)
+          .toList();
+    }
+
+    @Override
     public synchronized List<QueueItem> find(DeviceRef owner, Collection<String> messageIds) {
       TreeMap<String, QueueItem> items = byOwner.getOrDefault(owner, new TreeMap<>());
       return new LinkedHashSet<>(messageIds)
@@ -654,6 +662,22 @@ final class InMemoryPorts {
     }
 
     @Override
+    public synchronized List<DeviceRef> holdersOf(String endpoint) {
+      return byDevice.values().stream()
+          .filter(target -> target.endpoint().equals(endpoint))
+          .map(PushTarget::device)
+          .toList();
+    }
+
+    @Override
+    public synchronized void clearPushed(DeviceRef device) {
+      PushTarget current = byDevice.get(device);
+      if (current != null) {
+        byDevice.put(device, withPushedAt(current, null));
+      }
+    }
+
+    @Override
     public synchronized boolean forget(PushTarget target) {
       PushTarget current = byDevice.get(target.device());
       if (current == null
@@ -718,6 +742,7 @@ final class InMemoryPorts {
     final Set<String> goneEndpoints = new HashSet<>();
     final Set<String> deleted = new HashSet<>();
     final List<String> pushed = new ArrayList<>();
+    final Set<String> failingEndpoints = new HashSet<>();
     boolean failing;
 
     @Override
@@ -740,7 +765,7 @@ final class InMemoryPorts {
       if (goneEndpoints.contains(endpoint) || deleted.contains(endpoint)) {
         return Delivery.ENDPOINT_GONE;
       }
-      if (failing) {
+      if (failing || failingEndpoints.contains(endpoint)) {
         return Delivery.FAILED;
       }
       pushed.add(endpoint);

@@ -153,10 +153,11 @@ class PushRulesTest {
   }
 
   @Test
-  void aFailedPushIsTakenBackSoTheNextStoredItemPushesAgain() {
+  void aFailedPushFailsTheBatchAndIsTakenBackSoTheNextStoredItemPushesAgain() {
     String endpoint = registerAndGoOffline(alice, "tokenA");
     platforms.failing = true;
-    core.pushes.wake(List.of(alice.device()));
+    assertThatThrownBy(() -> core.pushes.wake(List.of(alice.device())))
+        .isInstanceOf(IllegalStateException.class);
     platforms.failing = false;
     core.pushes.wake(List.of(alice.device()));
     assertThat(platforms.pushesTo(endpoint)).isEqualTo(1);
@@ -185,6 +186,85 @@ class PushRulesTest {
   }
 
   @Test
+  void aDeviceThatSyncedEverythingIsPushedAgainAtOnceEvenIfItsDisconnectWasNeverRecorded() {
+    String endpoint = registerAndGoOffline(alice, "tokenA");
+    core.pushes.wake(List.of(alice.device()));
+    core.clock.advance(Duration.ofSeconds(3));
+    // The app woke and synced; its connection then went stale, so no lastSeen was written.
+    core.messaging.sync(alice.device(), "woken-connection", null);
+    core.clock.advance(Duration.ofSeconds(1));
+    core.pushes.wake(List.of(alice.device()));
+    assertThat(platforms.pushesTo(endpoint)).isEqualTo(2);
+  }
+
+  @Test
+  void aMessageLeftUnackedWhenTheConnectionClosesWakesTheDevice() {
+    core.pushes.register(alice, "fcm", "tokenA");
+    String endpoint = core.ports.pushTargets.byDevice.get(alice.device()).endpoint();
+    core.clock.advance(Duration.ofSeconds(1));
+    core.messaging.send(bob, alice.phone(), "c-1", "as the app closed", null);
+    assertThat(core.ports.pusher.to(alice.connectionId())).as("pushed live").hasSize(1);
+
+    core.devices.disconnected(alice.connectionId());
+
+    assertThat(platforms.pushesTo(endpoint)).isEqualTo(1);
+  }
+
+  @Test
+  void itemsQueuedBeforeAConnectionOpenedDoNotWakeTheDeviceWhenItCloses() {
+    String endpoint = registerAndGoOffline(alice, "tokenA");
+    core.messaging.send(bob, alice.phone(), "c-1", "one it cannot take", null);
+    core.pushes.wake(List.of(alice.device()));
+    core.clock.advance(Duration.ofSeconds(2));
+    String fetch = "fetch-" + core.clock.instant();
+    core.ports.connections.save(
+        new Connection(
+            fetch,
+            core.clock.instant(),
+            null,
+            alice.phone(),
+            alice.deviceId(),
+            alice.keyGeneration()));
+    core.clock.advance(Duration.ofSeconds(2));
+
+    core.devices.disconnected(fetch);
+
+    assertThat(platforms.pushesTo(endpoint)).as("the first push only").isEqualTo(1);
+  }
+
+  @Test
+  void aFailedPushFailsTheBatchAfterTheOtherPhonesArePushedAndItsClaimIsTakenBack() {
+    String alicesEndpoint = registerAndGoOffline(alice, "tokenA");
+    String bobsEndpoint = registerAndGoOffline(bob, "tokenB");
+    platforms.failingEndpoints.add(alicesEndpoint);
+
+    assertThatThrownBy(() -> core.pushes.wake(List.of(alice.device(), bob.device())))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(platforms.pushesTo(bobsEndpoint)).isEqualTo(1);
+
+    platforms.failingEndpoints.clear();
+    core.pushes.wake(List.of(alice.device(), bob.device()));
+    assertThat(platforms.pushesTo(alicesEndpoint)).as("retried with the batch").isEqualTo(1);
+    assertThat(platforms.pushesTo(bobsEndpoint)).as("collapsed on the retry").isEqualTo(1);
+  }
+
+  @Test
+  void aPreviousEndpointAnotherDeviceHoldsByNowIsNotDeleted() {
+    String shared = registerAndGoOffline(alice, "shared-token");
+    // Bob took the token while alice was registering another: both targets name it for a moment.
+    core.ports.pushTargets.put(
+        new PushTarget(
+            bob.device(),
+            bob.keyGeneration(),
+            PushPlatform.FCM,
+            shared,
+            core.clock.instant(),
+            null));
+    core.pushes.register(alice, "fcm", "new-token");
+    assertThat(platforms.deleted).doesNotContain(shared);
+  }
+
+  @Test
   void sentCollapsedFailedAndForgottenPushesAreCounted() {
     Map<String, Integer> counted = new TreeMap<>();
     Metrics metrics =
@@ -206,6 +286,7 @@ class PushRulesTest {
         new PushNotifications(
             core.ports.pushTargets,
             platforms,
+            core.ports.queue,
             core.ports.accounts,
             core.ports.connections,
             core.ports.pusher,
@@ -216,7 +297,8 @@ class PushRulesTest {
     pushes.wake(List.of(alice.device()));
     core.clock.advance(PushNotifications.COLLAPSE_WINDOW);
     platforms.failing = true;
-    pushes.wake(List.of(alice.device()));
+    assertThatThrownBy(() -> pushes.wake(List.of(alice.device())))
+        .isInstanceOf(IllegalStateException.class);
     platforms.failing = false;
     platforms.goneEndpoints.add(endpoint);
     pushes.wake(List.of(alice.device()));

@@ -131,7 +131,10 @@ class LeastPrivilegeTest {
             "NotifyFunction sns:Publish",
             "NotifyFunction sns:DeleteEndpoint",
             "NotifyFunction dynamodb:UpdateItem",
-            "NotifyFunction execute-api:ManageConnections");
+            "NotifyFunction execute-api:ManageConnections",
+            "DisconnectFunction sns:Publish",
+            "DisconnectFunction dynamodb:Query",
+            "SyncFunction dynamodb:UpdateItem");
     assertThat(AwsCallRecorder.CALLS)
         .as("the media paths ran, presigned URLs included")
         .extracting(call -> call.signer() + " " + call.action())
@@ -256,8 +259,9 @@ class LeastPrivilegeTest {
   /**
    * Alice registers a push token, replaces it with another, unregisters and registers again (apns);
    * bob registers alice's first token (it moves), then one of his own. A message to bob while he is
-   * connected (his connection asked of the gateway), then one while he is offline after the
-   * platform refused his token (the push fails, the token is forgotten).
+   * connected (his connection asked of the gateway), which he leaves unacked as he disconnects (so
+   * the disconnect wakes him), then one while he is offline after the platform refused his token
+   * (the push fails, the token is forgotten).
    */
   private static void exercisePush(
       LocalStack stack, String alice, String aliceKey, String bob, String bobKey) throws Exception {
@@ -533,6 +537,55 @@ class LeastPrivilegeTest {
   }
 
   /**
+   * Push endpoints and platform applications, function by function: only registration creates
+   * endpoints, only the functions that wake devices publish to them (SMS's wildcard denied them),
+   * and none may reach an application that was not given.
+   */
+  @Test
+  void onlyTheWakingFunctionsPublishToPushEndpointsAndOnlyRegistrationCreatesThem() {
+    SamTemplate template =
+        SamTemplate.load(TEMPLATE, TEMPLATE_PARAMETERS, "us-east-1", "checkmark-local");
+    String endpoint = LOCAL_APPLICATIONS.replace(":app/", ":endpoint/") + "GCM/checkmark-local/x";
+    String elsewhere = "arn:aws:sns:us-east-1:" + SamTemplate.LOCAL_ACCOUNT_ID + ":app/GCM/other";
+    Map<String, Set<String>> granted = new TreeMap<>();
+    for (String function : template.functions().keySet()) {
+      List<Map<String, Object>> statements = template.policyStatements(function);
+      for (String action :
+          List.of("sns:Publish", "sns:DeleteEndpoint", "sns:SetEndpointAttributes")) {
+        if (allowed(statements, new AwsCallRecorder.Call(function, action, endpoint))) {
+          granted.computeIfAbsent(function, f -> new TreeSet<>()).add(action);
+        }
+      }
+      String application = LOCAL_APPLICATIONS + "GCM/checkmark-local";
+      if (allowed(
+          statements,
+          new AwsCallRecorder.Call(function, "sns:CreatePlatformEndpoint", application))) {
+        granted.computeIfAbsent(function, f -> new TreeSet<>()).add("sns:CreatePlatformEndpoint");
+      }
+      assertThat(
+              allowed(
+                  statements,
+                  new AwsCallRecorder.Call(function, "sns:CreatePlatformEndpoint", elsewhere)))
+          .as(function + " on an application not given")
+          .isFalse();
+    }
+    assertThat(granted)
+        .isEqualTo(
+            Map.of(
+                "RegisterPushFunction",
+                Set.of(
+                    "sns:CreatePlatformEndpoint",
+                    "sns:SetEndpointAttributes",
+                    "sns:DeleteEndpoint"),
+                "UnregisterPushFunction",
+                Set.of("sns:DeleteEndpoint"),
+                "NotifyFunction",
+                Set.of("sns:Publish", "sns:DeleteEndpoint"),
+                "DisconnectFunction",
+                Set.of("sns:Publish", "sns:DeleteEndpoint")));
+  }
+
+  /**
    * Alice asks for an upload, puts the file through the presigned URL, sends it to Bob (the send
    * checks the upload), and Bob asks for the download and fetches it.
    */
@@ -598,10 +651,16 @@ class LeastPrivilegeTest {
    * IAM's matching, enough for these policies: an action listed and a resource pattern with {@code
    * *}.
    */
+  /** Allowed by a statement and denied by none, as IAM decides. */
   private static boolean allowed(List<Map<String, Object>> statements, AwsCallRecorder.Call call) {
+    return matches(statements, "Allow", call) && !matches(statements, "Deny", call);
+  }
+
+  private static boolean matches(
+      List<Map<String, Object>> statements, String effect, AwsCallRecorder.Call call) {
     String arn = arnOf(call);
     for (Map<String, Object> statement : statements) {
-      if (!"Allow".equals(statement.get("Effect"))
+      if (!effect.equals(statement.get("Effect"))
           || !values(statement.get("Action")).contains(call.action())) {
         continue;
       }

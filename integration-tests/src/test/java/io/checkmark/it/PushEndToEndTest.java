@@ -125,6 +125,55 @@ class PushEndToEndTest {
   }
 
   @Test
+  void aPhoneThatFetchedIsPushedAtOnceForTheNextMessageEvenIfItsSocketThenWentStale() {
+    Phone alice = Phone.registered();
+    Phone bob = Phone.registered();
+    String endpoint = bob.registerPushAndGoOffline("fcm");
+    try (TestSocket socket = alice.connect()) {
+      request(socket, send(bob, "m-1", "first"));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 1);
+
+    // The app wakes, syncs and acks; then its network goes, so no $disconnect records it.
+    try (TestSocket woken = bob.connect()) {
+      woken.send("{\"action\":\"sync\"}");
+      JsonNode message = next(woken, frame -> frame.path("type").asText().equals("message"));
+      next(woken, frame -> frame.path("type").asText().equals("synced"));
+      request(
+          woken,
+          JSON.createObjectNode()
+              .put("action", "ack")
+              .set("messageIds", JSON.createArrayNode().add(message.path("messageId").asText()))
+              .toString());
+      assertThat(stack.dropWithoutDisconnect(connectionRows(bob).get(0))).isTrue();
+    }
+
+    try (TestSocket socket = alice.connect()) {
+      request(socket, send(bob, "m-2", "second, within 30 s of the first push"));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 2);
+  }
+
+  @Test
+  void aMessageLeftUnackedAsTheAppClosesWakesItWhenItsConnectionCloses() {
+    Phone alice = Phone.registered();
+    Phone bob = Phone.registered();
+    String endpoint;
+    try (TestSocket bobSocket = bob.connect()) {
+      endpoint = bob.registerPush(bobSocket, "fcm");
+      try (TestSocket socket = alice.connect()) {
+        request(socket, send(bob, "m-1", "just as the app closes"));
+      }
+      next(bobSocket, frame -> frame.path("type").asText().equals("message"));
+      // Connected: it came live, so no push while the connection is open.
+      await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> noPushes(endpoint));
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 1);
+    assertThat(queuedCount(bob)).isEqualTo(1);
+  }
+
+  @Test
   void anInvalidTokenIsForgottenAndNeverPushedAgain() {
     Phone alice = Phone.registered();
     Phone bob = Phone.registered();
