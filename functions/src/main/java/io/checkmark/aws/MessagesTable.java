@@ -539,37 +539,25 @@ public final class MessagesTable implements MessageQueue {
 
   @Override
   public List<QueueItem> oldest(DeviceRef owner, int limit) {
-    // The first page only: one request, up to the limit.
-    return table
-        .query(
-            r ->
-                r.queryConditional(
-                        QueryConditional.keyEqualTo(
-                            Key.builder().partitionValue(queueOf(owner)).build()))
-                    .scanIndexForward(true)
-                    .consistentRead(true)
-                    .limit(limit))
-        .iterator()
-        .next()
-        .items()
-        .stream()
-        .map(MessagesTable::queueItemOf)
-        .toList();
+    return firstPage(
+        QueryConditional.keyEqualTo(Key.builder().partitionValue(queueOf(owner)).build()), limit);
   }
 
   @Override
   public List<QueueItem> storedSince(DeviceRef owner, Instant since, int limit) {
+    return firstPage(
+        QueryConditional.sortGreaterThanOrEqualTo(
+            Key.builder()
+                .partitionValue(queueOf(owner))
+                .sortValue(MessageIds.firstIdAt(since))
+                .build()),
+        limit);
+  }
+
+  /** A queue's items the condition selects, oldest first: the first page only, one request. */
+  private List<QueueItem> firstPage(QueryConditional condition, int limit) {
     return table
-        .query(
-            r ->
-                r.queryConditional(
-                        QueryConditional.sortGreaterThanOrEqualTo(
-                            Key.builder()
-                                .partitionValue(queueOf(owner))
-                                .sortValue(MessageIds.firstIdAt(since))
-                                .build()))
-                    .consistentRead(true)
-                    .limit(limit))
+        .query(r -> r.queryConditional(condition).consistentRead(true).limit(limit))
         .iterator()
         .next()
         .items()
