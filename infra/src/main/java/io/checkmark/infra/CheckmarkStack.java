@@ -31,6 +31,7 @@ import software.amazon.awscdk.services.codedeploy.LambdaDeploymentConfig;
 import software.amazon.awscdk.services.codedeploy.LambdaDeploymentGroup;
 import software.amazon.awscdk.services.dynamodb.CfnTable;
 import software.amazon.awscdk.services.iam.CfnPolicy;
+import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.Policy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Alias;
@@ -853,6 +854,7 @@ public final class CheckmarkStack extends Stack {
     String groups = arn("GroupsTable");
     String groupEvents = arn("GroupEventsTable");
     String devicesByPhone = connections + "/index/devicesByPhone";
+    String pushTargets = arn("PushTargetsTable");
     PolicyStatement session = allow(List.of("dynamodb:GetItem"), connections, accounts);
     PolicyStatement manageConnections = manageConnections();
     PolicyStatement findConnections = allow(List.of("dynamodb:Query"), devicesByPhone);
@@ -873,8 +875,19 @@ public final class CheckmarkStack extends Stack {
         "Disconnect",
         new Grants(
             List.of(
+                // The delete returns the row, which names the device whose lastSeen is set.
                 allow(List.of("dynamodb:DeleteItem"), connections),
-                allow(List.of("dynamodb:UpdateItem"), accounts))));
+                allow(List.of("dynamodb:UpdateItem", "dynamodb:GetItem"), accounts),
+                // A device with a push target that closed with something still queued is woken:
+                // its targets, what came while it was connected, its other connections (asked of
+                // the gateway), the collapse marker, the push.
+                allow(
+                    List.of("dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+                    pushTargets),
+                allow(List.of("dynamodb:Query"), messages, devicesByPhone),
+                manageConnections),
+            Map.of(),
+            List.of(onPlatformEndpoints("sns:Publish", "sns:DeleteEndpoint"))));
     grants.put("Default", new Grants(List.of()));
     grants.put("Ping", new Grants(List.of()));
     grants.put(
@@ -883,7 +896,13 @@ public final class CheckmarkStack extends Stack {
             List.of(
                 allow(List.of("dynamodb:PutItem"), pins),
                 allow(List.of("dynamodb:UpdateItem"), rateLimits),
-                allow(List.of("sns:Publish"), "*"))));
+                // SMS to a phone number has no resource ARN to name; push endpoints are not for
+                // this function.
+                allow(List.of("sns:Publish"), "*"),
+                deny(
+                    List.of("sns:Publish"),
+                    Fn.sub(
+                        "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:endpoint/*")))));
     grants.put(
         "VerifyPin",
         new Grants(
@@ -941,6 +960,8 @@ public final class CheckmarkStack extends Stack {
                 session,
                 allow(
                     List.of("dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages),
+                // A device that synced everything ends its push collapse window.
+                allow(List.of("dynamodb:UpdateItem"), pushTargets),
                 allow(List.of("dynamodb:DeleteItem"), connections),
                 manageConnections)));
     grants.put(
@@ -1043,7 +1064,6 @@ public final class CheckmarkStack extends Stack {
                 "MEDIA_UPLOADS_PER_ACCOUNT_PER_HOUR",
                 mediaUploadsPerHour.getValueAsString())));
     grants.put("RequestDownload", new Grants(with(session, readMedia, forgetStale)));
-    String pushTargets = arn("PushTargetsTable");
     Map<String, String> platformApplicationArns = new LinkedHashMap<>();
     platformApplications.forEach(
         application ->
@@ -1473,6 +1493,14 @@ public final class CheckmarkStack extends Stack {
 
   private static PolicyStatement allow(List<String> actions, String... resources) {
     return PolicyStatement.Builder.create().actions(actions).resources(List.of(resources)).build();
+  }
+
+  private static PolicyStatement deny(List<String> actions, String... resources) {
+    return PolicyStatement.Builder.create()
+        .effect(Effect.DENY)
+        .actions(actions)
+        .resources(List.of(resources))
+        .build();
   }
 
   private static List<PolicyStatement> concat(

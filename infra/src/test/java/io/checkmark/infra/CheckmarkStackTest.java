@@ -64,13 +64,15 @@ class CheckmarkStackTest {
     assertThat(
             SynthesizedStack.TEMPLATE.findResources(
                 "AWS::Lambda::Function", Map.of("Properties", Map.of("Timeout", 10))))
-        .as("every route's function and the notifier")
-        .hasSize(24);
+        .as("every route's function")
+        .hasSize(23);
     assertThat(
             SynthesizedStack.TEMPLATE.findResources(
                 "AWS::Lambda::Function", Map.of("Properties", Map.of("Timeout", 60))))
-        .as("the fan-out, which writes and pushes a 1,024-member group's copies")
-        .hasSize(1);
+        .as(
+            "the fan-out, which writes and pushes a 1,024-member group's copies, and the notifier,"
+                + " which may push 100 phones a batch")
+        .hasSize(2);
     SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Alias", 25);
     SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
   }
@@ -239,11 +241,12 @@ class CheckmarkStackTest {
     Map<String, Map<String, Object>> grants =
         SynthesizedStack.TEMPLATE.findResources("AWS::IAM::Policy", Map.of("Condition", "HasPush"));
     assertThat(grants.keySet())
-        .as("registerPush's, unregisterPush's and the notifier's")
-        .hasSize(3)
+        .as("registerPush's, unregisterPush's, the notifier's and disconnect's")
+        .hasSize(4)
         .anyMatch(id -> id.startsWith("RegisterPushFunctionPushPolicy"))
         .anyMatch(id -> id.startsWith("UnregisterPushFunctionPushPolicy"))
-        .anyMatch(id -> id.startsWith("NotifyFunctionPushPolicy"));
+        .anyMatch(id -> id.startsWith("NotifyFunctionPushPolicy"))
+        .anyMatch(id -> id.startsWith("DisconnectFunctionPushPolicy"));
     assertThat(grants)
         .allSatisfy(
             (id, grant) ->
@@ -256,7 +259,12 @@ class CheckmarkStackTest {
         .as("only requestPin's SMS goes to SNS without a platform application given")
         .allSatisfy(
             (id, policy) -> {
-              if (!id.startsWith("RequestPinFunction")) {
+              if (id.startsWith("RequestPinFunction")) {
+                assertThat(policy.toString())
+                    .as("its SMS may go anywhere but to a push endpoint")
+                    .contains(
+                        "{Action=sns:Publish, Effect=Deny, Resource={Fn::Sub=arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:endpoint/*}}");
+              } else {
                 assertThat(policy.toString()).doesNotContain("sns:");
               }
             });

@@ -59,8 +59,19 @@ class ParityTest {
               side.actionsByHandler().get("io.checkmark.handler.RequestPinHandler::handleRequest"))
           .contains("sns:Publish", "ssm:GetParameter if HasTestNumbers");
       assertThat(
+              side.grantsByHandler().get("io.checkmark.handler.RequestPinHandler::handleRequest"))
+          .as("SMS to any number, but never a push endpoint")
+          .contains(
+              "Allow sns:Publish on *",
+              "Deny sns:Publish on arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:endpoint/*");
+      assertThat(
               side.actionsByHandler().get("io.checkmark.handler.VerifyPinHandler::handleRequest"))
           .doesNotContain("ssm:GetParameter if HasTestNumbers");
+      assertThat(side.timeoutByHandler())
+          .hasSize(25)
+          .containsEntry("io.checkmark.handler.SendHandler::handleRequest", 10)
+          .containsEntry("io.checkmark.handler.FanOutHandler::handleRequest", 60)
+          .containsEntry("io.checkmark.handler.NotifyHandler::handleRequest", 60);
       assertThat(
               side.variablesByHandler()
                   .get("io.checkmark.handler.RequestPinHandler::handleRequest"))
@@ -156,8 +167,12 @@ class ParityTest {
               "APNS_SANDBOX_PLATFORM_APPLICATION_ARN", "${ApnsSandboxPlatformApplicationArn}")
           .containsEntry("FCM_PLATFORM_APPLICATION_ARN", "${FcmPlatformApplicationArn}")
           .containsEntry("PUSH_TARGETS_TABLE", "${PushTargetsTable}");
-      assertThat(side.actionsByHandler().get("io.checkmark.handler.NotifyHandler::handleRequest"))
-          .contains("sns:Publish if HasPush", "sns:DeleteEndpoint if HasPush");
+      for (String waker : List.of("Notify", "Disconnect")) {
+        assertThat(
+                side.actionsByHandler()
+                    .get("io.checkmark.handler." + waker + "Handler::handleRequest"))
+            .contains("sns:Publish if HasPush", "sns:DeleteEndpoint if HasPush");
+      }
       assertThat(
               side.actionsByHandler()
                   .get("io.checkmark.handler.RegisterPushHandler::handleRequest"))
@@ -275,6 +290,21 @@ class ParityTest {
             "Action: [sns:Publish, sns:DeleteEndpoint]",
             "Action: sns:DeleteEndpoint",
             "IAM actions per handler"),
+        Arguments.of(
+            "Deny on one side only",
+            "            - Effect: Deny\n              Action: sns:Publish\n              Resource: !Sub arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:endpoint/*\n",
+            "",
+            "IAM actions and resources per handler"),
+        Arguments.of(
+            "Deny turned Allow on one side only",
+            "- Effect: Deny\n              Action: sns:Publish",
+            "- Effect: Allow\n              Action: sns:Publish",
+            "IAM actions and resources per handler"),
+        Arguments.of(
+            "timeout on one side only",
+            "      Timeout: 60\n      LoggingConfig:\n        LogGroup: !Ref NotifyFunctionLogGroup\n",
+            "      LoggingConfig:\n        LogGroup: !Ref NotifyFunctionLogGroup\n",
+            "timeout per handler"),
         Arguments.of(
             "statement's condition on one side only",
             "- HasPush\n              - Effect: Allow\n                Action: sns:CreatePlatformEndpoint",

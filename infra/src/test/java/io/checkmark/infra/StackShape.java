@@ -22,11 +22,11 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
  * keys and their types, indexes, stream and TTL, each bucket and bucket policy with all their
  * properties, the environment variables of each handler's function and their values, the IAM
  * actions it is granted and the resources of each (an action granted only under a condition is
- * named with it, a resource that is there only under a condition is written with it), the retention
- * of each handler's log group, each alarm (by logical id) with the metrics it watches (a function's
- * by its handler), its statistic, threshold and periods, the alarms that roll back each handler's
- * canary deploys, and the streams that run functions, with every setting of their event source
- * mappings (filter patterns compared as JSON, not as text).
+ * named with it, a resource that is there only under a condition is written with it), the timeout
+ * of each handler's function, the retention of each handler's log group, each alarm (by logical id)
+ * with the metrics it watches (a function's by its handler), its statistic, threshold and periods,
+ * the alarms that roll back each handler's canary deploys, and the streams that run functions, with
+ * every setting of their event source mappings (filter patterns compared as JSON, not as text).
  *
  * <p>Where intrinsic functions are compared, {@code Ref}, {@code Fn::GetAtt}, {@code Fn::Sub} and
  * {@code Fn::Join} are written as the {@code Fn::Sub} text they amount to, so that CDK's joins of
@@ -46,6 +46,7 @@ record StackShape(
     Map<String, Map<String, String>> variablesByHandler,
     Map<String, Set<String>> actionsByHandler,
     Map<String, Set<String>> grantsByHandler,
+    Map<String, Integer> timeoutByHandler,
     Map<String, String> logRetentionByHandler,
     Set<String> alarms,
     Map<String, Set<String>> rollbackAlarmsByHandler,
@@ -214,6 +215,10 @@ record StackShape(
                 });
           }
         });
+    Map<String, Integer> timeoutByHandler = new TreeMap<>();
+    functions
+        .values()
+        .forEach(function -> timeoutByHandler.put(function.handler(), function.timeoutSeconds()));
     Map<String, String> logRetentionByHandler = new TreeMap<>();
     resources.forEach(
         (id, resource) -> {
@@ -279,6 +284,7 @@ record StackShape(
         variablesByHandler,
         actionsByHandler,
         grantsByHandler,
+        timeoutByHandler,
         logRetentionByHandler,
         alarms,
         rollbackAlarmsByHandler,
@@ -309,6 +315,7 @@ record StackShape(
         grantsByHandler,
         other.grantsByHandler,
         differences);
+    compare("timeout per handler", timeoutByHandler, other.timeoutByHandler, differences);
     compare(
         "log retention per handler",
         logRetentionByHandler,
