@@ -884,7 +884,11 @@ public final class CheckmarkStack extends Stack {
                 allow(
                     List.of("dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
                     pushTargets),
-                allow(List.of("dynamodb:Query"), messages, devicesByPhone),
+                allow(
+                    List.of("dynamodb:Query"),
+                    messages,
+                    devicesByPhone,
+                    pushTargets + "/index/devicesByEndpoint"),
                 manageConnections),
             Map.of(),
             List.of(onPlatformEndpoints("sns:Publish", "sns:DeleteEndpoint"))));
@@ -1094,7 +1098,13 @@ public final class CheckmarkStack extends Stack {
     grants.put(
         "UnregisterPush",
         new Grants(
-            with(session, allow(List.of("dynamodb:DeleteItem"), pushTargets), forgetStale),
+            with(
+                session,
+                allow(List.of("dynamodb:DeleteItem"), pushTargets),
+                // The endpoint is deleted only if no other device took its token meanwhile.
+                with(
+                    allow(List.of("dynamodb:Query"), pushTargets + "/index/devicesByEndpoint"),
+                    forgetStale)),
             Map.of(),
             List.of(onPlatformEndpoints("sns:DeleteEndpoint"))));
     return grants;
@@ -1188,6 +1198,9 @@ public final class CheckmarkStack extends Stack {
                 allow(
                     List.of("dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
                     arn("PushTargetsTable")),
+                allow(
+                    List.of("dynamodb:Query"),
+                    arn("PushTargetsTable") + "/index/devicesByEndpoint"),
                 allow(List.of("dynamodb:GetItem"), arn("AccountsTable")),
                 allow(List.of("dynamodb:Query"), connections + "/index/devicesByPhone"),
                 allow(List.of("dynamodb:DeleteItem"), connections),
@@ -1513,6 +1526,12 @@ public final class CheckmarkStack extends Stack {
   private static Map<String, String> with(Map<String, String> shared, Map<String, String> own) {
     Map<String, String> all = new LinkedHashMap<>(shared);
     all.putAll(own);
+    return all;
+  }
+
+  private static List<PolicyStatement> with(PolicyStatement first, List<PolicyStatement> rest) {
+    List<PolicyStatement> all = new ArrayList<>(List.of(first));
+    all.addAll(rest);
     return all;
   }
 

@@ -133,6 +133,7 @@ class LeastPrivilegeTest {
             "NotifyFunction dynamodb:UpdateItem",
             "NotifyFunction execute-api:ManageConnections",
             "DisconnectFunction sns:Publish",
+            "DisconnectFunction sns:DeleteEndpoint",
             "DisconnectFunction dynamodb:Query",
             "SyncFunction dynamodb:UpdateItem");
     assertThat(AwsCallRecorder.CALLS)
@@ -259,9 +260,10 @@ class LeastPrivilegeTest {
   /**
    * Alice registers a push token, replaces it with another, unregisters and registers again (apns);
    * bob registers alice's first token (it moves), then one of his own. A message to bob while he is
-   * connected (his connection asked of the gateway), which he leaves unacked as he disconnects (so
-   * the disconnect wakes him), then one while he is offline after the platform refused his token
-   * (the push fails, the token is forgotten).
+   * connected (his connection asked of the gateway), which he leaves unacked as he disconnects
+   * after the platform refused his token (the disconnect's push fails, the token is forgotten);
+   * then alice, offline with a token the platform refused, gets a message (the notify function's
+   * push fails, the token is forgotten).
    */
   private static void exercisePush(
       LocalStack stack, String alice, String aliceKey, String bob, String bobKey) throws Exception {
@@ -288,16 +290,29 @@ class LeastPrivilegeTest {
                           call ->
                               call.signer().equals("NotifyFunction")
                                   && call.action().equals("execute-api:ManageConnections")));
-    }
-    await().atMost(Duration.ofSeconds(5)).until(() -> stack.openConnectionIds().isEmpty());
-    stack.invalidatePushToken(bobToken);
-    try (TestSocket aliceSocket =
-        TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(alice, aliceKey))) {
-      reply(aliceSocket, sendTo(bob, "n-2"));
+      // The platform refuses bob's token before his connection closes with n-1 unacked: the
+      // disconnect's push fails and forgets it.
+      stack.invalidatePushToken(bobToken);
     }
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> stack.pushEndpointsOfToken(bobToken).isEmpty());
+    // Alice, offline with a token the platform then refuses, gets a message: the notify
+    // function's push fails and forgets it.
+    String aliceAgain = "token-" + java.util.UUID.randomUUID();
+    try (TestSocket aliceSocket =
+        TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(alice, aliceKey))) {
+      reply(aliceSocket, registerPush("fcm", aliceAgain));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> stack.openConnectionIds().isEmpty());
+    stack.invalidatePushToken(aliceAgain);
+    try (TestSocket bobSocket =
+        TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(bob, bobKey))) {
+      reply(bobSocket, sendTo(alice, "n-2"));
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> stack.pushEndpointsOfToken(aliceAgain).isEmpty());
   }
 
   private static String sendTo(String phone, String clientId) {
