@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.checkmark.client.CheckmarkClient;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.TestSocket;
 import io.checkmark.testsupport.Phones;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,6 +154,27 @@ class PushEndToEndTest {
       request(socket, send(bob, "m-2", "second, within 30 s of the first push"));
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 2);
+  }
+
+  @Test
+  void afterTheSdksBackgroundFetchTheNextMessagePushesAtOnce() throws Exception {
+    Phone alice = Phone.registered();
+    Phone bob = Phone.registered();
+    String endpoint = bob.registerPushAndGoOffline("fcm");
+    try (TestSocket socket = alice.connect()) {
+      request(socket, send(bob, "m-1", "first"));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 1);
+
+    CheckmarkClient app =
+        CheckmarkClient.builder(stack.webSocketUrl()).credentials(bob.phone, bob.key).build();
+    assertThat(app.fetchOnPush(Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS)).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> connectionRows(bob).isEmpty());
+
+    try (TestSocket socket = alice.connect()) {
+      request(socket, send(bob, "m-2", "second"));
+    }
+    await().atMost(Duration.ofSeconds(3)).until(() -> pushesTo(endpoint).size() == 2);
   }
 
   @Test

@@ -178,8 +178,11 @@ public final class LocalStack implements AutoCloseable {
               parts.traffic,
               new InvocationConsole(options.console(), options.logFrames()));
       parts.routeKeys = parts.gateway.routeKeys();
+      // A thread per stream, as Lambda polls each event source mapping on its own: a backlog of
+      // group fan-outs does not hold up pushes.
       parts.streamPoller =
-          Executors.newSingleThreadScheduledExecutor(daemonThreads("stream-event-source"));
+          Executors.newScheduledThreadPool(
+              Math.max(1, template.streamSources().size()), daemonThreads("stream-event-source"));
       parts.streamClients = adminClient(parts.dynamoDbEndpoint, options.region());
       parts.streamsClient = adminStreamsClient(parts.dynamoDbEndpoint, options.region());
       InvocationConsole streamConsole = new InvocationConsole(options.console(), false);
