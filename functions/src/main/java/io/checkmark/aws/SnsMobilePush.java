@@ -13,10 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.AuthorizationErrorException;
 import software.amazon.awssdk.services.sns.model.EndpointDisabledException;
 import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.NotFoundException;
+import software.amazon.awssdk.services.sns.model.PlatformApplicationDisabledException;
 
 /**
  * Push through Amazon SNS mobile push: one platform endpoint per token in the platform's
@@ -73,6 +75,11 @@ public final class SnsMobilePush implements MobilePush {
           sns.createPlatformEndpoint(
                   r -> r.platformApplicationArn(applications.get(platform)).token(token))
               .endpointArn();
+    } catch (PlatformApplicationDisabledException
+        | AuthorizationErrorException
+        | NotFoundException unavailable) {
+      LOG.error("SNS refused a registration in {}: {}", platform, unavailable.toString());
+      throw new PlatformUnavailable(platform, unavailable.awsErrorDetails().errorCode());
     } catch (InvalidParameterException refused) {
       Matcher existing =
           EXISTING_ENDPOINT.matcher(String.valueOf(refused.awsErrorDetails().errorMessage()));

@@ -14,6 +14,8 @@ public interface MobilePush {
   /**
    * The enabled endpoint for the token (the same one each time for the same token), or empty when
    * the platform refuses the token.
+   *
+   * @throws PlatformUnavailable when the platform's application cannot take it
    */
   Optional<String> endpointFor(PushPlatform platform, String token);
 
@@ -22,6 +24,16 @@ public interface MobilePush {
 
   /** Deletes an endpoint; deleting one that is gone is not an error. */
   void deleteEndpoint(String endpoint);
+
+  /**
+   * The platform's application cannot take registrations now (disabled, deleted, or this deployment
+   * may not use it): the operator's to fix, not the client's.
+   */
+  final class PlatformUnavailable extends RuntimeException {
+    public PlatformUnavailable(PushPlatform platform, String reason) {
+      super(platform.wireName() + " push application unavailable: " + reason);
+    }
+  }
 
   /**
    * What became of a push: sent; the endpoint is disabled or gone (the platform said its token is

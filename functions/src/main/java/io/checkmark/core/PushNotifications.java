@@ -75,15 +75,23 @@ public final class PushNotifications {
               + platform.wireName()
               + " is not set up on this server: its operator has not given a platform application");
     }
+    Optional<String> created;
+    try {
+      created = mobilePush.endpointFor(platform, token);
+    } catch (MobilePush.PlatformUnavailable unavailable) {
+      throw Refusal.invalid(
+          "push through "
+              + platform.wireName()
+              + " is not available on this server now (its platform application is disabled or"
+              + " missing): the operator must fix it; try again later");
+    }
     String endpoint =
-        mobilePush
-            .endpointFor(platform, token)
-            .orElseThrow(
-                () ->
-                    Refusal.invalid(
-                        "the push service refused this token as not a "
-                            + platform.wireName()
-                            + " token"));
+        created.orElseThrow(
+            () ->
+                Refusal.invalid(
+                    "the push service refused this token as not a "
+                        + platform.wireName()
+                        + " token"));
     PushTarget target =
         new PushTarget(
             device.device(), device.keyGeneration(), platform, endpoint, clock.instant(), null);

@@ -743,6 +743,7 @@ final class InMemoryPorts {
     final Set<String> deleted = new HashSet<>();
     final List<String> pushed = new ArrayList<>();
     final Set<String> failingEndpoints = new HashSet<>();
+    final Set<PushPlatform> unavailable = EnumSet.noneOf(PushPlatform.class);
     boolean failing;
 
     @Override
@@ -752,6 +753,9 @@ final class InMemoryPorts {
 
     @Override
     public synchronized Optional<String> endpointFor(PushPlatform platform, String token) {
+      if (unavailable.contains(platform)) {
+        throw new PlatformUnavailable(platform, "disabled");
+      }
       if (refusedTokens.contains(token)) {
         return Optional.empty();
       }

@@ -36,6 +36,13 @@ class PushRulesTest {
   }
 
   @Test
+  void registrationThroughAnApplicationThatCannotTakeItSaysTheOperatorMustFixIt() {
+    platforms.unavailable.add(PushPlatform.FCM);
+    assertRefused(() -> core.pushes.register(alice, "fcm", "token"), "the operator must fix it");
+    assertThat(core.ports.pushTargets.byDevice).isEmpty();
+  }
+
+  @Test
   void registrationRefusesATokenThePlatformRefuses() {
     platforms.refusedTokens.add("bogus");
     assertRefused(() -> core.pushes.register(alice, "fcm", "bogus"), "refused this token");
