@@ -22,6 +22,13 @@ public record Connection(
     return phone != null;
   }
 
+  /** Whether it is logged in as this device, under this registration. */
+  public boolean isOf(DeviceRef device, long keyGeneration) {
+    return isLoggedIn()
+        && device.equals(device())
+        && Long.valueOf(keyGeneration).equals(this.keyGeneration);
+  }
+
   /** The device it is logged in as; rows written before devices existed are the primary's. */
   public DeviceRef device() {
     return new DeviceRef(phone, deviceId == null ? Account.PRIMARY : deviceId);

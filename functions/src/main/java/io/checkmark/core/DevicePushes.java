@@ -53,9 +53,7 @@ public final class DevicePushes {
             .orElse(-1);
     for (QueueItem item : phoneItems) {
       for (Connection connection : live) {
-        if (connection.keyGeneration() != null
-            && connection.keyGeneration() == current
-            && connection.device().equals(item.owner())) {
+        if (connection.isOf(item.owner(), current)) {
           pushTo(connection, item);
         }
       }

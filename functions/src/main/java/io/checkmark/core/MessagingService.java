@@ -336,11 +336,7 @@ public final class MessagingService {
     boolean bound =
         connections
             .find(session.connectionId())
-            .filter(
-                connection ->
-                    connection.isLoggedIn()
-                        && session.device().equals(connection.device())
-                        && Long.valueOf(session.keyGeneration()).equals(connection.keyGeneration()))
+            .filter(connection -> connection.isOf(session.device(), session.keyGeneration()))
             .isPresent();
     if (!bound) {
       throw new SessionChanged(session.connectionId());

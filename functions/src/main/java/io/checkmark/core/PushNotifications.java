@@ -214,9 +214,7 @@ public final class PushNotifications {
   private boolean isOnline(PushTarget target, List<Connection> open) {
     boolean online = false;
     for (Connection connection : open) {
-      if (!connection.isLoggedIn()
-          || !target.device().equals(connection.device())
-          || !Long.valueOf(target.keyGeneration()).equals(connection.keyGeneration())) {
+      if (!connection.isOf(target.device(), target.keyGeneration())) {
         continue;
       }
       switch (gateway.liveness(connection.id())) {

@@ -374,18 +374,19 @@ public final class Composition {
    * built at the first use.
    */
   private final class MobilePushOnFirstUse implements MobilePush {
+    private final Map<PushPlatform, String> applications = platformApplications();
     private MobilePush sns;
 
     private synchronized MobilePush sns() {
       if (sns == null) {
-        sns = new SnsMobilePush(Composition.this.sns(), platformApplications());
+        sns = new SnsMobilePush(Composition.this.sns(), applications);
       }
       return sns;
     }
 
     @Override
     public boolean supports(PushPlatform platform) {
-      return platformApplications().containsKey(platform);
+      return applications.containsKey(platform);
     }
 
     @Override

@@ -199,10 +199,7 @@ final class InMemoryPorts {
     /** The write-time check every session's write carries (ConnectionsTable.stillBound). */
     synchronized void requireBound(Session session) {
       Connection connection = byId.get(session.connectionId());
-      if (connection == null
-          || !connection.isLoggedIn()
-          || !session.device().equals(connection.device())
-          || !Long.valueOf(session.keyGeneration()).equals(connection.keyGeneration())) {
+      if (connection == null || !connection.isOf(session.device(), session.keyGeneration())) {
         throw new SessionChanged(session.connectionId());
       }
     }
