@@ -204,10 +204,10 @@ public final class BenchmarkSuite {
       try (DynamoDbClient dynamoDb = ProjectStack.dynamoDb(stack)) {
         new GroupFanOutBenchmark(stack, dynamoDb)
             .run(report, size.groupSizes(), size.groupMessages());
+        new MediaBenchmark(stack).run(report, size.mediaFileSizes());
+        new PushBenchmark(stack, dynamoDb)
+            .run(report, size.pushSendsPerPhase(), size.pushMixPhones(), size.pushMix());
       }
-      new MediaBenchmark(stack).run(report, size.mediaFileSizes());
-      new PushBenchmark(stack)
-          .run(report, size.pushSendsPerPhase(), size.pushMixPhones(), size.pushMix());
       chart.add("end to end, half load", endToEnd.halfLoadLatency(), "#d62728");
       String[] colours = {"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"};
       int colour = 0;

@@ -4,7 +4,6 @@ import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.Listener;
 import io.checkmark.local.LocalStack;
 import io.checkmark.protocol.MessageFrame;
-import io.checkmark.testsupport.ProjectStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -45,6 +45,7 @@ final class PushBenchmark {
   private static final int RECIPIENTS_PER_GROUP = 30;
 
   private final LocalStack stack;
+  private final DynamoDbClient dynamoDb;
   private final Devices devices;
 
   /** Phones pushed that have not finished their fetch yet. */
@@ -58,8 +59,9 @@ final class PushBenchmark {
 
   private final ExecutorService fetchers = Executors.newCachedThreadPool();
 
-  PushBenchmark(LocalStack stack) {
+  PushBenchmark(LocalStack stack, DynamoDbClient dynamoDb) {
     this.stack = stack;
+    this.dynamoDb = dynamoDb;
     this.devices = new Devices(stack);
   }
 
@@ -377,20 +379,18 @@ final class PushBenchmark {
   private long queued(List<Sleeper> sleepers) {
     String table = stack.environmentOf("SendFunction").get("MESSAGES_TABLE");
     long count = 0;
-    try (var dynamoDb = ProjectStack.dynamoDb(stack)) {
-      for (Sleeper sleeper : sleepers) {
-        count +=
-            dynamoDb
-                .query(
-                    r ->
-                        r.tableName(table)
-                            .keyConditionExpression("#queue = :queue")
-                            .expressionAttributeNames(Map.of("#queue", "queue"))
-                            .expressionAttributeValues(
-                                Map.of(":queue", AttributeValue.fromS(sleeper.device().phone())))
-                            .select("COUNT"))
-                .count();
-      }
+    for (Sleeper sleeper : sleepers) {
+      count +=
+          dynamoDb
+              .query(
+                  r ->
+                      r.tableName(table)
+                          .keyConditionExpression("#queue = :queue")
+                          .expressionAttributeNames(Map.of("#queue", "queue"))
+                          .expressionAttributeValues(
+                              Map.of(":queue", AttributeValue.fromS(sleeper.device().phone())))
+                          .select("COUNT"))
+              .count();
     }
     return count;
   }
@@ -448,22 +448,20 @@ final class PushBenchmark {
   }
 
   private String endpointOf(Devices.Device device) {
-    try (var dynamoDb = ProjectStack.dynamoDb(stack)) {
-      return dynamoDb
-          .getItem(
-              r ->
-                  r.tableName(stack.environmentOf("NotifyFunction").get("PUSH_TARGETS_TABLE"))
-                      .key(
-                          Map.of(
-                              "phone",
-                              AttributeValue.fromS(device.phone()),
-                              "device",
-                              AttributeValue.fromN("1")))
-                      .consistentRead(true))
-          .item()
-          .get("endpoint")
-          .s();
-    }
+    return dynamoDb
+        .getItem(
+            r ->
+                r.tableName(stack.environmentOf("NotifyFunction").get("PUSH_TARGETS_TABLE"))
+                    .key(
+                        Map.of(
+                            "phone",
+                            AttributeValue.fromS(device.phone()),
+                            "device",
+                            AttributeValue.fromN("1")))
+                    .consistentRead(true))
+        .item()
+        .get("endpoint")
+        .s();
   }
 
   private CheckmarkClient client(Devices.Device device, Listener listener) {

@@ -88,12 +88,7 @@ class PushEndToEndTest {
       }
       JsonNode message = next(bobSocket, frame -> frame.path("type").asText().equals("message"));
       // Bob's ack queues a delivered receipt for alice, who is offline now: receipts never push.
-      request(
-          bobSocket,
-          JSON.createObjectNode()
-              .put("action", "ack")
-              .set("messageIds", JSON.createArrayNode().add(message.path("messageId").asText()))
-              .toString());
+      ack(bobSocket, message);
       await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> noPushes(bobEndpoint));
     }
     assertThat(pushesTo(aliceEndpoint)).isEmpty();
@@ -118,9 +113,7 @@ class PushEndToEndTest {
     }
     assertThat(connectionRows(bob)).as("the stale row, with no $disconnect").hasSize(1);
 
-    try (TestSocket socket = alice.connect()) {
-      request(socket, send(bob, "m-1", "hello?"));
-    }
+    alice.connectAndSend(bob, "m-1", "hello?");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 1);
     assertThat(connectionRows(bob)).isEmpty();
@@ -131,9 +124,7 @@ class PushEndToEndTest {
     Phone alice = Phone.registered();
     Phone bob = Phone.registered();
     String endpoint = bob.registerPushAndGoOffline("fcm");
-    try (TestSocket socket = alice.connect()) {
-      request(socket, send(bob, "m-1", "first"));
-    }
+    alice.connectAndSend(bob, "m-1", "first");
     await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 1);
 
     // The app wakes, syncs and acks; then its network goes, so no $disconnect records it.
@@ -141,18 +132,11 @@ class PushEndToEndTest {
       woken.send("{\"action\":\"sync\"}");
       JsonNode message = next(woken, frame -> frame.path("type").asText().equals("message"));
       next(woken, frame -> frame.path("type").asText().equals("synced"));
-      request(
-          woken,
-          JSON.createObjectNode()
-              .put("action", "ack")
-              .set("messageIds", JSON.createArrayNode().add(message.path("messageId").asText()))
-              .toString());
+      ack(woken, message);
       assertThat(stack.dropWithoutDisconnect(connectionRows(bob).get(0))).isTrue();
     }
 
-    try (TestSocket socket = alice.connect()) {
-      request(socket, send(bob, "m-2", "second, within 30 s of the first push"));
-    }
+    alice.connectAndSend(bob, "m-2", "second, within 30 s of the first push");
     await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 2);
   }
 
@@ -161,9 +145,7 @@ class PushEndToEndTest {
     Phone alice = Phone.registered();
     Phone bob = Phone.registered();
     String endpoint = bob.registerPushAndGoOffline("fcm");
-    try (TestSocket socket = alice.connect()) {
-      request(socket, send(bob, "m-1", "first"));
-    }
+    alice.connectAndSend(bob, "m-1", "first");
     await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 1);
 
     CheckmarkClient app =
@@ -171,9 +153,7 @@ class PushEndToEndTest {
     assertThat(app.fetchOnPush(Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS)).isEqualTo(1);
     await().atMost(Duration.ofSeconds(5)).until(() -> connectionRows(bob).isEmpty());
 
-    try (TestSocket socket = alice.connect()) {
-      request(socket, send(bob, "m-2", "second"));
-    }
+    alice.connectAndSend(bob, "m-2", "second");
     await().atMost(Duration.ofSeconds(3)).until(() -> pushesTo(endpoint).size() == 2);
   }
 
@@ -184,9 +164,7 @@ class PushEndToEndTest {
     String endpoint;
     try (TestSocket bobSocket = bob.connect()) {
       endpoint = bob.registerPush(bobSocket, "fcm");
-      try (TestSocket socket = alice.connect()) {
-        request(socket, send(bob, "m-1", "just as the app closes"));
-      }
+      alice.connectAndSend(bob, "m-1", "just as the app closes");
       next(bobSocket, frame -> frame.path("type").asText().equals("message"));
       // Connected: it came live, so no push while the connection is open.
       await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> noPushes(endpoint));
@@ -203,16 +181,12 @@ class PushEndToEndTest {
     String endpoint = bob.registerPushAndGoOffline("fcm");
     assertThat(stack.invalidatePushToken(bob.token)).containsExactly(endpoint);
 
-    try (TestSocket socket = alice.connect()) {
-      request(socket, send(bob, "m-1", "first"));
-    }
+    alice.connectAndSend(bob, "m-1", "first");
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> pushTargetOf(bob) == null && stack.pushEndpointsOfToken(bob.token).isEmpty());
 
-    try (TestSocket socket = alice.connect()) {
-      request(socket, send(bob, "m-2", "second"));
-    }
+    alice.connectAndSend(bob, "m-2", "second");
     await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> noPushes(endpoint));
     assertThat(queuedCount(bob)).as("nothing is lost: both wait for sync").isEqualTo(2);
   }
@@ -227,9 +201,7 @@ class PushEndToEndTest {
     try (TestSocket bobSocket = bob.connect()) {
       assertThat(bob.registerPush(bobSocket, "apns")).isEqualTo(endpoint);
     }
-    try (TestSocket socket = alice.connect()) {
-      request(socket, send(bob, "m-1", "back?"));
-    }
+    alice.connectAndSend(bob, "m-1", "back?");
     await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 1);
   }
 
@@ -243,14 +215,10 @@ class PushEndToEndTest {
     assertThat(bob.registerPushAndGoOffline("fcm")).isEqualTo(endpoint);
     assertThat(pushTargetOf(alice)).as("alice's target, detached").isNull();
 
-    try (TestSocket socket = carol.connect()) {
-      request(socket, send(alice, "m-1", "to alice"));
-    }
+    carol.connectAndSend(alice, "m-1", "to alice");
     await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> noPushes(endpoint));
 
-    try (TestSocket socket = carol.connect()) {
-      request(socket, send(bob, "m-2", "to bob"));
-    }
+    carol.connectAndSend(bob, "m-2", "to bob");
     await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 1);
   }
 
@@ -265,9 +233,7 @@ class PushEndToEndTest {
           .isEqualTo("pushUnregistered");
     }
     assertThat(stack.pushEndpointsOfToken(bob.token)).isEmpty();
-    try (TestSocket socket = alice.connect()) {
-      request(socket, send(bob, "m-1", "hello"));
-    }
+    alice.connectAndSend(bob, "m-1", "hello");
     await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> noPushes(endpoint));
   }
 
@@ -375,6 +341,14 @@ class PushEndToEndTest {
       return pushTargetOf(this).get("endpoint").s();
     }
 
+    /** Connects, sends one message and closes once it is accepted. */
+    void connectAndSend(Phone to, String clientId, String body) {
+      try (TestSocket socket = connect()) {
+        assertThat(request(socket, send(to, clientId, body)).path("type").asText())
+            .isEqualTo("accepted");
+      }
+    }
+
     /** Registers the token, then closes the connection (an app going to the background). */
     String registerPushAndGoOffline(String platform) {
       String endpoint;
@@ -393,6 +367,16 @@ class PushEndToEndTest {
         .put("id", clientId)
         .put("body", body)
         .toString();
+  }
+
+  /** Acks a message received on the socket, and waits for the reply. */
+  private static void ack(TestSocket socket, JsonNode message) {
+    request(
+        socket,
+        JSON.createObjectNode()
+            .put("action", "ack")
+            .set("messageIds", JSON.createArrayNode().add(message.path("messageId").asText()))
+            .toString());
   }
 
   private static List<Map<String, Object>> pushesTo(String endpoint) {
