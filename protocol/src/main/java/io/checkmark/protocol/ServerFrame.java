@@ -8,6 +8,8 @@ package io.checkmark.protocol;
 public sealed interface ServerFrame
     permits Accepted,
         Acked,
+        BlockList,
+        Blocked,
         DeviceLinked,
         DeviceUnlinked,
         Devices,
@@ -24,10 +26,14 @@ public sealed interface ServerFrame
         MessageFrame,
         PinSent,
         Pong,
+        Presence,
+        PrivacySet,
         PushRegistered,
         PushUnregistered,
         ReceiptFrame,
         ReceiptSent,
         Registered,
         Synced,
+        TypingFrame,
+        Unblocked,
         UploadUrl {}

@@ -136,6 +136,14 @@ class WireJsonTest {
       new LoggedIn("+14155550100", 2),
       new ErrorFrame("RATE_LIMITED", "slow down", "send", "c-2", 3, null),
       new Synced(2, true),
+      new TypingFrame("+14155550101", null, "typing"),
+      new TypingFrame("+14155550101", "g-1", "paused"),
+      new Presence("+14155550101", true, 1_700_000_040_000L),
+      new Presence("+14155550101", false, null),
+      new PrivacySet(),
+      new Blocked("+14155550101"),
+      new Unblocked("+14155550101"),
+      new BlockList(java.util.List.of("+14155550101", "+14155550102")),
     };
     for (ServerFrame frame : frames) {
       WireJson.Received received =
@@ -146,10 +154,18 @@ class WireJsonTest {
     }
   }
 
+  @Test
+  void aHiddenLastSeenIsWrittenAsNullNotLeftOut() {
+    assertThat(WireJson.write(new Presence("+14155550101", false, null)))
+        .isEqualTo(
+            "{\"type\":\"presence\",\"phone\":\"+14155550101\",\"online\":false,"
+                + "\"lastSeen\":null}");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "{\"type\":\"typing\",\"from\":\"+14155550100\"}",
+        "{\"type\":\"poll\",\"from\":\"+14155550100\"}",
         "{\"messageId\":\"m-1\"}",
         "[1,2]",
         "not json",

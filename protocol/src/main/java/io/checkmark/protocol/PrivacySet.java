@@ -1,0 +1,4 @@
+package io.checkmark.protocol;
+
+/** The reply to {@code setPrivacy}: the setting holds from now on. */
+public record PrivacySet() implements ServerFrame {}
