@@ -29,6 +29,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -182,6 +183,36 @@ class LeastPrivilegeTest {
             "SetPrivacyFunction dynamodb:UpdateItem table/AccountsTable",
             "BlockFunction dynamodb:UpdateItem table/AccountsTable",
             "UnblockFunction dynamodb:UpdateItem table/AccountsTable");
+    assertThat(AwsCallRecorder.CALLS)
+        .as("last seen recorded at connect, at login and by every logged-in action's session")
+        .extracting(call -> call.signer() + " " + call.action() + " " + call.resource())
+        .containsAll(
+            Stream.of(
+                    "Connect",
+                    "Login",
+                    "Send",
+                    "Sync",
+                    "Ack",
+                    "Read",
+                    "ApproveLink",
+                    "ListDevices",
+                    "UnlinkDevice",
+                    "CreateGroup",
+                    "UpdateGroup",
+                    "LeaveGroup",
+                    "GetGroup",
+                    "RequestUpload",
+                    "RequestDownload",
+                    "RegisterPush",
+                    "UnregisterPush",
+                    "Typing",
+                    "Presence",
+                    "SetPrivacy",
+                    "Block",
+                    "Unblock",
+                    "ListBlocked")
+                .map(function -> function + "Function dynamodb:UpdateItem table/AccountsTable")
+                .toList());
     assertThat(AwsCallRecorder.CALLS)
         .as("typing posted to the recipient's connection")
         .extracting(call -> call.signer() + " " + call.action())
