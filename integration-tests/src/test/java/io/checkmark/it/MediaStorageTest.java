@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,13 +133,15 @@ class MediaStorageTest {
 
     // The refusal itself is asserted: S3Proxy may close the connection after it, so a second
     // PUT could meet a socket the server already dropped.
-    HttpResponse<String> refused =
-        await()
-            .atMost(Duration.ofSeconds(10))
-            .until(
-                () -> send(grant, "image/jpeg", sha256(blob), blob),
-                response -> response.statusCode() == 403);
-    assertThat(refused.body()).contains("AccessDenied");
+    AtomicReference<HttpResponse<String>> refused = new AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              refused.set(send(grant, "image/jpeg", sha256(blob), blob));
+              return refused.get().statusCode() == 403;
+            });
+    assertThat(refused.get().body()).contains("AccessDenied");
   }
 
   @Test
