@@ -9,6 +9,7 @@ import io.checkmark.core.DeviceRef;
 import io.checkmark.core.Metrics;
 import io.checkmark.core.QueueItem;
 import io.checkmark.core.RegistrationService;
+import io.checkmark.core.Typing;
 import io.checkmark.handler.AckHandler;
 import io.checkmark.handler.Composition;
 import io.checkmark.handler.Frames;
@@ -225,6 +226,13 @@ final class WarmLatencyBenchmark {
     @Override
     public PushResult pushLinked(String connectionId, DeviceRef device, String deviceKey) {
       return PushResult.DELIVERED;
+    }
+
+    @Override
+    public PushResult pushTyping(String connectionId, Typing typing) {
+      return WireJson.write(Frames.typing(typing)).isEmpty()
+          ? PushResult.FAILED
+          : PushResult.DELIVERED;
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
@@ -33,7 +34,10 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * read as accounts without linked devices); linked devices sit in the map {@code devices}, keyed by
  * id. {@code keyGeneration} grows with each registration, in the same write that replaces the
  * primary and clears {@code devices}; {@code nextDeviceId} only grows, so ids are never reused. One
- * item holds the whole account, so each change to its devices is one conditional write.
+ * item holds the whole account, so each change to its devices is one conditional write. The phones
+ * it blocks are the string set {@code blocked} (absent while empty: an account that blocks nobody
+ * reads no larger than before) and {@code hidesLastSeen} is its privacy setting; a new registration
+ * of the number keeps both, as the person behind it chose them.
  */
 public final class AccountsTable implements AccountStore {
 
@@ -46,6 +50,8 @@ public final class AccountsTable implements AccountStore {
   private static final String LAST_SEEN = "lastSeen";
   private static final String DEVICES = "devices";
   private static final String NEXT_DEVICE_ID = "nextDeviceId";
+  private static final String HIDES_LAST_SEEN = "hidesLastSeen";
+  private static final String BLOCKED = "blocked";
   private static final int FIRST_LINKED_ID = 2;
 
   /** A linked device inside the account item: key hash, name, linked at, last seen. */
@@ -119,6 +125,18 @@ public final class AccountsTable implements AccountStore {
                   a.name(NEXT_DEVICE_ID)
                       .getter(item -> item.nextDeviceId)
                       .setter((item, v) -> item.nextDeviceId = v))
+          .addAttribute(
+              Boolean.class,
+              a ->
+                  a.name(HIDES_LAST_SEEN)
+                      .getter(item -> item.hidesLastSeen)
+                      .setter((item, v) -> item.hidesLastSeen = v))
+          .addAttribute(
+              EnhancedType.setOf(String.class),
+              a ->
+                  a.name(BLOCKED)
+                      .getter(item -> item.blocked)
+                      .setter((item, v) -> item.blocked = v))
           .build();
 
   private final DynamoDbClient client;
@@ -282,6 +300,67 @@ public final class AccountsTable implements AccountStore {
     }
   }
 
+  @Override
+  public boolean block(String phone, long keyGeneration, String blocked, int maxBlocked) {
+    try {
+      client.updateItem(
+          r ->
+              r.tableName(tableName)
+                  .key(Map.of(PHONE, AttributeValue.fromS(phone)))
+                  .updateExpression("ADD blocked :phones")
+                  .conditionExpression(
+                      "keyGeneration = :generation AND (attribute_not_exists(blocked)"
+                          + " OR size(blocked) < :max OR contains(blocked, :phone))")
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":generation", number(keyGeneration),
+                          ":phones", AttributeValue.fromSs(List.of(blocked)),
+                          ":phone", AttributeValue.fromS(blocked),
+                          ":max", number(maxBlocked))));
+      return true;
+    } catch (ConditionalCheckFailedException replacedOrFull) {
+      return false;
+    }
+  }
+
+  @Override
+  public boolean unblock(String phone, long keyGeneration, String blocked) {
+    // Removing the last phone removes the set: DynamoDB keeps no empty sets.
+    return updateIfCurrent(
+        phone,
+        keyGeneration,
+        "DELETE blocked :phones",
+        Map.of(":phones", AttributeValue.fromSs(List.of(blocked))));
+  }
+
+  @Override
+  public boolean hideLastSeen(String phone, long keyGeneration, boolean hidden) {
+    return updateIfCurrent(
+        phone,
+        keyGeneration,
+        "SET hidesLastSeen = :hidden",
+        Map.of(":hidden", AttributeValue.fromBool(hidden)));
+  }
+
+  /** One update of the account, only while {@code keyGeneration} is its registration. */
+  private boolean updateIfCurrent(
+      String phone, long keyGeneration, String update, Map<String, AttributeValue> values) {
+    Map<String, AttributeValue> all = new HashMap<>(values);
+    all.put(":generation", number(keyGeneration));
+    try {
+      client.updateItem(
+          r ->
+              r.tableName(tableName)
+                  .key(Map.of(PHONE, AttributeValue.fromS(phone)))
+                  .updateExpression(update)
+                  .conditionExpression("keyGeneration = :generation")
+                  .expressionAttributeValues(all));
+      return true;
+    } catch (ConditionalCheckFailedException replaced) {
+      return false;
+    }
+  }
+
   private static Account accountOf(AccountItem item) {
     List<Device> devices = new ArrayList<>();
     devices.add(
@@ -307,7 +386,9 @@ public final class AccountsTable implements AccountStore {
         item.phone,
         item.keyGeneration == null ? 0 : item.keyGeneration,
         devices,
-        item.nextDeviceId == null ? FIRST_LINKED_ID : item.nextDeviceId);
+        item.nextDeviceId == null ? FIRST_LINKED_ID : item.nextDeviceId,
+        Boolean.TRUE.equals(item.hidesLastSeen),
+        item.blocked == null ? Set.of() : item.blocked);
   }
 
   private static Instant instant(Long epochMillis) {
@@ -331,6 +412,8 @@ public final class AccountsTable implements AccountStore {
     private Long lastSeen;
     private Map<String, LinkedItem> devices;
     private Integer nextDeviceId;
+    private Boolean hidesLastSeen;
+    private Set<String> blocked;
   }
 
   /** The stored shape of a linked device. */

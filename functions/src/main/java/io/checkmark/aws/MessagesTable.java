@@ -341,6 +341,7 @@ public final class MessagesTable implements MessageQueue {
   public Stored storeOnce(
       Session sender,
       String conversation,
+      QueueItem.Message message,
       List<QueueItem.Message> copies,
       RateLimiter.Limit sendLimit) {
     List<TransactWriteItem> writes = new ArrayList<>();
@@ -350,7 +351,7 @@ public final class MessagesTable implements MessageQueue {
               .put(put -> put.tableName(tableName).item(itemOf(copy)))
               .build());
     }
-    return storeDeduplicated(sender, conversation, copies.get(0), sendLimit, writes).orElseThrow();
+    return storeDeduplicated(sender, conversation, message, sendLimit, writes).orElseThrow();
   }
 
   /**

@@ -35,6 +35,19 @@ public interface AccountStore {
   /** Records when a device of that registration was last connected; nothing if it is gone. */
   void lastSeen(DeviceRef device, long keyGeneration, Instant at);
 
+  /**
+   * Adds {@code blocked} to the block list of that registration's account, unless it would then
+   * hold more than {@code maxBlocked} phones. False when the registration was replaced or the list
+   * is full (read again and decide); blocking a phone already blocked changes nothing and is true.
+   */
+  boolean block(String phone, long keyGeneration, String blocked, int maxBlocked);
+
+  /** Removes {@code blocked} from the block list; false only when the registration was replaced. */
+  boolean unblock(String phone, long keyGeneration, String blocked);
+
+  /** Hides (or shows) the account's last seen; false when the registration was replaced. */
+  boolean hideLastSeen(String phone, long keyGeneration, boolean hidden);
+
   /** What {@link #replacePrimary} did: the new generation, and the linked devices it removed. */
   record Registration(long keyGeneration, List<Integer> revokedDevices) {}
 }

@@ -21,6 +21,9 @@ public interface ConnectionPusher {
    */
   PushResult pushLinked(String connectionId, DeviceRef device, String deviceKey);
 
+  /** Pushes a typing signal; nothing is stored, so a failed push is simply lost. */
+  PushResult pushTyping(String connectionId, Typing typing);
+
   /** The bytes the item takes as pushed (API Gateway refuses more than 128 KB). */
   int sizeAsPushed(QueueItem item);
 

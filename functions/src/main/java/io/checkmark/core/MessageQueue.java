@@ -22,11 +22,14 @@ public interface MessageQueue {
    * nothing and throws {@code RATE_LIMITED}, and a duplicate counts nothing.
    *
    * @param conversation the recipient's phone
-   * @param copies the message once per device queue it goes to, all with one message id
+   * @param message the message as sent, whose id and client id the dedup record keeps
+   * @param copies the message once per device queue it goes to, all with its id; none when only the
+   *     sender's transcripts would be and it has no other device, or the recipient blocks it
    */
   Stored storeOnce(
       Session sender,
       String conversation,
+      QueueItem.Message message,
       List<QueueItem.Message> copies,
       RateLimiter.Limit sendLimit);
 

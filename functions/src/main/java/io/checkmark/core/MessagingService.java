@@ -41,9 +41,11 @@ public final class MessagingService {
    * How long a warm function reuses an account it has read (strongly consistent), counted from when
    * the read began: to fan a message out to both accounts' devices and to address receipts. A newly
    * linked device is told it is linked only this long after it was stored (see {@link
-   * LinkedDevices#approveLink}), so every copy of the account still in use by then holds it.
+   * LinkedDevices#approveLink}), so every copy of the account still in use by then holds it; and a
+   * block holds on every function within it. One second: a conversation's burst still reads each
+   * account once.
    */
-  public static final Duration ACCOUNT_REUSE = Duration.ofSeconds(5);
+  public static final Duration ACCOUNT_REUSE = Duration.ofSeconds(1);
 
   /**
    * How long a warm function reuses an account to address {@code delivered} receipts to the
@@ -112,12 +114,13 @@ public final class MessagingService {
   public record SyncPage(int sent, boolean more) {}
 
   /**
-   * Stores the message in the queue of each of the recipient's devices, and a sent transcript in
-   * the queue of each other device of the sender, all in one atomic write (once per sending device,
-   * conversation and client id), then pushes each copy to its device's live connections. Both
-   * accounts come from a read at most {@link #ACCOUNT_REUSE} old, and a device is told it is linked
-   * only once that long has passed, so every device linked before its {@code linked} frame gets its
-   * copy. Refused when the message as it will be pushed exceeds API Gateway's limit.
+   * Stores the message in the queue of each of the recipient's devices (none when the recipient
+   * blocks the sender), and a sent transcript in the queue of each other device of the sender, all
+   * in one atomic write (once per sending device, conversation and client id), then pushes each
+   * copy to its device's live connections. Both accounts come from a read at most {@link
+   * #ACCOUNT_REUSE} old, and a device is told it is linked only once that long has passed, so every
+   * device linked before its {@code linked} frame gets its copy. Refused when the message as it
+   * will be pushed exceeds API Gateway's limit.
    */
   public MessageQueue.Stored send(
       Session sender, String to, String clientId, String body, Attachment attachment) {
@@ -153,8 +156,13 @@ public final class MessagingService {
       throw unknownRecipient(sender.phone(), recipientPhone);
     }
     List<QueueItem.Message> copies = new ArrayList<>();
-    for (int device : recipient.deviceIds()) {
-      copies.add(message.copyFor(new DeviceRef(recipientPhone, device), null));
+    // A blocked sender hears accepted, as always, and its other devices get their transcripts;
+    // the blocker's devices get nothing, so no delivered receipt ever tells it the difference.
+    boolean blocked = recipient.blocks(sender.phone());
+    if (!blocked) {
+      for (int device : recipient.deviceIds()) {
+        copies.add(message.copyFor(new DeviceRef(recipientPhone, device), null));
+      }
     }
     if (!recipientPhone.equals(sender.phone())) {
       for (int device : senderAccount.deviceIds()) {
@@ -167,11 +175,15 @@ public final class MessagingService {
         queue.storeOnce(
             sender,
             recipientPhone,
+            message,
             copies,
             new RateLimiter.Limit(
                 "sends#" + sender.phone(), perAccount.sendsPer10Seconds(), RATE_WINDOW));
     if (!stored.duplicate()) {
       metrics.count("MessagesAccepted", 1);
+      if (blocked) {
+        metrics.count("MessagesBlocked", 1);
+      }
       push(copies);
     }
     return stored;
@@ -456,7 +468,7 @@ public final class MessagingService {
   }
 
   /** The canonical E.164 form of a phone field. */
-  private static String requirePhone(String field, String phone) {
+  static String requirePhone(String field, String phone) {
     return PhoneNumbers.canonical(phone)
         .orElseThrow(
             () -> Refusal.invalid(field + " must be a valid phone number in international form"));

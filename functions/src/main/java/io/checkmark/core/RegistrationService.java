@@ -179,6 +179,7 @@ public final class RegistrationService {
     Account account = authenticate(device, deviceKey, sourceIp);
     connections.bind(connectionId, device, account.keyGeneration());
     sessions.loggedIn(connectionId);
+    accounts.lastSeen(device, account.keyGeneration(), clock.instant());
     return device;
   }
 
@@ -204,6 +205,11 @@ public final class RegistrationService {
       connection = authenticateHeader(connectionId, connectedAt, sourceIp, authorization);
     }
     connection.ifPresent(connections::save);
+    connection
+        .filter(Connection::isLoggedIn)
+        .ifPresent(
+            loggedIn ->
+                accounts.lastSeen(loggedIn.device(), loggedIn.keyGeneration(), connectedAt));
     return connection;
   }
 

@@ -21,17 +21,27 @@ public final class Sessions {
 
   private static final int CHECKED_CONNECTIONS = 10_000;
 
+  /**
+   * A device's last seen is shown to the minute, so a warm function records a device's actions at
+   * most once a minute: the first action of each minute writes, the others cost nothing.
+   */
+  public static final Duration LAST_SEEN_RESOLUTION = Duration.ofMinutes(1);
+
   private final ConnectionStore connections;
   private final AccountStore accounts;
   private final ConnectionPusher pusher;
+  private final Clock clock;
   private final ExpiringCache<String, Session> checkedLogins;
+  private final ExpiringCache<DeviceRef, Boolean> recentlySeen;
 
   public Sessions(
       ConnectionStore connections, AccountStore accounts, ConnectionPusher pusher, Clock clock) {
     this.connections = connections;
     this.accounts = accounts;
     this.pusher = pusher;
+    this.clock = clock;
     this.checkedLogins = new ExpiringCache<>(CHECKED_CONNECTIONS, LOGIN_RECHECK, clock);
+    this.recentlySeen = new ExpiringCache<>(CHECKED_CONNECTIONS, LAST_SEEN_RESOLUTION, clock);
   }
 
   /**
@@ -44,6 +54,19 @@ public final class Sessions {
   public Session session(String connectionId) {
     Optional<Session> checked = checkedLogins.get(connectionId);
     return checked.isPresent() ? checked.get() : freshSession(connectionId);
+  }
+
+  /**
+   * Records that the session's device acted now, for its last seen, unless this function did so
+   * less than {@link #LAST_SEEN_RESOLUTION} ago: called once an action succeeded, since a refused
+   * one changes nothing. Connect and disconnect record it too, so a lost {@code $disconnect} leaves
+   * a last seen at most a minute behind the device's last action.
+   */
+  public void acted(Session session) {
+    if (recentlySeen.get(session.device()).isEmpty()) {
+      recentlySeen.put(session.device(), Boolean.TRUE);
+      accounts.lastSeen(session.device(), session.keyGeneration(), clock.instant());
+    }
   }
 
   /** As {@link #session}, read from the tables now, whatever was checked before. */

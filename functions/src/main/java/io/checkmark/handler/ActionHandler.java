@@ -66,7 +66,8 @@ public abstract class ActionHandler<R>
   }
 
   /**
-   * Does what the action asks and returns the reply frame, or throws {@link Refusal} or {@link
+   * Does what the action asks and returns the reply frame (null for an action that answers nothing
+   * when it succeeds, such as {@code typing}), or throws {@link Refusal} or {@link
    * ProtocolException}.
    */
   protected abstract ServerFrame handle(Caller caller, R request);
@@ -103,7 +104,10 @@ public abstract class ActionHandler<R>
         caller = caller.loggedInAs(sessions.freshSession(caller.connectionId()));
         reply = handle(caller, fields);
       }
-      return WireJson.write(reply, request.ref());
+      if (access == Access.LOGGED_IN) {
+        sessions.acted(caller.session());
+      }
+      return reply == null ? null : WireJson.write(reply, request.ref());
     } catch (Refusal refusal) {
       return errorReply(Frames.refused(refusal), request);
     } catch (ProtocolException refused) {

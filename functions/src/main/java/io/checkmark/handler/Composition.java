@@ -17,6 +17,7 @@ import io.checkmark.aws.SnsMobilePush;
 import io.checkmark.aws.SnsSms;
 import io.checkmark.aws.StorageFailures;
 import io.checkmark.core.AccountStore;
+import io.checkmark.core.BlockList;
 import io.checkmark.core.ConnectionPusher;
 import io.checkmark.core.ConnectionStore;
 import io.checkmark.core.DevicePushes;
@@ -32,6 +33,7 @@ import io.checkmark.core.Metrics;
 import io.checkmark.core.MobilePush;
 import io.checkmark.core.Pause;
 import io.checkmark.core.PhoneNumbers;
+import io.checkmark.core.PresenceService;
 import io.checkmark.core.PushNotifications;
 import io.checkmark.core.PushPlatform;
 import io.checkmark.core.RegistrationPolicy;
@@ -49,6 +51,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -91,6 +94,8 @@ public final class Composition {
   private final GroupFanOut groupFanOut;
   private final MediaService mediaService;
   private final PushNotifications pushNotifications;
+  private final PresenceService presenceService;
+  private final BlockList blockList;
   private final String testNumbersOverride;
 
   /** One SNS client for SMS and push, built at the first of either. */
@@ -158,14 +163,28 @@ public final class Composition {
             mediaService,
             clock,
             random);
+    Executor pushing = Executors.newFixedThreadPool(PUSHING_THREADS, Composition::daemon);
     this.groupFanOut =
         new GroupFanOut(
             accounts,
             messages,
             new DevicePushes(connections, pusher, metrics),
-            Executors.newFixedThreadPool(PUSHING_THREADS, Composition::daemon),
+            pushing,
             metrics,
             clock);
+    this.presenceService =
+        new PresenceService(
+            accounts,
+            groups,
+            connections,
+            pusher,
+            rateLimits,
+            new PresenceService.Limits(
+                number("PRESENCE_QUERIES_PER_ACCOUNT_PER_10_SECONDS", 20), unknownRecipientsPerDay),
+            metrics,
+            pushing,
+            clock);
+    this.blockList = new BlockList(accounts);
     this.pushNotifications =
         new PushNotifications(
             new PushTargetsTable(dynamoDb, setting("PUSH_TARGETS_TABLE")),
@@ -299,6 +318,14 @@ public final class Composition {
 
   public PushNotifications pushNotifications() {
     return pushNotifications;
+  }
+
+  public PresenceService presenceService() {
+    return presenceService;
+  }
+
+  public BlockList blockList() {
+    return blockList;
   }
 
   /** A pushing thread that never keeps a JVM (the local stack's, a test's) from exiting. */

@@ -4,6 +4,7 @@ import io.checkmark.aws.ApiGatewayConnections;
 import io.checkmark.core.ConnectionPusher;
 import io.checkmark.core.DeviceRef;
 import io.checkmark.core.QueueItem;
+import io.checkmark.core.Typing;
 import io.checkmark.protocol.Linked;
 import io.checkmark.protocol.WireJson;
 
@@ -35,6 +36,11 @@ public final class FramePusher implements ConnectionPusher {
   public PushResult pushLinked(String connectionId, DeviceRef device, String deviceKey) {
     return connections.post(
         connectionId, WireJson.write(new Linked(device.phone(), device.deviceId(), deviceKey)));
+  }
+
+  @Override
+  public PushResult pushTyping(String connectionId, Typing typing) {
+    return connections.post(connectionId, WireJson.write(Frames.typing(typing)));
   }
 
   @Override

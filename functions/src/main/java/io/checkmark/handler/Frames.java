@@ -6,6 +6,7 @@ import io.checkmark.core.LinkedDevices;
 import io.checkmark.core.QueueItem;
 import io.checkmark.core.Refusal;
 import io.checkmark.core.Sessions;
+import io.checkmark.core.Typing;
 import io.checkmark.protocol.Devices;
 import io.checkmark.protocol.ErrorCode;
 import io.checkmark.protocol.ErrorFrame;
@@ -15,6 +16,7 @@ import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ProtocolException;
 import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.protocol.ServerFrame;
+import io.checkmark.protocol.TypingFrame;
 import io.checkmark.protocol.WireJson;
 import java.nio.charset.StandardCharsets;
 
@@ -60,6 +62,11 @@ public final class Frames {
         receipt.group(),
         receipt.messageIds(),
         receipt.acceptedAt().toEpochMilli());
+  }
+
+  /** The frame that carries a typing signal. */
+  public static ServerFrame typing(Typing typing) {
+    return new TypingFrame(typing.from(), typing.group(), typing.state());
   }
 
   /** The bytes the item's frame takes as pushed: JSON, escapes included, in UTF-8. */

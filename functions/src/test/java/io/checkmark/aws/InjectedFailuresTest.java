@@ -164,7 +164,7 @@ class InjectedFailuresTest {
     faults.conflictTransactions(2);
 
     MessageQueue.Stored stored =
-        messages.storeOnce(sender, owner.phone(), List.of(message), sendLimit());
+        messages.storeOnce(sender, owner.phone(), message, List.of(message), sendLimit());
 
     assertThat(stored.duplicate()).isFalse();
     assertThat(waits).as("one wait before each resubmission").hasSize(2);
@@ -179,14 +179,10 @@ class InjectedFailuresTest {
     DeviceRef owner = DeviceRef.primaryOf(TestPhones.next());
     Session sender = loggedIn(TestPhones.next());
     faults.conflictTransactions(Integer.MAX_VALUE);
+    QueueItem.Message message = messageTo(owner, sender.phone(), "c-1");
 
     assertThatThrownBy(
-            () ->
-                messages.storeOnce(
-                    sender,
-                    owner.phone(),
-                    List.of(messageTo(owner, sender.phone(), "c-1")),
-                    sendLimit()))
+            () -> messages.storeOnce(sender, owner.phone(), message, List.of(message), sendLimit()))
         .isInstanceOf(StorageUnavailable.class)
         .hasMessageContaining(Resubmission.MAX_ATTEMPTS + " attempts");
     assertThat(faults.attempts(TransactWriteItemsRequest.class))

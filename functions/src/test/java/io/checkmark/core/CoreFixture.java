@@ -112,6 +112,23 @@ final class CoreFixture {
           Metrics.NONE,
           clock);
 
+  static final PresenceService.Limits PRESENCE_LIMITS = new PresenceService.Limits(4, 2);
+
+  /** Pushes typing on the calling thread. */
+  final PresenceService presence =
+      new PresenceService(
+          ports.accounts,
+          ports.groups,
+          ports.connections,
+          ports.pusher,
+          ports.limits,
+          PRESENCE_LIMITS,
+          Metrics.NONE,
+          Runnable::run,
+          clock);
+
+  final BlockList blockList = new BlockList(ports.accounts);
+
   private int eventsDelivered;
 
   /** Runs the fan-out of every group event stored since the last call, as the stream would. */

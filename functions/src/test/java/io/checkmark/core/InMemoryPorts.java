@@ -78,7 +78,9 @@ final class InMemoryPorts {
               phone,
               generation,
               List.of(new Device(Account.PRIMARY, primaryKeyHash, null, registeredAt, null)),
-              before == null ? 2 : before.nextDeviceId()));
+              before == null ? 2 : before.nextDeviceId(),
+              before != null && before.hidesLastSeen(),
+              before == null ? Set.of() : before.blocked()));
       List<Integer> revoked =
           before == null
               ? List.of()
@@ -98,7 +100,14 @@ final class InMemoryPorts {
       List<Device> devices = new ArrayList<>(now.devices());
       devices.add(device);
       byPhone.put(
-          now.phone(), new Account(now.phone(), now.keyGeneration(), devices, device.id() + 1));
+          now.phone(),
+          new Account(
+              now.phone(),
+              now.keyGeneration(),
+              devices,
+              device.id() + 1,
+              now.hidesLastSeen(),
+              now.blocked()));
       return true;
     }
 
@@ -114,7 +123,9 @@ final class InMemoryPorts {
               phone,
               keyGeneration,
               now.devices().stream().filter(device -> device.id() != deviceId).toList(),
-              now.nextDeviceId()));
+              now.nextDeviceId(),
+              now.hidesLastSeen(),
+              now.blocked()));
       return true;
     }
 
@@ -137,7 +148,59 @@ final class InMemoryPorts {
                                   found.id(), found.keyHash(), found.name(), found.linkedAt(), at)
                               : found)
                   .toList(),
-              now.nextDeviceId()));
+              now.nextDeviceId(),
+              now.hidesLastSeen(),
+              now.blocked()));
+    }
+
+    @Override
+    public synchronized boolean block(
+        String phone, long keyGeneration, String blocked, int maxBlocked) {
+      Account now = byPhone.get(phone);
+      if (now == null
+          || now.keyGeneration() != keyGeneration
+          || (!now.blocks(blocked) && now.blocked().size() >= maxBlocked)) {
+        return false;
+      }
+      Set<String> phones = new HashSet<>(now.blocked());
+      phones.add(blocked);
+      byPhone.put(phone, withBlocked(now, phones));
+      return true;
+    }
+
+    @Override
+    public synchronized boolean unblock(String phone, long keyGeneration, String blocked) {
+      Account now = byPhone.get(phone);
+      if (now == null || now.keyGeneration() != keyGeneration) {
+        return false;
+      }
+      Set<String> phones = new HashSet<>(now.blocked());
+      phones.remove(blocked);
+      byPhone.put(phone, withBlocked(now, phones));
+      return true;
+    }
+
+    @Override
+    public synchronized boolean hideLastSeen(String phone, long keyGeneration, boolean hidden) {
+      Account now = byPhone.get(phone);
+      if (now == null || now.keyGeneration() != keyGeneration) {
+        return false;
+      }
+      byPhone.put(
+          phone,
+          new Account(
+              phone, keyGeneration, now.devices(), now.nextDeviceId(), hidden, now.blocked()));
+      return true;
+    }
+
+    private static Account withBlocked(Account account, Set<String> blocked) {
+      return new Account(
+          account.phone(),
+          account.keyGeneration(),
+          account.devices(),
+          account.nextDeviceId(),
+          account.hidesLastSeen(),
+          blocked);
     }
   }
 
@@ -290,11 +353,11 @@ final class InMemoryPorts {
     public Stored storeOnce(
         Session sender,
         String conversation,
+        QueueItem.Message message,
         List<QueueItem.Message> copies,
         RateLimiter.Limit sendLimit) {
       synchronized (InMemoryPorts.this) {
         connections.requireBound(sender);
-        QueueItem.Message message = copies.get(0);
         String key =
             sender.phone()
                 + "."
@@ -542,6 +605,16 @@ final class InMemoryPorts {
     final Map<String, String> linkedKeys = new ConcurrentHashMap<>();
     final Set<String> closed = ConcurrentHashMap.newKeySet();
     final Map<String, PushResult> answers = new ConcurrentHashMap<>();
+    final Map<String, List<Typing>> typings = new ConcurrentHashMap<>();
+
+    @Override
+    public PushResult pushTyping(String connectionId, Typing typing) {
+      PushResult result = answers.getOrDefault(connectionId, PushResult.DELIVERED);
+      if (result == PushResult.DELIVERED) {
+        typings.computeIfAbsent(connectionId, id -> new CopyOnWriteArrayList<>()).add(typing);
+      }
+      return result;
+    }
 
     @Override
     public synchronized PushResult push(String connectionId, QueueItem item) {

@@ -6,6 +6,7 @@ import io.checkmark.core.MediaStore;
 import io.checkmark.core.QueueItem;
 import io.checkmark.core.RegistrationService;
 import io.checkmark.core.SmsSender;
+import io.checkmark.core.Typing;
 import io.checkmark.protocol.Linked;
 import io.checkmark.protocol.ServerFrame;
 import java.time.Duration;
@@ -81,6 +82,11 @@ final class Recorders {
     @Override
     public PushResult pushLinked(String connectionId, DeviceRef device, String deviceKey) {
       return record(connectionId, new Linked(device.phone(), device.deviceId(), deviceKey));
+    }
+
+    @Override
+    public PushResult pushTyping(String connectionId, Typing typing) {
+      return record(connectionId, Frames.typing(typing));
     }
 
     @Override

@@ -106,6 +106,7 @@ public final class CheckmarkStack extends Stack {
   private final CfnSecret messageIdKey;
   private final CfnParameter sendsPer10Seconds;
   private final CfnParameter readsPer10Seconds;
+  private final CfnParameter presenceQueriesPer10Seconds;
   private final CfnParameter unknownRecipientsPerDay;
   private final CfnParameter linkRequestsPerAddress;
   private final CfnParameter groupsPerDay;
@@ -212,6 +213,13 @@ public final class CheckmarkStack extends Stack {
             .defaultValue(160)
             .minValue(1)
             .description("reads one account may make in each 10-second window.")
+            .build();
+    presenceQueriesPer10Seconds =
+        CfnParameter.Builder.create(this, "PresenceQueriesPerAccountPer10Seconds")
+            .type("Number")
+            .defaultValue(20)
+            .minValue(1)
+            .description("presence queries one account may make in each 10-second window.")
             .build();
     unknownRecipientsPerDay =
         CfnParameter.Builder.create(this, "UnknownRecipientsPerAccountPerDay")
@@ -856,6 +864,8 @@ public final class CheckmarkStack extends Stack {
     String devicesByPhone = connections + "/index/devicesByPhone";
     String pushTargets = arn("PushTargetsTable");
     PolicyStatement session = allow(List.of("dynamodb:GetItem"), connections, accounts);
+    // The session records the device's last seen at most once a minute.
+    PolicyStatement lastSeen = allow(List.of("dynamodb:UpdateItem"), accounts);
     PolicyStatement manageConnections = manageConnections();
     PolicyStatement findConnections = allow(List.of("dynamodb:Query"), devicesByPhone);
     List<PolicyStatement> push =
@@ -869,7 +879,9 @@ public final class CheckmarkStack extends Stack {
         new Grants(
             List.of(
                 allow(List.of("dynamodb:PutItem"), connections),
-                allow(List.of("dynamodb:GetItem"), accounts),
+                // A connect with credentials checks the device's key and records when the device
+                // was last seen.
+                allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), accounts),
                 allow(List.of("dynamodb:UpdateItem"), rateLimits))));
     grants.put(
         "Disconnect",
@@ -924,7 +936,8 @@ public final class CheckmarkStack extends Stack {
         "Login",
         new Grants(
             List.of(
-                allow(List.of("dynamodb:GetItem"), accounts),
+                // A login checks the device's key and records when the device was last seen.
+                allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), accounts),
                 allow(List.of("dynamodb:UpdateItem"), rateLimits),
                 allow(List.of("dynamodb:UpdateItem"), connections))));
     PolicyStatement stillBound = allow(List.of("dynamodb:ConditionCheckItem"), connections);
@@ -940,9 +953,10 @@ public final class CheckmarkStack extends Stack {
         new Grants(
             with(
                 session,
-                allow(List.of("dynamodb:PutItem"), messages, groupEvents),
+                lastSeen,
                 concat(
                     List.of(
+                        allow(List.of("dynamodb:PutItem"), messages, groupEvents),
                         allow(List.of("dynamodb:BatchGetItem"), accounts),
                         allow(List.of("dynamodb:ConditionCheckItem"), connections, groups),
                         allow(List.of("dynamodb:GetItem"), groups),
@@ -962,6 +976,7 @@ public final class CheckmarkStack extends Stack {
         new Grants(
             List.of(
                 session,
+                lastSeen,
                 allow(
                     List.of("dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem"), messages),
                 // A device that synced everything ends its push collapse window.
@@ -973,19 +988,28 @@ public final class CheckmarkStack extends Stack {
         new Grants(
             with(
                 session,
-                allow(
-                    List.of("dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:PutItem"),
-                    messages),
-                concat(List.of(stillBound), push))));
+                lastSeen,
+                concat(
+                    List.of(
+                        allow(
+                            List.of(
+                                "dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:PutItem"),
+                            messages),
+                        stillBound),
+                    push))));
     grants.put(
         "Read",
         new Grants(
             with(
                 session,
-                allow(List.of("dynamodb:PutItem"), messages),
+                lastSeen,
                 concat(
                     List.of(
-                        allow(List.of("dynamodb:GetItem"), groups), stillBound, countHits, readKey),
+                        allow(List.of("dynamodb:PutItem"), messages),
+                        allow(List.of("dynamodb:GetItem"), groups),
+                        stillBound,
+                        countHits,
+                        readKey),
                     push)),
             Map.of(
                 "MESSAGE_ID_KEY_SECRET",
@@ -1007,6 +1031,8 @@ public final class CheckmarkStack extends Stack {
             List.of(
                 session,
                 allow(List.of("dynamodb:DeleteItem"), linkCodes),
+                // The device is added to the account, and removed again when its connection cannot
+                // be told its key; the session records the device's last seen (lastSeen) too.
                 allow(List.of("dynamodb:UpdateItem"), accounts),
                 allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
                 manageConnections)));
@@ -1015,6 +1041,7 @@ public final class CheckmarkStack extends Stack {
         new Grants(
             List.of(
                 session,
+                lastSeen,
                 findConnections,
                 allow(List.of("dynamodb:DeleteItem"), connections),
                 manageConnections)));
@@ -1023,6 +1050,8 @@ public final class CheckmarkStack extends Stack {
         new Grants(
             List.of(
                 session,
+                // The device is removed from the account; the session records the device's last
+                // seen (lastSeen) too.
                 allow(List.of("dynamodb:UpdateItem"), accounts),
                 findConnections,
                 allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
@@ -1035,7 +1064,7 @@ public final class CheckmarkStack extends Stack {
     grants.put(
         "CreateGroup",
         new Grants(
-            List.of(session, readMembers, writeGroup, stillBound, countHits),
+            List.of(session, lastSeen, readMembers, writeGroup, stillBound, countHits),
             Map.of(
                 "GROUPS_PER_ACCOUNT_PER_DAY",
                 groupsPerDay.getValueAsString(),
@@ -1044,14 +1073,15 @@ public final class CheckmarkStack extends Stack {
     grants.put(
         "UpdateGroup",
         new Grants(
-            List.of(session, readGroup, readMembers, writeGroup, stillBound, countHits),
+            List.of(session, lastSeen, readGroup, readMembers, writeGroup, stillBound, countHits),
             Map.of(
                 "MEMBER_ADDITIONS_PER_ACCOUNT_PER_DAY",
                 memberAdditionsPerDay.getValueAsString(),
                 "UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY",
                 unknownRecipients)));
-    grants.put("LeaveGroup", new Grants(List.of(session, readGroup, writeGroup, stillBound)));
-    grants.put("GetGroup", new Grants(List.of(session, readGroup)));
+    grants.put(
+        "LeaveGroup", new Grants(List.of(session, lastSeen, readGroup, writeGroup, stillBound)));
+    grants.put("GetGroup", new Grants(List.of(session, lastSeen, readGroup)));
     // A connection of a replaced or unlinked device is closed and forgotten on its next action.
     List<PolicyStatement> forgetStale =
         List.of(allow(List.of("dynamodb:DeleteItem"), connections), manageConnections);
@@ -1060,14 +1090,17 @@ public final class CheckmarkStack extends Stack {
         new Grants(
             with(
                 session,
-                countHits,
-                concat(List.of(allow(List.of("s3:PutObject"), mediaObjects)), forgetStale)),
+                lastSeen,
+                concat(
+                    List.of(countHits, allow(List.of("s3:PutObject"), mediaObjects)), forgetStale)),
             Map.of(
                 "MAX_MEDIA_BYTES",
                 maxMediaBytes.getValueAsString(),
                 "MEDIA_UPLOADS_PER_ACCOUNT_PER_HOUR",
                 mediaUploadsPerHour.getValueAsString())));
-    grants.put("RequestDownload", new Grants(with(session, readMedia, forgetStale)));
+    grants.put(
+        "RequestDownload",
+        new Grants(with(session, lastSeen, concat(List.of(readMedia), forgetStale))));
     Map<String, String> platformApplicationArns = new LinkedHashMap<>();
     platformApplications.forEach(
         application ->
@@ -1078,11 +1111,12 @@ public final class CheckmarkStack extends Stack {
         new Grants(
             with(
                 session,
-                // The device's target (put, returning the one it replaces), and the device a moved
-                // token leaves.
-                allow(List.of("dynamodb:PutItem", "dynamodb:DeleteItem"), pushTargets),
+                lastSeen,
                 concat(
                     List.of(
+                        // The device's target (put, returning the one it replaces), and the device
+                        // a moved token leaves.
+                        allow(List.of("dynamodb:PutItem", "dynamodb:DeleteItem"), pushTargets),
                         allow(List.of("dynamodb:Query"), pushTargets + "/index/devicesByEndpoint")),
                     forgetStale)),
             platformApplicationArns,
@@ -1100,13 +1134,38 @@ public final class CheckmarkStack extends Stack {
         new Grants(
             with(
                 session,
-                allow(List.of("dynamodb:DeleteItem"), pushTargets),
-                // The endpoint is deleted only if no other device took its token meanwhile.
-                with(
-                    allow(List.of("dynamodb:Query"), pushTargets + "/index/devicesByEndpoint"),
+                lastSeen,
+                concat(
+                    List.of(
+                        allow(List.of("dynamodb:DeleteItem"), pushTargets),
+                        // The endpoint is deleted only if no other device took its token meanwhile.
+                        allow(List.of("dynamodb:Query"), pushTargets + "/index/devicesByEndpoint")),
                     forgetStale)),
             Map.of(),
             List.of(onPlatformEndpoints("sns:DeleteEndpoint"))));
+    // A group's typing goes to its members only; pushing finds the recipients' connections, forgets
+    // the gone ones and posts through the management API.
+    grants.put("Typing", new Grants(with(session, lastSeen, concat(List.of(readGroup), push))));
+    grants.put(
+        "Presence",
+        new Grants(
+            with(
+                session,
+                lastSeen,
+                // The asked phone's account and the caller's in one read; presence queries and
+                // unregistered numbers asked of are counted; online while one of its devices'
+                // connections is open, each asked of the gateway, a stale one forgotten.
+                concat(List.of(readMembers, countHits), push)),
+            Map.of(
+                "PRESENCE_QUERIES_PER_ACCOUNT_PER_10_SECONDS",
+                presenceQueriesPer10Seconds.getValueAsString(),
+                "UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY",
+                unknownRecipients)));
+    // setPrivacy, block and unblock write the account item, which lastSeen's grant covers;
+    // listBlocked only reads it.
+    for (String accountSetting : List.of("SetPrivacy", "Block", "Unblock", "ListBlocked")) {
+      grants.put(accountSetting, new Grants(with(session, lastSeen, forgetStale)));
+    }
     return grants;
   }
 

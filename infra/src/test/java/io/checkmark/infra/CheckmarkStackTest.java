@@ -24,8 +24,8 @@ class CheckmarkStackTest {
     SynthesizedStack.TEMPLATE.hasResourceProperties(
         "AWS::ApiGatewayV2::Api",
         Map.of("ProtocolType", "WEBSOCKET", "RouteSelectionExpression", "$request.body.action"));
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", 23);
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::RouteResponse", 21);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", 29);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::RouteResponse", 27);
   }
 
   @Test
@@ -49,7 +49,7 @@ class CheckmarkStackTest {
 
   @Test
   void functionsRunJava21OnArm64WithSnapStartBehindALiveAlias() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Function", 25);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Function", 31);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Function",
         Map.of(
@@ -65,7 +65,7 @@ class CheckmarkStackTest {
             SynthesizedStack.TEMPLATE.findResources(
                 "AWS::Lambda::Function", Map.of("Properties", Map.of("Timeout", 10))))
         .as("every route's function")
-        .hasSize(23);
+        .hasSize(29);
     assertThat(
             SynthesizedStack.TEMPLATE.findResources(
                 "AWS::Lambda::Function", Map.of("Properties", Map.of("Timeout", 60))))
@@ -73,13 +73,13 @@ class CheckmarkStackTest {
             "the fan-out, which writes and pushes a 1,024-member group's copies, and the notifier,"
                 + " which may push 100 phones a batch")
         .hasSize(2);
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Alias", 25);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Alias", 31);
     SynthesizedStack.TEMPLATE.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
   }
 
   @Test
   void everyPermissionIsScopedToThisApi() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Permission", 23);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Lambda::Permission", 29);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Permission",
         Map.of("Principal", "apigateway.amazonaws.com", "SourceArn", Match.anyValue()));
@@ -176,7 +176,7 @@ class CheckmarkStackTest {
 
   @Test
   void canaryDeploymentsRollBackOnTheAlarms() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 25);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 31);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::CodeDeploy::DeploymentGroup",
         Map.of(
@@ -185,21 +185,24 @@ class CheckmarkStackTest {
     assertThat(SynthesizedStack.json().toString())
         .contains("CodeDeployDefault.LambdaCanary10Percent5Minutes");
     assertThat(SynthesizedStack.TEMPLATE.findResources("AWS::CodeDeploy::DeploymentGroup"))
-        .as("the error alarm and the three throttles alarms")
+        .as("the error alarm and the four throttles alarms")
         .allSatisfy(
             (id, group) ->
-                assertThat((List<?>) alarmConfiguration(group).get("Alarms")).hasSize(4));
+                assertThat((List<?>) alarmConfiguration(group).get("Alarms")).hasSize(5));
   }
 
   @Test
   void throttlesAlarmsWatchEveryFunctionWithinCloudWatchsTenMetricsEach() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CloudWatch::Alarm", 7);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::CloudWatch::Alarm", 8);
     Map<String, Map<String, Object>> metricMath =
         SynthesizedStack.TEMPLATE.findResources(
             "AWS::CloudWatch::Alarm", Map.of("Properties", Map.of("Metrics", Match.anyValue())));
     assertThat(metricMath)
         .containsOnlyKeys(
-            "FunctionThrottlesAlarm", "FunctionThrottlesAlarm2", "FunctionThrottlesAlarm3");
+            "FunctionThrottlesAlarm",
+            "FunctionThrottlesAlarm2",
+            "FunctionThrottlesAlarm3",
+            "FunctionThrottlesAlarm4");
     Map<String, Long> metricsByAlarm = new TreeMap<>();
     metricMath.forEach(
         (id, alarm) ->
@@ -210,11 +213,12 @@ class CheckmarkStackTest {
                         .filter(query -> ((Map<?, ?>) query).containsKey("MetricStat"))
                         .count()));
     assertThat(metricsByAlarm)
-        .as("25 functions, 10 to an alarm")
+        .as("31 functions, 10 to an alarm")
         .containsExactly(
             Map.entry("FunctionThrottlesAlarm", 10L),
             Map.entry("FunctionThrottlesAlarm2", 10L),
-            Map.entry("FunctionThrottlesAlarm3", 5L));
+            Map.entry("FunctionThrottlesAlarm3", 10L),
+            Map.entry("FunctionThrottlesAlarm4", 1L));
   }
 
   @Test
@@ -274,7 +278,7 @@ class CheckmarkStackTest {
 
   @Test
   void everyFunctionLogsToItsOwnGroupKeptForLogRetentionDays() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Logs::LogGroup", 26);
+    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::Logs::LogGroup", 32);
     SynthesizedStack.TEMPLATE.allResourcesProperties(
         "AWS::Lambda::Function",
         Map.of(
@@ -284,7 +288,7 @@ class CheckmarkStackTest {
             SynthesizedStack.TEMPLATE.findResources(
                 "AWS::Logs::LogGroup",
                 Map.of("Properties", Map.of("RetentionInDays", Map.of("Ref", "LogRetentionDays")))))
-        .hasSize(25);
+        .hasSize(31);
   }
 
   @Test

@@ -11,8 +11,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +42,11 @@ class ParityTest {
     for (StackShape side : List.of(sam, cdk)) {
       assertThat(side.routeSelection()).isEqualTo("$request.body.action");
       assertThat(side.handlerByRoute())
-          .hasSize(23)
+          .hasSize(29)
           .containsEntry("send", "io.checkmark.handler.SendHandler::handleRequest")
-          .containsEntry("approveLink", "io.checkmark.handler.ApproveLinkHandler::handleRequest");
+          .containsEntry("approveLink", "io.checkmark.handler.ApproveLinkHandler::handleRequest")
+          .containsEntry("typing", "io.checkmark.handler.TypingHandler::handleRequest")
+          .containsEntry("listBlocked", "io.checkmark.handler.ListBlockedHandler::handleRequest");
       assertThat(side.deployedRoutes())
           .as("a deployment of the API waits for every route")
           .isEqualTo(side.handlerByRoute().keySet());
@@ -68,7 +73,7 @@ class ParityTest {
               side.actionsByHandler().get("io.checkmark.handler.VerifyPinHandler::handleRequest"))
           .doesNotContain("ssm:GetParameter if HasTestNumbers");
       assertThat(side.timeoutByHandler())
-          .hasSize(25)
+          .hasSize(31)
           .containsEntry("io.checkmark.handler.SendHandler::handleRequest", 10)
           .containsEntry("io.checkmark.handler.FanOutHandler::handleRequest", 60)
           .containsEntry("io.checkmark.handler.NotifyHandler::handleRequest", 60);
@@ -86,7 +91,7 @@ class ParityTest {
           .containsKey("LINK_REQUESTS_PER_ADDRESS_PER_HOUR");
       assertThat(side.logRetentionByHandler())
           .as("every function's log group keeps logs for LogRetentionDays")
-          .hasSize(25)
+          .hasSize(31)
           .allSatisfy(
               (handler, retention) -> assertThat(retention).isEqualTo("{Ref=LogRetentionDays}"));
       assertThat(side.parameters()).containsKeys("MaxMediaBytes", "MediaUploadsPerAccountPerHour");
@@ -125,15 +130,19 @@ class ParityTest {
                   .get("io.checkmark.handler.RequestUploadHandler::handleRequest"))
           .containsKeys("MEDIA_BUCKET", "MAX_MEDIA_BYTES", "MEDIA_UPLOADS_PER_ACCOUNT_PER_HOUR");
       assertThat(side.alarms())
-          .hasSize(7)
+          .hasSize(8)
           .anyMatch(
               alarm ->
                   alarm.startsWith("FunctionThrottlesAlarm3: ")
-                      && alarm.contains("FunctionName=io.checkmark.handler.FanOutHandler")
+                      && alarm.contains("FunctionName=io.checkmark.handler.TypingHandler")
+                      && alarm.contains("FunctionName=io.checkmark.handler.FanOutHandler"))
+          .anyMatch(
+              alarm ->
+                  alarm.startsWith("FunctionThrottlesAlarm4: ")
                       && alarm.contains("FunctionName=io.checkmark.handler.NotifyHandler"));
       assertThat(side.rollbackAlarmsByHandler())
           .as("every function's canary deploys roll back on the error and all throttles alarms")
-          .hasSize(25)
+          .hasSize(31)
           .allSatisfy(
               (handler, alarms) ->
                   assertThat(alarms)
@@ -141,6 +150,7 @@ class ParityTest {
                           "FunctionThrottlesAlarm",
                           "FunctionThrottlesAlarm2",
                           "FunctionThrottlesAlarm3",
+                          "FunctionThrottlesAlarm4",
                           "IntegrationErrorsAlarm"));
       assertThat(side.streamsByHandler())
           .containsOnlyKeys(
@@ -190,6 +200,110 @@ class ParityTest {
                                   || handler.contains(".RequestPinHandler:")));
     }
     assertThat(sam.differencesFrom(cdk)).isEmpty();
+  }
+
+  /**
+   * The tables each function that logs a device in may update, on both sides: the session records
+   * the device's last seen in its account (at most once a minute) for every logged-in action, and
+   * at connect and login; nothing else may be updated beyond what each function writes itself.
+   */
+  @Test
+  void everyFunctionThatLogsInMayRecordLastSeenAndUpdateNoOtherTableBeyondItsOwn()
+      throws IOException {
+    Map<String, Set<String>> updatedTables =
+        Map.ofEntries(
+            Map.entry("Connect", Set.of("AccountsTable", "RateLimitsTable")),
+            Map.entry("Login", Set.of("AccountsTable", "RateLimitsTable", "ConnectionsTable")),
+            Map.entry("Send", Set.of("AccountsTable", "RateLimitsTable")),
+            Map.entry("Sync", Set.of("AccountsTable", "PushTargetsTable")),
+            Map.entry("Ack", Set.of("AccountsTable")),
+            Map.entry("Read", Set.of("AccountsTable", "RateLimitsTable")),
+            Map.entry("ApproveLink", Set.of("AccountsTable", "ConnectionsTable")),
+            Map.entry("ListDevices", Set.of("AccountsTable")),
+            Map.entry("UnlinkDevice", Set.of("AccountsTable", "ConnectionsTable")),
+            Map.entry("CreateGroup", Set.of("AccountsTable", "RateLimitsTable")),
+            Map.entry("UpdateGroup", Set.of("AccountsTable", "RateLimitsTable")),
+            Map.entry("LeaveGroup", Set.of("AccountsTable")),
+            Map.entry("GetGroup", Set.of("AccountsTable")),
+            Map.entry("RequestUpload", Set.of("AccountsTable", "RateLimitsTable")),
+            Map.entry("RequestDownload", Set.of("AccountsTable")),
+            Map.entry("RegisterPush", Set.of("AccountsTable")),
+            Map.entry("UnregisterPush", Set.of("AccountsTable")),
+            Map.entry("Typing", Set.of("AccountsTable")),
+            Map.entry("Presence", Set.of("AccountsTable", "RateLimitsTable")),
+            Map.entry("SetPrivacy", Set.of("AccountsTable")),
+            Map.entry("Block", Set.of("AccountsTable")),
+            Map.entry("Unblock", Set.of("AccountsTable")),
+            Map.entry("ListBlocked", Set.of("AccountsTable")));
+    for (StackShape side : List.of(StackShape.of(SAM), cdk(SynthesizedStack.json()))) {
+      updatedTables.forEach(
+          (function, tables) ->
+              assertThat(
+                      side.grantsByHandler().get(handler(function)).stream()
+                          .filter(grant -> grant.startsWith("Allow dynamodb:UpdateItem on "))
+                          .map(grant -> grant.replaceAll("^.* on \\$\\{(\\w+)\\.Arn}$", "$1"))
+                          .collect(Collectors.toSet()))
+                  .as("the tables " + function + "Function may update")
+                  .isEqualTo(tables));
+    }
+  }
+
+  /**
+   * Typing, presence, privacy and blocking: what every logged-in action has, and only typing and
+   * presence more (a group's members; a phone's connections; presence's counts).
+   */
+  @Test
+  void typingPresencePrivacyAndBlockingHaveExactlyTheirGrants() throws IOException {
+    List<String> loggedIn =
+        List.of(
+            "Allow dynamodb:GetItem on ${ConnectionsTable.Arn}",
+            "Allow dynamodb:GetItem on ${AccountsTable.Arn}",
+            "Allow dynamodb:UpdateItem on ${AccountsTable.Arn}",
+            "Allow dynamodb:DeleteItem on ${ConnectionsTable.Arn}",
+            "Allow execute-api:ManageConnections on arn:${AWS::Partition}:execute-api:${AWS::Region}"
+                + ":${AWS::AccountId}:${WebSocketApi}/${StageName}/*/@connections/*");
+    String findConnections = "Allow dynamodb:Query on ${ConnectionsTable.Arn}/index/devicesByPhone";
+    Map<String, List<String>> beyondLoggedIn =
+        Map.of(
+            "Typing",
+            List.of("Allow dynamodb:GetItem on ${GroupsTable.Arn}", findConnections),
+            "Presence",
+            List.of(
+                "Allow dynamodb:BatchGetItem on ${AccountsTable.Arn}",
+                "Allow dynamodb:UpdateItem on ${RateLimitsTable.Arn}",
+                findConnections),
+            "SetPrivacy",
+            List.of(),
+            "Block",
+            List.of(),
+            "Unblock",
+            List.of(),
+            "ListBlocked",
+            List.of());
+    for (StackShape side : List.of(StackShape.of(SAM), cdk(SynthesizedStack.json()))) {
+      beyondLoggedIn.forEach(
+          (function, more) -> {
+            Set<String> expected = new TreeSet<>(loggedIn);
+            expected.addAll(more);
+            assertThat(side.grantsByHandler().get(handler(function)))
+                .as(function + "Function's grants")
+                .isEqualTo(expected);
+          });
+      assertThat(side.variablesByHandler().get(handler("Presence")))
+          .containsEntry(
+              "PRESENCE_QUERIES_PER_ACCOUNT_PER_10_SECONDS",
+              "${PresenceQueriesPerAccountPer10Seconds}")
+          .containsEntry(
+              "UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY", "${UnknownRecipientsPerAccountPerDay}");
+      assertThat(side.variablesByHandler().get(handler("Typing")))
+          .doesNotContainKeys(
+              "PRESENCE_QUERIES_PER_ACCOUNT_PER_10_SECONDS",
+              "UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY");
+    }
+  }
+
+  private static String handler(String function) {
+    return "io.checkmark.handler." + function + "Handler::handleRequest";
   }
 
   /**
@@ -322,8 +436,8 @@ class ParityTest {
             "environment variables per handler"),
         Arguments.of(
             "route the deployment waits for on one side only",
-            ", RegisterPushRoute, UnregisterPushRoute]",
-            ", RegisterPushRoute]",
+            ", UnblockRoute, ListBlockedRoute]",
+            ", UnblockRoute]",
             "routes the deployment waits for"),
         Arguments.of(
             "throttles watched by another alarm on one side",

@@ -29,6 +29,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,7 +119,13 @@ class LeastPrivilegeTest {
                 "RequestDownloadFunction",
                 "RegisterPushFunction",
                 "UnregisterPushFunction",
-                "NotifyFunction"));
+                "NotifyFunction",
+                "TypingFunction",
+                "PresenceFunction",
+                "SetPrivacyFunction",
+                "BlockFunction",
+                "UnblockFunction",
+                "ListBlockedFunction"));
     assertThat(AwsCallRecorder.CALLS)
         .as("the push paths ran")
         .extracting(call -> call.signer() + " " + call.action())
@@ -165,6 +172,51 @@ class LeastPrivilegeTest {
             "FanOutFunction dynamodb:PutItem table/MessagesTable",
             "FanOutFunction dynamodb:BatchGetItem table/AccountsTable",
             "ReadFunction dynamodb:GetItem table/GroupsTable");
+    assertThat(AwsCallRecorder.CALLS)
+        .as("the typing, presence, privacy and blocking paths ran")
+        .extracting(call -> call.signer() + " " + call.action() + " " + call.resource())
+        .contains(
+            "TypingFunction dynamodb:GetItem table/GroupsTable",
+            "TypingFunction dynamodb:Query table/ConnectionsTable/index/devicesByPhone",
+            "PresenceFunction dynamodb:Query table/ConnectionsTable/index/devicesByPhone",
+            "PresenceFunction dynamodb:UpdateItem table/RateLimitsTable",
+            "SetPrivacyFunction dynamodb:UpdateItem table/AccountsTable",
+            "BlockFunction dynamodb:UpdateItem table/AccountsTable",
+            "UnblockFunction dynamodb:UpdateItem table/AccountsTable");
+    assertThat(AwsCallRecorder.CALLS)
+        .as("last seen recorded at connect, at login and by every logged-in action's session")
+        .extracting(call -> call.signer() + " " + call.action() + " " + call.resource())
+        .containsAll(
+            Stream.of(
+                    "Connect",
+                    "Login",
+                    "Send",
+                    "Sync",
+                    "Ack",
+                    "Read",
+                    "ApproveLink",
+                    "ListDevices",
+                    "UnlinkDevice",
+                    "CreateGroup",
+                    "UpdateGroup",
+                    "LeaveGroup",
+                    "GetGroup",
+                    "RequestUpload",
+                    "RequestDownload",
+                    "RegisterPush",
+                    "UnregisterPush",
+                    "Typing",
+                    "Presence",
+                    "SetPrivacy",
+                    "Block",
+                    "Unblock",
+                    "ListBlocked")
+                .map(function -> function + "Function dynamodb:UpdateItem table/AccountsTable")
+                .toList());
+    assertThat(AwsCallRecorder.CALLS)
+        .as("typing posted to the recipient's connection")
+        .extracting(call -> call.signer() + " " + call.action())
+        .contains("TypingFunction execute-api:ManageConnections");
     assertThat(AwsCallRecorder.CALLS)
         .as("the test numbers, read by the only function that uses them")
         .filteredOn(call -> call.action().startsWith("ssm:"))
@@ -253,6 +305,7 @@ class LeastPrivilegeTest {
     exerciseGroups(stack);
     exerciseMedia(stack, alice, aliceKey, bob);
     exercisePush(stack, alice, aliceKey, bob, bobKey);
+    exerciseTypingPresenceAndBlocking(stack);
     // The last disconnects run their function before the stack stops.
     await().atMost(Duration.ofSeconds(5)).until(() -> stack.openConnectionIds().isEmpty());
   }
@@ -449,6 +502,71 @@ class LeastPrivilegeTest {
           "receiptSent");
       replyOfType(
           erinSocket, "{\"action\":\"leaveGroup\",\"groupId\":\"" + group + "\"}", "groupLeft");
+    }
+  }
+
+  /**
+   * Two new accounts, both connected: one tells the other she is typing, then tells a group of the
+   * two; asks the other's presence and an unregistered number's (told once it is unknown); hides
+   * her last seen, blocks the other, lists her blocks and unblocks him.
+   */
+  private static void exerciseTypingPresenceAndBlocking(LocalStack stack) throws Exception {
+    String gina = Phones.next();
+    String hal = Phones.next();
+    String ginaKey = Devices.register(stack, gina);
+    String halKey = Devices.register(stack, hal);
+    try (TestSocket ginaSocket =
+            TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(gina, ginaKey));
+        TestSocket halSocket =
+            TestSocket.connect(stack.webSocketUrl(), MessagingEndToEndTest.basic(hal, halKey))) {
+      ginaSocket.send("{\"action\":\"typing\",\"to\":\"" + hal + "\",\"state\":\"typing\"}");
+      JsonNode typing = nextOfType(halSocket, "typing");
+      assertThat(typing.path("from").asText()).isEqualTo(gina);
+      assertThat(typing.path("state").asText()).isEqualTo("typing");
+      String group =
+          replyOfType(
+                  ginaSocket,
+                  "{\"action\":\"createGroup\",\"name\":\"g\",\"members\":[\"" + hal + "\"]}",
+                  "groupCreated")
+              .path("groupId")
+              .asText();
+      ginaSocket.send("{\"action\":\"typing\",\"group\":\"" + group + "\",\"state\":\"typing\"}");
+      JsonNode groupTyping = nextOfType(halSocket, "typing");
+      assertThat(groupTyping.path("from").asText()).isEqualTo(gina);
+      assertThat(groupTyping.path("group").asText()).isEqualTo(group);
+
+      assertThat(
+              replyOfType(
+                      ginaSocket, "{\"action\":\"presence\",\"phone\":\"" + hal + "\"}", "presence")
+                  .path("phone")
+                  .asText())
+          .isEqualTo(hal);
+      assertThat(
+              replyOfType(
+                      ginaSocket,
+                      "{\"action\":\"presence\",\"phone\":\"" + Phones.next() + "\"}",
+                      "error")
+                  .path("code")
+                  .asText())
+          .isEqualTo("UNKNOWN_RECIPIENT");
+
+      replyOfType(ginaSocket, "{\"action\":\"setPrivacy\",\"lastSeen\":\"nobody\"}", "privacySet");
+      assertThat(
+              replyOfType(ginaSocket, "{\"action\":\"block\",\"phone\":\"" + hal + "\"}", "blocked")
+                  .path("phone")
+                  .asText())
+          .isEqualTo(hal);
+      assertThat(
+              replyOfType(ginaSocket, "{\"action\":\"listBlocked\"}", "blockList")
+                  .path("phones")
+                  .toString())
+          .isEqualTo("[\"" + hal + "\"]");
+      assertThat(
+              replyOfType(
+                      ginaSocket, "{\"action\":\"unblock\",\"phone\":\"" + hal + "\"}", "unblocked")
+                  .path("phone")
+                  .asText())
+          .isEqualTo(hal);
     }
   }
 
