@@ -16,6 +16,7 @@ import io.checkmark.protocol.GroupUpdateFrame;
 import io.checkmark.protocol.Media;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
+import io.checkmark.protocol.TypingFrame;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -43,9 +45,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -75,6 +80,11 @@ import picocli.CommandLine.Parameters;
       SendFile.class,
       GroupCommands.class,
       PushCommands.class,
+      PrivacyCommands.Block.class,
+      PrivacyCommands.Unblock.class,
+      PrivacyCommands.Blocked.class,
+      PrivacyCommands.PresenceOf.class,
+      PrivacyCommands.Privacy.class,
       CommandLine.HelpCommand.class
     })
 public final class CheckmarkCli {
@@ -94,6 +104,12 @@ public final class CheckmarkCli {
 
   private static final DateTimeFormatter DATE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+
+  /**
+   * How often an open chat asks whether its peer is online: the server limits presence queries per
+   * account, and a minute-rounded last seen changes no faster.
+   */
+  private static final Duration PRESENCE_REFRESH = Duration.ofSeconds(30);
 
   /** A device seen this recently is connected now: the server stamps a live device with now. */
   private static final Duration SEEN_NOW = Duration.ofSeconds(10);
@@ -293,7 +309,9 @@ public final class CheckmarkCli {
       mixinStandardHelpOptions = true,
       description =
           "Chat with one phone number, or in a group (--group): lines you type are sent; messages"
-              + " to you are shown.")
+              + " to you are shown, with who is typing and, one to one, whether the other is online"
+              + " or when last seen. /block and /unblock block or unblock the other. The terminal"
+              + " sends whole lines, so it sends no typing indicator of its own.")
   static final class Chat implements Callable<Integer> {
     @CommandLine.ParentCommand CheckmarkCli cli;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -347,6 +365,8 @@ public final class CheckmarkCli {
       int[] recipients = {0};
       CheckmarkClient[] self = new CheckmarkClient[1];
       boolean[] disconnected = new boolean[1];
+      ChatStatus status = new ChatStatus(peer, group, Clock.systemDefaultZone());
+      Consumer<String> showStatus = line -> out.println("(" + line + ")");
       Listener screen =
           new Listener() {
             @Override
@@ -359,8 +379,14 @@ public final class CheckmarkCli {
               if (inThisChat) {
                 unreadFromPeer.add(message.messageId());
                 senders.put(message.messageId(), message.from());
+                status.messageFrom(message.from()).ifPresent(showStatus);
               }
               saveFile(self[0], message, saved, out);
+            }
+
+            @Override
+            public void onTyping(TypingFrame typing) {
+              status.typing(typing).ifPresent(showStatus);
             }
 
             @Override
@@ -435,6 +461,8 @@ public final class CheckmarkCli {
               if (disconnected[0]) {
                 disconnected[0] = false;
                 out.println("reconnected");
+                // Offline meanwhile, the peer may have come and gone.
+                refreshPresence(self[0], status, showStatus);
               }
               sendReadReceipts();
             }
@@ -458,6 +486,13 @@ public final class CheckmarkCli {
               loggedOut.complete(1);
             }
           };
+      ScheduledExecutorService statusTimer =
+          Executors.newSingleThreadScheduledExecutor(
+              task -> {
+                Thread thread = new Thread(task, "chat-status");
+                thread.setDaemon(true);
+                return thread;
+              });
       try (CheckmarkClient client =
           cli.client()
               .credentials(stored.get())
@@ -475,9 +510,19 @@ public final class CheckmarkCli {
               joined.name(), joined.members().size(), as.phone);
         } else {
           out.printf(
-              "Chatting with %s as %s. Type a line and press Enter; end with Ctrl-D.%n",
-              peer, as.phone);
+              "Chatting with %s as %s. Type a line and press Enter (/block blocks %s); end with"
+                  + " Ctrl-D.%n",
+              peer, as.phone, peer);
+          refreshPresence(client, status, showStatus);
+          statusTimer.scheduleAtFixedRate(
+              () -> refreshPresence(client, status, showStatus),
+              PRESENCE_REFRESH.toSeconds(),
+              PRESENCE_REFRESH.toSeconds(),
+              TimeUnit.SECONDS);
         }
+        // A typing not followed by another within its time is cleared.
+        statusTimer.scheduleAtFixedRate(
+            () -> status.tick().ifPresent(showStatus), 1, 1, TimeUnit.SECONDS);
         BlockingQueue<Optional<String>> typed = keyboard(cli.in);
         List<CompletableFuture<?>> sending = new ArrayList<>();
         while (!loggedOut.isDone()) {
@@ -490,6 +535,11 @@ public final class CheckmarkCli {
           }
           String text = line.get();
           if (text.isBlank()) {
+            continue;
+          }
+          String command = text.strip();
+          if (command.equals("/block") || command.equals("/unblock")) {
+            blockPeer(client, command.equals("/block"));
             continue;
           }
           ticks.sending();
@@ -512,7 +562,53 @@ public final class CheckmarkCli {
         return loggedOut.join();
       } catch (ExecutionException | TimeoutException | ConnectionFailed failed) {
         return cli.failure(failed, as.phone);
+      } finally {
+        statusTimer.shutdownNow();
       }
+    }
+
+    /**
+     * Asks whether the peer of a one-to-one chat is online. A query refused (RATE_LIMITED) or lost
+     * with the connection leaves the status as it was, until the next refresh.
+     */
+    private void refreshPresence(
+        CheckmarkClient client, ChatStatus status, Consumer<String> showStatus) {
+      if (peer == null) {
+        return;
+      }
+      client
+          .presence(peer)
+          .thenAccept(presence -> status.presence(presence).ifPresent(showStatus))
+          .exceptionally(notNow -> null);
+    }
+
+    /** {@code /block} or {@code /unblock}: one line when the server answered. */
+    private void blockPeer(CheckmarkClient client, boolean block) {
+      PrintStream out = cli.out;
+      if (peer == null) {
+        out.printf(
+            "/block and /unblock act on the other person of a one-to-one chat; to block a member"
+                + " of this group: checkmark block --as %s PHONE%n",
+            as.phone);
+        return;
+      }
+      if (!client.isConnected()) {
+        out.printf(
+            "Not connected just now; type %s again once reconnected.%n",
+            block ? "/block" : "/unblock");
+        return;
+      }
+      (block
+              ? client
+                  .block(peer)
+                  .thenApply(blocked -> PrivacyCommands.blockedLine(as.phone, blocked, "/unblock"))
+              : client
+                  .unblock(peer)
+                  .thenApply(unblocked -> PrivacyCommands.unblockedLine(as.phone, unblocked)))
+          .whenComplete(
+              (done, refused) ->
+                  out.println(
+                      refused == null ? done : Failures.explain(refused, cli.url, as.phone)));
     }
 
     /** A received message as the chat shows it: who, where, when, what. */

@@ -24,7 +24,9 @@ final class Failures {
 
   private Failures() {}
 
-  static String explain(Throwable failure, URI url, String phone) {
+  /** The line for a failure, looked for under the wrappers futures put around it. */
+  static String explain(Throwable wrapped, URI url, String phone) {
+    Throwable failure = unwrapped(wrapped);
     if (failure instanceof ConnectionFailed failed) {
       return connectionFailed(failed, url);
     }
@@ -121,7 +123,8 @@ final class Failures {
       case "GROUP_FULL" ->
           "A group has at most 1,024 members, its creator included; remove some first.";
       case "UNKNOWN_RECIPIENT" ->
-          refused.getMessage() + "; every member must register first: checkmark register PHONE";
+          refused.getMessage()
+              + "; check the number, or ask its owner to register it: checkmark register PHONE";
       case "UNKNOWN_ACTION" ->
           "The server cannot do this yet ("
               + refused.getMessage()
@@ -160,13 +163,17 @@ final class Failures {
 
   /** What a failed asynchronous step says, without the wrappers futures put around it. */
   static String reason(Throwable failure) {
+    return describe(unwrapped(failure));
+  }
+
+  private static Throwable unwrapped(Throwable failure) {
     Throwable cause = failure;
     while ((cause instanceof java.util.concurrent.CompletionException
             || cause instanceof java.util.concurrent.ExecutionException)
         && cause.getCause() != null) {
       cause = cause.getCause();
     }
-    return describe(cause);
+    return cause;
   }
 
   private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {

@@ -2,6 +2,8 @@ package io.checkmark.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkmark.protocol.Accepted;
+import io.checkmark.protocol.BlockList;
+import io.checkmark.protocol.Blocked;
 import io.checkmark.protocol.DeviceLinked;
 import io.checkmark.protocol.DeviceUnlinked;
 import io.checkmark.protocol.Devices;
@@ -17,12 +19,16 @@ import io.checkmark.protocol.Linked;
 import io.checkmark.protocol.Media;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.PinSent;
+import io.checkmark.protocol.Presence;
+import io.checkmark.protocol.PrivacySet;
 import io.checkmark.protocol.PushRegistered;
 import io.checkmark.protocol.PushUnregistered;
 import io.checkmark.protocol.ReceiptFrame;
 import io.checkmark.protocol.Registered;
 import io.checkmark.protocol.ServerFrame;
 import io.checkmark.protocol.Synced;
+import io.checkmark.protocol.TypingFrame;
+import io.checkmark.protocol.Unblocked;
 import io.checkmark.protocol.UploadUrl;
 import io.checkmark.protocol.WireJson;
 import java.io.InputStream;
@@ -39,6 +45,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -78,6 +85,7 @@ public final class CheckmarkClient implements AutoCloseable {
   private final Settings settings;
   private final HttpClient http;
   private final MediaTransfers media;
+  private final TypingIndicators typingIndicators;
   private final ScheduledExecutorService timers;
   private final ExecutorService events;
   private final Map<String, CompletableFuture<ServerFrame>> requests = new ConcurrentHashMap<>();
@@ -112,6 +120,9 @@ public final class CheckmarkClient implements AutoCloseable {
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("checkmark-client-timer"));
     this.events = Executors.newSingleThreadExecutor(daemon("checkmark-client-events"));
     this.media = new MediaTransfers(this);
+    this.typingIndicators =
+        new TypingIndicators(
+            timers, this::sendTyping, settings.typingRepeatEvery, settings.typingPausedAfter);
   }
 
   public static Settings builder(URI url) {
@@ -361,6 +372,83 @@ public final class CheckmarkClient implements AutoCloseable {
   }
 
   /**
+   * Says that the user is typing to {@code to}: the app calls it at every keystroke. The SDK sends
+   * {@code typing} at once, again at most every 3 seconds while keystrokes go on, and {@code
+   * paused} 5 seconds after the last one (see {@link Settings#typingIndicators}). Fire and forget:
+   * nothing answers, and nothing is sent while disconnected.
+   */
+  public void typing(String to) {
+    typingIndicators.keystroke(new TypingIndicators.Chat("to", Objects.requireNonNull(to, "to")));
+  }
+
+  /** {@link #typing} in a group. */
+  public void typingInGroup(String groupId) {
+    typingIndicators.keystroke(
+        new TypingIndicators.Chat("group", Objects.requireNonNull(groupId, "groupId")));
+  }
+
+  /**
+   * The user stopped typing to {@code to} (sent the message, or cleared the field): {@code paused}
+   * goes at once if a {@code typing} is outstanding, and not again 5 seconds later.
+   */
+  public void stoppedTyping(String to) {
+    typingIndicators.stopped(new TypingIndicators.Chat("to", Objects.requireNonNull(to, "to")));
+  }
+
+  /** {@link #stoppedTyping} in a group. */
+  public void stoppedTypingInGroup(String groupId) {
+    typingIndicators.stopped(
+        new TypingIndicators.Chat("group", Objects.requireNonNull(groupId, "groupId")));
+  }
+
+  /**
+   * Whether a device of {@code phone} is connected now, and when it was last seen: {@link
+   * Presence#lastSeen()} is epoch milliseconds rounded down to the minute, or null where hidden (by
+   * its own setting, or because this account hides its own, see {@link LastSeenPrivacy#NOBODY}). A
+   * phone that blocks this account answers offline with no last seen. Fails with {@link
+   * CheckmarkException} {@code UNKNOWN_RECIPIENT} for an unregistered number, and {@code
+   * RATE_LIMITED} when asked too often: the server limits presence per account, so an app asks when
+   * a chat opens and then every half minute or so, not more.
+   */
+  public CompletableFuture<Presence> presence(String phone) {
+    ObjectNode frame = WireJson.newRequest("presence").put("phone", phone);
+    return request(frame).thenApply(reply -> expect(Presence.class, reply));
+  }
+
+  /** Who sees this account's last seen from now on; everyone until set. */
+  public CompletableFuture<Void> setLastSeenPrivacy(LastSeenPrivacy whoSees) {
+    ObjectNode frame =
+        WireJson.newRequest("setPrivacy")
+            .put("lastSeen", Objects.requireNonNull(whoSees, "whoSees").toString());
+    return request(frame)
+        .thenApply(reply -> expect(PrivacySet.class, reply))
+        .thenApply(set -> null);
+  }
+
+  /**
+   * Blocks {@code phone}: its one-to-one messages to this account still get {@code accepted} on its
+   * side but never arrive (and so are never delivered), its typing is dropped, and it sees this
+   * account offline with no last seen. Its messages in a shared group still arrive. Completes with
+   * the phone as the server keys it (E.164).
+   */
+  public CompletableFuture<String> block(String phone) {
+    ObjectNode frame = WireJson.newRequest("block").put("phone", phone);
+    return request(frame).thenApply(reply -> expect(Blocked.class, reply).phone());
+  }
+
+  /** Undoes {@link #block}; completes with the phone as the server keys it (E.164). */
+  public CompletableFuture<String> unblock(String phone) {
+    ObjectNode frame = WireJson.newRequest("unblock").put("phone", phone);
+    return request(frame).thenApply(reply -> expect(Unblocked.class, reply).phone());
+  }
+
+  /** Every phone this account blocks. */
+  public CompletableFuture<List<String>> blocked() {
+    return request(WireJson.newRequest("listBlocked"))
+        .thenApply(reply -> expect(BlockList.class, reply).phones());
+  }
+
+  /**
    * A presigned {@code PUT} for an encrypted file of this length, type and SHA-256 (base64); {@link
    * #sendMedia} does the whole upload.
    */
@@ -580,6 +668,18 @@ public final class CheckmarkClient implements AutoCloseable {
     return CompletableFuture.runAsync(() -> {}, events);
   }
 
+  /**
+   * Typing frames have no ref: nothing answers them, and one lost with a connection is harmless.
+   */
+  private void sendTyping(TypingIndicators.Chat chat, String state) {
+    Session current = session;
+    if (current != null && current.open) {
+      current.write(
+          WireJson.write(
+              WireJson.newRequest("typing").put(chat.field(), chat.address()).put("state", state)));
+    }
+  }
+
   private CompletableFuture<ServerFrame> request(ObjectNode frame) {
     Session current = session;
     if (current == null || !current.open) {
@@ -620,6 +720,8 @@ public final class CheckmarkClient implements AutoCloseable {
                 events.execute(
                     () ->
                         deliver(update.messageId(), () -> settings.listener.onGroupUpdate(update)));
+              } else if (frame instanceof TypingFrame typingFrame) {
+                events.execute(() -> settings.listener.onTyping(typingFrame));
               } else if (frame instanceof Linked linked) {
                 onLinked(linked);
               } else if (frame instanceof ReceiptFrame receipt) {
@@ -917,6 +1019,8 @@ public final class CheckmarkClient implements AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration ackDelay = Duration.ofMillis(20);
+    private Duration typingRepeatEvery = Duration.ofSeconds(3);
+    private Duration typingPausedAfter = Duration.ofSeconds(5);
     private int syncPageSize = 100;
     private boolean loginAction;
     private boolean giveUpIfFirstConnectFails;
@@ -997,6 +1101,23 @@ public final class CheckmarkClient implements AutoCloseable {
 
     public Settings ackDelay(Duration ackDelay) {
       this.ackDelay = ackDelay;
+      return this;
+    }
+
+    /**
+     * How often {@code typing} is sent again while keystrokes go on (default 3 seconds: the other
+     * side stops showing it a few seconds after the last one), and how long after the last
+     * keystroke {@code paused} is sent (default 5 seconds).
+     */
+    public Settings typingIndicators(Duration repeatEvery, Duration pausedAfter) {
+      if (repeatEvery.isNegative()
+          || repeatEvery.isZero()
+          || pausedAfter.isNegative()
+          || pausedAfter.isZero()) {
+        throw new IllegalArgumentException("typing intervals must be positive");
+      }
+      this.typingRepeatEvery = repeatEvery;
+      this.typingPausedAfter = pausedAfter;
       return this;
     }
 

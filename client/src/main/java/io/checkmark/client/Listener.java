@@ -3,6 +3,7 @@ package io.checkmark.client;
 import io.checkmark.protocol.GroupUpdateFrame;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
+import io.checkmark.protocol.TypingFrame;
 import java.util.List;
 
 /**
@@ -40,6 +41,15 @@ public interface Listener {
    * {@link #onSentTranscript}.
    */
   default void onGroupUpdate(GroupUpdateFrame update) {}
+
+  /**
+   * Someone is typing ({@code "typing"}) or stopped ({@code "paused"}) in a one-to-one chat with
+   * this account ({@link TypingFrame#group()} null) or in a group. Never queued: only a live
+   * connection hears it, so a {@code paused} can be lost with a connection; an app shows {@code
+   * typing} for about 6 seconds unless another comes (the SDK on the typing side repeats it every 3
+   * seconds while the user types).
+   */
+  default void onTyping(TypingFrame typing) {}
 
   /**
    * Connected and caught up: the queue was synced until the server said there was no more. Called
