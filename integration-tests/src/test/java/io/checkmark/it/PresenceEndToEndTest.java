@@ -1,5 +1,7 @@
 package io.checkmark.it;
 
+import static io.checkmark.it.SocketRequests.frame;
+import static io.checkmark.it.SocketRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -352,27 +354,5 @@ class PresenceEndToEndTest {
         .put("id", id)
         .put("body", body)
         .toString();
-  }
-
-  /** Sends a request with a fresh ref and returns the reply with that ref, skipping pushes. */
-  private static JsonNode request(TestSocket socket, String frame) {
-    String ref = "r-" + System.nanoTime();
-    ObjectNode withRef = (ObjectNode) frame(frame);
-    withRef.put("ref", ref);
-    socket.send(withRef.toString());
-    while (true) {
-      JsonNode reply = frame(socket.next());
-      if (ref.equals(reply.path("ref").asText())) {
-        return reply;
-      }
-    }
-  }
-
-  private static JsonNode frame(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (java.io.IOException e) {
-      throw new AssertionError("not JSON: " + text, e);
-    }
   }
 }
