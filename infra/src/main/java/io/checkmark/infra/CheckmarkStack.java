@@ -1057,6 +1057,9 @@ public final class CheckmarkStack extends Stack {
                 allow(List.of("dynamodb:UpdateItem", "dynamodb:DeleteItem"), connections),
                 manageConnections,
                 dropQueues)));
+    // A connection of a replaced or unlinked device is closed and forgotten on its next action.
+    List<PolicyStatement> forgetStale =
+        List.of(allow(List.of("dynamodb:DeleteItem"), connections), manageConnections);
     PolicyStatement writeGroup = allow(List.of("dynamodb:PutItem"), groups, groupEvents);
     PolicyStatement readGroup = allow(List.of("dynamodb:GetItem"), groups);
     PolicyStatement readMembers = allow(List.of("dynamodb:BatchGetItem"), accounts);
@@ -1064,7 +1067,10 @@ public final class CheckmarkStack extends Stack {
     grants.put(
         "CreateGroup",
         new Grants(
-            List.of(session, lastSeen, readMembers, writeGroup, stillBound, countHits),
+            with(
+                session,
+                lastSeen,
+                concat(List.of(readMembers, writeGroup, stillBound, countHits), forgetStale)),
             Map.of(
                 "GROUPS_PER_ACCOUNT_PER_DAY",
                 groupsPerDay.getValueAsString(),
@@ -1073,18 +1079,26 @@ public final class CheckmarkStack extends Stack {
     grants.put(
         "UpdateGroup",
         new Grants(
-            List.of(session, lastSeen, readGroup, readMembers, writeGroup, stillBound, countHits),
+            with(
+                session,
+                lastSeen,
+                concat(
+                    List.of(readGroup, readMembers, writeGroup, stillBound, countHits),
+                    forgetStale)),
             Map.of(
                 "MEMBER_ADDITIONS_PER_ACCOUNT_PER_DAY",
                 memberAdditionsPerDay.getValueAsString(),
                 "UNKNOWN_RECIPIENTS_PER_ACCOUNT_PER_DAY",
                 unknownRecipients)));
     grants.put(
-        "LeaveGroup", new Grants(List.of(session, lastSeen, readGroup, writeGroup, stillBound)));
-    grants.put("GetGroup", new Grants(List.of(session, lastSeen, readGroup)));
-    // A connection of a replaced or unlinked device is closed and forgotten on its next action.
-    List<PolicyStatement> forgetStale =
-        List.of(allow(List.of("dynamodb:DeleteItem"), connections), manageConnections);
+        "LeaveGroup",
+        new Grants(
+            with(
+                session,
+                lastSeen,
+                concat(List.of(readGroup, writeGroup, stillBound), forgetStale))));
+    grants.put(
+        "GetGroup", new Grants(with(session, lastSeen, concat(List.of(readGroup), forgetStale))));
     grants.put(
         "RequestUpload",
         new Grants(

@@ -302,6 +302,65 @@ class ParityTest {
     }
   }
 
+  /**
+   * Every logged-in action goes through the session's check, which closes the connection of a
+   * replaced or unlinked device (its notice and its close through the management API) and deletes
+   * its row: every function whose handler declares {@code Access.LOGGED_IN} has exactly these two
+   * grants, on both sides. The functions are read from the handlers' sources, so a new logged-in
+   * handler is checked too.
+   */
+  @Test
+  void everyLoggedInFunctionMayCloseAndForgetAReplacedOrUnlinkedDevicesConnection()
+      throws IOException {
+    String forgetConnection = "Allow dynamodb:DeleteItem on ${ConnectionsTable.Arn}";
+    String manageConnections =
+        "Allow execute-api:ManageConnections on arn:${AWS::Partition}:execute-api:${AWS::Region}"
+            + ":${AWS::AccountId}:${WebSocketApi}/${StageName}/*/@connections/*";
+    Set<String> loggedIn = loggedInHandlers();
+    assertThat(loggedIn)
+        .as("handlers that declare Access.LOGGED_IN")
+        .hasSize(21)
+        .contains(
+            handler("GetGroup"),
+            handler("CreateGroup"),
+            handler("UpdateGroup"),
+            handler("LeaveGroup"),
+            handler("SetPrivacy"));
+    for (StackShape side : List.of(StackShape.of(SAM), cdk(SynthesizedStack.json()))) {
+      for (String handler : loggedIn) {
+        Set<String> grants = side.grantsByHandler().get(handler);
+        assertThat(grants).as("the function of " + handler).isNotNull();
+        assertThat(grants)
+            .as(handler + ": closes and forgets a stale connection on its next action")
+            .contains(forgetConnection, manageConnections);
+        assertThat(grants)
+            .filteredOn(grant -> grant.contains(" execute-api:"))
+            .as(handler + "'s management API grants")
+            .containsExactly(manageConnections);
+      }
+    }
+  }
+
+  /** The handlers whose source declares {@code Access.LOGGED_IN}, as template.yaml names them. */
+  private static Set<String> loggedInHandlers() throws IOException {
+    Path sources =
+        SAM.toAbsolutePath().getParent().resolve("functions/src/main/java/io/checkmark/handler");
+    Pattern declaration = Pattern.compile("super\\([^;]*Access\\.LOGGED_IN");
+    try (Stream<Path> files = Files.list(sources)) {
+      Set<String> handlers = new TreeSet<>();
+      for (Path file : files.filter(f -> f.toString().endsWith("Handler.java")).toList()) {
+        if (declaration.matcher(Files.readString(file)).find()) {
+          String name = file.getFileName().toString();
+          handlers.add(
+              "io.checkmark.handler."
+                  + name.substring(0, name.length() - ".java".length())
+                  + "::handleRequest");
+        }
+      }
+      return handlers;
+    }
+  }
+
   private static String handler(String function) {
     return "io.checkmark.handler." + function + "Handler::handleRequest";
   }

@@ -173,6 +173,26 @@ class LeastPrivilegeTest {
             "FanOutFunction dynamodb:BatchGetItem table/AccountsTable",
             "ReadFunction dynamodb:GetItem table/GroupsTable");
     assertThat(AwsCallRecorder.CALLS)
+        .as("a replaced device's connection, told, closed and forgotten on its next group action")
+        .extracting(
+            call ->
+                call.signer()
+                    + " "
+                    + call.action()
+                    + " "
+                    + (call.action().startsWith("execute-api:")
+                        ? call.resource().split(" ", 2)[0]
+                        : call.resource()))
+        .containsAll(
+            Stream.of("CreateGroup", "UpdateGroup", "LeaveGroup", "GetGroup")
+                .flatMap(
+                    function ->
+                        Stream.of(
+                            function + "Function dynamodb:DeleteItem table/ConnectionsTable",
+                            function + "Function execute-api:ManageConnections POST",
+                            function + "Function execute-api:ManageConnections DELETE"))
+                .toList());
+    assertThat(AwsCallRecorder.CALLS)
         .as("the typing, presence, privacy and blocking paths ran")
         .extracting(call -> call.signer() + " " + call.action() + " " + call.resource())
         .contains(
@@ -303,6 +323,7 @@ class LeastPrivilegeTest {
     }
     exerciseLinkedDevices(stack, alice, aliceKey);
     exerciseGroups(stack);
+    exerciseReplacedDeviceOnGroupRoutes(stack);
     exerciseMedia(stack, alice, aliceKey, bob);
     exercisePush(stack, alice, aliceKey, bob, bobKey);
     exerciseTypingPresenceAndBlocking(stack);
@@ -502,6 +523,67 @@ class LeastPrivilegeTest {
           "receiptSent");
       replyOfType(
           erinSocket, "{\"action\":\"leaveGroup\",\"groupId\":\"" + group + "\"}", "groupLeft");
+    }
+  }
+
+  /**
+   * The test number's device, logged in on four connections (one creates a group), is replaced by a
+   * registration whose closing of the old connections fails (the registration itself is done): the
+   * session check of the next group action on each old connection, one route each and none of them
+   * checked it before, tells it so, closes it and deletes its row.
+   */
+  private static void exerciseReplacedDeviceOnGroupRoutes(LocalStack stack) throws Exception {
+    String member = Phones.next();
+    Devices.register(stack, member);
+    String oldKey = Devices.register(stack.webSocketUrl(), TEST_NUMBER, () -> TEST_PIN);
+    Map<String, String> oldDevice = MessagingEndToEndTest.basic(TEST_NUMBER, oldKey);
+    try (TestSocket updating = TestSocket.connect(stack.webSocketUrl(), oldDevice);
+        TestSocket creating = TestSocket.connect(stack.webSocketUrl(), oldDevice);
+        TestSocket leaving = TestSocket.connect(stack.webSocketUrl(), oldDevice);
+        TestSocket getting = TestSocket.connect(stack.webSocketUrl(), oldDevice);
+        TestSocket newDevice = TestSocket.connect(stack.webSocketUrl())) {
+      String group =
+          replyOfType(
+                  updating,
+                  "{\"action\":\"createGroup\",\"name\":\"g\",\"members\":[\"" + member + "\"]}",
+                  "groupCreated")
+              .path("groupId")
+              .asText();
+      reply(newDevice, "{\"action\":\"requestPin\",\"phone\":\"" + TEST_NUMBER + "\"}");
+      // Every attempt of the registration's query for the number's connections fails, after the
+      // new device's key and login were written: the old device's connections stay open. (Logged
+      // in before the failure, the new device may first be told of the group's creation.)
+      stack.failDynamoDbCalls("VerifyPinFunction", "Query", 0, 3);
+      assertThat(
+              replyOfType(
+                      newDevice,
+                      "{\"action\":\"verifyPin\",\"phone\":\""
+                          + TEST_NUMBER
+                          + "\",\"pin\":\""
+                          + TEST_PIN
+                          + "\"}",
+                      "error")
+                  .path("code")
+                  .asText())
+          .isEqualTo("INTERNAL");
+      Map<TestSocket, String> frames =
+          Map.of(
+              updating,
+              "{\"action\":\"updateGroup\",\"groupId\":\"" + group + "\",\"name\":\"h\"}",
+              creating,
+              "{\"action\":\"createGroup\",\"name\":\"g\",\"members\":[\"" + member + "\"]}",
+              leaving,
+              "{\"action\":\"leaveGroup\",\"groupId\":\"" + group + "\"}",
+              getting,
+              "{\"action\":\"getGroup\",\"groupId\":\"" + group + "\"}");
+      for (Map.Entry<TestSocket, String> frame : frames.entrySet()) {
+        // Past the group's creation, pushed to the device's other connections.
+        JsonNode refused = replyOfType(frame.getKey(), frame.getValue(), "error");
+        assertThat(refused.path("code").asText()).as(frame.getValue()).isEqualTo("DEVICE_REPLACED");
+        assertThat(frame.getKey().closeCode(Duration.ofSeconds(5)))
+            .as(frame.getValue())
+            .isEqualTo(1000);
+      }
     }
   }
 
