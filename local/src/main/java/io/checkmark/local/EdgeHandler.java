@@ -1,6 +1,5 @@
 package io.checkmark.local;
 
-import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -13,7 +12,7 @@ import org.eclipse.jetty.util.Callback;
  * its {@code X-Amz-Target} header (to the wrapped DynamoDB Local handler), SSM's {@code
  * GetParameter} and Secrets Manager's {@code GetSecretValue} by the same header, the management API
  * by its {@code @connections} path, SNS's query protocol by its form body, LocalStack's SMS and
- * push listings and the call marking a push token invalid by their paths.
+ * push listings, the call marking a push token invalid and the fault plan by their paths.
  */
 final class EdgeHandler extends Handler.Wrapper {
 
@@ -25,7 +24,8 @@ final class EdgeHandler extends Handler.Wrapper {
   private final SsmParameters ssm;
   private final LocalSecrets secrets;
   private final String stagePath;
-  private final DynamoDbFaults faults;
+  private final DynamoDbFaults dynamoDbFaults;
+  private final FaultsEndpoint faults;
 
   EdgeHandler(
       String stage,
@@ -36,8 +36,10 @@ final class EdgeHandler extends Handler.Wrapper {
       PlatformEndpoints pushEndpoints,
       SsmParameters ssm,
       LocalSecrets secrets,
-      DynamoDbFaults faults) {
+      DynamoDbFaults dynamoDbFaults,
+      FaultsEndpoint faults) {
     super(dynamoDb);
+    this.dynamoDbFaults = dynamoDbFaults;
     this.faults = faults;
     this.managementApi = managementApi;
     this.sms = sms;
@@ -53,23 +55,8 @@ final class EdgeHandler extends Handler.Wrapper {
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String target = request.getHeaders().get("X-Amz-Target");
     if (target != null && target.startsWith("DynamoDB")) {
-      if (faults.failsNow(target, request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-        response.getHeaders().put("x-amzn-ErrorType", "InternalServerError");
-        HttpResponses.write(
-            response,
-            callback,
-            500,
-            "application/x-amz-json-1.0",
-            HttpResponses.toJson(
-                Map.of(
-                    "__type",
-                    "com.amazonaws.dynamodb.v20120810#InternalServerError",
-                    "message",
-                    "failure injected by the local stack")));
-        return true;
-      }
       if (getHandler() != null) {
-        return super.handle(request, response, callback);
+        return dynamoDbFaults.handle(request, response, callback, getHandler());
       }
       HttpResponses.message(
           response,
@@ -93,6 +80,8 @@ final class EdgeHandler extends Handler.Wrapper {
       sms.handleMessages(request, response, callback);
     } else if (PushCapture.MESSAGES_PATH.equals(path)) {
       pushes.handleMessages(request, response, callback);
+    } else if (FaultsEndpoint.PATH.equals(path)) {
+      faults.handle(request, response, callback);
     } else if (PlatformEndpoints.INVALID_TOKENS_PATH.equals(path)) {
       pushEndpoints.handleInvalidTokens(request, response, callback);
     } else if ("POST".equals(request.getMethod()) && "/".equals(path) && isForm(request)) {

@@ -110,6 +110,17 @@ public final class LocalStack implements AutoCloseable {
               daemonThreads("lambda"));
       parts.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("connection-timer"));
       parts.connections = new ConnectionRegistry();
+      List<TableDefinition> tables = template.tables();
+      Map<String, String> tableLogicalIds = new LinkedHashMap<>();
+      tables.forEach(table -> tableLogicalIds.put(table.tableName(), table.logicalId()));
+      parts.faults =
+          new Faults(
+              Set.copyOf(tableLogicalIds.values()),
+              template.functions().keySet(),
+              options.idleTimeout(),
+              options.maxConnectionDuration(),
+              options.console());
+      parts.dynamoDbFaults = new DynamoDbFaults(parts.faults, tableLogicalIds);
       parts.sms = new SmsCapture(options.region(), options.console());
       parts.pushes = new PushCapture(options.region(), options.console());
       parts.pushEndpoints = new PlatformEndpoints(options.region(), parts.pushes);
@@ -129,14 +140,15 @@ public final class LocalStack implements AutoCloseable {
           new EdgeHandler(
               parts.stage,
               parts.dynamoDbLocal,
-              new ManagementApi(parts.connections),
+              new ManagementApi(parts.connections, parts.faults),
               parts.sms,
               parts.pushes,
               parts.pushEndpoints,
               new SsmParameters(
                   options.ssmParameters(), options.region(), SamTemplate.LOCAL_ACCOUNT_ID),
               LocalSecrets.forTemplate(template.secrets().values(), options.persistDirectory()),
-              parts.dynamoDbFaults));
+              parts.dynamoDbFaults,
+              new FaultsEndpoint(parts.faults)));
       parts.server.setHandler(webSockets);
       // The AWS endpoints serve before the functions start: a function may read its parameters at
       // start-up.
@@ -146,7 +158,6 @@ public final class LocalStack implements AutoCloseable {
       parts.objectStorage =
           LocalObjectStorage.start(options.s3Port(), parts.buckets, options.persistDirectory());
 
-      List<TableDefinition> tables = template.tables();
       try (DynamoDbClient dynamoDb = adminClient(parts.dynamoDbEndpoint, options.region())) {
         TableCreator.createTables(dynamoDb, tables);
       }
@@ -200,6 +211,8 @@ public final class LocalStack implements AutoCloseable {
             .start(parts.streamPoller);
       }
       webSockets.getServerWebSocketContainer().addMapping("/" + parts.stage, parts.gateway);
+      // In force once the stack is up: its own start-up calls never fail.
+      parts.faults.install(options.faults());
       return new LocalStack(parts);
     } catch (Exception e) {
       parts.stopAll();
@@ -231,6 +244,38 @@ public final class LocalStack implements AutoCloseable {
   public void failDynamoDbCalls(
       String functionLogicalId, String operation, int afterCalls, int times) {
     parts.dynamoDbFaults.fail(functionLogicalId, operation, afterCalls, times);
+  }
+
+  /**
+   * Puts a fault plan in force from now on, in place of the one before (docs/faults.md), and says
+   * so on the console; returns it, with the seed the stack picked when it had none. A plan naming a
+   * table or function the template lacks is refused with an {@link IllegalArgumentException}.
+   */
+  public FaultPlan setFaults(FaultPlan plan) {
+    return parts.faults.set(plan);
+  }
+
+  /**
+   * No fault from now on, and connection lifetimes back to the options' values. What was injected
+   * stays counted.
+   */
+  public void healFaults() {
+    parts.faults.set(FaultPlan.NONE);
+  }
+
+  /** The fault plan in force ({@link FaultPlan#NONE} when healed). */
+  public FaultPlan faults() {
+    return parts.faults.plan();
+  }
+
+  /**
+   * How many faults were injected since the stack started, by kind: {@code
+   * dynamodb.ThrottlingException}, {@code dynamodb.latency}, {@code managementApi.410}, {@code
+   * crash.afterWriteBeforePush}, {@code disconnect.dropped}, {@code sns.sms}, {@code sns.push}...
+   * Kinds never injected are absent.
+   */
+  public Map<String, Long> injectedFaults() {
+    return parts.faults.injected();
   }
 
   /** Invocations of functions by the template's streams so far (Lambda bills each). */
@@ -419,7 +464,25 @@ public final class LocalStack implements AutoCloseable {
             + dynamoDb
             + " --region "
             + parts.region,
+        faultsLine(http),
         "One line per invocation follows; --log-frames shows every frame. Ctrl-C stops the stack.");
+  }
+
+  /** The faults in force and where to change them, or nothing when there are none. */
+  private String faultsLine(String http) {
+    FaultPlan plan = parts.faults.plan();
+    if (plan.isEmpty()) {
+      return "  Faults           none   (inject some: PUT a plan to "
+          + http
+          + FaultsEndpoint.PATH
+          + ")";
+    }
+    return "  Faults           "
+        + plan.describe()
+        + "   (GET, PUT a plan, DELETE to heal: "
+        + http
+        + FaultsEndpoint.PATH
+        + ")";
   }
 
   @Override
@@ -511,7 +574,8 @@ public final class LocalStack implements AutoCloseable {
         .endpointOverride(endpoint)
         .region(Region.of(region))
         .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(DynamoDbFaults.STACK_ACCESS_KEY, "test")))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }
@@ -561,7 +625,8 @@ public final class LocalStack implements AutoCloseable {
     DynamoDbClient streamClients;
     DynamoDbStreamsClient streamsClient;
     final List<String> deadLetters = StreamEventSource.newDeadLetterList();
-    final DynamoDbFaults dynamoDbFaults = new DynamoDbFaults();
+    Faults faults;
+    DynamoDbFaults dynamoDbFaults;
     final LongAdder streamInvocations = new LongAdder();
     final LongAdder streamInvocationsDone = new LongAdder();
 

@@ -96,6 +96,14 @@ public final class LocalStackMain {
             "keep DynamoDB Local's data (accounts, queued messages) and the template's secrets"
                 + " in DIR across restarts (default: in memory, gone when the stack stops)")
     Path persistDirectory;
+
+    @Option(
+        names = "--faults",
+        paramLabel = "FILE",
+        description =
+            "start with this fault plan (JSON; docs/faults.md) in force; change it at run time"
+                + " at /_checkmark/faults")
+    Path faults;
   }
 
   private LocalStackMain() {}
@@ -190,6 +198,13 @@ public final class LocalStackMain {
     options.logFrames(arguments.logFrames);
     if (arguments.persistDirectory != null) {
       options.persistDirectory(arguments.persistDirectory);
+    }
+    if (arguments.faults != null) {
+      try {
+        options.faults(FaultPlan.read(arguments.faults));
+      } catch (IllegalArgumentException invalid) {
+        throw new ParameterException(commandLine, "--faults " + invalid.getMessage());
+      }
     }
     LocalStackOptions built =
         options

@@ -25,6 +25,7 @@ import java.util.Map;
  *     dynamodb/}), or null to keep everything in memory
  * @param console where SMS, the banner and a line per invocation are printed
  * @param logFrames whether every frame, both ways, is printed on the console too
+ * @param faults the fault plan in force from the start ({@link FaultPlan#NONE} for none)
  */
 public record LocalStackOptions(
     int port,
@@ -38,7 +39,8 @@ public record LocalStackOptions(
     Map<String, String> ssmParameters,
     Path persistDirectory,
     PrintStream console,
-    boolean logFrames) {
+    boolean logFrames,
+    FaultPlan faults) {
 
   public static final int DEFAULT_PORT = 3001;
 
@@ -60,6 +62,7 @@ public record LocalStackOptions(
     private Path persistDirectory;
     private PrintStream console = System.out;
     private boolean logFrames;
+    private FaultPlan faults = FaultPlan.NONE;
 
     public Builder port(int port) {
       this.port = port;
@@ -129,6 +132,12 @@ public record LocalStackOptions(
       return this;
     }
 
+    /** Starts the stack with this fault plan in force (docs/faults.md). */
+    public Builder faults(FaultPlan faults) {
+      this.faults = faults;
+      return this;
+    }
+
     public LocalStackOptions build() {
       return new LocalStackOptions(
           port,
@@ -142,7 +151,8 @@ public record LocalStackOptions(
           ssmParameters,
           persistDirectory,
           console,
-          logFrames);
+          logFrames,
+          faults);
     }
   }
 }

@@ -17,7 +17,9 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * The API Gateway management API ({@code POST}, {@code GET}, {@code DELETE} on {@code
  * [/{stage}]/@connections/{id}}), answering as API Gateway does so that the handlers' real {@code
  * ApiGatewayManagementApiClient} works through an endpoint override: 410 {@code GoneException} for
- * a connection that is not open, 413 for a payload over 128 KB.
+ * a connection that is not open, 413 for a payload over 128 KB; and, when the fault plan says so,
+ * 410, 429 {@code LimitExceededException} or 500 instead of the call's answer (the call is then not
+ * carried out).
  */
 final class ManagementApi {
 
@@ -27,9 +29,11 @@ final class ManagementApi {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ConnectionRegistry connections;
+  private final Faults faults;
 
-  ManagementApi(ConnectionRegistry connections) {
+  ManagementApi(ConnectionRegistry connections, Faults faults) {
     this.connections = connections;
+    this.faults = faults;
   }
 
   static boolean matches(String path) {
@@ -43,8 +47,21 @@ final class ManagementApi {
       return;
     }
     String connectionId = URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8);
-    Optional<LocalConnection> found = connections.find(connectionId);
+    int injected = faults.managementApiStatus();
+    Optional<LocalConnection> found =
+        injected == 0 ? connections.find(connectionId) : Optional.empty();
+    if (injected == 429) {
+      HttpResponses.awsJsonError(
+          response, callback, 429, "LimitExceededException", "Too Many Requests");
+      return;
+    }
+    if (injected == 500) {
+      HttpResponses.awsJsonError(
+          response, callback, 500, "InternalServerErrorException", "Internal server error");
+      return;
+    }
     if (found.isEmpty()) {
+      // An injected 410 reads exactly as a real one: the caller cannot tell the connection is open.
       HttpResponses.awsJsonError(
           response, callback, 410, "GoneException", "connection " + connectionId + " is gone");
       return;
