@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +38,8 @@ final class DeliveryChecker {
    *
    * @param attempts calls of {@code send}, resends after a failure included
    * @param accepted sends that got {@code accepted}
-   * @param failedSends sends that failed (an error, or no reply in time) and were sent again
+   * @param failedSends sends that failed (an error, or no reply in time)
+   * @param neverAccepted app messages none of whose sends got {@code accepted}: the app gave up
    * @param deliveries (message, device) pairs the accepted messages were due to reach
    * @param lost of those, the pairs never reached
    * @param duplicatesToApp a device's app handed one {@code messageId} again
@@ -51,12 +53,14 @@ final class DeliveryChecker {
    * @param receiptsDuplicated extra {@code delivered} receipts for a message already receipted
    * @param orderViolations one-to-one messages a recipient device got after a later one of the same
    *     sender device
+   * @param sendFailures how the failed sends failed: error code or exception, and how often
    * @param problems the first {@link #PROBLEMS_SHOWN} problems, one line each
    */
   record Verdict(
       int attempts,
       int accepted,
       int failedSends,
+      int neverAccepted,
       int deliveries,
       int lost,
       int duplicatesToApp,
@@ -69,10 +73,12 @@ final class DeliveryChecker {
       int receiptsMissing,
       int receiptsDuplicated,
       int orderViolations,
+      Map<String, Integer> sendFailures,
       List<String> problems) {
 
     boolean holds() {
-      return lost == 0
+      return neverAccepted == 0
+          && lost == 0
           && duplicatesToApp == 0
           && duplicatesInQueue == 0
           && duplicatesAfterResend == 0
@@ -84,13 +90,14 @@ final class DeliveryChecker {
 
     String figures() {
       return String.format(
-          "accepted %d of %d sends (%d failed and sent again), deliveries due %d, lost %d,"
+          "accepted %d of %d sends (%d failed), never accepted %d, deliveries due %d, lost %d,"
               + " duplicated to an app %d, duplicated in a queue %d, duplicated after a resend %d,"
               + " unexpected %d, stored without accepted %d, stayed queued %d, receipts due %d,"
-              + " missing %d, duplicated %d, order violations %d",
+              + " missing %d, duplicated %d, order violations %d; sends failed with %s",
           accepted,
           attempts,
           failedSends,
+          neverAccepted,
           deliveries,
           lost,
           duplicatesToApp,
@@ -102,7 +109,8 @@ final class DeliveryChecker {
           receiptsDue,
           receiptsMissing,
           receiptsDuplicated,
-          orderViolations);
+          orderViolations,
+          sendFailures);
     }
   }
 
@@ -219,12 +227,25 @@ final class DeliveryChecker {
         }
         orderViolations += orderViolations(device);
       }
-      int failedSends =
-          (int) attempts.stream().filter(attempt -> attempt.failure() != null).count();
+      Map<String, Integer> sendFailures = new TreeMap<>();
+      attempts.stream()
+          .filter(attempt -> attempt.failure() != null)
+          .forEach(attempt -> sendFailures.merge(attempt.failure(), 1, Integer::sum));
+      int failedSends = sendFailures.values().stream().mapToInt(Integer::intValue).sum();
+      Set<String> bodiesAccepted = new HashSet<>();
+      acceptedById.values().forEach(attempt -> bodiesAccepted.add(attempt.body()));
+      int neverAccepted = 0;
+      for (String body : bodiesSent) {
+        if (!bodiesAccepted.contains(body)) {
+          neverAccepted++;
+          problem("never accepted: %s", body);
+        }
+      }
       return new Verdict(
           attempts.size(),
           acceptedById.size(),
           failedSends,
+          neverAccepted,
           deliveries,
           lost,
           duplicatesToApp,
@@ -237,6 +258,7 @@ final class DeliveryChecker {
           receiptsMissing,
           receiptsDuplicated,
           orderViolations,
+          sendFailures,
           List.copyOf(problems));
     }
 

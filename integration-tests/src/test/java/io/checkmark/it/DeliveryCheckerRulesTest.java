@@ -121,6 +121,18 @@ class DeliveryCheckerRulesTest {
   }
 
   @Test
+  void aMessageWhoseEverySendFailedIsNeverAccepted() {
+    failed("hello");
+    failed("hello");
+
+    DeliveryChecker.Verdict verdict = check();
+
+    assertThat(verdict.neverAccepted()).isEqualTo(1);
+    assertThat(verdict.failedSends()).isEqualTo(2);
+    assertThat(verdict.holds()).isFalse();
+  }
+
+  @Test
   void aMessageNobodySentIsUnexpected() {
     bob.onMessage(message("m9", "c9", "never sent"));
 

@@ -73,10 +73,10 @@ class ReliabilityCheck {
     StringBuilder table = new StringBuilder();
     table.append("Measured ").append(Instant.now()).append("\n\n");
     table.append(
-        "| faults | seeds | messages | accepted | sends failed | lost | dup. to app | dup. in queue"
+        "| faults | seeds | messages | accepted | sends failed | never accepted | lost | dup. to app | dup. in queue"
             + " | dup. after resend | unexpected | stayed queued | receipts due | missing"
             + " | duplicated | order violations | seconds | injected |\n");
-    table.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    table.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     Map<String, List<ReliabilityRun.Outcome>> byKind = new LinkedHashMap<>();
     synchronized (OUTCOMES) {
       OUTCOMES.forEach(
@@ -117,6 +117,7 @@ class ReliabilityCheck {
         List.<ToIntFunction<DeliveryChecker.Verdict>>of(
             DeliveryChecker.Verdict::accepted,
             DeliveryChecker.Verdict::failedSends,
+            DeliveryChecker.Verdict::neverAccepted,
             DeliveryChecker.Verdict::lost,
             DeliveryChecker.Verdict::duplicatesToApp,
             DeliveryChecker.Verdict::duplicatesInQueue,

@@ -166,9 +166,7 @@ final class ReliabilityRun {
         settle(cast, history, devices);
         clients.forEach(CheckmarkClient::close);
         clients.clear();
-        for (Map.Entry<DeviceLog, Credentials> device : credentials.entrySet()) {
-          drain(stack, device.getKey(), device.getValue());
-        }
+        drain(stack, credentials);
         DeliveryChecker.Verdict verdict = DeliveryChecker.check(cast, history.attempts(), devices);
         return new Outcome(plan, verdict, injected, Duration.ofNanos(System.nanoTime() - started));
       } finally {
@@ -265,21 +263,27 @@ final class ReliabilityRun {
   }
 
   /**
-   * Syncs a device's queue with fresh clients, as the app would after a restart, until one finds
-   * nothing queued: what they find is what stayed queued after the run.
+   * Syncs every device's queue with fresh clients, as apps would after a restart, pass after pass
+   * until a whole pass finds nothing queued (acking a message on one device queues a receipt for
+   * another): what they find is what stayed queued after the run.
    */
-  private static void drain(LocalStack stack, DeviceLog device, Credentials credentials) {
+  private static void drain(LocalStack stack, Map<DeviceLog, Credentials> devices) {
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(90))
         .until(
-            () ->
-                CheckmarkClient.builder(stack.webSocketUrl())
-                        .credentials(credentials)
-                        .listener(device.leftoverListener())
+            () -> {
+              int found = 0;
+              for (Map.Entry<DeviceLog, Credentials> device : devices.entrySet()) {
+                found +=
+                    CheckmarkClient.builder(stack.webSocketUrl())
+                        .credentials(device.getValue())
+                        .listener(device.getKey().leftoverListener())
                         .build()
                         .fetchOnPush(Duration.ofSeconds(30))
-                        .get()
-                    == 0);
+                        .get();
+              }
+              return found == 0;
+            });
   }
 
   private record Account(String phone, CheckmarkClient client, DeviceLog log) {}
@@ -298,6 +302,7 @@ final class ReliabilityRun {
     devices.add(log);
     credentials.put(log, new Credentials(phone, Credentials.PRIMARY, key));
     client.connect().get(30, TimeUnit.SECONDS);
+    client.registerPush("fcm", "reliability-" + log.key()).get(30, TimeUnit.SECONDS);
     return new Account(phone, client, log);
   }
 
@@ -321,6 +326,7 @@ final class ReliabilityRun {
       throw new IllegalStateException(
           "linked as device " + given.deviceId() + ", expected " + expectedDeviceId);
     }
+    client.registerPush("fcm", "reliability-" + log.key()).get(30, TimeUnit.SECONDS);
     devices.add(log);
     credentials.put(log, given);
     return new Account(primary.phone(), client, log);
