@@ -37,15 +37,15 @@ final class EdgeHandler extends Handler.Wrapper {
       SsmParameters ssm,
       LocalSecrets secrets,
       DynamoDbFaults dynamoDbFaults,
-      FaultsEndpoint faults) {
+      Faults faults) {
     super(dynamoDb);
     this.dynamoDbFaults = dynamoDbFaults;
-    this.faults = faults;
+    this.faults = new FaultsEndpoint(faults);
     this.managementApi = managementApi;
     this.sms = sms;
     this.pushes = pushes;
     this.pushEndpoints = pushEndpoints;
-    this.sns = new SnsQueryApi(sms, pushEndpoints);
+    this.sns = new SnsQueryApi(sms, pushEndpoints, faults);
     this.ssm = ssm;
     this.secrets = secrets;
     this.stagePath = "/" + stage;

@@ -1,7 +1,11 @@
 package io.checkmark.local;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -25,6 +29,7 @@ final class LocalConnection {
   private volatile Instant lastActiveAt;
   private final Traffic traffic;
   private final InvocationConsole console;
+  private ScheduledFuture<?> ageLimit;
 
   LocalConnection(
       String id,
@@ -90,6 +95,35 @@ final class LocalConnection {
     for (int start = 0; start < text.length(); start += FRAGMENT_CHARS) {
       int end = Math.min(text.length(), start + FRAGMENT_CHARS);
       session.sendPartialText(text.substring(start, end), end == text.length(), Callback.NOOP);
+    }
+  }
+
+  /** How long the connection may stay silent before it is closed (1001), from now on. */
+  void limitIdleTime(Duration idleTimeout) {
+    Session current = session;
+    if (current != null) {
+      current.setIdleTimeout(idleTimeout);
+    }
+  }
+
+  /**
+   * Closes the connection (1001, as API Gateway at its 2-hour limit) once it has been open for
+   * {@code maximum}, at once if it has; in place of the limit set before.
+   */
+  synchronized void limitAge(Duration maximum, ScheduledExecutorService timers) {
+    stopAgeLimit();
+    long left = Duration.between(Instant.now(), connectedAt.plus(maximum)).toMillis();
+    ageLimit =
+        timers.schedule(
+            () -> close(StatusCode.SHUTDOWN, "Going away"),
+            Math.max(0, left),
+            TimeUnit.MILLISECONDS);
+  }
+
+  /** No age limit any more: the connection closed. */
+  synchronized void stopAgeLimit() {
+    if (ageLimit != null) {
+      ageLimit.cancel(false);
     }
   }
 

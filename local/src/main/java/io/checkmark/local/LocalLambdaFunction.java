@@ -28,16 +28,25 @@ final class LocalLambdaFunction {
   private final SamTemplate.LambdaFunction definition;
   private final String arn;
   private final Invoker invoker;
+  private final Faults faults;
 
-  private LocalLambdaFunction(SamTemplate.LambdaFunction definition, String arn, Invoker invoker) {
+  private LocalLambdaFunction(
+      SamTemplate.LambdaFunction definition, String arn, Invoker invoker, Faults faults) {
     this.definition = definition;
     this.arn = arn;
     this.invoker = invoker;
+    this.faults = faults;
   }
 
-  /** Loads and instantiates the handler with the function's environment. */
+  /**
+   * Loads and instantiates the handler with the function's environment; its invocations crash where
+   * {@code faults} says.
+   */
   static LocalLambdaFunction load(
-      SamTemplate.LambdaFunction definition, Map<String, String> environment, String region) {
+      SamTemplate.LambdaFunction definition,
+      Map<String, String> environment,
+      String region,
+      Faults faults) {
     String arn =
         "arn:aws:lambda:"
             + region
@@ -48,7 +57,7 @@ final class LocalLambdaFunction {
     try {
       Class<?> handlerClass = Class.forName(definition.handlerClass());
       Object handler = instantiate(handlerClass, environment);
-      return new LocalLambdaFunction(definition, arn, invokerFor(handler));
+      return new LocalLambdaFunction(definition, arn, invokerFor(handler), faults);
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException(
           "function "
@@ -74,13 +83,15 @@ final class LocalLambdaFunction {
   }
 
   /**
-   * Invokes the handler with an event; returns the response JSON, or throws what the handler threw.
+   * Invokes the handler with an event; returns the response JSON, or throws what the handler threw,
+   * or an {@link InjectedCrash} where the fault plan crashed the invocation.
    */
-  String invoke(String eventJson) throws Exception {
+  String invoke(String eventJson, Invocation.Trigger trigger) throws Exception {
     OutsideLambdaContext context =
         new OutsideLambdaContext(
             definition.logicalId(), arn, definition.memoryMegabytes(), definition.timeoutSeconds());
-    return invoker.invoke(eventJson, context);
+    return Invocation.run(
+        definition.logicalId(), trigger, faults, () -> invoker.invoke(eventJson, context));
   }
 
   /**

@@ -148,7 +148,7 @@ public final class LocalStack implements AutoCloseable {
                   options.ssmParameters(), options.region(), SamTemplate.LOCAL_ACCOUNT_ID),
               LocalSecrets.forTemplate(template.secrets().values(), options.persistDirectory()),
               parts.dynamoDbFaults,
-              new FaultsEndpoint(parts.faults)));
+              parts.faults));
       parts.server.setHandler(webSockets);
       // The AWS endpoints serve before the functions start: a function may read its parameters at
       // start-up.
@@ -174,7 +174,9 @@ public final class LocalStack implements AutoCloseable {
                         function, options, parts.endpoint, parts.objectStorage.endpoint());
                 parts.functionEnvironments.put(id, Map.copyOf(environment));
                 functions.put(
-                    id, LocalLambdaFunction.load(function, environment, options.region()));
+                    id,
+                    LocalLambdaFunction.load(
+                        function, environment, options.region(), parts.faults));
               });
       parts.gateway =
           new WebSocketGateway(
@@ -185,7 +187,7 @@ public final class LocalStack implements AutoCloseable {
               parts.connections,
               parts.invocations,
               parts.timers,
-              options.maxConnectionDuration(),
+              parts.faults,
               parts.traffic,
               new InvocationConsole(options.console(), options.logFrames()));
       parts.routeKeys = parts.gateway.routeKeys();

@@ -28,6 +28,12 @@ final class SnsError extends RuntimeException {
     return new SnsError("EndpointDisabled", 400, "Endpoint is disabled");
   }
 
+  /** SNS failing on its side: a 500 the SDKs retry. */
+  static SnsError internalError() {
+    return new SnsError(
+        "InternalError", 500, "Request could not be completed due to an internal error");
+  }
+
   /** A required parameter missing, as SNS's request validation words it. */
   static SnsError missing(String parameter) {
     return new SnsError(

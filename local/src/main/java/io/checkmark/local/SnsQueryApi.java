@@ -14,10 +14,12 @@ final class SnsQueryApi {
 
   private final SmsCapture sms;
   private final PlatformEndpoints push;
+  private final Faults faults;
 
-  SnsQueryApi(SmsCapture sms, PlatformEndpoints push) {
+  SnsQueryApi(SmsCapture sms, PlatformEndpoints push, Faults faults) {
     this.sms = sms;
     this.push = push;
+    this.faults = faults;
   }
 
   void handle(Request request, Response response, Callback callback) {
@@ -31,7 +33,7 @@ final class SnsQueryApi {
           callback,
           error.status(),
           "text/xml",
-          SnsReplies.error(error.code(), error.getMessage()));
+          SnsReplies.error(error.status(), error.code(), error.getMessage()));
       return;
     }
     HttpResponses.write(response, callback, 200, "text/xml", reply);
@@ -60,12 +62,21 @@ final class SnsQueryApi {
     };
   }
 
-  /** To a platform endpoint by its {@code TargetArn}, else by SMS to a {@code PhoneNumber}. */
+  /**
+   * To a platform endpoint by its {@code TargetArn}, else by SMS to a {@code PhoneNumber}; or SNS's
+   * {@code InternalError} when the fault plan fails that kind of publish.
+   */
   private String publish(SnsQuery query) {
     if (query.get("TargetArn") != null) {
+      if (faults.failsPush()) {
+        throw SnsError.internalError();
+      }
       return push.publish(query);
     }
     if (query.get("PhoneNumber") != null) {
+      if (faults.failsSms()) {
+        throw SnsError.internalError();
+      }
       return sms.publish(query);
     }
     throw SnsError.invalidParameter(

@@ -44,9 +44,12 @@ final class SnsReplies {
     return write(new DeleteEndpointResponse(newMetadata()));
   }
 
-  static String error(String code, String message) {
+  /** An error reply: the sender's fault below status 500, SNS's own ({@code Receiver}) from it. */
+  static String error(int status, String code, String message) {
     return write(
-        new ErrorResponse(new Error("Sender", code, message), UUID.randomUUID().toString()));
+        new ErrorResponse(
+            new Error(status >= 500 ? "Receiver" : "Sender", code, message),
+            UUID.randomUUID().toString()));
   }
 
   private static ResponseMetadata newMetadata() {

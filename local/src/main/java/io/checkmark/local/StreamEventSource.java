@@ -235,7 +235,7 @@ final class StreamEventSource {
     invocations.increment();
     String response;
     try {
-      response = function.invoke(eventOf(records));
+      response = function.invoke(eventOf(records), Invocation.Trigger.STREAM);
     } catch (Exception failure) {
       return new Outcome(0, true, String.valueOf(failure.getMessage()));
     } finally {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkmark.protocol.ClientText;
 import io.checkmark.template.SamTemplate;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -52,7 +49,7 @@ final class WebSocketGateway implements WebSocketCreator {
   private final ConnectionRegistry connections;
   private final ExecutorService invocations;
   private final ScheduledExecutorService timers;
-  private final Duration maxConnectionDuration;
+  private final Faults faults;
   private final Traffic traffic;
   private final InvocationConsole console;
   private volatile boolean stopping;
@@ -64,7 +61,7 @@ final class WebSocketGateway implements WebSocketCreator {
       ConnectionRegistry connections,
       ExecutorService invocations,
       ScheduledExecutorService timers,
-      Duration maxConnectionDuration,
+      Faults faults,
       Traffic traffic,
       InvocationConsole console) {
     this.traffic = traffic;
@@ -91,7 +88,19 @@ final class WebSocketGateway implements WebSocketCreator {
     this.connections = connections;
     this.invocations = invocations;
     this.timers = timers;
-    this.maxConnectionDuration = maxConnectionDuration;
+    this.faults = faults;
+    faults.onConnectionLimitsChange(this::applyConnectionLimits);
+  }
+
+  /**
+   * Holds every open connection to the idle timeout and maximum age in force now, as when the fault
+   * plan changes them: one already older than the maximum is closed at once.
+   */
+  private void applyConnectionLimits() {
+    for (LocalConnection connection : connections.all()) {
+      connection.limitIdleTime(faults.idleTimeout());
+      connection.limitAge(faults.maxConnectionAge(), timers);
+    }
   }
 
   /** The route keys served, {@code $connect} and friends included. */
@@ -128,21 +137,23 @@ final class WebSocketGateway implements WebSocketCreator {
     if (connect != null) {
       String event = events.connect(connection, domainName, headers(request), query(request));
       long start = System.nanoTime();
-      Optional<JsonNode> result = invoke(connect, event);
-      int status = result.map(WebSocketGateway::statusCode).orElse(500);
+      Invoked invoked = invoke(connect, event);
+      int status = invoked.failed() ? 500 : statusCode(invoked.result());
       console.invoked(
           "$connect",
           connection.id(),
-          status >= 200 && status <= 299 ? "connected" : "refused with HTTP " + status,
+          status >= 200 && status <= 299
+              ? "connected"
+              : "refused with HTTP " + status + (invoked.failed() ? ": " + invoked.failure() : ""),
           start);
       if (status < 200 || status > 299) {
         Response.writeError(request, response, callback, status);
         return null;
       }
-      result
-          .map(reply -> reply.path("headers").path("Sec-WebSocket-Protocol"))
-          .filter(JsonNode::isTextual)
-          .ifPresent(protocol -> response.setAcceptedSubProtocol(protocol.textValue()));
+      JsonNode protocol = invoked.result().path("headers").path("Sec-WebSocket-Protocol");
+      if (protocol.isTextual()) {
+        response.setAcceptedSubProtocol(protocol.textValue());
+      }
     }
     return new Endpoint(connection, domainName);
   }
@@ -155,7 +166,6 @@ final class WebSocketGateway implements WebSocketCreator {
     private final LocalConnection connection;
     private final String domainName;
     private final StringBuilder text = new StringBuilder();
-    private ScheduledFuture<?> maximumDuration;
     private long messageBytes;
     private boolean closing;
 
@@ -167,12 +177,9 @@ final class WebSocketGateway implements WebSocketCreator {
     @Override
     public void onWebSocketOpen(Session session) {
       connection.attach(session);
+      connection.limitIdleTime(faults.idleTimeout());
       connections.add(connection);
-      maximumDuration =
-          timers.schedule(
-              () -> connection.close(StatusCode.SHUTDOWN, "Going away"),
-              maxConnectionDuration.toMillis(),
-              TimeUnit.MILLISECONDS);
+      connection.limitAge(faults.maxConnectionAge(), timers);
     }
 
     /**
@@ -228,24 +235,33 @@ final class WebSocketGateway implements WebSocketCreator {
 
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
-      connections.remove(connection.id());
-      if (maximumDuration != null) {
-        maximumDuration.cancel(false);
-      }
       RouteTarget disconnect = routes.get("$disconnect");
-      if (disconnect != null && !connection.isDisconnectSuppressed()) {
-        String event = events.disconnect(connection, domainName, statusCode, reason);
-        submit(
-            () -> {
-              long start = System.nanoTime();
-              Optional<JsonNode> result = invoke(disconnect, event);
-              console.invoked(
-                  "$disconnect",
-                  connection.id(),
-                  result.isPresent() ? "done" : "failed (see the log)",
-                  start);
-            });
+      boolean due = disconnect != null && !connection.isDisconnectSuppressed();
+      // Decided before the connection leaves the registry: once it is gone, its fate is known.
+      boolean lost = due && faults.dropsDisconnect();
+      connections.remove(connection.id());
+      connection.stopAgeLimit();
+      if (lost) {
+        console.invoked(
+            "$disconnect",
+            connection.id(),
+            "lost, not invoked (fault injected)",
+            System.nanoTime());
       }
+      if (!due || lost) {
+        return;
+      }
+      String event = events.disconnect(connection, domainName, statusCode, reason);
+      submit(
+          () -> {
+            long start = System.nanoTime();
+            Invoked invoked = invoke(disconnect, event);
+            console.invoked(
+                "$disconnect",
+                connection.id(),
+                invoked.failed() ? "failed: " + invoked.failure() : "done",
+                start);
+          });
     }
 
     @Override
@@ -285,15 +301,15 @@ final class WebSocketGateway implements WebSocketCreator {
     submit(
         () -> {
           long start = System.nanoTime();
-          Optional<JsonNode> result = invoke(route, event);
-          console.invoked(route.routeKey(), connection.id(), outcome(result, route), start);
+          Invoked invoked = invoke(route, event);
+          console.invoked(route.routeKey(), connection.id(), outcome(invoked, route), start);
           if (!connection.isOpen()) {
             return;
           }
-          if (result.isEmpty()) {
+          if (invoked.failed()) {
             connection.send(gatewayMessage("Internal server error", connection.id()));
           } else if (route.twoWay()) {
-            JsonNode reply = result.get().path("body");
+            JsonNode reply = invoked.result().path("body");
             if (reply.isTextual()) {
               connection.send(reply.textValue());
             }
@@ -310,29 +326,41 @@ final class WebSocketGateway implements WebSocketCreator {
   }
 
   /**
-   * The function's result as JSON, or empty when it threw or returned something API Gateway cannot
-   * use.
+   * What an invocation gave: its result as JSON, or (result null) why there is none, for the
+   * console.
    */
-  private Optional<JsonNode> invoke(RouteTarget route, String event) {
+  private record Invoked(JsonNode result, String failure) {
+    boolean failed() {
+      return result == null;
+    }
+  }
+
+  /**
+   * The function's result as JSON, or a failure when it threw, crashed by the fault plan or
+   * returned something API Gateway cannot use.
+   */
+  private Invoked invoke(RouteTarget route, String event) {
     traffic.invoked(route.routeKey());
     try {
-      String output = route.function().invoke(event);
+      String output = route.function().invoke(event, Invocation.Trigger.WEBSOCKET_ROUTE);
       JsonNode result =
           output == null || output.isBlank() ? JSON.createObjectNode() : JSON.readTree(output);
-      return Optional.of(result);
+      return new Invoked(result, null);
+    } catch (InjectedCrash crash) {
+      return new Invoked(null, crash.getMessage());
     } catch (Exception failure) {
       LOG.error(
           "function {} failed on route {}", route.function().name(), route.routeKey(), failure);
-      return Optional.empty();
+      return new Invoked(null, "Internal server error (the log says why)");
     }
   }
 
   /** The reply's type (and error code), as the console line shows it. */
-  private static String outcome(Optional<JsonNode> result, RouteTarget route) {
-    if (result.isEmpty()) {
-      return "failed: Internal server error (the log says why)";
+  private static String outcome(Invoked invoked, RouteTarget route) {
+    if (invoked.failed()) {
+      return "failed: " + invoked.failure();
     }
-    JsonNode body = result.get().path("body");
+    JsonNode body = invoked.result().path("body");
     if (!route.twoWay() || !body.isTextual()) {
       return "no reply";
     }

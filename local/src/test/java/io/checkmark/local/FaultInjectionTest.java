@@ -2,12 +2,15 @@ package io.checkmark.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.checkmark.local.FaultPlan.CrashPoint;
 import io.checkmark.local.FaultPlan.DynamoDbError;
 import io.checkmark.local.FaultPlan.DynamoDbFault;
 import io.checkmark.local.FaultPlan.ManagementApiFault;
+import io.checkmark.local.fixtures.FaultFixtureHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -40,14 +43,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.InternalServerErrorException;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.SnsException;
 
 /**
  * Each fault of a plan, injected on the real local stack and seen through the AWS SDK as AWS would
- * show it. The SDK clients here retry nothing, so that each call meets the fault itself.
+ * show it. The SDK clients here retry nothing, so that each call meets the fault itself. The
+ * fixture functions ({@link FaultFixtureHandler}) call PutItem and DeleteItem; the DynamoDB rules
+ * here fail other operations, so that a function's call in the background cannot take a test's
+ * fault.
  */
 class FaultInjectionTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
   private static final ByteArrayOutputStream CONSOLE = new ByteArrayOutputStream();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static LocalStack stack;
@@ -61,9 +71,12 @@ class FaultInjectionTest {
         LocalStack.start(
             LocalStackOptions.builder()
                 .port(0)
-                .template(Path.of("src/test/resources/emulator-template.yaml"))
+                .template(Path.of("src/test/resources/faults-template.yaml"))
+                .idleTimeout(IDLE_TIMEOUT)
                 .console(new PrintStream(CONSOLE, true, StandardCharsets.UTF_8))
                 .build());
+    table = stack.environmentOf("StoreFunction").get("FIXTURE_TABLE");
+    FaultFixtureHandler.use(stack.endpoint(), stack.stage(), table);
     dynamoDb =
         DynamoDbClient.builder()
             .endpointOverride(stack.endpoint())
@@ -83,11 +96,16 @@ class FaultInjectionTest {
             .httpClient(UrlConnectionHttpClient.create())
             .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
             .build();
-    table = stack.environmentOf("RecordingFunction").get("FIXTURE_TABLE");
   }
 
+  /**
+   * Heals, once the test's connections are closed and its stream batches done, so that no fault of
+   * one test reaches the next one's calls.
+   */
   @AfterEach
   void heal() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> stack.openConnectionIds().isEmpty());
+    await().atMost(Duration.ofSeconds(10)).until(() -> stack.streamInvocationsRunning() == 0);
     stack.healFaults();
   }
 
@@ -103,12 +121,12 @@ class FaultInjectionTest {
     stack.setFaults(
         plan(
             DynamoDbFault.error(
-                "PutItem", "FixtureTable", DynamoDbError.PROVISIONED_THROUGHPUT_EXCEEDED, 1),
+                "UpdateItem", "FixtureTable", DynamoDbError.PROVISIONED_THROUGHPUT_EXCEEDED, 1),
             DynamoDbFault.error("GetItem", "*", DynamoDbError.THROTTLING, 1),
             DynamoDbFault.error("Query", "FixtureTable", DynamoDbError.INTERNAL_SERVER_ERROR, 1)));
     Map<String, Long> before = stack.injectedFaults();
 
-    assertThatThrownBy(() -> put("k1"))
+    assertThatThrownBy(() -> update("k1"))
         .isInstanceOfSatisfying(
             ProvisionedThroughputExceededException.class,
             e -> {
@@ -145,10 +163,11 @@ class FaultInjectionTest {
 
   @Test
   void aTimeoutCutsTheConnectionAfterDynamoDbRanTheCall() {
-    stack.setFaults(plan(DynamoDbFault.error("PutItem", "FixtureTable", DynamoDbError.TIMEOUT, 1)));
+    stack.setFaults(
+        plan(DynamoDbFault.error("UpdateItem", "FixtureTable", DynamoDbError.TIMEOUT, 1)));
     long started = System.nanoTime();
 
-    assertThatThrownBy(() -> put("timed-out")).isInstanceOf(SdkClientException.class);
+    assertThatThrownBy(() -> update("timed-out")).isInstanceOf(SdkClientException.class);
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
     stack.healFaults();
@@ -191,6 +210,8 @@ class FaultInjectionTest {
       stack.healFaults();
       post(connectionId, "delivered");
       assertThat(socket.next()).isEqualTo("delivered");
+      assertThat(managementApi.getConnection(r -> r.connectionId(connectionId)).connectedAt())
+          .isNotNull();
       assertThat(since(before))
           .containsExactlyInAnyOrderEntriesOf(
               Map.of("managementApi.410", 1L, "managementApi.429", 1L, "managementApi.500", 1L));
@@ -270,12 +291,171 @@ class FaultInjectionTest {
         .isEqualTo(
             "dynamodb[0].table: the template has no table MessagesTable; use * or one of"
                 + " FixtureTable");
+    HttpResponse<String> unknownFunction =
+        send(
+            HttpRequest.newBuilder(URI.create(url))
+                .PUT(
+                    body(
+                        "{\"crashes\": [{\"function\": \"SendFunction\","
+                            + " \"point\": \"midFanOutBatch\", \"rate\": 1}]}")));
+    assertThat(JSON.readTree(unknownFunction.body()).get("message").asText())
+        .isEqualTo(
+            "crashes[0].function: the template has no function SendFunction; use * or one of"
+                + " ConnectionsFunction, CopyFunction, StoreFunction");
     assertThat(stack.faults()).isEqualTo(FaultPlan.fromJson(plan));
 
     HttpResponse<String> delete = send(HttpRequest.newBuilder(URI.create(url)).DELETE());
     assertThat(delete.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(delete.body()).get("plan")).isEqualTo(JSON.readTree("{}"));
     assertThat(dynamoDb.listTables().tableNames()).contains(table);
+  }
+
+  @Test
+  void aCrashAfterTheWriteKeepsTheWriteLosesThePushAndTheClientGetsAnInternalError()
+      throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      stack.setFaults(crash("StoreFunction", CrashPoint.AFTER_WRITE_BEFORE_PUSH));
+      Map<String, Long> before = stack.injectedFaults();
+
+      JsonNode frame = JSON.readTree(socket.send(store("crash-1")).next());
+
+      assertThat(frame.path("message").asText()).isEqualTo("Internal server error");
+      assertThat(stored("item", "crash-1")).isTrue();
+      assertThat(socket.poll(Duration.ofMillis(300))).isNull();
+      assertThat(since(before)).containsExactlyEntriesOf(Map.of("crash.afterWriteBeforePush", 1L));
+      assertThat(CONSOLE.toString(StandardCharsets.UTF_8))
+          .contains("store", "failed: crashed at afterWriteBeforePush (fault injected)");
+
+      stack.healFaults();
+      assertThat(types(socket.send(store("crash-2")))).containsExactly("pushed", "accepted");
+    }
+  }
+
+  @Test
+  void aCrashAfterThePushLosesOnlyTheReply() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      stack.setFaults(crash("*", CrashPoint.AFTER_PUSH_BEFORE_REPLY));
+
+      socket.send(store("reply-lost"));
+
+      assertThat(JSON.readTree(socket.next()).path("type").asText()).isEqualTo("pushed");
+      assertThat(JSON.readTree(socket.next()).path("message").asText())
+          .isEqualTo("Internal server error");
+      assertThat(stored("item", "reply-lost")).isTrue();
+    }
+  }
+
+  @Test
+  void aFanOutBatchCrashedMidWayIsRetriedByTheEventSourceMappingUntilItSucceeds() {
+    stack.setFaults(crash("CopyFunction", CrashPoint.MID_FAN_OUT_BATCH));
+    Map<String, Long> before = stack.injectedFaults();
+
+    // One batch of three records: each attempt copies the first and crashes.
+    dynamoDb.batchWriteItem(
+        r ->
+            r.requestItems(
+                Map.of(
+                    table, List.of(itemPut("batch-1"), itemPut("batch-2"), itemPut("batch-3")))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> since(before).getOrDefault("crash.midFanOutBatch", 0L) >= 2);
+
+    assertThat(stored("copy", "batch-1")).isTrue();
+    assertThat(stored("copy", "batch-3")).isFalse();
+    stack.healFaults();
+    await().atMost(Duration.ofSeconds(10)).until(() -> stored("copy", "batch-3"));
+    assertThat(stored("copy", "batch-2")).isTrue();
+    assertThat(stack.deadLetters()).isEmpty();
+  }
+
+  @Test
+  void aDroppedDisconnectLeavesTheConnectionsRowBehind() throws Exception {
+    stack.setFaults(
+        new FaultPlan(1L, null, null, null, new FaultPlan.DisconnectFaults(1.0), null, null));
+    Map<String, Long> before = stack.injectedFaults();
+    String dropped = connectAndClose();
+
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> stored("connection", dropped));
+    assertThat(stack.openConnectionIds()).doesNotContain(dropped);
+    assertThat(since(before)).containsExactlyEntriesOf(Map.of("disconnect.dropped", 1L));
+
+    stack.healFaults();
+    String disconnected = connectAndClose();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !stored("connection", disconnected));
+  }
+
+  @Test
+  void connectionLifetimesChangeAtRunTimeAndHealBackToTheOptions() throws Exception {
+    try (TestSocket idle = TestSocket.connect(stack.webSocketUrl());
+        TestSocket busy = TestSocket.connect(stack.webSocketUrl())) {
+      String idleId = connectionIdOf(idle);
+      stack.setFaults(
+          new FaultPlan(1L, null, null, null, null, new FaultPlan.ConnectionLimits(1, 3), null));
+
+      assertThat(idle.closeCode(Duration.ofSeconds(5))).isEqualTo(1001);
+      // The idle timeout ran $disconnect, as API Gateway's does.
+      await().atMost(Duration.ofSeconds(5)).until(() -> !stored("connection", idleId));
+      await()
+          .atMost(Duration.ofSeconds(8))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                if (!busy.isClosed()) {
+                  busy.send(store("busy-" + System.nanoTime()));
+                }
+                return busy.isClosed();
+              });
+      assertThat(busy.closeCode(Duration.ofSeconds(1))).isEqualTo(1001);
+    }
+    stack.healFaults();
+    try (TestSocket healed = TestSocket.connect(stack.webSocketUrl())) {
+      await()
+          .during(Duration.ofMillis(1500))
+          .atMost(Duration.ofSeconds(3))
+          .until(() -> !healed.isClosed());
+    }
+  }
+
+  @Test
+  void smsAndPushPublishesFailWithSnsInternalError() {
+    try (SnsClient sns =
+        SnsClient.builder()
+            .endpointOverride(stack.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials())
+            .httpClient(UrlConnectionHttpClient.create())
+            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .build()) {
+      String endpointArn =
+          sns.createPlatformEndpoint(
+                  r ->
+                      r.platformApplicationArn(
+                              PushPlatform.GCM.applicationArn(Region.US_EAST_1.id()))
+                          .token("fault-token"))
+              .endpointArn();
+      stack.setFaults(
+          new FaultPlan(1L, null, null, null, null, null, new FaultPlan.SnsFaults(1.0, 1.0)));
+      Map<String, Long> before = stack.injectedFaults();
+
+      assertThatThrownBy(() -> sns.publish(r -> r.phoneNumber("+15550002222").message("hi")))
+          .isInstanceOfSatisfying(
+              SnsException.class,
+              e -> {
+                assertThat(e.statusCode()).isEqualTo(500);
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InternalError");
+              });
+      assertThatThrownBy(() -> sns.publish(r -> r.targetArn(endpointArn).message("{}")))
+          .isInstanceOfSatisfying(
+              SnsException.class, e -> assertThat(e.statusCode()).isEqualTo(500));
+
+      assertThat(stack.smsTo("+15550002222")).isEmpty();
+      assertThat(stack.pushNotificationsTo(endpointArn)).isEmpty();
+      assertThat(since(before))
+          .containsExactlyInAnyOrderEntriesOf(Map.of("sns.sms", 1L, "sns.push", 1L));
+    }
   }
 
   /** Which of 40 sequential GetItem calls a 50 % throttling rule with this seed fails. */
@@ -299,6 +479,42 @@ class FaultInjectionTest {
       }
     }
     return throttled;
+  }
+
+  private static FaultPlan crash(String function, CrashPoint point) {
+    return new FaultPlan(
+        1L, null, null, List.of(new FaultPlan.CrashFault(function, point, 1.0)), null, null, null);
+  }
+
+  private static String store(String id) {
+    return JSON.createObjectNode().put("action", "store").put("id", id).toString();
+  }
+
+  /** The types of the next two frames: the push and the reply, in the order they came. */
+  private static List<String> types(TestSocket socket) throws Exception {
+    return List.of(
+        JSON.readTree(socket.next()).path("type").asText(),
+        JSON.readTree(socket.next()).path("type").asText());
+  }
+
+  private static boolean stored(String kind, String id) {
+    return dynamoDb
+        .getItem(
+            r -> r.tableName(table).key(Map.of("pk", s(kind), "sk", s(id))).consistentRead(true))
+        .hasItem();
+  }
+
+  private static WriteRequest itemPut(String id) {
+    return WriteRequest.builder()
+        .putRequest(p -> p.item(Map.of("pk", s("item"), "sk", s(id))))
+        .build();
+  }
+
+  /** Opens a connection, closes it from the client's side, and returns its id. */
+  private static String connectAndClose() throws Exception {
+    try (TestSocket socket = TestSocket.connect(stack.webSocketUrl())) {
+      return connectionIdOf(socket);
+    }
   }
 
   private static FaultPlan plan(DynamoDbFault... rules) {
@@ -328,6 +544,15 @@ class FaultInjectionTest {
     dynamoDb.putItem(r -> r.tableName(table).item(Map.of("pk", s(key), "sk", s("item"))));
   }
 
+  private static void update(String key) {
+    dynamoDb.updateItem(
+        r ->
+            r.tableName(table)
+                .key(Map.of("pk", s(key), "sk", s("item")))
+                .updateExpression("SET updated = :yes")
+                .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true))));
+  }
+
   private static Map<String, AttributeValue> get(String key) {
     return dynamoDb
         .getItem(r -> r.tableName(table).key(Map.of("pk", s(key), "sk", s("item"))))
@@ -339,9 +564,11 @@ class FaultInjectionTest {
         r -> r.connectionId(connectionId).data(SdkBytes.fromUtf8String(text)));
   }
 
+  /** The connection's id, from the reply to a {@code store}, after its push. */
   private static String connectionIdOf(TestSocket socket) throws Exception {
-    JsonNode event = JSON.readTree(socket.send("{\"action\":\"echo\"}").next());
-    return event.path("requestContext").path("connectionId").asText();
+    socket.send(store("id-of-" + System.nanoTime()));
+    socket.next();
+    return JSON.readTree(socket.next()).path("connectionId").asText();
   }
 
   private static AttributeValue s(String value) {
