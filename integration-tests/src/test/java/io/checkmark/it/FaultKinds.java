@@ -1,5 +1,8 @@
 package io.checkmark.it;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkmark.local.FaultPlan;
 import io.checkmark.local.LocalStack;
 import java.util.ArrayList;
@@ -13,6 +16,8 @@ import java.util.Map;
  * kind at a time or all together; each takes the run's seed, so that a seed replays its faults.
  */
 final class FaultKinds {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The happy path: nothing injected. */
   static final ReliabilityRun.Faults NONE = new Plan("none", "{}");
@@ -83,26 +88,9 @@ final class FaultKinds {
           {"sns":{"smsFailureRate":0.2,"pushFailureRate":0.2}}
           """);
 
-  /** Every kind above at once. */
+  /** Every kind above at once (the connection lifetimes of {@link #CONNECTIONS}). */
   static final ReliabilityRun.Faults ALL =
-      new Plan(
-          "all",
-          """
-          {"dynamodb":[
-            {"operation":"*","table":"*","error":"ProvisionedThroughputExceededException","rate":0.03},
-            {"operation":"*","table":"*","error":"ThrottlingException","rate":0.02},
-            {"operation":"*","table":"*","error":"InternalServerError","rate":0.02},
-            {"operation":"*","table":"*","error":"timeout","rate":0.01},
-            {"operation":"*","table":"*","latencyMs":10,"rate":0.2}],
-           "managementApi":[{"status":410,"rate":0.02},{"status":429,"rate":0.03},
-            {"status":500,"rate":0.03}],
-           "crashes":[{"function":"SendFunction","point":"afterWriteBeforePush","rate":0.03},
-            {"function":"*","point":"afterPushBeforeReply","rate":0.02},
-            {"function":"FanOutFunction","point":"midFanOutBatch","rate":0.1}],
-           "disconnects":{"dropRate":0.5},
-           "connections":{"idleTimeoutSeconds":4,"maxAgeSeconds":6},
-           "sns":{"smsFailureRate":0.2,"pushFailureRate":0.2}}
-          """);
+      together("all", DYNAMODB, MANAGEMENT_API, CRASHES, DISCONNECTS, CONNECTIONS, SNS);
 
   private FaultKinds() {}
 
@@ -132,6 +120,23 @@ final class FaultKinds {
       chosen.add(kind);
     }
     return chosen;
+  }
+
+  /**
+   * The kinds' plans in one: each section as the last kind naming it has it, so that the plan stays
+   * what each kind alone documents.
+   */
+  static ReliabilityRun.Faults together(String name, ReliabilityRun.Faults... kinds) {
+    ObjectNode plan = JSON.createObjectNode();
+    for (ReliabilityRun.Faults kind : kinds) {
+      try {
+        plan.setAll((ObjectNode) JSON.readTree(((Plan) kind).json()));
+      } catch (JsonProcessingException malformed) {
+        throw new IllegalArgumentException(
+            "fault kind " + kind.name() + ": " + malformed, malformed);
+      }
+    }
+    return new Plan(name, plan.toString());
   }
 
   /** A fault plan in its JSON form (docs/faults.md), put in force with the run's seed. */

@@ -10,9 +10,13 @@ import io.checkmark.it.DeliveryHistory.Attempt;
 import io.checkmark.it.DeliveryHistory.Cast;
 import io.checkmark.it.DeliveryHistory.DeviceLog;
 import io.checkmark.local.LocalStack;
+import io.checkmark.local.LocalStackOptions;
 import io.checkmark.protocol.Accepted;
 import io.checkmark.testsupport.Phones;
 import io.checkmark.testsupport.ProjectStack;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,9 +94,17 @@ final class ReliabilityRun {
   static Outcome run(Plan plan) throws Exception {
     long started = System.nanoTime();
     Random random = new Random(plan.seed());
+    LocalStackOptions.Builder options = ProjectStack.options();
+    String log = System.getProperty("checkmark.reliability.log");
+    if (log != null) {
+      // Every invocation and frame, for a seed that fails: -Dcheckmark.reliability.log=FILE.
+      options
+          .console(new PrintStream(new FileOutputStream(log, true), true, StandardCharsets.UTF_8))
+          .logFrames(true);
+    }
     try (LocalStack stack =
         LocalStack.start(
-            ProjectStack.options()
+            options
                 .parameterOverrides(
                     Map.of(
                         "PinRequestsPerAddressPerHour",
