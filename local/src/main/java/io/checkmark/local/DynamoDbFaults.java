@@ -207,10 +207,11 @@ final class DynamoDbFaults {
    * attempt fails as one that timed out does, not knowing whether the call took effect.
    */
   private static Callback cut(Request request, Callback callback) {
+    // Completing the exchange on a closed connection sends nothing, and logs nothing either.
     Runnable close =
         () -> {
           request.getConnectionMetaData().getConnection().getEndPoint().close();
-          callback.failed(new IOException("answer withheld: a DynamoDB timeout injected"));
+          callback.succeeded();
         };
     return Callback.from(close, failure -> close.run());
   }

@@ -13,12 +13,13 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -257,6 +258,9 @@ public record FaultPlan(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ConnectionLimits(Integer idleTimeoutSeconds, Integer maxAgeSeconds) {
     void check() {
+      if (idleTimeoutSeconds == null && maxAgeSeconds == null) {
+        throw new IllegalArgumentException("give idleTimeoutSeconds, maxAgeSeconds or both");
+      }
       if (idleTimeoutSeconds != null && idleTimeoutSeconds < 1) {
         throw new IllegalArgumentException(
             "idleTimeoutSeconds must be 1 or more, not " + idleTimeoutSeconds);
@@ -271,6 +275,9 @@ public record FaultPlan(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record SnsFaults(Double smsFailureRate, Double pushFailureRate) {
     void check() {
+      if (smsFailureRate == null && pushFailureRate == null) {
+        throw new IllegalArgumentException("give smsFailureRate, pushFailureRate or both");
+      }
       if (smsFailureRate != null) {
         requireRate("smsFailureRate", smsFailureRate);
       }
@@ -378,7 +385,7 @@ public record FaultPlan(
     if (isEmpty()) {
       return "no faults";
     }
-    List<String> parts = new java.util.ArrayList<>();
+    List<String> parts = new ArrayList<>();
     for (DynamoDbFault rule : dynamodb) {
       parts.add(
           "DynamoDB "
@@ -403,14 +410,14 @@ public record FaultPlan(
       parts.add("$disconnect dropped " + percent(disconnects.dropRate()));
     }
     if (connections != null) {
-      parts.add(
-          "connections"
-              + (connections.idleTimeoutSeconds() == null
-                  ? ""
-                  : " idle " + connections.idleTimeoutSeconds() + " s")
-              + (connections.maxAgeSeconds() == null
-                  ? ""
-                  : " at most " + connections.maxAgeSeconds() + " s"));
+      List<String> limits = new ArrayList<>();
+      if (connections.idleTimeoutSeconds() != null) {
+        limits.add("idle " + connections.idleTimeoutSeconds() + " s");
+      }
+      if (connections.maxAgeSeconds() != null) {
+        limits.add("at most " + connections.maxAgeSeconds() + " s");
+      }
+      parts.add("connections " + String.join(", ", limits));
     }
     if (sns != null) {
       parts.add(
@@ -423,13 +430,7 @@ public record FaultPlan(
   }
 
   private static String percent(double rate) {
-    return String.format(Locale.ROOT, "%s%%", trimmed(rate * 100));
-  }
-
-  private static String trimmed(double value) {
-    return value == Math.rint(value)
-        ? Long.toString((long) value)
-        : String.format(Locale.ROOT, "%.4g", value).replaceAll("0+$", "");
+    return BigDecimal.valueOf(rate).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
   }
 
   private static void requireRate(String name, Double rate) {

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
  * The fault plan in force and its random choices: every edge of the stack asks here whether the
  * call in hand is to fail. Each rule draws from a random of its own, seeded from the plan's seed
  * and the rule's place in the plan, once for every call it matches; so the same seed and the same
- * sequence of calls give the same faults, and a rule's schedule does not shift when another rule is
- * added. Counts what was injected, by kind, since the stack started.
+ * sequence of calls give the same faults, and a rule's schedule does not shift when rules are added
+ * after it or in other sections. Counts what was injected, by kind, since the stack started.
  */
 final class Faults {
 

@@ -241,7 +241,8 @@ public final class LocalStack implements AutoCloseable {
    * InternalServerError}: a fault injected on purpose, to watch a function fail half-way and the
    * system recover. The SDK tries each call {@code SDK_MAX_ATTEMPTS} times (3 in the template), so
    * that many failures in a row fail one call. Only the built-in DynamoDB Local can be made to
-   * fail.
+   * fail. Counted in {@link #injectedFaults()} as {@code dynamodb.InternalServerError}; a fault
+   * plan (docs/faults.md) injects failures by rate instead.
    */
   public void failDynamoDbCalls(
       String functionLogicalId, String operation, int afterCalls, int times) {
@@ -470,7 +471,7 @@ public final class LocalStack implements AutoCloseable {
         "One line per invocation follows; --log-frames shows every frame. Ctrl-C stops the stack.");
   }
 
-  /** The faults in force and where to change them, or nothing when there are none. */
+  /** The banner's line on faults: the plan in force, and where to change it. */
   private String faultsLine(String http) {
     FaultPlan plan = parts.faults.plan();
     if (plan.isEmpty()) {

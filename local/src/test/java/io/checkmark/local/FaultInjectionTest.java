@@ -165,9 +165,12 @@ class FaultInjectionTest {
   void aTimeoutCutsTheConnectionAfterDynamoDbRanTheCall() {
     stack.setFaults(
         plan(DynamoDbFault.error("UpdateItem", "FixtureTable", DynamoDbError.TIMEOUT, 1)));
+    Map<String, Long> before = stack.injectedFaults();
     long started = System.nanoTime();
 
     assertThatThrownBy(() -> update("timed-out")).isInstanceOf(SdkClientException.class);
+    // One attempt, one timeout: the HTTP client did not quietly send the call again.
+    assertThat(since(before)).containsExactlyEntriesOf(Map.of("dynamodb.timeout", 1L));
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
     stack.healFaults();
@@ -455,6 +458,24 @@ class FaultInjectionTest {
       assertThat(stack.pushNotificationsTo(endpointArn)).isEmpty();
       assertThat(since(before))
           .containsExactlyInAnyOrderEntriesOf(Map.of("sns.sms", 1L, "sns.push", 1L));
+    }
+  }
+
+  @Test
+  void aStackStartedWithAPlanHasItInForceAndSaysSoInItsBanner() {
+    FaultPlan plan =
+        new FaultPlan(5L, null, null, null, new FaultPlan.DisconnectFaults(0.5), null, null);
+    try (LocalStack started =
+        LocalStack.start(
+            LocalStackOptions.builder()
+                .port(0)
+                .template(Path.of("src/test/resources/emulator-template.yaml"))
+                .console(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                .faults(plan)
+                .build())) {
+      assertThat(started.faults()).isEqualTo(plan);
+      assertThat(started.banner())
+          .contains("  Faults           seed 5; $disconnect dropped 50%   (GET, PUT a plan,");
     }
   }
 

@@ -6,14 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkmark.local.FaultPlan.CrashPoint;
 import io.checkmark.local.FaultPlan.DynamoDbError;
+import io.checkmark.template.SamTemplate;
+import io.checkmark.template.TableDefinition;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.ParameterException;
 
-/** The fault plan's JSON: read strictly, written back the same, refused in one line. */
+/**
+ * The fault plan: its JSON read strictly, written back the same and refused in one line; checked
+ * against a template; its seed replaying its schedule.
+ */
 class FaultPlanTest {
 
   /** The plan docs/faults.md shows, every section in it. */
@@ -66,6 +79,66 @@ class FaultPlanTest {
   }
 
   @Test
+  void theDocumentedPlanNamesTablesAndFunctionsOfTheProjectsTemplate() {
+    SamTemplate template = SamTemplate.load(Path.of("../template.yaml"));
+    Faults faults =
+        new Faults(
+            template.tables().stream().map(TableDefinition::logicalId).collect(Collectors.toSet()),
+            template.functions().keySet(),
+            Duration.ofMinutes(10),
+            Duration.ofHours(2),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+    assertThat(faults.install(FaultPlan.fromJson(EVERY_SECTION)))
+        .isEqualTo(FaultPlan.fromJson(EVERY_SECTION));
+    assertThat(faults.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(faults.maxConnectionAge()).isEqualTo(Duration.ofSeconds(120));
+  }
+
+  @Test
+  void aPlanWithoutASeedGetsOneThatReplaysIt() {
+    Faults faults =
+        new Faults(
+            Set.of(),
+            Set.of(),
+            Duration.ofMinutes(10),
+            Duration.ofHours(2),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+    FaultPlan inForce = faults.set(FaultPlan.fromJson("{\"disconnects\": {\"dropRate\": 0.5}}"));
+    List<Boolean> drops = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      drops.add(faults.dropsDisconnect());
+    }
+    faults.set(inForce);
+    List<Boolean> replayed = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      replayed.add(faults.dropsDisconnect());
+    }
+
+    assertThat(inForce.seed()).isNotNull();
+    assertThat(replayed).isEqualTo(drops).contains(true, false);
+    faults.set(FaultPlan.NONE);
+    assertThat(faults.plan()).isEqualTo(FaultPlan.NONE);
+    assertThat(faults.idleTimeout()).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void theConsoleLineSaysWhatIsInForce() {
+    assertThat(FaultPlan.fromJson(EVERY_SECTION).describe())
+        .isEqualTo(
+            "seed 42; DynamoDB TransactWriteItems on MessagesTable:"
+                + " ProvisionedThroughputExceededException 10%; DynamoDB * on *: ThrottlingException"
+                + " 2%; DynamoDB * on *: InternalServerError 2%; DynamoDB Query on *: timeout 1%;"
+                + " DynamoDB * on *: +20 ms 100%; management API 410 5%; management API 429 5%;"
+                + " management API 500 5%; crash SendFunction afterWriteBeforePush 5%; crash *"
+                + " afterPushBeforeReply 5%; crash FanOutFunction midFanOutBatch 20%; $disconnect"
+                + " dropped 10%; connections idle 30 s, at most 120 s; SNS failures: SMS 10%,"
+                + " push 10%");
+    assertThat(FaultPlan.NONE.describe()).isEqualTo("no faults");
+  }
+
+  @Test
   void everySectionIsOptionalAndOperationAndTableDefaultToEverything() {
     assertThat(FaultPlan.fromJson("{}")).isEqualTo(FaultPlan.NONE);
     assertThat(FaultPlan.fromJson("{}").isEmpty()).isTrue();
@@ -103,6 +176,11 @@ class FaultPlanTest {
         "{\"managementApi\": [{\"status\": 404, \"rate\": 1}]}",
         "managementApi[0]: status must be 410, 429 or 500, not 404");
     assertRefused("{\"disconnects\": {}}", "disconnects: dropRate is missing");
+    assertRefused(
+        "{\"connections\": {}}", "connections: give idleTimeoutSeconds, maxAgeSeconds or both");
+    assertRefused(
+        "{\"connections\": {\"maxAgeSeconds\": 0}}",
+        "connections: maxAgeSeconds must be 1 or more, not 0");
     assertRefused(
         "{\"crashes\": [{\"function\": \"*\", \"point\": \"beforeWrite\", \"rate\": 1}]}",
         "crashes[0].point: \"beforeWrite\" is not one of afterWriteBeforePush,"
