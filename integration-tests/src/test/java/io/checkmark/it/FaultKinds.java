@@ -39,6 +39,23 @@ final class FaultKinds {
             {"operation":"*","table":"*","latencyMs":10,"rate":0.2}]}
           """);
 
+  /**
+   * DynamoDB faults at rates the functions' SDK retries absorb (a call fails for good only when all
+   * three of its attempts fail): what the build's short run injects, as AWS throttles and fails a
+   * call now and then.
+   */
+  static final ReliabilityRun.Faults DYNAMODB_RETRIED =
+      new Plan(
+          "dynamodbRetried",
+          """
+          {"dynamodb":[
+            {"operation":"*","table":"*","error":"ProvisionedThroughputExceededException","rate":0.01},
+            {"operation":"*","table":"*","error":"ThrottlingException","rate":0.005},
+            {"operation":"*","table":"*","error":"InternalServerError","rate":0.003},
+            {"operation":"*","table":"*","error":"timeout","rate":0.002},
+            {"operation":"*","table":"*","latencyMs":10,"rate":0.2}]}
+          """);
+
   /** Pushes and connection look-ups answered 410 (gone), 429 (throttled) or 500. */
   static final ReliabilityRun.Faults MANAGEMENT_API =
       new Plan(
@@ -98,7 +115,16 @@ final class FaultKinds {
   static Map<String, ReliabilityRun.Faults> all() {
     Map<String, ReliabilityRun.Faults> kinds = new LinkedHashMap<>();
     for (ReliabilityRun.Faults kind :
-        List.of(NONE, DYNAMODB, MANAGEMENT_API, CRASHES, DISCONNECTS, CONNECTIONS, SNS, ALL)) {
+        List.of(
+            NONE,
+            DYNAMODB_RETRIED,
+            DYNAMODB,
+            MANAGEMENT_API,
+            CRASHES,
+            DISCONNECTS,
+            CONNECTIONS,
+            SNS,
+            ALL)) {
       kinds.put(kind.name(), kind);
     }
     return kinds;
