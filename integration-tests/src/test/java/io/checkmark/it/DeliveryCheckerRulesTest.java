@@ -68,6 +68,7 @@ class DeliveryCheckerRulesTest {
   void aMessageFoundQueuedAfterTheRunIsNotLostButStayedQueued() {
     accepted(0, "m1", "c1", "hello");
     bob.onMessage(message("m1", "c1", "hello"));
+    bob.onAcked(List.of("m1"));
     bobLaptop.leftoverListener().onMessage(message("m1", "c1", "hello"));
     alice.onReceipt(delivered("r1", "m1"));
 
@@ -159,6 +160,19 @@ class DeliveryCheckerRulesTest {
   }
 
   @Test
+  void noReceiptIsDueForAMessageTheRecipientsPrimaryNeverAcked() {
+    accepted(0, "m1", "c1", "hello");
+    bob.onMessage(message("m1", "c1", "hello"));
+    bobLaptop.onMessage(message("m1", "c1", "hello"));
+    bobLaptop.onAcked(List.of("m1"));
+
+    DeliveryChecker.Verdict verdict = check();
+
+    assertThat(verdict.receiptsDue()).isZero();
+    assertThat(verdict.receiptsMissing()).isZero();
+  }
+
+  @Test
   void aLaterMessageReceivedFirstIsAnOrderViolationOnThatDeviceOnly() {
     accepted(0, "m1", "c1", "one");
     accepted(1, "m2", "c2", "two");
@@ -183,6 +197,7 @@ class DeliveryCheckerRulesTest {
       device.onMessage(groupMessage("m2", "c2", "two"));
       device.onMessage(groupMessage("m1", "c1", "one"));
     }
+    bob.onAcked(List.of("m2", "m1"));
     alice.onReceipt(groupDelivered("r1", "m1", "m2"));
 
     DeliveryChecker.Verdict verdict = check();
@@ -197,6 +212,7 @@ class DeliveryCheckerRulesTest {
 
   private void bothBobDevicesGet(String messageId, String clientId, String body) {
     bob.onMessage(message(messageId, clientId, body));
+    bob.onAcked(List.of(messageId));
     bobLaptop.onMessage(message(messageId, clientId, body));
   }
 
