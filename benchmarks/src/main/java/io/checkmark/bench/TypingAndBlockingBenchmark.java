@@ -494,12 +494,15 @@ final class TypingAndBlockingBenchmark {
       Traffic.Snapshot trafficBefore = stack.traffic();
       DynamoDbMeter.Reading before = DynamoDbMeter.readOf("TypingFunction");
       List<CompletableFuture<Void>> typists = new ArrayList<>();
-      for (Conversation conversation : conversations) {
-        CheckmarkClient typist = conversation.sender();
-        String to = conversation.recipientPhone();
+      for (int i = 0; i < conversations.size(); i++) {
+        CheckmarkClient typist = conversations.get(i).sender();
+        String to = conversations.get(i).recipientPhone();
+        Duration start = startOf(i, conversations.size());
         typists.add(
             CompletableFuture.runAsync(
-                () -> typeRounds(rounds, () -> typist.typing(to), () -> typist.stoppedTyping(to))));
+                () ->
+                    typeRounds(
+                        start, rounds, () -> typist.typing(to), () -> typist.stoppedTyping(to))));
       }
       CompletableFuture.allOf(typists.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
       long events = 2L * rounds * pairs;
@@ -553,11 +556,14 @@ final class TypingAndBlockingBenchmark {
       Traffic.Snapshot trafficBefore = stack.traffic();
       DynamoDbMeter.Reading before = DynamoDbMeter.readOf("TypingFunction");
       List<CompletableFuture<Void>> typists = new ArrayList<>();
-      for (CheckmarkClient typist : live) {
+      for (int i = 0; i < live.size(); i++) {
+        CheckmarkClient typist = live.get(i);
+        Duration start = startOf(i, live.size());
         typists.add(
             CompletableFuture.runAsync(
                 () ->
                     typeRounds(
+                        start,
                         rounds,
                         () -> typist.typingInGroup(groupId),
                         () -> typist.stoppedTypingInGroup(groupId))));
@@ -581,8 +587,17 @@ final class TypingAndBlockingBenchmark {
     }
   }
 
-  private static void typeRounds(int rounds, Runnable keystroke, Runnable stopped) {
+  /**
+   * When typist {@code i} of {@code typists} begins: spread over one round, as people do not type
+   * in step (in step, every event that finds a cached copy expired reads it again).
+   */
+  private static Duration startOf(int i, int typists) {
+    return TYPING_GAP.multipliedBy(2L * i).dividedBy(typists);
+  }
+
+  private static void typeRounds(Duration start, int rounds, Runnable keystroke, Runnable stopped) {
     try {
+      TimeUnit.NANOSECONDS.sleep(start.toNanos());
       for (int i = 0; i < rounds; i++) {
         keystroke.run();
         TimeUnit.NANOSECONDS.sleep(TYPING_GAP.toNanos());
@@ -630,7 +645,7 @@ final class TypingAndBlockingBenchmark {
             + " two linked, each a client SDK). Group: %d members, %d connected, each connected"
             + " member typing. Each typist types %d messages' worth through the SDK (`typing` at"
             + " the first keystroke, `paused` %s later as the message would go, the next message"
-            + " %s after that), all typists at once. Counted over the typing only: the gateway's"
+            + " %s after that), the typists' starts spread over one such round. Counted over the typing only: the gateway's"
             + " invocations of the `typing` route, the typing frames the recipients' clients got"
             + " (each a `postToConnection`, an outgoing WebSocket message) and the typing"
             + " function's DynamoDB requests.",
