@@ -14,6 +14,10 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,16 +29,35 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Runs every benchmark in one go and records the run: {@code docs/benchmarks.md} gets the figures
  * between its result markers, {@code docs/benchmarks/latency.svg} the chart. Targets are reported
  * as met or missed; none fails the run. {@code --quick} is the CI smoke run: the same harness on
- * small numbers, checking that it works, not the targets.
+ * small numbers, checking that it works, not the targets. {@code --only} runs some sections (by
+ * their numbers in the results) and prints them; it writes a page only where {@code --docs} says,
+ * so that a partial run never replaces the recorded full one.
  *
  * <pre>
- * java -jar benchmarks/target/checkmark-benchmarks.jar [--quick] [--root DIR] [--docs DIR]
+ * java -jar benchmarks/target/checkmark-benchmarks.jar [--quick] [--only N,...] [--root DIR]
+ *     [--docs DIR]
  * </pre>
  */
 public final class BenchmarkSuite {
 
   static final String RESULTS_START = "<!-- benchmark results: written by the benchmark suite -->";
   static final String RESULTS_END = "<!-- end of benchmark results -->";
+
+  /** The sections, by their numbers in the results. */
+  static final int COLD_START = 1;
+
+  static final int WARM_LATENCY = 2;
+  static final int END_TO_END = 3;
+  static final int DYNAMODB_PER_MESSAGE = 4;
+  static final int COST_MODEL = 5;
+  static final int LINKED_DEVICES = 6;
+  static final int GROUPS = 7;
+  static final int MEDIA = 8;
+  static final int PUSH = 9;
+  static final int TYPING_AND_BLOCKING = 10;
+  static final int SCALE = 11;
+  static final Set<Integer> ALL_SECTIONS =
+      IntStream.rangeClosed(COLD_START, SCALE).boxed().collect(Collectors.toUnmodifiableSet());
 
   /** How big a run is. */
   record Size(
@@ -52,7 +75,12 @@ public final class BenchmarkSuite {
       long[] mediaFileSizes,
       int pushSendsPerPhase,
       int pushMixPhones,
-      Duration pushMix) {
+      Duration pushMix,
+      int blockingPairs,
+      int blockingMessages,
+      int typingPairs,
+      int typingRounds,
+      int warmTypingCalls) {
     static final Size FULL =
         new Size(
             10,
@@ -69,7 +97,12 @@ public final class BenchmarkSuite {
             new long[] {1_000_000, 100_000_000},
             150,
             40,
-            Duration.ofSeconds(20));
+            Duration.ofSeconds(20),
+            5,
+            10,
+            5,
+            10,
+            10_000);
     static final Size QUICK =
         new Size(
             2,
@@ -86,11 +119,29 @@ public final class BenchmarkSuite {
             new long[] {1_000_000, 4_000_000},
             20,
             10,
-            Duration.ofSeconds(4));
+            Duration.ofSeconds(4),
+            2,
+            2,
+            2,
+            1,
+            300);
   }
 
-  /** Where the project is, where the run is written, and how big it is. */
-  record Options(Path root, Path docs, Size size) {}
+  /**
+   * Where the project is, where the run is written (null: nowhere), how big it is, and which
+   * sections run.
+   */
+  record Options(Path root, Path docs, Size size, Set<Integer> sections) {
+
+    /** Every section, written to {@code docs}. */
+    Options(Path root, Path docs, Size size) {
+      this(root, docs, size, ALL_SECTIONS);
+    }
+
+    boolean runs(int section) {
+      return sections.contains(section);
+    }
+  }
 
   private BenchmarkSuite() {}
 
@@ -114,8 +165,18 @@ public final class BenchmarkSuite {
     @Option(
         names = "--docs",
         paramLabel = "DIR",
-        description = "where the results are written (default: DIR/docs)")
+        description =
+            "where the results are written (default: DIR/docs; with --only, nowhere unless given)")
     Path docs;
+
+    @Option(
+        names = "--only",
+        split = ",",
+        paramLabel = "N",
+        description =
+            "run only these sections, by their numbers in the results (4 and 5 come from 3, so"
+                + " asking for either runs 3); e.g. --only 3,10")
+    Set<Integer> only;
   }
 
   public static void main(String[] args) throws Exception {
@@ -126,7 +187,7 @@ public final class BenchmarkSuite {
       if (commandLine.printHelpIfRequested(commandLine.getParseResult())) {
         return;
       }
-      options = optionsOf(commandLine.getCommand());
+      options = optionsOf(commandLine, commandLine.getCommand());
     } catch (ParameterException refused) {
       System.err.println(refused.getMessage() + " (--help lists the options)");
       System.exit(2);
@@ -143,16 +204,36 @@ public final class BenchmarkSuite {
     }
     long missed = targets.stream().filter(target -> !target.met()).count();
     System.out.printf(
-        "%nBenchmarks done: %d targets, %d met, %d missed. Written to %s%n",
-        targets.size(), targets.size() - missed, missed, options.docs().resolve("benchmarks.md"));
+        "%nBenchmarks done: %d targets, %d met, %d missed. %s%n",
+        targets.size(),
+        targets.size() - missed,
+        missed,
+        options.docs() == null
+            ? "Not written (a partial run: --docs DIR writes it)."
+            : "Written to " + options.docs().resolve("benchmarks.md") + ".");
     System.exit(0);
   }
 
-  private static Options optionsOf(Arguments arguments) {
-    return new Options(
-        arguments.root,
-        arguments.docs == null ? arguments.root.resolve("docs") : arguments.docs,
-        arguments.quick ? Size.QUICK : Size.FULL);
+  static Options optionsOf(CommandLine commandLine, Arguments arguments) {
+    Size size = arguments.quick ? Size.QUICK : Size.FULL;
+    if (arguments.only == null) {
+      return new Options(
+          arguments.root,
+          arguments.docs == null ? arguments.root.resolve("docs") : arguments.docs,
+          size);
+    }
+    Set<Integer> sections = new TreeSet<>(arguments.only);
+    if (!ALL_SECTIONS.containsAll(sections)) {
+      throw new ParameterException(
+          commandLine, "--only takes section numbers " + COLD_START + " to " + SCALE);
+    }
+    if (sections.contains(DYNAMODB_PER_MESSAGE) || sections.contains(COST_MODEL)) {
+      sections.add(END_TO_END);
+    }
+    if (sections.contains(END_TO_END)) {
+      sections.addAll(List.of(DYNAMODB_PER_MESSAGE, COST_MODEL));
+    }
+    return new Options(arguments.root, arguments.docs, size, Set.copyOf(sections));
   }
 
   static List<Report.Target> run(Options options, PrintStream console) throws Exception {
@@ -191,24 +272,43 @@ public final class BenchmarkSuite {
                         "1000000"))
                 .console(new PrintStream(OutputStream.nullOutputStream()))
                 .build())) {
-      new ColdStartBenchmark(stack, functionsJar, System.getProperty("java.class.path"))
-          .run(report, size.coldStartRuns());
-      List<WarmLatencyBenchmark.Latencies> warm =
-          new WarmLatencyBenchmark(stack, template)
-              .run(report, size.warmEmbeddedCalls(), size.warmHttpCalls());
-      EndToEndBenchmark.Outcome endToEnd =
-          new EndToEndBenchmark(stack)
-              .run(report, size.pairs(), size.phase(), size.inFlightPerSender(), true);
-      new CostModel().report(report, endToEnd);
-      new DeviceFanOutBenchmark(stack).run(report, size.fanOutPairs(), size.fanOutMessages());
-      try (DynamoDbClient dynamoDb = ProjectStack.dynamoDb(stack)) {
-        new GroupFanOutBenchmark(stack, dynamoDb)
-            .run(report, size.groupSizes(), size.groupMessages());
-        new MediaBenchmark(stack).run(report, size.mediaFileSizes());
-        new PushBenchmark(stack, dynamoDb)
-            .run(report, size.pushSendsPerPhase(), size.pushMixPhones(), size.pushMix());
+      if (options.runs(COLD_START)) {
+        new ColdStartBenchmark(stack, functionsJar, System.getProperty("java.class.path"))
+            .run(report, size.coldStartRuns());
       }
-      chart.add("end to end, half load", endToEnd.halfLoadLatency(), "#d62728");
+      List<WarmLatencyBenchmark.Latencies> warm = List.of();
+      if (options.runs(WARM_LATENCY)) {
+        warm =
+            new WarmLatencyBenchmark(stack, template)
+                .run(report, size.warmEmbeddedCalls(), size.warmHttpCalls());
+      }
+      CostModel.PerMillion messageCost = null;
+      if (options.runs(END_TO_END)) {
+        EndToEndBenchmark.Outcome endToEnd =
+            new EndToEndBenchmark(stack)
+                .run(report, size.pairs(), size.phase(), size.inFlightPerSender(), true);
+        messageCost = new CostModel().report(report, endToEnd);
+        chart.add("end to end, half load", endToEnd.halfLoadLatency(), "#d62728");
+      }
+      if (options.runs(LINKED_DEVICES)) {
+        new DeviceFanOutBenchmark(stack).run(report, size.fanOutPairs(), size.fanOutMessages());
+      }
+      try (DynamoDbClient dynamoDb = ProjectStack.dynamoDb(stack)) {
+        if (options.runs(GROUPS)) {
+          new GroupFanOutBenchmark(stack, dynamoDb)
+              .run(report, size.groupSizes(), size.groupMessages());
+        }
+        if (options.runs(MEDIA)) {
+          new MediaBenchmark(stack).run(report, size.mediaFileSizes());
+        }
+        if (options.runs(PUSH)) {
+          new PushBenchmark(stack, dynamoDb)
+              .run(report, size.pushSendsPerPhase(), size.pushMixPhones(), size.pushMix());
+        }
+        if (options.runs(TYPING_AND_BLOCKING)) {
+          new TypingAndBlockingBenchmark(stack, dynamoDb, template).run(report, size, messageCost);
+        }
+      }
       String[] colours = {"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"};
       int colour = 0;
       for (WarmLatencyBenchmark.Latencies latencies : warm) {
@@ -217,7 +317,9 @@ public final class BenchmarkSuite {
         chart.add("warm ack, " + where, latencies.ack(), colours[colour++]);
       }
     }
-    new ScaleBenchmark(localStackJar, template).run(report, size.idleConnections());
+    if (options.runs(SCALE)) {
+      new ScaleBenchmark(localStackJar, template).run(report, size.idleConnections());
+    }
 
     report.section("Targets");
     report.line("| target | measured | limit | |");
@@ -232,20 +334,26 @@ public final class BenchmarkSuite {
           Report.format(target.limit()),
           target.met() ? "met" : "**missed**");
     }
-    write(
-        options.docs(),
-        report.markdown(),
-        chart.svg("Checkmark latency distributions (" + LocalDate.now() + ")"));
+    if (options.docs() != null) {
+      write(
+          options.docs(),
+          report.markdown(),
+          chart.isEmpty()
+              ? null
+              : chart.svg("Checkmark latency distributions (" + LocalDate.now() + ")"));
+    }
     return report.targets();
   }
 
   /**
    * Puts the results between the markers of {@code benchmarks.md} (creating it if need be) and the
-   * chart beside it.
+   * chart, if any, beside it.
    */
   static void write(Path docs, String results, String svg) throws IOException {
     Files.createDirectories(docs.resolve("benchmarks"));
-    Files.writeString(docs.resolve("benchmarks/latency.svg"), svg, StandardCharsets.UTF_8);
+    if (svg != null) {
+      Files.writeString(docs.resolve("benchmarks/latency.svg"), svg, StandardCharsets.UTF_8);
+    }
     Path page = docs.resolve("benchmarks.md");
     String text =
         Files.exists(page)

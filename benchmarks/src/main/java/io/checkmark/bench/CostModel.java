@@ -8,9 +8,10 @@ import java.util.stream.Collectors;
 
 /**
  * Cost per million delivered messages and per connected user-month, from the end-to-end run's
- * counts and AWS list prices. Lambda time is modelled, not measured (the local stack's functions
- * share a JVM with everything else): each invocation costs its own work plus the round trips it
- * waits on, at in-region latencies stated below.
+ * counts and AWS list prices, and per million typing events from section 10's. Lambda time is
+ * modelled, not measured (the local stack's functions share a JVM with everything else): each
+ * invocation costs its own work plus the round trips it waits on, at in-region latencies stated
+ * below; for typing, its own work is the warm handler's measured mean.
  */
 final class CostModel {
 
@@ -34,6 +35,13 @@ final class CostModel {
   static final double MINUTES_PER_MONTH = 30 * 24 * 60;
   static final double RECONNECTS_PER_MONTH = MINUTES_PER_MONTH / 110;
 
+  /**
+   * Typing events per message sent, for what typing adds per message: {@code typing} at the first
+   * keystroke and {@code paused} as the message goes, for a message written within the SDK's
+   * 3-second repeat (each further 3 seconds of writing adds one {@code typing}).
+   */
+  static final double TYPING_EVENTS_PER_MESSAGE = 2;
+
   private static final Set<String> ROUTES_WITHOUT_REPLY = Set.of("$connect", "$disconnect");
 
   /** Dollars per million delivered messages, by service. */
@@ -44,7 +52,34 @@ final class CostModel {
     }
   }
 
-  void report(Report report, EndToEndBenchmark.Outcome run) {
+  /**
+   * What one typing event took, measured: gateway messages in and out, invocations, pushes ({@code
+   * postToConnection}s), DynamoDB requests and units, and the warm handler's own time.
+   */
+  record TypingEvent(
+      double messagesIn,
+      double messagesOut,
+      double invocations,
+      double pushes,
+      double requests,
+      double readUnits,
+      double writeUnits,
+      double workMillis) {}
+
+  /** Dollars per million typing events. */
+  static PerMillion priceTyping(TypingEvent event) {
+    return price(
+        event.messagesIn() + event.messagesOut(),
+        event.invocations(),
+        event.workMillis(),
+        event.requests(),
+        event.pushes(),
+        event.readUnits(),
+        event.writeUnits());
+  }
+
+  /** Returns the measured cost per million delivered messages. */
+  PerMillion report(Report report, EndToEndBenchmark.Outcome run) {
     double delivered = run.delivered();
     Traffic.Snapshot traffic = run.traffic();
     DynamoDbMeter.Reading dynamoDb = run.dynamoDb();
@@ -59,11 +94,13 @@ final class CostModel {
     double requests = dynamoDb.requests() / delivered;
     double readUnits = dynamoDb.readUnits() / delivered;
     double writeUnits = dynamoDb.writeUnits() / delivered;
-    PerMillion measured = price(messages, invocations, requests, pushes, readUnits, writeUnits);
+    PerMillion measured =
+        price(
+            messages, invocations, WORK_PER_INVOCATION_MS, requests, pushes, readUnits, writeUnits);
     // With every ack and receipt batched away: the send frame, its reply and the push; one send
     // invocation making its transaction (two items, transactional: 4 write units) and the recipient
     // lookup (a GSI query, 0.5 read units); the message's delete (1 write unit).
-    PerMillion minimum = price(3, 1, 2, 1, 0.5, 5);
+    PerMillion minimum = price(3, 1, WORK_PER_INVOCATION_MS, 2, 1, 0.5, 5);
 
     report.section("4. DynamoDB requests and capacity units per delivered message");
     report.line(
@@ -148,18 +185,24 @@ final class CostModel {
         "A connected user-month (always connected, pinging every 5 minutes, reconnecting every 110 minutes)"
             + " costs **$%.4f** before messages; with 1,000 messages delivered to the user a month, **$%.4f**.",
         idle, idle + 1000 * measured.total() / 1e6);
+    report.line("");
+    report.line(
+        "Typing frames are not in these figures (the run sends none); section 10 prices them, per"
+            + " typing event and per message.");
     report.target("cost per million delivered messages", measured.total(), 3.50, false, "$");
+    return measured;
   }
 
   private static PerMillion price(
       double messages,
       double invocations,
+      double workPerInvocationMillis,
       double requests,
       double pushes,
       double readUnits,
       double writeUnits) {
     double lambdaSeconds =
-        (invocations * WORK_PER_INVOCATION_MS
+        (invocations * workPerInvocationMillis
                 + requests * DYNAMODB_ROUND_TRIP_MS
                 + pushes * POST_TO_CONNECTION_MS)
             / 1000;
@@ -170,7 +213,7 @@ final class CostModel {
         (writeUnits * DYNAMODB_WRITE_UNIT + readUnits * DYNAMODB_READ_UNIT) * 1e6);
   }
 
-  private static void row(Report report, String name, PerMillion cost) {
+  static void row(Report report, String name, PerMillion cost) {
     report.line(
         "| %s | $%.2f | $%.2f | $%.2f | $%.2f | **$%.2f** |",
         name,

@@ -2,7 +2,7 @@ package io.checkmark.bench;
 
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.Listener;
-import io.checkmark.client.PendingLink;
+import io.checkmark.core.MessagingService;
 import io.checkmark.local.LocalStack;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
@@ -95,8 +95,9 @@ final class DeviceFanOutBenchmark {
             + " 2 sent transcripts), each device acks its own copy in a transaction of its own, and"
             + " the `delivered` receipt is put in, pushed to and acked by each of the sender's 3"
             + " devices: writes grow with the copies, while reads stay few: an account batch when"
-            + " a function's last read of the two accounts is over 5 seconds old, and one"
-            + " connection query per phone pushed to.");
+            + " a function's last read of the two accounts is over %s old, and one connection"
+            + " query per phone pushed to.",
+        TypingAndBlockingBenchmark.asText(MessagingService.ACCOUNT_REUSE));
     return results;
   }
 
@@ -177,20 +178,12 @@ final class DeviceFanOutBenchmark {
     clients.add(primary);
     primary.connect().get(30, TimeUnit.SECONDS);
     for (int device = 2; device <= devicesPerPhone; device++) {
-      CheckmarkClient linked =
-          CheckmarkClient.builder(stack.webSocketUrl())
-              .listener(recorder(registered.phone() + "#" + device, copiesByDevice, duplicates))
-              .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
-              .build();
-      clients.add(linked);
-      linked.connect().get(30, TimeUnit.SECONDS);
-      PendingLink pending =
-          linked.requestLink("benchmark device " + device).get(30, TimeUnit.SECONDS);
-      primary.approveLink(pending.code()).get(30, TimeUnit.SECONDS);
-      int id = pending.linked().get(30, TimeUnit.SECONDS).deviceId();
-      if (id != device) {
-        throw new IllegalStateException("linked as device " + id + ", expected " + device);
-      }
+      clients.add(
+          Devices.link(
+              stack,
+              primary,
+              recorder(registered.phone() + "#" + device, copiesByDevice, duplicates),
+              device));
     }
     return new Phone(registered.phone(), primary);
   }

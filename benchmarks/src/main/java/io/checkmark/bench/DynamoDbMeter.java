@@ -40,7 +40,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * check included). Those are counted here from the request: a put by its item's size, a delete,
  * update or check, whose stored item the request does not show, as one KB. Only requests signed by
  * a function are counted (on the local stack each signs with its logical id), not the benchmark's
- * own setup. Registered for every SDK client in the JVM through the SDK's global interceptor list.
+ * own setup, in all and by function. Registered for every SDK client in the JVM through the SDK's
+ * global interceptor list.
  */
 public final class DynamoDbMeter implements ExecutionInterceptor {
 
@@ -53,6 +54,10 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
   private static final Map<String, DoubleAdder> WRITE_UNITS_BY_FUNCTION = new ConcurrentHashMap<>();
   private static final Map<String, LongAdder> REQUESTS = new ConcurrentHashMap<>();
   private static final Map<String, DoubleAdder> UNITS = new ConcurrentHashMap<>();
+  private static final Map<String, Map<String, LongAdder>> REQUESTS_BY_FUNCTION =
+      new ConcurrentHashMap<>();
+  private static final Map<String, Map<String, DoubleAdder>> UNITS_BY_FUNCTION =
+      new ConcurrentHashMap<>();
   private static final Set<String> READS = Set.of("GetItem", "BatchGetItem", "Query", "Scan");
 
   /** What the functions asked of DynamoDB between two readings, by operation. */
@@ -100,10 +105,22 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
   }
 
   public static Reading read() {
+    return readingOf(REQUESTS, UNITS);
+  }
+
+  /** What one function (its logical id, such as {@code SendFunction}) has asked so far. */
+  public static Reading readOf(String functionLogicalId) {
+    return readingOf(
+        REQUESTS_BY_FUNCTION.getOrDefault(functionLogicalId, Map.of()),
+        UNITS_BY_FUNCTION.getOrDefault(functionLogicalId, Map.of()));
+  }
+
+  private static Reading readingOf(
+      Map<String, LongAdder> requestCounts, Map<String, DoubleAdder> unitSums) {
     Map<String, Long> requests = new TreeMap<>();
-    REQUESTS.forEach((operation, count) -> requests.put(operation, count.sum()));
+    requestCounts.forEach((operation, count) -> requests.put(operation, count.sum()));
     Map<String, Double> units = new TreeMap<>();
-    UNITS.forEach((operation, sum) -> units.put(operation, sum.sum()));
+    unitSums.forEach((operation, sum) -> units.put(operation, sum.sum()));
     return new Reading(requests, units);
   }
 
@@ -142,10 +159,11 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
       attributes.putAttribute(SIGNER, signer.group(1));
     }
     if (byFunction && context.request() instanceof DynamoDbRequest) {
-      REQUESTS
-          .computeIfAbsent(
-              attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
-              name -> new LongAdder())
+      String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+      REQUESTS.computeIfAbsent(operation, name -> new LongAdder()).increment();
+      REQUESTS_BY_FUNCTION
+          .computeIfAbsent(signer.group(1), name -> new ConcurrentHashMap<>())
+          .computeIfAbsent(operation, name -> new LongAdder())
           .increment();
     }
   }
@@ -159,13 +177,18 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
     }
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     DoubleAdder units = UNITS.computeIfAbsent(operation, name -> new DoubleAdder());
+    String function = attributes.getAttribute(SIGNER);
     DoubleAdder functionUnits =
         (READS.contains(operation) ? READ_UNITS_BY_FUNCTION : WRITE_UNITS_BY_FUNCTION)
-            .computeIfAbsent(attributes.getAttribute(SIGNER), name -> new DoubleAdder());
+            .computeIfAbsent(function, name -> new DoubleAdder());
+    DoubleAdder functionOperationUnits =
+        UNITS_BY_FUNCTION
+            .computeIfAbsent(function, name -> new ConcurrentHashMap<>())
+            .computeIfAbsent(operation, name -> new DoubleAdder());
+    List<DoubleAdder> sums = List.of(units, functionUnits, functionOperationUnits);
     if (context.request() instanceof TransactWriteItemsRequest transaction) {
       double transactionUnits = transactionalWriteUnits(transaction);
-      units.add(transactionUnits);
-      functionUnits.add(transactionUnits);
+      sums.forEach(sum -> sum.add(transactionUnits));
       return;
     }
     SdkResponse response = context.response();
@@ -174,11 +197,9 @@ public final class DynamoDbMeter implements ExecutionInterceptor {
         .ifPresent(
             consumed -> {
               if (consumed instanceof ConsumedCapacity single) {
-                add(units, single);
-                add(functionUnits, single);
+                sums.forEach(sum -> add(sum, single));
               } else if (consumed instanceof List<?> several) {
-                several.forEach(each -> add(units, (ConsumedCapacity) each));
-                several.forEach(each -> add(functionUnits, (ConsumedCapacity) each));
+                several.forEach(each -> sums.forEach(sum -> add(sum, (ConsumedCapacity) each)));
               }
             });
   }

@@ -36,6 +36,10 @@ final class LatencyChart {
     return this;
   }
 
+  boolean isEmpty() {
+    return series.isEmpty();
+  }
+
   String svg(String title) {
     double lowest = Double.MAX_VALUE;
     double highest = 0;

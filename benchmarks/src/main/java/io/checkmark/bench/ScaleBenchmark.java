@@ -70,7 +70,7 @@ final class ScaleBenchmark {
       double stormRate = openAll(http, url, connections, sockets);
       sockets.forEach(WebSocket::abort);
 
-      report.section("10. Local stack scale");
+      report.section("11. Local stack scale");
       report.line(
           "The local stack as its own process with `-Xmx1g`; %,d WebSockets opened %d handshakes at a time from"
               + " another JVM, each running `$connect` (a Connections row).",

@@ -15,17 +15,20 @@ import io.checkmark.handler.Composition;
 import io.checkmark.handler.Frames;
 import io.checkmark.handler.OutsideLambdaContext;
 import io.checkmark.handler.SendHandler;
+import io.checkmark.handler.TypingHandler;
 import io.checkmark.local.LocalStack;
 import io.checkmark.protocol.WireJson;
 import io.checkmark.template.SamTemplate;
 import io.checkmark.template.TableCreator;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -34,7 +37,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * a warm-up, each call timed from event to reply. Once against DynamoDB Local embedded in the JVM
  * (the handler's own cost: parsing, checks, SDK, DynamoDB Local's engine) and once against the
  * local stack's DynamoDB over HTTP (what the functions pay on the local stack). The recipient is
- * connected; pushes go to an in-memory pusher that serializes the frame as the real one does.
+ * connected; pushes go to an in-memory pusher that serializes the frame as the real one does. The
+ * same harness times a warm {@code typing} for section 10 ({@link #typing}).
  */
 final class WarmLatencyBenchmark {
 
@@ -43,6 +47,15 @@ final class WarmLatencyBenchmark {
 
   private static final String SENDER_PIN = "111111";
   private static final String RECIPIENT_PIN = "222222";
+
+  /**
+   * A connection may send 5 typing frames a second; rounds over this many typist connections, each
+   * at least this long, keep every one of them under that, so that every timed call pushes.
+   */
+  private static final int MAX_TYPIST_CONNECTIONS = 1_000;
+
+  private static final Duration MIN_TYPING_ROUND = Duration.ofMillis(250);
+  private static final int TYPING_ROUNDS = 10;
 
   private final LocalStack stack;
   private final Path template;
@@ -147,6 +160,84 @@ final class WarmLatencyBenchmark {
     return new Latencies(name, sendLatency, ackLatency);
   }
 
+  /**
+   * Warm {@code typing} to a phone with one connected device, on DynamoDB Local embedded in the
+   * JVM: {@code calls} calls alternating {@code typing} and {@code paused}, timed from event to
+   * return, after two untimed rounds. The typist's device is logged in on many connections (see
+   * {@link #MAX_TYPIST_CONNECTIONS}), used in turn; every call must push, or the run fails. What a
+   * warm function does per event is here: the session and the typing budget from memory, the
+   * recipient's connections (kept 10 s) and account (kept 1 s) read when their time is up, and the
+   * push.
+   */
+  Histogram typing(int calls) throws InterruptedException {
+    DynamoDbClient embedded = DynamoDBEmbedded.create(true).dynamoDbClient();
+    try {
+      TableCreator.createTables(embedded, SamTemplate.load(template).tables());
+      String typist = "+14155559605";
+      String recipient = "+14155559606";
+      Map<String, String> environment = new HashMap<>(stack.environmentOf("TypingFunction"));
+      environment.put("AWS_ACCESS_KEY_ID", "benchmark");
+      SerializingPusher pusher = new SerializingPusher();
+      Composition backend =
+          Composition.builder(environment)
+              .dynamoDb(embedded)
+              .pusher(pusher)
+              .metrics(Metrics.NONE)
+              .testNumbers(typist + "=" + SENDER_PIN + "," + recipient + "=" + RECIPIENT_PIN)
+              .build();
+      RegistrationService registration = backend.registrationService();
+      String typistKey = registerForKey(registration, typist, SENDER_PIN);
+      register(registration, recipient, RECIPIENT_PIN);
+      int connections = Math.max(1, Math.min(MAX_TYPIST_CONNECTIONS, calls / TYPING_ROUNDS));
+      List<String> typistConnections = new ArrayList<>();
+      for (int i = 0; i < connections; i++) {
+        String connectionId = "warm-typist-" + UUID.randomUUID();
+        registration.connect(connectionId, Instant.now(), null, null);
+        registration.login(connectionId, typist, null, typistKey, null);
+        typistConnections.add(connectionId);
+      }
+      TypingHandler typing = new TypingHandler(backend);
+      Histogram latency = new Histogram(60_000_000_000L, 3);
+      int rounds = 2 + (calls + connections - 1) / connections;
+      int timed = 0;
+      for (int round = 0; round < rounds && timed < calls; round++) {
+        long roundStart = System.nanoTime();
+        for (int i = 0; i < connections && (round < 2 || timed < calls); i++) {
+          String frame = typingFrame(recipient, i % 2 == 0 ? "typing" : "paused");
+          long start = System.nanoTime();
+          String reply = call(typing, "TypingFunction", typistConnections.get(i), frame);
+          long took = System.nanoTime() - start;
+          if (reply != null) {
+            throw new IllegalStateException("typing answered " + reply);
+          }
+          if (round >= 2) {
+            latency.recordValue(took);
+            timed++;
+          }
+        }
+        long left = MIN_TYPING_ROUND.toNanos() - (System.nanoTime() - roundStart);
+        if (left > 0) {
+          Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+        }
+      }
+      long expected = (long) 2 * connections + timed;
+      if (pusher.typingPushed.sum() != expected) {
+        throw new IllegalStateException(
+            pusher.typingPushed.sum() + " of " + expected + " typing calls pushed");
+      }
+      return latency;
+    } finally {
+      embedded.close();
+    }
+  }
+
+  private static String registerForKey(RegistrationService registration, String phone, String pin) {
+    String connectionId = "warm-" + UUID.randomUUID();
+    registration.connect(connectionId, Instant.now(), null, null);
+    registration.requestPin(phone, null);
+    return registration.verifyPin(connectionId, phone, pin, null).deviceKey();
+  }
+
   private static String register(RegistrationService registration, String phone, String pin) {
     String connectionId = "warm-" + UUID.randomUUID();
     registration.connect(connectionId, Instant.now(), null, null);
@@ -157,6 +248,14 @@ final class WarmLatencyBenchmark {
 
   private static String call(
       RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler,
+      String connectionId,
+      String body) {
+    return call(handler, "SendFunction", connectionId, body);
+  }
+
+  private static String call(
+      RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler,
+      String function,
       String connectionId,
       String body) {
     APIGatewayV2WebSocketEvent event = new APIGatewayV2WebSocketEvent();
@@ -171,10 +270,7 @@ final class WarmLatencyBenchmark {
         .handleRequest(
             event,
             new OutsideLambdaContext(
-                "SendFunction",
-                "arn:aws:lambda:us-east-1:000000000000:function:SendFunction",
-                1024,
-                10))
+                function, "arn:aws:lambda:us-east-1:000000000000:function:" + function, 1024, 10))
         .getBody();
   }
 
@@ -184,6 +280,10 @@ final class WarmLatencyBenchmark {
         + "\",\"id\":\""
         + clientId
         + "\",\"body\":\"warm handler benchmark\"}";
+  }
+
+  private static String typingFrame(String to, String state) {
+    return "{\"action\":\"typing\",\"to\":\"" + to + "\",\"state\":\"" + state + "\"}";
   }
 
   private static String ackFrame(String messageId) {
@@ -208,6 +308,8 @@ final class WarmLatencyBenchmark {
    */
   private static final class SerializingPusher implements ConnectionPusher {
 
+    private final LongAdder typingPushed = new LongAdder();
+
     @Override
     public PushResult push(String connectionId, QueueItem item) {
       return WireJson.write(Frames.of(item)).isEmpty() ? PushResult.FAILED : PushResult.DELIVERED;
@@ -230,9 +332,11 @@ final class WarmLatencyBenchmark {
 
     @Override
     public PushResult pushTyping(String connectionId, Typing typing) {
-      return WireJson.write(Frames.typing(typing)).isEmpty()
-          ? PushResult.FAILED
-          : PushResult.DELIVERED;
+      if (WireJson.write(Frames.typing(typing)).isEmpty()) {
+        return PushResult.FAILED;
+      }
+      typingPushed.increment();
+      return PushResult.DELIVERED;
     }
 
     @Override

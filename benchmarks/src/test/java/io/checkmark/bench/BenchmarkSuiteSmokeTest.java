@@ -1,6 +1,7 @@
 package io.checkmark.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,6 +14,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The whole suite in quick mode, as CI runs it: every benchmark runs and reports, the run is
@@ -46,6 +48,7 @@ class BenchmarkSuiteSmokeTest {
             "reconnect storm",
             "send accepted p50, push on over push off",
             "pushes per delivered message, realistic mix",
+            "DynamoDB requests per send, recipient blocks 100 other phones, over blocking nobody",
             "heap with 300 idle connections");
     assertThat(byName.get("lost messages").measured()).isZero();
     assertThat(byName.get("duplicated messages").measured()).isZero();
@@ -69,7 +72,9 @@ class BenchmarkSuiteSmokeTest {
             "### 7. Groups",
             "### 8. Media",
             "### 9. Push notifications",
-            "### 10. Local stack scale",
+            "### 10. Typing, presence and blocking",
+            "per million typing events",
+            "### 11. Local stack scale",
             "### Targets",
             "Profile of the end-to-end run",
             BenchmarkSuite.RESULTS_START,
@@ -99,6 +104,43 @@ class BenchmarkSuiteSmokeTest {
                 + "\nnew results\n"
                 + BenchmarkSuite.RESULTS_END
                 + "\n\nprose after\n");
+  }
+
+  @Test
+  void onlyRunsTheSectionsAskedForAndTheirSourceAndWritesOnlyWhereTold() {
+    BenchmarkSuite.Arguments arguments = new BenchmarkSuite.Arguments();
+    CommandLine commandLine = new CommandLine(arguments);
+    commandLine.parseArgs("--only", "5,10", "--root", "/project");
+
+    BenchmarkSuite.Options options = BenchmarkSuite.optionsOf(commandLine, arguments);
+
+    assertThat(options.sections()).containsExactlyInAnyOrder(3, 4, 5, 10);
+    assertThat(options.docs()).isNull();
+    assertThat(options.size()).isSameAs(BenchmarkSuite.Size.FULL);
+  }
+
+  @Test
+  void everySectionRunsAndIsWrittenUnlessOnlySaysOtherwise() {
+    BenchmarkSuite.Arguments arguments = new BenchmarkSuite.Arguments();
+    CommandLine commandLine = new CommandLine(arguments);
+    commandLine.parseArgs("--quick", "--root", "/project");
+
+    BenchmarkSuite.Options options = BenchmarkSuite.optionsOf(commandLine, arguments);
+
+    assertThat(options.sections()).isEqualTo(BenchmarkSuite.ALL_SECTIONS);
+    assertThat(options.docs()).isEqualTo(Path.of("/project/docs"));
+    assertThat(options.size()).isSameAs(BenchmarkSuite.Size.QUICK);
+  }
+
+  @Test
+  void onlyRefusesASectionThatDoesNotExist() {
+    BenchmarkSuite.Arguments arguments = new BenchmarkSuite.Arguments();
+    CommandLine commandLine = new CommandLine(arguments);
+    commandLine.parseArgs("--only", "12");
+
+    assertThatThrownBy(() -> BenchmarkSuite.optionsOf(commandLine, arguments))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("1 to 11");
   }
 
   @Test
