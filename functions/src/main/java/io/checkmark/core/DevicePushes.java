@@ -44,13 +44,7 @@ public final class DevicePushes {
   /** Pushes one phone's items (all owned by devices of {@code phone}). */
   public void pushToPhone(String phone, List<QueueItem> phoneItems) {
     List<Connection> live = connections.connectionsOf(phone);
-    long current =
-        live.stream()
-            .map(Connection::keyGeneration)
-            .filter(generation -> generation != null)
-            .mapToLong(Long::longValue)
-            .max()
-            .orElse(-1);
+    long current = newestGeneration(live);
     for (QueueItem item : phoneItems) {
       for (Connection connection : live) {
         if (connection.isOf(item.owner(), current)) {
@@ -72,5 +66,15 @@ public final class DevicePushes {
       case TOO_LARGE -> metrics.count("PushFailures", 1, "cause", "tooLarge");
       case FAILED -> metrics.count("PushFailures", 1, "cause", "transient");
     }
+  }
+
+  /** Generations only grow: the newest among a phone's connections is its current one. */
+  static long newestGeneration(List<Connection> live) {
+    return live.stream()
+        .map(Connection::keyGeneration)
+        .filter(generation -> generation != null)
+        .mapToLong(Long::longValue)
+        .max()
+        .orElse(-1);
   }
 }

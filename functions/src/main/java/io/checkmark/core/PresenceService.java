@@ -142,7 +142,7 @@ public final class PresenceService {
             CompletableFuture.runAsync(
                 () -> {
                   List<Connection> live = connectionsOf(member);
-                  pushTo(member, live, newestGeneration(live), typing);
+                  pushTo(member, live, DevicePushes.newestGeneration(live), typing);
                 },
                 pushing));
       }
@@ -270,16 +270,6 @@ public final class PresenceService {
   private static boolean isOfGeneration(Connection connection, long keyGeneration) {
     return connection.isLoggedIn()
         && Long.valueOf(keyGeneration).equals(connection.keyGeneration());
-  }
-
-  /** Generations only grow: the newest among a phone's connections is its current one. */
-  private static long newestGeneration(List<Connection> live) {
-    return live.stream()
-        .map(Connection::keyGeneration)
-        .filter(Objects::nonNull)
-        .mapToLong(Long::longValue)
-        .max()
-        .orElse(-1);
   }
 
   private boolean withinBudget(String connectionId) {
