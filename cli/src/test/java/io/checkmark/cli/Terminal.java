@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
@@ -32,8 +31,21 @@ final class Terminal {
     args[2] = "--home";
     args[3] = home.toString();
     System.arraycopy(command, 1, args, 4, command.length - 1);
-    Supplier<Integer> cli = () -> CheckmarkCli.run(in, out, args);
-    exit = CompletableFuture.supplyAsync(cli);
+    exit = new CompletableFuture<>();
+    // Its own thread, as a terminal has: on the common pool, a chat that runs until the test ends
+    // holds a pool thread, and on a machine whose pool has two threads the next CLI never started.
+    Thread cli =
+        new Thread(
+            () -> {
+              try {
+                exit.complete(CheckmarkCli.run(in, out, args));
+              } catch (Throwable crashed) {
+                exit.completeExceptionally(crashed);
+              }
+            },
+            "terminal-" + command[0]);
+    cli.setDaemon(true);
+    cli.start();
   }
 
   void type(String line) throws IOException {
