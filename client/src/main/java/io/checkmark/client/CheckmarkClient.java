@@ -47,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -64,10 +65,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A Checkmark device: one WebSocket to the server, kept open. On every connect it syncs its queue
  * until the server has no more (or sends back a page the {@link Listener} refused whole), acking
- * each item after the listener returns; it reconnects with exponential backoff and jitter, pings
- * before API Gateway's 10-minute idle timeout, reconnects before the 2-hour connection limit, and
- * sends again, with the same id, every {@link #send} a reconnect interrupted, so the server stores
- * each message once.
+ * each item after the listener returns, and holds what is pushed live meanwhile so that the app
+ * hears a queue in its order; it reconnects with exponential backoff and jitter, pings before API
+ * Gateway's 10-minute idle timeout, reconnects before the 2-hour connection limit, and when the
+ * server no longer knows a logged-in connection. A {@link #send} goes again, with the same id,
+ * after a reconnect, when nothing answered it in time, and when the server answered {@code
+ * INTERNAL}, so the server stores each message once whatever was lost on the way.
  *
  * <p>Without credentials the client connects anonymously, for {@link #requestPin} and {@link
  * #verifyPin}, or for {@link #requestLink} to become a linked device of an account.
@@ -81,6 +84,12 @@ public final class CheckmarkClient implements AutoCloseable {
   public static final List<String> PUSH_PLATFORMS = List.of("apns", "apns_sandbox", "fcm");
 
   private static final int SEEN_IDS_REMEMBERED = 10_000;
+
+  /** Tries of one send the server answers {@code INTERNAL}, before the send fails with it. */
+  static final int SEND_TRIES_ON_INTERNAL = 5;
+
+  private static final Duration FIRST_RETRY_AFTER_INTERNAL = Duration.ofMillis(500);
+  private static final Duration LONGEST_SYNC_RETRY = Duration.ofSeconds(30);
 
   private final Settings settings;
   private final HttpClient http;
@@ -362,13 +371,42 @@ public final class CheckmarkClient implements AutoCloseable {
     if (media != null) {
       frame.set("media", WireJson.tree(media));
     }
-    PendingSend pending = new PendingSend(id, WireJson.write(frame), new CompletableFuture<>());
+    PendingSend pending = new PendingSend(id, WireJson.write(frame));
     sends.put(id, pending);
     Session current = session;
     if (current != null && current.open) {
-      current.write(pending.frame);
+      writeSend(current, pending);
     }
     return pending.accepted;
+  }
+
+  /**
+   * Writes a send and, should nothing answer it in time, writes it again: a reply is lost when the
+   * invocation crashed (API Gateway's "Internal server error" names no request) or the reply's push
+   * failed. The server stores one message per id, so a send written twice is stored once.
+   */
+  private void writeSend(Session on, PendingSend pending) {
+    int write = pending.written();
+    on.write(pending.frame);
+    afterDelay(() -> resendIfUnanswered(on, pending, write), settings.resendUnansweredAfter);
+  }
+
+  private void resendIfUnanswered(Session on, PendingSend pending, int write) {
+    if (pending.writes() == write && sends.get(pending.id) == pending && session == on && on.open) {
+      writeSend(on, pending);
+    }
+  }
+
+  /** Runs a task after a delay, unless the client was closed meanwhile. */
+  private void afterDelay(Runnable task, Duration delay) {
+    if (closed) {
+      return;
+    }
+    try {
+      timers.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      // Closed meanwhile: nothing is sent any more.
+    }
   }
 
   /**
@@ -612,21 +650,48 @@ public final class CheckmarkClient implements AutoCloseable {
 
   private synchronized void connected() {
     connectedOnce = true;
+  }
+
+  /**
+   * The backoff starts again only once a connection has synced: a server that accepts connections
+   * and then refuses them everything is retried ever more slowly, not every quarter second.
+   */
+  private synchronized void settled() {
     failedAttempts = 0;
   }
 
-  /** Syncs until the server has no more, then tells the listener (and the first connect). */
-  private CompletableFuture<Void> syncAll() {
+  /**
+   * Syncs until the server has no more, holding what is pushed live meanwhile, then tells the
+   * listener (and the first connect). A sync whose reply did not come (a crashed invocation, an
+   * error) is asked again on the same connection, later each time.
+   */
+  private void syncAll(Session on, int failedSyncs) {
     if (credentials == null || settings.withoutMessages) {
+      settled();
       firstSync.complete(null);
-      return firstSync;
+      return;
     }
-    return syncUntilEmpty()
+    on.catchUp();
+    syncUntilEmpty()
         .whenComplete(
             (done, failure) -> {
               if (failure == null) {
+                on.caughtUp();
+                settled();
                 firstSync.complete(null);
                 events.execute(settings.listener::onSynced);
+              } else if (on.open) {
+                long delay =
+                    Math.min(
+                        LONGEST_SYNC_RETRY.toMillis(),
+                        settings.minBackoff.toMillis() << Math.min(failedSyncs, 20));
+                afterDelay(
+                    () -> {
+                      if (on.open && session == on) {
+                        syncAll(on, failedSyncs + 1);
+                      }
+                    },
+                    Duration.ofMillis(delay));
               }
             });
   }
@@ -696,7 +761,7 @@ public final class CheckmarkClient implements AutoCloseable {
   }
 
   /** Frames that are not JSON, or of a type this client does not know, are skipped. */
-  private void onFrame(String text) {
+  private void onFrame(Session from, String text) {
     WireJson.parseFrame(text)
         .ifPresent(
             received -> {
@@ -709,7 +774,8 @@ public final class CheckmarkClient implements AutoCloseable {
                 return;
               }
               if (frame instanceof MessageFrame message) {
-                events.execute(
+                from.received(
+                    message.messageId(),
                     () ->
                         deliver(
                             message.messageId(),
@@ -717,7 +783,8 @@ public final class CheckmarkClient implements AutoCloseable {
                                 ? () -> settings.listener.onSentTranscript(message)
                                 : () -> settings.listener.onMessage(message)));
               } else if (frame instanceof GroupUpdateFrame update) {
-                events.execute(
+                from.received(
+                    update.messageId(),
                     () ->
                         deliver(update.messageId(), () -> settings.listener.onGroupUpdate(update)));
               } else if (frame instanceof TypingFrame typingFrame) {
@@ -725,7 +792,8 @@ public final class CheckmarkClient implements AutoCloseable {
               } else if (frame instanceof Linked linked) {
                 onLinked(linked);
               } else if (frame instanceof ReceiptFrame receipt) {
-                events.execute(
+                from.received(
+                    receipt.messageId(),
                     () -> deliver(receipt.messageId(), () -> settings.listener.onReceipt(receipt)));
               } else if (frame instanceof Accepted accepted) {
                 PendingSend pending = accepted.id() == null ? null : sends.remove(accepted.id());
@@ -733,8 +801,12 @@ public final class CheckmarkClient implements AutoCloseable {
                   pending.accepted.complete(accepted);
                 }
               } else if (frame instanceof ErrorFrame error) {
-                onError(error, received.ref());
+                onError(from, error, received.ref());
               } else {
+                if (frame instanceof Synced synced) {
+                  // The page's items are the oldest held; anything newer waits for the pages after.
+                  from.release(synced.more() ? synced.count() : Integer.MAX_VALUE);
+                }
                 CompletableFuture<ServerFrame> reply =
                     received.ref() == null ? null : requests.remove(received.ref());
                 if (reply != null) {
@@ -762,10 +834,14 @@ public final class CheckmarkClient implements AutoCloseable {
     Credentials given = new Credentials(linked.phone(), linked.deviceId(), linked.deviceKey());
     credentials = given;
     List.copyOf(linksAwaited).forEach(awaited -> awaited.complete(given));
-    syncAll();
+    Session current = session;
+    if (current != null) {
+      current.loggedIn();
+      syncAll(current, 0);
+    }
   }
 
-  private void onError(ErrorFrame frame, String ref) {
+  private void onError(Session from, ErrorFrame frame, String ref) {
     CheckmarkException error =
         new CheckmarkException(
             frame.code(), frame.message(), frame.retryAfterSeconds(), frame.attemptsLeft());
@@ -780,10 +856,26 @@ public final class CheckmarkClient implements AutoCloseable {
       events.execute(settings.listener::onDeviceUnlinked);
       return;
     }
+    if ("UNAUTHORIZED".equals(frame.code()) && from.isLoggedIn()) {
+      // The server no longer knows this connection as logged in (it forgot it, taking it for
+      // closed): a new connection logs in again, and the sends go again on it.
+      from.ended();
+      return;
+    }
     if ("send".equals(frame.action()) && frame.id() != null) {
-      PendingSend pending = sends.remove(frame.id());
+      PendingSend pending = sends.get(frame.id());
       if (pending != null) {
-        pending.accepted.completeExceptionally(error);
+        int internalErrors = "INTERNAL".equals(frame.code()) ? pending.failedInternally() : 0;
+        if (internalErrors > 0 && internalErrors < SEND_TRIES_ON_INTERNAL) {
+          // The server may have stored it before it failed: the same id again, so not twice.
+          Duration wait = FIRST_RETRY_AFTER_INTERNAL.multipliedBy(1L << (internalErrors - 1));
+          int write = pending.writes();
+          afterDelay(() -> resendIfUnanswered(from, pending, write), wait);
+          return;
+        }
+        if (sends.remove(frame.id(), pending)) {
+          pending.accepted.completeExceptionally(error);
+        }
         return;
       }
     }
@@ -882,7 +974,33 @@ public final class CheckmarkClient implements AutoCloseable {
     };
   }
 
-  private record PendingSend(String id, String frame, CompletableFuture<Accepted> accepted) {}
+  /** A send not yet answered: its frame, written again as often as needed, and its future. */
+  private static final class PendingSend {
+    private final String id;
+    private final String frame;
+    private final CompletableFuture<Accepted> accepted = new CompletableFuture<>();
+    private final AtomicInteger writes = new AtomicInteger();
+    private final AtomicInteger internalErrors = new AtomicInteger();
+
+    PendingSend(String id, String frame) {
+      this.id = id;
+      this.frame = frame;
+    }
+
+    /** Counts a write of the frame; returns its number. */
+    int written() {
+      return writes.incrementAndGet();
+    }
+
+    int writes() {
+      return writes.get();
+    }
+
+    /** Counts an {@code INTERNAL} answer; returns how many there were. */
+    int failedInternally() {
+      return internalErrors.incrementAndGet();
+    }
+  }
 
   /**
    * One WebSocket connection: its writes serialized (the JDK allows one outstanding send), its
@@ -894,6 +1012,11 @@ public final class CheckmarkClient implements AutoCloseable {
     private WebSocket webSocket;
     private CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
     private final List<java.util.concurrent.ScheduledFuture<?>> timersOfSession = new ArrayList<>();
+    // While the connection catches up (its first sync), what arrives waits here, by messageId:
+    // an item pushed live may be newer than one the sync has still to send.
+    private final TreeMap<String, Runnable> held = new TreeMap<>();
+    private boolean catchingUp;
+    private volatile boolean loggedIn;
 
     void start(WebSocket socket) {
       webSocket = socket;
@@ -915,6 +1038,7 @@ public final class CheckmarkClient implements AutoCloseable {
         unanswered = new ArrayList<>(sends.values());
       }
       Credentials current = credentials;
+      loggedIn = current != null && !settings.loginAction;
       if (settings.loginAction && current != null) {
         // Log in before anything else is sent; until then the connection is anonymous.
         ObjectNode login =
@@ -931,13 +1055,56 @@ public final class CheckmarkClient implements AutoCloseable {
                     firstSync.completeExceptionally(failure);
                     return;
                   }
-                  unanswered.forEach(pending -> write(pending.frame));
-                  syncAll();
+                  loggedIn();
+                  unanswered.forEach(pending -> writeSend(this, pending));
+                  syncAll(this, 0);
                 });
         return;
       }
-      unanswered.forEach(pending -> write(pending.frame));
-      syncAll();
+      unanswered.forEach(pending -> writeSend(this, pending));
+      syncAll(this, 0);
+    }
+
+    void loggedIn() {
+      loggedIn = true;
+    }
+
+    boolean isLoggedIn() {
+      return loggedIn;
+    }
+
+    void catchUp() {
+      synchronized (held) {
+        catchingUp = true;
+      }
+    }
+
+    /** A queued item arrived: to the listener at once, or held while the connection catches up. */
+    void received(String messageId, Runnable delivery) {
+      synchronized (held) {
+        if (catchingUp) {
+          held.putIfAbsent(messageId, delivery);
+        } else {
+          events.execute(delivery);
+        }
+      }
+    }
+
+    /** Hands the oldest held items to the listener, in messageId order. */
+    void release(int count) {
+      synchronized (held) {
+        for (int released = 0; released < count && !held.isEmpty(); released++) {
+          events.execute(held.pollFirstEntry().getValue());
+        }
+      }
+    }
+
+    /** The first sync is done: what is held goes to the listener, and what comes next at once. */
+    void caughtUp() {
+      synchronized (held) {
+        release(Integer.MAX_VALUE);
+        catchingUp = false;
+      }
     }
 
     synchronized void write(String text) {
@@ -968,7 +1135,7 @@ public final class CheckmarkClient implements AutoCloseable {
       if (last) {
         String text = partial.toString();
         partial.setLength(0);
-        onFrame(text);
+        onFrame(this, text);
       }
       socket.request(1);
       return null;
@@ -985,7 +1152,7 @@ public final class CheckmarkClient implements AutoCloseable {
       ended();
     }
 
-    private void ended() {
+    void ended() {
       if (!open) {
         return;
       }
@@ -1018,6 +1185,7 @@ public final class CheckmarkClient implements AutoCloseable {
     private Duration maxBackoff = Duration.ofSeconds(30);
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration resendUnansweredAfter = Duration.ofSeconds(10);
     private Duration ackDelay = Duration.ofMillis(20);
     private Duration typingRepeatEvery = Duration.ofSeconds(3);
     private Duration typingPausedAfter = Duration.ofSeconds(5);
@@ -1096,6 +1264,22 @@ public final class CheckmarkClient implements AutoCloseable {
     /** How long opening a connection may take before it counts as failed. */
     public Settings connectTimeout(Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    /** How long a request other than {@code send} waits for its reply before it fails. */
+    public Settings requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = requestTimeout;
+      return this;
+    }
+
+    /**
+     * How long a {@code send} waits for its answer before it is written again, with its id, on the
+     * same connection (default 10 seconds, the send function's timeout: by then its first try has
+     * ended, answered or not).
+     */
+    public Settings resendUnansweredAfter(Duration resendUnansweredAfter) {
+      this.resendUnansweredAfter = resendUnansweredAfter;
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.checkmark.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -102,12 +103,25 @@ final class ScriptedServer implements AutoCloseable {
 
   /** The next frame with this action, skipping others (pings, acks) on the way. */
   Received next(String action) throws InterruptedException {
+    return next(action, Duration.ofSeconds(5));
+  }
+
+  /** As {@link #next(String)}, waiting up to {@code wait} for each frame. */
+  Received next(String action, Duration wait) throws InterruptedException {
     while (true) {
-      Received frame = next();
+      Received frame = poll(wait);
+      if (frame == null) {
+        throw new AssertionError("the client sent no " + action + " within " + wait);
+      }
       if (frame.action().equals(action)) {
         return frame;
       }
     }
+  }
+
+  /** The next frame the client sent, or null when none came within {@code wait}. */
+  Received poll(Duration wait) throws InterruptedException {
+    return received.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Sends a frame on the newest connection. */
