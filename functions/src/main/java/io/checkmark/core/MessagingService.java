@@ -185,8 +185,30 @@ public final class MessagingService {
         metrics.count("MessagesBlocked", 1);
       }
       push(copies);
+    } else {
+      pushAgain(stored.messageId(), copies);
     }
     return stored;
+  }
+
+  /**
+   * A send retried after its first try stored the message: that try may have crashed before its
+   * push, and a message left to the next sync would reach a live device after the sender's next
+   * one. The stored copy is pushed (not this retry's content: an id reused with other content does
+   * not change what the recipient sees). A device that acked its copy meanwhile has it.
+   */
+  private void pushAgain(String messageId, List<QueueItem.Message> copies) {
+    if (copies.isEmpty()) {
+      return;
+    }
+    Optional<QueueItem.Message> original =
+        queue.find(copies.get(0).owner(), List.of(messageId)).stream()
+            .filter(QueueItem.Message.class::isInstance)
+            .map(QueueItem.Message.class::cast)
+            .findFirst();
+    original.ifPresent(
+        stored ->
+            push(copies.stream().map(copy -> stored.copyFor(copy.owner(), copy.to())).toList()));
   }
 
   /**

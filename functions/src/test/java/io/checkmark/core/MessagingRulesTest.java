@@ -39,14 +39,52 @@ class MessagingRulesTest {
   }
 
   @Test
-  void sameClientIdToTheSameRecipientStoresOneMessageAndPushesItOnce() {
+  void sameClientIdToTheSameRecipientStoresOneMessage() {
     MessageQueue.Stored first = core.messaging.send(alice, bob.phone(), "c-1", "hello", null);
     MessageQueue.Stored again = core.messaging.send(alice, bob.phone(), "c-1", "hello", null);
 
     assertThat(again.duplicate()).isTrue();
     assertThat(again.messageId()).isEqualTo(first.messageId());
     assertThat(core.ports.queue.all(bob.phone())).hasSize(1);
-    assertThat(core.ports.pusher.to(bob.connectionId())).hasSize(1);
+    assertThat(core.ports.pusher.to(bob.connectionId()))
+        .extracting(QueueItem::messageId)
+        .containsOnly(first.messageId());
+  }
+
+  @Test
+  void aRetriedSendPushesTheStoredCopyItsFirstTryDidNotPush() {
+    // As a first try that crashed after its write, or whose push failed: left to the next sync,
+    // the message would reach Bob's live connection after Alice's next one.
+    core.ports.pusher.answers.put(bob.connectionId(), PushResult.FAILED);
+    MessageQueue.Stored first = core.messaging.send(alice, bob.phone(), "c-1", "first", null);
+    assertThat(core.ports.pusher.to(bob.connectionId())).isEmpty();
+    core.ports.pusher.answers.remove(bob.connectionId());
+
+    core.messaging.send(alice, bob.phone(), "c-1", "first", null);
+    core.messaging.send(alice, bob.phone(), "c-2", "second", null);
+
+    assertThat(core.ports.pusher.to(bob.connectionId()))
+        .extracting(item -> ((QueueItem.Message) item).body())
+        .containsExactly("first", "second");
+    assertThat(core.ports.queue.all(bob.phone()))
+        .extracting(QueueItem::messageId)
+        .startsWith(first.messageId())
+        .hasSize(2);
+  }
+
+  @Test
+  void aRetryWithTheSameIdButOtherContentPushesWhatWasStored() {
+    core.ports.pusher.answers.put(bob.connectionId(), PushResult.FAILED);
+    core.messaging.send(alice, bob.phone(), "c-1", "what was accepted", null);
+    core.ports.pusher.answers.remove(bob.connectionId());
+
+    core.messaging.send(alice, bob.phone(), "c-1", "an edit slipped in", null);
+
+    assertThat(core.ports.pusher.to(bob.connectionId()))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            QueueItem.Message.class,
+            message -> assertThat(message.body()).isEqualTo("what was accepted"));
   }
 
   @Test

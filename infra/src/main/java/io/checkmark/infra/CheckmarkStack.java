@@ -957,7 +957,7 @@ public final class CheckmarkStack extends Stack {
                 concat(
                     List.of(
                         allow(List.of("dynamodb:PutItem"), messages, groupEvents),
-                        allow(List.of("dynamodb:BatchGetItem"), accounts),
+                        allow(List.of("dynamodb:BatchGetItem"), accounts, messages),
                         allow(List.of("dynamodb:ConditionCheckItem"), connections, groups),
                         allow(List.of("dynamodb:GetItem"), groups),
                         countHits,
