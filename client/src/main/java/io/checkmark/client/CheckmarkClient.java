@@ -397,6 +397,22 @@ public final class CheckmarkClient implements AutoCloseable {
     }
   }
 
+  /**
+   * API Gateway answered one of this connection's requests itself (an invocation crashed, or was
+   * throttled): which one it does not say, so every send still unanswered goes again shortly, with
+   * its id, rather than after the full wait.
+   */
+  private void answerLost(Session on) {
+    List<PendingSend> unanswered;
+    synchronized (sends) {
+      unanswered = new ArrayList<>(sends.values());
+    }
+    for (PendingSend pending : unanswered) {
+      int write = pending.writes();
+      afterDelay(() -> resendIfUnanswered(on, pending, write), FIRST_RETRY_AFTER_INTERNAL);
+    }
+  }
+
   /** Runs a task after a delay, unless the client was closed meanwhile. */
   private void afterDelay(Runnable task, Duration delay) {
     if (closed) {
@@ -760,10 +776,13 @@ public final class CheckmarkClient implements AutoCloseable {
         .whenComplete((ignored, failure) -> requests.remove(ref));
   }
 
-  /** Frames that are not JSON, or of a type this client does not know, are skipped. */
+  /**
+   * Frames that are not JSON, or of a type this client does not know, are skipped; one API Gateway
+   * wrote itself sends the unanswered sends again.
+   */
   private void onFrame(Session from, String text) {
     WireJson.parseFrame(text)
-        .ifPresent(
+        .ifPresentOrElse(
             received -> {
               ServerFrame frame = received.frame();
               if (settings.withoutMessages
@@ -803,15 +822,20 @@ public final class CheckmarkClient implements AutoCloseable {
               } else if (frame instanceof ErrorFrame error) {
                 onError(from, error, received.ref());
               } else {
-                if (frame instanceof Synced synced) {
+                CompletableFuture<ServerFrame> reply =
+                    received.ref() == null ? null : requests.remove(received.ref());
+                if (frame instanceof Synced synced && reply != null) {
                   // The page's items are the oldest held; anything newer waits for the pages after.
                   from.release(synced.more() ? synced.count() : Integer.MAX_VALUE);
                 }
-                CompletableFuture<ServerFrame> reply =
-                    received.ref() == null ? null : requests.remove(received.ref());
                 if (reply != null) {
                   reply.complete(frame);
                 }
+              }
+            },
+            () -> {
+              if (WireJson.isGatewayError(text)) {
+                answerLost(from);
               }
             });
   }

@@ -150,8 +150,9 @@ class CheckmarkClientTest {
   @Test
   void itemPushedTwiceReachesTheListenerOnceAndIsAckedBothTimes() throws Exception {
     try (CheckmarkClient client = client().build()) {
-      client.connect();
+      CompletableFuture<Void> synced = client.connect();
       server.reply(server.next("sync"), "{\"type\":\"synced\",\"count\":0,\"more\":false}");
+      synced.get(5, TimeUnit.SECONDS);
       // As a push and a sync of another connection of the device may both send it.
       server.send(
           "{\"type\":\"message\",\"messageId\":\"m1\",\"from\":\"+14155550001\",\"id\":\"c1\",\"body\":\"hi\",\"ts\":1}");

@@ -62,6 +62,27 @@ class LostAnswersTest {
   }
 
   @Test
+  void aCrashedInvocationsAnswerFromTheGatewaySendsTheUnansweredSendsAgainWithinASecond()
+      throws Exception {
+    try (CheckmarkClient client = client().build()) {
+      connectAndSync(client);
+      CompletableFuture<Accepted> accepted = client.send(PEER, "crashed before its push");
+      ScriptedServer.Received first = server.next("send");
+      long crashed = System.nanoTime();
+      server.send(
+          "{\"message\":\"Internal server error\",\"connectionId\":\"c\",\"requestId\":\"r\"}");
+
+      ScriptedServer.Received again = server.next("send");
+      assertThat(Duration.ofNanos(System.nanoTime() - crashed))
+          .as("well before the 10 s wait for an answer")
+          .isLessThan(Duration.ofSeconds(2));
+      assertThat(again.frame().path("id").asText()).isEqualTo(first.frame().path("id").asText());
+      server.send(accepted(again, "m1"));
+      assertThat(accepted.get(5, TimeUnit.SECONDS).messageId()).isEqualTo("m1");
+    }
+  }
+
+  @Test
   void aSendAnsweredInternalGoesAgainWithItsIdAndItsFutureHearsOnlyTheAccepted() throws Exception {
     try (CheckmarkClient client = client().build()) {
       connectAndSync(client);

@@ -213,6 +213,23 @@ public final class WireJson {
     }
   }
 
+  /**
+   * Whether a frame is one API Gateway writes itself, such as {@code {"message":"Internal server
+   * error","connectionId":...,"requestId":...}} when an invocation failed: it names no request of
+   * the client's, only that one of them got no answer.
+   */
+  public static boolean isGatewayError(String json) {
+    try {
+      JsonNode node = MAPPER.readTree(json);
+      return node instanceof ObjectNode object
+          && !object.has("type")
+          && object.path("message").isTextual()
+          && object.path("requestId").isTextual();
+    } catch (JsonProcessingException unreadable) {
+      return false;
+    }
+  }
+
   /** An empty JSON object to build a client request in; {@link #write(ObjectNode)} writes it. */
   public static ObjectNode newRequest(String action) {
     return JsonNodeFactory.instance.objectNode().put("action", action);
