@@ -589,7 +589,7 @@ public final class CheckmarkClient implements AutoCloseable {
           "Basic "
               + Base64.getEncoder().encodeToString(userAndKey.getBytes(StandardCharsets.UTF_8)));
     }
-    Session next = new Session();
+    Session next = new Session(current != null && !settings.withoutMessages);
     builder
         .buildAsync(settings.url, next)
         .whenComplete(
@@ -1041,6 +1041,14 @@ public final class CheckmarkClient implements AutoCloseable {
     private final TreeMap<String, Runnable> held = new TreeMap<>();
     private boolean catchingUp;
     private volatile boolean loggedIn;
+
+    /**
+     * A connection that will sync catches up from its first frame: the server may push as soon as
+     * it has the connection, before this client has even seen the upgrade complete.
+     */
+    Session(boolean willSync) {
+      this.catchingUp = willSync;
+    }
 
     void start(WebSocket socket) {
       webSocket = socket;

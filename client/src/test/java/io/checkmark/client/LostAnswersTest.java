@@ -199,6 +199,23 @@ class LostAnswersTest {
   }
 
   @Test
+  void aPushThatArrivesWithTheUpgradeWaitsForTheCatchUpSync() throws Exception {
+    server.greetNextConnectionWith(message("m13", "thirteen"));
+    try (CheckmarkClient client = client().build()) {
+      CompletableFuture<Void> synced = client.connect();
+      ScriptedServer.Received sync = server.next("sync");
+      server.send(message("m12", "twelve"));
+      server.send(message("m13", "thirteen"));
+      server.reply(sync, "{\"type\":\"synced\",\"count\":2,\"more\":false}");
+      answerAcks(2);
+
+      synced.get(5, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 2);
+      assertThat(heard).containsExactly("m12 twelve", "m13 thirteen");
+    }
+  }
+
+  @Test
   void aLivePushNewerThanAPageWaitsForThePagesBeforeIt() throws Exception {
     try (CheckmarkClient client = client().build()) {
       CompletableFuture<Void> synced = client.connect();

@@ -6,7 +6,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,7 @@ final class ScriptedServer implements AutoCloseable {
   private final List<Long> upgradeAttempts = new CopyOnWriteArrayList<>();
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final AtomicInteger refusalsLeft = new AtomicInteger();
+  private final Queue<String> greetings = new ConcurrentLinkedQueue<>();
   private final URI url;
 
   record Received(int connection, JsonNode frame) {
@@ -66,6 +69,11 @@ final class ScriptedServer implements AutoCloseable {
 
   URI url() {
     return url;
+  }
+
+  /** Sends this frame on the next connection the moment it opens, as a push racing the upgrade. */
+  void greetNextConnectionWith(String frame) {
+    greetings.add(frame);
   }
 
   void refuseNextUpgrades(int count) {
@@ -152,6 +160,10 @@ final class ScriptedServer implements AutoCloseable {
     public void onWebSocketOpen(Session session) {
       sessions.add(session);
       number = sessions.size();
+      String greeting = greetings.poll();
+      if (greeting != null) {
+        session.sendText(greeting, Callback.NOOP);
+      }
     }
 
     @Override

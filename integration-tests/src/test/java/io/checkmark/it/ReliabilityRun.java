@@ -189,8 +189,9 @@ final class ReliabilityRun {
 
   /**
    * Sends a stream's messages one after another, each sent again (a new send, so a new client id)
-   * when the SDK fails it; a send with no answer at all is left to the SDK, which sends it again
-   * with its id at its next reconnect, and recorded as not waited for if it is accepted later.
+   * when the SDK fails it; a send still unanswered after {@link #SEND_PATIENCE} is left to the SDK
+   * (which writes it again with its id until answered) and recorded as not waited for if it is
+   * accepted later.
    */
   private static void sendAll(
       long seed, Stream stream, List<Integer> bodyLengths, DeliveryHistory history) {
