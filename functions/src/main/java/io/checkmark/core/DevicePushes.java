@@ -25,8 +25,8 @@ public final class DevicePushes {
   /**
    * Pushes each item to the live connections of its owner device, one connection lookup per phone.
    * Only connections of the newest registration are pushed to: generations only grow, so the newest
-   * among a phone's connections is current, and a replaced device is never pushed to. Stale rows
-   * are removed.
+   * among a phone's connections is current, and a replaced device is never pushed to. The rows of
+   * connections the gateway calls gone are forgotten ({@link ConnectionStore#forgetGone}).
    */
   public void push(List<? extends QueueItem> items) {
     byPhone(items).forEach(this::pushToPhone);
@@ -59,7 +59,7 @@ public final class DevicePushes {
     switch (result) {
       case DELIVERED -> metrics.count("ItemsPushed", 1);
       case GONE -> {
-        connections.delete(connection.id());
+        connections.forgetGone(connection.id());
         metrics.count("PushFailures", 1, "cause", "gone");
       }
       // Cannot happen for a frame its sender has checked; sync moves such an item aside.

@@ -255,6 +255,15 @@ final class InMemoryPorts {
     }
 
     @Override
+    public synchronized void forgetGone(String connectionId) {
+      Connection connection = byId.get(connectionId);
+      if (connection != null
+          && connection.connectedAt().isBefore(clock.instant().minus(HANDSHAKE_GRACE))) {
+        byId.remove(connectionId);
+      }
+    }
+
+    @Override
     public synchronized Optional<Connection> remove(String connectionId) {
       return Optional.ofNullable(byId.remove(connectionId));
     }
