@@ -5,12 +5,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pushes stored items to the live connections of the devices that own them. A push is only an early
  * delivery: whatever is not pushed waits in its queue for {@code sync}.
  */
 public final class DevicePushes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DevicePushes.class);
 
   private final ConnectionStore connections;
   private final ConnectionPusher pusher;
@@ -41,16 +45,29 @@ public final class DevicePushes {
     return byPhone;
   }
 
-  /** Pushes one phone's items (all owned by devices of {@code phone}). */
+  /**
+   * Pushes one phone's items (all owned by devices of {@code phone}). Storage that fails to look up
+   * or forget the phone's connections leaves the items not pushed, never fails the caller: they are
+   * stored already, and its write must not be answered as failed.
+   */
   public void pushToPhone(String phone, List<QueueItem> phoneItems) {
-    List<Connection> live = connections.connectionsOf(phone);
-    long current = newestGeneration(live);
-    for (QueueItem item : phoneItems) {
-      for (Connection connection : live) {
-        if (connection.isOf(item.owner(), current)) {
-          pushTo(connection, item);
+    try {
+      List<Connection> live = connections.connectionsOf(phone);
+      long current = newestGeneration(live);
+      for (QueueItem item : phoneItems) {
+        for (Connection connection : live) {
+          if (connection.isOf(item.owner(), current)) {
+            pushTo(connection, item);
+          }
         }
       }
+    } catch (StorageUnavailable unavailable) {
+      metrics.count("PushFailures", phoneItems.size(), "cause", "storage");
+      LOG.warn(
+          "{} item(s) for {} not pushed, left for sync: {}",
+          phoneItems.size(),
+          phone,
+          unavailable.getMessage());
     }
   }
 

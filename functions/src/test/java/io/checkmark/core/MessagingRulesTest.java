@@ -285,6 +285,44 @@ class MessagingRulesTest {
   }
 
   @Test
+  void aSendWhosePushCannotLookUpConnectionsReturnsItsStoredResultAndQueuesTheMessageOnce() {
+    core.ports.connections.lookupsUnavailable = true;
+
+    MessageQueue.Stored stored = core.messaging.send(alice, bob.phone(), "c-1", "hi", null);
+
+    assertThat(stored.duplicate()).isFalse();
+    assertThat(core.ports.queue.all(bob.phone()))
+        .extracting(QueueItem::messageId)
+        .containsExactly(stored.messageId());
+    assertThat(core.ports.pusher.to(bob.connectionId())).isEmpty();
+  }
+
+  @Test
+  void anAckWhoseReceiptPushCannotLookUpConnectionsStillRemovesTheItemAndQueuesItsReceipt() {
+    String id = core.messaging.send(alice, bob.phone(), "c-1", "hi", null).messageId();
+    core.ports.connections.lookupsUnavailable = true;
+
+    assertThat(core.messaging.ack(bob, List.of(id))).isEqualTo(1);
+
+    assertThat(core.ports.queue.all(bob.phone())).isEmpty();
+    assertThat(core.ports.queue.all(alice.phone()))
+        .singleElement()
+        .isInstanceOf(QueueItem.Receipt.class);
+  }
+
+  @Test
+  void aReadWhoseReceiptPushCannotLookUpConnectionsStillCountsAndQueuesOneReceipt() {
+    String id = core.messaging.send(alice, bob.phone(), "c-1", "hi", null).messageId();
+    core.ports.connections.lookupsUnavailable = true;
+
+    assertThat(core.messaging.read(bob, alice.phone(), null, List.of(id))).isEqualTo(1);
+
+    assertThat(core.ports.queue.all(alice.phone()))
+        .singleElement()
+        .isInstanceOf(QueueItem.Receipt.class);
+  }
+
+  @Test
   void aSendFromAConnectionNowLoggedInAsSomeoneElseStoresNothing() {
     core.ports.connections.bind(alice.connectionId(), bob.device(), bob.keyGeneration());
 

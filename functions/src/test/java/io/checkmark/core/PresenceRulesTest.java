@@ -259,6 +259,19 @@ class PresenceRulesTest {
   }
 
   @Test
+  void aLastSeenWriteThatFailsDoesNotFailTheActionAndTheNextActionWritesIt() {
+    core.ports.accounts.lastSeenUnavailable = true;
+    core.clock.advance(Duration.ofSeconds(1));
+    core.sessions.acted(bob);
+
+    core.ports.accounts.lastSeenUnavailable = false;
+    core.clock.advance(Duration.ofSeconds(1));
+    core.sessions.acted(bob);
+
+    assertThat(lastSeenOf(bob)).isEqualTo(core.clock.instant());
+  }
+
+  @Test
   void loggingInRecordsLastSeen() {
     String phone = TestPhones.next();
     core.registration.requestPin(phone, null);
