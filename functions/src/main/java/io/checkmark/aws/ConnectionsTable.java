@@ -212,6 +212,23 @@ public final class ConnectionsTable implements ConnectionStore {
     table.deleteItem(key(connectionId));
   }
 
+  @Override
+  public void forgetGone(String connectionId) {
+    Expression connectedBeforeTheGrace =
+        Expression.builder()
+            .expression("connectedAt < :openedBefore")
+            .putExpressionValue(
+                ":openedBefore",
+                AttributeValue.fromN(
+                    Long.toString(clock.instant().minus(HANDSHAKE_GRACE).toEpochMilli())))
+            .build();
+    try {
+      table.deleteItem(r -> r.key(key(connectionId)).conditionExpression(connectedBeforeTheGrace));
+    } catch (ConditionalCheckFailedException stillOpening) {
+      // Connected within the grace, or already deleted: kept as it is.
+    }
+  }
+
   private long expiry() {
     return clock.instant().plus(ROW_LIFETIME).getEpochSecond();
   }

@@ -5,12 +5,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pushes stored items to the live connections of the devices that own them. A push is only an early
  * delivery: whatever is not pushed waits in its queue for {@code sync}.
  */
 public final class DevicePushes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DevicePushes.class);
 
   private final ConnectionStore connections;
   private final ConnectionPusher pusher;
@@ -25,8 +29,8 @@ public final class DevicePushes {
   /**
    * Pushes each item to the live connections of its owner device, one connection lookup per phone.
    * Only connections of the newest registration are pushed to: generations only grow, so the newest
-   * among a phone's connections is current, and a replaced device is never pushed to. Stale rows
-   * are removed.
+   * among a phone's connections is current, and a replaced device is never pushed to. The rows of
+   * connections the gateway calls gone are forgotten ({@link ConnectionStore#forgetGone}).
    */
   public void push(List<? extends QueueItem> items) {
     byPhone(items).forEach(this::pushToPhone);
@@ -41,16 +45,29 @@ public final class DevicePushes {
     return byPhone;
   }
 
-  /** Pushes one phone's items (all owned by devices of {@code phone}). */
+  /**
+   * Pushes one phone's items (all owned by devices of {@code phone}). Storage that fails to look up
+   * or forget the phone's connections leaves the items not pushed, never fails the caller: they are
+   * stored already, and its write must not be answered as failed.
+   */
   public void pushToPhone(String phone, List<QueueItem> phoneItems) {
-    List<Connection> live = connections.connectionsOf(phone);
-    long current = newestGeneration(live);
-    for (QueueItem item : phoneItems) {
-      for (Connection connection : live) {
-        if (connection.isOf(item.owner(), current)) {
-          pushTo(connection, item);
+    try {
+      List<Connection> live = connections.connectionsOf(phone);
+      long current = newestGeneration(live);
+      for (QueueItem item : phoneItems) {
+        for (Connection connection : live) {
+          if (connection.isOf(item.owner(), current)) {
+            pushTo(connection, item);
+          }
         }
       }
+    } catch (StorageUnavailable unavailable) {
+      metrics.count("PushFailures", phoneItems.size(), "cause", "storage");
+      LOG.warn(
+          "{} item(s) for {} not pushed, left for sync: {}",
+          phoneItems.size(),
+          phone,
+          unavailable.getMessage());
     }
   }
 
@@ -59,7 +76,7 @@ public final class DevicePushes {
     switch (result) {
       case DELIVERED -> metrics.count("ItemsPushed", 1);
       case GONE -> {
-        connections.delete(connection.id());
+        connections.forgetGone(connection.id());
         metrics.count("PushFailures", 1, "cause", "gone");
       }
       // Cannot happen for a frame its sender has checked; sync moves such an item aside.

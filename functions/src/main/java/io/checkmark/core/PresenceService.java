@@ -208,8 +208,9 @@ public final class PresenceService {
   }
 
   /**
-   * Whether a connection of the account's current registration is open, asked of the gateway: a row
-   * left by a lost {@code $disconnect} is removed and does not count; one the gateway could not be
+   * Whether a connection of the account's current registration is open, asked of the gateway: a
+   * gone one does not count, and its row (left by a lost {@code $disconnect}) is forgotten unless
+   * it may still be opening ({@link ConnectionStore#forgetGone}); one the gateway could not be
    * asked about counts, as its row says so.
    */
   private boolean isOnline(Account subject) {
@@ -219,7 +220,7 @@ public final class PresenceService {
         continue;
       }
       if (pusher.liveness(connection.id()) == ConnectionPusher.Liveness.GONE) {
-        connections.delete(connection.id());
+        connections.forgetGone(connection.id());
       } else {
         return true;
       }
@@ -235,7 +236,7 @@ public final class PresenceService {
       }
       ConnectionPusher.PushResult result = pusher.pushTyping(connection.id(), typing);
       if (result == ConnectionPusher.PushResult.GONE) {
-        connections.delete(connection.id());
+        connections.forgetGone(connection.id());
         gone = true;
       }
     }

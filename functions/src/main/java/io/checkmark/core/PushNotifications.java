@@ -208,8 +208,9 @@ public final class PushNotifications {
   }
 
   /**
-   * Whether a connection of the device's registration is open, asked of the gateway: a stale row (a
-   * phone that lost its network) is removed and the device counts as offline.
+   * Whether a connection of the device's registration is open, asked of the gateway: a gone one
+   * counts as offline, and its row (a phone that lost its network) is forgotten unless it may still
+   * be opening ({@link ConnectionStore#forgetGone}).
    */
   private boolean isOnline(PushTarget target, List<Connection> open) {
     boolean online = false;
@@ -219,7 +220,7 @@ public final class PushNotifications {
       }
       switch (gateway.liveness(connection.id())) {
         case OPEN -> online = true;
-        case GONE -> connections.delete(connection.id());
+        case GONE -> connections.forgetGone(connection.id());
         // Not known: a push too many costs less than a device left asleep.
         case UNKNOWN -> {}
       }

@@ -3,6 +3,8 @@ package io.checkmark.core;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who a connection is logged in as, for the actions only logged-in connections may use, and the end
@@ -10,6 +12,8 @@ import java.util.Optional;
  * functions load no SMS, PIN or rate-limit code.
  */
 public final class Sessions {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
 
   /**
    * How long a warm function trusts a connection it has checked before reading its row and key
@@ -60,12 +64,18 @@ public final class Sessions {
    * Records that the session's device acted now, for its last seen, unless this function did so
    * less than {@link #LAST_SEEN_RESOLUTION} ago: called once an action succeeded, since a refused
    * one changes nothing. Connect and disconnect record it too, so a lost {@code $disconnect} leaves
-   * a last seen at most a minute behind the device's last action.
+   * a last seen at most a minute behind the device's last action. Best effort: a write the storage
+   * fails is left to the device's next action, and never fails the action it follows.
    */
   public void acted(Session session) {
     if (recentlySeen.get(session.device()).isEmpty()) {
       recentlySeen.put(session.device(), Boolean.TRUE);
-      accounts.lastSeen(session.device(), session.keyGeneration(), clock.instant());
+      try {
+        accounts.lastSeen(session.device(), session.keyGeneration(), clock.instant());
+      } catch (StorageUnavailable unavailable) {
+        recentlySeen.remove(session.device());
+        LOG.warn("last seen not recorded: {}", unavailable.getMessage());
+      }
     }
   }
 

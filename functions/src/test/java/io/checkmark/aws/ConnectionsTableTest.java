@@ -3,6 +3,7 @@ package io.checkmark.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.checkmark.core.Connection;
+import io.checkmark.core.ConnectionStore;
 import io.checkmark.core.DeviceRef;
 import io.checkmark.core.TestPhones;
 import java.time.Clock;
@@ -57,6 +58,30 @@ class ConnectionsTableTest {
     connections.delete(id);
 
     assertThat(connections.find(id)).isEmpty();
+  }
+
+  // Issue 19: API Gateway answers 410 for a connection whose $connect has not returned yet.
+  @Test
+  void aConnectionCalledGoneWithinTheHandshakeGraceOfItsConnectIsKept() {
+    String id = newId();
+    Instant cutoff = NOW.minus(ConnectionStore.HANDSHAKE_GRACE);
+    connections.save(Connection.anonymous(id, cutoff.plusMillis(1), "203.0.113.9"));
+
+    connections.forgetGone(id);
+
+    assertThat(connections.find(id)).isPresent();
+  }
+
+  @Test
+  void aConnectionCalledGoneLongerThanTheHandshakeGraceAfterItsConnectIsForgotten() {
+    String id = newId();
+    Instant cutoff = NOW.minus(ConnectionStore.HANDSHAKE_GRACE);
+    connections.save(Connection.anonymous(id, cutoff.minusMillis(1), "203.0.113.9"));
+
+    connections.forgetGone(id);
+    connections.forgetGone(id);
+
+    assertThat(connections.find(id)).as("forgetting it again is harmless").isEmpty();
   }
 
   @Test

@@ -50,6 +50,9 @@ final class InMemoryPorts {
   final class Accounts implements AccountStore {
     private final Map<String, Account> byPhone = new HashMap<>();
 
+    /** Whether last-seen writes fail, as when DynamoDB keeps failing. */
+    volatile boolean lastSeenUnavailable;
+
     @Override
     public synchronized Optional<Account> find(String phone) {
       return Optional.ofNullable(byPhone.get(phone));
@@ -131,6 +134,9 @@ final class InMemoryPorts {
 
     @Override
     public synchronized void lastSeen(DeviceRef device, long keyGeneration, Instant at) {
+      if (lastSeenUnavailable) {
+        throw new StorageUnavailable("injected: the last-seen write failed");
+      }
       Account now = byPhone.get(device.phone());
       if (now == null || now.keyGeneration() != keyGeneration) {
         return;
@@ -207,6 +213,9 @@ final class InMemoryPorts {
   final class Connections implements ConnectionStore {
     private final Map<String, Connection> byId = new HashMap<>();
 
+    /** Whether a phone's connections cannot be looked up, as when DynamoDB keeps failing. */
+    volatile boolean lookupsUnavailable;
+
     @Override
     public synchronized void save(Connection connection) {
       byId.put(connection.id(), connection);
@@ -246,12 +255,24 @@ final class InMemoryPorts {
 
     @Override
     public synchronized List<Connection> connectionsOf(String phone) {
+      if (lookupsUnavailable) {
+        throw new StorageUnavailable("injected: the connections' index could not be read");
+      }
       return byId.values().stream().filter(connection -> phone.equals(connection.phone())).toList();
     }
 
     @Override
     public synchronized void delete(String connectionId) {
       byId.remove(connectionId);
+    }
+
+    @Override
+    public synchronized void forgetGone(String connectionId) {
+      Connection connection = byId.get(connectionId);
+      if (connection != null
+          && connection.connectedAt().isBefore(clock.instant().minus(HANDSHAKE_GRACE))) {
+        byId.remove(connectionId);
+      }
     }
 
     @Override

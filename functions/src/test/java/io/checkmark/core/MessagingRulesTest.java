@@ -299,6 +299,68 @@ class MessagingRulesTest {
   }
 
   @Test
+  void aPushAnsweredGoneForAConnectionThatConnectedAMomentAgoKeepsItsRow() {
+    // API Gateway answers 410 for a connection whose $connect has not returned yet (issue 19).
+    core.ports.pusher.answers.put(bob.connectionId(), PushResult.GONE);
+
+    MessageQueue.Stored stored = core.messaging.send(alice, bob.phone(), "c-1", "hi", null);
+
+    assertThat(core.ports.connections.find(bob.connectionId())).isPresent();
+    assertThat(core.ports.queue.all(bob.phone()))
+        .extracting(QueueItem::messageId)
+        .containsExactly(stored.messageId());
+  }
+
+  @Test
+  void aPushAnsweredGoneForAConnectionOlderThanTheHandshakeGraceForgetsItsRow() {
+    core.clock.advance(ConnectionStore.HANDSHAKE_GRACE.plusMillis(1));
+    core.ports.pusher.answers.put(bob.connectionId(), PushResult.GONE);
+
+    core.messaging.send(alice, bob.phone(), "c-1", "hi", null);
+
+    assertThat(core.ports.connections.find(bob.connectionId())).isEmpty();
+    assertThat(core.ports.connections.find(alice.connectionId())).isPresent();
+  }
+
+  @Test
+  void aSendWhosePushCannotLookUpConnectionsReturnsItsStoredResultAndQueuesTheMessageOnce() {
+    core.ports.connections.lookupsUnavailable = true;
+
+    MessageQueue.Stored stored = core.messaging.send(alice, bob.phone(), "c-1", "hi", null);
+
+    assertThat(stored.duplicate()).isFalse();
+    assertThat(core.ports.queue.all(bob.phone()))
+        .extracting(QueueItem::messageId)
+        .containsExactly(stored.messageId());
+    assertThat(core.ports.pusher.to(bob.connectionId())).isEmpty();
+  }
+
+  @Test
+  void anAckWhoseReceiptPushCannotLookUpConnectionsStillRemovesTheItemAndQueuesItsReceipt() {
+    String id = core.messaging.send(alice, bob.phone(), "c-1", "hi", null).messageId();
+    core.ports.connections.lookupsUnavailable = true;
+
+    assertThat(core.messaging.ack(bob, List.of(id))).isEqualTo(1);
+
+    assertThat(core.ports.queue.all(bob.phone())).isEmpty();
+    assertThat(core.ports.queue.all(alice.phone()))
+        .singleElement()
+        .isInstanceOf(QueueItem.Receipt.class);
+  }
+
+  @Test
+  void aReadWhoseReceiptPushCannotLookUpConnectionsStillCountsAndQueuesOneReceipt() {
+    String id = core.messaging.send(alice, bob.phone(), "c-1", "hi", null).messageId();
+    core.ports.connections.lookupsUnavailable = true;
+
+    assertThat(core.messaging.read(bob, alice.phone(), null, List.of(id))).isEqualTo(1);
+
+    assertThat(core.ports.queue.all(alice.phone()))
+        .singleElement()
+        .isInstanceOf(QueueItem.Receipt.class);
+  }
+
+  @Test
   void aSendFromAConnectionNowLoggedInAsSomeoneElseStoresNothing() {
     core.ports.connections.bind(alice.connectionId(), bob.device(), bob.keyGeneration());
 

@@ -142,9 +142,37 @@ class PresenceRulesTest {
 
   @Test
   void aConnectionTheGatewayNoLongerHasIsNotOnlineAndItsRowIsRemoved() {
+    core.clock.advance(ConnectionStore.HANDSHAKE_GRACE.plusMillis(1));
     core.ports.pusher.answers.put(bob.connectionId(), PushResult.GONE);
 
     assertThat(core.presence.presence(alice, bob.phone()).online()).isFalse();
+    assertThat(core.ports.connections.find(bob.connectionId())).isEmpty();
+  }
+
+  @Test
+  void aConnectionTheGatewayCallsGoneDuringItsHandshakeIsNotOnlineButKeepsItsRow() {
+    core.ports.pusher.answers.put(bob.connectionId(), PushResult.GONE);
+
+    assertThat(core.presence.presence(alice, bob.phone()).online()).isFalse();
+    assertThat(core.ports.connections.find(bob.connectionId())).isPresent();
+  }
+
+  @Test
+  void typingAnsweredGoneForAConnectionThatConnectedAMomentAgoKeepsItsRow() {
+    core.ports.pusher.answers.put(bob.connectionId(), PushResult.GONE);
+
+    core.presence.typing(alice, bob.phone(), null, "typing");
+
+    assertThat(core.ports.connections.find(bob.connectionId())).isPresent();
+  }
+
+  @Test
+  void typingAnsweredGoneForAConnectionOlderThanTheHandshakeGraceForgetsItsRow() {
+    core.clock.advance(ConnectionStore.HANDSHAKE_GRACE.plusMillis(1));
+    core.ports.pusher.answers.put(bob.connectionId(), PushResult.GONE);
+
+    core.presence.typing(alice, bob.phone(), null, "typing");
+
     assertThat(core.ports.connections.find(bob.connectionId())).isEmpty();
   }
 
@@ -227,6 +255,19 @@ class PresenceRulesTest {
 
     core.clock.advance(Duration.ofSeconds(1));
     core.sessions.acted(bob);
+    assertThat(lastSeenOf(bob)).isEqualTo(core.clock.instant());
+  }
+
+  @Test
+  void aLastSeenWriteThatFailsDoesNotFailTheActionAndTheNextActionWritesIt() {
+    core.ports.accounts.lastSeenUnavailable = true;
+    core.clock.advance(Duration.ofSeconds(1));
+    core.sessions.acted(bob);
+
+    core.ports.accounts.lastSeenUnavailable = false;
+    core.clock.advance(Duration.ofSeconds(1));
+    core.sessions.acted(bob);
+
     assertThat(lastSeenOf(bob)).isEqualTo(core.clock.instant());
   }
 

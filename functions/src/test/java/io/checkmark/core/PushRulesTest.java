@@ -92,10 +92,20 @@ class PushRulesTest {
   @Test
   void aStaleConnectionCountsAsOfflineAndItsRowIsRemoved() {
     core.pushes.register(alice, "fcm", "tokenA");
+    core.clock.advance(ConnectionStore.HANDSHAKE_GRACE.plusMillis(1));
     core.ports.pusher.answers.put(alice.connectionId(), PushResult.GONE);
     core.pushes.wake(List.of(alice.device()));
     assertThat(platforms.pushed).hasSize(1);
     assertThat(core.ports.connections.find(alice.connectionId())).isEmpty();
+  }
+
+  @Test
+  void aConnectionTheGatewayCallsGoneDuringItsHandshakeCountsAsOfflineButKeepsItsRow() {
+    core.pushes.register(alice, "fcm", "tokenA");
+    core.ports.pusher.answers.put(alice.connectionId(), PushResult.GONE);
+    core.pushes.wake(List.of(alice.device()));
+    assertThat(platforms.pushed).hasSize(1);
+    assertThat(core.ports.connections.find(alice.connectionId())).isPresent();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.checkmark.aws.TemplateTables;
 import io.checkmark.core.Attachment;
+import io.checkmark.core.ConnectionStore;
 import io.checkmark.core.DeviceRef;
 import io.checkmark.core.MediaStore;
 import io.checkmark.core.MessageIds;
@@ -291,6 +292,7 @@ class MessagingTest {
   void goneConnectionIsForgottenAndTheMessageKept() {
     Device alice = register();
     Device bob = register();
+    clock.advance(ConnectionStore.HANDSHAKE_GRACE.plusMillis(1));
     pusher.closed.add(bob.connection);
 
     String messageId = messaging.send(alice.session, bob.phone, "c-1", "later", null).messageId();
@@ -306,6 +308,20 @@ class MessagingTest {
                 .item())
         .isEmpty();
     assertThat(metrics.counts).containsEntry("PushFailures.gone", 1);
+  }
+
+  @Test
+  void aConnectionCalledGoneBeforeItsConnectReturnedIsStillLoggedInOnceOpen() {
+    Device alice = register();
+    Device bob = register();
+    // API Gateway answers 410 until $connect has returned and the connection is open.
+    pusher.closed.add(bob.connection);
+
+    String messageId = messaging.send(alice.session, bob.phone, "c-1", "early", null).messageId();
+    pusher.closed.remove(bob.connection);
+
+    assertThat(queued(bob.phone)).containsExactly(messageId);
+    assertThat(backend.sessions().freshSession(bob.connection)).isEqualTo(bob.session);
   }
 
   @Test

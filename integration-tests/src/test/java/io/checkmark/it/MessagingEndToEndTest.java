@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.checkmark.client.CheckmarkClient;
+import io.checkmark.core.ConnectionStore;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.TestSocket;
 import io.checkmark.protocol.Accepted;
@@ -14,6 +15,7 @@ import io.checkmark.testsupport.Phones;
 import io.checkmark.testsupport.ProjectStack;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -286,6 +288,7 @@ class MessagingEndToEndTest {
       List<String> bobsConnections = connectionsOf(bob);
       assertThat(bobsConnections).hasSize(1);
       assertThat(stack.dropWithoutDisconnect(bobsConnections.get(0))).isTrue();
+      openedBeforeTheHandshakeGrace(bobsConnections.get(0));
     }
     assertThat(connectionsOf(bob)).as("the stale row, with no $disconnect to remove it").hasSize(1);
 
@@ -448,6 +451,18 @@ class MessagingEndToEndTest {
         .stream()
         .map(item -> item.get("id").s())
         .toList();
+  }
+
+  /** Dates the row's connect back past the grace in which a 410 may mean "not open yet". */
+  private static void openedBeforeTheHandshakeGrace(String connectionId) {
+    long then = Instant.now().minus(ConnectionStore.HANDSHAKE_GRACE).minusSeconds(1).toEpochMilli();
+    dynamoDb.updateItem(
+        r ->
+            r.tableName("ConnectionsTable")
+                .key(Map.of("id", AttributeValue.fromS(connectionId)))
+                .updateExpression("SET connectedAt = :then")
+                .expressionAttributeValues(
+                    Map.of(":then", AttributeValue.fromN(Long.toString(then)))));
   }
 
   private static List<String> connectionsOf(String phone) {

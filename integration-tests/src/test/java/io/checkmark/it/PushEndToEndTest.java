@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkmark.client.CheckmarkClient;
+import io.checkmark.core.ConnectionStore;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.TestSocket;
 import io.checkmark.testsupport.Phones;
 import io.checkmark.testsupport.ProjectStack;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -110,6 +112,7 @@ class PushEndToEndTest {
       endpoint = bob.registerPush(bobSocket, "fcm");
       assertThat(connectionRows(bob)).hasSize(1);
       assertThat(stack.dropWithoutDisconnect(connectionRows(bob).get(0))).isTrue();
+      openedBeforeTheHandshakeGrace(connectionRows(bob).get(0));
     }
     assertThat(connectionRows(bob)).as("the stale row, with no $disconnect").hasSize(1);
 
@@ -402,6 +405,18 @@ class PushEndToEndTest {
                         .consistentRead(true))
             .item();
     return item == null || item.isEmpty() ? null : item;
+  }
+
+  /** Dates the row's connect back past the grace in which a 410 may mean "not open yet". */
+  private static void openedBeforeTheHandshakeGrace(String connectionId) {
+    long then = Instant.now().minus(ConnectionStore.HANDSHAKE_GRACE).minusSeconds(1).toEpochMilli();
+    dynamoDb.updateItem(
+        r ->
+            r.tableName(stack.environmentOf("ConnectFunction").get("CONNECTIONS_TABLE"))
+                .key(Map.of("id", AttributeValue.fromS(connectionId)))
+                .updateExpression("SET connectedAt = :then")
+                .expressionAttributeValues(
+                    Map.of(":then", AttributeValue.fromN(Long.toString(then)))));
   }
 
   private static List<String> connectionRows(Phone phone) {
