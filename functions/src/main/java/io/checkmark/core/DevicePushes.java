@@ -2,9 +2,11 @@ package io.checkmark.core;
 
 import io.checkmark.core.ConnectionPusher.PushResult;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,10 +56,13 @@ public final class DevicePushes {
     try {
       List<Connection> live = connections.connectionsOf(phone);
       long current = newestGeneration(live);
+      Set<String> missed = new HashSet<>();
       for (QueueItem item : phoneItems) {
         for (Connection connection : live) {
-          if (connection.isOf(item.owner(), current)) {
-            pushTo(connection, item);
+          if (connection.isOf(item.owner(), current)
+              && !missed.contains(connection.id())
+              && !pushTo(connection, item)) {
+            missed.add(connection.id());
           }
         }
       }
@@ -71,17 +76,42 @@ public final class DevicePushes {
     }
   }
 
-  private void pushTo(Connection connection, QueueItem item) {
+  /** Pushes one item; false when the connection missed it and was closed for that. */
+  private boolean pushTo(Connection connection, QueueItem item) {
     PushResult result = pusher.push(connection.id(), item);
     switch (result) {
       case DELIVERED -> metrics.count("ItemsPushed", 1);
       case GONE -> {
         connections.forgetGone(connection.id());
         metrics.count("PushFailures", 1, "cause", "gone");
+        closeBehind(connection);
       }
       // Cannot happen for a frame its sender has checked; sync moves such an item aside.
       case TOO_LARGE -> metrics.count("PushFailures", 1, "cause", "tooLarge");
-      case FAILED -> metrics.count("PushFailures", 1, "cause", "transient");
+      case FAILED -> {
+        metrics.count("PushFailures", 1, "cause", "transient");
+        closeBehind(connection);
+      }
+    }
+    return result == PushResult.DELIVERED || result == PushResult.TOO_LARGE;
+  }
+
+  /**
+   * A connection that missed an item must not get a later one first: the item would reach the app
+   * after its successor. Closed, the device reconnects and syncs them in order (a connection still
+   * opening, answered 410, syncs once open anyway). When the gateway cannot close it either, its
+   * row goes, so that nothing more is pushed to it and its next action, refused, makes it
+   * reconnect.
+   */
+  private void closeBehind(Connection connection) {
+    try {
+      pusher.close(connection.id());
+    } catch (RuntimeException notClosed) {
+      LOG.warn(
+          "connection {} missed a push and could not be closed: {}",
+          connection.id(),
+          notClosed.toString());
+      connections.delete(connection.id());
     }
   }
 

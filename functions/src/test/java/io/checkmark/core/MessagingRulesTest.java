@@ -61,6 +61,7 @@ class MessagingRulesTest {
     core.ports.pusher.answers.remove(bob.connectionId());
 
     core.messaging.send(alice, bob.phone(), "c-1", "first", null);
+    core.clock.advance(Duration.ofMillis(1));
     core.messaging.send(alice, bob.phone(), "c-2", "second", null);
 
     assertThat(core.ports.pusher.to(bob.connectionId()))
@@ -309,6 +310,26 @@ class MessagingRulesTest {
     assertThat(core.ports.queue.all(bob.phone()))
         .extracting(QueueItem::messageId)
         .containsExactly(stored.messageId());
+  }
+
+  @Test
+  void aConnectionThatMissedAPushIsClosedSoThatItsDeviceSyncsBeforeAnyLaterPush() {
+    // Left open, it would get Alice's next message live while this one waits for a sync.
+    core.ports.pusher.answers.put(bob.connectionId(), PushResult.FAILED);
+
+    core.messaging.send(alice, bob.phone(), "c-1", "missed", null);
+
+    assertThat(core.ports.pusher.closed).containsExactly(bob.connectionId());
+    assertThat(core.ports.queue.all(bob.phone())).hasSize(1);
+  }
+
+  @Test
+  void aConnectionAnsweredGoneIsClosedAsWellWhateverItsAge() {
+    core.ports.pusher.answers.put(bob.connectionId(), PushResult.GONE);
+
+    core.messaging.send(alice, bob.phone(), "c-1", "hi", null);
+
+    assertThat(core.ports.pusher.closed).containsExactly(bob.connectionId());
   }
 
   @Test
