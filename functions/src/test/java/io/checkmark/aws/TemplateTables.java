@@ -5,8 +5,10 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import io.checkmark.template.SamTemplate;
 import io.checkmark.template.TableCreator;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
@@ -35,6 +37,22 @@ public final class TemplateTables {
   /** The function environment the template gives a function, as Lambda would see it. */
   public static Map<String, String> environmentOf(String functionLogicalId) {
     return SamTemplate.load(TEMPLATE).functions().get(functionLogicalId).environment();
+  }
+
+  /** The ids in a device's queue of the Messages table, oldest first, read consistently. */
+  public static List<String> queuedIds(String messagesTable, String owner) {
+    return CLIENT
+        .query(
+            r ->
+                r.tableName(messagesTable)
+                    .keyConditionExpression("#q = :owner")
+                    .expressionAttributeNames(Map.of("#q", "queue"))
+                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner)))
+                    .consistentRead(true))
+        .items()
+        .stream()
+        .map(item -> item.get("id").s())
+        .toList();
   }
 
   private static DynamoDbClient createWithTables() {

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbServiceClientConfiguration;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
@@ -161,18 +160,7 @@ class CommittedWritesTest {
   }
 
   private List<String> queued(String owner) {
-    return TemplateTables.dynamoDb()
-        .query(
-            r ->
-                r.tableName(environment.get("MESSAGES_TABLE"))
-                    .keyConditionExpression("#q = :owner")
-                    .expressionAttributeNames(Map.of("#q", "queue"))
-                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner)))
-                    .consistentRead(true))
-        .items()
-        .stream()
-        .map(item -> item.get("id").s())
-        .toList();
+    return TemplateTables.queuedIds(environment.get("MESSAGES_TABLE"), owner);
   }
 
   private static Map<String, String> environment() {

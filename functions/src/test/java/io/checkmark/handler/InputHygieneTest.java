@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Client text is refused when it is not text, never echoed at length, and never forges a log line.
@@ -137,18 +136,7 @@ class InputHygieneTest {
   }
 
   private List<String> queued(String owner) {
-    return TemplateTables.dynamoDb()
-        .query(
-            r ->
-                r.tableName(environment.get("MESSAGES_TABLE"))
-                    .keyConditionExpression("#q = :owner")
-                    .expressionAttributeNames(Map.of("#q", "queue"))
-                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner)))
-                    .consistentRead(true))
-        .items()
-        .stream()
-        .map(item -> item.get("id").s())
-        .toList();
+    return TemplateTables.queuedIds(environment.get("MESSAGES_TABLE"), owner);
   }
 
   private static Map<String, String> environment() {

@@ -428,18 +428,7 @@ class MessagingTest {
   }
 
   private List<String> queued(String owner) {
-    return TemplateTables.dynamoDb()
-        .query(
-            r ->
-                r.tableName(environment.get("MESSAGES_TABLE"))
-                    .keyConditionExpression("#q = :owner")
-                    .expressionAttributeNames(Map.of("#q", "queue"))
-                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner)))
-                    .consistentRead(true))
-        .items()
-        .stream()
-        .map(item -> item.get("id").s())
-        .toList();
+    return TemplateTables.queuedIds(environment.get("MESSAGES_TABLE"), owner);
   }
 
   private static void assertRefused(ThrowingCallable call, ErrorCode code) {
