@@ -48,32 +48,44 @@ public final class DevicePushes {
   }
 
   /**
-   * Pushes one phone's items (all owned by devices of {@code phone}). Storage that fails to look up
-   * or forget the phone's connections leaves the items not pushed, never fails the caller: they are
-   * stored already, and its write must not be answered as failed.
+   * Pushes one phone's items (all owned by devices of {@code phone}); throws {@link
+   * StorageUnavailable} when the phone's connections cannot be looked up.
    */
   public void pushToPhone(String phone, List<QueueItem> phoneItems) {
-    try {
-      List<Connection> live = connections.connectionsOf(phone);
-      long current = newestGeneration(live);
-      Set<String> missed = new HashSet<>();
-      for (QueueItem item : phoneItems) {
-        for (Connection connection : live) {
-          if (connection.isOf(item.owner(), current)
-              && !missed.contains(connection.id())
-              && !pushTo(connection, item)) {
-            missed.add(connection.id());
-          }
+    List<Connection> live = connections.connectionsOf(phone);
+    long current = newestGeneration(live);
+    Set<String> missed = new HashSet<>();
+    for (QueueItem item : phoneItems) {
+      for (Connection connection : live) {
+        if (connection.isOf(item.owner(), current)
+            && !missed.contains(connection.id())
+            && !pushTo(connection, item)) {
+          missed.add(connection.id());
         }
       }
-    } catch (StorageUnavailable unavailable) {
-      metrics.count("PushFailures", phoneItems.size(), "cause", "storage");
-      LOG.warn(
-          "{} item(s) for {} not pushed, left for sync: {}",
-          phoneItems.size(),
-          phone,
-          unavailable.getMessage());
     }
+  }
+
+  /**
+   * As {@link #push}, for items whose order nothing depends on (receipts): storage that fails to
+   * look up the connections leaves them to sync and does not fail the caller, whose write (an ack,
+   * a read) is committed already.
+   */
+  public void pushUnordered(List<? extends QueueItem> items) {
+    byPhone(items)
+        .forEach(
+            (phone, phoneItems) -> {
+              try {
+                pushToPhone(phone, phoneItems);
+              } catch (StorageUnavailable unavailable) {
+                metrics.count("PushFailures", phoneItems.size(), "cause", "storage");
+                LOG.warn(
+                    "{} item(s) for {} not pushed, left for sync: {}",
+                    phoneItems.size(),
+                    phone,
+                    unavailable.getMessage());
+              }
+            });
   }
 
   /** Pushes one item; false when the connection missed it and was closed for that. */

@@ -179,6 +179,9 @@ public final class MessagingService {
             copies,
             new RateLimiter.Limit(
                 "sends#" + sender.phone(), perAccount.sendsPer10Seconds(), RATE_WINDOW));
+    // A push that cannot look up the connections fails the send although its message is stored:
+    // answered INTERNAL, the client sends it again with its id, and that retry pushes the stored
+    // copy; answered accepted, the message would wait for a sync while the next one is pushed.
     if (!stored.duplicate()) {
       metrics.count("MessagesAccepted", 1);
       if (blocked) {
@@ -293,7 +296,7 @@ public final class MessagingService {
           (int) removal.receipts().stream().map(QueueItem::messageId).distinct().count(),
           "status",
           "delivered");
-      push(removal.receipts());
+      pushes.pushUnordered(removal.receipts());
     }
     metrics.count("ItemsAcked", removal.removed());
     return removal.removed();
@@ -343,7 +346,7 @@ public final class MessagingService {
     }
     queue.add(reader, copies);
     metrics.count("ReceiptsQueued", 1, "status", "read");
-    push(copies);
+    pushes.pushUnordered(copies);
     return received.size();
   }
 

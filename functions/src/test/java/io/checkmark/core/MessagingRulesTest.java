@@ -344,16 +344,21 @@ class MessagingRulesTest {
   }
 
   @Test
-  void aSendWhosePushCannotLookUpConnectionsReturnsItsStoredResultAndQueuesTheMessageOnce() {
+  void aSendWhosePushCannotLookUpConnectionsFailsAndItsRetryPushesTheOneStoredCopy() {
     core.ports.connections.lookupsUnavailable = true;
 
-    MessageQueue.Stored stored = core.messaging.send(alice, bob.phone(), "c-1", "hi", null);
+    assertThatThrownBy(() -> core.messaging.send(alice, bob.phone(), "c-1", "hi", null))
+        .isInstanceOf(StorageUnavailable.class);
+    core.ports.connections.lookupsUnavailable = false;
+    MessageQueue.Stored retried = core.messaging.send(alice, bob.phone(), "c-1", "hi", null);
 
-    assertThat(stored.duplicate()).isFalse();
+    assertThat(retried.duplicate()).isTrue();
     assertThat(core.ports.queue.all(bob.phone()))
         .extracting(QueueItem::messageId)
-        .containsExactly(stored.messageId());
-    assertThat(core.ports.pusher.to(bob.connectionId())).isEmpty();
+        .containsExactly(retried.messageId());
+    assertThat(core.ports.pusher.to(bob.connectionId()))
+        .extracting(QueueItem::messageId)
+        .containsExactly(retried.messageId());
   }
 
   @Test
