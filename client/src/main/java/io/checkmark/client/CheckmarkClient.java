@@ -362,6 +362,10 @@ public final class CheckmarkClient implements AutoCloseable {
 
   private CompletableFuture<Accepted> send(
       String addressField, String address, String body, Media media) {
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("the client was closed or stopped"));
+    }
     String id = UUID.randomUUID().toString();
     ObjectNode frame =
         WireJson.newRequest("send").put(addressField, address).put("id", id).put("ref", id);
@@ -373,6 +377,11 @@ public final class CheckmarkClient implements AutoCloseable {
     }
     PendingSend pending = new PendingSend(id, WireJson.write(frame));
     sends.put(id, pending);
+    if (closed && sends.remove(id, pending)) {
+      // Stopped meanwhile, after stop failed what it found.
+      pending.accepted.completeExceptionally(
+          new IllegalStateException("the client was closed or stopped"));
+    }
     Session current = session;
     if (current != null && current.open) {
       writeSend(current, pending);
@@ -1041,6 +1050,8 @@ public final class CheckmarkClient implements AutoCloseable {
     private final TreeMap<String, Runnable> held = new TreeMap<>();
     private boolean catchingUp;
     private volatile boolean loggedIn;
+    // Closed by the server before start: start makes a new connection instead.
+    private boolean closedBeforeStart;
 
     /**
      * A connection that will sync catches up from its first frame: the server may push as soon as
@@ -1051,8 +1062,16 @@ public final class CheckmarkClient implements AutoCloseable {
     }
 
     void start(WebSocket socket) {
-      webSocket = socket;
-      open = true;
+      synchronized (this) {
+        if (closedBeforeStart) {
+          // The server closed it before this client saw the upgrade complete: a new one.
+          socket.abort();
+          reconnectLater();
+          return;
+        }
+        webSocket = socket;
+        open = true;
+      }
       session = this;
       connected();
       timersOfSession.add(
@@ -1185,10 +1204,13 @@ public final class CheckmarkClient implements AutoCloseable {
     }
 
     void ended() {
-      if (!open) {
-        return;
+      synchronized (this) {
+        if (!open) {
+          closedBeforeStart = webSocket == null;
+          return;
+        }
+        open = false;
       }
-      open = false;
       timersOfSession.forEach(timer -> timer.cancel(false));
       if (webSocket != null) {
         webSocket.abort();

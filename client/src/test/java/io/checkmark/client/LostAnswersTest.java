@@ -181,6 +181,37 @@ class LostAnswersTest {
   }
 
   @Test
+  void connectionsTheServerClosesAsTheyOpenAreMadeAgainAndTheSendGoesOnTheFirstThatStays()
+      throws Exception {
+    server.closeNextConnectionsAtOnce(3);
+    try (CheckmarkClient client = client().build()) {
+      CompletableFuture<Void> synced = client.connect();
+      CompletableFuture<Accepted> accepted = client.send(PEER, "through a flaky network");
+
+      ScriptedServer.Received send = server.next("send");
+      assertThat(send.connection()).isEqualTo(4);
+      server.reply(server.next("sync"), SYNCED_EMPTY);
+      server.send(accepted(send, "m1"));
+
+      synced.get(5, TimeUnit.SECONDS);
+      assertThat(accepted.get(5, TimeUnit.SECONDS).messageId()).isEqualTo("m1");
+    }
+  }
+
+  @Test
+  void aSendOnAStoppedClientFailsAtOnce() throws Exception {
+    CheckmarkClient client = client().build();
+    connectAndSync(client);
+    client.close();
+
+    assertThat(client.send(PEER, "too late"))
+        .failsWithin(Duration.ofSeconds(1))
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void aLivePushThatOvertakesTheCatchUpSyncReachesTheAppAfterTheOlderItems() throws Exception {
     try (CheckmarkClient client = client().build()) {
       CompletableFuture<Void> synced = client.connect();

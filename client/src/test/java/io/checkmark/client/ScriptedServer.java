@@ -35,6 +35,7 @@ final class ScriptedServer implements AutoCloseable {
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final AtomicInteger refusalsLeft = new AtomicInteger();
   private final Queue<String> greetings = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger closesAtOnceLeft = new AtomicInteger();
   private final URI url;
 
   record Received(int connection, JsonNode frame) {
@@ -74,6 +75,11 @@ final class ScriptedServer implements AutoCloseable {
   /** Sends this frame on the next connection the moment it opens, as a push racing the upgrade. */
   void greetNextConnectionWith(String frame) {
     greetings.add(frame);
+  }
+
+  /** Closes the next connections the moment they open, as a server that drops them at once. */
+  void closeNextConnectionsAtOnce(int count) {
+    closesAtOnceLeft.set(count);
   }
 
   void refuseNextUpgrades(int count) {
@@ -163,6 +169,9 @@ final class ScriptedServer implements AutoCloseable {
       String greeting = greetings.poll();
       if (greeting != null) {
         session.sendText(greeting, Callback.NOOP);
+      }
+      if (closesAtOnceLeft.getAndDecrement() > 0) {
+        session.close(1001, "going away", Callback.NOOP);
       }
     }
 
