@@ -32,7 +32,7 @@ public final class DevicePushes {
    * Pushes each item to the live connections of its owner device, one connection lookup per phone.
    * Only connections of the newest registration are pushed to: generations only grow, so the newest
    * among a phone's connections is current, and a replaced device is never pushed to. The rows of
-   * connections the gateway calls gone are forgotten ({@link ConnectionStore#forgetGone}).
+   * connections that missed a push are closed and forgotten.
    */
   public void push(List<? extends QueueItem> items) {
     byPhone(items).forEach(this::pushToPhone);
@@ -94,7 +94,6 @@ public final class DevicePushes {
     switch (result) {
       case DELIVERED -> metrics.count("ItemsPushed", 1);
       case GONE -> {
-        connections.forgetGone(connection.id());
         metrics.count("PushFailures", 1, "cause", "gone");
         closeBehind(connection);
       }
@@ -110,10 +109,11 @@ public final class DevicePushes {
 
   /**
    * A connection that missed an item must not get a later one first: the item would reach the app
-   * after its successor. Closed, the device reconnects and syncs them in order (a connection still
-   * opening, answered 410, syncs once open anyway). When the gateway cannot close it either, its
-   * row goes, so that nothing more is pushed to it and its next action, refused, makes it
-   * reconnect.
+   * after its successor. It is closed, so that its device reconnects and syncs them in order, and
+   * its row goes, so that nothing more is pushed to it even when the gateway calls it gone while it
+   * is open, or cannot close it: then its next action, refused, makes it reconnect. A connection
+   * still opening (410 until its {@code $connect} returns) is refused its first action and
+   * reconnects.
    */
   private void closeBehind(Connection connection) {
     try {
@@ -123,8 +123,8 @@ public final class DevicePushes {
           "connection {} missed a push and could not be closed: {}",
           connection.id(),
           notClosed.toString());
-      connections.delete(connection.id());
     }
+    connections.delete(connection.id());
   }
 
   /** Generations only grow: the newest among a phone's connections is its current one. */

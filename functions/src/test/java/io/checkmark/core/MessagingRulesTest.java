@@ -53,14 +53,13 @@ class MessagingRulesTest {
 
   @Test
   void aRetriedSendPushesTheStoredCopyItsFirstTryDidNotPush() {
-    // As a first try that crashed after its write, or whose push failed: left to the next sync,
-    // the message would reach Bob's live connection after Alice's next one.
-    core.ports.pusher.answers.put(bob.connectionId(), PushResult.FAILED);
+    // As a first try that failed between its write and its push: left to the next sync, the
+    // message would reach Bob's live connection after Alice's next one.
+    core.ports.connections.lookupsUnavailable = true;
+    assertThatThrownBy(() -> core.messaging.send(alice, bob.phone(), "c-1", "first", null))
+        .isInstanceOf(StorageUnavailable.class);
+    core.ports.connections.lookupsUnavailable = false;
     MessageQueue.Stored first = core.messaging.send(alice, bob.phone(), "c-1", "first", null);
-    assertThat(core.ports.pusher.to(bob.connectionId())).isEmpty();
-    core.ports.pusher.answers.remove(bob.connectionId());
-
-    core.messaging.send(alice, bob.phone(), "c-1", "first", null);
     core.clock.advance(Duration.ofMillis(1));
     core.messaging.send(alice, bob.phone(), "c-2", "second", null);
 
@@ -75,9 +74,11 @@ class MessagingRulesTest {
 
   @Test
   void aRetryWithTheSameIdButOtherContentPushesWhatWasStored() {
-    core.ports.pusher.answers.put(bob.connectionId(), PushResult.FAILED);
-    core.messaging.send(alice, bob.phone(), "c-1", "what was accepted", null);
-    core.ports.pusher.answers.remove(bob.connectionId());
+    core.ports.connections.lookupsUnavailable = true;
+    assertThatThrownBy(
+            () -> core.messaging.send(alice, bob.phone(), "c-1", "what was accepted", null))
+        .isInstanceOf(StorageUnavailable.class);
+    core.ports.connections.lookupsUnavailable = false;
 
     core.messaging.send(alice, bob.phone(), "c-1", "an edit slipped in", null);
 
@@ -300,19 +301,6 @@ class MessagingRulesTest {
   }
 
   @Test
-  void aPushAnsweredGoneForAConnectionThatConnectedAMomentAgoKeepsItsRow() {
-    // API Gateway answers 410 for a connection whose $connect has not returned yet (issue 19).
-    core.ports.pusher.answers.put(bob.connectionId(), PushResult.GONE);
-
-    MessageQueue.Stored stored = core.messaging.send(alice, bob.phone(), "c-1", "hi", null);
-
-    assertThat(core.ports.connections.find(bob.connectionId())).isPresent();
-    assertThat(core.ports.queue.all(bob.phone()))
-        .extracting(QueueItem::messageId)
-        .containsExactly(stored.messageId());
-  }
-
-  @Test
   void aConnectionThatMissedAPushIsClosedSoThatItsDeviceSyncsBeforeAnyLaterPush() {
     // Left open, it would get Alice's next message live while this one waits for a sync.
     core.ports.pusher.answers.put(bob.connectionId(), PushResult.FAILED);
@@ -320,6 +308,9 @@ class MessagingRulesTest {
     core.messaging.send(alice, bob.phone(), "c-1", "missed", null);
 
     assertThat(core.ports.pusher.closed).containsExactly(bob.connectionId());
+    assertThat(core.ports.connections.find(bob.connectionId()))
+        .as("forgotten, should the gateway not close it")
+        .isEmpty();
     assertThat(core.ports.queue.all(bob.phone())).hasSize(1);
   }
 
