@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.BlockList;
 import io.checkmark.protocol.Blocked;
+import io.checkmark.protocol.ClientText;
 import io.checkmark.protocol.DeviceLinked;
 import io.checkmark.protocol.DeviceUnlinked;
 import io.checkmark.protocol.Devices;
@@ -90,6 +91,8 @@ public final class CheckmarkClient implements AutoCloseable {
 
   private static final Duration FIRST_RETRY_AFTER_INTERNAL = Duration.ofMillis(500);
   private static final Duration LONGEST_SYNC_RETRY = Duration.ofSeconds(30);
+  private static final int SYNC_TRIES_PER_CONNECTION = 3;
+  private static final int MAX_SYNC_PAGE = 500;
 
   private final Settings settings;
   private final HttpClient http;
@@ -366,6 +369,11 @@ public final class CheckmarkClient implements AutoCloseable {
       return CompletableFuture.failedFuture(
           new IllegalStateException("the client was closed or stopped"));
     }
+    if (body != null && !ClientText.isWellFormed(body)) {
+      // The server could only refuse the frame whole, naming no send, and it would go again for
+      // ever: a half of a surrogate pair, as when text is cut inside an emoji.
+      throw new IllegalArgumentException("the body is not well-formed UTF-16 text");
+    }
     String id = UUID.randomUUID().toString();
     ObjectNode frame =
         WireJson.newRequest("send").put(addressField, address).put("id", id).put("ref", id);
@@ -383,7 +391,7 @@ public final class CheckmarkClient implements AutoCloseable {
           new IllegalStateException("the client was closed or stopped"));
     }
     Session current = session;
-    if (current != null && current.open) {
+    if (current != null && current.open && current.isLoggedIn()) {
       writeSend(current, pending);
     }
     return pending.accepted;
@@ -401,9 +409,22 @@ public final class CheckmarkClient implements AutoCloseable {
   }
 
   private void resendIfUnanswered(Session on, PendingSend pending, int write) {
-    if (pending.writes() == write && sends.get(pending.id) == pending && session == on && on.open) {
+    if (pending.writes() == write
+        && sends.get(pending.id) == pending
+        && session == on
+        && on.open
+        && on.isLoggedIn()) {
       writeSend(on, pending);
     }
+  }
+
+  /** Every send not yet answered, written on a connection that has just logged in. */
+  private void writeUnanswered(Session on) {
+    List<PendingSend> unanswered;
+    synchronized (sends) {
+      unanswered = new ArrayList<>(sends.values());
+    }
+    unanswered.forEach(pending -> writeSend(on, pending));
   }
 
   /**
@@ -705,6 +726,9 @@ public final class CheckmarkClient implements AutoCloseable {
                 settled();
                 firstSync.complete(null);
                 events.execute(settings.listener::onSynced);
+              } else if (on.open && failedSyncs + 1 >= SYNC_TRIES_PER_CONNECTION) {
+                // Held pushes must not wait for ever: a new connection syncs from the start.
+                on.ended();
               } else if (on.open) {
                 long delay =
                     Math.min(
@@ -1084,10 +1108,6 @@ public final class CheckmarkClient implements AutoCloseable {
       timersOfSession.add(
           timers.schedule(
               this::close, settings.maxConnectionAge.toMillis(), TimeUnit.MILLISECONDS));
-      List<PendingSend> unanswered;
-      synchronized (sends) {
-        unanswered = new ArrayList<>(sends.values());
-      }
       Credentials current = credentials;
       loggedIn = current != null && !settings.loginAction;
       if (settings.loginAction && current != null) {
@@ -1107,12 +1127,12 @@ public final class CheckmarkClient implements AutoCloseable {
                     return;
                   }
                   loggedIn();
-                  unanswered.forEach(pending -> writeSend(this, pending));
+                  writeUnanswered(this);
                   syncAll(this, 0);
                 });
         return;
       }
-      unanswered.forEach(pending -> writeSend(this, pending));
+      writeUnanswered(this);
       syncAll(this, 0);
     }
 
@@ -1321,7 +1341,10 @@ public final class CheckmarkClient implements AutoCloseable {
       return this;
     }
 
-    /** How long a request other than {@code send} waits for its reply before it fails. */
+    /**
+     * How long a request other than {@code send} waits for its reply before it fails; a catch-up
+     * sync whose reply was lost is asked again after it, live pushes held meanwhile.
+     */
     public Settings requestTimeout(Duration requestTimeout) {
       this.requestTimeout = requestTimeout;
       return this;
@@ -1329,8 +1352,8 @@ public final class CheckmarkClient implements AutoCloseable {
 
     /**
      * How long a {@code send} waits for its answer before it is written again, with its id, on the
-     * same connection (default 10 seconds, the send function's timeout: by then its first try has
-     * ended, answered or not).
+     * same connection, and again after each such wait until it is answered (default 10 seconds, the
+     * send function's timeout: by then its first try has ended, answered or not).
      */
     public Settings resendUnansweredAfter(Duration resendUnansweredAfter) {
       this.resendUnansweredAfter = resendUnansweredAfter;
@@ -1359,7 +1382,12 @@ public final class CheckmarkClient implements AutoCloseable {
       return this;
     }
 
+    /** Items per {@code sync} page, 1 to 500 (the server's limit); 100 unless set. */
     public Settings syncPageSize(int syncPageSize) {
+      if (syncPageSize < 1 || syncPageSize > MAX_SYNC_PAGE) {
+        throw new IllegalArgumentException(
+            "a sync page holds 1 to " + MAX_SYNC_PAGE + " items, not " + syncPageSize);
+      }
       this.syncPageSize = syncPageSize;
       return this;
     }

@@ -7,9 +7,11 @@ import io.checkmark.protocol.TypingFrame;
 import java.util.List;
 
 /**
- * What an app hears from its client, one call at a time and in the order the server sent them. A
- * message or receipt is acked once its method returns, so an app that stores it there never loses
- * it; if the method throws, the item is not acked and comes back at the next sync.
+ * What an app hears from its client, one call at a time: in the order the server sent them, except
+ * while a connection catches up (its first sync), when queued items come in {@code messageId}
+ * order, those pushed live meanwhile after the older ones. A message or receipt is acked once its
+ * method returns, so an app that stores it there never loses it; if the method throws, the item is
+ * not acked and comes back at the next sync.
  */
 public interface Listener {
 

@@ -1,6 +1,7 @@
 package io.checkmark.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.checkmark.protocol.Accepted;
@@ -304,6 +305,65 @@ class LostAnswersTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 2);
       assertThat(heard).containsExactly("m12 twelve", "m13 thirteen");
     }
+  }
+
+  @Test
+  void aSyncRefusedAgainAndAgainEndsTheConnectionAndTheNextOneCatchesUpWithWhatWasHeld()
+      throws Exception {
+    try (CheckmarkClient client = client().build()) {
+      CompletableFuture<Void> synced = client.connect();
+      ScriptedServer.Received first = server.next("sync");
+      server.send(message("m13", "held"));
+      server.send(error(first, "INTERNAL"));
+      for (int refused = 1; refused < 3; refused++) {
+        server.send(error(server.next("sync"), "INTERNAL"));
+      }
+
+      ScriptedServer.Received again = server.next("sync");
+      assertThat(again.connection()).as("a new connection").isEqualTo(2);
+      server.send(message("m12", "older"));
+      server.send(message("m13", "held"));
+      server.reply(again, "{\"type\":\"synced\",\"count\":2,\"more\":false}");
+      answerAcks(2);
+
+      synced.get(5, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 2);
+      assertThat(heard).containsExactly("m12 older", "m13 held");
+    }
+  }
+
+  @Test
+  void withTheLoginActionNoSendIsWrittenBeforeTheLoginSucceeds() throws Exception {
+    try (CheckmarkClient client = client().loginWithAction().build()) {
+      client.connect();
+      ScriptedServer.Received login = server.next("login");
+      CompletableFuture<Accepted> accepted = client.send(PEER, "after the login");
+      assertThat(server.poll(Duration.ofMillis(300))).as("nothing before the login").isNull();
+
+      server.reply(login, "{\"type\":\"loggedIn\",\"phone\":\"+14155550000\"}");
+      ScriptedServer.Received send = server.next("send");
+      server.send(accepted(send, "m1"));
+
+      assertThat(accepted.get(5, TimeUnit.SECONDS).messageId()).isEqualTo("m1");
+    }
+  }
+
+  @Test
+  void aBodyTheServerCouldOnlyRefuseWholeIsRefusedBeforeAnythingIsSent() throws Exception {
+    try (CheckmarkClient client = client().build()) {
+      connectAndSync(client);
+
+      assertThatThrownBy(() -> client.send(PEER, "cut in an emoji \ud83d"))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(server.poll(Duration.ofMillis(300))).isNull();
+    }
+  }
+
+  @Test
+  void aSyncPageTheServerWouldRefuseIsRefusedWhenSet() {
+    assertThatThrownBy(() -> client().syncPageSize(501))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1 to 500");
   }
 
   private void connectAndSync(CheckmarkClient client) throws Exception {
