@@ -186,6 +186,8 @@ class DeliveryCheckerRulesTest {
     DeliveryChecker.Verdict verdict = check();
 
     assertThat(verdict.orderViolations()).isEqualTo(1);
+    assertThat(verdict.holds()).isFalse();
+    assertThat(verdict.holdsButForOrder()).isTrue();
     assertThat(verdict.problems()).anyMatch(line -> line.startsWith("order: " + BOB + "#2"));
   }
 
