@@ -433,6 +433,13 @@ public final class CheckmarkClient implements AutoCloseable {
    * its id, rather than after the full wait.
    */
   private void answerLost(Session on) {
+    // The crashed invocation may have been the catch-up's sync: asked again now, not after the
+    // request timeout, with live pushes held meanwhile. Its reply, should it come, is not awaited.
+    String syncAsked = on.syncAsked;
+    CompletableFuture<ServerFrame> sync = syncAsked == null ? null : requests.remove(syncAsked);
+    if (sync != null) {
+      sync.completeExceptionally(new IllegalStateException("the sync's answer was lost"));
+    }
     List<PendingSend> unanswered;
     synchronized (sends) {
       unanswered = new ArrayList<>(sends.values());
@@ -718,7 +725,7 @@ public final class CheckmarkClient implements AutoCloseable {
       return;
     }
     on.catchUp();
-    syncUntilEmpty()
+    syncUntilEmpty(on)
         .whenComplete(
             (done, failure) -> {
               if (failure == null) {
@@ -745,12 +752,17 @@ public final class CheckmarkClient implements AutoCloseable {
             });
   }
 
-  private CompletableFuture<Void> syncUntilEmpty() {
+  /**
+   * Every page goes on {@code on}: a catch-up whose connection ended stops, as the next connection
+   * has its own, and two on one connection would let live pushes out between the pages.
+   */
+  private CompletableFuture<Void> syncUntilEmpty(Session on) {
     long acksBefore = acksQueued.get();
     long refusalsBefore = listenerRefusals.get();
     ObjectNode frame = WireJson.newRequest("sync").put("limit", settings.syncPageSize);
-    return request(frame)
-        .thenCompose(
+    CompletableFuture<ServerFrame> page = request(on, frame);
+    on.syncAsked = frame.path("ref").asText(null);
+    return page.thenCompose(
             synced ->
                 afterDeliveredEvents()
                     .thenCompose(ignored -> ackedAllDelivered())
@@ -763,7 +775,7 @@ public final class CheckmarkClient implements AutoCloseable {
               boolean refusedWhole =
                   listenerRefusals.get() > refusalsBefore && acksQueued.get() == acksBefore;
               return expect(Synced.class, synced).more() && !refusedWhole
-                  ? syncUntilEmpty()
+                  ? syncUntilEmpty(on)
                   : CompletableFuture.<Void>completedFuture(null);
             });
   }
@@ -795,7 +807,10 @@ public final class CheckmarkClient implements AutoCloseable {
   }
 
   private CompletableFuture<ServerFrame> request(ObjectNode frame) {
-    Session current = session;
+    return request(session, frame);
+  }
+
+  private CompletableFuture<ServerFrame> request(Session current, ObjectNode frame) {
     if (current == null || !current.open) {
       return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
     }
@@ -1074,6 +1089,8 @@ public final class CheckmarkClient implements AutoCloseable {
     private final TreeMap<String, Runnable> held = new TreeMap<>();
     private boolean catchingUp;
     private volatile boolean loggedIn;
+    // The ref of the catch-up's latest sync, so that a crashed invocation's answer can end it.
+    private volatile String syncAsked;
     // Closed by the server before start: start makes a new connection instead.
     private boolean closedBeforeStart;
 

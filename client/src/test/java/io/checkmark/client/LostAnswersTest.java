@@ -7,9 +7,11 @@ import static org.awaitility.Awaitility.await;
 import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.MessageFrame;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -273,6 +275,47 @@ class LostAnswersTest {
   }
 
   @Test
+  void aCatchUpCutShortByItsConnectionStopsThereAndLeavesTheNextConnectionItsOwnPages()
+      throws Exception {
+    CountDownLatch appBusy = new CountDownLatch(1);
+    try (CheckmarkClient client = client("m01", appBusy).build()) {
+      client.connect();
+      ScriptedServer.Received firstPage = server.next("sync");
+      server.send(message("m01", "page one"));
+      server.reply(firstPage, "{\"type\":\"synced\",\"count\":1,\"more\":true}");
+      // The connection goes while the app still holds m01: the first connection's catch-up is
+      // not over when the second one starts its own.
+      await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 1);
+      server.closeNewest();
+      ScriptedServer.Received secondConnectionsPage = server.next("sync");
+      assertThat(secondConnectionsPage.connection()).isEqualTo(2);
+      server.send(message("m01", "page one"));
+      server.send(message("m02", "page two"));
+      server.send(message("m09", "pushed live"));
+      server.reply(secondConnectionsPage, "{\"type\":\"synced\",\"count\":2,\"more\":true}");
+      appBusy.countDown();
+      answerAcksFor(Duration.ofMillis(500));
+
+      // Each sync now asked gets the queue's oldest item as its page: two syncs asked together
+      // would each count it, and the second count would let m09 out before m04.
+      List<ScriptedServer.Received> syncs = syncsAskedWithin(Duration.ofMillis(500));
+      syncs.forEach(sync -> server.send(message("m03", "page three")));
+      syncs.forEach(sync -> server.reply(sync, "{\"type\":\"synced\",\"count\":1,\"more\":true}"));
+      answerAcksFor(Duration.ofMillis(500));
+      for (ScriptedServer.Received last : syncsAskedWithin(Duration.ofMillis(500))) {
+        server.send(message("m04", "page four"));
+        server.reply(last, "{\"type\":\"synced\",\"count\":1,\"more\":false}");
+      }
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() >= 5);
+      assertThat(heard)
+          .containsExactly(
+              "m01 page one", "m02 page two", "m03 page three", "m04 page four", "m09 pushed live");
+      assertThat(syncs).as("one catch-up per connection").hasSize(1);
+    }
+  }
+
+  @Test
   void pushesAfterTheCatchUpReachTheAppAtOnce() throws Exception {
     try (CheckmarkClient client = client().build()) {
       connectAndSync(client);
@@ -296,6 +339,33 @@ class LostAnswersTest {
       ScriptedServer.Received again = server.next("sync");
       assertThat(again.connection()).isEqualTo(lost.connection());
       assertThat(heard).as("held until the sync is done").isEmpty();
+      server.send(message("m12", "twelve"));
+      server.send(message("m13", "thirteen"));
+      server.reply(again, "{\"type\":\"synced\",\"count\":2,\"more\":false}");
+      answerAcks(2);
+
+      synced.get(5, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 2);
+      assertThat(heard).containsExactly("m12 twelve", "m13 thirteen");
+    }
+  }
+
+  @Test
+  void aCatchUpSyncWhoseInvocationCrashedIsAskedAgainWithinASecondNotAfterTheRequestTimeout()
+      throws Exception {
+    try (CheckmarkClient client = client().requestTimeout(Duration.ofSeconds(30)).build()) {
+      CompletableFuture<Void> synced = client.connect();
+      ScriptedServer.Received crashed = server.next("sync");
+      server.send(message("m13", "thirteen"));
+      server.send(
+          "{\"message\":\"Internal server error\",\"connectionId\":\"c\",\"requestId\":\"r\"}");
+
+      ScriptedServer.Received again = server.next("sync", Duration.ofSeconds(2));
+      assertThat(again.connection()).isEqualTo(crashed.connection());
+      // The crashed invocation's reply, had it come after all, must not let anything out.
+      server.reply(crashed, "{\"type\":\"synced\",\"count\":1,\"more\":false}");
+      assertThat(server.poll(Duration.ofMillis(300))).isNull();
+      assertThat(heard).as("held until the sync asked again is done").isEmpty();
       server.send(message("m12", "twelve"));
       server.send(message("m13", "thirteen"));
       server.reply(again, "{\"type\":\"synced\",\"count\":2,\"more\":false}");
@@ -382,6 +452,32 @@ class LostAnswersTest {
     }
   }
 
+  /** Confirms every ack the client sends within {@code time}. */
+  private void answerAcksFor(Duration time) throws InterruptedException {
+    for (ScriptedServer.Received frame : takeFor(time)) {
+      assertThat(frame.action()).isIn("ack", "ping");
+      if (frame.action().equals("ack")) {
+        int count = frame.frame().path("messageIds").size();
+        server.reply(frame, "{\"type\":\"acked\",\"count\":" + count + "}");
+      }
+    }
+  }
+
+  /** The syncs the client asks within {@code time}; acks on the way are confirmed. */
+  private List<ScriptedServer.Received> syncsAskedWithin(Duration time)
+      throws InterruptedException {
+    List<ScriptedServer.Received> syncs = new ArrayList<>();
+    for (ScriptedServer.Received frame : takeFor(time)) {
+      if (frame.action().equals("sync")) {
+        syncs.add(frame);
+      } else if (frame.action().equals("ack")) {
+        int count = frame.frame().path("messageIds").size();
+        server.reply(frame, "{\"type\":\"acked\",\"count\":" + count + "}");
+      }
+    }
+    return syncs;
+  }
+
   /** Every frame the client sends within {@code time}. */
   private List<ScriptedServer.Received> takeFor(Duration time) throws InterruptedException {
     long end = System.nanoTime() + time.toNanos();
@@ -393,6 +489,14 @@ class LostAnswersTest {
       }
     }
     return taken;
+  }
+
+  private static void awaitQuietly(CountDownLatch done) {
+    try {
+      done.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static String message(String messageId, String body) {
@@ -436,6 +540,11 @@ class LostAnswersTest {
   }
 
   private CheckmarkClient.Settings client() {
+    return client("", new CountDownLatch(0));
+  }
+
+  /** A client whose app, on {@code busyOn}, holds the event thread until {@code done} opens. */
+  private CheckmarkClient.Settings client(String busyOn, CountDownLatch done) {
     return CheckmarkClient.builder(server.url())
         .credentials("+14155550000", "key")
         .listener(
@@ -443,6 +552,9 @@ class LostAnswersTest {
               @Override
               public void onMessage(MessageFrame message) {
                 heard.add(message.messageId() + " " + message.body());
+                if (message.messageId().equals(busyOn)) {
+                  awaitQuietly(done);
+                }
               }
             })
         .backoff(Duration.ofMillis(20), Duration.ofMillis(200))

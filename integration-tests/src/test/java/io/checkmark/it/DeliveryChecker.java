@@ -78,11 +78,6 @@ final class DeliveryChecker {
       List<String> problems) {
 
     boolean holds() {
-      return holdsButForOrder() && orderViolations == 0;
-    }
-
-    /** Every promise but order: nothing lost, duplicated or unexpected, every receipt once. */
-    boolean holdsButForOrder() {
       return neverAccepted == 0
           && lost == 0
           && duplicatesToApp == 0
@@ -90,7 +85,8 @@ final class DeliveryChecker {
           && duplicatesAfterResend == 0
           && unexpected == 0
           && receiptsMissing == 0
-          && receiptsDuplicated == 0;
+          && receiptsDuplicated == 0
+          && orderViolations == 0;
     }
 
     String figures() {

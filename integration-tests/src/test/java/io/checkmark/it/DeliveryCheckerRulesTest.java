@@ -187,7 +187,6 @@ class DeliveryCheckerRulesTest {
 
     assertThat(verdict.orderViolations()).isEqualTo(1);
     assertThat(verdict.holds()).isFalse();
-    assertThat(verdict.holdsButForOrder()).isTrue();
     assertThat(verdict.problems()).anyMatch(line -> line.startsWith("order: " + BOB + "#2"));
   }
 
