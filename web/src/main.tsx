@@ -1,0 +1,3 @@
+import { render } from "preact";
+
+render(<main>Checkmark</main>, document.getElementById("app")!);
