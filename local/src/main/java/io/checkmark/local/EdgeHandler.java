@@ -1,9 +1,11 @@
 package io.checkmark.local;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -12,7 +14,8 @@ import org.eclipse.jetty.util.Callback;
  * its {@code X-Amz-Target} header (to the wrapped DynamoDB Local handler), SSM's {@code
  * GetParameter} and Secrets Manager's {@code GetSecretValue} by the same header, the management API
  * by its {@code @connections} path, SNS's query protocol by its form body, LocalStack's SMS and
- * push listings, the call marking a push token invalid and the fault plan by their paths.
+ * push listings, the call marking a push token invalid and the fault plan by their paths; what is
+ * left to read is the web client's.
  */
 final class EdgeHandler extends Handler.Wrapper {
 
@@ -26,6 +29,7 @@ final class EdgeHandler extends Handler.Wrapper {
   private final String stagePath;
   private final DynamoDbFaults dynamoDbFaults;
   private final FaultsEndpoint faults;
+  private final WebClientFiles webClient;
 
   EdgeHandler(
       String stage,
@@ -49,6 +53,19 @@ final class EdgeHandler extends Handler.Wrapper {
     this.ssm = ssm;
     this.secrets = secrets;
     this.stagePath = "/" + stage;
+    this.webClient = new WebClientFiles(stagePath);
+    // Started and stopped with this handler.
+    addBean(webClient);
+  }
+
+  @Override
+  public void setServer(Server server) {
+    super.setServer(server);
+    webClient.setServer(server);
+  }
+
+  private static boolean isRead(Request request) {
+    return HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
   }
 
   @Override
@@ -88,6 +105,9 @@ final class EdgeHandler extends Handler.Wrapper {
       sns.handle(request, response, callback);
     } else {
       String stageUrl = "ws://" + request.getHeaders().get(HttpHeader.HOST) + stagePath;
+      if (isRead(request) && webClient.serve(request, response, callback)) {
+        return true;
+      }
       if (stagePath.equals(path)) {
         HttpResponses.message(
             response,

@@ -438,6 +438,7 @@ public final class LocalStack implements AutoCloseable {
     return String.join(
         System.lineSeparator(),
         readinessLine(),
+        "  Web client       " + http + "/   (open it in a browser)",
         "  WebSocket        " + webSocketUrl() + "   (try: wscat -c " + webSocketUrl() + ")",
         "  Management API   " + http + "/" + parts.stage + "/@connections/{connectionId}",
         "  DynamoDB         " + dynamoDb + "   tables: " + String.join(", ", parts.tableNames),

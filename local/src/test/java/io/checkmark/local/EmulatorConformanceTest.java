@@ -311,6 +311,35 @@ class EmulatorConformanceTest {
             "nothing is served at /no-such-stage; the WebSocket stage is " + stack.webSocketUrl());
   }
 
+  @Test
+  void theWebClientIsServedAtTheRootWithTheConfigurationThatPointsItAtThisStack() throws Exception {
+    HttpResponse<String> page = get("/");
+    HttpResponse<String> script = get("/app.js");
+    HttpResponse<String> config = get("/config.json");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+    assertThat(page.body()).contains("<script type=\"module\" src=\"app.js\">");
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).contains("javascript"));
+    assertThat(config.statusCode()).isEqualTo(200);
+    JsonNode settings = JSON.readTree(config.body());
+    assertThat(settings.get("webSocketUrl").asText()).isEqualTo(stack.webSocketUrl().toString());
+    assertThat(settings.get("localStack").asBoolean()).isTrue();
+    assertThat(settings.get("smsCaptureUrl").asText())
+        .isEqualTo(stack.endpoint() + "/_aws/sns/sms-messages");
+    assertThat(stack.banner()).contains("Web client       " + stack.endpoint() + "/");
+  }
+
+  @Test
+  void aFileTheWebClientDoesNotHaveIsAClear404AndNoFolderIsListed() throws Exception {
+    assertThat(get("/no-such-file.js").statusCode()).isEqualTo(404);
+    assertThat(get("/META-INF/").statusCode()).isEqualTo(404);
+    assertThat(get("/../web/index.html").statusCode()).isIn(400, 404);
+  }
+
   private HttpResponse<String> get(String path) throws Exception {
     return HttpClient.newHttpClient()
         .send(
