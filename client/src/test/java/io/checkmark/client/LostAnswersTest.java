@@ -327,31 +327,7 @@ class LostAnswersTest {
   }
 
   @Test
-  void aSyncWhoseReplyIsLostIsAskedAgainOnTheSameConnectionAndStillHoldsLivePushes()
-      throws Exception {
-    try (CheckmarkClient client = client().requestTimeout(Duration.ofMillis(300)).build()) {
-      CompletableFuture<Void> synced = client.connect();
-      ScriptedServer.Received lost = server.next("sync");
-      server.send(message("m13", "thirteen"));
-      server.send(
-          "{\"message\":\"Internal server error\",\"connectionId\":\"c\",\"requestId\":\"r\"}");
-
-      ScriptedServer.Received again = server.next("sync");
-      assertThat(again.connection()).isEqualTo(lost.connection());
-      assertThat(heard).as("held until the sync is done").isEmpty();
-      server.send(message("m12", "twelve"));
-      server.send(message("m13", "thirteen"));
-      server.reply(again, "{\"type\":\"synced\",\"count\":2,\"more\":false}");
-      answerAcks(2);
-
-      synced.get(5, TimeUnit.SECONDS);
-      await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 2);
-      assertThat(heard).containsExactly("m12 twelve", "m13 thirteen");
-    }
-  }
-
-  @Test
-  void aCatchUpSyncWhoseInvocationCrashedIsAskedAgainWithinASecondNotAfterTheRequestTimeout()
+  void aCatchUpSyncWhoseInvocationCrashedIsAskedAgainAtOnceOnItsConnectionLivePushesStillHeld()
       throws Exception {
     try (CheckmarkClient client = client().requestTimeout(Duration.ofSeconds(30)).build()) {
       CompletableFuture<Void> synced = client.connect();
