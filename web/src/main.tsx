@@ -1,3 +1,8 @@
+import "./styles.css";
 import { render } from "preact";
+import { Model } from "./model";
+import { App } from "./ui/App";
 
-render(<main>Checkmark</main>, document.getElementById("app")!);
+const model = new Model();
+render(<App model={model} />, document.getElementById("app")!);
+void model.start();
