@@ -271,6 +271,7 @@ export class Model {
     this.notify();
     try {
       await work();
+      this.notify();
     } catch (failure) {
       this.fail(failure);
     }
@@ -338,6 +339,7 @@ export class Model {
       return;
     }
     this.connection = undefined;
+    connection.close();
     await this.store.wipe();
     this.closePresence();
     this.media.forEach((opened) => URL.revokeObjectURL(opened.url));
@@ -872,8 +874,12 @@ export class Model {
   unlinkDevice(deviceId: number): Promise<void> {
     return this.act(async () => {
       await this.request({ action: "unlinkDevice", deviceId }, "deviceUnlinked");
-      if (deviceId === this.credentials?.deviceId) {
-        // The server closes this device's connection with DEVICE_UNLINKED, which signs it out.
+      if (deviceId === this.credentials?.deviceId && this.connection !== undefined) {
+        // The server made this connection anonymous: this browser is signed out as if unlinked.
+        await this.signedOut(
+          this.connection,
+          new CheckmarkError("DEVICE_UNLINKED", "this device was unlinked from its account"),
+        );
         return;
       }
       const listed = await this.request({ action: "listDevices" }, "devices");
