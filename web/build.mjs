@@ -1,5 +1,6 @@
 // Bundles the client into target/classes/web (served by the local stack at /): app.js, app.css
-// (the CSS the code imports) and index.html, and prints their gzipped size. With --tests, bundles the
+// (the CSS the code imports), index.html and the service worker sw.js (optional: it lets a reload
+// without network show the stored chats), and prints their gzipped size. With --tests, bundles the
 // node tests into target/node-tests.
 import * as esbuild from "esbuild";
 import { copyFileSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
@@ -37,8 +38,17 @@ if (tests) {
     jsxImportSource: "preact",
     logLevel: "warning",
   });
+  await esbuild.build({
+    entryPoints: ["src/sw.ts"],
+    outfile: `${out}/sw.js`,
+    bundle: true,
+    minify: true,
+    format: "iife",
+    target: "es2022",
+    logLevel: "warning",
+  });
   copyFileSync("src/index.html", `${out}/index.html`);
-  const sizes = ["app.js", "app.css", "index.html"].map((name) => {
+  const sizes = ["app.js", "app.css", "index.html", "sw.js"].map((name) => {
     const bytes = readFileSync(`${out}/${name}`);
     return { name, raw: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length };
   });

@@ -79,6 +79,8 @@ export interface ConnectionSettings {
   maxConnectionAgeMs?: number;
   syncPageSize?: number;
   random?: () => number;
+  /** False while the device knows it has no network: no connection is tried (each would fail). */
+  isOnline?: () => boolean;
 }
 
 /** A link code shown to the user, and the credentials once the primary approved it. */
@@ -177,6 +179,7 @@ export class Connection {
   private stopped = false;
   private failedAttempts = 0;
   private refs = 0;
+  private nextOpen: ReturnType<typeof setTimeout> | undefined;
   private state: ConnectionState | undefined;
   private readonly requests = new Map<string, PendingRequest>();
   private readonly sends = new Map<string, PendingSend>();
@@ -205,7 +208,9 @@ export class Connection {
       maxConnectionAgeMs: 110 * 60_000,
       syncPageSize: 100,
       random: Math.random,
-      ...settings,
+      isOnline: () => true,
+      // A setting given as undefined keeps its default.
+      ...(Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as ConnectionSettings),
     };
   }
 
@@ -216,6 +221,16 @@ export class Connection {
 
   close(): void {
     this.stop(new CheckmarkError("NOT_CONNECTED", "the connection was closed"));
+  }
+
+  /** The network is back: the connection waiting for its backoff is tried now. */
+  wake(): void {
+    if (this.nextOpen !== undefined) {
+      clearTimeout(this.nextOpen);
+      this.timers.delete(this.nextOpen);
+      this.nextOpen = undefined;
+      this.open();
+    }
   }
 
   get phone(): string | undefined {
@@ -334,7 +349,13 @@ export class Connection {
   }
 
   private open(): void {
+    this.nextOpen = undefined;
     if (this.stopped) {
+      return;
+    }
+    if (!this.settings.isOnline()) {
+      this.setState("offline");
+      this.reconnectLater();
       return;
     }
     this.setState("connecting");
@@ -707,7 +728,7 @@ export class Connection {
       this.settings.maxBackoffMs,
       this.settings.random,
     );
-    this.afterDelay(() => this.open(), delay);
+    this.nextOpen = this.afterDelay(() => this.open(), delay);
   }
 
   /**

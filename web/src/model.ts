@@ -187,6 +187,7 @@ export class Model {
       this.fail(failure);
       return;
     }
+    window.addEventListener("online", () => this.connection?.wake());
     this.connect();
     for (const entry of await this.store.outbox()) {
       if (entry.media !== undefined || entry.file === undefined) {
@@ -199,6 +200,7 @@ export class Model {
     const connection: Connection = new Connection({
       url: this.config!.webSocketUrl,
       credentials: this.credentials,
+      isOnline: () => navigator.onLine,
       listener: {
         onState: (state) => {
           if (connection !== this.connection) {

@@ -23,7 +23,9 @@ afterEach(() => {
   open.splice(0).forEach((connection) => connection.close());
 });
 
-function harness(options: { holdStores?: boolean; credentials?: typeof ALICE } = {}): Harness {
+function harness(
+  options: { holdStores?: boolean; credentials?: typeof ALICE; isOnline?: () => boolean } = {},
+): Harness {
   const sockets: FakeSocket[] = [];
   const items: string[] = [];
   const storing = new Map<string, () => void>();
@@ -59,6 +61,7 @@ function harness(options: { holdStores?: boolean; credentials?: typeof ALICE } =
     ackDelayMs: 1,
     resendUnansweredAfterMs: 10_000,
     requestTimeoutMs: 2_000,
+    isOnline: options.isOnline,
   });
   open.push(connection);
   return { connection, sockets, socket: () => sockets.at(-1)!, items, storing, signedOut, states };
@@ -346,4 +349,17 @@ test("a link code dies with its connection", async () => {
   const link = await pending;
   socket.drop();
   await assert.rejects(link.linked, (error: unknown) => error instanceof CheckmarkError && error.code === "LINK_EXPIRED");
+});
+
+test("without a network no connection is tried; when it is back, one is tried at once", async () => {
+  let online = false;
+  const h = harness({ isOnline: () => online });
+  h.connection.connect();
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.equal(h.sockets.length, 0);
+  assert.equal(h.states.at(-1), "offline");
+  online = true;
+  h.connection.wake();
+  assert.equal(h.sockets.length, 1);
+  assert.equal(h.states.at(-1), "connecting");
 });

@@ -5,6 +5,11 @@ import { useModel } from "./context";
 import { Devices } from "./Devices";
 import { chatTime } from "./format";
 
+/** A group's first letter, or a phone's last two digits: something to tell chats apart at a glance. */
+function avatarText(peer: string, name: string): string {
+  return isGroup(peer) ? (name.trim()[0] ?? "G").toUpperCase() : peer.slice(-2);
+}
+
 function GroupForm() {
   const model = useModel();
   const [name, setName] = useState("");
@@ -102,8 +107,8 @@ function ChatList() {
               aria-current={chat.peer === model.openPeer ? "true" : undefined}
               onClick={() => model.openChat(chat.peer)}
             >
-              <span class="avatar" aria-hidden="true">
-                {isGroup(chat.peer) ? "👥" : "👤"}
+              <span class={`avatar ${isGroup(chat.peer) ? "group" : ""}`} aria-hidden="true">
+                {avatarText(chat.peer, chat.name)}
               </span>
               <span class="chat-name" data-testid="chat-name">
                 {chat.name}

@@ -202,7 +202,16 @@ function Composer({ peer }: { peer: Peer }) {
       }}
     >
       <label class="attach button" title="Attach a photo or file">
-        📎<span class="visually-hidden">Attach a photo or file</span>
+        <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+          <path
+            d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="1.6"
+            stroke-linecap="round"
+          />
+        </svg>
+        <span class="visually-hidden">Attach a photo or file</span>
         <input
           type="file"
           data-testid="attach-input"
