@@ -58,8 +58,6 @@ export interface ConnectionListener {
   onTyping(frame: FrameOfType<"typing">): void;
   /** The connection is logged in (after every connect, or once registered or linked). */
   onLoggedIn(credentials: Credentials): void;
-  /** The queue was synced to its end on this connection. */
-  onSynced(): void;
   /** This device's key no longer works (replaced, unlinked, or refused at login): stop for good. */
   onSignedOut(error: CheckmarkError): void;
 }
@@ -613,9 +611,6 @@ export class Connection {
     }
     on.caughtUp();
     this.settled();
-    if (on.open) {
-      this.settings.listener.onSynced();
-    }
   }
 
   /** Every page goes on `on`: a new connection has a catch-up of its own. */

@@ -39,8 +39,11 @@ export function describeError(error: unknown): string {
       return "The PIN expired. Ask for a new one.";
     case "TOO_MANY_ATTEMPTS":
       return "Too many wrong PINs. Ask for a new PIN.";
-    case "UNKNOWN_RECIPIENT":
-      return "That number is not on Checkmark. Check the number.";
+    case "UNKNOWN_RECIPIENT": {
+      // The server names the first number that is not registered.
+      const phone = /\+\d{8,15}/.exec(error.message)?.[0];
+      return `${phone ?? "That number"} is not on Checkmark. Check the number.`;
+    }
     case "MESSAGE_TOO_LARGE":
       return "The message is too large. Shorten it and send again.";
     case "DEVICE_REPLACED":

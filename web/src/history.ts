@@ -32,7 +32,7 @@ export function isGroup(peer: Peer): boolean {
 }
 
 /** What the chat list shows of a message. */
-export function preview(body: string | undefined, media: Media | undefined): string {
+function preview(body: string | undefined, media: Media | undefined): string {
   if (body !== undefined && body !== "") {
     return body;
   }

@@ -6,7 +6,7 @@
 
 export type Bytes = Uint8Array<ArrayBuffer>;
 
-export const KEY_BYTES = 64;
+const KEY_BYTES = 64;
 const AES_KEY_BYTES = 32;
 const IV_BYTES = 16;
 const MAC_BYTES = 32;
@@ -27,7 +27,7 @@ export interface EncryptedMedia {
   size: number;
 }
 
-export function randomBytes(length: number): Bytes {
+function randomBytes(length: number): Bytes {
   return crypto.getRandomValues(new Uint8Array(length));
 }
 

@@ -105,6 +105,11 @@ async function loadConfig(): Promise<Config> {
   return config as Config;
 }
 
+/** A conversation in messageId order, as the protocol orders it; unsent messages last. */
+function byOrder(messages: StoredMessage[]): StoredMessage[] {
+  return messages.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+}
+
 function byLatest(chats: Chat[]): Chat[] {
   return [...chats].sort((a, b) => b.lastTs - a.lastTs || a.peer.localeCompare(b.peer));
 }
@@ -215,7 +220,6 @@ export class Model {
         onItem: (item) => this.received(connection, item),
         onTyping: (frame) => this.peerTyping(frame),
         onLoggedIn: (credentials) => void this.loggedIn(connection, credentials),
-        onSynced: () => undefined,
         onSignedOut: (error) => void this.signedOut(connection, error),
       },
     });
@@ -287,9 +291,7 @@ export class Model {
     const shown = change.messages.filter((message) => message.peer === this.openPeer);
     if (shown.length > 0) {
       const keys = new Set(shown.map((message) => message.key));
-      this.messages = [...this.messages.filter((message) => !keys.has(message.key)), ...shown].sort((a, b) =>
-        a.order < b.order ? -1 : a.order > b.order ? 1 : 0,
-      );
+      this.messages = byOrder([...this.messages.filter((message) => !keys.has(message.key)), ...shown]);
     }
     if (change.chats.length > 0 || change.messages.length > 0) {
       this.notify();
@@ -345,21 +347,18 @@ export class Model {
     await this.store.wipe();
     this.closePresence();
     this.media.forEach((opened) => URL.revokeObjectURL(opened.url));
-    Object.assign(this, {
-      screen: "welcome",
-      credentials: undefined,
-      welcome: { busy: false },
-      chats: [],
-      openPeer: undefined,
-      messages: [],
-      presence: undefined,
-      blocked: new Set(),
-      devicesOpen: false,
-      devices: undefined,
-      groupFormOpen: false,
-      groupInfoOpen: false,
-      receiptDetailsKey: undefined,
-    });
+    this.screen = "welcome";
+    this.credentials = undefined;
+    this.welcome = { busy: false };
+    this.chats = [];
+    this.openPeer = undefined;
+    this.messages = [];
+    this.blocked = new Set();
+    this.devicesOpen = false;
+    this.devices = undefined;
+    this.groupFormOpen = false;
+    this.groupInfoOpen = false;
+    this.receiptDetailsKey = undefined;
     this.typing.clear();
     this.uploads.clear();
     this.media.clear();
@@ -475,9 +474,11 @@ export class Model {
     this.groupInfoOpen = false;
     this.receiptDetailsKey = undefined;
     this.notify();
-    void this.store.messagesOf(peer).then((messages) => {
+    void this.store.messagesOf(peer).then((stored) => {
       if (this.openPeer === peer) {
-        this.messages = messages;
+        // What arrived while the history was read is newer than what was read.
+        const arrived = new Set(this.messages.map((message) => message.key));
+        this.messages = byOrder([...stored.filter((message) => !arrived.has(message.key)), ...this.messages]);
         this.notify();
       }
     });

@@ -72,7 +72,7 @@ export interface EarlyReceipt {
 const STORES = ["meta", "chats", "messages", "outbox", "receipts"] as const;
 export type StoreName = (typeof STORES)[number];
 
-export function requestResult<T>(request: IDBRequest<T>): Promise<T> {
+function requestResult<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);

@@ -4,7 +4,7 @@
 
 import { toBase64 } from "./media";
 
-export const MAX_THUMBNAIL_BASE64_CHARS = 16 * 1024;
+const MAX_THUMBNAIL_BASE64_CHARS = 16 * 1024;
 const LONGER_SIDES = [320, 240, 160, 96, 64];
 const JPEG_QUALITIES = [0.7, 0.55, 0.4];
 

@@ -44,7 +44,6 @@ function harness(
       }),
     onTyping: () => undefined,
     onLoggedIn: () => undefined,
-    onSynced: () => undefined,
     onSignedOut: (error) => signedOut.push(error),
   };
   const connection = new Connection({
