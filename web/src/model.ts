@@ -874,6 +874,20 @@ export class Model {
     this.notify();
   }
 
+  /** On the primary: approves the code another device shows, which becomes a linked device. */
+  approveLink(typedCode: string): Promise<void> {
+    return this.act(async () => {
+      const code = typedCode.trim();
+      if (code === "") {
+        this.say("Paste the code the other device shows under its QR code.");
+        return;
+      }
+      await this.request({ action: "approveLink", code }, "deviceLinked");
+      const listed = await this.request({ action: "listDevices" }, "devices");
+      this.devices = listed.devices;
+    });
+  }
+
   unlinkDevice(deviceId: number): Promise<void> {
     return this.act(async () => {
       await this.request({ action: "unlinkDevice", deviceId }, "deviceUnlinked");

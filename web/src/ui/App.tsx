@@ -9,6 +9,11 @@ const STATE_TEXT = { connected: "Connected", connecting: "Connecting…", offlin
 export function App({ model }: { model: Model }) {
   const [, setVersion] = useState(0);
   useEffect(() => model.subscribe(() => setVersion((version) => version + 1)), [model]);
+  const unread = model.chats.reduce((sum, chat) => sum + chat.unread, 0);
+  useEffect(() => {
+    // Unread messages show in the tab's title, as the tab is often in the background.
+    document.title = unread > 0 ? `(${unread}) Checkmark` : "Checkmark";
+  }, [unread]);
   return (
     <ModelContext.Provider value={model}>
       <div class="app">

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { useModel } from "./context";
 import { chatTime, clockTime } from "./format";
 
@@ -13,6 +13,7 @@ export function Devices() {
   const model = useModel();
   const me = model.credentials;
   const close = useRef<HTMLButtonElement>(null);
+  const [code, setCode] = useState("");
   useEffect(() => close.current?.focus(), []);
   return (
     <div
@@ -60,6 +61,31 @@ export function Devices() {
               );
             })}
           </ul>
+        )}
+        {me?.deviceId === 1 && (
+          <form
+            class="row approve"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void model.approveLink(code).then(() => {
+                if (model.error === undefined) {
+                  setCode("");
+                }
+              });
+            }}
+          >
+            <label for="link-approve-code">Link a device: its code</label>
+            <input
+              id="link-approve-code"
+              data-testid="link-approve-code"
+              autocomplete="off"
+              value={code}
+              onInput={(event) => setCode(event.currentTarget.value)}
+            />
+            <button type="submit" data-testid="link-approve-submit">
+              Approve
+            </button>
+          </form>
         )}
       </section>
     </div>
