@@ -1,0 +1,347 @@
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { isGroup } from "../history";
+import type { Model } from "../model";
+import type { OutStatus, Peer, StoredMessage } from "../store";
+import { useModel } from "./context";
+import { clockTime, fileSize, presenceText } from "./format";
+
+const TICKS: Record<OutStatus, string> = { pending: "🕓", accepted: "✓", delivered: "✓✓", read: "✓✓", failed: "!" };
+const TICK_LABELS: Record<OutStatus, string> = {
+  pending: "Sending",
+  accepted: "Sent",
+  delivered: "Delivered",
+  read: "Read",
+  failed: "Not sent",
+};
+
+function MediaView({ message }: { message: StoredMessage }) {
+  const model = useModel();
+  const media = message.media!;
+  const opened = model.media.get(message.key);
+  const loading = model.mediaLoading.has(message.key);
+  const open = (event: Event) => {
+    // In a group, a click on the message itself shows its receipts: not this one.
+    event.stopPropagation();
+    void model.openMedia(message);
+  };
+  if (opened !== undefined) {
+    return opened.image ? (
+      <img class="media" data-testid="media-full" src={opened.url} alt={opened.name} />
+    ) : (
+      <a class="file" data-testid="media-download" href={opened.url} download={opened.name}>
+        ⬇ Save {opened.name}
+      </a>
+    );
+  }
+  if (media.mediaId === undefined && media.url !== undefined) {
+    return (
+      <a class="file" href={media.url} target="_blank" rel="noopener noreferrer">
+        Open the attachment
+      </a>
+    );
+  }
+  const label = loading ? "Fetching…" : message.media?.mediaId === undefined ? "Uploading…" : undefined;
+  return media.thumbnail !== undefined ? (
+    <button type="button" class="thumb" onClick={open} aria-label={`Open ${media.name ?? "the image"}`}>
+      <img data-testid="media-thumbnail" src={`data:image/jpeg;base64,${media.thumbnail}`} alt="Preview" />
+      {label !== undefined && <span class="thumb-label">{label}</span>}
+    </button>
+  ) : (
+    <button type="button" class="file" data-testid="media-file" onClick={open}>
+      📎 {media.name ?? "File"} {fileSize(media.size)}
+      {label !== undefined && ` · ${label}`}
+    </button>
+  );
+}
+
+function memberStatus(message: StoredMessage, phone: string): OutStatus {
+  if (message.readBy?.includes(phone)) {
+    return "read";
+  }
+  if (message.deliveredTo?.includes(phone)) {
+    return "delivered";
+  }
+  return message.status === "pending" || message.status === "failed" ? message.status : "accepted";
+}
+
+function MessageView({ message, observe }: { message: StoredMessage; observe: (element: Element | null) => void }) {
+  const model = useModel();
+  const group = isGroup(message.peer);
+  const out = message.direction === "out";
+  const status = message.status ?? "accepted";
+  const progress = message.clientId === undefined ? undefined : model.uploads.get(message.clientId);
+  const detailsShown = model.receiptDetailsKey === message.key;
+  const showsReceipts = group && out;
+  const toggleDetails = () => model.toggleReceiptDetails(message.key);
+  return (
+    <li
+      class={`message ${message.direction}`}
+      data-testid="message"
+      data-message-id={message.messageId ?? message.clientId}
+      data-direction={message.direction}
+      data-status={out ? status : undefined}
+      data-key={message.key}
+      ref={out ? undefined : observe}
+      tabIndex={showsReceipts ? 0 : undefined}
+      aria-expanded={showsReceipts ? detailsShown : undefined}
+      onClick={showsReceipts ? toggleDetails : undefined}
+      onKeyDown={
+        showsReceipts
+          ? (event) => {
+              if (event.target === event.currentTarget && (event.key === "Enter" || event.key === " ")) {
+                event.preventDefault();
+                toggleDetails();
+              }
+            }
+          : undefined
+      }
+    >
+      {group && !out && <span class="sender">{message.from}</span>}
+      {message.media !== undefined && <MediaView message={message} />}
+      <p class="body" data-testid="message-body">
+        {message.body ?? ""}
+      </p>
+      {progress !== undefined && (
+        <progress data-testid="upload-progress" max={1} value={progress} aria-label="Upload" />
+      )}
+      <span class="meta">
+        <time dateTime={new Date(message.ts).toISOString()}>{clockTime(message.ts)}</time>
+        {out && (
+          <span
+            class={`ticks ${status === "read" ? "read" : ""}`}
+            data-testid="ticks"
+            title={message.failure ?? TICK_LABELS[status]}
+            aria-label={TICK_LABELS[status]}
+          >
+            {TICKS[status]}
+          </span>
+        )}
+      </span>
+      {detailsShown && (
+        <ul class="receipt-details" data-testid="receipt-details" aria-label="Receipts">
+          {(message.recipients ?? []).map((phone) => {
+            const memberState = memberStatus(message, phone);
+            return (
+              <li key={phone} data-testid="receipt-member" data-phone={phone} data-status={memberState}>
+                {phone}: {TICK_LABELS[memberState].toLowerCase()}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+/**
+ * Read receipts go for incoming messages that are on screen while the tab is visible: the
+ * observer keeps which are on screen, and a tab coming back to view counts them again.
+ */
+function useReadReceipts(model: Model): (element: Element | null) => void {
+  const onScreen = useRef(new Set<string>());
+  const observer = useRef<IntersectionObserver>();
+  const report = () => {
+    if (document.visibilityState !== "visible") {
+      return;
+    }
+    for (const message of model.messages) {
+      if (onScreen.current.has(message.key)) {
+        model.seen(message);
+      }
+    }
+  };
+  // Made at the first ref, which comes before the first effect.
+  const observing = () =>
+    (observer.current ??= new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          const key = (entry.target as HTMLElement).dataset.key!;
+          if (entry.isIntersecting) {
+            onScreen.current.add(key);
+          } else {
+            onScreen.current.delete(key);
+          }
+        }
+        report();
+      },
+      { threshold: 0.1 },
+    ));
+  useEffect(() => {
+    document.addEventListener("visibilitychange", report);
+    return () => {
+      observer.current?.disconnect();
+      document.removeEventListener("visibilitychange", report);
+    };
+  }, [model]);
+  useEffect(report);
+  return (element) => {
+    if (element !== null) {
+      observing().observe(element);
+    }
+  };
+}
+
+function Composer({ peer }: { peer: Peer }) {
+  const model = useModel();
+  const [text, setText] = useState("");
+  const input = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => input.current?.focus(), [peer]);
+  const send = () => {
+    if (text.trim() === "") {
+      return;
+    }
+    void model.sendText(text);
+    setText("");
+  };
+  return (
+    <form
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        send();
+      }}
+    >
+      <label class="attach button" title="Attach a photo or file">
+        <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+          <path
+            d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="1.6"
+            stroke-linecap="round"
+          />
+        </svg>
+        <span class="visually-hidden">Attach a photo or file</span>
+        <input
+          type="file"
+          data-testid="attach-input"
+          class="visually-hidden"
+          onChange={(event) => {
+            const file = event.currentTarget.files?.[0];
+            event.currentTarget.value = "";
+            if (file !== undefined) {
+              void model.sendFile(file);
+            }
+          }}
+        />
+      </label>
+      <label for="composer-input" class="visually-hidden">
+        Message
+      </label>
+      <textarea
+        id="composer-input"
+        ref={input}
+        data-testid="composer-input"
+        rows={1}
+        placeholder="Type a message"
+        value={text}
+        onInput={(event) => {
+          setText(event.currentTarget.value);
+          model.keystroke(event.currentTarget.value);
+        }}
+        onKeyDown={(event) => {
+          if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            send();
+          }
+        }}
+      />
+      <button type="submit" data-testid="composer-send">
+        Send
+      </button>
+    </form>
+  );
+}
+
+export function Conversation({ peer }: { peer: Peer }) {
+  const model = useModel();
+  const chat = model.chatOf(peer);
+  const group = isGroup(peer);
+  const typingFrom = model.typing.get(peer);
+  const list = useRef<HTMLOListElement>(null);
+  const observe = useReadReceipts(model);
+  const [dropping, setDropping] = useState(false);
+  const lastKey = model.messages[model.messages.length - 1]?.key;
+  useLayoutEffect(() => {
+    // The newest message in view, as a chat app opens and follows a conversation.
+    list.current?.scrollTo({ top: list.current.scrollHeight });
+  }, [lastKey]);
+  const presence =
+    !group && model.presence !== undefined && model.presence.phone === peer
+      ? presenceText(model.presence.online, model.presence.lastSeen)
+      : "";
+  return (
+    <section
+      class={`conversation ${dropping ? "dropping" : ""}`}
+      data-testid="conversation"
+      data-peer={peer}
+      aria-label={`Conversation with ${chat?.name ?? peer}`}
+      onDragOver={(event) => {
+        event.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={() => setDropping(false)}
+      onDrop={(event) => {
+        event.preventDefault();
+        setDropping(false);
+        const file = event.dataTransfer?.files[0];
+        if (file !== undefined) {
+          void model.sendFile(file);
+        }
+      }}
+    >
+      <header class="conversation-head">
+        <button type="button" class="back icon" aria-label="Back to the chats" onClick={() => model.closeChat()}>
+          ←
+        </button>
+        <div class="who">
+          <h2 data-testid="conversation-title">{chat?.name ?? peer}</h2>
+          <span class="presence" data-testid="presence">
+            {presence}
+          </span>
+          {typingFrom !== undefined && (
+            <span class="typing" data-testid="typing-indicator">
+              {group ? `${typingFrom} is typing…` : "typing…"}
+            </span>
+          )}
+        </div>
+        {group ? (
+          <button
+            type="button"
+            data-testid="group-info"
+            aria-expanded={model.groupInfoOpen}
+            onClick={() => void model.toggleGroupInfo()}
+          >
+            Group info
+          </button>
+        ) : (
+          <button type="button" data-testid="block-toggle" onClick={() => void model.toggleBlock()}>
+            {model.blocked.has(peer) ? "Unblock" : "Block"}
+          </button>
+        )}
+      </header>
+      {group && model.groupInfoOpen && (
+        <aside class="group-info card" aria-label="Group members">
+          <h3>Members</h3>
+          <ul>
+            {(chat?.members ?? []).map((phone) => (
+              <li key={phone} data-testid="group-member" data-phone={phone}>
+                {phone === model.credentials?.phone ? `${phone} (you)` : phone}
+                {chat?.admins?.includes(phone) ? " · admin" : ""}
+              </li>
+            ))}
+          </ul>
+        </aside>
+      )}
+      {!group && model.blocked.has(peer) && (
+        <p class="notice hint">You blocked this number: its messages do not reach you.</p>
+      )}
+      <ol class="messages" ref={list} aria-label="Messages">
+        {model.messages.map((message) => (
+          <MessageView key={message.key} message={message} observe={observe} />
+        ))}
+      </ol>
+      <Composer peer={peer} />
+    </section>
+  );
+}
