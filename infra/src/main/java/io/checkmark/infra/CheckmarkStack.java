@@ -53,8 +53,8 @@ import software.constructs.Construct;
 
 /**
  * The Checkmark stack of {@code template.yaml}, built with CDK: the same WebSocket routes,
- * functions (from the same jar), tables, permissions, alarms and canary deployments. A parity test
- * holds the two to each other.
+ * functions (from the same jar), tables, permissions, alarms, canary deployments and optional web
+ * client hosting. A parity test holds the two to each other.
  */
 public final class CheckmarkStack extends Stack {
 
@@ -298,6 +298,20 @@ public final class CheckmarkStack extends Stack {
             .allowedValues(List.of("true", "false"))
             .description("Deletion protection of the tables.")
             .build();
+    CfnParameter webClient =
+        CfnParameter.Builder.create(this, "WebClient")
+            .type("String")
+            .defaultValue("false")
+            .allowedValues(List.of("true", "false"))
+            .description("'true' hosts the web client on a private S3 bucket behind CloudFront.")
+            .build();
+    CfnParameter webClientPriceClass =
+        CfnParameter.Builder.create(this, "WebClientPriceClass")
+            .type("String")
+            .defaultValue("PriceClass_100")
+            .allowedValues(List.of("PriceClass_100", "PriceClass_200", "PriceClass_All"))
+            .description("CloudFront edge locations that serve the web client.")
+            .build();
     CfnCondition hasAlarmEmail =
         CfnCondition.Builder.create(this, "HasAlarmEmail")
             .expression(Fn.conditionNot(Fn.conditionEquals(alarmEmail.getValueAsString(), "")))
@@ -305,6 +319,10 @@ public final class CheckmarkStack extends Stack {
     CfnCondition hasTestNumbers =
         CfnCondition.Builder.create(this, "HasTestNumbers")
             .expression(Fn.conditionNot(Fn.conditionEquals(testNumbers.getValueAsString(), "")))
+            .build();
+    CfnCondition hostsWebClient =
+        CfnCondition.Builder.create(this, "HostsWebClient")
+            .expression(Fn.conditionEquals(webClient.getValueAsString(), "true"))
             .build();
     hasPush =
         CfnCondition.Builder.create(this, "HasPush")
@@ -674,6 +692,7 @@ public final class CheckmarkStack extends Stack {
         (name, table) ->
             CfnOutput.Builder.create(this, name + "Name").value(table.getRef()).build());
     CfnOutput.Builder.create(this, "MediaBucketName").value(mediaBucket.getRef()).build();
+    WebClientHosting.addTo(this, hostsWebClient, webClientPriceClass);
   }
 
   /**
@@ -1472,33 +1491,7 @@ public final class CheckmarkStack extends Stack {
    */
   private CfnBucket mediaBucket() {
     CfnBucket bucket =
-        CfnBucket.Builder.create(this, "MediaBucket")
-            .publicAccessBlockConfiguration(
-                CfnBucket.PublicAccessBlockConfigurationProperty.builder()
-                    .blockPublicAcls(true)
-                    .blockPublicPolicy(true)
-                    .ignorePublicAcls(true)
-                    .restrictPublicBuckets(true)
-                    .build())
-            .ownershipControls(
-                CfnBucket.OwnershipControlsProperty.builder()
-                    .rules(
-                        List.of(
-                            CfnBucket.OwnershipControlsRuleProperty.builder()
-                                .objectOwnership("BucketOwnerEnforced")
-                                .build()))
-                    .build())
-            .bucketEncryption(
-                CfnBucket.BucketEncryptionProperty.builder()
-                    .serverSideEncryptionConfiguration(
-                        List.of(
-                            CfnBucket.ServerSideEncryptionRuleProperty.builder()
-                                .serverSideEncryptionByDefault(
-                                    CfnBucket.ServerSideEncryptionByDefaultProperty.builder()
-                                        .sseAlgorithm("AES256")
-                                        .build())
-                                .build()))
-                    .build())
+        PrivateBuckets.builder(this, "MediaBucket")
             .lifecycleConfiguration(
                 CfnBucket.LifecycleConfigurationProperty.builder()
                     .rules(
@@ -1532,23 +1525,7 @@ public final class CheckmarkStack extends Stack {
             .build();
     CfnBucketPolicy.Builder.create(this, "MediaBucketPolicy")
         .bucket(bucket.getRef())
-        .policyDocument(
-            Map.of(
-                "Statement",
-                List.of(
-                    Map.of(
-                        "Sid",
-                        "TlsOnly",
-                        "Effect",
-                        "Deny",
-                        "Principal",
-                        "*",
-                        "Action",
-                        "s3:*",
-                        "Resource",
-                        List.of(bucket.getAttrArn(), bucket.getAttrArn() + "/*"),
-                        "Condition",
-                        Map.of("Bool", Map.of("aws:SecureTransport", false))))))
+        .policyDocument(Map.of("Statement", List.of(PrivateBuckets.tlsOnly(bucket))))
         .build();
     return bucket;
   }

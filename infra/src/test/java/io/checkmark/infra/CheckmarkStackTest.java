@@ -98,7 +98,10 @@ class CheckmarkStackTest {
 
   @Test
   void mediaBucketIsPrivateEncryptedExpiringAndReachableOnlyOverTls() {
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::S3::Bucket", 1);
+    assertThat(
+            SynthesizedStack.TEMPLATE.findResources(
+                "AWS::S3::Bucket", Map.of("Condition", Match.absent())))
+        .containsOnlyKeys("MediaBucket");
     SynthesizedStack.TEMPLATE.hasResourceProperties(
         "AWS::S3::Bucket",
         Map.of(
@@ -126,7 +129,6 @@ class CheckmarkStackTest {
                             30,
                             "AbortIncompleteMultipartUpload",
                             Map.of("DaysAfterInitiation", 1)))))));
-    SynthesizedStack.TEMPLATE.resourceCountIs("AWS::S3::BucketPolicy", 1);
     SynthesizedStack.TEMPLATE.hasResourceProperties(
         "AWS::S3::BucketPolicy",
         Map.of(
@@ -153,6 +155,97 @@ class CheckmarkStackTest {
                 Match.objectLike(Map.of("MEDIA_BUCKET", Map.of("Ref", "MediaBucket"))))));
     SynthesizedStack.TEMPLATE.hasOutput(
         "MediaBucketName", Map.of("Value", Map.of("Ref", "MediaBucket")));
+  }
+
+  @Test
+  void webClientIsHostedOnlyWhenAskedOnAPrivateBucketThatOnlyItsDistributionReads() {
+    SynthesizedStack.TEMPLATE.hasParameter(
+        "WebClient", Map.of("Default", "false", "AllowedValues", List.of("true", "false")));
+    SynthesizedStack.TEMPLATE.hasParameter(
+        "WebClientPriceClass", Map.of("Default", "PriceClass_100"));
+    Map<String, Map<String, Object>> hosting = new TreeMap<>();
+    for (String type :
+        List.of(
+            "AWS::S3::Bucket",
+            "AWS::S3::BucketPolicy",
+            "AWS::CloudFront::OriginAccessControl",
+            "AWS::CloudFront::ResponseHeadersPolicy",
+            "AWS::CloudFront::Distribution")) {
+      hosting.putAll(
+          SynthesizedStack.TEMPLATE.findResources(type, Map.of("Condition", "HostsWebClient")));
+    }
+    assertThat(hosting)
+        .containsOnlyKeys(
+            "WebClientBucket",
+            "WebClientBucketPolicy",
+            "WebClientOriginAccessControl",
+            "WebClientResponseHeadersPolicy",
+            "WebClientDistribution");
+    SynthesizedStack.TEMPLATE.hasResourceProperties(
+        "AWS::CloudFront::Distribution",
+        Map.of(
+            "DistributionConfig",
+            Match.objectLike(
+                Map.of(
+                    "Origins",
+                    List.of(
+                        Match.objectLike(
+                            Map.of(
+                                "DomainName",
+                                Map.of(
+                                    "Fn::GetAtt", List.of("WebClientBucket", "RegionalDomainName")),
+                                "OriginAccessControlId",
+                                Map.of(
+                                    "Fn::GetAtt", List.of("WebClientOriginAccessControl", "Id"))))),
+                    "DefaultCacheBehavior",
+                    Match.objectLike(
+                        Map.of(
+                            "ViewerProtocolPolicy",
+                            "redirect-to-https",
+                            "CachePolicyId",
+                            "4135ea2d-6df8-44a3-9df3-4b5a84be39ad")),
+                    "CacheBehaviors",
+                    List.of(
+                        Match.objectLike(
+                            Map.of(
+                                "PathPattern",
+                                "*.js",
+                                "CachePolicyId",
+                                "658327ea-f89d-4fab-a63d-7e88639e58f6")),
+                        Match.objectLike(
+                            Map.of(
+                                "PathPattern",
+                                "*.css",
+                                "CachePolicyId",
+                                "658327ea-f89d-4fab-a63d-7e88639e58f6")))))));
+    SynthesizedStack.TEMPLATE.hasResourceProperties(
+        "AWS::S3::BucketPolicy",
+        Map.of(
+            "Bucket",
+            Map.of("Ref", "WebClientBucket"),
+            "PolicyDocument",
+            Match.objectLike(
+                Map.of(
+                    "Statement",
+                    Match.arrayWith(
+                        List.of(
+                            Match.objectLike(
+                                Map.of(
+                                    "Effect",
+                                    "Allow",
+                                    "Principal",
+                                    Map.of("Service", "cloudfront.amazonaws.com"),
+                                    "Action",
+                                    "s3:GetObject",
+                                    "Condition",
+                                    Map.of(
+                                        "StringEquals",
+                                        Map.of("AWS:SourceArn", Match.anyValue()))))))))));
+    for (String output :
+        List.of(
+            "WebClientUrl", "WebClientBucketName", "WebClientDistributionId", "WebClientConfig")) {
+      SynthesizedStack.TEMPLATE.hasOutput(output, Map.of("Condition", "HostsWebClient"));
+    }
   }
 
   @Test

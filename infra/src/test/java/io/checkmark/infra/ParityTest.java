@@ -97,7 +97,9 @@ class ParityTest {
       assertThat(side.parameters()).containsKeys("MaxMediaBytes", "MediaUploadsPerAccountPerHour");
       assertThat(side.outputs()).containsKey("MediaBucketName");
       assertThat(side.bucketByVariable()).containsExactly(Map.entry("MEDIA_BUCKET", "MediaBucket"));
-      assertThat(side.buckets()).containsOnlyKeys("MediaBucket", "MediaBucketPolicy");
+      assertThat(side.buckets())
+          .containsOnlyKeys(
+              "MediaBucket", "MediaBucketPolicy", "WebClientBucket", "WebClientBucketPolicy");
       assertThat(side.buckets().get("MediaBucket"))
           .contains(
               "RestrictPublicBuckets=true",
@@ -107,6 +109,62 @@ class ParityTest {
               "AllowedMethods=[PUT]");
       assertThat(side.buckets().get("MediaBucketPolicy"))
           .contains("Effect=Deny", "aws:SecureTransport=false", "${MediaBucket.Arn}/*");
+      assertThat(side.parameters())
+          .containsEntry("WebClient", "{AllowedValues=[true, false], Default=false, Type=String}")
+          .containsKey("WebClientPriceClass");
+      assertThat(side.conditions())
+          .containsEntry("HostsWebClient", "{Fn::Equals=[${WebClient}, true]}");
+      assertThat(side.buckets().get("WebClientBucket"))
+          .startsWith("{Condition=HostsWebClient, ")
+          .contains(
+              "RestrictPublicBuckets=true",
+              "ObjectOwnership=BucketOwnerEnforced",
+              "SSEAlgorithm=AES256")
+          .doesNotContain("CorsConfiguration");
+      assertThat(side.buckets().get("WebClientBucketPolicy"))
+          .startsWith("{Condition=HostsWebClient, ")
+          .contains(
+              "Action=s3:GetObject",
+              "Principal={Service=cloudfront.amazonaws.com}",
+              "{StringEquals={AWS:SourceArn=arn:${AWS::Partition}:cloudfront::${AWS::AccountId}"
+                  + ":distribution/${WebClientDistribution}}}",
+              "aws:SecureTransport=false");
+      assertThat(side.cloudFront())
+          .containsOnlyKeys(
+              "WebClientDistribution",
+              "WebClientOriginAccessControl",
+              "WebClientResponseHeadersPolicy")
+          .allSatisfy(
+              (id, resource) -> assertThat(resource).startsWith("{Condition=HostsWebClient, "));
+      assertThat(side.cloudFront().get("WebClientOriginAccessControl"))
+          .contains(
+              "OriginAccessControlOriginType=s3",
+              "SigningBehavior=always",
+              "SigningProtocol=sigv4");
+      assertThat(side.cloudFront().get("WebClientDistribution"))
+          .contains(
+              "DefaultRootObject=index.html",
+              "HttpVersion=http2and3",
+              "PriceClass=${WebClientPriceClass}",
+              "OriginAccessControlId=${WebClientOriginAccessControl.Id}",
+              "ViewerProtocolPolicy=redirect-to-https",
+              "PathPattern=*.js",
+              "ResponseHeadersPolicyId=${WebClientResponseHeadersPolicy}");
+      assertThat(side.cloudFront().get("WebClientResponseHeadersPolicy"))
+          .contains("connect-src 'self' wss://${WebSocketApi}.", "https://${MediaBucket}.s3.");
+      assertThat(side.outputs())
+          .containsEntry(
+              "WebClientConfig",
+              "{Condition=HostsWebClient, Value={\"webSocketUrl\":\"wss://${WebSocketApi}"
+                  + ".execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}\"}}")
+          .containsEntry(
+              "WebClientUrl",
+              "{Condition=HostsWebClient, Value=https://${WebClientDistribution.DomainName}/}")
+          .containsEntry(
+              "WebClientBucketName", "{Condition=HostsWebClient, Value=${WebClientBucket}}")
+          .containsEntry(
+              "WebClientDistributionId",
+              "{Condition=HostsWebClient, Value=${WebClientDistribution}}");
       assertThat(side.grantsByHandler())
           .allSatisfy(
               (handler, grants) ->
@@ -507,7 +565,37 @@ class ParityTest {
             "rollback alarm on one side only",
             "        - !Ref FunctionThrottlesAlarm3\n",
             "",
-            "rollback alarms per handler"));
+            "rollback alarms per handler"),
+        Arguments.of(
+            "web client bucket's condition on one side only",
+            "  WebClientBucket:\n    Type: AWS::S3::Bucket\n    Condition: HostsWebClient\n",
+            "  WebClientBucket:\n    Type: AWS::S3::Bucket\n",
+            "buckets and bucket policies"),
+        Arguments.of(
+            "reader of the web client's bucket on one side only",
+            "              Service: cloudfront.amazonaws.com\n",
+            "              Service: s3.amazonaws.com\n",
+            "buckets and bucket policies"),
+        Arguments.of(
+            "origin access control's signing on one side only",
+            "SigningBehavior: always",
+            "SigningBehavior: no-override",
+            "CloudFront resources"),
+        Arguments.of(
+            "distribution's cache policy on one side only",
+            "CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+            "CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6",
+            "CloudFront resources"),
+        Arguments.of(
+            "Content-Security-Policy on one side only",
+            "frame-ancestors 'none'",
+            "frame-ancestors 'self'",
+            "CloudFront resources"),
+        Arguments.of(
+            "web client output's condition on one side only",
+            "  WebClientConfig:\n    Condition: HostsWebClient\n",
+            "  WebClientConfig:\n",
+            "outputs"));
   }
 
   @ParameterizedTest(name = "{0} is caught")
@@ -541,6 +629,35 @@ class ParityTest {
   void bucketPolicyMissingFromTheCdkSideIsCaught() throws IOException {
     Map<String, Object> cdk = copy(SynthesizedStack.json());
     assertThat(resources(cdk).remove("MediaBucketPolicy")).isNotNull();
+
+    assertThat(StackShape.of(SAM).differencesFrom(cdk(cdk)))
+        .anyMatch(difference -> difference.startsWith("buckets and bucket policies"));
+  }
+
+  @Test
+  void originAccessControlMissingFromTheCdkSideIsCaught() throws IOException {
+    Map<String, Object> cdk = copy(SynthesizedStack.json());
+    assertThat(resources(cdk).remove("WebClientOriginAccessControl")).isNotNull();
+
+    assertThat(StackShape.of(SAM).differencesFrom(cdk(cdk)))
+        .anyMatch(difference -> difference.startsWith("CloudFront resources"));
+  }
+
+  @Test
+  void distributionConditionMissingFromTheCdkSidesBucketPolicyIsCaught() throws IOException {
+    Map<String, Object> cdk = copy(SynthesizedStack.json());
+    List<?> statements =
+        (List<?>)
+            ((Map<?, ?>)
+                    properties(resources(cdk).get("WebClientBucketPolicy")).get("PolicyDocument"))
+                .get("Statement");
+    Map<?, ?> readByTheDistribution =
+        statements.stream()
+            .map(statement -> (Map<?, ?>) statement)
+            .filter(statement -> "ReadByTheDistribution".equals(statement.get("Sid")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(readByTheDistribution.remove("Condition")).isNotNull();
 
     assertThat(StackShape.of(SAM).differencesFrom(cdk(cdk)))
         .anyMatch(difference -> difference.startsWith("buckets and bucket policies"));

@@ -19,14 +19,15 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
  * and from CDK's synthesized one: the parameters (all but their descriptions), conditions and
  * outputs, the route selection, each route's handler and route response, the routes the API's
  * deployment waits for, each table (found through the environment variable that names it) with its
- * keys and their types, indexes, stream and TTL, each bucket and bucket policy with all their
- * properties, the environment variables of each handler's function and their values, the IAM
- * actions it is granted and the resources of each (an action granted only under a condition is
- * named with it, a resource that is there only under a condition is written with it), the timeout
- * of each handler's function, the retention of each handler's log group, each alarm (by logical id)
- * with the metrics it watches (a function's by its handler), its statistic, threshold and periods,
- * the alarms that roll back each handler's canary deploys, and the streams that run functions, with
- * every setting of their event source mappings (filter patterns compared as JSON, not as text).
+ * keys and their types, indexes, stream and TTL, each bucket and bucket policy and each CloudFront
+ * resource (the hosted web client's) with all their properties and conditions, the environment
+ * variables of each handler's function and their values, the IAM actions it is granted and the
+ * resources of each (an action granted only under a condition is named with it, a resource that is
+ * there only under a condition is written with it), the timeout of each handler's function, the
+ * retention of each handler's log group, each alarm (by logical id) with the metrics it watches (a
+ * function's by its handler), its statistic, threshold and periods, the alarms that roll back each
+ * handler's canary deploys, and the streams that run functions, with every setting of their event
+ * source mappings (filter patterns compared as JSON, not as text).
  *
  * <p>Where intrinsic functions are compared, {@code Ref}, {@code Fn::GetAtt}, {@code Fn::Sub} and
  * {@code Fn::Join} are written as the {@code Fn::Sub} text they amount to, so that CDK's joins of
@@ -43,6 +44,7 @@ record StackShape(
     Map<String, String> tableByVariable,
     Map<String, String> bucketByVariable,
     Map<String, String> buckets,
+    Map<String, String> cloudFront,
     Map<String, Map<String, String>> variablesByHandler,
     Map<String, Set<String>> actionsByHandler,
     Map<String, Set<String>> grantsByHandler,
@@ -61,9 +63,11 @@ record StackShape(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Resource types compared property by property. */
+  /** Resource types compared property by property, besides every CloudFront one. */
   private static final Set<String> COMPARED_WHOLE =
       Set.of("AWS::S3::Bucket", "AWS::S3::BucketPolicy");
+
+  private static final String CLOUDFRONT_TYPES = "AWS::CloudFront::";
 
   static StackShape of(Path template) {
     SamTemplate stack = SamTemplate.load(template, Map.of(), "us-east-1", "Checkmark");
@@ -105,13 +109,14 @@ record StackShape(
                 .get("Variables"));
     Map<String, String> bucketByVariable = new TreeMap<>();
     Map<String, String> buckets = new TreeMap<>();
+    Map<String, String> cloudFront = new TreeMap<>();
     resources.forEach(
         (id, resource) -> {
           String type = String.valueOf(resource.get("Type"));
-          if (COMPARED_WHOLE.contains(type)) {
+          if (COMPARED_WHOLE.contains(type) || type.startsWith(CLOUDFRONT_TYPES)) {
             Map<String, Object> whole = new TreeMap<>(resource);
             whole.remove("Metadata");
-            buckets.put(id, render(whole));
+            (type.startsWith(CLOUDFRONT_TYPES) ? cloudFront : buckets).put(id, render(whole));
           } else if (type.equals("AWS::Serverless::Function")
               || type.equals("AWS::Lambda::Function")) {
             Map<String, Object> variables = new TreeMap<>();
@@ -281,6 +286,7 @@ record StackShape(
         tableByVariable,
         bucketByVariable,
         buckets,
+        cloudFront,
         variablesByHandler,
         actionsByHandler,
         grantsByHandler,
@@ -304,6 +310,7 @@ record StackShape(
     compare("tables", tableByVariable, other.tableByVariable, differences);
     compare("buckets", bucketByVariable, other.bucketByVariable, differences);
     compare("buckets and bucket policies", buckets, other.buckets, differences);
+    compare("CloudFront resources", cloudFront, other.cloudFront, differences);
     compare(
         "environment variables per handler",
         variablesByHandler,

@@ -724,31 +724,36 @@ class LeastPrivilegeTest {
   /**
    * No function may list the media bucket (so S3 answers a missing key with 403) or touch anything
    * but media objects; only the upload function may put one, only send and download may read one.
+   * Hosting the web client changes none of that: its bucket is CloudFront's alone.
    */
   @Test
   void onlyTheMediaFunctionsReachTheMediaBucketAndNoneMayListIt() {
-    SamTemplate template =
-        SamTemplate.load(TEMPLATE, TEMPLATE_PARAMETERS, "us-east-1", "checkmark-local");
-    Map<String, Set<String>> s3Actions = new TreeMap<>();
-    for (String function : template.functions().keySet()) {
-      for (Map<String, Object> statement : template.policyStatements(function)) {
-        List<String> actions = values(statement.get("Action"));
-        if (actions.stream().noneMatch(action -> action.startsWith("s3:"))) {
-          continue;
+    for (String webClient : List.of("false", "true")) {
+      Map<String, String> parameters = new TreeMap<>(TEMPLATE_PARAMETERS);
+      parameters.put("WebClient", webClient);
+      SamTemplate template = SamTemplate.load(TEMPLATE, parameters, "us-east-1", "checkmark-local");
+      Map<String, Set<String>> s3Actions = new TreeMap<>();
+      for (String function : template.functions().keySet()) {
+        for (Map<String, Object> statement : template.policyStatements(function)) {
+          List<String> actions = values(statement.get("Action"));
+          if (actions.stream().noneMatch(action -> action.startsWith("s3:"))) {
+            continue;
+          }
+          assertThat(statement.get("Effect")).isEqualTo("Allow");
+          assertThat(values(statement.get("Resource")))
+              .as(function + "'s S3 resources with WebClient=" + webClient)
+              .allMatch(resource -> resource.endsWith(":s3:::checkmark-local-mediabucket/media/*"));
+          s3Actions.computeIfAbsent(function, f -> new TreeSet<>()).addAll(actions);
         }
-        assertThat(statement.get("Effect")).isEqualTo("Allow");
-        assertThat(values(statement.get("Resource")))
-            .as(function + "'s S3 resources")
-            .allMatch(resource -> resource.endsWith(":s3:::checkmark-local-mediabucket/media/*"));
-        s3Actions.computeIfAbsent(function, f -> new TreeSet<>()).addAll(actions);
       }
+      assertThat(s3Actions)
+          .as("S3 actions with WebClient=" + webClient)
+          .isEqualTo(
+              Map.of(
+                  "RequestUploadFunction", Set.of("s3:PutObject"),
+                  "SendFunction", Set.of("s3:GetObject"),
+                  "RequestDownloadFunction", Set.of("s3:GetObject")));
     }
-    assertThat(s3Actions)
-        .isEqualTo(
-            Map.of(
-                "RequestUploadFunction", Set.of("s3:PutObject"),
-                "SendFunction", Set.of("s3:GetObject"),
-                "RequestDownloadFunction", Set.of("s3:GetObject")));
   }
 
   /**

@@ -21,8 +21,9 @@ import software.amazon.event.ruler.RuleCompiler;
 /**
  * The stack described by {@code template.yaml}: its WebSocket routes with the functions behind
  * them, each function's handler and environment, and its DynamoDB tables, with every intrinsic
- * function resolved against local values. The local stack and the tests read the stack only through
- * this class, so a route or table added to the template needs no code change.
+ * function resolved against local values. A resource whose {@code Condition} is false with the
+ * given parameters is not part of the stack. The local stack and the tests read the stack only
+ * through this class, so a route or table added to the template needs no code change.
  */
 public final class SamTemplate {
 
@@ -34,7 +35,13 @@ public final class SamTemplate {
       new ObjectMapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Map<String, Object> document;
+
+  /** Every resource the template declares: what {@code Ref} and {@code Fn::GetAtt} resolve. */
+  private final Map<String, Map<String, Object>> declaredResources;
+
+  /** The resources the stack has with these parameters: those whose {@code Condition} holds. */
   private final Map<String, Map<String, Object>> resources;
+
   private final Intrinsics intrinsics;
   private final String region;
   private final String stackName;
@@ -46,7 +53,7 @@ public final class SamTemplate {
       String region,
       String stackName) {
     this.document = document;
-    this.resources = resourcesOf(document);
+    this.declaredResources = resourcesOf(document);
     this.region = region;
     this.stackName = stackName;
     Map<String, Object> values = new LinkedHashMap<>();
@@ -70,6 +77,7 @@ public final class SamTemplate {
     parameterOverrides.forEach(values::putIfAbsent);
     this.intrinsics =
         new Intrinsics(values, section("Conditions"), this::physicalId, this::attribute);
+    this.resources = created();
     // Read now, so that a stream the stack could not run (a bad filter pattern) fails the load.
     this.streamSources = List.copyOf(readStreamSources());
   }
@@ -215,7 +223,7 @@ public final class SamTemplate {
   /** The function a {@code Ref} names, directly or through one of its aliases. */
   private String functionBehind(Object reference) {
     Object id = mapOrEmpty(reference).getOrDefault("Ref", reference);
-    Map<String, Object> resource = mapOrEmpty(resources.get(String.valueOf(id)));
+    Map<String, Object> resource = mapOrEmpty(declaredResources.get(String.valueOf(id)));
     if ("AWS::Lambda::Alias".equals(resource.get("Type"))) {
       return functionBehind(properties(resource).get("FunctionName"));
     }
@@ -296,7 +304,7 @@ public final class SamTemplate {
   @SuppressWarnings("unchecked")
   public List<Map<String, Object>> policyStatements(String functionLogicalId) {
     List<Map<String, Object>> statements = new ArrayList<>();
-    Object policies = properties(resources.get(functionLogicalId)).get("Policies");
+    Object policies = properties(declaredResources.get(functionLogicalId)).get("Policies");
     if (policies instanceof List<?> list) {
       for (Object policy : list) {
         Object resolved = intrinsics.resolve(mapOrEmpty(policy).get("Statement"));
@@ -375,7 +383,7 @@ public final class SamTemplate {
 
   private String functionOfIntegration(String integrationId) {
     Map<String, Object> integration =
-        Optional.ofNullable(resources.get(integrationId))
+        Optional.ofNullable(declaredResources.get(integrationId))
             .filter(resource -> "AWS::ApiGatewayV2::Integration".equals(resource.get("Type")))
             .orElseThrow(
                 () ->
@@ -414,7 +422,7 @@ public final class SamTemplate {
     if (dot > 0) {
       return attribute(logicalId.substring(0, dot), logicalId.substring(dot + 1));
     }
-    Map<String, Object> resource = resources.get(logicalId);
+    Map<String, Object> resource = declaredResources.get(logicalId);
     if (resource == null) {
       throw new TemplateException(
           "Ref to " + logicalId + ", which is neither a parameter nor a resource");
@@ -458,7 +466,7 @@ public final class SamTemplate {
   }
 
   private String attribute(String logicalId, String attribute) {
-    Map<String, Object> resource = resources.get(logicalId);
+    Map<String, Object> resource = declaredResources.get(logicalId);
     if (resource == null) {
       throw new TemplateException("GetAtt on " + logicalId + ", which is not a resource");
     }
@@ -512,6 +520,22 @@ public final class SamTemplate {
       throw new TemplateException("a function without AutoPublishAlias has no .Alias to refer to");
     }
     return intrinsics.resolveString(alias);
+  }
+
+  /**
+   * The declared resources CloudFormation creates with these parameters: those without a {@code
+   * Condition} and those whose condition holds (a bucket for a feature that is off is no bucket).
+   */
+  private Map<String, Map<String, Object>> created() {
+    Map<String, Map<String, Object>> created = new LinkedHashMap<>();
+    declaredResources.forEach(
+        (id, resource) -> {
+          Object condition = resource.get("Condition");
+          if (condition == null || intrinsics.condition(String.valueOf(condition))) {
+            created.put(id, resource);
+          }
+        });
+    return Collections.unmodifiableMap(created);
   }
 
   private Map<String, Map<String, Object>> resourcesOfType(String type) {

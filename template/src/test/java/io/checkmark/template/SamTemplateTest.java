@@ -186,6 +186,39 @@ class SamTemplateTest {
   }
 
   @Test
+  void aResourceWhoseConditionIsFalseIsNotPartOfTheStack() {
+    SamTemplate withoutSite = SamTemplate.load(fixture(), Map.of(), "us-east-1", "s");
+    SamTemplate withSite = SamTemplate.load(fixture(), Map.of("Site", "true"), "us-east-1", "s");
+
+    assertThat(withoutSite.buckets())
+        .extracting(SamTemplate.Bucket::logicalId)
+        .containsExactly("FilesBucket");
+    assertThat(withSite.buckets())
+        .extracting(SamTemplate.Bucket::logicalId)
+        .containsExactly("FilesBucket", "SiteBucket");
+    assertThat(withSite.buckets().get(0).corsRules())
+        .singleElement()
+        .satisfies(rule -> assertThat(rule.allowedMethods()).containsExactly("GET"));
+  }
+
+  @Test
+  void projectTemplateHasTheWebClientsBucketOnlyWhenTheWebClientIsHosted() {
+    SamTemplate byDefault = SamTemplate.load(PROJECT_TEMPLATE);
+    SamTemplate hosted =
+        SamTemplate.load(PROJECT_TEMPLATE, Map.of("WebClient", "true"), "us-east-1", "local");
+
+    assertThat(byDefault.buckets())
+        .extracting(SamTemplate.Bucket::logicalId)
+        .containsExactly("MediaBucket");
+    assertThat(hosted.buckets())
+        .extracting(SamTemplate.Bucket::logicalId)
+        .containsExactly("MediaBucket", "WebClientBucket");
+    assertThat(hosted.buckets().get(1).corsRules()).as("same-origin: it needs none").isEmpty();
+    assertThat(hosted.functions().keySet()).isEqualTo(byDefault.functions().keySet());
+    assertThat(hosted.tables()).hasSameSizeAs(byDefault.tables());
+  }
+
+  @Test
   void tableDefinitionBecomesACreateTableRequestWithIndexes() {
     TableDefinition table = SamTemplate.load(fixture(), Map.of(), "us-east-1", "s").tables().get(0);
 
