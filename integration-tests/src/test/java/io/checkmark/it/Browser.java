@@ -46,7 +46,9 @@ final class Browser implements AutoCloseable {
   static final Dimension PHONE = new Dimension(390, 844);
   private static final int MIN_WINDOW_WIDTH = 500;
 
-  /** Selenium warns at every start that it has no DevTools bindings for this Chromium: none used. */
+  /**
+   * Selenium warns at every start that it has no DevTools bindings for this Chromium: none used.
+   */
   private static final java.util.logging.Logger CDP_VERSION_WARNINGS =
       java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
@@ -58,8 +60,8 @@ final class Browser implements AutoCloseable {
    * What the test reads back from the page, recorded by a MutationObserver the browser adds to
    * every document before the page's own script runs: every hook that ever appeared (a progress bar
    * shown for a moment included), each value {@code connection-status} took, each outgoing
-   * message's statuses in order (by its text), and when the chat list first became usable. It
-   * only reads the DOM; the app exposes nothing for tests.
+   * message's statuses in order (by its text), and when the chat list first became usable. It only
+   * reads the DOM; the app exposes nothing for tests.
    */
   private static final String RECORDER =
       """
@@ -143,11 +145,16 @@ final class Browser implements AutoCloseable {
           Map.of(
               "deviceMetrics",
               Map.of(
-                  "width", size.getWidth(),
-                  "height", size.getHeight(),
-                  "pixelRatio", 1.0,
-                  "touch", true,
-                  "mobile", true)));
+                  "width",
+                  size.getWidth(),
+                  "height",
+                  size.getHeight(),
+                  "pixelRatio",
+                  1.0,
+                  "touch",
+                  true,
+                  "mobile",
+                  true)));
     }
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
@@ -248,17 +255,25 @@ final class Browser implements AutoCloseable {
   }
 
   void click(String id) {
-    await("click " + id).atMost(WAIT).ignoreExceptions().until(() -> {
-      driver.findElement(testId(id)).click();
-      return true;
-    });
+    await("click " + id)
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(
+            () -> {
+              driver.findElement(testId(id)).click();
+              return true;
+            });
   }
 
   void type(String id, CharSequence... keys) {
-    await("type into " + id).atMost(WAIT).ignoreExceptions().until(() -> {
-      driver.findElement(testId(id)).sendKeys(keys);
-      return true;
-    });
+    await("type into " + id)
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(
+            () -> {
+              driver.findElement(testId(id)).sendKeys(keys);
+              return true;
+            });
   }
 
   /** The connection's state as {@code connection-status} shows it, or null. */
@@ -290,13 +305,17 @@ final class Browser implements AutoCloseable {
   }
 
   void openChat(String peer) {
-    await("open the chat with " + peer).atMost(WAIT).ignoreExceptions().until(() -> {
-      driver
-          .findElement(
-              By.cssSelector("[data-testid=\"chat-item\"][data-peer=\"" + peer + "\"]"))
-          .click();
-      return peer.equals(attribute("conversation", "data-peer"));
-    });
+    await("open the chat with " + peer)
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(
+            () -> {
+              driver
+                  .findElement(
+                      By.cssSelector("[data-testid=\"chat-item\"][data-peer=\"" + peer + "\"]"))
+                  .click();
+              return peer.equals(attribute("conversation", "data-peer"));
+            });
   }
 
   /** Opens a conversation the way a user starts a new one: its phone, then the button. */

@@ -151,16 +151,15 @@ class WebClientBrowserTest {
         .containsEntry("read", "false");
     String messageId = alicesBrowser.message("Lunch at noon?").get("id");
 
-    Browser bobAgain = bobsBrowser;
-    bobAgain.get(page);
+    bobsBrowser.get(page);
     await("Bob's page, opened again, lists Alice's chat with one unread")
         .atMost(WAIT)
         .until(
             () ->
-                bobAgain.chatListReady()
-                    && bobAgain.chatItem(alice) != null
-                    && "1".equals(bobAgain.chatItem(alice).get("unread")));
-    assertThat(bobAgain.chatItem(alice)).containsEntry("last", "Lunch at noon?");
+                bobsBrowser.chatListReady()
+                    && bobsBrowser.chatItem(alice) != null
+                    && "1".equals(bobsBrowser.chatItem(alice).get("unread")));
+    assertThat(bobsBrowser.chatItem(alice)).containsEntry("last", "Lunch at noon?");
     await("delivered once Bob's browser stored it")
         .atMost(WAIT)
         .until(() -> "delivered".equals(alicesBrowser.statusOf("Lunch at noon?")));
@@ -169,12 +168,12 @@ class WebClientBrowserTest {
         .containsEntry("read", "false")
         .containsEntry("id", messageId);
 
-    bobAgain.openChat(alice);
+    bobsBrowser.openChat(alice);
     await("Bob sees the message")
         .atMost(WAIT)
-        .until(() -> bobAgain.message("Lunch at noon?") != null);
-    assertThat(bobAgain.message("Lunch at noon?")).containsEntry("direction", "in");
-    assertThat(bobAgain.js("return document.visibilityState")).isEqualTo("visible");
+        .until(() -> bobsBrowser.message("Lunch at noon?") != null);
+    assertThat(bobsBrowser.message("Lunch at noon?")).containsEntry("direction", "in");
+    assertThat(bobsBrowser.js("return document.visibilityState")).isEqualTo("visible");
     await("read once shown in Bob's visible tab")
         .atMost(WAIT)
         .until(() -> "read".equals(alicesBrowser.statusOf("Lunch at noon?")));
@@ -192,7 +191,7 @@ class WebClientBrowserTest {
     // (the server reuses a phone's connections for typing for 10 s: a page that has just connected
     // may miss typing for that long).
     assertThat(alicesBrowser.visible("typing-indicator")).isFalse();
-    bobAgain.type("composer-input", "Yes! See you there");
+    bobsBrowser.type("composer-input", "Yes! See you there");
     await("Alice sees Bob typing")
         .atMost(WAIT)
         .until(() -> alicesBrowser.visible("typing-indicator"));
@@ -200,14 +199,14 @@ class WebClientBrowserTest {
     await("and then not, once he paused")
         .atMost(Duration.ofSeconds(20))
         .until(() -> !alicesBrowser.visible("typing-indicator"));
-    bobAgain.click("composer-send");
+    bobsBrowser.click("composer-send");
     await("Alice gets Bob's answer")
         .atMost(WAIT)
         .until(() -> alicesBrowser.message("Yes! See you there") != null);
     assertThat(alicesBrowser.message("Yes! See you there")).containsEntry("direction", "in");
     await("read at once: Alice has the chat open")
         .atMost(WAIT)
-        .until(() -> "read".equals(bobAgain.statusOf("Yes! See you there")));
+        .until(() -> "read".equals(bobsBrowser.statusOf("Yes! See you there")));
 
     alicesBrowser.type("composer-input", "Perfect, see you!", Keys.ENTER);
     await("read at once: Bob has the chat open")
@@ -230,8 +229,7 @@ class WebClientBrowserTest {
     }
     assertThat(finish(register)).contains("Registered " + phone);
     Devices.Inbox friendsInbox = new Devices.Inbox();
-    CheckmarkClient friendsPhone =
-        connected(friend, Devices.register(stack, friend), friendsInbox);
+    CheckmarkClient friendsPhone = connected(friend, Devices.register(stack, friend), friendsInbox);
 
     assertThat(browser.viewport()).isEqualTo(Browser.PHONE);
     browser.click("link-start");
@@ -276,7 +274,6 @@ class WebClientBrowserTest {
         .atMost(WAIT)
         .until(() -> browser.message("Sent from the primary") != null);
     assertThat(browser.message("Sent from the primary")).containsEntry("direction", "out");
-
   }
 
   @Test
@@ -345,8 +342,7 @@ class WebClientBrowserTest {
     String phone = Phones.next();
     String friend = Phones.next();
     Devices.Inbox friendsInbox = new Devices.Inbox();
-    CheckmarkClient friendsPhone =
-        connected(friend, Devices.register(stack, friend), friendsInbox);
+    CheckmarkClient friendsPhone = connected(friend, Devices.register(stack, friend), friendsInbox);
     Browser browser = registered(Browser.DESKTOP, phone).get(0);
     browser.startChat(friend);
     String connectionId = onlyBrowserConnection();
@@ -386,8 +382,9 @@ class WebClientBrowserTest {
         .until(() -> Set.of("delivered", "read").contains(browser.statusOf("Typed while offline")));
     assertThat(browser.message("Typed while offline")).containsEntry("count", "1");
     assertThat(String.join(" ", browser.connectionStates()))
-        .as("connection-status over time: connected, lost (offline between attempts), connecting,"
-            + " connected")
+        .as(
+            "connection-status over time: connected, lost (offline between attempts), connecting,"
+                + " connected")
         .matches(".*connected (offline )?connecting( \\w+)* connected");
   }
 
@@ -597,7 +594,8 @@ class WebClientBrowserTest {
 
   private static String decodeQr(byte[] png) throws Exception {
     BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-    int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    int[] pixels =
+        image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     LuminanceSource source = new RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels);
     return new QRCodeReader()
         .decode(
