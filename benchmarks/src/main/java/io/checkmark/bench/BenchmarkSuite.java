@@ -184,7 +184,7 @@ public final class BenchmarkSuite {
     Options options;
     try {
       commandLine.parseArgs(args);
-      if (commandLine.printHelpIfRequested(commandLine.getParseResult())) {
+      if (CommandLine.printHelpIfRequested(commandLine.getParseResult())) {
         return;
       }
       options = optionsOf(commandLine, commandLine.getCommand());

@@ -420,11 +420,13 @@ public final class CheckmarkClient implements AutoCloseable {
 
   /** Every send not yet answered, written on a connection that has just logged in. */
   private void writeUnanswered(Session on) {
-    List<PendingSend> unanswered;
+    unansweredSends().forEach(pending -> writeSend(on, pending));
+  }
+
+  private List<PendingSend> unansweredSends() {
     synchronized (sends) {
-      unanswered = new ArrayList<>(sends.values());
+      return new ArrayList<>(sends.values());
     }
-    unanswered.forEach(pending -> writeSend(on, pending));
   }
 
   /**
@@ -440,11 +442,7 @@ public final class CheckmarkClient implements AutoCloseable {
     if (sync != null) {
       sync.completeExceptionally(new IllegalStateException("the sync's answer was lost"));
     }
-    List<PendingSend> unanswered;
-    synchronized (sends) {
-      unanswered = new ArrayList<>(sends.values());
-    }
-    for (PendingSend pending : unanswered) {
+    for (PendingSend pending : unansweredSends()) {
       int write = pending.writes();
       afterDelay(() -> resendIfUnanswered(on, pending, write), FIRST_RETRY_AFTER_INTERNAL);
     }

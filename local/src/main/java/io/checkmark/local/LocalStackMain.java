@@ -119,7 +119,7 @@ public final class LocalStackMain {
     LocalStackOptions options;
     try {
       commandLine.parseArgs(args);
-      if (commandLine.printHelpIfRequested(commandLine.getParseResult())) {
+      if (CommandLine.printHelpIfRequested(commandLine.getParseResult())) {
         return;
       }
       options = optionsOf(commandLine.getCommand(), System.getenv(), commandLine);
