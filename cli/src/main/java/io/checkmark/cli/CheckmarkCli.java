@@ -148,8 +148,16 @@ public final class CheckmarkCli {
   }
 
   static int run(InputStream in, PrintStream out, String... args) {
+    return commandLine(in, out).execute(args);
+  }
+
+  static CommandLine commandLine(InputStream in, PrintStream out) {
     java.io.PrintWriter screen = new java.io.PrintWriter(out, true);
     return new CommandLine(new CheckmarkCli(in, out))
+        // Group ids, link codes and media ids are URL-safe base64: one in 64 starts with '-'. Such
+        // an argument is what it was typed as, not an unknown option or a cluster like -h + "x3".
+        .setUnmatchedOptionsArePositionalParams(true)
+        .setPosixClusteredShortOptionsAllowed(false)
         .setOut(screen)
         .setErr(screen)
         // One line and what to do next, not the whole usage.
@@ -168,8 +176,7 @@ public final class CheckmarkCli {
                               + command.getCommandName())
                       + ")");
               return 2;
-            })
-        .execute(args);
+            });
   }
 
   PrintStream out() {
@@ -306,7 +313,6 @@ public final class CheckmarkCli {
 
   @Command(
       name = "chat",
-      mixinStandardHelpOptions = true,
       description =
           "Chat with one phone number, or in a group (--group): lines you type are sent; messages"
               + " to you are shown, with who is typing and, one to one, whether the other is online"
@@ -317,6 +323,7 @@ public final class CheckmarkCli {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin AsPhone as;
+    @CommandLine.Mixin CheckmarkCli.LongHelpOption help;
 
     @Parameters(
         index = "0",
@@ -853,7 +860,6 @@ public final class CheckmarkCli {
 
   @Command(
       name = "approve",
-      mixinStandardHelpOptions = true,
       description =
           "On the primary device: approve the code that `checkmark link` shows on the new device.")
   static final class Approve implements Callable<Integer> {
@@ -861,6 +867,7 @@ public final class CheckmarkCli {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin AsPhone as;
+    @CommandLine.Mixin CheckmarkCli.LongHelpOption help;
 
     @Parameters(index = "0", paramLabel = "CODE", description = "The code the new device shows")
     String code;
@@ -938,6 +945,15 @@ public final class CheckmarkCli {
   }
 
   /** The {@code --as PHONE} option of the commands that act as a registered number. */
+  /**
+   * --help without -h, for commands that take group ids, link codes or free text: picocli reads any
+   * argument starting with "-h" as the -h option, and one id in 4,096 does.
+   */
+  static final class LongHelpOption {
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
+    boolean asked;
+  }
+
   static final class AsPhone {
     @Option(
         names = "--as",

@@ -56,7 +56,6 @@ final class GroupCommands {
 
   @Command(
       name = "create",
-      mixinStandardHelpOptions = true,
       description =
           "Create a group of you and the given registered numbers; you are its admin. Prints its"
               + " GROUP_ID, which the other group commands take.")
@@ -64,6 +63,7 @@ final class GroupCommands {
     @CommandLine.ParentCommand GroupCommands group;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin CheckmarkCli.AsPhone as;
+    @CommandLine.Mixin CheckmarkCli.LongHelpOption help;
 
     @Parameters(
         index = "0",
@@ -89,14 +89,12 @@ final class GroupCommands {
     }
   }
 
-  @Command(
-      name = "add",
-      mixinStandardHelpOptions = true,
-      description = "Add registered numbers to a group (admins only).")
+  @Command(name = "add", description = "Add registered numbers to a group (admins only).")
   static final class Add implements Callable<Integer> {
     @CommandLine.ParentCommand GroupCommands group;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin CheckmarkCli.AsPhone as;
+    @CommandLine.Mixin CheckmarkCli.LongHelpOption help;
 
     @Parameters(index = "0", paramLabel = "GROUP_ID", description = "The group")
     String groupId;
@@ -112,12 +110,12 @@ final class GroupCommands {
 
   @Command(
       name = "remove",
-      mixinStandardHelpOptions = true,
       description = "Remove members from a group (admins only); they are told.")
   static final class Remove implements Callable<Integer> {
     @CommandLine.ParentCommand GroupCommands group;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin CheckmarkCli.AsPhone as;
+    @CommandLine.Mixin CheckmarkCli.LongHelpOption help;
 
     @Parameters(index = "0", paramLabel = "GROUP_ID", description = "The group")
     String groupId;
@@ -131,11 +129,12 @@ final class GroupCommands {
     }
   }
 
-  @Command(name = "leave", mixinStandardHelpOptions = true, description = "Leave a group.")
+  @Command(name = "leave", description = "Leave a group.")
   static final class Leave implements Callable<Integer> {
     @CommandLine.ParentCommand GroupCommands group;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin CheckmarkCli.AsPhone as;
+    @CommandLine.Mixin CheckmarkCli.LongHelpOption help;
 
     @Parameters(index = "0", paramLabel = "GROUP_ID", description = "The group")
     String groupId;
@@ -150,14 +149,12 @@ final class GroupCommands {
     }
   }
 
-  @Command(
-      name = "show",
-      mixinStandardHelpOptions = true,
-      description = "Show a group's name, members and admins (members only).")
+  @Command(name = "show", description = "Show a group's name, members and admins (members only).")
   static final class Show implements Callable<Integer> {
     @CommandLine.ParentCommand GroupCommands group;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin CheckmarkCli.AsPhone as;
+    @CommandLine.Mixin CheckmarkCli.LongHelpOption help;
 
     @Parameters(index = "0", paramLabel = "GROUP_ID", description = "The group")
     String groupId;
@@ -177,7 +174,6 @@ final class GroupCommands {
 
   @Command(
       name = "send",
-      mixinStandardHelpOptions = true,
       description =
           "Send one line to a group; it ends once the server has stored it (one tick). To chat in"
               + " the group: checkmark chat --as PHONE --group GROUP_ID")
@@ -185,6 +181,7 @@ final class GroupCommands {
     @CommandLine.ParentCommand GroupCommands group;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin CheckmarkCli.AsPhone as;
+    @CommandLine.Mixin CheckmarkCli.LongHelpOption help;
 
     @Parameters(index = "0", paramLabel = "GROUP_ID", description = "The group")
     String groupId;

@@ -20,7 +20,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "send-file",
-    mixinStandardHelpOptions = true,
     description =
         "Send a photo, voice note or any file, end-to-end encrypted, to a phone number or a group.")
 final class SendFile implements Callable<Integer> {
@@ -33,6 +32,7 @@ final class SendFile implements Callable<Integer> {
   @CommandLine.ParentCommand CheckmarkCli cli;
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin CheckmarkCli.AsPhone as;
+  @CommandLine.Mixin CheckmarkCli.LongHelpOption help;
 
   @Parameters(
       index = "0",
