@@ -17,9 +17,8 @@ final class SynthesizedStack {
 
   private SynthesizedStack() {}
 
-  @SuppressWarnings("unchecked")
   static Map<String, Object> json() {
-    return (Map<String, Object>) TEMPLATE.toJSON();
+    return TEMPLATE.toJSON();
   }
 
   private static Template synthesize() {

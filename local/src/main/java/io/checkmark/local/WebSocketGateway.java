@@ -234,7 +234,10 @@ final class WebSocketGateway implements WebSocketCreator {
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(
+        int statusCode, String reason, org.eclipse.jetty.websocket.api.Callback closed) {
+      // The close completes at once: $disconnect runs on its own, as API Gateway's does.
+      closed.succeed();
       RouteTarget disconnect = routes.get("$disconnect");
       boolean due = disconnect != null && !connection.isDisconnectSuppressed();
       // Decided before the connection leaves the registry: once it is gone, its fate is known.

@@ -53,10 +53,9 @@ class CompressionOfferTest {
   @Test
   void anOfferOfPermessageDeflateIsDeclinedAndMessagesUpToTheLimitsArriveWhole() throws Exception {
     Frames frames = new Frames();
-    ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
+    ClientUpgradeRequest upgrade = new ClientUpgradeRequest(stack.webSocketUrl());
     upgrade.addExtensions("permessage-deflate");
-    Session session =
-        client.connect(frames, stack.webSocketUrl(), upgrade).get(10, TimeUnit.SECONDS);
+    Session session = client.connect(frames, upgrade).get(10, TimeUnit.SECONDS);
 
     assertThat(session.getUpgradeResponse().getExtensions()).as("extensions agreed").isEmpty();
 
