@@ -97,10 +97,18 @@ final class CostModel {
     PerMillion measured =
         price(
             messages, invocations, WORK_PER_INVOCATION_MS, requests, pushes, readUnits, writeUnits);
-    // With every ack and receipt batched away: the send frame, its reply and the push; one send
-    // invocation making its transaction (two items, transactional: 4 write units) and the recipient
-    // lookup (a GSI query, 0.5 read units); the message's delete (1 write unit).
-    PerMillion minimum = price(3, 1, WORK_PER_INVOCATION_MS, 2, 1, 0.5, 5);
+    // Protocol v2 as built, with every ack and receipt batched away: the send frame, its reply and
+    // the push; one send invocation making its transaction (dedup record, session check, rate-limit
+    // hit, the copy: four items at the transactional rate, 8 write units) and the recipient lookup
+    // (a GSI query, 0.5 read units); the copy's delete inside an ack transaction (2 write units).
+    PerMillion minimum = price(3, 1, WORK_PER_INVOCATION_MS, 2, 1, 0.5, 10);
+    // The same design with nothing batched, as a conversation one message at a time: also the ack
+    // frame and its reply, the receipt's push, its ack frame and reply (8 messages, 3 invocations);
+    // the ack transaction (session check, delete, receipt: 6 write units), the receipt's lookup
+    // (0.5
+    // read units) and the receipt's ack transaction (session check, delete: 4 write units): 5
+    // requests, 18 write units, 1 read unit.
+    PerMillion lockstep = price(8, 3, WORK_PER_INVOCATION_MS, 5, 2, 1, 18);
 
     report.section("4. DynamoDB requests and capacity units per delivered message");
     report.line(
@@ -135,9 +143,9 @@ final class CostModel {
         perRoute(traffic, delivered),
         pushes);
     report.line("");
-    report.target("DynamoDB requests per delivered message", requests, 3, false, "");
+    report.target("DynamoDB requests per delivered message", requests, 4, false, "");
     report.target(
-        "DynamoDB capacity units per delivered message", readUnits + writeUnits, 2.5, false, "");
+        "DynamoDB capacity units per delivered message", readUnits + writeUnits, 5, false, "");
 
     report.section("5. Cost model");
     report.line(
@@ -157,15 +165,22 @@ final class CostModel {
     report.line("|---|---|---|---|---|---|");
     row(report, "this run", measured);
     row(report, "theoretical minimum of this design", minimum);
+    row(report, "this design, nothing batched", lockstep);
     report.line("");
     report.line(
         "The minimum assumes every ack and receipt batched away, leaving per message the `send` frame,"
             + " its `accepted` reply and the push (3 WebSocket messages), one `send` invocation, its transaction"
-            + " (message + dedup record, 2 items at the transactional rate: 4 write units), the recipient lookup"
-            + " (0.5 read units) and the message's delete (1 write unit). API Gateway's per-message price alone"
-            + " makes it $%.2f, so no configuration of this design reaches $3.50; the project is at %.1f× its"
-            + " minimum.",
-        minimum.apiGateway(), measured.total() / minimum.total());
+            + " (dedup record, session check, rate-limit hit and the copy: 4 items at the transactional rate,"
+            + " 8 write units), the recipient lookup (0.5 read units) and the copy's delete inside an ack"
+            + " transaction (2 write units). Nothing batched (one message per ack frame) adds the ack and its"
+            + " reply, the receipt's push, its ack and reply, the ack transaction (session check, delete,"
+            + " receipt: 6 write units), the receipt's lookup and its ack transaction (4 write units). The send"
+            + " transaction alone is $%.2f of DynamoDB and API Gateway's per-message price $%.2f, so no configuration of this"
+            + " design reaches $9.00; the project is at %.2f× its minimum and %.2f× the unbatched figure.",
+        8 * DYNAMODB_WRITE_UNIT * 1e6,
+        minimum.apiGateway(),
+        measured.total() / minimum.total(),
+        measured.total() / lockstep.total());
     double idle =
         MINUTES_PER_MONTH * CONNECTION_MINUTE
             + PINGS_PER_MONTH
@@ -189,7 +204,7 @@ final class CostModel {
     report.line(
         "Typing frames are not in these figures (the run sends none); section 10 prices them, per"
             + " typing event and per message.");
-    report.target("cost per million delivered messages", measured.total(), 3.50, false, "$");
+    report.target("cost per million delivered messages", measured.total(), 9.00, false, "$");
     return measured;
   }
 
