@@ -18,6 +18,7 @@ import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.model.IgnoreNullsMode;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -149,7 +150,11 @@ public final class ConnectionsTable implements ConnectionStore {
     item.setKeyGeneration(keyGeneration);
     item.setExpiresAt(expiry());
     try {
-      table.updateItem(r -> r.item(item).ignoreNulls(true).conditionExpression(STILL_OPEN));
+      table.updateItem(
+          r ->
+              r.item(item)
+                  .ignoreNullsMode(IgnoreNullsMode.SCALAR_ONLY)
+                  .conditionExpression(STILL_OPEN));
       return true;
     } catch (ConditionalCheckFailedException disconnected) {
       // $disconnect deleted the row first: the connection is gone, and a bind must not bring it
