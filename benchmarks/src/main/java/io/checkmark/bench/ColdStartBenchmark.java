@@ -1,6 +1,7 @@
 package io.checkmark.bench;
 
 import io.checkmark.bench.probe.ColdStartProbe;
+import io.checkmark.handler.SnapStartProbe;
 import io.checkmark.local.LocalStack;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * Cold start of the {@code send} handler: a new JVM on one core with the Lambda runtime's JVM flags
  * loads the handler and handles its first event against the local stack's DynamoDB; the same for a
  * naive version of it. Spawn to READY is init, spawn to DONE is what the first user waits for (less
- * the runtime's own start, which is the same for both).
+ * the runtime's own start, which is the same for both). Then the same function as SnapStart runs
+ * it: init, the priming hook SnapStart calls before its snapshot, and the first event, of which the
+ * classes it still loads and its milliseconds are counted.
  */
 final class ColdStartBenchmark {
 
@@ -39,6 +42,9 @@ final class ColdStartBenchmark {
 
   /** One run: milliseconds from spawn to READY and to DONE. */
   private record Run(double readyMillis, double doneMillis) {}
+
+  /** One primed run: classes loaded during the first event, and its milliseconds. */
+  private record PrimedRun(long classes, double eventMillis) {}
 
   private final LocalStack stack;
   private final Path functionsJar;
@@ -66,15 +72,19 @@ final class ColdStartBenchmark {
                 "io.checkmark.handler.SendHandler",
                 probeClasses + java.io.File.pathSeparator + functionsJar.toAbsolutePath()),
             new Variant("naive", "io.checkmark.bench.naive.NaiveSendHandler", benchmarkClassPath));
+    String primedClassPath = variants.get(0).classPath();
     Map<String, List<Run>> results = new HashMap<>();
+    List<PrimedRun> primed = new ArrayList<>();
     boolean oneCore = Files.isExecutable(Path.of("/usr/bin/taskset"));
     for (int i = 0; i < runs; i++) {
-      // Alternate the variants so that a disturbance on the machine hits both alike.
+      // Alternate the variants so that a disturbance on the machine hits all alike.
       for (Variant variant : variants) {
         results
             .computeIfAbsent(variant.name(), name -> new ArrayList<>())
             .add(spawn(variant, environment, sender, recipient, variant.name() + "-" + i, oneCore));
       }
+      primed.add(
+          spawnPrimed(primedClassPath, environment, sender, recipient, "primed-" + i, oneCore));
     }
 
     report.section("1. Cold start of `send`");
@@ -100,10 +110,91 @@ final class ColdStartBenchmark {
           done[done.length - 1]);
     }
     report.line("");
+    double primedClasses = median(primed.stream().mapToDouble(PrimedRun::classes).toArray());
+    double primedMillis = median(primed.stream().mapToDouble(PrimedRun::eventMillis).toArray());
+    report.line(
+        "As SnapStart runs it (init, then the priming hook `beforeCheckpoint`, then the first event,"
+            + " %d runs, same flags): the first event still loads %.0f classes (median; %d to %d)"
+            + " and takes %.0f ms (median).",
+        primed.size(),
+        primedClasses,
+        primed.stream().mapToLong(PrimedRun::classes).min().orElseThrow(),
+        primed.stream().mapToLong(PrimedRun::classes).max().orElseThrow(),
+        primedMillis);
+    report.line("");
     double ours = median(results.get("checkmark").stream().mapToDouble(Run::doneMillis).toArray());
     double naive = median(results.get("naive").stream().mapToDouble(Run::doneMillis).toArray());
     report.target("cold start, spawn → first event done (median)", ours, 700, false, "ms");
     report.target("naive / checkmark cold start", naive / ours, 2, true, "×");
+    report.target(
+        "classes loaded during the first event after SnapStart priming (median)",
+        primedClasses,
+        100,
+        false,
+        "classes");
+  }
+
+  /**
+   * One JVM as SnapStart runs the function: init, the priming hook, the first event, which the
+   * probe itself measures (classes loaded, milliseconds).
+   */
+  private PrimedRun spawnPrimed(
+      String classPath,
+      Map<String, String> environment,
+      Devices.Device sender,
+      Devices.Device recipient,
+      String clientId,
+      boolean oneCore)
+      throws IOException, InterruptedException {
+    List<String> command = javaCommand(oneCore);
+    command.addAll(
+        List.of(
+            "-cp",
+            classPath,
+            SnapStartProbe.class.getName(),
+            sender.connectionId(),
+            recipient.phone(),
+            clientId));
+    Process process = start(command, environment);
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (line.startsWith("DONE ")) {
+          String[] done = line.split(" ", 4);
+          if (!done[3].contains("\"type\":\"accepted\"")) {
+            throw new IllegalStateException("the primed send function answered " + done[3]);
+          }
+          return new PrimedRun(Long.parseLong(done[1]), Double.parseDouble(done[2]));
+        }
+      }
+    } finally {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+    throw new IllegalStateException(
+        "the primed send function ended without handling its event (exit "
+            + process.waitFor()
+            + ")");
+  }
+
+  private static List<String> javaCommand(boolean oneCore) {
+    List<String> command = new ArrayList<>();
+    if (oneCore) {
+      command.addAll(List.of("/usr/bin/taskset", "-c", "0"));
+    }
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(LAMBDA_JVM_FLAGS);
+    return command;
+  }
+
+  private static Process start(List<String> command, Map<String, String> environment)
+      throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().clear();
+    builder.environment().putAll(environment);
+    return builder.start();
   }
 
   private Run spawn(
@@ -114,12 +205,7 @@ final class ColdStartBenchmark {
       String clientId,
       boolean oneCore)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    if (oneCore) {
-      command.addAll(List.of("/usr/bin/taskset", "-c", "0"));
-    }
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(LAMBDA_JVM_FLAGS);
+    List<String> command = javaCommand(oneCore);
     command.addAll(
         List.of(
             "-cp",
@@ -129,12 +215,8 @@ final class ColdStartBenchmark {
             sender.connectionId(),
             recipient.phone(),
             clientId));
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().clear();
-    builder.environment().putAll(environment);
     long spawned = System.nanoTime();
-    Process process = builder.start();
+    Process process = start(command, environment);
     double ready = -1;
     String reply = null;
     try (BufferedReader lines =
@@ -162,12 +244,12 @@ final class ColdStartBenchmark {
   }
 
   /**
-   * The probe's class, copied out so that the real variant's class path is the Lambda jar and them
-   * only.
+   * The probes' classes, copied out so that the real variant's class path is the Lambda jar and
+   * them only.
    */
   private static Path probeClasses() throws IOException {
     Path directory = Files.createTempDirectory("checkmark-probe");
-    for (Class<?> type : List.of(ColdStartProbe.class)) {
+    for (Class<?> type : List.of(ColdStartProbe.class, SnapStartProbe.class)) {
       String resource = type.getName().replace('.', '/') + ".class";
       Path target = directory.resolve(resource);
       Files.createDirectories(target.getParent());

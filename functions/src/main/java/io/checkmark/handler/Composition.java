@@ -254,6 +254,17 @@ public final class Composition {
     return lambda;
   }
 
+  /**
+   * The priming {@link #lambda} registered for this container's snapshot, for the benchmark that
+   * runs it as SnapStart would (a JVM without CRaC never calls it).
+   */
+  static synchronized SnapStartPriming primingOfThisContainer() {
+    if (lambda == null) {
+      throw new IllegalStateException("no Lambda composition root built in this JVM");
+    }
+    return lambda.priming;
+  }
+
   private synchronized AwsClients aws() {
     if (aws == null) {
       aws = new AwsClients(environment);

@@ -5,13 +5,16 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import java.util.function.Supplier;
 import org.slf4j.MDC;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
- * Runs one invocation inside Powertools' structured logging, tagged with the connection and request
- * ids.
+ * Runs one invocation with its log lines tagged with the connection, the API Gateway request, the
+ * route and the Lambda request id.
  */
 final class Invocations {
+
+  private static final String[] KEYS = {
+    "connectionId", "requestId", "routeKey", "functionRequestId"
+  };
 
   private Invocations() {}
 
@@ -19,23 +22,22 @@ final class Invocations {
       APIGatewayV2WebSocketEvent event,
       Context context,
       Supplier<APIGatewayV2WebSocketResponse> work) {
-    return PowertoolsLogging.withLogging(
-        context,
-        () -> {
-          APIGatewayV2WebSocketEvent.RequestContext request = event.getRequestContext();
-          if (request != null) {
-            putIfPresent("connectionId", request.getConnectionId());
-            putIfPresent("requestId", request.getRequestId());
-            putIfPresent("routeKey", request.getRouteKey());
-          }
-          try {
-            return work.get();
-          } finally {
-            MDC.remove("connectionId");
-            MDC.remove("requestId");
-            MDC.remove("routeKey");
-          }
-        });
+    APIGatewayV2WebSocketEvent.RequestContext request = event.getRequestContext();
+    if (request != null) {
+      putIfPresent("connectionId", request.getConnectionId());
+      putIfPresent("requestId", request.getRequestId());
+      putIfPresent("routeKey", request.getRouteKey());
+    }
+    if (context != null) {
+      putIfPresent("functionRequestId", context.getAwsRequestId());
+    }
+    try {
+      return work.get();
+    } finally {
+      for (String key : KEYS) {
+        MDC.remove(key);
+      }
+    }
   }
 
   static APIGatewayV2WebSocketResponse status(int statusCode) {
