@@ -58,7 +58,15 @@ public final class JsonLogLines implements SLF4JServiceProvider, ILoggerFactory 
       if (value != null && !value.isBlank()) {
         String level = value.trim().toUpperCase(Locale.ROOT);
         // Lambda's FATAL has no SLF4J level: only errors then.
-        return level.equals("FATAL") ? Level.ERROR : Level.valueOf(level);
+        if (level.equals("FATAL")) {
+          return Level.ERROR;
+        }
+        for (Level known : Level.values()) {
+          if (known.name().equals(level)) {
+            return known;
+          }
+        }
+        return Level.INFO;
       }
     }
     return Level.INFO;

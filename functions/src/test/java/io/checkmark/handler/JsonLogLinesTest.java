@@ -93,6 +93,9 @@ class JsonLogLinesTest {
     assertThat(JsonLogLines.levelOf(Map.of("AWS_LAMBDA_LOG_LEVEL", "FATAL")))
         .isEqualTo(Level.ERROR);
     assertThat(JsonLogLines.levelOf(Map.of())).isEqualTo(Level.INFO);
+    // A typo in a template parameter must not stop every function at its start.
+    assertThat(JsonLogLines.levelOf(Map.of("POWERTOOLS_LOG_LEVEL", "verbose")))
+        .isEqualTo(Level.INFO);
   }
 
   private static List<JsonNode> linesOf(Runnable logging) {
