@@ -17,16 +17,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The signals that are never stored: typing, pushed to the live connections of the recipient's (or
  * the group's members') devices; presence, worked out from the Connections table and the account's
  * last seen; and the last-seen privacy setting. Typing costs no DynamoDB write and, from a warm
- * function, mostly no read: who is connected and who is in a group are kept {@link #REUSE} long, so
- * a device that connects or a member who joins may miss a few seconds of typing, which is all a
- * typing signal is worth.
+ * function, few reads: a recipient's connections are kept {@link MessagingService#ACCOUNT_REUSE}
+ * long, as its account is (a page opened a moment ago gets the next signal), and a group's members
+ * and their connections {@link #REUSE} long, so that a large group's typing does not read every
+ * member's connections each time; a member's device that connects or a member who joins may miss a
+ * few seconds of the group's typing, which is all a typing signal is worth.
  */
 public final class PresenceService {
 
   /** Typing signals a connection may send per second; more are dropped without a word. */
   public static final int TYPING_PER_SECOND = 5;
 
-  /** How long a warm function reuses a phone's connections and a group's members for typing. */
+  /** How long a warm function reuses a group's members, and their connections, for typing. */
   public static final Duration REUSE = Duration.ofSeconds(10);
 
   private static final Duration RATE_WINDOW = Duration.ofSeconds(10);
@@ -42,7 +44,8 @@ public final class PresenceService {
   private final Executor pushing;
   private final Clock clock;
   private final ExpiringCache<String, AtomicInteger> typingBudgets;
-  private final ExpiringCache<String, List<Connection>> recentConnections;
+  private final ExpiringCache<String, List<Connection>> recentRecipientConnections;
+  private final ExpiringCache<String, List<Connection>> recentMemberConnections;
   private final ExpiringCache<String, Group> recentGroups;
   private final ExpiringCache<String, Account> recentAccounts;
 
@@ -66,7 +69,9 @@ public final class PresenceService {
     this.pushing = pushing;
     this.clock = clock;
     this.typingBudgets = new ExpiringCache<>(KEPT, Duration.ofSeconds(1), clock);
-    this.recentConnections = new ExpiringCache<>(KEPT, REUSE, clock);
+    this.recentRecipientConnections =
+        new ExpiringCache<>(KEPT, MessagingService.ACCOUNT_REUSE, clock);
+    this.recentMemberConnections = new ExpiringCache<>(KEPT, REUSE, clock);
     this.recentGroups = new ExpiringCache<>(KEPT, REUSE, clock);
     // Blocks take effect within this: the same bound as the send path's.
     this.recentAccounts = new ExpiringCache<>(KEPT, MessagingService.ACCOUNT_REUSE, clock);
@@ -113,7 +118,7 @@ public final class PresenceService {
     if (recipient.equals(from.phone())) {
       return;
     }
-    List<Connection> live = connectionsOf(recipient);
+    List<Connection> live = connectionsOf(recipient, recentRecipientConnections);
     if (live.isEmpty()) {
       return;
     }
@@ -141,7 +146,7 @@ public final class PresenceService {
         pushed.add(
             CompletableFuture.runAsync(
                 () -> {
-                  List<Connection> live = connectionsOf(member);
+                  List<Connection> live = connectionsOf(member, recentMemberConnections);
                   pushTo(member, live, DevicePushes.newestGeneration(live), typing);
                 },
                 pushing));
@@ -241,12 +246,14 @@ public final class PresenceService {
       }
     }
     if (gone) {
-      recentConnections.remove(phone);
+      recentRecipientConnections.remove(phone);
+      recentMemberConnections.remove(phone);
     }
     metrics.count("TypingPushed", 1);
   }
 
-  private List<Connection> connectionsOf(String phone) {
+  private List<Connection> connectionsOf(
+      String phone, ExpiringCache<String, List<Connection>> recentConnections) {
     Optional<List<Connection>> recent = recentConnections.get(phone);
     if (recent.isPresent()) {
       return recent.get();

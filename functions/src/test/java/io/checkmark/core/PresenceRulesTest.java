@@ -33,6 +33,18 @@ class PresenceRulesTest {
   }
 
   @Test
+  void aDeviceThatConnectsRightAfterATypingSignalGetsTheNextOneASecondLater() {
+    core.presence.typing(alice, bob.phone(), null, "typing");
+    Session bobsBrowser = core.link(bob, "browser");
+
+    core.clock.advance(MessagingService.ACCOUNT_REUSE);
+    core.presence.typing(alice, bob.phone(), null, "paused");
+
+    assertThat(core.ports.pusher.typings.get(bobsBrowser.connectionId()))
+        .containsExactly(new Typing(alice.phone(), null, "paused"));
+  }
+
+  @Test
   void aFloodOfTypingIsCutToTheBudgetPerConnectionAndTheNextSecondHasItsOwn() {
     for (int i = 0; i < 50; i++) {
       core.presence.typing(alice, bob.phone(), null, "typing");
