@@ -1,9 +1,10 @@
 // Bundles the client into target/classes/web (served by the local stack at /): app.js, app.css
 // (the CSS the code imports), index.html and the service worker sw.js (optional: it lets a reload
 // without network show the stored chats), and prints their gzipped size. With --tests, bundles the
-// node tests into target/node-tests.
+// node tests into target/node-tests. A file whose bytes are unchanged is not rewritten, so that an
+// unchanged client leaves the web jar as it was and Maven recompiles nothing that depends on it.
 import * as esbuild from "esbuild";
-import { copyFileSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
 const tests = process.argv.includes("--tests");
@@ -27,7 +28,18 @@ if (tests) {
 } else {
   const out = "target/classes/web";
   mkdirSync(out, { recursive: true });
-  await esbuild.build({
+  const writeIfChanged = (path, contents) => {
+    if (!existsSync(path) || !readFileSync(path).equals(Buffer.from(contents))) {
+      writeFileSync(path, contents);
+    }
+  };
+  const bundle = async (options) => {
+    const result = await esbuild.build({ ...options, write: false });
+    for (const file of result.outputFiles) {
+      writeIfChanged(file.path, file.contents);
+    }
+  };
+  await bundle({
     entryPoints: ["src/main.tsx"],
     outfile: `${out}/app.js`,
     bundle: true,
@@ -38,7 +50,7 @@ if (tests) {
     jsxImportSource: "preact",
     logLevel: "warning",
   });
-  await esbuild.build({
+  await bundle({
     entryPoints: ["src/sw.ts"],
     outfile: `${out}/sw.js`,
     bundle: true,
@@ -47,7 +59,7 @@ if (tests) {
     target: "es2022",
     logLevel: "warning",
   });
-  copyFileSync("src/index.html", `${out}/index.html`);
+  writeIfChanged(`${out}/index.html`, readFileSync("src/index.html"));
   const sizes = ["app.js", "app.css", "index.html", "sw.js"].map((name) => {
     const bytes = readFileSync(`${out}/${name}`);
     return { name, raw: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length };
