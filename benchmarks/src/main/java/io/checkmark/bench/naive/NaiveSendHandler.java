@@ -31,8 +31,10 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * transaction, look up the recipient's connections and push), written the way a first version often
  * is: reflective bean schemas built on every call with {@code TableSchema.fromBean}, the Apache
  * HTTP client, the default credentials provider chain and region lookup, a new {@link ObjectMapper}
- * per call. It exists to be measured against, not deployed.
+ * per call. It exists to be measured against, not deployed; the deprecated calls (the Apache
+ * client, the older transaction builder) are part of that first version.
  */
+@SuppressWarnings("deprecation")
 public class NaiveSendHandler
     implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
 
