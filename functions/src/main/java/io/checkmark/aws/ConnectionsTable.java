@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The Connections table: one row per open WebSocket, keyed by connection id, with the phone, device
@@ -210,6 +211,30 @@ public final class ConnectionsTable implements ConnectionStore {
                             ":device",
                             AttributeValue.fromN(Integer.toString(session.deviceId())))))
         .build();
+  }
+
+  /**
+   * Whether no row of the connection exists, asked as a transaction of one condition check: it
+   * writes nothing whatever its answer. SnapStart priming runs it on a connection id API Gateway
+   * cannot issue, so that a committed transaction's response path is loaded before the snapshot.
+   */
+  public boolean absentInTransaction(String connectionId) {
+    try {
+      client.transactWriteItems(
+          r ->
+              r.transactItems(
+                  TransactWriteItem.builder()
+                      .conditionCheck(
+                          check ->
+                              check
+                                  .tableName(table.tableName())
+                                  .key(Map.of("id", AttributeValue.fromS(connectionId)))
+                                  .conditionExpression("attribute_not_exists(id)"))
+                      .build()));
+      return true;
+    } catch (TransactionCanceledException present) {
+      return false;
+    }
   }
 
   @Override

@@ -27,6 +27,7 @@ import io.checkmark.core.LinkedDevices;
 import io.checkmark.core.MediaService;
 import io.checkmark.core.MediaStore;
 import io.checkmark.core.MessageIds;
+import io.checkmark.core.MessageQueue;
 import io.checkmark.core.MessagingService;
 import io.checkmark.core.MessagingService.Limits;
 import io.checkmark.core.Metrics;
@@ -56,6 +57,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
@@ -86,6 +88,8 @@ public final class Composition {
   private final Metrics metrics;
   private final ConnectionsTable connections;
   private final AccountsTable accounts;
+  private final MessagesTable messages;
+  private final ConnectionPusher pusher;
   private final Sessions sessions;
   private final MessagingService messagingService;
   private final RegistrationService registrationService;
@@ -101,6 +105,12 @@ public final class Composition {
   /** One SNS client for SMS and push, built at the first of either. */
   private SnsClient sns;
 
+  /** A secret id Secrets Manager cannot hold (its names have no spaces), asked for by priming. */
+  static final String NO_SUCH_SECRET = "snapstart priming asks for no secret";
+
+  /** Whether the message id key is read from Secrets Manager, not given by a test. */
+  private final boolean readsMessageIdKeySecret;
+
   /** Held here because CRaC holds registered resources only weakly. */
   private SnapStartPriming priming;
 
@@ -110,7 +120,7 @@ public final class Composition {
     this.testNumbersOverride = builder.testNumbers;
     DynamoDbClient dynamoDb =
         StorageFailures.reported(builder.dynamoDb != null ? builder.dynamoDb : aws().dynamoDb());
-    ConnectionPusher pusher =
+    this.pusher =
         builder.pusher != null
             ? builder.pusher
             : new FramePusher(
@@ -123,6 +133,7 @@ public final class Composition {
     RateLimitsTable rateLimits = new RateLimitsTable(dynamoDb, setting("RATE_LIMITS_TABLE"), clock);
     this.sessions = new Sessions(connections, accounts, pusher, clock);
     byte[] givenKey = builder.messageIdKey;
+    this.readsMessageIdKeySecret = givenKey == null;
     Supplier<byte[]> messageIdKey =
         givenKey != null
             ? () -> givenKey
@@ -133,7 +144,7 @@ public final class Composition {
     GroupEventsTable groupEvents = new GroupEventsTable(setting("GROUP_EVENTS_TABLE"));
     GroupsTable groups =
         new GroupsTable(dynamoDb, setting("GROUPS_TABLE"), groupEvents, connections, rateLimits);
-    MessagesTable messages =
+    this.messages =
         new MessagesTable(
             dynamoDb, setting("MESSAGES_TABLE"), connections, rateLimits, groups, groupEvents);
     MessageIds messageIds = new MessageIds(clock, random, messageIdKey);
@@ -243,13 +254,13 @@ public final class Composition {
 
   /**
    * The root of this Lambda container, built at the first handler's construction from the process
-   * environment, with {@link SnapStartPriming} registered for the snapshot: JSON only, or also one
-   * account read for a function allowed to read accounts.
+   * environment, with {@link SnapStartPriming} registered for the snapshot: JSON only, or also the
+   * send path's DynamoDB requests and push for a function allowed to read accounts.
    */
   static synchronized Composition lambda(boolean readsAccounts) {
     if (lambda == null) {
       lambda = fromEnvironment(System.getenv());
-      lambda.priming = SnapStartPriming.register(lambda.accounts, readsAccounts);
+      lambda.priming = SnapStartPriming.register(lambda, readsAccounts);
     }
     return lambda;
   }
@@ -297,6 +308,39 @@ public final class Composition {
 
   AccountStore accounts() {
     return accounts;
+  }
+
+  /** The connections table itself, for priming: handlers reach it through the services. */
+  ConnectionsTable connectionsTable() {
+    return connections;
+  }
+
+  /** The message queues, for priming: handlers reach them through the services. */
+  MessageQueue messages() {
+    return messages;
+  }
+
+  /** The push port, for priming: handlers reach it through the services. */
+  ConnectionPusher pusher() {
+    return pusher;
+  }
+
+  /**
+   * For priming, where the message id key is read from Secrets Manager: asks it for {@link
+   * #NO_SUCH_SECRET}, which loads and runs the client's whole path, its error included, and reads
+   * no secret (the key itself is read at the first event, after restore: see {@link
+   * SnapStartPriming}).
+   */
+  void askForNoSecret() {
+    if (!readsMessageIdKeySecret) {
+      return;
+    }
+    try {
+      aws().secretString(NO_SUCH_SECRET);
+      throw new IllegalStateException("Secrets Manager answered for a secret it cannot hold");
+    } catch (SecretsManagerException refused) {
+      // Not found, or not allowed (the function may read its key only): as expected.
+    }
   }
 
   public Sessions sessions() {
