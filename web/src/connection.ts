@@ -50,11 +50,14 @@ export class CheckmarkError extends Error {
   }
 }
 
-/** What the app hears. Queue items come one at a time, in order; the ack waits for the promise. */
+/**
+ * What the app hears. Queue items come in order, a catch-up's page in one call and a live push
+ * alone; their acks wait for the promise.
+ */
 export interface ConnectionListener {
   onState(state: ConnectionState): void;
-  /** Resolves once the item is stored; a rejection leaves it unacked, to come back at next sync. */
-  onItem(item: QueueItem): Promise<void>;
+  /** Resolves once the items are stored; a rejection leaves them unacked, to come back at next sync. */
+  onItems(items: readonly QueueItem[]): Promise<void>;
   onTyping(frame: FrameOfType<"typing">): void;
   /** The connection is logged in (after every connect, or once registered or linked). */
   onLoggedIn(credentials: Credentials): void;
@@ -128,13 +131,13 @@ class Session {
   readonly timers: ReturnType<typeof setTimeout>[] = [];
   // While the connection catches up, what arrives waits here, by messageId: an item pushed live may
   // be newer than one the sync has still to send.
-  private readonly held = new Map<string, () => void>();
+  private readonly held = new Map<string, QueueItem>();
   private catchingUp: boolean;
 
   constructor(
     readonly socket: SocketLike,
     willSync: boolean,
-    private readonly run: (delivery: () => void) => void,
+    private readonly run: (items: QueueItem[]) => void,
   ) {
     // The server may push as soon as the connection is logged in, before the first sync is asked.
     this.catchingUp = willSync;
@@ -145,22 +148,23 @@ class Session {
   }
 
   /** A queued item arrived: to the app at once, or held while the connection catches up. */
-  received(messageId: string, delivery: () => void): void {
+  received(item: QueueItem): void {
     if (!this.catchingUp) {
-      this.run(delivery);
-    } else if (!this.held.has(messageId)) {
-      this.held.set(messageId, delivery);
+      this.run([item]);
+    } else if (!this.held.has(item.messageId)) {
+      this.held.set(item.messageId, item);
     }
   }
 
-  /** Hands the oldest held items to the app, in messageId order. */
+  /** Hands the oldest held items to the app, in messageId order, as one batch. */
   release(count: number): void {
-    const oldestFirst = [...this.held.keys()].sort();
-    for (const messageId of oldestFirst.slice(0, count)) {
-      const delivery = this.held.get(messageId)!;
-      this.held.delete(messageId);
-      this.run(delivery);
+    const oldestFirst = [...this.held.keys()].sort().slice(0, count);
+    if (oldestFirst.length === 0) {
+      return;
     }
+    const items = oldestFirst.map((messageId) => this.held.get(messageId)!);
+    oldestFirst.forEach((messageId) => this.held.delete(messageId));
+    this.run(items);
   }
 
   /** The catch-up is done: what is held goes to the app, and what comes next at once. */
@@ -364,8 +368,8 @@ export class Connection {
       this.reconnectLater();
       return;
     }
-    const session = new Session(socket, this.credentials !== undefined, (delivery) =>
-      this.runInOrder(delivery),
+    const session = new Session(socket, this.credentials !== undefined, (items) =>
+      this.runInOrder(() => this.deliver(items)),
     );
     const connectTimeout = setTimeout(() => this.ended(session), this.settings.connectTimeoutMs);
     session.timers.push(connectTimeout);
@@ -457,7 +461,7 @@ export class Connection {
       case "message":
       case "receipt":
       case "groupUpdate":
-        from.received(frame.messageId, () => this.deliver(frame));
+        from.received(frame);
         return;
       case "typing":
         this.settings.listener.onTyping(frame);
@@ -639,19 +643,23 @@ export class Connection {
     this.events = this.events.then(delivery).catch(() => undefined);
   }
 
-  /** Hands an item to the app once (push and sync may both bring it), then acks it. */
-  private async deliver(item: QueueItem): Promise<void> {
-    if (!this.seen.has(item.messageId)) {
+  /**
+   * Hands items to the app once each (push and sync may both bring one), then acks them: a page's
+   * items in as few frames as an ack holds.
+   */
+  private async deliver(items: readonly QueueItem[]): Promise<void> {
+    const unseen = items.filter((item) => !this.seen.has(item.messageId));
+    if (unseen.length > 0) {
       try {
-        await this.settings.listener.onItem(item);
+        await this.settings.listener.onItems(unseen);
       } catch {
-        // Not acked: the item comes back at the next sync.
+        // Not acked: the items come back at the next sync.
         this.listenerRefusals++;
         return;
       }
-      this.remember(item.messageId);
+      unseen.forEach((item) => this.remember(item.messageId));
     }
-    this.ackLater(item.messageId);
+    items.forEach((item) => this.ackLater(item.messageId));
   }
 
   private remember(messageId: string): void {

@@ -107,82 +107,95 @@ export class History {
     private readonly me: () => string,
   ) {}
 
-  /** Stores a queue item; an item already stored (a message pushed and synced) changes nothing. */
-  recordItem(item: QueueItem): Promise<Change> {
+  /**
+   * Stores queue items in order, all in one transaction (a sync page is stored, and then acked,
+   * whole); an item already stored (a message pushed and synced) changes nothing. The change holds
+   * each chat and message once, as it ends.
+   */
+  recordItems(items: readonly QueueItem[]): Promise<Change> {
+    return this.store.run(["messages", "chats", "receipts"], "readwrite", async (tx) => {
+      const chats = new Map<Peer, Chat>();
+      const messages = new Map<string, StoredMessage>();
+      for (const item of items) {
+        const change = await this.recordItemIn(tx, item);
+        change.chats.forEach((chat) => chats.set(chat.peer, chat));
+        change.messages.forEach((message) => messages.set(message.key, message));
+      }
+      return { chats: [...chats.values()], messages: [...messages.values()] };
+    });
+  }
+
+  private recordItemIn(tx: Tx, item: QueueItem): Promise<Change> {
     switch (item.type) {
       case "message":
-        return this.recordMessage(item);
+        return this.recordMessage(tx, item);
       case "receipt":
-        return this.recordReceipt(item);
+        return this.recordReceipt(tx, item);
       case "groupUpdate":
-        return this.recordGroupUpdate(item);
+        return this.recordGroupUpdate(tx, item);
     }
   }
 
-  private recordMessage(frame: MessageFrame): Promise<Change> {
+  private async recordMessage(tx: Tx, frame: MessageFrame): Promise<Change> {
     const me = this.me();
     // A copy of this account's own message, sent from another of its devices.
     const transcript = frame.to !== undefined || (frame.group !== undefined && frame.from === me);
     const peer = frame.group !== undefined ? groupPeer(frame.group) : transcript ? frame.to! : frame.from;
-    return this.store.run(["messages", "chats", "receipts"], "readwrite", async (tx) => {
-      if ((await tx.messageById(frame.messageId)) !== undefined) {
-        return NO_CHANGE;
+    if ((await tx.messageById(frame.messageId)) !== undefined) {
+      return NO_CHANGE;
+    }
+    let chat = await chatOf(tx, peer);
+    let message: StoredMessage = {
+      key: frame.messageId,
+      peer,
+      order: frame.messageId,
+      messageId: frame.messageId,
+      clientId: frame.id,
+      direction: transcript ? "out" : "in",
+      from: frame.from,
+      body: frame.body,
+      media: frame.media,
+      ts: frame.ts,
+    };
+    if (transcript) {
+      message.status = "accepted";
+      if (frame.group !== undefined) {
+        message.recipients = (chat.members ?? []).filter((phone) => phone !== me);
       }
-      let chat = await chatOf(tx, peer);
-      let message: StoredMessage = {
-        key: frame.messageId,
-        peer,
-        order: frame.messageId,
-        messageId: frame.messageId,
-        clientId: frame.id,
-        direction: transcript ? "out" : "in",
-        from: frame.from,
-        body: frame.body,
-        media: frame.media,
-        ts: frame.ts,
-      };
-      if (transcript) {
-        message.status = "accepted";
-        if (frame.group !== undefined) {
-          message.recipients = (chat.members ?? []).filter((phone) => phone !== me);
-        }
-        message = await this.withEarlyReceipts(tx, message);
-      } else {
-        chat = { ...chat, unread: chat.unread + 1 };
-      }
-      chat = withLast(chat, message);
-      await tx.put("messages", message);
-      await tx.put("chats", chat);
-      return { chats: [chat], messages: [message] };
-    });
+      message = await this.withEarlyReceipts(tx, message);
+    } else {
+      chat = { ...chat, unread: chat.unread + 1 };
+    }
+    chat = withLast(chat, message);
+    await tx.put("messages", message);
+    await tx.put("chats", chat);
+    return { chats: [chat], messages: [message] };
   }
 
-  private recordReceipt(receipt: ReceiptFrame): Promise<Change> {
+  private async recordReceipt(tx: Tx, receipt: ReceiptFrame): Promise<Change> {
     const deliveredTo = receipt.status === "delivered" ? [receipt.by] : [];
     const readBy = receipt.status === "read" ? [receipt.by] : [];
-    return this.store.run(["messages", "receipts"], "readwrite", async (tx) => {
-      const changed: StoredMessage[] = [];
-      for (const messageId of receipt.messageIds) {
-        const message = await tx.messageById(messageId);
-        if (message === undefined) {
-          const early = (await tx.get<EarlyReceipt>("receipts", messageId)) ?? {
-            messageId,
-            deliveredTo: [],
-            readBy: [],
-          };
-          await tx.put("receipts", {
-            messageId,
-            deliveredTo: union(early.deliveredTo, deliveredTo),
-            readBy: union(early.readBy, readBy),
-          });
-        } else if (message.direction === "out") {
-          const updated = withReceipts(message, deliveredTo, readBy);
-          await tx.put("messages", updated);
-          changed.push(updated);
-        }
+    const changed: StoredMessage[] = [];
+    for (const messageId of receipt.messageIds) {
+      const message = await tx.messageById(messageId);
+      if (message === undefined) {
+        const early = (await tx.get<EarlyReceipt>("receipts", messageId)) ?? {
+          messageId,
+          deliveredTo: [],
+          readBy: [],
+        };
+        await tx.put("receipts", {
+          messageId,
+          deliveredTo: union(early.deliveredTo, deliveredTo),
+          readBy: union(early.readBy, readBy),
+        });
+      } else if (message.direction === "out") {
+        const updated = withReceipts(message, deliveredTo, readBy);
+        await tx.put("messages", updated);
+        changed.push(updated);
       }
-      return { chats: [], messages: changed };
-    });
+    }
+    return { chats: [], messages: changed };
   }
 
   private async withEarlyReceipts(tx: Tx, message: StoredMessage): Promise<StoredMessage> {
@@ -194,22 +207,20 @@ export class History {
     return withReceipts(message, early.deliveredTo, early.readBy);
   }
 
-  private recordGroupUpdate(update: GroupUpdateFrame): Promise<Change> {
-    return this.store.run(["chats"], "readwrite", async (tx) => {
-      const known = await tx.get<Chat>("chats", groupPeer(update.groupId));
-      let chat = {
-        ...(await chatOf(tx, groupPeer(update.groupId))),
-        name: update.name,
-        members: update.members,
-        admins: update.admins,
-      };
-      if (known === undefined) {
-        const creator = update.by === this.me() ? "You" : update.by;
-        chat = { ...chat, lastText: `${creator} created the group`, lastTs: update.ts };
-      }
-      await tx.put("chats", chat);
-      return { chats: [chat], messages: [] };
-    });
+  private async recordGroupUpdate(tx: Tx, update: GroupUpdateFrame): Promise<Change> {
+    const known = await tx.get<Chat>("chats", groupPeer(update.groupId));
+    let chat = {
+      ...(await chatOf(tx, groupPeer(update.groupId))),
+      name: update.name,
+      members: update.members,
+      admins: update.admins,
+    };
+    if (known === undefined) {
+      const creator = update.by === this.me() ? "You" : update.by;
+      chat = { ...chat, lastText: `${creator} created the group`, lastTs: update.ts };
+    }
+    await tx.put("chats", chat);
+    return { chats: [chat], messages: [] };
   }
 
   /** A group as a reply described it (created, fetched or updated by this device). */

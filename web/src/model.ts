@@ -217,7 +217,7 @@ export class Model {
           }
           this.notify();
         },
-        onItem: (item) => this.received(connection, item),
+        onItems: (items) => this.received(connection, items),
         onTyping: (frame) => this.peerTyping(frame),
         onLoggedIn: (credentials) => void this.loggedIn(connection, credentials),
         onSignedOut: (error) => void this.signedOut(connection, error),
@@ -300,13 +300,15 @@ export class Model {
 
   // --- The connection's events ---
 
-  private async received(connection: Connection, item: QueueItem): Promise<void> {
+  private async received(connection: Connection, items: readonly QueueItem[]): Promise<void> {
     if (connection !== this.connection) {
       throw new Error("a connection that was replaced");
     }
-    this.apply(await this.history.recordItem(item));
-    if (item.type === "message") {
-      this.stopShowingTyping(item.group !== undefined ? groupPeer(item.group) : item.from);
+    this.apply(await this.history.recordItems(items));
+    for (const item of items) {
+      if (item.type === "message") {
+        this.stopShowingTyping(item.group !== undefined ? groupPeer(item.group) : item.from);
+      }
     }
   }
 

@@ -11,7 +11,9 @@ interface Harness {
   sockets: FakeSocket[];
   socket(): FakeSocket;
   items: string[];
-  /** Resolves the app's store of an item; until then it is not acked. */
+  /** The ids of each call to the app, in order: a page is one call. */
+  batches: string[][];
+  /** Resolves the app's store of an item (and of the batch it came in); until then it is not acked. */
   storing: Map<string, () => void>;
   signedOut: CheckmarkError[];
   states: string[];
@@ -28,17 +30,22 @@ function harness(
 ): Harness {
   const sockets: FakeSocket[] = [];
   const items: string[] = [];
+  const batches: string[][] = [];
   const storing = new Map<string, () => void>();
   const signedOut: CheckmarkError[] = [];
   const states: string[] = [];
   const listener: ConnectionListener = {
     onState: (state) => states.push(state),
-    onItem: (item: QueueItem) =>
+    onItems: (batch: readonly QueueItem[]) =>
       new Promise<void>((resolve) => {
-        items.push(item.messageId);
-        if (options.holdStores) {
-          storing.set(item.messageId, resolve);
-        } else {
+        batches.push(batch.map((item) => item.messageId));
+        for (const item of batch) {
+          items.push(item.messageId);
+          if (options.holdStores) {
+            storing.set(item.messageId, resolve);
+          }
+        }
+        if (!options.holdStores) {
           resolve();
         }
       }),
@@ -63,7 +70,7 @@ function harness(
     isOnline: options.isOnline,
   });
   open.push(connection);
-  return { connection, sockets, socket: () => sockets.at(-1)!, items, storing, signedOut, states };
+  return { connection, sockets, socket: () => sockets.at(-1)!, items, batches, storing, signedOut, states };
 }
 
 function message(messageId: string): Record<string, unknown> {
@@ -150,7 +157,7 @@ test("live pushes during catch-up wait, and come out in messageId order after th
   assert.equal(h.items[5], "0010");
 });
 
-test("an item is acked only after the app stored it, in frames of at most 100 ids", async () => {
+test("a page reaches the app in one call and is acked, once stored, in as few frames of 100 ids as hold it", async () => {
   const h = harness({ holdStores: true });
   h.connection.connect();
   const socket = await loggedIn(h);
@@ -158,20 +165,71 @@ test("an item is acked only after the app stored it, in frames of at most 100 id
   const ids = Array.from({ length: 150 }, (_, i) => String(i).padStart(4, "0"));
   ids.forEach((id) => socket.push(message(id)));
   socket.push({ type: "synced", count: 150, more: false, ref: first.ref });
-  await until(() => h.items.length === 1, "the first item");
+  await until(() => h.batches.length === 1, "the page");
   await new Promise((resolve) => setTimeout(resolve, 20));
   assert.deepEqual(socket.sentOf("ack"), [], "nothing acked before it is stored");
-  // Items reach the app one at a time: the next waits for the store before it.
-  assert.deepEqual(h.items, ["0000"]);
-  for (const id of ids) {
-    await until(() => h.storing.has(id), `item ${id}`);
-    h.storing.get(id)!();
-  }
+  assert.deepEqual(h.batches, [ids], "the whole page, in order, in one call");
+  h.storing.get("0000")!();
   await until(() => acked(socket).length === 150, "every ack");
   assert.deepEqual(acked(socket), ids);
-  for (const ack of socket.sentOf("ack")) {
-    assert.ok((ack.messageIds as string[]).length <= 100);
-  }
+  assert.deepEqual(
+    socket.sentOf("ack").map((ack) => (ack.messageIds as string[]).length),
+    [100, 50],
+  );
+});
+
+test("a page the app could not store is not acked, and the next connect brings it again", async () => {
+  const sockets: FakeSocket[] = [];
+  let failing = true;
+  const stored: string[][] = [];
+  const connection = new Connection({
+    url: "ws://test/dev",
+    credentials: ALICE,
+    listener: {
+      onState: () => undefined,
+      onItems: async (items) => {
+        if (failing) {
+          throw new Error("the disk is full");
+        }
+        stored.push(items.map((item) => item.messageId));
+      },
+      onTyping: () => undefined,
+      onLoggedIn: () => undefined,
+      onSignedOut: () => undefined,
+    },
+    createSocket: () => {
+      const socket = new FakeSocket();
+      sockets.push(socket);
+      return socket;
+    },
+    minBackoffMs: 5,
+    maxBackoffMs: 20,
+    ackDelayMs: 1,
+    requestTimeoutMs: 2_000,
+  });
+  open.push(connection);
+  connection.connect();
+  await until(() => sockets.length > 0, "a socket");
+  const socket = sockets[0]!;
+  socket.open();
+  socket.push({ type: "loggedIn", phone: ALICE.phone, deviceId: 1, ref: socket.last("login")!.ref });
+  const first = await syncRequest(socket, 1);
+  ["0001", "0002"].forEach((id) => socket.push(message(id)));
+  socket.push({ type: "synced", count: 2, more: false, ref: first.ref });
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assert.deepEqual(acked(socket), [], "a page not stored is not acked");
+
+  failing = false;
+  socket.drop();
+  await until(() => sockets.length === 2, "a new connection");
+  const again = sockets[1]!;
+  again.open();
+  again.push({ type: "loggedIn", phone: ALICE.phone, deviceId: 1, ref: again.last("login")!.ref });
+  const retry = await syncRequest(again, 1);
+  ["0001", "0002"].forEach((id) => again.push(message(id)));
+  again.push({ type: "synced", count: 2, more: false, ref: retry.ref });
+  await until(() => acked(again).length === 2, "the acks after the store");
+  assert.deepEqual(stored, [["0001", "0002"]]);
 });
 
 test("an item pushed and synced both reaches the app once, and is acked each time", async () => {
