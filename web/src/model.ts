@@ -133,6 +133,7 @@ export class Model {
   media = new Map<string, OpenedMedia>();
   mediaLoading = new Set<string>();
   devicesOpen = false;
+  blockedOpen = false;
   devices: Device[] | undefined;
   groupFormOpen = false;
   groupInfoOpen = false;
@@ -357,6 +358,7 @@ export class Model {
     this.messages = [];
     this.blocked = new Set();
     this.devicesOpen = false;
+    this.blockedOpen = false;
     this.devices = undefined;
     this.groupFormOpen = false;
     this.groupInfoOpen = false;
@@ -794,24 +796,41 @@ export class Model {
   }
 
   toggleBlock(): Promise<void> {
+    const peer = this.openPeer;
+    if (peer === undefined || isGroup(peer)) {
+      return Promise.resolve();
+    }
+    return this.setBlocked(peer, !this.blocked.has(peer));
+  }
+
+  /** Blocks or unblocks a number, from its conversation or from the block list. */
+  setBlocked(phone: string, block: boolean): Promise<void> {
     return this.act(async () => {
-      const peer = this.openPeer;
-      if (peer === undefined || isGroup(peer)) {
-        return;
-      }
-      if (this.blocked.has(peer)) {
-        const unblocked = await this.request({ action: "unblock", phone: peer }, "unblocked");
-        this.blocked.delete(unblocked.phone);
-        this.blocked.delete(peer);
+      const blocked = new Set(this.blocked);
+      if (block) {
+        const answer = await this.request({ action: "block", phone }, "blocked");
+        blocked.add(answer.phone);
+        blocked.add(phone);
       } else {
-        const blocked = await this.request({ action: "block", phone: peer }, "blocked");
-        this.blocked.add(blocked.phone);
-        this.blocked.add(peer);
+        const answer = await this.request({ action: "unblock", phone }, "unblocked");
+        blocked.delete(answer.phone);
+        blocked.delete(phone);
       }
-      this.blocked = new Set(this.blocked);
-      await this.store.saveBlocked([...this.blocked]);
+      this.blocked = blocked;
+      await this.store.saveBlocked([...blocked]);
       this.notify();
     });
+  }
+
+  openBlocked(): void {
+    this.blockedOpen = true;
+    this.notify();
+    void this.refreshBlocked();
+  }
+
+  closeBlocked(): void {
+    this.blockedOpen = false;
+    this.notify();
   }
 
   toggleGroupForm(): void {

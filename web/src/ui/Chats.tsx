@@ -1,5 +1,6 @@
-import { useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { isGroup } from "../history";
+import { Blocked } from "./Blocked";
 import { Conversation } from "./Conversation";
 import { useModel } from "./context";
 import { Devices } from "./Devices";
@@ -60,6 +61,9 @@ function ChatList() {
         </span>
         <button type="button" data-testid="devices-open" onClick={() => void model.openDevices()}>
           Devices
+        </button>
+        <button type="button" data-testid="blocked-open" onClick={() => model.openBlocked()}>
+          Blocked
         </button>
         <button
           type="button"
@@ -134,6 +138,18 @@ function ChatList() {
 
 export function Chats() {
   const model = useModel();
+  const shownPeer = useRef(model.openPeer);
+  useLayoutEffect(() => {
+    const closed = shownPeer.current;
+    shownPeer.current = model.openPeer;
+    // A closed conversation took the focus with it: it goes back to that chat in the list, so a
+    // keyboard user carries on from where they were.
+    if (closed !== undefined && model.openPeer === undefined && document.activeElement === document.body) {
+      document
+        .querySelector<HTMLElement>(`[data-testid="chat-item"][data-peer="${CSS.escape(closed)}"]`)
+        ?.focus();
+    }
+  });
   return (
     <main class={`panes ${model.openPeer === undefined ? "" : "has-conversation"}`}>
       <ChatList />
@@ -145,6 +161,7 @@ export function Chats() {
         )}
       </section>
       {model.devicesOpen && <Devices />}
+      {model.blockedOpen && <Blocked />}
     </main>
   );
 }

@@ -276,6 +276,13 @@ export function Conversation({ peer }: { peer: Peer }) {
       data-testid="conversation"
       data-peer={peer}
       aria-label={`Conversation with ${chat?.name ?? peer}`}
+      onKeyDown={(event) => {
+        // Escape leaves the conversation, as the back arrow does.
+        if (event.key === "Escape" && !event.defaultPrevented) {
+          event.preventDefault();
+          model.closeChat();
+        }
+      }}
       onDragOver={(event) => {
         event.preventDefault();
         setDropping(true);

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { qrPath } from "../qr";
 import { useModel } from "./context";
 import { clockTime } from "./format";
@@ -28,6 +28,9 @@ export function Welcome() {
   const [phone, setPhone] = useState("");
   const [pin, setPin] = useState("");
   const sms = model.config?.smsCaptureUrl;
+  const pinInput = useRef<HTMLInputElement>(null);
+  // The PIN is what comes next: the focus goes there as soon as it is asked for.
+  useEffect(() => pinInput.current?.focus(), [pinSentTo]);
   return (
     <main class="welcome" data-testid="welcome">
       <h1>Use Checkmark in this browser</h1>
@@ -86,6 +89,7 @@ export function Welcome() {
             <label for="pin-input">PIN</label>
             <input
               id="pin-input"
+              ref={pinInput}
               data-testid="pin-input"
               inputMode="numeric"
               autocomplete="one-time-code"

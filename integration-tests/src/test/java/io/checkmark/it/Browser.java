@@ -18,12 +18,14 @@ import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
@@ -274,6 +276,56 @@ final class Browser implements AutoCloseable {
               driver.findElement(testId(id)).sendKeys(keys);
               return true;
             });
+  }
+
+  // ---- the keyboard alone ----
+
+  /**
+   * Presses keys as a user does, into whatever has the focus: no element is clicked or aimed at.
+   */
+  void press(CharSequence... keys) {
+    new Actions(driver).sendKeys(keys).perform();
+  }
+
+  /**
+   * The focused element: its hook ({@code testid}), {@code peer} and {@code label} (its
+   * aria-label), and whether its focus shows ({@code visible}: it matches {@code :focus-visible}
+   * and draws an outline).
+   */
+  @SuppressWarnings("unchecked")
+  Map<String, String> focused() {
+    return (Map<String, String>)
+        js(
+            "const el = document.activeElement;"
+                + " if (!el || el === document.body) return {testid: '', peer: '', label: '',"
+                + "  visible: 'false'};"
+                + " const style = getComputedStyle(el);"
+                + " const shows = el.matches(':focus-visible') && style.outlineStyle !== 'none'"
+                + "  && parseFloat(style.outlineWidth) > 0;"
+                + " return {testid: el.getAttribute('data-testid') || '',"
+                + "  peer: el.getAttribute('data-peer') || '',"
+                + "  label: el.getAttribute('aria-label') || '', visible: String(shows)};");
+  }
+
+  /**
+   * Presses Tab (or Shift+Tab when {@code backwards}) until the focus is on an element that {@code
+   * target} accepts; fails after 40 presses. Returns what has the focus then.
+   */
+  Map<String, String> tabUntil(
+      String what, boolean backwards, Predicate<Map<String, String>> target) {
+    for (int presses = 0; presses <= 40; presses++) {
+      Map<String, String> now = focused();
+      if (target.test(now)) {
+        return now;
+      }
+      press(backwards ? Keys.chord(Keys.SHIFT, Keys.TAB) : Keys.TAB);
+    }
+    throw new AssertionError("40 presses of Tab did not reach " + what);
+  }
+
+  /** Tabs forwards to the element with this hook. */
+  Map<String, String> tabTo(String id) {
+    return tabUntil(id, false, now -> id.equals(now.get("testid")));
   }
 
   /** The connection's state as {@code connection-status} shows it, or null. */
