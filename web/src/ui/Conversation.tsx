@@ -1,5 +1,13 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { isGroup } from "../history";
+import {
+  afterChange,
+  atNewest,
+  newestWindow,
+  towardsNewer,
+  towardsOlder,
+  type MessageWindow,
+} from "../messageWindow";
 import type { Model } from "../model";
 import type { OutStatus, Peer, StoredMessage } from "../store";
 import { useModel } from "./context";
@@ -64,8 +72,14 @@ function memberStatus(message: StoredMessage, phone: string): OutStatus {
   return message.status === "pending" || message.status === "failed" ? message.status : "accepted";
 }
 
-function MessageView({ message, observe }: { message: StoredMessage; observe: (element: Element | null) => void }) {
+/** Starts watching an element for the read receipts; the function returned stops it. */
+type Watch = (element: HTMLElement) => () => void;
+
+function MessageView({ message, watch }: { message: StoredMessage; watch: Watch }) {
   const model = useModel();
+  const item = useRef<HTMLLIElement>(null);
+  const incoming = message.direction === "in";
+  useEffect(() => (incoming ? watch(item.current!) : undefined), [incoming, watch]);
   const group = isGroup(message.peer);
   const out = message.direction === "out";
   const status = message.status ?? "accepted";
@@ -81,7 +95,7 @@ function MessageView({ message, observe }: { message: StoredMessage; observe: (e
       data-direction={message.direction}
       data-status={out ? status : undefined}
       data-key={message.key}
-      ref={out ? undefined : observe}
+      ref={item}
       tabIndex={showsReceipts ? 0 : undefined}
       aria-expanded={showsReceipts ? detailsShown : undefined}
       onClick={showsReceipts ? toggleDetails : undefined}
@@ -135,24 +149,26 @@ function MessageView({ message, observe }: { message: StoredMessage; observe: (e
 
 /**
  * Read receipts go for incoming messages that are on screen while the tab is visible: the
- * observer keeps which are on screen, and a tab coming back to view counts them again.
+ * observer keeps which of the rendered messages are on screen, and a tab coming back to view
+ * counts them again. A message leaving the DOM (the window moved on) stops being watched.
  */
-function useReadReceipts(model: Model): (element: Element | null) => void {
+function useReadReceipts(model: Model, shown: StoredMessage[]): Watch {
   const onScreen = useRef(new Set<string>());
   const observer = useRef<IntersectionObserver>();
-  const report = () => {
+  const rendered = useRef(shown);
+  rendered.current = shown;
+  const report = useRef(() => {
     if (document.visibilityState !== "visible") {
       return;
     }
-    for (const message of model.messages) {
+    for (const message of rendered.current) {
       if (onScreen.current.has(message.key)) {
         model.seen(message);
       }
     }
-  };
-  // Made at the first ref, which comes before the first effect.
-  const observing = () =>
-    (observer.current ??= new IntersectionObserver(
+  }).current;
+  const watch = useRef<Watch>((element) => {
+    observer.current ??= new IntersectionObserver(
       (entries) => {
         for (const entry of entries) {
           const key = (entry.target as HTMLElement).dataset.key!;
@@ -165,7 +181,13 @@ function useReadReceipts(model: Model): (element: Element | null) => void {
         report();
       },
       { threshold: 0.1 },
-    ));
+    );
+    observer.current.observe(element);
+    return () => {
+      observer.current?.unobserve(element);
+      onScreen.current.delete(element.dataset.key!);
+    };
+  }).current;
   useEffect(() => {
     document.addEventListener("visibilitychange", report);
     return () => {
@@ -174,10 +196,70 @@ function useReadReceipts(model: Model): (element: Element | null) => void {
     };
   }, [model]);
   useEffect(report);
-  return (element) => {
-    if (element !== null) {
-      observing().observe(element);
+  return watch;
+}
+
+/** How close to an end of the list (CSS pixels) the reader gets before the window slides. */
+const SLIDE_AT_PX = 400;
+
+/**
+ * The slice of the conversation in the DOM (see messageWindow.ts), slid as the reader scrolls near
+ * either end. A slide keeps the message the reader was looking at in the same place on screen.
+ */
+function useMessageWindow(messages: StoredMessage[], list: { current: HTMLOListElement | null }) {
+  const count = messages.length;
+  const window = useRef<MessageWindow>(newestWindow(count));
+  const counted = useRef(count);
+  const anchor = useRef<{ key: string; offset: number }>();
+  const lastTop = useRef(0);
+  const [, slid] = useState(0);
+  if (counted.current !== count) {
+    window.current = afterChange(window.current, counted.current, count);
+    counted.current = count;
+  }
+  const slide = (next: MessageWindow, keep: StoredMessage | undefined) => {
+    const element = keep === undefined ? null : list.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(keep.key)}"]`);
+    if (element != null && list.current !== null) {
+      anchor.current = {
+        key: keep!.key,
+        offset: element.getBoundingClientRect().top - list.current.getBoundingClientRect().top,
+      };
     }
+    window.current = next;
+    slid((version) => version + 1);
+  };
+  const onScroll = () => {
+    const element = list.current;
+    if (element === null) {
+      return;
+    }
+    const top = element.scrollTop;
+    const upwards = top < lastTop.current;
+    lastTop.current = top;
+    const current = window.current;
+    if (upwards && top < SLIDE_AT_PX && current.start > 0) {
+      slide(towardsOlder(current), messages[current.start]);
+    } else if (!upwards && element.scrollHeight - top - element.clientHeight < SLIDE_AT_PX && !atNewest(current, count)) {
+      slide(towardsNewer(current, count), messages[current.end - 1]);
+    }
+  };
+  useLayoutEffect(() => {
+    const kept = anchor.current;
+    const element = list.current;
+    anchor.current = undefined;
+    if (kept === undefined || element === null) {
+      return;
+    }
+    const again = element.querySelector<HTMLElement>(`[data-key="${CSS.escape(kept.key)}"]`);
+    if (again !== null) {
+      element.scrollTop += again.getBoundingClientRect().top - element.getBoundingClientRect().top - kept.offset;
+      lastTop.current = element.scrollTop;
+    }
+  });
+  return {
+    shown: messages.slice(window.current.start, window.current.end),
+    following: atNewest(window.current, count),
+    onScroll,
   };
 }
 
@@ -259,12 +341,16 @@ export function Conversation({ peer }: { peer: Peer }) {
   const group = isGroup(peer);
   const typingFrom = model.typing.get(peer);
   const list = useRef<HTMLOListElement>(null);
-  const observe = useReadReceipts(model);
+  const { shown, following, onScroll } = useMessageWindow(model.messages, list);
+  const watch = useReadReceipts(model, shown);
   const [dropping, setDropping] = useState(false);
   const lastKey = model.messages[model.messages.length - 1]?.key;
   useLayoutEffect(() => {
-    // The newest message in view, as a chat app opens and follows a conversation.
-    list.current?.scrollTo({ top: list.current.scrollHeight });
+    // The newest message in view, as a chat app opens and follows a conversation; a reader further
+    // back stays where they are.
+    if (following) {
+      list.current?.scrollTo({ top: list.current.scrollHeight });
+    }
   }, [lastKey]);
   const presence =
     !group && model.presence !== undefined && model.presence.phone === peer
@@ -343,9 +429,9 @@ export function Conversation({ peer }: { peer: Peer }) {
       {!group && model.blocked.has(peer) && (
         <p class="notice hint">You blocked this number: its messages do not reach you.</p>
       )}
-      <ol class="messages" ref={list} aria-label="Messages">
-        {model.messages.map((message) => (
-          <MessageView key={message.key} message={message} observe={observe} />
+      <ol class="messages" ref={list} aria-label="Messages" onScroll={onScroll}>
+        {shown.map((message) => (
+          <MessageView key={message.key} message={message} watch={watch} />
         ))}
       </ol>
       <Composer peer={peer} />

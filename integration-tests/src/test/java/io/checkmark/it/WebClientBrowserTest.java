@@ -14,6 +14,7 @@ import com.google.zxing.qrcode.QRCodeReader;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.local.FaultPlan;
 import io.checkmark.local.LocalStack;
+import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.testsupport.Phones;
 import io.checkmark.testsupport.ProjectStack;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -190,9 +192,8 @@ class WebClientBrowserTest {
         .as("Alice's ticks, in the order she saw them")
         .containsExactly("accepted ✓", "delivered ✓✓", "read ✓✓ blue");
 
-    // Bob types: nobody typed to Alice before, so no function holds her connections from before
-    // (the server reuses a phone's connections for typing for 10 s: a page that has just connected
-    // may miss typing for that long).
+    // Bob types. Alice's page connected moments ago; a function keeps a phone's connections for
+    // one-to-one typing 1 s only, so a new page gets the signal.
     assertThat(alicesBrowser.visible("typing-indicator")).isFalse();
     bobsBrowser.type("composer-input", "Yes! See you there");
     await("Alice sees Bob typing")
@@ -786,6 +787,85 @@ class WebClientBrowserTest {
     assertThat(overflow(browser)).isZero();
   }
 
+  @Test
+  void
+      aLongConversationKeepsAtMostAHundredMessagesInTheDomScrollsBackToItsFirstAndReadsOnlyWhatWasShown()
+          throws Exception {
+    String alice = Phones.next();
+    String friend = Phones.next();
+    Devices.Inbox friendsInbox = new Devices.Inbox();
+    CheckmarkClient friendsPhone = connected(friend, Devices.register(stack, friend), friendsInbox);
+    Browser browser = registered(Browser.DESKTOP, alice).get(0);
+    int count = 300;
+    List<String> ids = new ArrayList<>();
+    List<CompletableFuture<Accepted>> sends = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      sends.add(friendsPhone.send(alice, "Line " + i));
+      if (sends.size() == 32 || i == count) {
+        for (CompletableFuture<Accepted> send : sends) {
+          ids.add(send.get(10, TimeUnit.SECONDS).messageId());
+        }
+        sends.clear();
+      }
+    }
+    List<String> byOrder = ids.stream().sorted().toList();
+    String oldest = byOrder.get(0);
+    String newest = byOrder.get(count - 1);
+    await("all of them in the chat list's unread count")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                browser.chatItem(friend) != null
+                    && String.valueOf(count).equals(browser.chatItem(friend).get("unread")));
+
+    browser.openChat(friend);
+    await("the newest message shown").atMost(WAIT).until(() -> shownIds(browser).contains(newest));
+    await("read receipts for what is on screen, the newest first")
+        .atMost(WAIT)
+        .until(() -> readIds(friendsInbox).contains(newest));
+    assertThat(shownIds(browser)).as("messages in the DOM").hasSizeLessThanOrEqualTo(100);
+    await("no read receipt for what never came on screen")
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !readIds(friendsInbox).contains(oldest) && readIds(friendsInbox).size() < 60);
+
+    await("scrolling up brings the conversation back to its first message")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              browser.js(
+                  "document.querySelector('[data-testid=\"conversation\"] ol').scrollTop = 0;");
+              return shownIds(browser).contains(oldest);
+            });
+    assertThat(shownIds(browser))
+        .as("messages in the DOM, scrolled to the top")
+        .hasSizeLessThanOrEqualTo(100)
+        .doesNotContain(newest);
+    // The last slide kept the message that was at the top in its place: one more scroll shows the
+    // first.
+    browser.js("document.querySelector('[data-testid=\"conversation\"] ol').scrollTop = 0;");
+    await("the first message read once on screen")
+        .atMost(WAIT)
+        .until(() -> readIds(friendsInbox).contains(oldest));
+    friendsPhone.send(alice, "While you read old ones").get(10, TimeUnit.SECONDS);
+    await("a new message does not pull the reader down")
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> shownIds(browser).contains(oldest));
+    await("scrolling down comes back to the newest")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              browser.js(
+                  "const list = document.querySelector('[data-testid=\"conversation\"] ol');"
+                      + " list.scrollTop = list.scrollHeight;");
+              return browser.message("While you read old ones") != null;
+            });
+    assertThat(shownIds(browser)).hasSizeLessThanOrEqualTo(100);
+  }
+
   // ---- browsers and devices ----
 
   private Browser open(Dimension size) {
@@ -938,6 +1018,23 @@ class WebClientBrowserTest {
       gzip.write(Files.readAllBytes(file));
     }
     return compressed.size();
+  }
+
+  /** The messageIds of the message elements in the DOM. */
+  @SuppressWarnings("unchecked")
+  private static List<String> shownIds(Browser browser) {
+    return (List<String>)
+        browser.js(
+            "return [...document.querySelectorAll('[data-testid=\"message\"]')]"
+                + ".map(m => m.getAttribute('data-message-id'));");
+  }
+
+  /** Every messageId a read receipt named so far. */
+  private static Set<String> readIds(Devices.Inbox inbox) {
+    return inbox.receipts.stream()
+        .filter(receipt -> "read".equals(receipt.status()))
+        .flatMap(receipt -> receipt.messageIds().stream())
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   /** Each member's status in the open receipt details, by phone. */
