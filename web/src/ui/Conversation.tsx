@@ -211,6 +211,7 @@ function useMessageWindow(messages: StoredMessage[], list: { current: HTMLOListE
   const window = useRef<MessageWindow>(newestWindow(count));
   const counted = useRef(count);
   const anchor = useRef<{ key: string; offset: number }>();
+  const toBottom = useRef(false);
   const lastTop = useRef(0);
   const [, slid] = useState(0);
   if (counted.current !== count) {
@@ -247,6 +248,12 @@ function useMessageWindow(messages: StoredMessage[], list: { current: HTMLOListE
     const kept = anchor.current;
     const element = list.current;
     anchor.current = undefined;
+    if (toBottom.current && element !== null) {
+      toBottom.current = false;
+      element.scrollTop = element.scrollHeight;
+      lastTop.current = element.scrollTop;
+      return;
+    }
     if (kept === undefined || element === null) {
       return;
     }
@@ -256,14 +263,23 @@ function useMessageWindow(messages: StoredMessage[], list: { current: HTMLOListE
       lastTop.current = element.scrollTop;
     }
   });
+  /** Back to the newest, before this device adds a message of its own there. */
+  const toNewest = () => {
+    if (!atNewest(window.current, count)) {
+      window.current = newestWindow(count);
+      toBottom.current = true;
+      slid((version) => version + 1);
+    }
+  };
   return {
     shown: messages.slice(window.current.start, window.current.end),
     following: atNewest(window.current, count),
     onScroll,
+    toNewest,
   };
 }
 
-function Composer({ peer }: { peer: Peer }) {
+function Composer({ peer, beforeSend }: { peer: Peer; beforeSend: () => void }) {
   const model = useModel();
   const [text, setText] = useState("");
   const input = useRef<HTMLTextAreaElement>(null);
@@ -272,6 +288,8 @@ function Composer({ peer }: { peer: Peer }) {
     if (text.trim() === "") {
       return;
     }
+    // What one sends shows at once, wherever one had scrolled to.
+    beforeSend();
     void model.sendText(text);
     setText("");
   };
@@ -341,7 +359,7 @@ export function Conversation({ peer }: { peer: Peer }) {
   const group = isGroup(peer);
   const typingFrom = model.typing.get(peer);
   const list = useRef<HTMLOListElement>(null);
-  const { shown, following, onScroll } = useMessageWindow(model.messages, list);
+  const { shown, following, onScroll, toNewest } = useMessageWindow(model.messages, list);
   const watch = useReadReceipts(model, shown);
   const [dropping, setDropping] = useState(false);
   const lastKey = model.messages[model.messages.length - 1]?.key;
@@ -434,7 +452,7 @@ export function Conversation({ peer }: { peer: Peer }) {
           <MessageView key={message.key} message={message} watch={watch} />
         ))}
       </ol>
-      <Composer peer={peer} />
+      <Composer peer={peer} beforeSend={toNewest} />
     </section>
   );
 }

@@ -864,6 +864,17 @@ class WebClientBrowserTest {
               return browser.message("While you read old ones") != null;
             });
     assertThat(shownIds(browser)).hasSizeLessThanOrEqualTo(100);
+    browser.js("document.querySelector('[data-testid=\"conversation\"] ol').scrollTop = 0;");
+    await("one slide back: the newest leave the DOM")
+        .atMost(WAIT)
+        .until(() -> browser.message("While you read old ones") == null);
+    browser.type("composer-input", "Sent from further back", Keys.ENTER);
+    await("what one sends shows at once, with the newest")
+        .atMost(WAIT)
+        .until(
+            () ->
+                browser.message("Sent from further back") != null
+                    && browser.message("While you read old ones") != null);
   }
 
   // ---- browsers and devices ----
