@@ -121,6 +121,34 @@ class WebClientFeaturesBrowserTest {
     assertThat(browser.message("Sent without a mouse").get("ticks")).startsWith("✓");
   }
 
+  @Test
+  void onA375By667ScreenTheChatListAndAConversationFitTheWidthAndShowTheComposer()
+      throws Exception {
+    String phone = Phones.next();
+    String friend = Phones.next();
+    CheckmarkClient friendsPhone =
+        connected(friend, Devices.register(stack, friend), new Devices.Inbox());
+    Browser browser = open(SMALL_PHONE);
+    WebClientBrowserTest.registerThroughWelcome(stack, browser, phone);
+    assertThat(browser.viewport()).isEqualTo(SMALL_PHONE);
+    String longLine =
+        "A long line that has to wrap on a narrow screen, not widen the page: "
+            + "https://example.invalid/a/very/long/address/without/any/spaces/to/break/at/all";
+    friendsPhone.send(phone, longLine).get(10, TimeUnit.SECONDS);
+    await("the friend's chat").atMost(WAIT).until(() -> browser.chatItem(friend) != null);
+    assertThat(horizontalOverflow(browser)).as("chat list: scrollWidth - innerWidth").isZero();
+
+    browser.openChat(friend);
+    await("the conversation's messages")
+        .atMost(WAIT)
+        .until(() -> browser.message(longLine) != null);
+    assertThat(horizontalOverflow(browser)).as("conversation: scrollWidth - innerWidth").isZero();
+    WebElement composer = browser.one("composer-input");
+    assertThat(composer.isDisplayed()).isTrue();
+    assertThat(withinViewport(browser, "composer-input")).as("composer in the viewport").isTrue();
+    assertThat(withinViewport(browser, "composer-send")).as("send button in the viewport").isTrue();
+  }
+
   // ---- helpers ----
 
   private Browser open(Dimension size) {
