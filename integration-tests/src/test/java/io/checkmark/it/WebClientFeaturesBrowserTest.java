@@ -149,6 +149,142 @@ class WebClientFeaturesBrowserTest {
     assertThat(withinViewport(browser, "composer-send")).as("send button in the viewport").isTrue();
   }
 
+  @Test
+  void aBlockedPeersMessagesNeverShowAndAfterUnblockingTheNextOneDoes() throws Exception {
+    String phone = Phones.next();
+    String peer = Phones.next();
+    CheckmarkClient peersPhone =
+        connected(peer, Devices.register(stack, peer), new Devices.Inbox());
+    Browser browser = open(Browser.DESKTOP);
+    WebClientBrowserTest.registerThroughWelcome(stack, browser, phone);
+    peersPhone.send(phone, "Before the block").get(10, TimeUnit.SECONDS);
+    await("the peer's chat").atMost(WAIT).until(() -> browser.chatItem(peer) != null);
+    browser.openChat(peer);
+    await().atMost(WAIT).until(() -> browser.message("Before the block") != null);
+    assertThat(browser.text("block-toggle")).isEqualTo("Block");
+    assertThat(notice(browser)).isFalse();
+
+    browser.click("block-toggle");
+    await("the toggle says Unblock and the notice shows")
+        .atMost(WAIT)
+        .until(() -> "Unblock".equals(browser.text("block-toggle")) && notice(browser));
+    peersPhone.send(phone, "While blocked").get(10, TimeUnit.SECONDS);
+    await("the blocked peer's message never shows")
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(6))
+        .until(() -> browser.message("While blocked") == null);
+
+    browser.click("block-toggle");
+    await("the toggle says Block and the notice is gone")
+        .atMost(WAIT)
+        .until(() -> "Block".equals(browser.text("block-toggle")) && !notice(browser));
+    peersPhone.send(phone, "After the unblock").get(10, TimeUnit.SECONDS);
+    await("the next message shows")
+        .atMost(WAIT)
+        .until(() -> browser.message("After the unblock") != null);
+    assertThat(browser.message("After the unblock")).containsEntry("direction", "in");
+    assertThat(browser.message("While blocked")).as("not delivered late either").isNull();
+  }
+
+  @Test
+  void aGroupMadeInThePageReachesBothMembersAndItsReceiptsListBothAsDelivered() throws Exception {
+    String phone = Phones.next();
+    String ann = Phones.next();
+    String ben = Phones.next();
+    Devices.Inbox annsInbox = new Devices.Inbox();
+    Devices.Inbox bensInbox = new Devices.Inbox();
+    connected(ann, Devices.register(stack, ann), annsInbox);
+    connected(ben, Devices.register(stack, ben), bensInbox);
+    Browser browser = open(Browser.DESKTOP);
+    WebClientBrowserTest.registerThroughWelcome(stack, browser, phone);
+
+    browser.click("group-create");
+    browser.type("group-name", "Hiking club");
+    browser.type("group-members", ann + ", " + ben);
+    browser.click("group-create-submit");
+    await("the new group's conversation")
+        .atMost(WAIT)
+        .until(
+            () -> {
+              String open = browser.attribute("conversation", "data-peer");
+              return open != null && open.startsWith("group:");
+            });
+    assertThat(browser.text("conversation-title")).isEqualTo("Hiking club");
+    browser.type("composer-input", "Saturday, 8 am", Keys.ENTER);
+
+    MessageFrame annGot = annsInbox.nextMessage();
+    MessageFrame benGot = bensInbox.nextMessage();
+    assertThat(List.of(annGot.body(), benGot.body())).containsOnly("Saturday, 8 am");
+    assertThat(annGot.from()).isEqualTo(phone);
+    await("the message delivered")
+        .atMost(WAIT)
+        .until(() -> "delivered".equals(browser.statusOf("Saturday, 8 am")));
+
+    browser
+        .driver()
+        .findElement(
+            org.openqa.selenium.By.cssSelector("[data-testid=\"message\"][data-direction=\"out\"]"))
+        .click();
+    await("the receipt details list both members as delivered")
+        .atMost(WAIT)
+        .until(() -> Map.of(ann, "delivered", ben, "delivered").equals(receiptMembers(browser)));
+  }
+
+  @Test
+  void aBrowserLinkedToAnSdkPhoneAndUnlinkedByItGoesToTheWelcomeAndReceivesNothingMore()
+      throws Exception {
+    String phone = Phones.next();
+    String friend = Phones.next();
+    Devices.Inbox primarysInbox = new Devices.Inbox();
+    CheckmarkClient primary = connected(phone, Devices.register(stack, phone), primarysInbox);
+    CheckmarkClient friendsPhone =
+        connected(friend, Devices.register(stack, friend), new Devices.Inbox());
+    Browser browser = open(Browser.DESKTOP);
+
+    browser.click("link-start");
+    await("a link code")
+        .atMost(WAIT)
+        .until(() -> browser.attribute("link-qr", "data-code") != null);
+    var linked =
+        primary.approveLink(browser.attribute("link-qr", "data-code")).get(10, TimeUnit.SECONDS);
+    await("the linked browser's chat list")
+        .atMost(WAIT)
+        .until(() -> browser.chatListReady() && "connected".equals(browser.connectionState()));
+    friendsPhone.send(phone, "Before the unlink").get(10, TimeUnit.SECONDS);
+    await("the linked browser gets messages")
+        .atMost(WAIT)
+        .until(() -> browser.chatItem(friend) != null);
+
+    primary.unlinkDevice(linked.deviceId()).get(10, TimeUnit.SECONDS);
+    await("the unlinked browser is at the welcome, saying why")
+        .atMost(WAIT)
+        .until(() -> browser.present("welcome") && browser.present("error-line"));
+    String line = browser.text("error-line");
+    assertThat(line).doesNotContain("\n").contains("unlinked");
+    System.out.println("WEB-FIGURE unlinked browser's line: " + line);
+
+    friendsPhone.send(phone, "After the unlink").get(10, TimeUnit.SECONDS);
+    assertThat(primarysInbox.messages.stream().map(MessageFrame::body))
+        .contains("Before the unlink");
+    await("the primary still gets messages")
+        .atMost(WAIT)
+        .until(
+            () ->
+                primarysInbox.messages.stream()
+                    .anyMatch(message -> "After the unlink".equals(message.body())));
+    await("the unlinked browser shows nothing of it")
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(6))
+        .until(
+            () ->
+                browser.present("welcome")
+                    && !browser.present("chat-list")
+                    && browser.message("After the unlink") == null);
+    browser.reload();
+    browser.one("welcome");
+    assertThat(browser.present("chat-list")).as("still signed out after a reload").isFalse();
+  }
+
   // ---- helpers ----
 
   private Browser open(Dimension size) {
