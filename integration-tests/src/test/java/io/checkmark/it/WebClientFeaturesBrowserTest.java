@@ -7,19 +7,15 @@ import io.checkmark.client.CheckmarkClient;
 import io.checkmark.local.LocalStack;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.testsupport.Phones;
-import io.checkmark.testsupport.ProjectStack;
-import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
@@ -40,24 +36,12 @@ class WebClientFeaturesBrowserTest {
       "You blocked this number: its messages do not reach you.";
 
   private static LocalStack stack;
-  private static URI page;
 
-  private final List<Browser> browsers = new CopyOnWriteArrayList<>();
-  private final List<CheckmarkClient> clients = new ArrayList<>();
+  private WebClientSessions sessions;
 
   @BeforeAll
   static void startStack() {
-    Browser.requireChromium();
-    stack =
-        LocalStack.start(
-            ProjectStack.options()
-                .parameterOverrides(
-                    Map.of(
-                        "PinRequestsPerAddressPerHour", "100000",
-                        "LinkRequestsPerAddressPerHour", "100000",
-                        "AnonymousConnectsPerAddressPerMinute", "100000"))
-                .build());
-    page = stack.endpoint().resolve("/");
+    stack = WebClientSessions.startStack();
   }
 
   @AfterAll
@@ -67,19 +51,14 @@ class WebClientFeaturesBrowserTest {
     }
   }
 
+  @BeforeEach
+  void openSessions() {
+    sessions = new WebClientSessions(stack);
+  }
+
   @AfterEach
   void closeBrowsersAndCheckTheirConsoles() {
-    Map<String, List<String>> errors = new TreeMap<>();
-    for (int i = 0; i < browsers.size(); i++) {
-      Browser browser = browsers.get(i);
-      List<String> found = browser.consoleErrors(message -> false);
-      browser.close();
-      if (!found.isEmpty()) {
-        errors.put("browser " + (i + 1), found);
-      }
-    }
-    clients.forEach(CheckmarkClient::close);
-    assertThat(errors).as("errors in the browsers' consoles").isEmpty();
+    sessions.closeAndCheckConsoles(message -> false);
   }
 
   @Test
@@ -87,8 +66,8 @@ class WebClientFeaturesBrowserTest {
     String phone = Phones.next();
     String friend = Phones.next();
     Devices.Inbox friendsInbox = new Devices.Inbox();
-    connected(friend, Devices.register(stack, friend), friendsInbox);
-    Browser browser = open(Browser.DESKTOP);
+    sessions.connected(friend, Devices.register(stack, friend), friendsInbox);
+    Browser browser = sessions.open(Browser.DESKTOP);
     browser.one("welcome");
 
     tabTo(browser, "register-phone");
@@ -127,8 +106,8 @@ class WebClientFeaturesBrowserTest {
     String phone = Phones.next();
     String friend = Phones.next();
     CheckmarkClient friendsPhone =
-        connected(friend, Devices.register(stack, friend), new Devices.Inbox());
-    Browser browser = open(SMALL_PHONE);
+        sessions.connected(friend, Devices.register(stack, friend), new Devices.Inbox());
+    Browser browser = sessions.open(SMALL_PHONE);
     WebClientBrowserTest.registerThroughWelcome(stack, browser, phone);
     assertThat(browser.viewport()).isEqualTo(SMALL_PHONE);
     String longLine =
@@ -154,8 +133,8 @@ class WebClientFeaturesBrowserTest {
     String phone = Phones.next();
     String peer = Phones.next();
     CheckmarkClient peersPhone =
-        connected(peer, Devices.register(stack, peer), new Devices.Inbox());
-    Browser browser = open(Browser.DESKTOP);
+        sessions.connected(peer, Devices.register(stack, peer), new Devices.Inbox());
+    Browser browser = sessions.open(Browser.DESKTOP);
     WebClientBrowserTest.registerThroughWelcome(stack, browser, phone);
     peersPhone.send(phone, "Before the block").get(10, TimeUnit.SECONDS);
     await("the peer's chat").atMost(WAIT).until(() -> browser.chatItem(peer) != null);
@@ -193,9 +172,9 @@ class WebClientFeaturesBrowserTest {
     String ben = Phones.next();
     Devices.Inbox annsInbox = new Devices.Inbox();
     Devices.Inbox bensInbox = new Devices.Inbox();
-    connected(ann, Devices.register(stack, ann), annsInbox);
-    connected(ben, Devices.register(stack, ben), bensInbox);
-    Browser browser = open(Browser.DESKTOP);
+    sessions.connected(ann, Devices.register(stack, ann), annsInbox);
+    sessions.connected(ben, Devices.register(stack, ben), bensInbox);
+    Browser browser = sessions.open(Browser.DESKTOP);
     WebClientBrowserTest.registerThroughWelcome(stack, browser, phone);
 
     browser.click("group-create");
@@ -236,10 +215,11 @@ class WebClientFeaturesBrowserTest {
     String phone = Phones.next();
     String friend = Phones.next();
     Devices.Inbox primarysInbox = new Devices.Inbox();
-    CheckmarkClient primary = connected(phone, Devices.register(stack, phone), primarysInbox);
+    CheckmarkClient primary =
+        sessions.connected(phone, Devices.register(stack, phone), primarysInbox);
     CheckmarkClient friendsPhone =
-        connected(friend, Devices.register(stack, friend), new Devices.Inbox());
-    Browser browser = open(Browser.DESKTOP);
+        sessions.connected(friend, Devices.register(stack, friend), new Devices.Inbox());
+    Browser browser = sessions.open(Browser.DESKTOP);
 
     browser.click("link-start");
     await("a link code")
@@ -286,19 +266,6 @@ class WebClientFeaturesBrowserTest {
   }
 
   // ---- helpers ----
-
-  private Browser open(Dimension size) {
-    Browser browser = Browser.open(page, size);
-    browsers.add(browser);
-    return browser;
-  }
-
-  private CheckmarkClient connected(String phone, String key, Devices.Inbox inbox) {
-    CheckmarkClient client = Devices.client(stack, phone, key, inbox);
-    clients.add(client);
-    client.connect().join();
-    return client;
-  }
 
   /** The hook of the focused element, or null. */
   private static String focusedTestId(Browser browser) {
