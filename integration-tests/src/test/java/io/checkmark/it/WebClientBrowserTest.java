@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,6 +47,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Dimension;
@@ -84,8 +84,7 @@ class WebClientBrowserTest {
   private static LocalStack stack;
   private static URI page;
 
-  private final List<Browser> browsers = new CopyOnWriteArrayList<>();
-  private final List<CheckmarkClient> clients = new ArrayList<>();
+  private WebClientSessions sessions;
 
   /** Console errors a test provoked on purpose (a connection the stack refused), or none. */
   private Predicate<String> expectedErrors = message -> false;
@@ -94,18 +93,8 @@ class WebClientBrowserTest {
 
   @BeforeAll
   static void startStack() {
-    Browser.requireChromium();
-    stack =
-        LocalStack.start(
-            ProjectStack.options()
-                .parameterOverrides(
-                    Map.of(
-                        "PinRequestsPerAddressPerHour", "100000",
-                        "LinkRequestsPerAddressPerHour", "100000",
-                        // Every browser connects anonymously and logs in with the login action.
-                        "AnonymousConnectsPerAddressPerMinute", "100000"))
-                .build());
-    page = stack.endpoint().resolve("/");
+    stack = WebClientSessions.startStack();
+    page = WebClientSessions.page(stack);
   }
 
   @AfterAll
@@ -115,19 +104,14 @@ class WebClientBrowserTest {
     }
   }
 
+  @BeforeEach
+  void openSessions() {
+    sessions = new WebClientSessions(stack);
+  }
+
   @AfterEach
   void closeBrowsersAndCheckTheirConsoles() {
-    Map<String, List<String>> errors = new TreeMap<>();
-    for (int i = 0; i < browsers.size(); i++) {
-      Browser browser = browsers.get(i);
-      List<String> found = browser.consoleErrors(expectedErrors);
-      browser.close();
-      if (!found.isEmpty()) {
-        errors.put("browser " + (i + 1), found);
-      }
-    }
-    clients.forEach(CheckmarkClient::close);
-    assertThat(errors).as("errors in the browsers' consoles").isEmpty();
+    sessions.closeAndCheckConsoles(expectedErrors);
   }
 
   @Test
@@ -187,9 +171,7 @@ class WebClientBrowserTest {
         .as("Alice's ticks, in the order she saw them")
         .containsExactly("accepted ✓", "delivered ✓✓", "read ✓✓ blue");
 
-    // Bob types: nobody typed to Alice before, so no function holds her connections from before
-    // (the server reuses a phone's connections for typing for 10 s: a page that has just connected
-    // may miss typing for that long).
+    // Bob types to Alice's open page.
     assertThat(alicesBrowser.visible("typing-indicator")).isFalse();
     bobsBrowser.type("composer-input", "Yes! See you there");
     await("Alice sees Bob typing")
@@ -222,14 +204,15 @@ class WebClientBrowserTest {
     String friend = Phones.next();
     Path home = Files.createDirectories(temp.resolve("cli-home"));
     Process register = cli(home, "register", phone);
-    Browser browser = open(Browser.PHONE);
+    Browser browser = sessions.open(Browser.PHONE);
     await("the PIN's SMS").atMost(WAIT).until(() -> !stack.smsTo(phone).isEmpty());
     try (OutputStream keyboard = register.getOutputStream()) {
       keyboard.write((stack.lastPinSentTo(phone) + "\n").getBytes(StandardCharsets.UTF_8));
     }
     assertThat(finish(register)).contains("Registered " + phone);
     Devices.Inbox friendsInbox = new Devices.Inbox();
-    CheckmarkClient friendsPhone = connected(friend, Devices.register(stack, friend), friendsInbox);
+    CheckmarkClient friendsPhone =
+        sessions.connected(friend, Devices.register(stack, friend), friendsInbox);
 
     assertThat(browser.viewport()).isEqualTo(Browser.PHONE);
     browser.click("link-start");
@@ -267,7 +250,7 @@ class WebClientBrowserTest {
     assertThat(browser.message("Hi, linked laptop")).containsEntry("direction", "in");
 
     String primarysKey = Files.readString(home.resolve(phone + ".key")).trim();
-    CheckmarkClient primary = connected(phone, primarysKey, new Devices.Inbox());
+    CheckmarkClient primary = sessions.connected(phone, primarysKey, new Devices.Inbox());
     primary.send(friend, "Sent from the primary").get(10, TimeUnit.SECONDS);
     assertThat(friendsInbox.nextMessage().body()).isEqualTo("Sent from the primary");
     await("the primary's message shows on the linked browser as its own")
@@ -342,7 +325,8 @@ class WebClientBrowserTest {
     String phone = Phones.next();
     String friend = Phones.next();
     Devices.Inbox friendsInbox = new Devices.Inbox();
-    CheckmarkClient friendsPhone = connected(friend, Devices.register(stack, friend), friendsInbox);
+    CheckmarkClient friendsPhone =
+        sessions.connected(friend, Devices.register(stack, friend), friendsInbox);
     Browser browser = registered(Browser.DESKTOP, phone).get(0);
     browser.startChat(friend);
     String connectionId = onlyBrowserConnection();
@@ -393,7 +377,7 @@ class WebClientBrowserTest {
     String phone = Phones.next();
     String friend = Phones.next();
     CheckmarkClient friendsPhone =
-        connected(friend, Devices.register(stack, friend), new Devices.Inbox());
+        sessions.connected(friend, Devices.register(stack, friend), new Devices.Inbox());
     Browser browser = registered(Browser.DESKTOP, phone).get(0);
     friendsPhone.send(phone, "Stored in IndexedDB").get(10, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> browser.chatItem(friend) != null);
@@ -460,12 +444,6 @@ class WebClientBrowserTest {
 
   // ---- browsers and devices ----
 
-  private Browser open(Dimension size) {
-    Browser browser = Browser.open(page, size);
-    browsers.add(browser);
-    return browser;
-  }
-
   /**
    * New browsers, one per phone, each registered through its welcome screen and the SMS's PIN;
    * started side by side, since a browser spends most of its start waiting.
@@ -478,7 +456,7 @@ class WebClientBrowserTest {
         started.add(
             starting.submit(
                 () -> {
-                  Browser browser = open(size);
+                  Browser browser = sessions.open(size);
                   registerThroughWelcome(stack, browser, phone);
                   return browser;
                 }));
@@ -517,13 +495,6 @@ class WebClientBrowserTest {
     await("the chat list of " + phone)
         .atMost(WAIT)
         .until(() -> browser.chatListReady() && "connected".equals(browser.connectionState()));
-  }
-
-  private CheckmarkClient connected(String phone, String key, Devices.Inbox inbox) {
-    CheckmarkClient client = Devices.client(stack, phone, key, inbox);
-    clients.add(client);
-    client.connect().join();
-    return client;
   }
 
   /** The one open connection a browser made (its user agent says HeadlessChrome). */
