@@ -228,6 +228,30 @@ test("an item pushed and synced both reaches the app once, and is acked each tim
   assert.deepEqual(acked(socket), ["0001", "0001"]);
 });
 
+test("a page that brings again an item the app already has hands it only the others, in order, and acks them all in one frame", async () => {
+  const h = harness();
+  h.connection.connect();
+  const socket = await loggedIn(h);
+  const first = await syncRequest(socket, 1);
+  socket.push({ type: "synced", count: 0, more: false, ref: first.ref });
+  // Caught up: pushed live, stored and acked, but the connection drops before the ack arrives.
+  socket.push(message("0003"));
+  await until(() => acked(socket).length === 1, "the live push's ack");
+  socket.drop();
+
+  await until(() => h.sockets.length === 2, "a new connection");
+  const again = await loggedIn(h);
+  const retry = await syncRequest(again, 1);
+  ["0003", "0004", "0005"].forEach((id) => again.push(message(id)));
+  again.push({ type: "synced", count: 3, more: false, ref: retry.ref });
+  await until(() => acked(again).length === 3, "the page's acks");
+  assert.deepEqual(h.batches, [["0003"], ["0004", "0005"]]);
+  assert.deepEqual(
+    again.sentOf("ack").map((ack) => ack.messageIds),
+    [["0003", "0004", "0005"]],
+  );
+});
+
 test("a send not yet accepted goes again with the same id after a reconnect, which syncs again", async () => {
   const h = harness();
   h.connection.connect();
