@@ -100,11 +100,9 @@ final class EndToEndBenchmark {
         client.connect().get(30, TimeUnit.SECONDS);
       }
 
-      closedLoop(
-          senders,
-          "warm",
-          Duration.ofSeconds(Math.max(1, phase.toSeconds() / 5)),
-          inFlightPerSender);
+      // As long as a measured phase: after a fifth of it the JIT compilers still took about 40 % of
+      // the CPU in the phase measured next (docs/benchmarks.md).
+      closedLoop(senders, "warm", phase, inFlightPerSender);
       settle();
       // Measured here, with the JVM as warm as the phases after it and nothing else running: a
       // ceiling measured cold, before anything ran, is a fraction of the engine's real rate.
