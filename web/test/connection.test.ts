@@ -26,7 +26,13 @@ afterEach(() => {
 });
 
 function harness(
-  options: { holdStores?: boolean; credentials?: typeof ALICE; isOnline?: () => boolean } = {},
+  options: {
+    holdStores?: boolean;
+    /** While it answers true, every store fails (a full disk). */
+    refuseStores?: () => boolean;
+    credentials?: typeof ALICE;
+    isOnline?: () => boolean;
+  } = {},
 ): Harness {
   const sockets: FakeSocket[] = [];
   const items: string[] = [];
@@ -37,7 +43,11 @@ function harness(
   const listener: ConnectionListener = {
     onState: (state) => states.push(state),
     onItems: (batch: readonly QueueItem[]) =>
-      new Promise<void>((resolve) => {
+      new Promise<void>((resolve, reject) => {
+        if (options.refuseStores?.()) {
+          reject(new Error("the disk is full"));
+          return;
+        }
         batches.push(batch.map((item) => item.messageId));
         for (const item of batch) {
           items.push(item.messageId);
@@ -179,57 +189,26 @@ test("a page reaches the app in one call and is acked, once stored, in as few fr
 });
 
 test("a page the app could not store is not acked, and the next connect brings it again", async () => {
-  const sockets: FakeSocket[] = [];
   let failing = true;
-  const stored: string[][] = [];
-  const connection = new Connection({
-    url: "ws://test/dev",
-    credentials: ALICE,
-    listener: {
-      onState: () => undefined,
-      onItems: async (items) => {
-        if (failing) {
-          throw new Error("the disk is full");
-        }
-        stored.push(items.map((item) => item.messageId));
-      },
-      onTyping: () => undefined,
-      onLoggedIn: () => undefined,
-      onSignedOut: () => undefined,
-    },
-    createSocket: () => {
-      const socket = new FakeSocket();
-      sockets.push(socket);
-      return socket;
-    },
-    minBackoffMs: 5,
-    maxBackoffMs: 20,
-    ackDelayMs: 1,
-    requestTimeoutMs: 2_000,
-  });
-  open.push(connection);
-  connection.connect();
-  await until(() => sockets.length > 0, "a socket");
-  const socket = sockets[0]!;
-  socket.open();
-  socket.push({ type: "loggedIn", phone: ALICE.phone, deviceId: 1, ref: socket.last("login")!.ref });
+  const h = harness({ refuseStores: () => failing });
+  h.connection.connect();
+  const socket = await loggedIn(h);
   const first = await syncRequest(socket, 1);
   ["0001", "0002"].forEach((id) => socket.push(message(id)));
   socket.push({ type: "synced", count: 2, more: false, ref: first.ref });
   await new Promise((resolve) => setTimeout(resolve, 30));
   assert.deepEqual(acked(socket), [], "a page not stored is not acked");
+  assert.deepEqual(h.batches, [], "and the app has stored nothing");
 
   failing = false;
   socket.drop();
-  await until(() => sockets.length === 2, "a new connection");
-  const again = sockets[1]!;
-  again.open();
-  again.push({ type: "loggedIn", phone: ALICE.phone, deviceId: 1, ref: again.last("login")!.ref });
+  await until(() => h.sockets.length === 2, "a new connection");
+  const again = await loggedIn(h);
   const retry = await syncRequest(again, 1);
   ["0001", "0002"].forEach((id) => again.push(message(id)));
   again.push({ type: "synced", count: 2, more: false, ref: retry.ref });
   await until(() => acked(again).length === 2, "the acks after the store");
-  assert.deepEqual(stored, [["0001", "0002"]]);
+  assert.deepEqual(h.batches, [["0001", "0002"]]);
 });
 
 test("an item pushed and synced both reaches the app once, and is acked each time", async () => {
@@ -247,6 +226,30 @@ test("an item pushed and synced both reaches the app once, and is acked each tim
   await until(() => acked(socket).length === 2, "the second ack");
   assert.deepEqual(h.items, ["0001"]);
   assert.deepEqual(acked(socket), ["0001", "0001"]);
+});
+
+test("a page that brings again an item the app already has hands it only the others, in order, and acks them all in one frame", async () => {
+  const h = harness();
+  h.connection.connect();
+  const socket = await loggedIn(h);
+  const first = await syncRequest(socket, 1);
+  socket.push({ type: "synced", count: 0, more: false, ref: first.ref });
+  // Caught up: pushed live, stored and acked, but the connection drops before the ack arrives.
+  socket.push(message("0003"));
+  await until(() => acked(socket).length === 1, "the live push's ack");
+  socket.drop();
+
+  await until(() => h.sockets.length === 2, "a new connection");
+  const again = await loggedIn(h);
+  const retry = await syncRequest(again, 1);
+  ["0003", "0004", "0005"].forEach((id) => again.push(message(id)));
+  again.push({ type: "synced", count: 3, more: false, ref: retry.ref });
+  await until(() => acked(again).length === 3, "the page's acks");
+  assert.deepEqual(h.batches, [["0003"], ["0004", "0005"]]);
+  assert.deepEqual(
+    again.sentOf("ack").map((ack) => ack.messageIds),
+    [["0003", "0004", "0005"]],
+  );
 });
 
 test("a send not yet accepted goes again with the same id after a reconnect, which syncs again", async () => {

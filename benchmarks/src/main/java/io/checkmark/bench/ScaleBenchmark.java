@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -131,6 +132,7 @@ final class ScaleBenchmark {
       throws InterruptedException, ExecutionException {
     Semaphore inFlight = new Semaphore(HANDSHAKES_IN_FLIGHT);
     AtomicInteger failures = new AtomicInteger();
+    AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     List<CompletableFuture<WebSocket>> opening = new ArrayList<>(count);
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
@@ -143,6 +145,7 @@ final class ScaleBenchmark {
                     inFlight.release();
                     if (error != null) {
                       failures.incrementAndGet();
+                      firstFailure.compareAndSet(null, error);
                     }
                   }));
     }
@@ -152,7 +155,12 @@ final class ScaleBenchmark {
     double seconds = (System.nanoTime() - start) / 1e9;
     if (failures.get() > 0) {
       throw new IllegalStateException(
-          failures.get() + " of " + count + " connections failed to open");
+          failures.get()
+              + " of "
+              + count
+              + " connections failed to open, the first with: "
+              + firstFailure.get(),
+          firstFailure.get());
     }
     for (CompletableFuture<WebSocket> socket : opening) {
       sockets.add(socket.get());

@@ -40,7 +40,7 @@ class BenchmarkSuiteSmokeTest {
     assertThat(byName)
         .containsKeys(
             "cold start, spawn → first event done (median)",
-            "sustained delivered messages per second",
+            "sustained rate over DynamoDB Local's ceiling (its puts/s ÷ requests per message)",
             "send → deliver p99 at half load",
             "DynamoDB requests per delivered message",
             "DynamoDB capacity units per delivered message",
@@ -53,7 +53,12 @@ class BenchmarkSuiteSmokeTest {
     assertThat(byName.get("lost messages").measured()).isZero();
     assertThat(byName.get("duplicated messages").measured()).isZero();
     assertThat(byName.get("cold start, spawn → first event done (median)").measured()).isPositive();
-    assertThat(byName.get("sustained delivered messages per second").measured()).isPositive();
+    assertThat(
+            byName
+                .get(
+                    "sustained rate over DynamoDB Local's ceiling (its puts/s ÷ requests per message)")
+                .measured())
+        .isPositive();
     assertThat(byName.get("DynamoDB requests per delivered message").measured()).isGreaterThan(1);
     assertThat(byName.get("DynamoDB capacity units per delivered message").measured())
         .isGreaterThan(1);

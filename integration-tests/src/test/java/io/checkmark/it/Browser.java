@@ -287,45 +287,25 @@ final class Browser implements AutoCloseable {
     new Actions(driver).sendKeys(keys).perform();
   }
 
-  /**
-   * The focused element: its hook ({@code testid}), {@code peer} and {@code label} (its
-   * aria-label), and whether its focus shows ({@code visible}: it matches {@code :focus-visible}
-   * and draws an outline).
-   */
+  /** The focused element: its hook ({@code testid}) and {@code peer}, empty when it has none. */
   @SuppressWarnings("unchecked")
   Map<String, String> focused() {
     return (Map<String, String>)
         js(
             "const el = document.activeElement;"
-                + " if (!el || el === document.body) return {testid: '', peer: '', label: '',"
-                + "  visible: 'false'};"
-                + " const style = getComputedStyle(el);"
-                + " const shows = el.matches(':focus-visible') && style.outlineStyle !== 'none'"
-                + "  && parseFloat(style.outlineWidth) > 0;"
-                + " return {testid: el.getAttribute('data-testid') || '',"
-                + "  peer: el.getAttribute('data-peer') || '',"
-                + "  label: el.getAttribute('aria-label') || '', visible: String(shows)};");
+                + " return {testid: (el && el.getAttribute('data-testid')) || '',"
+                + "  peer: (el && el.getAttribute('data-peer')) || ''};");
   }
 
-  /**
-   * Presses Tab (or Shift+Tab when {@code backwards}) until the focus is on an element that {@code
-   * target} accepts; fails after 40 presses. Returns what has the focus then.
-   */
-  Map<String, String> tabUntil(
-      String what, boolean backwards, Predicate<Map<String, String>> target) {
+  /** Presses Tab until the element with this hook has the focus; fails after 40 presses. */
+  void tabTo(String id) {
     for (int presses = 0; presses <= 40; presses++) {
-      Map<String, String> now = focused();
-      if (target.test(now)) {
-        return now;
+      if (id.equals(focused().get("testid"))) {
+        return;
       }
-      press(backwards ? Keys.chord(Keys.SHIFT, Keys.TAB) : Keys.TAB);
+      press(Keys.TAB);
     }
-    throw new AssertionError("40 presses of Tab did not reach " + what);
-  }
-
-  /** Tabs forwards to the element with this hook. */
-  Map<String, String> tabTo(String id) {
-    return tabUntil(id, false, now -> id.equals(now.get("testid")));
+    throw new AssertionError("40 presses of Tab did not reach " + id + ": " + focused());
   }
 
   /** The connection's state as {@code connection-status} shows it, or null. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.local.LocalStack;
+import io.checkmark.local.Traffic;
 import io.checkmark.testsupport.Phones;
 import io.checkmark.testsupport.ProjectStack;
 import java.net.URI;
@@ -85,6 +86,7 @@ class BrowserTabMemoryCheck {
           "WEB-FIGURE memory check: %,d messages sent by the SDK in %.1f s (%.0f msg/s)%n",
           MESSAGES, sendSeconds, MESSAGES / sendSeconds);
 
+      Traffic.Snapshot beforeCatchUp = stack.traffic();
       long syncStart = System.nanoTime();
       browser.get(page);
       String last = "message " + MESSAGES;
@@ -99,6 +101,7 @@ class BrowserTabMemoryCheck {
                     && String.valueOf(MESSAGES).equals(item.get("unread").replaceAll("\\D", ""));
               });
       double syncSeconds = seconds(syncStart);
+      Traffic.Snapshot catchUp = stack.traffic().since(beforeCatchUp);
       browser.openChat(friend);
       await("the conversation shows its last message")
           .atMost(Duration.ofMinutes(2))
@@ -113,6 +116,13 @@ class BrowserTabMemoryCheck {
       System.out.printf(
           "WEB-FIGURE memory check: page opened to all %,d stored in %.1f s%n",
           MESSAGES, syncSeconds);
+      long acks = catchUp.invocationsByRoute().getOrDefault("ack", 0L);
+      System.out.printf(
+          "WEB-FIGURE memory check: the catch-up acked them in %,d ack frames (%.1f ids a frame)"
+              + " after %,d sync pages%n",
+          acks,
+          (double) MESSAGES / Math.max(1, acks),
+          catchUp.invocationsByRoute().getOrDefault("sync", 0L));
       System.out.printf(
           "WEB-FIGURE tab memory, JS heap used after GC: %.1f MB with %,d messages in the open"
               + " conversation (%,d message elements in the DOM, %,d DOM nodes); %.1f MB with an"

@@ -14,7 +14,6 @@ import com.google.zxing.qrcode.QRCodeReader;
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.local.FaultPlan;
 import io.checkmark.local.LocalStack;
-import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.testsupport.Phones;
 import io.checkmark.testsupport.ProjectStack;
@@ -37,8 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +47,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Dimension;
@@ -60,10 +58,8 @@ import org.openqa.selenium.OutputType;
  * The web client (web/, served by the local stack at /) in headless Chromium, two or more browsers
  * each its own device, driven only through the page's {@code data-testid} hooks (web-spec.md):
  * registration by PIN, the ticks and typing, linking by QR code to a number the CLI registered,
- * images, reconnecting, reloading from IndexedDB, groups with each member's receipt, blocking,
- * unlinking a linked browser from its primary, the keyboard alone, a 375 x 667 screen, and the
- * bundle's size. Any error the page logs fails the test. Figures are printed as lines starting with
- * {@code WEB-FIGURE}.
+ * images, reconnecting, reloading from IndexedDB, and the bundle's size. Any error the page logs
+ * fails the test. Figures are printed as lines starting with {@code WEB-FIGURE}.
  *
  * <p>{@code -Dcheckmark.web.screenshot=docs/web-client.png} (relative to the project's root) makes
  * the first test write a screenshot of its conversation there; without it nothing is written.
@@ -76,21 +72,19 @@ class WebClientBrowserTest {
   private static final Path WEB_FILES = ROOT.resolve("web/target/classes/web");
   private static final long BUNDLE_TARGET_BYTES = 150 * 1024;
   private static final long READY_TARGET_MS = 1000;
-  private static final Dimension SMALL_PHONE = new Dimension(375, 667);
   private static final String SCREENSHOT_PROPERTY = "checkmark.web.screenshot";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** One attribute of every element with a hook, sorted: arguments hook, attribute. */
-  private static final String ATTRIBUTES =
+  static final String ATTRIBUTES =
       "return [...document.querySelectorAll('[data-testid=\"' + arguments[0] + '\"]')]"
           + ".map(el => el.getAttribute(arguments[1])).sort();";
 
   private static LocalStack stack;
   private static URI page;
 
-  private final List<Browser> browsers = new CopyOnWriteArrayList<>();
-  private final List<CheckmarkClient> clients = new ArrayList<>();
+  private WebClientSessions sessions;
 
   /** Console errors a test provoked on purpose (a connection the stack refused), or none. */
   private Predicate<String> expectedErrors = message -> false;
@@ -99,18 +93,8 @@ class WebClientBrowserTest {
 
   @BeforeAll
   static void startStack() {
-    Browser.requireChromium();
-    stack =
-        LocalStack.start(
-            ProjectStack.options()
-                .parameterOverrides(
-                    Map.of(
-                        "PinRequestsPerAddressPerHour", "100000",
-                        "LinkRequestsPerAddressPerHour", "100000",
-                        // Every browser connects anonymously and logs in with the login action.
-                        "AnonymousConnectsPerAddressPerMinute", "100000"))
-                .build());
-    page = stack.endpoint().resolve("/");
+    stack = WebClientSessions.startStack();
+    page = WebClientSessions.page(stack);
   }
 
   @AfterAll
@@ -120,19 +104,14 @@ class WebClientBrowserTest {
     }
   }
 
+  @BeforeEach
+  void openSessions() {
+    sessions = new WebClientSessions(stack);
+  }
+
   @AfterEach
   void closeBrowsersAndCheckTheirConsoles() {
-    Map<String, List<String>> errors = new TreeMap<>();
-    for (int i = 0; i < browsers.size(); i++) {
-      Browser browser = browsers.get(i);
-      List<String> found = browser.consoleErrors(expectedErrors);
-      browser.close();
-      if (!found.isEmpty()) {
-        errors.put("browser " + (i + 1), found);
-      }
-    }
-    clients.forEach(CheckmarkClient::close);
-    assertThat(errors).as("errors in the browsers' consoles").isEmpty();
+    sessions.closeAndCheckConsoles(expectedErrors);
   }
 
   @Test
@@ -192,8 +171,7 @@ class WebClientBrowserTest {
         .as("Alice's ticks, in the order she saw them")
         .containsExactly("accepted ✓", "delivered ✓✓", "read ✓✓ blue");
 
-    // Bob types. Alice's page connected moments ago; a function keeps a phone's connections for
-    // one-to-one typing 1 s only, so a new page gets the signal.
+    // Bob types to Alice's open page.
     assertThat(alicesBrowser.visible("typing-indicator")).isFalse();
     bobsBrowser.type("composer-input", "Yes! See you there");
     await("Alice sees Bob typing")
@@ -226,14 +204,15 @@ class WebClientBrowserTest {
     String friend = Phones.next();
     Path home = Files.createDirectories(temp.resolve("cli-home"));
     Process register = cli(home, "register", phone);
-    Browser browser = open(Browser.PHONE);
+    Browser browser = sessions.open(Browser.PHONE);
     await("the PIN's SMS").atMost(WAIT).until(() -> !stack.smsTo(phone).isEmpty());
     try (OutputStream keyboard = register.getOutputStream()) {
       keyboard.write((stack.lastPinSentTo(phone) + "\n").getBytes(StandardCharsets.UTF_8));
     }
     assertThat(finish(register)).contains("Registered " + phone);
     Devices.Inbox friendsInbox = new Devices.Inbox();
-    CheckmarkClient friendsPhone = connected(friend, Devices.register(stack, friend), friendsInbox);
+    CheckmarkClient friendsPhone =
+        sessions.connected(friend, Devices.register(stack, friend), friendsInbox);
 
     assertThat(browser.viewport()).isEqualTo(Browser.PHONE);
     browser.click("link-start");
@@ -271,7 +250,7 @@ class WebClientBrowserTest {
     assertThat(browser.message("Hi, linked laptop")).containsEntry("direction", "in");
 
     String primarysKey = Files.readString(home.resolve(phone + ".key")).trim();
-    CheckmarkClient primary = connected(phone, primarysKey, new Devices.Inbox());
+    CheckmarkClient primary = sessions.connected(phone, primarysKey, new Devices.Inbox());
     primary.send(friend, "Sent from the primary").get(10, TimeUnit.SECONDS);
     assertThat(friendsInbox.nextMessage().body()).isEqualTo("Sent from the primary");
     await("the primary's message shows on the linked browser as its own")
@@ -346,7 +325,8 @@ class WebClientBrowserTest {
     String phone = Phones.next();
     String friend = Phones.next();
     Devices.Inbox friendsInbox = new Devices.Inbox();
-    CheckmarkClient friendsPhone = connected(friend, Devices.register(stack, friend), friendsInbox);
+    CheckmarkClient friendsPhone =
+        sessions.connected(friend, Devices.register(stack, friend), friendsInbox);
     Browser browser = registered(Browser.DESKTOP, phone).get(0);
     browser.startChat(friend);
     String connectionId = onlyBrowserConnection();
@@ -397,7 +377,7 @@ class WebClientBrowserTest {
     String phone = Phones.next();
     String friend = Phones.next();
     CheckmarkClient friendsPhone =
-        connected(friend, Devices.register(stack, friend), new Devices.Inbox());
+        sessions.connected(friend, Devices.register(stack, friend), new Devices.Inbox());
     Browser browser = registered(Browser.DESKTOP, phone).get(0);
     friendsPhone.send(phone, "Stored in IndexedDB").get(10, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> browser.chatItem(friend) != null);
@@ -462,428 +442,7 @@ class WebClientBrowserTest {
     assertThat(total).isLessThanOrEqualTo(BUNDLE_TARGET_BYTES);
   }
 
-  @Test
-  void aGroupMadeInTheBrowserReachesItsMembersAndItsMessageShowsEachMembersReceipt()
-      throws Exception {
-    String alice = Phones.next();
-    String bob = Phones.next();
-    String carol = Phones.next();
-    Devices.Inbox carolsInbox = new Devices.Inbox();
-    CheckmarkClient carolsPhone = connected(carol, Devices.register(stack, carol), carolsInbox);
-    List<Browser> pair = registered(Browser.DESKTOP, alice, bob);
-    Browser alicesBrowser = pair.get(0);
-    Browser bobsBrowser = pair.get(1);
-
-    alicesBrowser.click("group-create");
-    alicesBrowser.type("group-name", "Climbing");
-    alicesBrowser.type("group-members", bob + ", " + carol);
-    alicesBrowser.click("group-create-submit");
-    await("the new group's conversation opens")
-        .atMost(WAIT)
-        .until(
-            () -> {
-              String peer = alicesBrowser.attribute("conversation", "data-peer");
-              return peer != null && peer.startsWith("group:");
-            });
-    String group = alicesBrowser.attribute("conversation", "data-peer");
-    String groupId = group.substring("group:".length());
-    assertThat(alicesBrowser.text("conversation-title")).isEqualTo("Climbing");
-    assertThat(carolsInbox.nextGroupUpdate().groupId()).isEqualTo(groupId);
-    alicesBrowser.click("group-info");
-    await("the members, Alice included")
-        .atMost(WAIT)
-        .until(
-            () ->
-                List.of(alice, bob, carol).stream()
-                    .sorted()
-                    .toList()
-                    .equals(alicesBrowser.js(ATTRIBUTES, "group-member", "data-phone")));
-
-    alicesBrowser.type("composer-input", "Wall at six?", Keys.ENTER);
-    MessageFrame carolGot = carolsInbox.nextMessage();
-    assertThat(carolGot.body()).isEqualTo("Wall at six?");
-    assertThat(carolGot.group()).isEqualTo(groupId);
-    assertThat(carolGot.from()).isEqualTo(alice);
-    await("Bob's chat list lists the group")
-        .atMost(WAIT)
-        .until(() -> bobsBrowser.chatItem(group) != null);
-    assertThat(bobsBrowser.chatItem(group))
-        .containsEntry("name", "Climbing")
-        .containsEntry("last", "Wall at six?");
-    bobsBrowser.openChat(group);
-    await("Bob reads it in the group")
-        .atMost(WAIT)
-        .until(() -> bobsBrowser.message("Wall at six?") != null);
-    assertThat(bobsBrowser.message("Wall at six?")).containsEntry("direction", "in");
-
-    alicesBrowser.js(
-        "[...document.querySelectorAll('[data-testid=\"message\"]')].find(m =>"
-            + " m.querySelector('[data-testid=\"message-body\"]').textContent === arguments[0])"
-            + ".click();",
-        "Wall at six?");
-    await("per member: Carol's phone has it, Bob read it")
-        .atMost(WAIT)
-        .until(
-            () -> Map.of(bob, "read", carol, "delivered").equals(receiptsByMember(alicesBrowser)));
-    await("the message's own ticks: read by all would be blue; Carol has not read it")
-        .atMost(WAIT)
-        .until(() -> "delivered".equals(alicesBrowser.statusOf("Wall at six?")));
-
-    carolsPhone.sendToGroup(groupId, "Six works").get(10, TimeUnit.SECONDS);
-    await("Carol's answer reaches both browsers")
-        .atMost(WAIT)
-        .until(
-            () ->
-                alicesBrowser.message("Six works") != null
-                    && bobsBrowser.message("Six works") != null);
-    assertThat(alicesBrowser.message("Six works")).containsEntry("direction", "in");
-  }
-
-  @Test
-  void aBlockedPeersMessagesNeverShowNorGetADeliveredTickAndAfterUnblockingTheyArriveAgain()
-      throws Exception {
-    String alice = Phones.next();
-    String mallory = Phones.next();
-    Devices.Inbox mallorysInbox = new Devices.Inbox();
-    CheckmarkClient mallorysPhone =
-        connected(mallory, Devices.register(stack, mallory), mallorysInbox);
-    Browser browser = registered(Browser.DESKTOP, alice).get(0);
-
-    mallorysPhone.send(alice, "Hi, it's me").get(10, TimeUnit.SECONDS);
-    await().atMost(WAIT).until(() -> browser.chatItem(mallory) != null);
-    browser.openChat(mallory);
-    assertThat(browser.text("block-toggle")).isEqualTo("Block");
-    browser.click("block-toggle");
-    await("the button offers to unblock")
-        .atMost(WAIT)
-        .until(() -> "Unblock".equals(browser.text("block-toggle")));
-    browser.click("blocked-open");
-    await("the block list names the number")
-        .atMost(WAIT)
-        .until(() -> List.of(mallory).equals(browser.js(ATTRIBUTES, "blocked-item", "data-phone")));
-    browser.press(Keys.ESCAPE);
-    await("the block list closed").atMost(WAIT).until(() -> !browser.present("blocked"));
-
-    String blockedId =
-        mallorysPhone.send(alice, "Sent while blocked").get(10, TimeUnit.SECONDS).messageId();
-    mallorysPhone.typing(alice);
-    await("nothing of it shows, and no delivered tick goes back")
-        .during(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(6))
-        .until(
-            () ->
-                browser.message("Sent while blocked") == null
-                    && !browser.visible("typing-indicator")
-                    && "Hi, it's me".equals(browser.chatItem(mallory).get("last"))
-                    && mallorysInbox.receipts.stream()
-                        .noneMatch(receipt -> receipt.messageIds().contains(blockedId)));
-
-    browser.click("block-toggle");
-    await("unblocked").atMost(WAIT).until(() -> "Block".equals(browser.text("block-toggle")));
-    browser.click("blocked-open");
-    await("the block list is empty")
-        .atMost(WAIT)
-        .until(() -> browser.present("blocked") && !browser.present("blocked-item"));
-    browser.press(Keys.ESCAPE);
-    String laterId =
-        mallorysPhone.send(alice, "Sent after unblocking").get(10, TimeUnit.SECONDS).messageId();
-    await("the next message shows")
-        .atMost(WAIT)
-        .until(() -> browser.message("Sent after unblocking") != null);
-    await("and its sender gets its delivered receipt")
-        .atMost(WAIT)
-        .until(
-            () ->
-                mallorysInbox.receipts.stream()
-                    .anyMatch(
-                        receipt ->
-                            receipt.messageIds().contains(laterId)
-                                && "delivered".equals(receipt.status())));
-    assertThat(browser.message("Sent while blocked")).as("never stored, never shown").isNull();
-  }
-
-  @Test
-  void aLinkedBrowserUnlinkedFromThePrimarysPageGoesToTheWelcomeWithOneLineAndGetsNothingMore()
-      throws Exception {
-    String alice = Phones.next();
-    String friend = Phones.next();
-    CheckmarkClient friendsPhone =
-        connected(friend, Devices.register(stack, friend), new Devices.Inbox());
-    Browser primary = registered(Browser.DESKTOP, alice).get(0);
-    Browser linked = open(Browser.DESKTOP);
-
-    linked.click("link-start");
-    await("a link code").atMost(WAIT).until(() -> linked.attribute("link-qr", "data-code") != null);
-    String code = linked.attribute("link-qr", "data-code");
-    primary.click("devices-open");
-    primary.type("link-approve-code", code);
-    primary.click("link-approve-submit");
-    await("the linked browser is in")
-        .atMost(WAIT)
-        .until(() -> linked.chatListReady() && "connected".equals(linked.connectionState()));
-    await("the primary's device list shows the linked browser")
-        .atMost(WAIT)
-        .until(
-            () ->
-                List.of("1", "2").equals(primary.js(ATTRIBUTES, "device-item", "data-device-id"))
-                    && List.of("2")
-                        .equals(primary.js(ATTRIBUTES, "device-unlink", "data-device-id")));
-    friendsPhone.send(alice, "Before the unlink").get(10, TimeUnit.SECONDS);
-    await("both devices get it")
-        .atMost(WAIT)
-        .until(() -> primary.chatItem(friend) != null && linked.chatItem(friend) != null);
-
-    primary.click("device-unlink");
-    await("the primary lists only itself")
-        .atMost(WAIT)
-        .until(() -> List.of("1").equals(primary.js(ATTRIBUTES, "device-item", "data-device-id")));
-    await("the unlinked page is back at the welcome")
-        .atMost(WAIT)
-        .until(() -> linked.present("welcome") && !linked.present("chat-list"));
-    String line = linked.text("error-line");
-    assertThat(line).as("one line saying why").contains("unlinked").doesNotContain("\n");
-    assertThat(linked.driver().findElements(Browser.testId("error-line"))).hasSize(1);
-
-    friendsPhone.send(alice, "After the unlink").get(10, TimeUnit.SECONDS);
-    await("the primary gets it")
-        .atMost(WAIT)
-        .until(() -> "After the unlink".equals(last(primary, friend)));
-    await("the unlinked page gets nothing")
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> linked.present("welcome") && !linked.present("chat-item"));
-    linked.reload();
-    await("after a reload it is still signed out: its history went with its key")
-        .atMost(WAIT)
-        .until(() -> linked.present("welcome") && !linked.present("chat-list"));
-  }
-
-  @Test
-  void withTheKeyboardAloneAUserRegistersWritesToAPhoneAndToAGroupAndSeesWhereTheFocusIs()
-      throws Exception {
-    String alice = Phones.next();
-    String friend = Phones.next();
-    Devices.Inbox friendsInbox = new Devices.Inbox();
-    CheckmarkClient friendsPhone = connected(friend, Devices.register(stack, friend), friendsInbox);
-    Browser browser = open(Browser.DESKTOP);
-    browser.one("welcome");
-
-    assertFocusShows(browser.tabTo("register-phone"));
-    browser.press(alice, Keys.ENTER);
-    await("the PIN's SMS").atMost(WAIT).until(() -> !stack.smsTo(alice).isEmpty());
-    await().atMost(WAIT).until(() -> browser.present("pin-input"));
-    assertFocusShows(browser.tabTo("pin-input"));
-    browser.press(stack.lastPinSentTo(alice), Keys.ENTER);
-    await("registered")
-        .atMost(WAIT)
-        .until(() -> browser.chatListReady() && "connected".equals(browser.connectionState()));
-
-    assertFocusShows(browser.tabTo("new-chat-phone"));
-    browser.press(friend, Keys.ENTER);
-    await("the conversation, with the focus in its composer")
-        .atMost(WAIT)
-        .until(
-            () ->
-                friend.equals(browser.attribute("conversation", "data-peer"))
-                    && "composer-input".equals(browser.focused().get("testid")));
-    browser.press("Typed, not clicked", Keys.ENTER);
-    assertThat(friendsInbox.nextMessage().body()).isEqualTo("Typed, not clicked");
-    await("accepted")
-        .atMost(WAIT)
-        .until(
-            () ->
-                Set.of("accepted", "delivered", "read")
-                    .contains(browser.statusOf("Typed, not clicked")));
-
-    String groupId =
-        friendsPhone
-            .createGroup("Keyboard club", List.of(alice))
-            .get(10, TimeUnit.SECONDS)
-            .groupId();
-    String group = "group:" + groupId;
-    await("the group in the chat list").atMost(WAIT).until(() -> browser.chatItem(group) != null);
-    browser.press(Keys.ESCAPE);
-    await("Escape closes the conversation and leaves the focus on its chat")
-        .atMost(WAIT)
-        .until(
-            () -> !browser.present("conversation") && friend.equals(browser.focused().get("peer")));
-    assertFocusShows(
-        browser.tabUntil("the group's chat", true, now -> group.equals(now.get("peer"))));
-    browser.press(Keys.ENTER);
-    await("the group's conversation, with the focus in its composer")
-        .atMost(WAIT)
-        .until(
-            () ->
-                group.equals(browser.attribute("conversation", "data-peer"))
-                    && "composer-input".equals(browser.focused().get("testid")));
-    browser.press("Hello club", Keys.ENTER);
-    MessageFrame inGroup = friendsInbox.nextMessage();
-    assertThat(inGroup.body()).isEqualTo("Hello club");
-    assertThat(inGroup.group()).isEqualTo(groupId);
-    assertFocusShows(
-        browser.tabUntil("group-info", true, now -> "group-info".equals(now.get("testid"))));
-    browser.press(Keys.ENTER);
-    await("the members, opened by the keyboard")
-        .atMost(WAIT)
-        .until(
-            () ->
-                List.of(alice, friend).stream()
-                    .sorted()
-                    .toList()
-                    .equals(browser.js(ATTRIBUTES, "group-member", "data-phone")));
-  }
-
-  @Test
-  void onA375By667ScreenTheChatListAndTheConversationFitTheWidthAndTheComposerIsInView()
-      throws Exception {
-    String alice = Phones.next();
-    String friend = Phones.next();
-    Devices.Inbox friendsInbox = new Devices.Inbox();
-    CheckmarkClient friendsPhone = connected(friend, Devices.register(stack, friend), friendsInbox);
-    Browser browser = registered(SMALL_PHONE, alice).get(0);
-    assertThat(browser.viewport()).isEqualTo(SMALL_PHONE);
-    assertThat(overflow(browser)).as("the chat list's width overflow").isZero();
-
-    String longWord = "Supercalifragilisticexpialidocious".repeat(4);
-    friendsPhone.send(alice, "Look: " + longWord).get(10, TimeUnit.SECONDS);
-    for (int i = 1; i <= 30; i++) {
-      friendsPhone.send(alice, "Line " + i).get(10, TimeUnit.SECONDS);
-    }
-    await("the chat in the list")
-        .atMost(WAIT)
-        .until(() -> browser.chatItem(friend) != null && "Line 30".equals(last(browser, friend)));
-    assertThat(inView(browser, "chat-item")).as("the chat item on screen").isTrue();
-    assertThat(overflow(browser)).isZero();
-
-    browser.openChat(friend);
-    await("the newest message and the composer on screen")
-        .atMost(WAIT)
-        .until(
-            () ->
-                browser.message("Line 30") != null
-                    && inView(browser, "composer-input")
-                    && inView(browser, "conversation-title"));
-    assertThat(browser.visible("chat-list")).as("the list gives the screen to the chat").isFalse();
-    assertThat(overflow(browser)).as("the conversation's width overflow").isZero();
-    browser.click("composer-input");
-    browser.type("composer-input", "Fits on my phone", Keys.ENTER);
-    assertThat(friendsInbox.nextMessage().body()).isEqualTo("Fits on my phone");
-    await("sent")
-        .atMost(WAIT)
-        .until(
-            () ->
-                Set.of("accepted", "delivered", "read")
-                    .contains(browser.statusOf("Fits on my phone")));
-    assertThat(inView(browser, "composer-input")).isTrue();
-    assertThat(overflow(browser)).isZero();
-
-    browser
-        .driver()
-        .findElement(org.openqa.selenium.By.cssSelector("[aria-label=\"Back to the chats\"]"))
-        .click();
-    await("back at the chat list")
-        .atMost(WAIT)
-        .until(() -> browser.visible("chat-list") && !browser.present("conversation"));
-    assertThat(overflow(browser)).isZero();
-  }
-
-  @Test
-  void
-      aLongConversationKeepsAtMostAHundredMessagesInTheDomScrollsBackToItsFirstAndReadsOnlyWhatWasShown()
-          throws Exception {
-    String alice = Phones.next();
-    String friend = Phones.next();
-    Devices.Inbox friendsInbox = new Devices.Inbox();
-    CheckmarkClient friendsPhone = connected(friend, Devices.register(stack, friend), friendsInbox);
-    Browser browser = registered(Browser.DESKTOP, alice).get(0);
-    int count = 300;
-    List<String> ids = new ArrayList<>();
-    List<CompletableFuture<Accepted>> sends = new ArrayList<>();
-    for (int i = 1; i <= count; i++) {
-      sends.add(friendsPhone.send(alice, "Line " + i));
-      if (sends.size() == 32 || i == count) {
-        for (CompletableFuture<Accepted> send : sends) {
-          ids.add(send.get(10, TimeUnit.SECONDS).messageId());
-        }
-        sends.clear();
-      }
-    }
-    List<String> byOrder = ids.stream().sorted().toList();
-    String oldest = byOrder.get(0);
-    String newest = byOrder.get(count - 1);
-    await("all of them in the chat list's unread count")
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                browser.chatItem(friend) != null
-                    && String.valueOf(count).equals(browser.chatItem(friend).get("unread")));
-
-    browser.openChat(friend);
-    await("the newest message shown").atMost(WAIT).until(() -> shownIds(browser).contains(newest));
-    await("read receipts for what is on screen, the newest first")
-        .atMost(WAIT)
-        .until(() -> readIds(friendsInbox).contains(newest));
-    assertThat(shownIds(browser)).as("messages in the DOM").hasSizeLessThanOrEqualTo(100);
-    await("no read receipt for what never came on screen")
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> !readIds(friendsInbox).contains(oldest) && readIds(friendsInbox).size() < 60);
-
-    await("scrolling up brings the conversation back to its first message")
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () -> {
-              browser.js(
-                  "document.querySelector('[data-testid=\"conversation\"] ol').scrollTop = 0;");
-              return shownIds(browser).contains(oldest);
-            });
-    assertThat(shownIds(browser))
-        .as("messages in the DOM, scrolled to the top")
-        .hasSizeLessThanOrEqualTo(100)
-        .doesNotContain(newest);
-    // The last slide kept the message that was at the top in its place: one more scroll shows the
-    // first.
-    browser.js("document.querySelector('[data-testid=\"conversation\"] ol').scrollTop = 0;");
-    await("the first message read once on screen")
-        .atMost(WAIT)
-        .until(() -> readIds(friendsInbox).contains(oldest));
-    friendsPhone.send(alice, "While you read old ones").get(10, TimeUnit.SECONDS);
-    await("a new message does not pull the reader down")
-        .during(Duration.ofSeconds(1))
-        .atMost(Duration.ofSeconds(3))
-        .until(() -> shownIds(browser).contains(oldest));
-    await("scrolling down comes back to the newest")
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () -> {
-              browser.js(
-                  "const list = document.querySelector('[data-testid=\"conversation\"] ol');"
-                      + " list.scrollTop = list.scrollHeight;");
-              return browser.message("While you read old ones") != null;
-            });
-    assertThat(shownIds(browser)).hasSizeLessThanOrEqualTo(100);
-    browser.js("document.querySelector('[data-testid=\"conversation\"] ol').scrollTop = 0;");
-    await("one slide back: the newest leave the DOM")
-        .atMost(WAIT)
-        .until(() -> browser.message("While you read old ones") == null);
-    browser.type("composer-input", "Sent from further back", Keys.ENTER);
-    await("what one sends shows at once, with the newest")
-        .atMost(WAIT)
-        .until(
-            () ->
-                browser.message("Sent from further back") != null
-                    && browser.message("While you read old ones") != null);
-  }
-
   // ---- browsers and devices ----
-
-  private Browser open(Dimension size) {
-    Browser browser = Browser.open(page, size);
-    browsers.add(browser);
-    return browser;
-  }
 
   /**
    * New browsers, one per phone, each registered through its welcome screen and the SMS's PIN;
@@ -897,7 +456,7 @@ class WebClientBrowserTest {
         started.add(
             starting.submit(
                 () -> {
-                  Browser browser = open(size);
+                  Browser browser = sessions.open(size);
                   registerThroughWelcome(stack, browser, phone);
                   return browser;
                 }));
@@ -936,13 +495,6 @@ class WebClientBrowserTest {
     await("the chat list of " + phone)
         .atMost(WAIT)
         .until(() -> browser.chatListReady() && "connected".equals(browser.connectionState()));
-  }
-
-  private CheckmarkClient connected(String phone, String key, Devices.Inbox inbox) {
-    CheckmarkClient client = Devices.client(stack, phone, key, inbox);
-    clients.add(client);
-    client.connect().join();
-    return client;
   }
 
   /** The one open connection a browser made (its user agent says HeadlessChrome). */
@@ -1029,64 +581,6 @@ class WebClientBrowserTest {
       gzip.write(Files.readAllBytes(file));
     }
     return compressed.size();
-  }
-
-  /** The messageIds of the message elements in the DOM. */
-  @SuppressWarnings("unchecked")
-  private static List<String> shownIds(Browser browser) {
-    return (List<String>)
-        browser.js(
-            "return [...document.querySelectorAll('[data-testid=\"message\"]')]"
-                + ".map(m => m.getAttribute('data-message-id'));");
-  }
-
-  /** Every messageId a read receipt named so far. */
-  private static Set<String> readIds(Devices.Inbox inbox) {
-    return inbox.receipts.stream()
-        .filter(receipt -> "read".equals(receipt.status()))
-        .flatMap(receipt -> receipt.messageIds().stream())
-        .collect(java.util.stream.Collectors.toSet());
-  }
-
-  /** Each member's status in the open receipt details, by phone. */
-  @SuppressWarnings("unchecked")
-  private static Map<String, String> receiptsByMember(Browser browser) {
-    return (Map<String, String>)
-        browser.js(
-            "const out = {};"
-                + " for (const m of document.querySelectorAll('[data-testid=\"receipt-member\"]'))"
-                + "  out[m.getAttribute('data-phone')] = m.getAttribute('data-status');"
-                + " return out;");
-  }
-
-  /** The chat list's last-message text for a peer, or null. */
-  private static String last(Browser browser, String peer) {
-    Map<String, String> item = browser.chatItem(peer);
-    return item == null ? null : item.get("last");
-  }
-
-  private static void assertFocusShows(Map<String, String> focused) {
-    assertThat(focused.get("visible")).as("a visible focus ring on " + focused).isEqualTo("true");
-  }
-
-  /** How many CSS pixels the page is wider than its viewport (0 when it fits). */
-  private static long overflow(Browser browser) {
-    return ((Number)
-            browser.js(
-                "return Math.max(0, document.documentElement.scrollWidth - window.innerWidth,"
-                    + " document.body.scrollWidth - window.innerWidth);"))
-        .longValue();
-  }
-
-  /** True when the first element with this hook is shown whole inside the viewport. */
-  private static boolean inView(Browser browser, String id) {
-    return browser.visible(id)
-        && Boolean.TRUE.equals(
-            browser.js(
-                "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
-                    + " return r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0"
-                    + " && r.right <= window.innerWidth && r.bottom <= window.innerHeight;",
-                "[data-testid=\"" + id + "\"]"));
   }
 
   /** With {@code -Dcheckmark.web.screenshot=FILE}: a screenshot of this browser there. */

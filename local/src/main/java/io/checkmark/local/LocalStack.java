@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -47,10 +48,13 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 public final class LocalStack implements AutoCloseable {
 
   /**
-   * Concurrent invocations, like a Lambda concurrency limit: enough for the benchmarks, bounded for
-   * the machine.
+   * Concurrent invocations, like a Lambda concurrency limit, sized for the machine: the functions,
+   * DynamoDB Local and the clients share its cores, and DynamoDB Local runs one table's writes one
+   * at a time, so invocations beyond a few per core only wait on its locks and take the CPU from
+   * the one holding them (docs/benchmarks.md: 64 threads cost 28 % more CPU per message than 8 on 2
+   * cores). Those over the limit queue until a thread is free, never refused.
    */
-  private static final int INVOCATION_THREADS = 64;
+  private static final int INVOCATION_THREADS = 4 * Runtime.getRuntime().availableProcessors();
 
   /** Held so that the level set on it is not lost to garbage collection. */
   private static final java.util.logging.Logger SQLITE_LOG =
@@ -108,7 +112,12 @@ public final class LocalStack implements AutoCloseable {
               TimeUnit.MILLISECONDS,
               new LinkedBlockingQueue<>(),
               daemonThreads("lambda"));
-      parts.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("connection-timer"));
+      ScheduledThreadPoolExecutor timers =
+          new ScheduledThreadPoolExecutor(1, daemonThreads("connection-timer"));
+      // Every connection schedules its 2-hour age limit and cancels it when it closes: without
+      // this, a reconnect storm leaves every cancelled limit queued for two hours.
+      timers.setRemoveOnCancelPolicy(true);
+      parts.timers = timers;
       parts.connections = new ConnectionRegistry();
       List<TableDefinition> tables = template.tables();
       Map<String, String> tableLogicalIds = new LinkedHashMap<>();
