@@ -27,8 +27,8 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * End to end through the local stack: sender/recipient pairs, each device a client SDK over its own
  * WebSocket, the whole path send → accepted → pushed → acked → delivered receipt → acked. A
- * closed-loop phase finds the sustained rate (each sender keeps a few messages in flight), then an
- * open-loop phase sends at half that rate, paced, for latency without queueing. Every message is
+ * closed-loop phase finds the sustained rate (each sender keeps a message or a few in flight), then
+ * an open-loop phase sends at half that rate, paced, for latency without queueing. Every message is
  * accounted for at the end: sent, accepted, delivered once, lost, duplicated, receipted. The
  * functions' DynamoDB requests and the gateway's traffic over both phases give the per-message
  * counts the cost model needs.
