@@ -104,6 +104,47 @@ class PushEndToEndTest {
   }
 
   @Test
+  void typingToAnOfflineDeviceNeverPushesButTheNextMessageDoes() {
+    Phone alice = Phone.registered();
+    Phone bob = Phone.registered();
+    String endpoint = bob.registerPushAndGoOffline("fcm");
+
+    try (TestSocket socket = alice.connect()) {
+      for (String state : List.of("typing", "paused", "typing")) {
+        socket.send(
+            JSON.createObjectNode()
+                .put("action", "typing")
+                .put("to", bob.phone)
+                .put("state", state)
+                .toString());
+      }
+      await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> noPushes(endpoint));
+      assertThat(queuedCount(bob)).as("typing is never stored").isZero();
+
+      assertThat(request(socket, send(bob, "m-1", "hi")).path("type").asText())
+          .isEqualTo("accepted");
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 1);
+  }
+
+  @Test
+  void beingAddedToAGroupWakesAnOfflineMemberWithNoMessageYet() {
+    Phone alice = Phone.registered();
+    Phone bob = Phone.registered();
+    String endpoint = bob.registerPushAndGoOffline("apns");
+
+    try (TestSocket socket = alice.connect()) {
+      ObjectNode create =
+          JSON.createObjectNode().put("action", "createGroup").put("name", "Book club");
+      create.putArray("members").add(bob.phone);
+      assertThat(request(socket, create.toString()).path("groupId").asText()).isNotEmpty();
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(endpoint).size() == 1);
+    assertThat(queuedCount(bob)).as("the groupUpdate, queued for bob").isEqualTo(1);
+  }
+
+  @Test
   void aStaleConnectionThatGets410OnPushTriggersAPush() {
     Phone alice = Phone.registered();
     Phone bob = Phone.registered();
