@@ -230,10 +230,30 @@ class PresenceRulesTest {
 
     assertRefused(
         () -> core.presence.presence(alice, TestPhones.next()), Refusal.Reason.RATE_LIMITED);
-    // The same cap as send's: a number already counted costs nothing more.
+    // The same cap as send's: a number already counted costs nothing more, a new one is refused.
     assertRefused(
         () -> core.messaging.send(alice, first, "c-1", "hi", null),
         Refusal.Reason.UNKNOWN_RECIPIENT);
+    assertRefused(
+        () -> core.messaging.send(alice, TestPhones.next(), "c-2", "hi", null),
+        Refusal.Reason.RATE_LIMITED);
+  }
+
+  @Test
+  void sendsToUnregisteredNumbersUseUpTheCapThatPresenceCounts() {
+    assertRefused(
+        () -> core.messaging.send(alice, TestPhones.next(), "c-1", "hi", null),
+        Refusal.Reason.UNKNOWN_RECIPIENT);
+    assertRefused(
+        () -> core.messaging.send(alice, TestPhones.next(), "c-2", "hi", null),
+        Refusal.Reason.UNKNOWN_RECIPIENT);
+    core.clock.advance(Duration.ofSeconds(10));
+
+    assertRefused(
+        () -> core.presence.presence(alice, TestPhones.next()), Refusal.Reason.RATE_LIMITED);
+    assertThat(core.presence.presence(alice, bob.phone()).online())
+        .as("a registered number is still answered")
+        .isTrue();
   }
 
   @Test
