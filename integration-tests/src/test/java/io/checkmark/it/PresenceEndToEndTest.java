@@ -8,11 +8,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.checkmark.core.MessagingService;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.TestSocket;
 import io.checkmark.testsupport.Phones;
 import io.checkmark.testsupport.ProjectStack;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -203,6 +205,44 @@ class PresenceEndToEndTest {
     assertThat(request(bob.socket, "{\"action\":\"listBlocked\"}").path("phones"))
         .extracting(JsonNode::asText)
         .containsExactly(alice.phone);
+  }
+
+  @Test
+  void aBlockHoldsASecondLaterEvenOnAFunctionThatHadJustReadTheBlockersAccount() throws Exception {
+    Phone alice = register();
+    Phone bob = register();
+    // Alice's send has the send function read bob's account, which it may reuse for a second.
+    assertThat(
+            request(alice.socket, send(bob.phone, "before", "before the block"))
+                .path("type")
+                .asText())
+        .isEqualTo("accepted");
+    JsonNode first = frame(bob.socket.next());
+    assertThat(first.path("body").asText()).isEqualTo("before the block");
+    request(
+        bob.socket,
+        JSON.createObjectNode()
+            .put("action", "ack")
+            .set("messageIds", JSON.createArrayNode().add(first.path("messageId").asText()))
+            .toString());
+
+    assertThat(request(bob.socket, block("block", alice.phone)).path("type").asText())
+        .isEqualTo("blocked");
+    Instant blocked = Instant.now();
+    await("the second a function may still hold the account read before the block")
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                Duration.between(blocked, Instant.now()).compareTo(MessagingService.ACCOUNT_REUSE)
+                    > 0);
+    assertThat(
+            request(alice.socket, send(bob.phone, "after", "after the block"))
+                .path("type")
+                .asText())
+        .isEqualTo("accepted");
+
+    assertThat(bob.socket.poll(QUIET)).as("nothing reaches the blocker").isNull();
+    assertThat(request(bob.socket, "{\"action\":\"sync\"}").path("count").asInt()).isZero();
   }
 
   @Test
