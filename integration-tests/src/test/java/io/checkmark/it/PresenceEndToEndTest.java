@@ -219,12 +219,7 @@ class PresenceEndToEndTest {
         .isEqualTo("accepted");
     JsonNode first = frame(bob.socket.next());
     assertThat(first.path("body").asText()).isEqualTo("before the block");
-    request(
-        bob.socket,
-        JSON.createObjectNode()
-            .put("action", "ack")
-            .set("messageIds", JSON.createArrayNode().add(first.path("messageId").asText()))
-            .toString());
+    ack(bob, first);
 
     assertThat(request(bob.socket, block("block", alice.phone)).path("type").asText())
         .isEqualTo("blocked");
@@ -366,13 +361,18 @@ class PresenceEndToEndTest {
     for (Phone member : members) {
       JsonNode update = frame(member.socket.next());
       assertThat(update.path("type").asText()).isEqualTo("groupUpdate");
-      request(
-          member.socket,
-          JSON.createObjectNode()
-              .put("action", "ack")
-              .set("messageIds", JSON.createArrayNode().add(update.path("messageId").asText()))
-              .toString());
+      ack(member, update);
     }
+  }
+
+  /** Acks one queued item on the phone's socket and waits for the reply. */
+  private static void ack(Phone phone, JsonNode item) {
+    request(
+        phone.socket,
+        JSON.createObjectNode()
+            .put("action", "ack")
+            .set("messageIds", JSON.createArrayNode().add(item.path("messageId").asText()))
+            .toString());
   }
 
   private static String typing(String field, String value, String state) {
