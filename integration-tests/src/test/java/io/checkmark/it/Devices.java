@@ -1,13 +1,17 @@
 package io.checkmark.it;
 
+import static org.awaitility.Awaitility.await;
+
 import io.checkmark.client.CheckmarkClient;
 import io.checkmark.client.Listener;
+import io.checkmark.core.MessagingService;
 import io.checkmark.local.LocalStack;
 import io.checkmark.protocol.GroupUpdateFrame;
 import io.checkmark.protocol.MessageFrame;
 import io.checkmark.protocol.ReceiptFrame;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +23,21 @@ import java.util.function.Supplier;
 final class Devices {
 
   private Devices() {}
+
+  /**
+   * Waits until a block or unblock confirmed at {@code changeConfirmed} holds for sends that start
+   * now: the send path may reuse an account it read before the change for {@link
+   * MessagingService#ACCOUNT_REUSE} (docs/presence.md: within a second).
+   */
+  static void awaitBlockChangeEffective(Instant changeConfirmed) {
+    await("the block change is effective for new sends")
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                Duration.between(changeConfirmed, Instant.now())
+                        .compareTo(MessagingService.ACCOUNT_REUSE)
+                    > 0);
+  }
 
   /** A phone number registered on the stack; returns its device key. */
   static String register(LocalStack stack, String phone) {

@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.checkmark.core.MessagingService;
 import io.checkmark.local.LocalStack;
 import io.checkmark.local.TestSocket;
 import io.checkmark.testsupport.Phones;
@@ -224,12 +223,7 @@ class PresenceEndToEndTest {
     assertThat(request(bob.socket, block("block", alice.phone)).path("type").asText())
         .isEqualTo("blocked");
     Instant blocked = Instant.now();
-    await("the second a function may still hold the account read before the block")
-        .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                Duration.between(blocked, Instant.now()).compareTo(MessagingService.ACCOUNT_REUSE)
-                    > 0);
+    Devices.awaitBlockChangeEffective(blocked);
     assertThat(
             request(alice.socket, send(bob.phone, "after", "after the block"))
                 .path("type")

@@ -211,8 +211,7 @@ class WebClientBrowserTest {
     }
     assertThat(finish(register)).contains("Registered " + phone);
     Devices.Inbox friendsInbox = new Devices.Inbox();
-    CheckmarkClient friendsPhone =
-        sessions.connected(friend, Devices.register(stack, friend), friendsInbox);
+    CheckmarkClient friendsPhone = sessions.registeredAndConnected(friend, friendsInbox);
 
     assertThat(browser.viewport()).isEqualTo(Browser.PHONE);
     browser.click("link-start");
@@ -325,8 +324,7 @@ class WebClientBrowserTest {
     String phone = Phones.next();
     String friend = Phones.next();
     Devices.Inbox friendsInbox = new Devices.Inbox();
-    CheckmarkClient friendsPhone =
-        sessions.connected(friend, Devices.register(stack, friend), friendsInbox);
+    CheckmarkClient friendsPhone = sessions.registeredAndConnected(friend, friendsInbox);
     Browser browser = registered(Browser.DESKTOP, phone).get(0);
     browser.startChat(friend);
     String connectionId = onlyBrowserConnection();
@@ -376,8 +374,7 @@ class WebClientBrowserTest {
   void aReloadShowsTheChatListFromStorageWithinASecondEvenWithoutAConnection() throws Exception {
     String phone = Phones.next();
     String friend = Phones.next();
-    CheckmarkClient friendsPhone =
-        sessions.connected(friend, Devices.register(stack, friend), new Devices.Inbox());
+    CheckmarkClient friendsPhone = sessions.registeredAndConnected(friend, new Devices.Inbox());
     Browser browser = registered(Browser.DESKTOP, phone).get(0);
     friendsPhone.send(phone, "Stored in IndexedDB").get(10, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> browser.chatItem(friend) != null);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.checkmark.client.CheckmarkClient;
-import io.checkmark.core.MessagingService;
 import io.checkmark.local.LocalStack;
 import io.checkmark.protocol.Accepted;
 import io.checkmark.protocol.MessageFrame;
@@ -73,7 +72,7 @@ class WebClientFeaturesBrowserTest {
     String phone = Phones.next();
     String friend = Phones.next();
     Devices.Inbox friendsInbox = new Devices.Inbox();
-    sessions.connected(friend, Devices.register(stack, friend), friendsInbox);
+    sessions.registeredAndConnected(friend, friendsInbox);
     Browser browser = sessions.open(Browser.DESKTOP);
     browser.one("welcome");
 
@@ -123,8 +122,7 @@ class WebClientFeaturesBrowserTest {
       throws Exception {
     String phone = Phones.next();
     String friend = Phones.next();
-    CheckmarkClient friendsPhone =
-        sessions.connected(friend, Devices.register(stack, friend), new Devices.Inbox());
+    CheckmarkClient friendsPhone = sessions.registeredAndConnected(friend, new Devices.Inbox());
     Browser browser = sessions.open(SMALL_PHONE);
     WebClientBrowserTest.registerThroughWelcome(stack, browser, phone);
     assertThat(browser.viewport()).isEqualTo(SMALL_PHONE);
@@ -151,8 +149,7 @@ class WebClientFeaturesBrowserTest {
   void aBlockedPeersMessagesNeverShowAndAfterUnblockingTheNextOneDoes() throws Exception {
     String phone = Phones.next();
     String peer = Phones.next();
-    CheckmarkClient peersPhone =
-        sessions.connected(peer, Devices.register(stack, peer), new Devices.Inbox());
+    CheckmarkClient peersPhone = sessions.registeredAndConnected(peer, new Devices.Inbox());
     Browser browser = sessions.open(Browser.DESKTOP);
     WebClientBrowserTest.registerThroughWelcome(stack, browser, phone);
     peersPhone.send(phone, "Before the block").get(10, TimeUnit.SECONDS);
@@ -173,7 +170,7 @@ class WebClientFeaturesBrowserTest {
         .until(() -> List.of(peer).equals(blockedPhones(browser)));
     browser.press(Keys.ESCAPE);
     await("Escape closes the block list").atMost(WAIT).until(() -> !browser.present("blocked"));
-    waitUntilTheChangeIsEffective(blocked);
+    Devices.awaitBlockChangeEffective(blocked);
     peersPhone.send(phone, "While blocked").get(10, TimeUnit.SECONDS);
     await("the blocked peer's message never shows")
         .during(Duration.ofSeconds(3))
@@ -191,28 +188,13 @@ class WebClientFeaturesBrowserTest {
         .until(() -> browser.present("blocked") && blockedPhones(browser).isEmpty());
     browser.press(Keys.ESCAPE);
     await("Escape closes the block list").atMost(WAIT).until(() -> !browser.present("blocked"));
-    waitUntilTheChangeIsEffective(unblocked);
+    Devices.awaitBlockChangeEffective(unblocked);
     peersPhone.send(phone, "After the unblock").get(10, TimeUnit.SECONDS);
     await("the next message shows")
         .atMost(WAIT)
         .until(() -> browser.message("After the unblock") != null);
     assertThat(browser.message("After the unblock")).containsEntry("direction", "in");
     assertThat(browser.message("While blocked")).as("not delivered late either").isNull();
-  }
-
-  /**
-   * A block or unblock holds for sends that start once the server's account reuse has run out
-   * (docs/presence.md: within a second); the peer sent a moment ago, so its send path may still
-   * hold the account read before the change.
-   */
-  private static void waitUntilTheChangeIsEffective(Instant changeConfirmed) {
-    await("the block change is effective for new sends")
-        .atMost(WAIT)
-        .until(
-            () ->
-                Duration.between(changeConfirmed, Instant.now())
-                        .compareTo(MessagingService.ACCOUNT_REUSE)
-                    > 0);
   }
 
   @Test
@@ -222,8 +204,8 @@ class WebClientFeaturesBrowserTest {
     String ben = Phones.next();
     Devices.Inbox annsInbox = new Devices.Inbox();
     Devices.Inbox bensInbox = new Devices.Inbox();
-    sessions.connected(ann, Devices.register(stack, ann), annsInbox);
-    sessions.connected(ben, Devices.register(stack, ben), bensInbox);
+    sessions.registeredAndConnected(ann, annsInbox);
+    sessions.registeredAndConnected(ben, bensInbox);
     Browser browser = sessions.open(Browser.DESKTOP);
     WebClientBrowserTest.registerThroughWelcome(stack, browser, phone);
 
@@ -265,10 +247,8 @@ class WebClientFeaturesBrowserTest {
     String phone = Phones.next();
     String friend = Phones.next();
     Devices.Inbox primarysInbox = new Devices.Inbox();
-    CheckmarkClient primary =
-        sessions.connected(phone, Devices.register(stack, phone), primarysInbox);
-    CheckmarkClient friendsPhone =
-        sessions.connected(friend, Devices.register(stack, friend), new Devices.Inbox());
+    CheckmarkClient primary = sessions.registeredAndConnected(phone, primarysInbox);
+    CheckmarkClient friendsPhone = sessions.registeredAndConnected(friend, new Devices.Inbox());
     Browser browser = sessions.open(Browser.DESKTOP);
 
     browser.click("link-start");
@@ -321,8 +301,7 @@ class WebClientFeaturesBrowserTest {
     String phone = Phones.next();
     String friend = Phones.next();
     Devices.Inbox friendsInbox = new Devices.Inbox();
-    CheckmarkClient friendsPhone =
-        sessions.connected(friend, Devices.register(stack, friend), friendsInbox);
+    CheckmarkClient friendsPhone = sessions.registeredAndConnected(friend, friendsInbox);
     Browser browser = sessions.open(Browser.DESKTOP);
     WebClientBrowserTest.registerThroughWelcome(stack, browser, phone);
     int count = 300;

@@ -61,6 +61,11 @@ final class WebClientSessions {
     return browser;
   }
 
+  /** {@code phone} registered on the stack, its device an SDK client, connected. */
+  CheckmarkClient registeredAndConnected(String phone, Devices.Inbox inbox) {
+    return connected(phone, Devices.register(stack, phone), inbox);
+  }
+
   /** An SDK client of {@code phone}'s device, connected. */
   CheckmarkClient connected(String phone, String key, Devices.Inbox inbox) {
     CheckmarkClient client = Devices.client(stack, phone, key, inbox);
