@@ -197,21 +197,16 @@ public final class MessagingService {
   /**
    * A send retried after its first try stored the message: that try may have crashed before its
    * push, and a message left to the next sync would reach a live device after the sender's next
-   * one. The stored copy is pushed (not this retry's content: an id reused with other content does
-   * not change what the recipient sees). A device that acked its copy meanwhile has it.
+   * one. Each device's stored copy is pushed (not this retry's content: an id reused with other
+   * content does not change what the recipient sees), looked up in that device's own queue: a
+   * device that acked its copy meanwhile has it, and says nothing about the others.
    */
   private void pushAgain(String messageId, List<QueueItem.Message> copies) {
-    if (copies.isEmpty()) {
-      return;
+    List<QueueItem> stillQueued = new ArrayList<>();
+    for (QueueItem.Message copy : copies) {
+      stillQueued.addAll(queue.find(copy.owner(), List.of(messageId)));
     }
-    Optional<QueueItem.Message> original =
-        queue.find(copies.get(0).owner(), List.of(messageId)).stream()
-            .filter(QueueItem.Message.class::isInstance)
-            .map(QueueItem.Message.class::cast)
-            .findFirst();
-    original.ifPresent(
-        stored ->
-            push(copies.stream().map(copy -> stored.copyFor(copy.owner(), copy.to())).toList()));
+    push(stillQueued);
   }
 
   /**

@@ -159,6 +159,30 @@ class LinkedDevicesRulesTest {
   }
 
   @Test
+  void aRetriedSendPushesTheStoredCopyToEveryDeviceStillHoldingItThoughThePrimaryAckedItsOwn() {
+    Session bobsLaptop = core.link(bob, "laptop");
+    core.ports.connections.lookupsUnavailable = true;
+    assertThatThrownBy(() -> core.messaging.send(alice, bob.phone(), "c-1", "hi", null))
+        .isInstanceOf(StorageUnavailable.class);
+    core.ports.connections.lookupsUnavailable = false;
+    // The primary syncs and acks its copy before the sender's retry comes.
+    String id = core.ports.queue.all(bob.device()).get(0).messageId();
+    core.messaging.ack(bob, List.of(id));
+
+    MessageQueue.Stored retried = core.messaging.send(alice, bob.phone(), "c-1", "hi", null);
+
+    assertThat(retried.duplicate()).isTrue();
+    assertThat(core.ports.pusher.to(bobsLaptop.connectionId()))
+        .as("the laptop, whose copy is still queued, has it before the sender's next message")
+        .extracting(QueueItem::messageId)
+        .containsExactly(id);
+    assertThat(core.ports.pusher.to(bob.connectionId()))
+        .as("the primary acked its copy: nothing is pushed to it again")
+        .extracting(QueueItem::messageId)
+        .doesNotContain(id);
+  }
+
+  @Test
   void aClientIdIsDedupedPerSendingDevice() {
     Session alicesLaptop = core.link(alice, "laptop");
 
