@@ -16,7 +16,6 @@ import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
@@ -108,8 +107,9 @@ public final class AwsClients {
     this.region = Region.of(required(environment, "AWS_REGION"));
     this.credentials = credentials(environment);
     // The JDK's HttpURLConnection: no Apache or Netty in the Lambda jar, and the fastest cold
-    // start.
-    this.httpClient = UrlConnectionHttpClient.create();
+    // start; bodies buffered, which spares every call the JDK's 1 ms check of a kept-alive
+    // connection.
+    this.httpClient = BufferedBodyHttpClient.create();
     this.callPolicy = CallPolicy.from(environment);
   }
 
