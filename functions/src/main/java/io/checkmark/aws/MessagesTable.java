@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -52,7 +53,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * undeliverable#<owner>} and kept, for diagnosis, until their own expiry. A group event's fan-out
  * progress is an item of its own ({@code fanout#<eventId>}, its {@code next} the recipients done).
  * Every write a connection sets off carries the Connections table's check that it is still bound to
- * its session. No local secondary index, so a queue is not capped at 10 GB.
+ * its session, except a receipt's removal, which sets off nothing. No local secondary index, so a
+ * queue is not capped at 10 GB.
  */
 public final class MessagesTable implements MessageQueue {
 
@@ -596,7 +598,8 @@ public final class MessagesTable implements MessageQueue {
   }
 
   /**
-   * One transaction per up to 100 items: the session check, a delete per item conditioned on the
+   * Receipts first, each its own conditional delete ({@link #removeIfReceipt}); then, for the other
+   * items, one transaction per up to 100: the session check, a delete per item conditioned on the
    * item being there, and one receipt per sender of the messages among them, for each of its
    * devices. A delete whose item is not there (never was, or a concurrent ack removed it first)
    * fails its condition, and DynamoDB cancels the whole transaction with a reason per item, in
@@ -607,10 +610,22 @@ public final class MessagesTable implements MessageQueue {
   public Removal remove(
       Session owner, List<Ack> acks, Function<List<Ack>, List<QueueItem.Receipt>> receiptsFor) {
     int removed = 0;
+    List<Ack> transacted = new ArrayList<>();
+    for (Ack ack : acks) {
+      if (ack.sender() == null && MessageIds.isReceipt(ack.messageId())) {
+        switch (removeIfReceipt(owner.device(), ack.messageId())) {
+          case REMOVED -> removed++;
+          case NOT_A_RECEIPT -> transacted.add(ack);
+          case ABSENT -> {}
+        }
+      } else {
+        transacted.add(ack);
+      }
+    }
     List<QueueItem.Receipt> queued = new ArrayList<>();
     List<Ack> chunk = new ArrayList<>();
     Set<String> chunkSenders = new HashSet<>();
-    for (Ack ack : acks) {
+    for (Ack ack : transacted) {
       String sender = ack.sender() == null ? null : ack.receiptKey();
       int sendersAfter =
           chunkSenders.size() + (sender != null && !chunkSenders.contains(sender) ? 1 : 0);
@@ -629,6 +644,35 @@ public final class MessagesTable implements MessageQueue {
       removed += removeChunk(owner, chunk, receiptsFor, queued);
     }
     return new Removal(removed, queued);
+  }
+
+  private enum ReceiptRemoval {
+    REMOVED,
+    ABSENT,
+    NOT_A_RECEIPT
+  }
+
+  /**
+   * A receipt's removal sets off nothing and any device may drop what it was pushed, so it is one
+   * conditional delete (1 write unit) instead of a share of a transaction with the session check (4
+   * units for a receipt acked alone). Group updates have ids of the same form and are shared by
+   * every member's queue: the condition on the kind leaves them to the checked transaction.
+   */
+  private ReceiptRemoval removeIfReceipt(DeviceRef owner, String id) {
+    try {
+      client.deleteItem(
+          r ->
+              r.tableName(tableName)
+                  .key(key(owner, id))
+                  .conditionExpression("#kind = :receipt")
+                  .expressionAttributeNames(Map.of("#kind", KIND))
+                  .expressionAttributeValues(Map.of(":receipt", s(RECEIPT)))
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return ReceiptRemoval.REMOVED;
+    } catch (ConditionalCheckFailedException notAReceipt) {
+      return notAReceipt.hasItem() ? ReceiptRemoval.NOT_A_RECEIPT : ReceiptRemoval.ABSENT;
+    }
   }
 
   private int removeChunk(

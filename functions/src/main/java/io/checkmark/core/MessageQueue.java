@@ -9,7 +9,9 @@ import java.util.function.Function;
 /**
  * Every device's queue of messages and receipts (the Messages table in production). Every write a
  * logged-in connection sets off commits only while that connection is still bound to the {@link
- * Session} it acted as; otherwise it commits nothing and throws {@link SessionChanged}.
+ * Session} it acted as; otherwise it commits nothing and throws {@link SessionChanged}. The one
+ * exception is the removal of a receipt, which sets off nothing: a device may drop a receipt it was
+ * pushed whoever its connection is now.
  */
 public interface MessageQueue {
 
@@ -74,11 +76,11 @@ public interface MessageQueue {
   List<QueueItem> find(DeviceRef owner, Collection<String> messageIds);
 
   /**
-   * Removes the acked items from the session's device queue and, atomically with their removal,
-   * stores the receipts {@code receiptsFor} makes for the removed ones that name a sender. An item
-   * that is not there (never was, or a concurrent call removed it first) is left out, with its
-   * receipts: only the call that removes a message queues a receipt for it, and a crash loses
-   * neither the item nor its receipt.
+   * Removes the acked items from the session's device queue (receipts first, unchecked, as said
+   * above) and, atomically with their removal, stores the receipts {@code receiptsFor} makes for
+   * the removed ones that name a sender. An item that is not there (never was, or a concurrent call
+   * removed it first) is left out, with its receipts: only the call that removes a message queues a
+   * receipt for it, and a crash loses neither the item nor its receipt.
    */
   Removal remove(
       Session owner, List<Ack> acks, Function<List<Ack>, List<QueueItem.Receipt>> receiptsFor);

@@ -438,10 +438,23 @@ final class InMemoryPorts {
     public Removal remove(
         Session owner, List<Ack> acks, Function<List<Ack>, List<QueueItem.Receipt>> receiptsFor) {
       synchronized (InMemoryPorts.this) {
-        connections.requireBound(owner);
         TreeMap<String, QueueItem> queued = byOwner.getOrDefault(owner.device(), new TreeMap<>());
-        List<Ack> removed = new ArrayList<>();
+        // Receipts go first and unchecked, as the Messages table removes them.
+        int receiptsRemoved = 0;
+        List<Ack> checked = new ArrayList<>();
         for (Ack ack : acks) {
+          if (MessageIds.isReceipt(ack.messageId())
+              && !(queued.get(ack.messageId()) instanceof QueueItem.GroupUpdate)) {
+            receiptsRemoved += queued.remove(ack.messageId()) == null ? 0 : 1;
+          } else {
+            checked.add(ack);
+          }
+        }
+        if (!checked.isEmpty()) {
+          connections.requireBound(owner);
+        }
+        List<Ack> removed = new ArrayList<>();
+        for (Ack ack : checked) {
           if (queued.remove(ack.messageId()) != null) {
             removed.add(ack);
           }
@@ -449,7 +462,7 @@ final class InMemoryPorts {
         boolean anySender = removed.stream().anyMatch(ack -> ack.sender() != null);
         List<QueueItem.Receipt> receipts = anySender ? receiptsFor.apply(removed) : List.of();
         receipts.forEach(this::put);
-        return new Removal(removed.size(), receipts);
+        return new Removal(receiptsRemoved + removed.size(), receipts);
       }
     }
 
